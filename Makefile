@@ -1,0 +1,53 @@
+# Two commands set everything up: `make run` (demo portal) and `make test` (the suite).
+VENV ?= .venv
+PYTHON ?= python3
+PIP = $(VENV)/bin/pip
+FLASK = $(VENV)/bin/flask --app portal
+PYBABEL = $(VENV)/bin/pybabel
+PORT ?= 5000
+# The local demo runs over plain http on loopback: no Secure cookies, a throwaway key.
+DEMO_ENV = PORTAL_DEMO=1 PORTAL_INSECURE_COOKIES=1
+
+.PHONY: install run test test-postgres lint babel-extract babel-update babel-compile browsers bench clean
+
+$(VENV)/.installed: setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+babel-compile: install
+	$(PYBABEL) compile -d translations
+
+babel-extract: install
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project="Public Legal Services Portal" -o translations/messages.pot .
+
+babel-update: babel-extract
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+run: babel-compile
+	$(DEMO_ENV) $(FLASK) init-db
+	$(DEMO_ENV) $(FLASK) seed-demo
+	@echo "Serving the portal at http://127.0.0.1:$(PORT)"
+	$(DEMO_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Browser tests need Debian's Chromium; as root this installs it when it is missing.
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium is not installed: browser tests will be skipped"; }
+
+test: babel-compile browsers
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check portal tests bench
+
+bench: babel-compile
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""Accounts: residents, enterprises, staff and lawyers; sign-in and roles."""

@@ -1,0 +1,114 @@
+"""Admin pages: staff accounts and roles, and the holiday calendar used by deadlines."""
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.accounts.models import AccountKind, User
+from portal.accounts.roles import Role
+from portal.accounts.services import create_staff_user
+from portal.backoffice.admin_forms import HolidayForm, StaffUserForm
+from portal.core.clock import utcnow
+from portal.core.models import Holiday
+from portal.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+
+
+def admin_required(view):
+    """Only administrators reach these pages."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated or not current_user.has_role(Role.ADMIN):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    """Staff and lawyer accounts."""
+    staff = db.session.scalars(select(User).where(User.kind == AccountKind.STAFF).order_by(User.username))
+    return render_template("admin/users.html", users=list(staff), now=utcnow())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    """Create a staff or lawyer account."""
+    form = StaffUserForm()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_l("A new account needs a password."))
+        elif db.session.scalar(select(User.id).where(User.username == form.username.data)):
+            form.username.errors.append(_l("This username is taken."))
+        else:
+            user = create_staff_user(form.username.data, form.password.data, form.roles.data, form.display_name.data)
+            user.is_active_account = form.active.data
+            db.session.commit()
+            flash(_l("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for("admin.users"), 303)
+    return render_template("admin/user_form.html", form=form, user=None), 400 if form.is_submitted() else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    """Change roles, name, password; activate, deactivate or unlock an account."""
+    user = db.session.get(User, user_id)
+    if user is None or user.kind != AccountKind.STAFF:
+        abort(404)
+    form = StaffUserForm(obj=user, roles=sorted(user.roles), active=user.is_active_account)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(User.id).where(User.username == form.username.data, User.id != user.id))
+        if clash:
+            form.username.errors.append(_l("This username is taken."))
+        else:
+            user.username = form.username.data
+            user.display_name = form.display_name.data
+            user.set_roles(form.roles.data)
+            user.is_active_account = form.active.data
+            if form.password.data:
+                user.set_password(form.password.data)
+            user.failed_logins = 0
+            user.locked_until = None
+            db.session.commit()
+            flash(_l("Account %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("admin.users"), 303)
+    return render_template("admin/user_form.html", form=form, user=user), 400 if form.is_submitted() else 200
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@admin_required
+def holidays():
+    """Days off and exchanged working days; statutory deadlines skip days off."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        if db.session.scalar(select(Holiday.id).where(Holiday.day == form.day.data)):
+            form.day.errors.append(_l("This date is in the calendar already."))
+        else:
+            db.session.add(Holiday(day=form.day.data, name=form.name.data, is_workday=form.is_workday.data))
+            db.session.commit()
+            flash(_l("Calendar updated."), "success")
+            return redirect(url_for("admin.holidays"), 303)
+    rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc()).limit(400))
+    return render_template("admin/holidays.html", form=form, holidays=list(rows)), 400 if form.is_submitted() else 200
+
+
+@bp.post("/holidays/<int:holiday_id>/delete")
+@admin_required
+def delete_holiday(holiday_id: int):
+    """Remove a day from the calendar."""
+    holiday = db.session.get(Holiday, holiday_id)
+    if holiday is None:
+        abort(404)
+    db.session.delete(holiday)
+    db.session.commit()
+    flash(_l("Calendar updated."), "success")
+    return redirect(url_for("admin.holidays"), 303)

@@ -1,0 +1,365 @@
+"""Generic staff pages: one queue and one detail page that serve every request type.
+
+A request type plugs in by registering a RequestKind (states, transitions, forms and
+a detail template); nothing here names a type.
+"""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.accounts.models import User, UserRole
+from portal.accounts.roles import Role
+from portal.accounts.views import login_rate, sign_in_page
+from portal.core import attachments, queue
+from portal.core.access import (
+    can_claim,
+    can_open_queue,
+    can_reassign,
+    can_take,
+    can_view,
+    works_queue,
+)
+from portal.core.export import csv_response, xlsx_response
+from portal.core.forms import ActionForm, MessageForm, NoteForm, ReassignForm
+from portal.core.identity import mask_mobile
+from portal.core.models import Attachment, ReadAudit, Township
+from portal.core.registry import all_kinds, kind_for_slug, kind_of
+from portal.core.services import add_note, claim, load_by_reference, message_applicant, perform, reassign
+from portal.core.workflow import STAFF, WorkflowError
+from portal.extensions import db, limiter
+from portal.templating import local_datetime
+
+bp = Blueprint("backoffice", __name__, url_prefix="/staff")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_rate, methods=["POST"])
+def login():
+    """Staff sign-in (the same form as /account/login)."""
+    return sign_in_page(staff=True)
+
+
+@bp.get("/")
+def home():
+    """The queues this staff member may open, with their open counts."""
+    kinds = [k for k in all_kinds() if can_open_queue(current_user, k)]
+    summaries = []
+    for kind in kinds:
+        counts = queue.tab_counts(
+            kind, current_user, queue.QueueParams(), participant_only=_participant_only(kind)
+        )
+        summaries.append((kind, counts))
+    return render_template("backoffice/home.html", summaries=summaries)
+
+
+def _participant_only(kind) -> bool:
+    """Participants who are not queue staff see only their own cases."""
+    return not (works_queue(current_user, kind) or current_user.has_role(Role.SUPERVISOR))
+
+
+def _queue_kind(slug: str):
+    kind = kind_for_slug(slug)
+    if not can_open_queue(current_user, kind):
+        abort(403)
+    return kind
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _params(kind) -> queue.QueueParams:
+    args = request.args
+    tab = args.get("tab", "open")
+    return queue.QueueParams(
+        tab=tab if tab in queue.TABS else "open",
+        status=args.get("status", ""),
+        township=args.get("township", ""),
+        assignee=args.get("assignee", ""),
+        date_from=_parse_date(args.get("from")),
+        date_to=_parse_date(args.get("to")),
+        q=args.get("q", "")[:100],
+        extra={f.name: args.get(f.name, "") for f in kind.extra_filters},
+    )
+
+
+def _handlers(kind) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role.in_(kind.staff_roles), User.is_active_account.is_(True))
+            .order_by(User.display_name)
+            .distinct()
+        )
+    )
+
+
+@bp.get("/queue/<slug>")
+def queue_page(slug: str):
+    """One queue: tabs with counts, filters, search, keyset pages sorted by due time."""
+    kind = _queue_kind(slug)
+    params = _params(kind)
+    participant_only = _participant_only(kind)
+    rows, next_cursor = queue.fetch_page(
+        kind, current_user, params, participant_only=participant_only, after=request.args.get("after", "")
+    )
+    counts = queue.tab_counts(kind, current_user, params, participant_only=participant_only)
+    townships = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)).all()
+    return render_template(
+        "backoffice/queue.html",
+        kind=kind,
+        params=params,
+        rows=rows,
+        next_cursor=next_cursor,
+        counts=counts,
+        tabs=TAB_LABELS,
+        townships=townships,
+        handlers=_handlers(kind),
+        filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
+    )
+
+
+TAB_LABELS = {
+    "unassigned": _l("Unassigned"),
+    "mine": _l("Mine"),
+    "open": _l("All open"),
+    "overdue": _l("Overdue"),
+    "closed": _l("Closed"),
+}
+
+
+def _export_rows(kind, params, participant_only):
+    for row in queue.iter_export(kind, current_user, params, participant_only=participant_only):
+        yield [
+            row.reference,
+            str(kind.workflow.state(row.status).label),
+            gettext("Yes") if row.priority == 0 else "",
+            row.applicant_name,
+            mask_mobile(row.applicant_mobile),
+            row.township.name if row.township else "",
+            row.handler.display_name if row.handler else "",
+            local_datetime(row.created_at),
+            local_datetime(row.due_at),
+            local_datetime(row.closed_at),
+            *[getter(row) for _label, getter in kind.export_columns],
+        ]
+
+
+@bp.get("/queue/<slug>/export.<fmt>")
+def queue_export(slug: str, fmt: str):
+    """The filtered tab as CSV or Excel (cells that look like formulas are neutralised)."""
+    kind = _queue_kind(slug)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    params = _params(kind)
+    headers = [
+        gettext("Reference"),
+        gettext("Status"),
+        gettext("Urgent"),
+        gettext("Applicant"),
+        gettext("Mobile"),
+        gettext("Township"),
+        gettext("Handler"),
+        gettext("Received"),
+        gettext("Due"),
+        gettext("Closed"),
+        *[str(label) for label, _getter in kind.export_columns],
+    ]
+    rows = _export_rows(kind, params, _participant_only(kind))
+    filename = f"{kind.code}-{params.tab}"
+    if fmt == "csv":
+        return csv_response(filename, headers, rows)
+    return xlsx_response(filename, str(kind.label), headers, rows)
+
+
+def _load_for_staff(reference: str):
+    found = load_by_reference(reference)
+    if found is None:
+        abort(404)
+    if not can_view(current_user, found):
+        abort(403)
+    return found
+
+
+def action_forms(found, submitted=None):
+    """A form for each transition this user may take now."""
+    forms = []
+    for transition in kind_of(found).workflow.from_state(found.status, STAFF):
+        if not can_take(current_user, found, transition):
+            continue
+        if submitted and submitted[0] == transition.action:
+            forms.append((transition, submitted[1]))
+            continue
+        form = (transition.form or ActionForm)(prefix=transition.action, version=found.version, formdata=None)
+        form.prepare(found)
+        forms.append((transition, form))
+    return forms
+
+
+def render_detail(found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None):
+    kind = kind_of(found)
+    reassign_form = None
+    if can_reassign(current_user, found):
+        reassign_form = ReassignForm(formdata=None)
+        reassign_form.handler.choices = [(u.id, u.display_name) for u in _handlers(kind)]
+    return (
+        render_template(
+            "backoffice/detail.html",
+            request_obj=found,
+            kind=kind,
+            state=kind.workflow.state(found.status),
+            forms=action_forms(found, submitted),
+            can_claim=can_claim(current_user, found),
+            reassign_form=reassign_form,
+            note_form=note_form or NoteForm(formdata=None),
+            message_form=message_form or MessageForm(formdata=None),
+            reveal=reveal,
+            read_audit=list(
+                db.session.scalars(
+                    select(ReadAudit).where(ReadAudit.request_id == found.id).order_by(ReadAudit.id.desc()).limit(20)
+                )
+            ),
+        ),
+        status,
+    )
+
+
+@bp.get("/requests/<reference>")
+def detail(reference: str):
+    """All data, files, audit timeline, notes and the actions allowed now."""
+    return render_detail(_load_for_staff(reference))
+
+
+@bp.post("/requests/<reference>/reveal-id")
+def reveal_id(reference: str):
+    """Show the full ID number once, and record who saw it (audit of reading)."""
+    found = _load_for_staff(reference)
+    db.session.add(ReadAudit(request_id=found.id, user_id=current_user.id, what="id_number"))
+    db.session.commit()
+    return render_detail(found, reveal=True)
+
+
+def _back(found, message=None, category="success"):
+    if message:
+        flash(message, category)
+    return redirect(url_for("backoffice.detail", reference=found.reference), 303)
+
+
+def _conflict(found, error: WorkflowError):
+    db.session.rollback()
+    db.session.refresh(found)
+    messages = {
+        403: _l("You may not take this action on this request."),
+        409: _l("Someone else changed this request first. Here is its current state."),
+    }
+    flash(messages.get(error.status_code, messages[409]), "error")
+    return render_detail(found, status=error.status_code)
+
+
+@bp.post("/requests/<reference>/claim")
+def claim_request(reference: str):
+    """Take an unassigned request; of two officers at once, exactly one gets it."""
+    found = _load_for_staff(reference)
+    if found.handler_id is not None and found.handler_id != current_user.id:
+        flash(_l("%(name)s took this request first.", name=found.handler.display_name), "error")
+        return render_detail(found, status=409)
+    try:
+        claim(found, current_user)
+        db.session.commit()
+    except WorkflowError as error:
+        return _conflict(found, error)
+    return _back(found, _l("The request is yours now."))
+
+
+@bp.post("/requests/<reference>/actions/<action>")
+def take_action(reference: str, action: str):
+    """Take one declared transition with its form."""
+    found = _load_for_staff(reference)
+    transition = kind_of(found).workflow.transition(action)
+    if transition is None or transition.actor != STAFF or found.status not in transition.sources:
+        flash(_l("This action is not possible in the request's current state."), "error")
+        return render_detail(found, status=409)
+    if not can_take(current_user, found, transition):
+        abort(403)
+    form = (transition.form or ActionForm)(prefix=action)
+    form.prepare(found)
+    if not form.validate_on_submit():
+        return render_detail(found, submitted=(action, form), status=400)
+    version = form.version.data
+    try:
+        perform(
+            found,
+            action,
+            user=current_user,
+            data=form.transition_data(),
+            comment=form.comment.data,
+            expected_version=int(version) if (version or "").isdigit() else None,
+        )
+        db.session.commit()
+    except WorkflowError as error:
+        return _conflict(found, error)
+    return _back(found, _l("Done: %(action)s.", action=transition.label))
+
+
+@bp.post("/requests/<reference>/notes")
+def add_internal_note(reference: str):
+    """Add a staff-only note."""
+    found = _load_for_staff(reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return render_detail(found, note_form=form, status=400)
+    add_note(found, current_user, form.body.data.strip())
+    db.session.commit()
+    return _back(found, _l("Note added."))
+
+
+@bp.post("/requests/<reference>/message")
+def send_message(reference: str):
+    """Write to the applicant (portal inbox and SMS)."""
+    found = _load_for_staff(reference)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return render_detail(found, message_form=form, status=400)
+    message_applicant(found, current_user, form.body.data.strip())
+    db.session.commit()
+    return _back(found, _l("Message sent to the applicant."))
+
+
+@bp.post("/requests/<reference>/reassign")
+def reassign_request(reference: str):
+    """A supervisor hands the request to another officer."""
+    found = _load_for_staff(reference)
+    if not can_reassign(current_user, found):
+        abort(403)
+    form = ReassignForm()
+    candidates = {u.id: u for u in _handlers(kind_of(found))}
+    form.handler.choices = [(u.id, u.display_name) for u in candidates.values()]
+    if not form.validate_on_submit():
+        return render_detail(found, status=400)
+    try:
+        reassign(found, candidates[form.handler.data], by=current_user, comment=form.comment.data)
+        db.session.commit()
+    except WorkflowError as error:
+        return _conflict(found, error)
+    return _back(found, _l("Reassigned."))
+
+
+@bp.get("/requests/<reference>/attachments/<int:attachment_id>")
+def attachment(reference: str, attachment_id: int):
+    """Download a file of a request this user may see."""
+    found = _load_for_staff(reference)
+    stored = db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.request_id == found.id)
+    )
+    if stored is None:
+        abort(404)
+    return attachments.send_attachment(stored)

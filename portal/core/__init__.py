@@ -1,0 +1,1 @@
+"""The shared request workflow used by every request type (SPEC §2)."""

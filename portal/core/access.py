@@ -1,0 +1,87 @@
+"""Who may see and do what with a request: the `can_*` predicates views ask."""
+
+from flask import session
+from flask_login import current_user
+
+from portal.accounts.roles import Role
+from portal.core.models import ServiceRequest
+from portal.core.registry import RequestKind, kind_of
+from portal.core.workflow import APPLICANT, STAFF, Transition
+
+TRACKED_SESSION_KEY = "tracked_requests"
+
+
+def works_queue(user, kind: RequestKind) -> bool:
+    """Staff who hold the type's roles work its queue."""
+    return bool(user.is_authenticated and user.is_staff and user.has_role(*kind.staff_roles))
+
+
+def can_open_queue(user, kind: RequestKind) -> bool:
+    """Queue workers, supervisors, and participants (who see only their own cases)."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if works_queue(user, kind) or user.has_role(Role.SUPERVISOR):
+        return True
+    return bool(kind.participant_role and user.has_role(kind.participant_role))
+
+
+def is_participant(user, request: ServiceRequest) -> bool:
+    kind = kind_of(request)
+    return bool(
+        kind.participant_role
+        and kind.is_participant
+        and user.has_role(kind.participant_role)
+        and kind.is_participant(request, user)
+    )
+
+
+def can_view(user, request: ServiceRequest) -> bool:
+    """Staff of the type, supervisors, and the request's participants see its detail page."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    kind = kind_of(request)
+    return works_queue(user, kind) or user.has_role(Role.SUPERVISOR) or is_participant(user, request)
+
+
+def can_claim(user, request: ServiceRequest) -> bool:
+    return request.is_open and request.handler_id is None and works_queue(user, kind_of(request))
+
+
+def can_reassign(user, request: ServiceRequest) -> bool:
+    return request.is_open and user.is_authenticated and user.has_role(Role.SUPERVISOR)
+
+
+def can_take(user, request: ServiceRequest, transition: Transition) -> bool:
+    """May this staff user take this transition on this request now?"""
+    if transition.actor != STAFF or request.status not in transition.sources:
+        return False
+    if not can_view(user, request):
+        return False
+    if user.has_role(Role.SUPERVISOR):
+        return True
+    if transition.participant_may and is_participant(user, request):
+        return True
+    if not user.has_role(*transition.roles):
+        return False
+    return not transition.handler_only or request.handler_id == user.id
+
+
+def applicant_may_see(request: ServiceRequest) -> bool:
+    """The signed-in owner, or whoever proved reference + mobile in this session."""
+    if current_user.is_authenticated and request.applicant_user_id == current_user.id:
+        return True
+    return request.id in session.get(TRACKED_SESSION_KEY, [])
+
+
+def remember_tracked(request: ServiceRequest) -> None:
+    """Let this browser session see the request (after submission or reference + mobile)."""
+    tracked = [i for i in session.get(TRACKED_SESSION_KEY, []) if i != request.id]
+    session[TRACKED_SESSION_KEY] = (tracked + [request.id])[-20:]
+
+
+def can_applicant_take(request: ServiceRequest, transition: Transition) -> bool:
+    return (
+        transition.actor == APPLICANT
+        and request.status in transition.sources
+        and applicant_may_see(request)
+    )

@@ -1,0 +1,137 @@
+"""Uploads: checked by content (PDF, JPEG, PNG), limited in size and pixels, stored privately."""
+
+import secrets
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+from wtforms.validators import ValidationError
+
+from portal.core.clock import utcnow
+from portal.core.models import Attachment, ServiceRequest
+from portal.extensions import db
+
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+@dataclass
+class CheckedUpload:
+    """An upload that passed the checks, held in memory until the form is saved."""
+
+    original_name: str
+    content_type: str
+    data: bytes
+
+
+def sniff(data: bytes) -> str | None:
+    """Return the content type that the bytes really are, or None."""
+    for magic, content_type, _ext in SIGNATURES:
+        if data.startswith(magic):
+            return content_type
+    return None
+
+
+def image_pixels(data: bytes, content_type: str) -> int | None:
+    """Width × height from the image header, without decoding the image."""
+    if content_type == "image/png" and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return width * height
+    if content_type == "image/jpeg":
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                return None
+            marker = data[i + 1]
+            length = struct.unpack(">H", data[i + 2 : i + 4])[0]
+            # SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+                return width * height
+            i += 2 + length
+    return None
+
+
+def check_upload(storage: FileStorage) -> CheckedUpload:
+    """Read one upload and return it, or raise ValidationError with the reason."""
+    config = current_app.config
+    max_bytes = config["UPLOAD_MAX_BYTES"]
+    data = storage.stream.read(max_bytes + 1)
+    name = storage.filename or "file"
+    if len(data) > max_bytes:
+        raise ValidationError(
+            _l("%(name)s is larger than %(size)s MB.", name=name, size=max_bytes // (1024 * 1024))
+        )
+    if not data:
+        raise ValidationError(_l("%(name)s is empty.", name=name))
+    content_type = sniff(data)
+    if content_type is None:
+        raise ValidationError(_l("%(name)s is not a PDF, JPEG or PNG file.", name=name))
+    if content_type != "application/pdf":
+        pixels = image_pixels(data, content_type)
+        if pixels is None or pixels > config["UPLOAD_MAX_PIXELS"]:
+            raise ValidationError(
+                _l("%(name)s cannot be read as an image of a reasonable size.", name=name)
+            )
+    return CheckedUpload(original_name=name[:200], content_type=content_type, data=data)
+
+
+class AcceptedUploads:
+    """WTForms validator for a MultipleFileField: PDF/JPEG/PNG, size and count limits."""
+
+    def __call__(self, form, field):
+        files = [f for f in (field.data or []) if isinstance(f, FileStorage) and f.filename]
+        limit = current_app.config["UPLOAD_MAX_FILES"]
+        already = getattr(form, "existing_attachment_count", 0)
+        if len(files) + already > limit:
+            raise ValidationError(_l("Attach at most %(limit)s files in all.", limit=limit))
+        field.checked = [check_upload(f) for f in files]
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def store(request: ServiceRequest, upload: CheckedUpload, *, purpose: str, by_applicant: bool = True) -> Attachment:
+    """Write the file under a random name and record it against the request."""
+    extension = next(ext for _m, ctype, ext in SIGNATURES if ctype == upload.content_type)
+    stored_name = secrets.token_hex(16) + extension
+    path = upload_folder() / stored_name
+    path.write_bytes(upload.data)
+    attachment = Attachment(
+        request_id=request.id,
+        stored_name=stored_name,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=len(upload.data),
+        purpose=purpose,
+        uploaded_by_applicant=by_applicant,
+        created_at=utcnow(),
+    )
+    db.session.add(attachment)
+    return attachment
+
+
+def store_all(request: ServiceRequest, uploads: list[CheckedUpload], *, purpose: str) -> list[Attachment]:
+    return [store(request, u, purpose=purpose) for u in uploads]
+
+
+def send_attachment(attachment: Attachment):
+    """Serve a file as a download, never inline (the browser must not render it here)."""
+    download_name = secure_filename(attachment.original_name) or attachment.stored_name
+    if not download_name.lower().endswith(Path(attachment.stored_name).suffix):
+        download_name += Path(attachment.stored_name).suffix
+    return send_file(
+        upload_folder() / attachment.stored_name,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=download_name,
+        max_age=0,
+    )

@@ -1,0 +1,67 @@
+"""Forms of the shared workflow pages, used by every request type."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.core.attachments import AcceptedUploads
+
+
+class ActionForm(FlaskForm):
+    """Base of every transition form: the version seen, and an optional comment."""
+
+    version = HiddenField()
+    comment = TextAreaField(
+        _l("Comment"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Optional. Public actions show it to the applicant."),
+    )
+
+    def prepare(self, request) -> None:
+        """Fill runtime choices from the request; forms with select boxes override it."""
+
+    def transition_data(self) -> dict:
+        """What the type's effect function receives; uploads arrive already checked."""
+        data = {}
+        for field in self:
+            if field.name in ("csrf_token", "version"):
+                continue
+            data[field.short_name] = getattr(field, "checked", field.data)
+        return data
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=4000)])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Message to the applicant"), validators=[DataRequired(), Length(max=500)]
+    )
+
+
+class ReassignForm(FlaskForm):
+    handler = SelectField(_l("New handler"), coerce=int, validators=[DataRequired()])
+    comment = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class TrackForm(FlaskForm):
+    reference = StringField(
+        _l("Reference number"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("For example LA-2026-000001"),
+    )
+    mobile = StringField(
+        _l("Mobile number given with the request"), validators=[DataRequired(), Length(max=20)]
+    )
+
+
+class ApplicantUploadMixin:
+    """Files the applicant adds to a request."""
+
+    attachments = MultipleFileField(
+        _l("Files"),
+        validators=[AcceptedUploads()],
+        description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
+    )

@@ -1,0 +1,222 @@
+"""Tables of the shared workflow: requests, their audit trail, notes, files, messages."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.clock import utcnow
+from portal.extensions import db
+
+#: Sort key for "no deadline": keeps keyset pagination on a non-null column.
+NO_DEADLINE = datetime(9999, 12, 31)
+
+
+class Township(db.Model):
+    """A township or street of the county (NBS code), e.g. 430121001 星沙街道."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(80))
+    #: Older spellings still seen in documents (㮾梨 was printed 榔梨).
+    alias: Mapped[str | None] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Holiday(db.Model):
+    """A day off, or (is_workday) a weekend day worked in exchange (调休)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    is_workday: Mapped[bool] = mapped_column(default=False)
+
+
+class ReferenceSequence(db.Model):
+    """The last number handed out per request type and year; numbers are never reused."""
+
+    prefix: Mapped[str] = mapped_column(String(4), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class ServiceRequest(db.Model):
+    """What every request type shares: reference, applicant, state, handler, deadline.
+
+    Each type adds its own table (joined-table inheritance), so the queue pages read
+    one narrow, well-indexed table whatever the type.
+    """
+
+    __tablename__ = "service_request"
+    __table_args__ = (
+        # Queue tabs: keyset order (priority, due_sort, id) inside a type.
+        Index("ix_request_queue_open", "request_type", "is_open", "priority", "due_sort", "id"),
+        Index(
+            "ix_request_queue_handler",
+            "request_type",
+            "handler_id",
+            "is_open",
+            "priority",
+            "due_sort",
+            "id",
+        ),
+        Index("ix_request_type_status", "request_type", "status", "priority", "due_sort", "id"),
+        Index("ix_request_type_created", "request_type", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_type: Mapped[str] = mapped_column(String(4))
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(32))
+    is_open: Mapped[bool] = mapped_column(default=True)
+    #: 0 = urgent (sorts first), 1 = normal.
+    priority: Mapped[int] = mapped_column(default=1)
+    #: The deadline that matters now, or None while the clock is stopped.
+    due_at: Mapped[datetime | None]
+    #: due_at or NO_DEADLINE: a non-null copy for keyset pagination.
+    due_sort: Mapped[datetime] = mapped_column(default=NO_DEADLINE)
+    applicant_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    applicant_name: Mapped[str] = mapped_column(String(100))
+    #: Normalised mobile; tracking without an account uses reference + this.
+    applicant_mobile: Mapped[str] = mapped_column(String(16), index=True)
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"), index=True)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Language the applicant used: messages to them are written in it.
+    locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    #: Bumped by every transition; conditional updates compare it.
+    version: Mapped[int] = mapped_column(default=1)
+
+    township: Mapped[Township | None] = relationship(lazy="joined")
+    handler = relationship("User", foreign_keys=[handler_id], lazy="joined")
+    applicant_user = relationship("User", foreign_keys=[applicant_user_id])
+    events: Mapped[list["AuditEvent"]] = relationship(
+        back_populates="request", order_by="AuditEvent.id", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list["InternalNote"]] = relationship(
+        order_by="InternalNote.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list["Attachment"]] = relationship(
+        order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    messages: Mapped[list["InboxMessage"]] = relationship(
+        order_by="InboxMessage.id", cascade="all, delete-orphan"
+    )
+
+    # version_id_col makes every UPDATE conditional on the version read: of two officers
+    # acting at once, exactly one flush succeeds (StaleDataError for the other).
+    __mapper_args__ = {"polymorphic_on": "request_type", "version_id_col": version}
+
+    def set_due(self, due_at: datetime | None) -> None:
+        """Set the current deadline and its sort copy together."""
+        self.due_at = due_at
+        self.due_sort = due_at or NO_DEADLINE
+
+
+class AuditEvent(db.Model):
+    """One thing that happened to a request: who, when, from which state to which."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: "applicant", "staff" or "system": who acted when there is no account.
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    comment: Mapped[str | None] = mapped_column(Text)
+    #: Public events appear in the applicant's timeline.
+    is_public: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="events")
+    actor = relationship("User", lazy="joined")
+
+
+class InternalNote(db.Model):
+    """A staff-only note on a request; never shown to the applicant."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User", lazy="joined")
+
+
+class Attachment(db.Model):
+    """A file uploaded with a request, stored under a random name outside static/."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    #: "application" with the first submission, "materials" with a 补正 answer.
+    purpose: Mapped[str] = mapped_column(String(16), default="application")
+    uploaded_by_applicant: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboxMessage(db.Model):
+    """A message to the applicant, shown with the request on the portal."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+
+class OutboxMessage(db.Model):
+    """A message waiting for (or done with) delivery by SMS or email."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_request.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
+    recipient: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    #: pending → sending → sent, or failed after the last attempt.
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: Set when one event must never produce two messages (e.g. a reminder).
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class ReadAudit(db.Model):
+    """Who saw a full ID number, and when (SPEC §2, audit of reading)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    what: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", lazy="joined")

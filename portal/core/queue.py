@@ -1,0 +1,157 @@
+"""The back-office queue of any request type: tabs, filters, search, keyset pages, counts.
+
+Open tabs are ordered (priority, due_sort, id) and the closed tab by id descending, so
+every page is an index range scan from a cursor: page 40,000 costs what page 1 costs.
+Counts stop at QUEUE_COUNT_CAP so that a view never counts a million rows.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, tuple_
+
+from portal.core.clock import local_midnight, utcnow
+from portal.core.identity import normalise_mobile
+from portal.core.models import ServiceRequest
+from portal.core.registry import RequestKind
+from portal.extensions import db
+
+TABS = ("unassigned", "mine", "open", "overdue", "closed")
+REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6}$")
+
+
+@dataclass
+class QueueParams:
+    """What the officer asked for: a tab, filters and a search."""
+
+    tab: str = "open"
+    status: str = ""
+    township: str = ""
+    assignee: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def filter_clauses(kind: RequestKind, user, params: QueueParams, participant_only: bool) -> list:
+    """WHERE clauses common to every tab: type, scope, filters and search."""
+    clauses = [ServiceRequest.request_type == kind.code]
+    if participant_only and kind.participant_clause is not None:
+        clauses.append(kind.participant_clause(user))
+    if params.status and kind.workflow.has_state(params.status):
+        clauses.append(ServiceRequest.status == params.status)
+    if params.township.isdigit():
+        clauses.append(ServiceRequest.township_id == int(params.township))
+    if params.assignee == "none":
+        clauses.append(ServiceRequest.handler_id.is_(None))
+    elif params.assignee.isdigit():
+        clauses.append(ServiceRequest.handler_id == int(params.assignee))
+    if params.date_from:
+        clauses.append(ServiceRequest.created_at >= local_midnight(params.date_from))
+    if params.date_to:
+        clauses.append(
+            ServiceRequest.created_at < local_midnight(params.date_to + timedelta(days=1))
+        )
+    for extra in kind.extra_filters:
+        value = params.extra.get(extra.name)
+        if value:
+            clauses.append(extra.clause(value))
+    if params.q:
+        clauses.append(search_clause(params.q))
+    return clauses
+
+
+def search_clause(text: str):
+    """Reference, mobile, or the start of the applicant's name."""
+    term = text.strip()
+    if REFERENCE_PATTERN.match(term.upper()):
+        return ServiceRequest.reference == term.upper()
+    if mobile := normalise_mobile(term):
+        return ServiceRequest.applicant_mobile == mobile
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ServiceRequest.applicant_name.like(escaped + "%", escape="\\")
+
+
+def tab_clause(tab: str, user, kind: RequestKind, now: datetime):
+    if tab == "closed":
+        return ServiceRequest.is_open.is_(False)
+    clauses = [ServiceRequest.is_open.is_(True)]
+    if tab == "unassigned":
+        clauses.append(ServiceRequest.handler_id.is_(None))
+    elif tab == "mine":
+        mine = ServiceRequest.handler_id == user.id
+        if kind.participant_clause is not None:
+            mine = or_(mine, kind.participant_clause(user))
+        clauses.append(mine)
+    elif tab == "overdue":
+        clauses.append(ServiceRequest.due_sort < now)
+    return and_(*clauses)
+
+
+def ordering(tab: str):
+    if tab == "closed":
+        return [ServiceRequest.id.desc()]
+    return [ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id]
+
+
+def encode_cursor(tab: str, row: ServiceRequest) -> str:
+    if tab == "closed":
+        return str(row.id)
+    return f"{row.priority}.{row.due_sort:%Y%m%d%H%M%S}.{row.id}"
+
+
+def cursor_clause(tab: str, cursor: str):
+    """The WHERE clause for rows after the cursor, or None when the cursor is malformed."""
+    try:
+        if tab == "closed":
+            return ServiceRequest.id < int(cursor)
+        priority, due, row_id = cursor.split(".")
+        due_at = datetime.strptime(due, "%Y%m%d%H%M%S")
+        return tuple_(ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id) > tuple_(
+            int(priority), due_at, int(row_id)
+        )
+    except ValueError:
+        return None
+
+
+def fetch_page(kind, user, params: QueueParams, *, participant_only: bool, after: str = ""):
+    """One page of the queue and the cursor of the next page (None at the end)."""
+    size = current_app.config["QUEUE_PAGE_SIZE"]
+    clauses = filter_clauses(kind, user, params, participant_only)
+    clauses.append(tab_clause(params.tab, user, kind, utcnow()))
+    if after and (after_clause := cursor_clause(params.tab, after)) is not None:
+        clauses.append(after_clause)
+    rows = list(
+        db.session.scalars(
+            select(ServiceRequest).where(*clauses).order_by(*ordering(params.tab)).limit(size + 1)
+        )
+    )
+    next_cursor = encode_cursor(params.tab, rows[size - 1]) if len(rows) > size else None
+    return rows[:size], next_cursor
+
+
+def tab_counts(kind, user, params: QueueParams, *, participant_only: bool) -> dict[str, tuple[int, bool]]:
+    """Per tab: (count, capped). Counting stops at the cap, so it stays cheap at any size."""
+    cap = current_app.config["QUEUE_COUNT_CAP"]
+    clauses = filter_clauses(kind, user, params, participant_only)
+    now = utcnow()
+    counts = {}
+    for tab in TABS:
+        limited = (
+            select(ServiceRequest.id).where(*clauses, tab_clause(tab, user, kind, now)).limit(cap + 1)
+        ).subquery()
+        n = db.session.scalar(select(func.count()).select_from(limited))
+        counts[tab] = (min(n, cap), n > cap)
+    return counts
+
+
+def iter_export(kind, user, params: QueueParams, *, participant_only: bool):
+    """All rows of the filtered tab, in queue order, up to EXPORT_MAX_ROWS."""
+    clauses = filter_clauses(kind, user, params, participant_only)
+    clauses.append(tab_clause(params.tab, user, kind, utcnow()))
+    limit = current_app.config["EXPORT_MAX_ROWS"]
+    query = select(ServiceRequest).where(*clauses).order_by(*ordering(params.tab)).limit(limit)
+    yield from db.session.scalars(query.execution_options(yield_per=500))

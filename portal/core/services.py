@@ -1,0 +1,235 @@
+"""The one place where requests are created and change state (SPEC §2)."""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import force_locale, format_date
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.core import notifications
+from portal.core.access import can_claim, can_reassign, can_take
+from portal.core.clock import local_today, utcnow
+from portal.core.models import AuditEvent, InternalNote, ReferenceSequence, ServiceRequest
+from portal.core.registry import kind_of
+from portal.core.workflow import (
+    APPLICANT,
+    STAFF,
+    SYSTEM,
+    ConcurrentChange,
+    IllegalTransition,
+    NotPermitted,
+    Transition,
+)
+from portal.extensions import db
+
+
+def next_reference(code: str, now: datetime | None = None) -> str:
+    """Hand out the next `<TYPE>-<YYYY>-<NNNNNN>` number; never the same one twice.
+
+    The UPDATE takes the sequence row's write lock, so concurrent submissions queue on
+    it until the first commits: no two requests can read the same value.
+    """
+    year = local_today(now).year
+    for _attempt in range(3):
+        bumped = db.session.execute(
+            update(ReferenceSequence)
+            .where(ReferenceSequence.prefix == code, ReferenceSequence.year == year)
+            .values(last_value=ReferenceSequence.last_value + 1)
+            .returning(ReferenceSequence.last_value)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if bumped is not None:
+            return f"{code}-{year}-{bumped:06d}"
+        try:
+            with db.session.begin_nested():
+                db.session.add(ReferenceSequence(prefix=code, year=year, last_value=0))
+        except IntegrityError:  # another process created the row first: bump it
+            continue
+    raise RuntimeError("could not allocate a reference number")
+
+
+def record_event(
+    request: ServiceRequest,
+    action: str,
+    *,
+    user=None,
+    actor_kind: str = STAFF,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    comment: str | None = None,
+    public: bool = False,
+) -> AuditEvent:
+    """Append one audit event to the request's trail."""
+    event = AuditEvent(
+        request=request,
+        action=action,
+        actor_id=getattr(user, "id", None),
+        actor_kind=actor_kind,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment or None,
+        is_public=public,
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    return event
+
+
+def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> ServiceRequest:
+    """Receive a new request: reference, initial state, deadline, audit and notice."""
+    kind = kind_of(request)
+    workflow = kind.workflow
+    now = utcnow()
+    request.reference = next_reference(kind.code, now)
+    request.status = workflow.initial
+    request.is_open = workflow.state(workflow.initial).is_open
+    request.locale = locale
+    request.created_at = request.updated_at = now
+    request.applicant_user_id = getattr(user, "id", None)
+    db.session.add(request)
+    variables = _run_effect(workflow.effects.get("submit"), request, {}, now)
+    record_event(
+        request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, public=True
+    )
+    if workflow.submitted_notice:
+        _notify(request, workflow.submitted_notice, variables)
+    db.session.flush()
+    return request
+
+
+def perform(
+    request: ServiceRequest,
+    action: str,
+    *,
+    user=None,
+    actor_kind: str = STAFF,
+    data: dict[str, Any] | None = None,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> AuditEvent:
+    """Take one declared transition, or raise; the only code that changes a status."""
+    kind = kind_of(request)
+    transition = kind.workflow.transition(action)
+    if transition is None or request.status not in transition.sources:
+        raise IllegalTransition(action)
+    if transition.actor != actor_kind:
+        raise NotPermitted(action)
+    if actor_kind == STAFF and not can_take(user, request, transition):
+        raise NotPermitted(action)
+    if expected_version is not None and expected_version != request.version:
+        raise ConcurrentChange(action)
+    return _apply(request, transition, user=user, data=data or {}, comment=comment)
+
+
+def _apply(request, transition: Transition, *, user, data, comment) -> AuditEvent:
+    workflow = kind_of(request).workflow
+    now = utcnow()
+    from_status = request.status
+    request.status = transition.target
+    target = workflow.state(transition.target)
+    request.is_open = target.is_open
+    request.closed_at = None if target.is_open else now
+    request.updated_at = now
+    variables = _run_effect(workflow.effects.get(transition.action), request, data, now)
+    event = record_event(
+        request,
+        transition.action,
+        user=user,
+        actor_kind=transition.actor,
+        from_status=from_status,
+        to_status=transition.target,
+        comment=comment,
+        public=transition.public,
+    )
+    if transition.public and transition.notice:
+        _notify(request, transition.notice, variables)
+    _flush_or_conflict(transition.action)
+    return event
+
+
+def system_perform(request: ServiceRequest, action: str, comment: str | None = None) -> AuditEvent:
+    """Take a transition declared for the system (e.g. automatic withdrawal)."""
+    return perform(request, action, actor_kind=SYSTEM, comment=comment)
+
+
+def claim(request: ServiceRequest, user) -> None:
+    """Make `user` the handler of an unassigned request; of two at once, one wins."""
+    if request.handler_id is not None and request.handler_id != user.id:
+        raise ConcurrentChange("claim")
+    if not can_claim(user, request):
+        raise NotPermitted("claim")
+    request.handler_id = user.id
+    request.updated_at = utcnow()
+    record_event(request, "claim", user=user)
+    _flush_or_conflict("claim")
+    workflow = kind_of(request).workflow
+    follow_up = workflow.on_claim and workflow.transition(workflow.on_claim)
+    if follow_up and request.status in follow_up.sources:
+        _apply(request, follow_up, user=user, data={}, comment=None)
+
+
+def reassign(request: ServiceRequest, new_handler, *, by, comment: str | None = None) -> None:
+    """A supervisor hands the request to another officer of the queue."""
+    if not can_reassign(by, request):
+        raise NotPermitted("reassign")
+    previous = request.handler.display_name if request.handler else "—"
+    request.handler_id = new_handler.id
+    request.updated_at = utcnow()
+    note = f"{previous} → {new_handler.display_name}"
+    record_event(request, "reassign", user=by, comment=f"{note}. {comment}" if comment else note)
+    _flush_or_conflict("reassign")
+
+
+def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
+    """Add a staff-only note; it never reaches the applicant."""
+    note = InternalNote(request_id=request.id, author_id=user.id, body=body, created_at=utcnow())
+    db.session.add(note)
+    record_event(request, "note", user=user)
+    return note
+
+
+def message_applicant(request: ServiceRequest, user, body: str) -> None:
+    """Send a free-text message from staff to the applicant (inbox and SMS)."""
+    record_event(request, "message", user=user, comment=body, public=True)
+    notifications.notify(request, subject=request.reference, body=body)
+
+
+def _run_effect(effect, request, data, now) -> dict[str, Any]:
+    variables = {"reference": request.reference}
+    if effect is not None:
+        variables.update(effect(request, data, now) or {})
+    return variables
+
+
+def _localise(value: Any, locale: str) -> Any:
+    """Render a notice variable the way a reader of `locale` expects it."""
+    if isinstance(value, date):
+        return format_date(value, "long")
+    if isinstance(value, list | tuple):
+        separator = "；" if locale.startswith("zh") else "; "
+        return separator.join(str(_localise(v, locale)) for v in value)
+    return str(value)
+
+
+def _notify(request: ServiceRequest, notice, variables: dict[str, Any]) -> None:
+    # The applicant reads the message in the language they applied in.
+    with force_locale(request.locale):
+        body = str(notice) % {k: _localise(v, request.locale) for k, v in variables.items()}
+        subject = str(kind_of(request).label) + " " + request.reference
+    notifications.notify(request, subject=subject, body=body)
+
+
+def _flush_or_conflict(action: str) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange(action) from exc
+
+
+def load_by_reference(reference: str) -> ServiceRequest | None:
+    """Return the request with this reference (any type), or None."""
+    return db.session.scalar(
+        select(ServiceRequest).where(ServiceRequest.reference == reference.strip().upper())
+    )

@@ -1,0 +1,127 @@
+"""Declarative status machines: each request type lists its states and transitions once."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import LazyString
+
+
+class WorkflowError(Exception):
+    """Base of the errors a transition can raise; views turn them into HTTP answers."""
+
+    status_code = 400
+
+
+class IllegalTransition(WorkflowError):
+    """The action is not allowed from the request's current state (HTTP 409)."""
+
+    status_code = 409
+
+
+class NotPermitted(WorkflowError):
+    """The actor may not take this action on this request (HTTP 403)."""
+
+    status_code = 403
+
+
+class ConcurrentChange(WorkflowError):
+    """Someone else changed the request first (HTTP 409)."""
+
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class State:
+    """One state of a request type; closed states leave the open queues."""
+
+    name: str
+    label: LazyString
+    is_open: bool = True
+    #: What the applicant reads about this state on the tracking page.
+    public_hint: LazyString | None = None
+
+
+#: Who may take a transition.
+STAFF, APPLICANT, SYSTEM = "staff", "applicant", "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An allowed move from one of `sources` to `target`, taken by `actor`."""
+
+    action: str
+    sources: frozenset[str]
+    target: str
+    label: LazyString
+    actor: str = STAFF
+    #: Staff roles that may take it (supervisors may always act on staff transitions).
+    roles: frozenset[str] = frozenset()
+    #: Staff must be the request's handler (supervisors excepted).
+    handler_only: bool = True
+    #: Participants (e.g. the assigned lawyer) may take it too.
+    participant_may: bool = False
+    #: A public transition appears in the applicant's timeline and inbox.
+    public: bool = True
+    #: Message to the applicant; %(reference)s and the effect's variables are filled in.
+    notice: LazyString | None = None
+    #: A WTForms form class with the extra input the action needs, or None.
+    form: type | None = None
+    #: "danger" renders the button as a warning (refuse, withdraw).
+    style: str = "primary"
+
+
+@dataclass
+class Workflow:
+    """The states and transitions of one request type.
+
+    `effects` maps an action to a function (request, form_data, context) that applies
+    the type's own consequences (deadlines, lawyer, reasons) and returns extra variables
+    for the notice text.
+    """
+
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    initial: str
+    #: Action taken automatically when staff claim a request in one of its source states.
+    on_claim: str | None = None
+    #: Message to the applicant when the request is received.
+    submitted_notice: LazyString | None = None
+    effects: dict[str, Callable[..., dict[str, Any] | None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._states = {s.name: s for s in self.states}
+        self._transitions = {t.action: t for t in self.transitions}
+        if self.initial not in self._states:
+            raise ValueError(f"initial state {self.initial!r} is not declared")
+        for t in self.transitions:
+            undeclared = (set(t.sources) | {t.target}) - set(self._states)
+            if undeclared:
+                raise ValueError(f"transition {t.action!r} names undeclared states {undeclared}")
+        if self.on_claim and self.on_claim not in self._transitions:
+            raise ValueError(f"on_claim names unknown action {self.on_claim!r}")
+
+    def state(self, name: str) -> State:
+        return self._states[name]
+
+    def has_state(self, name: str) -> bool:
+        return name in self._states
+
+    def transition(self, action: str) -> Transition | None:
+        return self._transitions.get(action)
+
+    def from_state(self, status: str, actor: str | None = None) -> list[Transition]:
+        """Transitions allowed from a state, optionally only those of one kind of actor."""
+        return [
+            t
+            for t in self.transitions
+            if status in t.sources and (actor is None or t.actor == actor)
+        ]
+
+    @property
+    def open_states(self) -> list[str]:
+        return [s.name for s in self.states if s.is_open]
+
+    @property
+    def closed_states(self) -> list[str]:
+        return [s.name for s in self.states if not s.is_open]

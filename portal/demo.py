@@ -1,0 +1,174 @@
+"""Changsha County demo data: townships, holidays, staff, and sample applications.
+
+Every person, phone number and application here is invented (the townships and their
+NBS codes are real, SPEC §6). Running it twice adds nothing.
+"""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import AccountKind, User
+from portal.accounts.roles import Role
+from portal.accounts.services import create_staff_user
+from portal.core.models import Holiday, ServiceRequest, Township
+from portal.core.services import claim, perform, submit
+from portal.core.clock import utcnow
+from portal.core.identity import parse_resident_id
+from portal.extensions import db
+from portal.legal_aid import workflow  # noqa: F401  (registers the LA type)
+from portal.legal_aid.models import LegalAidApplication
+
+TOWNSHIPS = [
+    ("430121001", "星沙街道", "Xingsha Subdistrict", None),
+    ("430121002", "泉塘街道", "Quantang Subdistrict", None),
+    ("430121003", "湘龙街道", "Xianglong Subdistrict", None),
+    ("430121004", "㮾梨街道", "Langli Subdistrict", "榔梨街道"),
+    ("430121005", "长龙街道", "Changlong Subdistrict", None),
+    ("430121102", "黄兴镇", "Huangxing Town", None),
+    ("430121104", "江背镇", "Jiangbei Town", None),
+    ("430121105", "黄花镇", "Huanghua Town", None),
+    ("430121106", "春华镇", "Chunhua Town", None),
+    ("430121107", "果园镇", "Guoyuan Town", None),
+    ("430121108", "路口镇", "Lukou Town", None),
+    ("430121109", "高桥镇", "Gaoqiao Town", None),
+    ("430121110", "金井镇", "Jinjing Town", None),
+    ("430121111", "福临镇", "Fulin Town", None),
+    ("430121112", "青山铺镇", "Qingshanpu Town", None),
+    ("430121113", "安沙镇", "Ansha Town", None),
+    ("430121114", "北山镇", "Beishan Town", None),
+    ("430121116", "开慧镇", "Kaihui Town", None),
+]
+
+# Demo calendar for 2026-2027 (check against the State Council's notice before real use).
+HOLIDAYS_OFF = {
+    "元旦 New Year": [(2026, 1, 1), (2026, 1, 2), (2026, 1, 3), (2027, 1, 1)],
+    "春节 Spring Festival": [(2026, 2, d) for d in range(15, 24)],
+    "清明节 Qingming": [(2026, 4, 4), (2026, 4, 5), (2026, 4, 6)],
+    "劳动节 Labour Day": [(2026, 5, d) for d in range(1, 6)],
+    "端午节 Dragon Boat": [(2026, 6, 19), (2026, 6, 20), (2026, 6, 21)],
+    "中秋节 Mid-Autumn": [(2026, 9, 25), (2026, 9, 26), (2026, 9, 27)],
+    "国庆节 National Day": [(2026, 10, d) for d in range(1, 8)],
+}
+WORKDAYS = {"调休 exchanged working day": [(2026, 1, 4), (2026, 2, 14), (2026, 2, 28), (2026, 5, 9), (2026, 9, 20), (2026, 10, 10)]}
+
+#: username, display name, roles. Every demo password is "<username>-demo-2026".
+STAFF = [
+    ("admin", "系统管理员", [Role.ADMIN]),
+    ("supervisor", "王主任", [Role.SUPERVISOR]),
+    ("officer", "张敏", [Role.LEGAL_AID_OFFICER]),
+    ("officer2", "李强", [Role.LEGAL_AID_OFFICER]),
+    ("lawyer", "陈律师（演示）", [Role.LAWYER]),
+    ("lawyer2", "刘律师（演示）", [Role.LAWYER]),
+]
+RESIDENT_MOBILE = "13800000001"
+RESIDENT_PASSWORD = "resident-demo-2026"
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo-2026"
+
+
+def seed_demo() -> str:
+    """Load what is missing of the demo data and say what was added."""
+    added = []
+    added += _seed_townships()
+    added += _seed_holidays()
+    added += _seed_users()
+    db.session.commit()
+    added += _seed_applications()
+    db.session.commit()
+    lines = ["Demo data: " + (", ".join(added) if added else "already loaded, nothing added")]
+    lines.append("Demo logins (sign in at /staff/login):")
+    lines += [f"  {u:<11} {demo_password(u):<22} {', '.join(r.value for r in roles)}" for u, _n, roles in STAFF]
+    lines.append(f"  resident: mobile {RESIDENT_MOBILE} / {RESIDENT_PASSWORD} at /account/login")
+    return "\n".join(lines)
+
+
+def _seed_townships() -> list[str]:
+    existing = set(db.session.scalars(select(Township.code)))
+    rows = [
+        Township(code=code, name=name, name_en=name_en, alias=alias, sort_order=i)
+        for i, (code, name, name_en, alias) in enumerate(TOWNSHIPS)
+        if code not in existing
+    ]
+    db.session.add_all(rows)
+    return [f"{len(rows)} townships"] if rows else []
+
+
+def _seed_holidays() -> list[str]:
+    existing = set(db.session.scalars(select(Holiday.day)))
+    rows = []
+    for names, is_workday in ((HOLIDAYS_OFF, False), (WORKDAYS, True)):
+        for name, days in names.items():
+            for y, m, d in days:
+                if date(y, m, d) not in existing:
+                    rows.append(Holiday(day=date(y, m, d), name=name, is_workday=is_workday))
+    db.session.add_all(rows)
+    return [f"{len(rows)} calendar days"] if rows else []
+
+
+def _seed_users() -> list[str]:
+    existing = set(db.session.scalars(select(User.username).where(User.username.is_not(None))))
+    count = 0
+    for username, name, roles in STAFF:
+        if username not in existing:
+            create_staff_user(username, demo_password(username), roles, name)
+            count += 1
+    if not db.session.scalar(select(User.id).where(User.mobile == RESIDENT_MOBILE)):
+        resident = User(kind=AccountKind.RESIDENT, mobile=RESIDENT_MOBILE, display_name="赵红（演示）")
+        resident.set_password(RESIDENT_PASSWORD)
+        db.session.add(resident)
+        count += 1
+    return [f"{count} accounts"] if count else []
+
+
+SAMPLES = [
+    # name, mobile, ID, township code, matter, stage, facts, urgent, steps
+    ("周建国（演示）", "13900000011", "430121199001011237", "430121001", "labour", "arbitration",
+     "在星沙某建筑工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。", False, []),
+    ("吴秀英（演示）", "13900000012", "11010519491231002X", "430121102", "family_support", "pre_litigation",
+     "本人七十六岁，三个子女均不支付赡养费，无固定收入，生活困难，希望起诉要求支付赡养费。", False, ["claim"]),
+    ("郑小龙（演示）", "13900000013", "440524188001010014", "430121109", "personal_injury", "first_instance",
+     "骑电动车被货车撞伤，左腿骨折，对方保险公司拒绝赔偿，诉讼时效即将届满。", True, ["claim", "approve"]),
+    ("孙丽（演示）", "13800000001", "430121199001011237", "430121004", "labour", "pre_litigation",
+     "在榔梨一家工厂工作两年，公司未签劳动合同也未缴社保，现被辞退，要求确认劳动关系。", False,
+     ["claim", "request_materials"]),
+]
+
+
+def _seed_applications() -> list[str]:
+    if db.session.scalar(select(func.count()).select_from(ServiceRequest).where(ServiceRequest.request_type == "LA")):
+        return []
+    townships = {t.code: t.id for t in db.session.scalars(select(Township))}
+    officer = db.session.scalar(select(User).where(User.username == "officer"))
+    resident = db.session.scalar(select(User).where(User.mobile == RESIDENT_MOBILE))
+    for name, mobile, id_number, township, matter, stage, facts, urgent, steps in SAMPLES:
+        parsed = parse_resident_id(id_number)
+        application = LegalAidApplication(
+            applicant_name=name,
+            applicant_mobile=mobile,
+            township_id=townships[township],
+            id_number=parsed.number,
+            gender=parsed.gender,
+            birth_date=parsed.birth_date,
+            address="长沙县（演示地址）",
+            matter_type=matter,
+            stage=stage,
+            facts=facts,
+            urgent=urgent,
+            household_size=3,
+            monthly_income=2400,
+            pledge_accepted_at=utcnow(),
+            consent_accepted_at=utcnow(),
+        )
+        submit(application, user=resident if mobile == RESIDENT_MOBILE else None)
+        for step in steps:
+            if step == "claim":
+                claim(application, officer)
+            elif step == "approve":
+                perform(application, "approve", user=officer, data={}, comment="材料齐全，符合条件。")
+            elif step == "request_materials":
+                perform(application, "request_materials", user=officer, data={"items": ["income_proof", "dispute_evidence"], "other_items": ""})
+        db.session.flush()
+    return [f"{len(SAMPLES)} legal aid applications"]

@@ -1,0 +1,52 @@
+"""Languages: Chinese by default, English second; the choice is remembered."""
+
+from flask import Blueprint, Flask, current_app, has_request_context, make_response, redirect, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from portal.extensions import babel
+from portal.security import safe_next_url
+
+LANGUAGE_COOKIE = "lang"
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The cookie's language, else the signed-in user's, else Chinese."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.get("/language/<code>")
+def switch_language(code: str):
+    """Switch the language and go back to the page the user was on."""
+    languages = current_app.config["LANGUAGES"]
+    if code not in languages:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    response = make_response(redirect(safe_next_url(request.args.get("next"), "public.home")))
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def current_language() -> str:
+    return str(get_locale())
+
+
+def register(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
+    app.register_blueprint(bp)

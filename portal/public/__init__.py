@@ -1,0 +1,1 @@
+"""Public pages: home, health check, and tracking a request."""

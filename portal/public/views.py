@@ -1,0 +1,169 @@
+"""Home page, /healthz, and the applicant's tracking pages for every request type."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select, text, update
+
+from portal.core import attachments
+from portal.core.access import applicant_may_see, can_applicant_take, remember_tracked
+from portal.core.forms import ActionForm, TrackForm
+from portal.core.models import Attachment, InboxMessage
+from portal.core.registry import kind_of
+from portal.core.services import load_by_reference, perform
+from portal.core.workflow import APPLICANT, WorkflowError
+from portal.core.clock import utcnow
+from portal.core.identity import normalise_mobile
+from portal.extensions import db, limiter
+
+bp = Blueprint("public", __name__)
+
+COMING_SOON = {
+    "consultations": _l("Consultation booking"),
+    "health_checks": _l("Enterprise legal health check"),
+    "advisers": _l("Find my village legal adviser"),
+}
+
+
+@bp.get("/")
+def home():
+    """The portal's front page."""
+    return render_template("public/home.html")
+
+
+@bp.get("/consultations/")
+@bp.get("/consultations/book")
+def consultations():
+    return render_template("public/coming_soon.html", title=COMING_SOON["consultations"])
+
+
+@bp.get("/health-checks/")
+@bp.get("/health-checks/request")
+def health_checks():
+    return render_template("public/coming_soon.html", title=COMING_SOON["health_checks"])
+
+
+@bp.get("/advisers/")
+def advisers():
+    return render_template("public/coming_soon.html", title=COMING_SOON["advisers"])
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and database check for load balancers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 — any database failure means unhealthy
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+def track_rate():
+    return current_app.config["RATELIMIT_TRACK"]
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(track_rate, methods=["POST"])
+def track():
+    """Find a request by reference and the mobile number given with it."""
+    form = TrackForm()
+    if form.validate_on_submit():
+        found = load_by_reference(form.reference.data)
+        mobile = normalise_mobile(form.mobile.data)
+        if found is None or mobile is None or found.applicant_mobile != mobile:
+            # One message for both cases: a wrong guess must not reveal that a reference exists.
+            form.reference.errors.append(_l("No request matches this reference and mobile number."))
+        else:
+            remember_tracked(found)
+            return redirect(url_for("public.track_request", reference=found.reference))
+    return render_template("public/track.html", form=form)
+
+
+def _load_for_applicant(reference: str):
+    found = load_by_reference(reference)
+    if found is None or not applicant_may_see(found):
+        abort(404)  # 404, not 403: do not confirm that the reference exists
+    return found
+
+
+def applicant_forms(request_obj, submitted=None):
+    """A form for each action the applicant may take now."""
+    result = []
+    for transition in kind_of(request_obj).workflow.from_state(request_obj.status, APPLICANT):
+        if submitted is not None and submitted[0] == transition.action:
+            result.append((transition, submitted[1]))
+            continue
+        form_class = transition.form or ActionForm
+        result.append((transition, form_class(prefix=transition.action, version=request_obj.version)))
+    return result
+
+
+@bp.get("/track/<reference>")
+def track_request(reference: str):
+    """The applicant's view: status, public timeline, messages, and their actions."""
+    found = _load_for_applicant(reference)
+    if current_user.is_authenticated and found.applicant_user_id == current_user.id:
+        db.session.execute(
+            update(InboxMessage)
+            .where(InboxMessage.request_id == found.id, InboxMessage.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+        db.session.commit()
+    return _render_tracking(found)
+
+
+def _render_tracking(found, submitted=None, status=200):
+    kind = kind_of(found)
+    return (
+        render_template(
+            "public/track_request.html",
+            request_obj=found,
+            kind=kind,
+            state=kind.workflow.state(found.status),
+            events=[e for e in found.events if e.is_public],
+            forms=applicant_forms(found, submitted),
+        ),
+        status,
+    )
+
+
+@bp.post("/track/<reference>/actions/<action>")
+def applicant_action(reference: str, action: str):
+    """Take one of the applicant's actions (answer a materials request, withdraw)."""
+    found = _load_for_applicant(reference)
+    transition = kind_of(found).workflow.transition(action)
+    if transition is None or not can_applicant_take(found, transition):
+        return _render_tracking(found, status=409)
+    form = (transition.form or ActionForm)(prefix=action)
+    if not form.validate_on_submit():
+        return _render_tracking(found, submitted=(action, form), status=400)
+    try:
+        perform(
+            found,
+            action,
+            user=current_user if current_user.is_authenticated else None,
+            actor_kind=APPLICANT,
+            data=form.transition_data(),
+            comment=form.comment.data,
+            expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+        )
+    except WorkflowError:
+        db.session.rollback()
+        flash(_l("This request changed in the meantime: check it and try again."), "error")
+        return redirect(url_for("public.track_request", reference=reference), 303)
+    db.session.commit()
+    flash(_l("Done: %(action)s.", action=transition.label), "success")
+    return redirect(url_for("public.track_request", reference=found.reference), 303)
+
+
+@bp.get("/track/<reference>/files/<int:attachment_id>")
+def applicant_attachment(reference: str, attachment_id: int):
+    """Download one of the request's files, for the applicant only."""
+    found = _load_for_applicant(reference)
+    attachment = db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.request_id == found.id)
+    )
+    if attachment is None:
+        abort(404)
+    return attachments.send_attachment(attachment)

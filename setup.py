@@ -1,0 +1,35 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="public-legal-services-portal",
+    version="0.1.0",
+    description="Public Legal Services Portal (公共法律服务平台) of a county justice bureau",
+    packages=find_packages(include=["portal", "portal.*"]),
+    include_package_data=True,
+    python_requires=">=3.11",
+    install_requires=[
+        "Flask>=3.1",
+        "Flask-SQLAlchemy>=3.1.1",
+        "SQLAlchemy>=2.0.30",
+        "Flask-Migrate>=4.1",
+        "alembic>=1.13",
+        "Flask-WTF>=1.2.1",
+        "WTForms>=3.1",
+        "Flask-Login>=0.6.3",
+        "Flask-Babel>=4.0",
+        "Babel>=2.14",
+        "Flask-Limiter>=3.8",
+        "psycopg[binary]>=3.2",
+        "redis>=5.0",
+        "gunicorn>=22.0",
+        "openpyxl>=3.1.2",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8.0",
+            "hypothesis>=6.100",
+            "playwright>=1.45",
+            "ruff>=0.5",
+        ],
+    },
+)
