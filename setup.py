@@ -14,7 +14,7 @@ setup(
         "Flask-Migrate>=4.1",
         "alembic>=1.13",
         "Flask-WTF>=1.2.1",
-        "WTForms>=3.1",
+        "WTForms>=3.3",
         "Flask-Login>=0.6.3",
         "Flask-Babel>=4.0",
         "Babel>=2.14",

@@ -40,7 +40,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        if app.config.get("PROPAGATE_EXCEPTIONS"):
+        if app.testing or app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error  # tests see the real traceback
         log.exception("unhandled error")
         db.session.rollback()

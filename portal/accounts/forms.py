@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from portal.core.choices import options
 from portal.core.fields import CreditCode, MobileNumber
 
 PASSWORD_RULES = [DataRequired(), Length(min=8, max=128, message=_l("Use at least 8 characters."))]
@@ -20,7 +21,7 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     kind = RadioField(
         _l("Account for"),
-        choices=[("resident", _l("Myself (resident)")), ("enterprise", _l("An enterprise"))],
+        choices=options([("resident", _l("Myself (resident)")), ("enterprise", _l("An enterprise"))]),
         default="resident",
         validators=[DataRequired()],
     )

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.roles import ROLE_LABELS
+from portal.core.choices import options
 
 
 class RoleCheckboxes(SelectMultipleField):
@@ -15,7 +16,7 @@ class RoleCheckboxes(SelectMultipleField):
 
 
 def role_choices():
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+    return options((role.value, label) for role, label in ROLE_LABELS.items())
 
 
 class StaffUserForm(FlaskForm):

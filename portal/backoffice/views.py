@@ -24,6 +24,7 @@ from portal.core.access import (
     can_view,
     works_queue,
 )
+from portal.core.choices import options
 from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, ReassignForm
 from portal.core.identity import mask_mobile
@@ -210,7 +211,7 @@ def render_detail(found, *, submitted=None, reveal=False, status=200, note_form=
     reassign_form = None
     if can_reassign(current_user, found):
         reassign_form = ReassignForm(formdata=None)
-        reassign_form.handler.choices = [(u.id, u.display_name) for u in _handlers(kind)]
+        reassign_form.handler.choices = options((u.id, u.display_name) for u in _handlers(kind))
     return (
         render_template(
             "backoffice/detail.html",
@@ -342,7 +343,7 @@ def reassign_request(reference: str):
         abort(403)
     form = ReassignForm()
     candidates = {u.id: u for u in _handlers(kind_of(found))}
-    form.handler.choices = [(u.id, u.display_name) for u in candidates.values()]
+    form.handler.choices = options((u.id, u.display_name) for u in candidates.values())
     if not form.validate_on_submit():
         return render_detail(found, status=400)
     try:

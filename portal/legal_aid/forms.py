@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.core.attachments import AcceptedUploads
+from portal.core.choices import options
 from portal.core.fields import MobileNumber, ResidentIdNumber
 from portal.core.forms import ActionForm
 from portal.core.identity import parse_resident_id
@@ -35,11 +36,11 @@ def township_choices():
     from flask_babel import get_locale
 
     english = str(get_locale()) == "en"
-    return [(t_id, name_en if english else name) for t_id, name, name_en in rows]
+    return options((t_id, name_en if english else name) for t_id, name, name_en in rows)
 
 
 def exemption_choices():
-    return [(NO_EXEMPTION, _l("None of these"))] + list(EXEMPTIONS.items())
+    return options([(NO_EXEMPTION, _l("None of these")), *EXEMPTIONS.items()])
 
 
 class EligibilityForm(FlaskForm):
@@ -77,18 +78,18 @@ class ApplicationForm(FlaskForm):
     township = SelectField(_l("Township or street where you live"), coerce=int, validators=[DataRequired()])
     applying_for = RadioField(
         _l("Who needs legal aid?"),
-        choices=[("self", _l("Myself")), ("relative", _l("A close relative I apply for"))],
+        choices=options([("self", _l("Myself")), ("relative", _l("A close relative I apply for"))]),
         default="self",
         validators=[DataRequired()],
     )
     relation = SelectField(
-        _l("Their relation to you"), choices=[("", _l("Choose…"))] + list(RELATIONS.items()), default=""
+        _l("Their relation to you"), choices=options([("", _l("Choose…")), *RELATIONS.items()]), default=""
     )
     represented_name = StringField(_l("Their full name"), validators=[Optional(), Length(max=50)])
     represented_id_number = StringField(_l("Their resident ID number"), validators=[Optional()])
 
     matter_type = SelectField(_l("What is the matter about?"), choices=matter_choices, validators=[DataRequired()])
-    stage = SelectField(_l("Where does the matter stand?"), choices=list(STAGES.items()), validators=[DataRequired()])
+    stage = SelectField(_l("Where does the matter stand?"), choices=options(STAGES), validators=[DataRequired()])
     opposing_party = StringField(_l("Other party (person or organisation)"), validators=[Optional(), Length(max=200)])
     facts = TextAreaField(
         _l("What happened, and what do you want to achieve?"),
@@ -132,31 +133,34 @@ class ApplicationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.township.choices = township_choices()
 
-    def validate_relation(self, field):
-        if self.applying_for.data == "relative" and not field.data:
-            raise ValidationError(_l("Choose how the person is related to you."))
-
-    def validate_represented_name(self, field):
-        if self.applying_for.data == "relative" and not (field.data or "").strip():
-            raise ValidationError(_l("Enter the full name of the person you apply for."))
-
-    def validate_represented_id_number(self, field):
-        if self.applying_for.data != "relative":
-            return
-        parsed = parse_resident_id(field.data or "")
-        if parsed is None:
-            raise ValidationError(
-                _l("This is not a valid resident ID number: check the 18 characters and the birth date.")
-            )
-        field.data = parsed.number
-
-    def validate_household_size(self, field):
-        if not self.exemption.data and field.data is None:
-            raise ValidationError(_l("Enter the number of people in your household, or choose a situation above."))
-
-    def validate_monthly_income(self, field):
-        if not self.exemption.data and field.data is None:
-            raise ValidationError(_l("Enter the household income per month, or choose a situation above."))
+    def validate(self, extra_validators=None) -> bool:
+        """Field rules, then the rules that depend on other answers."""
+        valid = super().validate(extra_validators)
+        problems = []
+        if self.applying_for.data == "relative":
+            if not self.relation.data:
+                problems.append((self.relation, _l("Choose how the person is related to you.")))
+            if not (self.represented_name.data or "").strip():
+                problems.append((self.represented_name, _l("Enter the full name of the person you apply for.")))
+            parsed = parse_resident_id(self.represented_id_number.data or "")
+            if parsed is None:
+                problems.append((self.represented_id_number, _l(
+                    "This is not a valid resident ID number: check the 18 characters and the birth date."
+                )))
+            else:
+                self.represented_id_number.data = parsed.number
+        if not self.exemption.data:
+            if self.household_size.data is None and not self.household_size.errors:
+                problems.append((self.household_size, _l(
+                    "Enter the number of people in your household, or choose a situation above."
+                )))
+            if self.monthly_income.data is None and not self.monthly_income.errors:
+                problems.append((self.monthly_income, _l(
+                    "Enter the household income per month, or choose a situation above."
+                )))
+        for field, message in problems:
+            field.errors = [*field.errors, message]
+        return valid and not problems
 
 
 MATERIAL_ITEMS = {
@@ -174,7 +178,7 @@ MATERIAL_ITEMS = {
 class MaterialsRequestForm(ActionForm):
     """补正: every missing item at once (Art. 43)."""
 
-    items = CheckboxListField(_l("Missing materials"), choices=list(MATERIAL_ITEMS.items()))
+    items = CheckboxListField(_l("Missing materials"), choices=options(MATERIAL_ITEMS))
     other_items = TextAreaField(_l("Other missing items"), validators=[Optional(), Length(max=1000)])
 
     def validate_items(self, field):
@@ -218,7 +222,7 @@ class AssignLawyerForm(ActionForm):
             .where(UserRole.role == Role.LAWYER, User.is_active_account.is_(True))
             .order_by(User.display_name)
         )
-        self.lawyer.choices = [(u.id, u.display_name) for u in lawyers]
+        self.lawyer.choices = options((u.id, u.display_name) for u in lawyers)
 
 
 class CloseForm(ActionForm):

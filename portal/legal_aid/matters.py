@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from portal.core.choices import grouped
+
 CRIMINAL_MATTERS = {
     "criminal_defence": _l("Criminal suspect or defendant without a defence lawyer (Art. 24)"),
     "criminal_victim": _l("Victim of a crime in a public prosecution, or a close relative (Art. 29)"),
@@ -30,12 +32,14 @@ ALL_MATTERS = {**CRIMINAL_MATTERS, **CIVIL_MATTERS, **OTHER_MATTERS}
 
 
 def matter_choices():
-    """Grouped choices for a select box (WTForms renders dict groups as <optgroup>)."""
-    return {
-        _l("Criminal matters"): list(CRIMINAL_MATTERS.items()),
-        _l("Civil and administrative matters"): list(CIVIL_MATTERS.items()),
-        _l("Other"): list(OTHER_MATTERS.items()),
-    }
+    """Matter types grouped in <optgroup>s for a select box."""
+    return grouped(
+        {
+            _l("Criminal matters"): CRIMINAL_MATTERS,
+            _l("Civil and administrative matters"): CIVIL_MATTERS,
+            _l("Other"): OTHER_MATTERS,
+        }
+    )
 
 
 #: Art. 32: no economic-hardship test at all.

@@ -1,0 +1,157 @@
+"""Gunicorn on a free loopback port, the staff sign-in, and the workers' memory."""
+
+import http.cookiejar
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+HOST = "127.0.0.1"
+WORKERS = 2
+#: Sent by the sign-in and by the load generator alike: Flask-Login's session protection
+#: hashes the user agent, and a different one would mark every request's session stale.
+USER_AGENT = "portal-bench/1"
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_PLAIN = urllib.request.build_opener(NoRedirect)
+
+
+def fetch(url: str, cookie: str = "", timeout: float = 30) -> tuple[int, bytes]:
+    """GET without following redirects: (status, body)."""
+    if not url.startswith(f"http://{HOST}:"):
+        raise ValueError(f"benchmark traffic stays on {HOST}: {url}")
+    headers = {"User-Agent": USER_AGENT}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with _PLAIN.open(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+class Gunicorn:
+    """`gunicorn -w 2 -b 127.0.0.1:PORT APP`, started and stopped by us."""
+
+    def __init__(self, app: str, env: dict[str, str], log_path: Path, pythonpath: str = ""):
+        self.port = free_port()
+        self.base = f"http://{HOST}:{self.port}"
+        command = [GUNICORN, "-w", str(WORKERS), "-b", f"{HOST}:{self.port}"]
+        if pythonpath:
+            command += ["--pythonpath", pythonpath]
+        command.append(app)
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, path: str = "/", timeout: float = 30) -> None:
+        """Wait until both workers are up and `path` answers."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            if len(self.worker_pids()) == WORKERS:
+                try:
+                    status, _body = fetch(self.base + path, timeout=5)
+                    if status == 200:
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer {path} within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def worker_pids(self) -> list[int]:
+        """The master's children, read from /proc."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            return [int(c) for c in children]
+        except OSError:
+            pids = []
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == pid:
+                    pids.append(int(stat.parent.name))
+            return pids
+
+    def worker_memory(self) -> list[tuple[int, int, int]]:
+        """(pid, VmRSS KiB, VmHWM KiB) of each worker, from /proc/<pid>/status."""
+        found = []
+        for pid in self.worker_pids():
+            values = {}
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    key, _sep, rest = line.partition(":")
+                    if key in ("VmRSS", "VmHWM"):
+                        values[key] = int(rest.split()[0])
+            except OSError:
+                continue
+            found.append((pid, values.get("VmRSS", 0), values.get("VmHWM", 0)))
+        return found
+
+    def log_tail(self, lines: int = 30) -> str:
+        self._log.flush()
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self._log.close()
+
+
+def staff_session(base: str, username: str, password: str) -> str:
+    """Sign in at /staff/login like a browser; return the `session=...` cookie."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    with opener.open(base + "/staff/login", timeout=30) as response:
+        page = response.read().decode()
+    match = CSRF_PATTERN.search(page)
+    if not match:
+        raise RuntimeError("no csrf_token on /staff/login")
+    form = urllib.parse.urlencode(
+        {"login": username, "password": password, "csrf_token": match.group(1) or match.group(2)}
+    ).encode()
+    try:
+        with opener.open(base + "/staff/login", data=form, timeout=30) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 302:
+        raise RuntimeError(f"staff sign-in failed (HTTP {status})")
+    for cookie in jar:
+        if cookie.name == "session":
+            return f"session={cookie.value}"
+    raise RuntimeError("no session cookie after signing in")

@@ -1,0 +1,220 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL via PORTAL_TEST_DATABASE_URL),
+the schema built by the real migrations, and an HTTP client that sends real CSRF tokens."""
+
+import contextvars
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from portal import create_app
+from portal.accounts.services import create_staff_user
+from portal.core.identity import parse_resident_id
+from portal.core.services import submit
+from portal.database import MIGRATIONS_DIR
+from portal.demo import _seed_townships
+from portal.extensions import db
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+PASSWORD = "correct-horse-battery"
+CSRF_PATTERN = re.compile(r'name="(?:[\w]+-)?csrf_token"[^>]*value="([^"]+)"')
+
+
+def is_postgres() -> bool:
+    return bool(POSTGRES_URL)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
+
+
+def app_config(database_url: str, upload_folder) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(upload_folder),
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def schema(database_url, tmp_path_factory):
+    """Build the schema once per run with the real Alembic migrations."""
+    app = create_app(app_config(database_url, tmp_path_factory.mktemp("uploads")))
+    with app.app_context():
+        if is_postgres():
+            db.session.execute(text("DROP SCHEMA public CASCADE"))
+            db.session.execute(text("CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade(directory=MIGRATIONS_DIR)
+        db.session.remove()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if is_postgres():
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(schema, tmp_path):
+    """A fresh app on an emptied database with the county's townships loaded."""
+    application = create_app(app_config(schema, tmp_path / "uploads"))
+    with application.app_context():
+        empty_all_tables()
+        _seed_townships()
+        db.session.commit()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+class PortalClient(FlaskClient):
+    """The Flask test client, each request in a context of its own, plus CSRF-aware posting.
+
+    The `app` fixture keeps an application context open for the test's own database
+    work; Flask would reuse it for client requests (sharing `g`, the signed-in user and
+    the SQLAlchemy session between "browsers"). Running each request in an empty
+    contextvars.Context gives it a fresh app context, as in a real server.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()  # end the test's own transaction so the request sees and may write
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self, page: str) -> str:
+        html = self.get(page).get_data(as_text=True)
+        match = CSRF_PATTERN.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def submit(self, page: str, data: dict, action: str | None = None, **kwargs):
+        """GET `page`, take its CSRF token, POST `data` to `action` (default: the page).
+
+        Forms rendered with a prefix (one per action) carry `<prefix>-csrf_token`.
+        """
+        token = self.csrf_token(page)
+        prefixes = {key.split("-", 1)[0] for key in data if "-" in key}
+        if action:
+            prefixes.add(action.rstrip("/").rsplit("/", 1)[-1])
+        data = dict(data, csrf_token=token, **{f"{p}-csrf_token": token for p in prefixes})
+        return self.post(action or page, data=data, **kwargs)
+
+    def sign_in(self, login: str, password: str = PASSWORD):
+        response = self.submit("/account/login", {"login": login, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def sign_out(self):
+        return self.submit("/", {}, action="/account/logout")
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = PortalClient
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app):
+    """Another independent browser session (e.g. a second officer)."""
+    app.test_client_class = PortalClient
+    return app.test_client
+
+
+@pytest.fixture
+def make_staff(app):
+    """Create a staff account: make_staff("officer", "legal_aid_officer")."""
+
+    def factory(username: str, *roles: str, name: str | None = None):
+        user = create_staff_user(username, PASSWORD, roles, name or username.title())
+        db.session.commit()
+        return user
+
+    return factory
+
+
+VALID_ID = "430121199001011237"
+
+
+def application_form(**overrides) -> dict:
+    """Form data of a complete, valid legal aid application."""
+    from portal.core.models import Township
+
+    township = db.session.scalars(db.select(Township).order_by(Township.sort_order)).first()
+    data = {
+        "applicant_name": "周建国",
+        "id_number": VALID_ID,
+        "mobile": "139 0000 0011",
+        "address": "长沙县星沙街道某小区 1 栋",
+        "township": str(township.id),
+        "applying_for": "self",
+        "relation": "",
+        "represented_name": "",
+        "represented_id_number": "",
+        "matter_type": "labour",
+        "stage": "arbitration",
+        "opposing_party": "某建筑公司",
+        "facts": "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。",
+        "exemption": "",
+        "household_size": "3",
+        "monthly_income": "2400",
+        "pledge": "y",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def make_application(app):
+    """Create a submitted legal aid application directly through the workflow service."""
+    from portal.legal_aid import workflow  # noqa: F401
+    from portal.legal_aid.models import LegalAidApplication
+    from portal.core.clock import utcnow
+    from portal.core.models import Township
+
+    def factory(**overrides):
+        parsed = parse_resident_id(overrides.pop("id_number", VALID_ID))
+        township = db.session.scalars(db.select(Township).order_by(Township.sort_order)).first()
+        fields = {
+            "applicant_name": "周建国",
+            "applicant_mobile": "13900000011",
+            "township_id": township.id,
+            "id_number": parsed.number,
+            "gender": parsed.gender,
+            "birth_date": parsed.birth_date,
+            "address": "长沙县星沙街道",
+            "matter_type": "labour",
+            "stage": "arbitration",
+            "facts": "包工头拖欠工资共计三万六千元，多次讨要未果。",
+            "household_size": 3,
+            "monthly_income": 2400,
+            "pledge_accepted_at": utcnow(),
+            "consent_accepted_at": utcnow(),
+        }
+        user = overrides.pop("user", None)
+        locale = overrides.pop("locale", "zh_Hans")
+        fields.update(overrides)
+        application = LegalAidApplication(**fields)
+        submit(application, user=user, locale=locale)
+        db.session.commit()
+        return application
+
+    return factory
