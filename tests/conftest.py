@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from support import PASSWORD, VALID_ID
 
 from portal import create_app
 from portal.accounts.services import create_staff_user
@@ -19,7 +20,6 @@ from portal.demo import _seed_townships
 from portal.extensions import db
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
-PASSWORD = "correct-horse-battery"
 CSRF_PATTERN = re.compile(r'name="(?:[\w]+-)?csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -150,45 +150,13 @@ def make_staff(app):
     return factory
 
 
-VALID_ID = "430121199001011237"
-
-
-def application_form(**overrides) -> dict:
-    """Form data of a complete, valid legal aid application."""
-    from portal.core.models import Township
-
-    township = db.session.scalars(db.select(Township).order_by(Township.sort_order)).first()
-    data = {
-        "applicant_name": "周建国",
-        "id_number": VALID_ID,
-        "mobile": "139 0000 0011",
-        "address": "长沙县星沙街道某小区 1 栋",
-        "township": str(township.id),
-        "applying_for": "self",
-        "relation": "",
-        "represented_name": "",
-        "represented_id_number": "",
-        "matter_type": "labour",
-        "stage": "arbitration",
-        "opposing_party": "某建筑公司",
-        "facts": "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。",
-        "exemption": "",
-        "household_size": "3",
-        "monthly_income": "2400",
-        "pledge": "y",
-        "consent": "y",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 @pytest.fixture
 def make_application(app):
     """Create a submitted legal aid application directly through the workflow service."""
-    from portal.legal_aid import workflow  # noqa: F401
-    from portal.legal_aid.models import LegalAidApplication
     from portal.core.clock import utcnow
     from portal.core.models import Township
+    from portal.legal_aid import workflow  # noqa: F401
+    from portal.legal_aid.models import LegalAidApplication
 
     def factory(**overrides):
         parsed = parse_resident_id(overrides.pop("id_number", VALID_ID))

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from conftest import application_form
+from support import application_form
 from portal.core.models import Attachment, AuditEvent, InboxMessage, OutboxMessage
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from conftest import application_form
+from support import application_form
 from portal.core.models import AuditEvent, InboxMessage, OutboxMessage, ReadAudit, ServiceRequest
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication

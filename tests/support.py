@@ -1,0 +1,37 @@
+"""Shared test data: importable as `support` from any test module."""
+
+from portal.extensions import db
+
+PASSWORD = "correct-horse-battery"
+VALID_ID = "430121199001011237"
+
+
+def application_form(**overrides) -> dict:
+    """Form data of a complete, valid legal aid application."""
+    from portal.core.models import Township
+
+    township = db.session.scalars(db.select(Township).order_by(Township.sort_order)).first()
+    data = {
+        "applicant_name": "周建国",
+        "id_number": VALID_ID,
+        "mobile": "139 0000 0011",
+        "address": "长沙县星沙街道某小区 1 栋",
+        "township": str(township.id),
+        "applying_for": "self",
+        "relation": "",
+        "represented_name": "",
+        "represented_id_number": "",
+        "matter_type": "labour",
+        "stage": "arbitration",
+        "opposing_party": "某建筑公司",
+        "facts": "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。",
+        "exemption": "",
+        "household_size": "3",
+        "monthly_income": "2400",
+        "pledge": "y",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
