@@ -43,6 +43,7 @@ def app_config(database_url: str, upload_folder) -> dict:
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # production keeps scrypt; tests need speed
     }
 
 
@@ -96,6 +97,7 @@ class PortalClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()  # end the test's own transaction so the request sees and may write
+        kwargs.setdefault("buffered", True)  # streamed bodies are read inside that context too
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self, page: str) -> str:

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from portal.core.clock import utcnow
+from portal.core.identity import mask_mobile
 from portal.core.models import InboxMessage, OutboxMessage, ServiceRequest
 from portal.extensions import db
 
@@ -25,7 +26,8 @@ class LogSender:
     """The default backend: writes each message to the log instead of sending it."""
 
     def send(self, message: OutboxMessage) -> None:
-        log.info("notification to %s via %s: %s", message.recipient, message.channel, message.body)
+        # The log is no place for full phone numbers: mask the recipient.
+        log.info("notification to %s via %s: %s", mask_mobile(message.recipient), message.channel, message.body)
 
 
 def notify(request: ServiceRequest, *, subject: str, body: str, dedupe_key: str | None = None) -> None:
