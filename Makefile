@@ -26,7 +26,7 @@ babel-extract: install
 		--project="Public Legal Services Portal" -o translations/messages.pot .
 
 babel-update: babel-extract
-	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 run: babel-compile
 	$(DEMO_ENV) $(FLASK) init-db

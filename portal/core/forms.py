@@ -31,6 +31,12 @@ class ActionForm(FlaskForm):
         return data
 
 
+class ApplicantActionForm(ActionForm):
+    """An applicant's action without extra fields (e.g. withdraw)."""
+
+    comment = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=4000)])
 

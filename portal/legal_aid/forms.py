@@ -113,7 +113,7 @@ class ApplicationForm(FlaskForm):
 
     pledge = BooleanField(
         _l(
-            "I promise that what I state is true and complete. I know that legal aid obtained by false statements is ended and may have legal consequences (Legal Aid Law, Art. 41)."
+            "I promise that what I state is true and complete (Legal Aid Law, Art. 41). I know that legal aid obtained by false statements is ended and may have legal consequences (Arts. 48 and 64)."
         ),
         validators=[DataRequired(message=_l("You must make the truthful-statement pledge to apply."))],
     )

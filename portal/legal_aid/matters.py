@@ -23,7 +23,7 @@ CIVIL_MATTERS = {
         "Personal injury from a work, traffic, food or drug safety, or medical accident"
     ),
     "environment": _l("Damage from environmental pollution or ecological destruction"),
-    "other_by_law": _l("Another matter that a law or regulation puts under legal aid"),
+    "other_by_law": _l("Another matter that a law, regulation or rule puts under legal aid"),
 }
 NOT_COVERED = "not_listed"
 OTHER_MATTERS = {NOT_COVERED: _l("Something else")}
@@ -80,10 +80,11 @@ RELATIONS = {
     "other_relative": _l("Other close relative"),
 }
 
-LIKELY, MAYBE, NOT_COVERED_RESULT = "likely", "maybe", "not_covered"
+LIKELY, MAYBE, UNLIKELY, NOT_COVERED_RESULT = "likely", "maybe", "unlikely", "not_covered"
 RESULT_LABELS = {
     LIKELY: _l("Likely eligible"),
     MAYBE: _l("May be eligible"),
+    UNLIKELY: _l("Unlikely to qualify on income"),
     NOT_COVERED_RESULT: _l("Not covered"),
 }
 #: Income up to this share above the standard is a borderline case the office decides.
@@ -163,4 +164,4 @@ def assess(
         )
     )
     reasons.append(_l("You may still apply; the legal aid office makes the decision."))
-    return Assessment(NOT_COVERED_RESULT, reasons)
+    return Assessment(UNLIKELY, reasons)

@@ -7,7 +7,7 @@ from sqlalchemy import select, text, update
 
 from portal.core import attachments
 from portal.core.access import applicant_may_see, can_applicant_take, remember_tracked
-from portal.core.forms import ActionForm, TrackForm
+from portal.core.forms import ApplicantActionForm, TrackForm
 from portal.core.models import Attachment, InboxMessage
 from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
@@ -94,7 +94,7 @@ def applicant_forms(request_obj, submitted=None):
         if submitted is not None and submitted[0] == transition.action:
             result.append((transition, submitted[1]))
             continue
-        form_class = transition.form or ActionForm
+        form_class = transition.form or ApplicantActionForm
         result.append((transition, form_class(prefix=transition.action, version=request_obj.version)))
     return result
 
@@ -135,7 +135,7 @@ def applicant_action(reference: str, action: str):
     transition = kind_of(found).workflow.transition(action)
     if transition is None or not can_applicant_take(found, transition):
         return _render_tracking(found, status=409)
-    form = (transition.form or ActionForm)(prefix=action)
+    form = (transition.form or ApplicantActionForm)(prefix=action)
     if not form.validate_on_submit():
         return _render_tracking(found, submitted=(action, form), status=400)
     try:
