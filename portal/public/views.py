@@ -31,14 +31,14 @@ def home():
     return render_template("public/home.html")
 
 
-@bp.get("/consultations/")
 @bp.get("/consultations/book")
+@bp.get("/consultations/")  # the lower decorator registers first: url_for gives this one
 def consultations():
     return render_template("public/coming_soon.html", title=COMING_SOON["consultations"])
 
 
-@bp.get("/health-checks/")
 @bp.get("/health-checks/request")
+@bp.get("/health-checks/")
 def health_checks():
     return render_template("public/coming_soon.html", title=COMING_SOON["health_checks"])
 

@@ -1,0 +1,43 @@
+"""Commands: init-db builds the schema from the migrations; seed-demo is idempotent."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.core.models import Holiday, ServiceRequest, Township
+from portal.extensions import db
+
+
+def test_the_migrations_match_the_models(app):
+    """`alembic check`: no model change is missing a migration."""
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert diff == []
+
+
+def test_init_db_is_safe_to_run_again(app):
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_seed_demo_loads_the_county_once(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "officer-demo-2026" in first.output
+    counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Township, Holiday, User, ServiceRequest)]
+    second = runner.invoke(args=["seed-demo"])
+    assert "nothing added" in second.output
+    assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Township, Holiday, User, ServiceRequest)] == counts
+    assert counts[0] == 18
+    assert db.session.scalar(select(Township.name).where(Township.code == "430121004")) == "㮾梨街道"
+
+
+@pytest.mark.parametrize("url", ["postgres://u@h/db", "postgresql://u@h/db"])
+def test_database_url_gets_the_psycopg_driver(monkeypatch, url):
+    from portal.config import settings_from_environment
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert settings_from_environment()["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
