@@ -13,7 +13,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
-from portal.accounts.roles import Role
 from portal.accounts.views import login_rate, sign_in_page
 from portal.core import attachments, queue
 from portal.core.access import (
@@ -22,7 +21,7 @@ from portal.core.access import (
     can_reassign,
     can_take,
     can_view,
-    works_queue,
+    queue_scope,
 )
 from portal.core.choices import options
 from portal.core.export import csv_response, xlsx_response
@@ -52,15 +51,10 @@ def home():
     summaries = []
     for kind in kinds:
         counts = queue.tab_counts(
-            kind, current_user, queue.QueueParams(), participant_only=_participant_only(kind)
+            kind, current_user, queue.QueueParams(), scope=queue_scope(current_user, kind)
         )
         summaries.append((kind, counts))
     return render_template("backoffice/home.html", summaries=summaries)
-
-
-def _participant_only(kind) -> bool:
-    """Participants who are not queue staff see only their own cases."""
-    return not (works_queue(current_user, kind) or current_user.has_role(Role.SUPERVISOR))
 
 
 def _queue_kind(slug: str):
@@ -109,11 +103,9 @@ def queue_page(slug: str):
     """One queue: tabs with counts, filters, search, keyset pages sorted by due time."""
     kind = _queue_kind(slug)
     params = _params(kind)
-    participant_only = _participant_only(kind)
-    rows, next_cursor = queue.fetch_page(
-        kind, current_user, params, participant_only=participant_only, after=request.args.get("after", "")
-    )
-    counts = queue.tab_counts(kind, current_user, params, participant_only=participant_only)
+    scope = queue_scope(current_user, kind)
+    rows, next_cursor = queue.fetch_page(kind, current_user, params, scope=scope, after=request.args.get("after", ""))
+    counts = queue.tab_counts(kind, current_user, params, scope=scope)
     townships = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)).all()
     return render_template(
         "backoffice/queue.html",
@@ -138,8 +130,8 @@ TAB_LABELS = {
 }
 
 
-def _export_rows(kind, params, participant_only):
-    for row in queue.iter_export(kind, current_user, params, participant_only=participant_only):
+def _export_rows(kind, params, scope):
+    for row in queue.iter_export(kind, current_user, params, scope=scope):
         yield [
             row.reference,
             str(kind.workflow.state(row.status).label),
@@ -175,7 +167,7 @@ def queue_export(slug: str, fmt: str):
         gettext("Closed"),
         *[str(label) for label, _getter in kind.export_columns],
     ]
-    rows = _export_rows(kind, params, _participant_only(kind))
+    rows = _export_rows(kind, params, queue_scope(current_user, kind))
     filename = f"{kind.code}-{params.tab}"
     if fmt == "csv":
         return csv_response(filename, headers, rows)
@@ -262,7 +254,7 @@ def _conflict(found, error: WorkflowError):
         403: _l("You may not take this action on this request."),
         409: _l("Someone else changed this request first. Here is its current state."),
     }
-    flash(messages.get(error.status_code, messages[409]), "error")
+    flash(getattr(error, "message", None) or messages.get(error.status_code, messages[409]), "error")
     return render_detail(found, status=error.status_code)
 
 

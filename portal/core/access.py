@@ -35,16 +35,39 @@ def is_participant(user, request: ServiceRequest) -> bool:
     )
 
 
+def in_staff_scope(user, request: ServiceRequest) -> bool:
+    kind = kind_of(request)
+    return kind.staff_in_scope is None or kind.staff_in_scope(request, user)
+
+
 def can_view(user, request: ServiceRequest) -> bool:
-    """Staff of the type, supervisors, and the request's participants see its detail page."""
+    """Staff of the type (in their scope), supervisors, and participants see the detail page."""
     if not (user.is_authenticated and user.is_staff):
         return False
     kind = kind_of(request)
-    return works_queue(user, kind) or user.has_role(Role.SUPERVISOR) or is_participant(user, request)
+    if user.has_role(Role.SUPERVISOR) or is_participant(user, request):
+        return True
+    return works_queue(user, kind) and in_staff_scope(user, request)
+
+
+def queue_scope(user, kind: RequestKind):
+    """The part of a queue this user sees: None for all, else a WHERE clause."""
+    if user.has_role(Role.SUPERVISOR):
+        return None
+    if works_queue(user, kind):
+        return kind.staff_scope(user) if kind.staff_scope else None
+    if kind.participant_clause is not None:
+        return kind.participant_clause(user)
+    return ServiceRequest.id.is_(None)  # nothing
 
 
 def can_claim(user, request: ServiceRequest) -> bool:
-    return request.is_open and request.handler_id is None and works_queue(user, kind_of(request))
+    return (
+        request.is_open
+        and request.handler_id is None
+        and works_queue(user, kind_of(request))
+        and in_staff_scope(user, request)
+    )
 
 
 def can_reassign(user, request: ServiceRequest) -> bool:

@@ -46,12 +46,19 @@ def notify(request: ServiceRequest, *, subject: str, body: str, dedupe_key: str 
 
 def queue_sms(request: ServiceRequest, body: str, *, dedupe_key: str | None = None) -> None:
     """Queue one SMS to the applicant's mobile."""
+    queue_message(request.applicant_mobile, body, request_id=request.id, dedupe_key=dedupe_key)
+
+
+def queue_message(
+    recipient: str, body: str, *, request_id: int | None = None, dedupe_key: str | None = None
+) -> None:
+    """Queue one SMS to any mobile (e.g. someone on a waiting list, with no request yet)."""
     signature = current_app.config.get("SMS_SIGNATURE", "")
     db.session.add(
         OutboxMessage(
-            request_id=request.id,
+            request_id=request_id,
             channel="sms",
-            recipient=request.applicant_mobile,
+            recipient=recipient,
             body=signature + body,
             dedupe_key=dedupe_key,
             created_at=utcnow(),

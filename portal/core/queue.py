@@ -36,11 +36,11 @@ class QueueParams:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def filter_clauses(kind: RequestKind, user, params: QueueParams, participant_only: bool) -> list:
-    """WHERE clauses common to every tab: type, scope, filters and search."""
+def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
+    """WHERE clauses common to every tab: type, the viewer's scope, filters and search."""
     clauses = [ServiceRequest.request_type == kind.code]
-    if participant_only and kind.participant_clause is not None:
-        clauses.append(kind.participant_clause(user))
+    if scope is not None:
+        clauses.append(scope)
     if params.status and kind.workflow.has_state(params.status):
         clauses.append(ServiceRequest.status == params.status)
     if params.township.isdigit():
@@ -117,10 +117,10 @@ def cursor_clause(tab: str, cursor: str):
         return None
 
 
-def fetch_page(kind, user, params: QueueParams, *, participant_only: bool, after: str = ""):
+def fetch_page(kind, user, params: QueueParams, *, scope, after: str = ""):
     """One page of the queue and the cursor of the next page (None at the end)."""
     size = current_app.config["QUEUE_PAGE_SIZE"]
-    clauses = filter_clauses(kind, user, params, participant_only)
+    clauses = filter_clauses(kind, params, scope)
     clauses.append(tab_clause(params.tab, user, kind, utcnow()))
     if after and (after_clause := cursor_clause(params.tab, after)) is not None:
         clauses.append(after_clause)
@@ -133,10 +133,10 @@ def fetch_page(kind, user, params: QueueParams, *, participant_only: bool, after
     return rows[:size], next_cursor
 
 
-def tab_counts(kind, user, params: QueueParams, *, participant_only: bool) -> dict[str, tuple[int, bool]]:
+def tab_counts(kind, user, params: QueueParams, *, scope) -> dict[str, tuple[int, bool]]:
     """Per tab: (count, capped). Counting stops at the cap, so it stays cheap at any size."""
     cap = current_app.config["QUEUE_COUNT_CAP"]
-    clauses = filter_clauses(kind, user, params, participant_only)
+    clauses = filter_clauses(kind, params, scope)
     now = utcnow()
     counts = {}
     for tab in TABS:
@@ -148,9 +148,9 @@ def tab_counts(kind, user, params: QueueParams, *, participant_only: bool) -> di
     return counts
 
 
-def iter_export(kind, user, params: QueueParams, *, participant_only: bool):
+def iter_export(kind, user, params: QueueParams, *, scope):
     """All rows of the filtered tab, in queue order, up to EXPORT_MAX_ROWS."""
-    clauses = filter_clauses(kind, user, params, participant_only)
+    clauses = filter_clauses(kind, params, scope)
     clauses.append(tab_clause(params.tab, user, kind, utcnow()))
     limit = current_app.config["EXPORT_MAX_ROWS"]
     query = select(ServiceRequest).where(*clauses).order_by(*ordering(params.tab)).limit(limit)

@@ -44,6 +44,10 @@ class RequestKind:
     #: (request, user) -> bool, and user -> WHERE clause for the participant's queue.
     is_participant: Callable[["ServiceRequest", Any], bool] | None = None
     participant_clause: Callable[[Any], Any] | None = None
+    #: Queue staff limited to part of the type (e.g. desk staff to their service points):
+    #: user -> WHERE clause for the queue, and (request, user) -> bool for the detail page.
+    staff_scope: Callable[[Any], Any] | None = None
+    staff_in_scope: Callable[["ServiceRequest", Any], bool] | None = None
     extra_filters: tuple[QueueFilter, ...] = field(default_factory=tuple)
     #: Extra export columns: (header, request -> value).
     export_columns: tuple[tuple[LazyString, Callable[["ServiceRequest"], Any]], ...] = ()

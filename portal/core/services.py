@@ -18,6 +18,7 @@ from portal.core.workflow import (
     STAFF,
     SYSTEM,
     ConcurrentChange,
+    GuardFailed,
     IllegalTransition,
     NotPermitted,
     Transition,
@@ -120,6 +121,8 @@ def perform(
         raise NotPermitted(action)
     if expected_version is not None and expected_version != request.version:
         raise ConcurrentChange(action)
+    if transition.guard is not None and (reason := transition.guard(request, utcnow())):
+        raise GuardFailed(reason)
     return _apply(request, transition, user=user, data=data or {}, comment=comment)
 
 

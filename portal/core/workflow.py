@@ -31,6 +31,16 @@ class ConcurrentChange(WorkflowError):
     status_code = 409
 
 
+class GuardFailed(WorkflowError):
+    """The transition is declared but a rule forbids it now (e.g. too late to cancel)."""
+
+    status_code = 409
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
 @dataclass(frozen=True)
 class State:
     """One state of a request type; closed states leave the open queues."""
@@ -69,6 +79,8 @@ class Transition:
     form: type | None = None
     #: "danger" renders the button as a warning (refuse, withdraw).
     style: str = "primary"
+    #: (request, now) -> a message why the transition is not possible now, or None.
+    guard: Callable[..., Any] | None = None
 
 
 @dataclass

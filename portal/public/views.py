@@ -148,9 +148,9 @@ def applicant_action(reference: str, action: str):
             comment=form.comment.data,
             expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
         )
-    except WorkflowError:
+    except WorkflowError as error:
         db.session.rollback()
-        flash(_l("This request changed in the meantime: check it and try again."), "error")
+        flash(getattr(error, "message", None) or _l("This request changed in the meantime: check it and try again."), "error")
         return redirect(url_for("public.track_request", reference=reference), 303)
     db.session.commit()
     flash(_l("Done: %(action)s.", action=transition.label), "success")
