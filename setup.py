@@ -23,6 +23,7 @@ setup(
         "redis>=5.0",
         "gunicorn>=22.0",
         "openpyxl>=3.1.2",
+        "pypinyin>=0.50",
     ],
     extras_require={
         "test": [

@@ -51,10 +51,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each capability's blueprint."""
     from portal.accounts.views import bp as accounts_bp
+    from portal.advisers.staff_views import bp as adviser_admin_bp
+    from portal.advisers.views import bp as advisers_bp
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.views import bp as backoffice_bp
     from portal.legal_aid.views import bp as legal_aid_bp
     from portal.public.views import bp as public_bp
 
-    for blueprint in (public_bp, accounts_bp, legal_aid_bp, backoffice_bp, admin_bp):
+    for blueprint in (public_bp, accounts_bp, legal_aid_bp, backoffice_bp, admin_bp, advisers_bp, adviser_admin_bp):
         app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import AccountKind, User
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
+from portal.advisers.demo import adviser_demo_logins, seed_adviser_demo
 from portal.core.models import Holiday, ServiceRequest, Township
 from portal.core.services import claim, perform, submit
 from portal.core.clock import utcnow
@@ -78,10 +79,13 @@ def seed_demo() -> str:
     db.session.commit()
     added += _seed_applications()
     db.session.commit()
+    added += seed_adviser_demo()
+    db.session.commit()
     lines = ["Demo data: " + (", ".join(added) if added else "already loaded, nothing added")]
     lines.append("Demo logins (sign in at /staff/login):")
     lines += [f"  {u:<11} {demo_password(u):<22} {', '.join(r.value for r in roles)}" for u, _n, roles in STAFF]
     lines.append(f"  resident: mobile {RESIDENT_MOBILE} / {RESIDENT_PASSWORD} at /account/login")
+    lines += adviser_demo_logins()
     return "\n".join(lines)
 
 

@@ -14,3 +14,11 @@ from portal.core.models import (  # noqa: F401
     Township,
 )
 from portal.legal_aid.models import LegalAidApplication  # noqa: F401
+from portal.advisers.models import (  # noqa: F401
+    Adviser,
+    AdviserContact,
+    Assignment,
+    DirectoryEntry,
+    ServiceLogEntry,
+    Village,
+)

@@ -21,7 +21,6 @@ bp = Blueprint("public", __name__)
 COMING_SOON = {
     "consultations": _l("Consultation booking"),
     "health_checks": _l("Enterprise legal health check"),
-    "advisers": _l("Find my village legal adviser"),
 }
 
 
@@ -41,11 +40,6 @@ def consultations():
 @bp.get("/health-checks/")
 def health_checks():
     return render_template("public/coming_soon.html", title=COMING_SOON["health_checks"])
-
-
-@bp.get("/advisers/")
-def advisers():
-    return render_template("public/coming_soon.html", title=COMING_SOON["advisers"])
 
 
 @bp.get("/healthz")
