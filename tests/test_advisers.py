@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from test_advisers_support import directory, make_adviser, make_village
 
+from portal.accounts.models import AccountKind, User
 from portal.advisers import search
 from portal.advisers.models import AdviserContact, DirectoryEntry
 from portal.core.models import OutboxMessage
@@ -166,8 +167,6 @@ def test_contact_form_validates_and_keeps_values(client, world):
 
 
 def test_signed_in_resident_sees_it_under_my_requests(client, world):
-    from portal.accounts.models import AccountKind, User
-
     from support import PASSWORD
 
     user = User(kind=AccountKind.RESIDENT, mobile="13800000001", display_name="赵红")
