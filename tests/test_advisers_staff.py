@@ -234,8 +234,10 @@ def test_service_log_by_administrator_and_by_the_linked_adviser(admin, world, ma
     # The public village page shows when the adviser last served it.
     from portal.advisers.models import Village as V
 
-    public = make_client().get(f"/advisers/villages/{world['金龙村'].id}").get_data(as_text=True)
-    assert "2026-03-02" in public
+    visitor = make_client()
+    assert "2026-03-02" in visitor.get(f"/advisers/villages/{world['金龙村'].id}").get_data(as_text=True)
+    adviser_page = visitor.get(f"/advisers/people/{chen.id}")
+    assert adviser_page.status_code == 200 and "2026-03-02" in adviser_page.get_data(as_text=True)
     assert db.session.get(V, world["金龙村"].id)
 
 

@@ -89,7 +89,7 @@ def village(village_id: int):
     adviser = assignment.adviser if assignment else None
     last = services.last_served(adviser.id, [found.id]).get(found.id) if adviser else None
     return render_template(
-        "advisers/village.html", village=found, adviser=adviser, assignment=assignment, last_served=last
+        "advisers/village.html", village=found, adviser=adviser, assignment=assignment, card_last_served=last
     )
 
 
