@@ -56,6 +56,7 @@ def test_anonymous_is_sent_to_the_staff_sign_in(client, world):
 
 def test_create_and_edit_an_adviser(admin, world, make_staff):
     lawyer = make_staff("liwei", "lawyer", name="李伟")
+    admin.get("/language/en")
     bad = admin.submit("/staff/advisers/new", {"name": "李伟", "kind": "lawyer", "law_firm": "某所",
                                                 "work_phone": "12345", "user_id": "0"})
     assert bad.status_code == 400 and "0731-84000000" in bad.get_data(as_text=True)
@@ -130,6 +131,7 @@ def test_roster_with_an_error_row_imports_nothing_and_reports_each_row(admin, wo
         ",刘强,律师,某律师事务所,13900002001,黄兴镇,黄兴新村,,",          # duplicate adviser
         ",周杰,律师,某律师事务所,13900002005,星沙街道,新星村,,",          # village listed twice
     ]).encode("utf-8")
+    admin.get("/language/en")  # the report's messages are checked in English
     answer = upload(admin, csv, "roster.csv")
     assert answer.status_code == 400
     html = answer.get_data(as_text=True)
