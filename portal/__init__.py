@@ -41,7 +41,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         if app.debug or app.testing or app.config.get("DEMO_MODE"):
             # Only the local demo and tests may run on a throwaway key.
-            app.config["SECRET_KEY"] = "local-demo-key-not-for-production"
+            app.config["SECRET_KEY"] = "local-demo-key-not-for-production"  # noqa: S105
         else:
             raise RuntimeError("SECRET_KEY is not set: set it in the environment or instance/config.py")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -55,8 +55,20 @@ def register_blueprints(app: Flask) -> None:
     from portal.advisers.views import bp as advisers_bp
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.views import bp as backoffice_bp
+    from portal.consultations.desk_views import bp as desk_bp
+    from portal.consultations.views import bp as consultations_bp
     from portal.legal_aid.views import bp as legal_aid_bp
     from portal.public.views import bp as public_bp
 
-    for blueprint in (public_bp, accounts_bp, legal_aid_bp, backoffice_bp, admin_bp, advisers_bp, adviser_admin_bp):
+    for blueprint in (
+        public_bp,
+        accounts_bp,
+        legal_aid_bp,
+        consultations_bp,
+        advisers_bp,
+        backoffice_bp,
+        admin_bp,
+        desk_bp,
+        adviser_admin_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -78,8 +78,28 @@ def withdraw_expired_command():
     click.echo(f"withdrew {len(expired)} application(s)")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Remind tomorrow's consultation bookings (safe to run every few minutes; never twice)."""
+    from portal.consultations.services import send_reminders
+
+    click.echo(f"queued {send_reminders()} reminder(s)")
+
+
+@click.command("generate-slots")
+@with_appcontext
+def generate_slots_command():
+    """Publish the next 30 days of consultation slots from the weekly templates."""
+    from portal.consultations.slots import ensure_slots
+
+    click.echo(f"created {ensure_slots()} slot(s)")
+
+
 def register_cli(app: Flask) -> None:
     for command in (
+        send_reminders_command,
+        generate_slots_command,
         init_db_command,
         seed_demo_command,
         create_user_command,

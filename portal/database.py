@@ -1,6 +1,6 @@
 """Database binding: SQLite tuned for several processes, migrations, models import."""
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -39,12 +39,19 @@ def tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")  # writers queue; busy waits are not FIFO
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        reading = has_request_context() and request.method in READ_ONLY_METHODS
+        reading = has_request_context() and request.method in READ_ONLY_METHODS and not g.get("db_writes")
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def begin_writing() -> None:
+    """Let a GET request write: end the read transaction; the next one takes the write lock."""
+    db.session.commit()
+    if has_request_context():
+        g.db_writes = True

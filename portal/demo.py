@@ -12,10 +12,11 @@ from portal.accounts.models import AccountKind, User
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
 from portal.advisers.demo import adviser_demo_logins, seed_adviser_demo
-from portal.core.models import Holiday, ServiceRequest, Township
-from portal.core.services import claim, perform, submit
+from portal.consultations.demo import assign_desk, seed_service_points
 from portal.core.clock import utcnow
 from portal.core.identity import parse_resident_id
+from portal.core.models import Holiday, ServiceRequest, Township
+from portal.core.services import claim, perform, submit
 from portal.extensions import db
 from portal.legal_aid import workflow  # noqa: F401  (registers the LA type)
 from portal.legal_aid.models import LegalAidApplication
@@ -61,9 +62,10 @@ STAFF = [
     ("officer2", "李强", [Role.LEGAL_AID_OFFICER]),
     ("lawyer", "陈律师（演示）", [Role.LAWYER]),
     ("lawyer2", "刘律师（演示）", [Role.LAWYER]),
+    ("desk", "赵前台（演示）", [Role.CONSULTATION_DESK]),
 ]
 RESIDENT_MOBILE = "13800000001"
-RESIDENT_PASSWORD = "resident-demo-2026"
+RESIDENT_PASSWORD = "resident-demo-2026"  # noqa: S105 — published demo login
 
 
 def demo_password(username: str) -> str:
@@ -76,7 +78,9 @@ def seed_demo() -> str:
     added += _seed_townships()
     added += _seed_holidays()
     added += _seed_users()
+    added += seed_service_points()
     db.session.commit()
+    _assign_desks()
     added += _seed_applications()
     db.session.commit()
     added += seed_adviser_demo()
@@ -87,6 +91,14 @@ def seed_demo() -> str:
     lines.append(f"  resident: mobile {RESIDENT_MOBILE} / {RESIDENT_PASSWORD} at /account/login")
     lines += adviser_demo_logins()
     return "\n".join(lines)
+
+
+def _assign_desks() -> None:
+    desk = db.session.scalar(select(User).where(User.username == "desk"))
+    if desk:
+        for code in ("CENTRE", "SJS-001"):
+            assign_desk(desk, code)
+        db.session.commit()
 
 
 def _seed_townships() -> list[str]:

@@ -59,7 +59,9 @@ def guard_staff_area():
     if not request.path.startswith("/staff") or request.endpoint in STAFF_PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        flash(login_manager.login_message, "info")
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("backoffice.login", next=target))
     if not current_user.is_staff:
         abort(403)
     return None
@@ -89,7 +91,6 @@ def register(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.blueprint_login_views = {"backoffice": "backoffice.login", "admin": "backoffice.login"}
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"

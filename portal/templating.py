@@ -17,8 +17,10 @@ def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str
     return format_datetime(value.replace(tzinfo=None), fmt) if value else ""
 
 
-def local_date(value) -> str:
-    return format_date(value, "yyyy-MM-dd") if value else ""
+def local_date(value, fmt: str = "yyyy-MM-dd") -> str:
+    if isinstance(value, datetime):
+        value = to_local(value).date()  # a stored UTC moment: its day in Changsha
+    return format_date(value, fmt) if value else ""
 
 
 def time_left(due: datetime | None) -> str:

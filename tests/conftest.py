@@ -9,7 +9,6 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
-from support import PASSWORD, VALID_ID
 
 from portal import create_app
 from portal.accounts.services import create_staff_user
@@ -18,6 +17,8 @@ from portal.core.services import submit
 from portal.database import MIGRATIONS_DIR
 from portal.demo import _seed_townships
 from portal.extensions import db
+
+from support import PASSWORD, VALID_ID
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 CSRF_PATTERN = re.compile(r'name="(?:[\w]+-)?csrf_token"[^>]*value="([^"]+)"')

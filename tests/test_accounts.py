@@ -10,6 +10,7 @@ from portal.accounts.models import User
 from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.security import LAST_SEEN_KEY
+
 from support import PASSWORD
 
 

@@ -6,10 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from support import application_form
 from portal.core.models import Attachment, AuditEvent, InboxMessage, OutboxMessage
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
+
+from support import application_form
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_HEADER = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR"

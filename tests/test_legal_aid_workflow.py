@@ -7,10 +7,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from support import application_form
 from portal.core.models import AuditEvent, InboxMessage, OutboxMessage, ReadAudit, ServiceRequest
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
+
+from support import application_form
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -27,11 +27,12 @@ from portal.core.choices import options
 from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, ReassignForm
 from portal.core.identity import mask_mobile
-from portal.core.models import Attachment, ReadAudit, Township
+from portal.core.models import ReadAudit, Township
 from portal.core.registry import all_kinds, kind_for_slug, kind_of
 from portal.core.services import add_note, claim, load_by_reference, message_applicant, perform, reassign
 from portal.core.workflow import STAFF, WorkflowError
 from portal.extensions import db, limiter
+from portal.security import safe_next_url
 from portal.templating import local_datetime
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
@@ -300,6 +301,9 @@ def take_action(reference: str, action: str):
         db.session.commit()
     except WorkflowError as error:
         return _conflict(found, error)
+    if request.form.get("next"):  # e.g. back to the desk's day view
+        flash(_l("Done: %(action)s.", action=transition.label), "success")
+        return redirect(safe_next_url(request.form["next"], "backoffice.home"), 303)
     return _back(found, _l("Done: %(action)s.", action=transition.label))
 
 
@@ -349,10 +353,4 @@ def reassign_request(reference: str):
 @bp.get("/requests/<reference>/attachments/<int:attachment_id>")
 def attachment(reference: str, attachment_id: int):
     """Download a file of a request this user may see."""
-    found = _load_for_staff(reference)
-    stored = db.session.scalar(
-        select(Attachment).where(Attachment.id == attachment_id, Attachment.request_id == found.id)
-    )
-    if stored is None:
-        abort(404)
-    return attachments.send_attachment(stored)
+    return attachments.download(_load_for_staff(reference), attachment_id)

@@ -1,14 +1,15 @@
 """Uploads: checked by content (PDF, JPEG, PNG), limited in size and pixels, stored privately."""
 
+import re
 import secrets
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
+from sqlalchemy import select
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 from wtforms.validators import ValidationError
 
 from portal.core.clock import utcnow
@@ -123,9 +124,20 @@ def store_all(request: ServiceRequest, uploads: list[CheckedUpload], *, purpose:
     return [store(request, u, purpose=purpose) for u in uploads]
 
 
+def download(request: ServiceRequest, attachment_id: int):
+    """Serve one file of this request (404 for a file of another request)."""
+    attachment = db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.request_id == request.id)
+    )
+    if attachment is None:
+        abort(404)
+    return send_attachment(attachment)
+
+
 def send_attachment(attachment: Attachment):
     """Serve a file as a download, never inline (the browser must not render it here)."""
-    download_name = secure_filename(attachment.original_name) or attachment.stored_name
+    # Keep Chinese names (werkzeug encodes them per RFC 6266); drop path and header characters.
+    download_name = re.sub(r'[\\/\r\n"\x00]', "_", attachment.original_name).strip(". ") or attachment.stored_name
     if not download_name.lower().endswith(Path(attachment.stored_name).suffix):
         download_name += Path(attachment.stored_name).suffix
     return send_file(

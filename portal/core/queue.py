@@ -57,8 +57,8 @@ def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
         )
     for extra in kind.extra_filters:
         value = params.extra.get(extra.name)
-        if value:
-            clauses.append(extra.clause(value))
+        if value and (clause := extra.clause(value)) is not None:
+            clauses.append(clause)
     if params.q:
         clauses.append(search_clause(params.q))
     return clauses

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, format_datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -90,6 +90,7 @@ def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> Se
     request.created_at = request.updated_at = now
     request.applicant_user_id = getattr(user, "id", None)
     db.session.add(request)
+    db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), request, {}, now)
     record_event(
         request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, public=True
@@ -208,6 +209,8 @@ def _run_effect(effect, request, data, now) -> dict[str, Any]:
 
 def _localise(value: Any, locale: str) -> Any:
     """Render a notice variable the way a reader of `locale` expects it."""
+    if isinstance(value, datetime):
+        return format_datetime(value, "yyyy-MM-dd HH:mm")
     if isinstance(value, date):
         return format_date(value, "long")
     if isinstance(value, list | tuple):

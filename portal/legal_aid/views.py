@@ -7,12 +7,12 @@ from portal.core import attachments
 from portal.core.access import applicant_may_see, remember_tracked
 from portal.core.clock import utcnow
 from portal.core.services import load_by_reference, submit
+from portal.extensions import db
 from portal.i18n import current_language
 from portal.legal_aid import workflow  # noqa: F401  (registers the LA request type)
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
 from portal.legal_aid.matters import ALL_MATTERS, EXEMPTIONS, RELATIONS, STAGES, assess, hardship_threshold
 from portal.legal_aid.models import LegalAidApplication
-from portal.extensions import db
 
 bp = Blueprint("legal_aid", __name__, url_prefix="/legal-aid")
 

@@ -14,8 +14,8 @@ from portal.core.clock import to_local
 from portal.core.deadlines import due_after
 from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind, register_kind
-from portal.extensions import db
 from portal.core.workflow import APPLICANT, SYSTEM, State, Transition, Workflow
+from portal.extensions import db
 from portal.legal_aid import forms
 from portal.legal_aid.models import LegalAidApplication
 

@@ -3,23 +3,22 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 
 from portal.core import attachments
 from portal.core.access import applicant_may_see, can_applicant_take, remember_tracked
+from portal.core.clock import utcnow
 from portal.core.forms import ApplicantActionForm, TrackForm
-from portal.core.models import Attachment, InboxMessage
+from portal.core.identity import normalise_mobile
+from portal.core.models import InboxMessage
 from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
 from portal.core.workflow import APPLICANT, WorkflowError
-from portal.core.clock import utcnow
-from portal.core.identity import normalise_mobile
 from portal.extensions import db, limiter
 
 bp = Blueprint("public", __name__)
 
 COMING_SOON = {
-    "consultations": _l("Consultation booking"),
     "health_checks": _l("Enterprise legal health check"),
 }
 
@@ -28,12 +27,6 @@ COMING_SOON = {
 def home():
     """The portal's front page."""
     return render_template("public/home.html")
-
-
-@bp.get("/consultations/book")
-@bp.get("/consultations/")  # the lower decorator registers first: url_for gives this one
-def consultations():
-    return render_template("public/coming_soon.html", title=COMING_SOON["consultations"])
 
 
 @bp.get("/health-checks/request")
@@ -88,8 +81,9 @@ def applicant_forms(request_obj, submitted=None):
         if submitted is not None and submitted[0] == transition.action:
             result.append((transition, submitted[1]))
             continue
-        form_class = transition.form or ApplicantActionForm
-        result.append((transition, form_class(prefix=transition.action, version=request_obj.version)))
+        form = (transition.form or ApplicantActionForm)(prefix=transition.action, version=request_obj.version)
+        form.prepare(request_obj)
+        result.append((transition, form))
     return result
 
 
@@ -130,6 +124,7 @@ def applicant_action(reference: str, action: str):
     if transition is None or not can_applicant_take(found, transition):
         return _render_tracking(found, status=409)
     form = (transition.form or ApplicantActionForm)(prefix=action)
+    form.prepare(found)
     if not form.validate_on_submit():
         return _render_tracking(found, submitted=(action, form), status=400)
     try:
@@ -154,10 +149,4 @@ def applicant_action(reference: str, action: str):
 @bp.get("/track/<reference>/files/<int:attachment_id>")
 def applicant_attachment(reference: str, attachment_id: int):
     """Download one of the request's files, for the applicant only."""
-    found = _load_for_applicant(reference)
-    attachment = db.session.scalar(
-        select(Attachment).where(Attachment.id == attachment_id, Attachment.request_id == found.id)
-    )
-    if attachment is None:
-        abort(404)
-    return attachments.send_attachment(attachment)
+    return attachments.download(_load_for_applicant(reference), attachment_id)

@@ -1,0 +1,315 @@
+"""Desk and admin pages of consultation booking: day view, walk-ins, slots, templates, closures."""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select, update
+
+from portal.accounts.models import User, UserRole
+from portal.accounts.roles import Role
+from portal.consultations.forms import CapacityForm, ClosureForm, TemplateForm, WalkInForm, slot_label
+from portal.consultations.models import (
+    Closure,
+    ConsultationBooking,
+    ConsultationSlot,
+    ServicePoint,
+    SlotTemplate,
+    StaffServicePoint,
+)
+from portal.consultations.services import BookingError, register_walk_in
+from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
+from portal.consultations.workflow import points_of
+from portal.core.choices import options
+from portal.core.clock import local_today, utcnow
+from portal.core.forms import ActionForm
+from portal.extensions import db
+
+bp = Blueprint("desk", __name__, url_prefix="/staff/consultations")
+
+
+def _may_see_all(user) -> bool:
+    return user.has_role(Role.ADMIN, Role.SUPERVISOR)
+
+
+def _point_or_404(point_id: int, *, manage: bool = False) -> ServicePoint:
+    """The point, if this user works it (desk), administers it (admin) or reads it (supervisor)."""
+    point = db.session.get(ServicePoint, point_id)
+    if point is None:
+        abort(404)
+    if current_user.has_role(Role.ADMIN):
+        return point
+    if current_user.has_role(Role.CONSULTATION_DESK) and point_id in set(db.session.scalars(points_of(current_user))):
+        return point
+    if not manage and current_user.has_role(Role.SUPERVISOR):
+        return point
+    abort(403)
+
+
+@bp.before_request
+def desk_roles_only():
+    if not current_user.has_role(Role.CONSULTATION_DESK, Role.ADMIN, Role.SUPERVISOR):
+        abort(403)
+
+
+@bp.get("/")
+def points():
+    """The service points this user works."""
+    query = select(ServicePoint).order_by(ServicePoint.sort_order)
+    if not _may_see_all(current_user):
+        query = query.where(ServicePoint.id.in_(points_of(current_user)))
+    return render_template("consultations/desk_points.html", points=list(db.session.scalars(query)))
+
+
+def _day_arg() -> date:
+    try:
+        return date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        return local_today()
+
+
+def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
+    slots = slots_on(point.id, day)
+    bookings = list(
+        db.session.scalars(
+            select(ConsultationBooking)
+            .where(ConsultationBooking.slot_id.in_([s.id for s in slots]) if slots else ConsultationBooking.id.is_(None))
+            .order_by(ConsultationBooking.starts_at, ConsultationBooking.id)
+        )
+    )
+    form = walk_in_form or WalkInForm(formdata=None)
+    form.slot.choices = options(
+        (s.id, slot_label(s)) for s in slots if s.booked < s.capacity and s.ends_at > utcnow()
+    )
+    return render_template(
+        "consultations/desk_day.html",
+        point=point,
+        day=day,
+        slots=slots,
+        bookings=bookings,
+        walk_in_form=form,
+        action_form=ActionForm(formdata=None),
+        may_manage=not (current_user.has_role(Role.SUPERVISOR) and not current_user.has_role(Role.ADMIN, Role.CONSULTATION_DESK)),
+        prev_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
+    ), status
+
+
+@bp.get("/<int:point_id>/day")
+def day_view(point_id: int):
+    """Today's (or a day's) bookings in time order, with check-in, no-show and record."""
+    point = _point_or_404(point_id)
+    ensure_slots([point.id])
+    return render_day(point, _day_arg())
+
+
+@bp.post("/<int:point_id>/walk-in")
+def walk_in(point_id: int):
+    """Register someone who came without a booking: they take a seat and are checked in."""
+    point = _point_or_404(point_id, manage=True)
+    day = local_today()
+    form = WalkInForm()
+    form.slot.choices = options((s.id, "") for s in slots_on(point.id, day))
+    if not form.validate_on_submit():
+        return render_day(point, day, walk_in_form=form, status=400)
+    try:
+        booking = register_walk_in(point.id, form, current_user)
+    except BookingError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(error.message)
+        return render_day(point, day, walk_in_form=form, status=409)
+    db.session.commit()
+    flash(_l("Walk-in registered: %(reference)s.", reference=booking.reference), "success")
+    return redirect(url_for("desk.day_view", point_id=point.id), 303)
+
+
+def _set_blocked(point: ServicePoint, slot_ids, blocked: bool) -> int:
+    result = db.session.execute(
+        update(ConsultationSlot)
+        .where(ConsultationSlot.service_point_id == point.id, ConsultationSlot.id.in_(slot_ids))
+        .values(blocked=blocked)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+@bp.post("/<int:point_id>/slots/<int:slot_id>/<any(block, reopen):change>")
+def change_slot(point_id: int, slot_id: int, change: str):
+    """Block a single slot (no new bookings) or reopen it; bookings already made stand."""
+    point = _point_or_404(point_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    slot = db.session.get(ConsultationSlot, slot_id)
+    if slot is None or slot.service_point_id != point.id:
+        abort(404)
+    _set_blocked(point, [slot.id], change == "block")
+    db.session.commit()
+    if change == "block" and slot.booked:
+        flash(ngettext("Slot blocked. %(num)d booking in it stands: contact them if needed.",
+                       "Slot blocked. %(num)d bookings in it stand: contact them if needed.", slot.booked), "info")
+    else:
+        flash(_l("Slot updated."), "success")
+    return redirect(url_for("desk.day_view", point_id=point.id, date=request.form.get("date")), 303)
+
+
+@bp.post("/<int:point_id>/close-today")
+def close_today(point_id: int):
+    """Close the point for the rest of today: every remaining slot is blocked."""
+    point = _point_or_404(point_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    day = local_today()
+    remaining = [s for s in slots_on(point.id, day) if s.starts_at > utcnow()]
+    _set_blocked(point, [s.id for s in remaining], True)
+    if not db.session.scalar(select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == day)):
+        db.session.add(Closure(service_point_id=point.id, day=day, reason=str(_l("Closed today"))))
+    db.session.commit()
+    booked = sum(s.booked for s in remaining)
+    flash(ngettext("Closed for the rest of today. %(num)d booking remains: contact them.",
+                   "Closed for the rest of today. %(num)d bookings remain: contact them.", booked), "info")
+    return redirect(url_for("desk.day_view", point_id=point.id), 303)
+
+
+def render_settings(point, template_form=None, closure_form=None, status=200):
+    desk_users = list(
+        db.session.scalars(
+            select(User).join(StaffServicePoint).where(StaffServicePoint.service_point_id == point.id).order_by(User.display_name)
+        )
+    )
+    candidates = list(
+        db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.CONSULTATION_DESK).order_by(User.display_name))
+    )
+    closures = list(
+        db.session.scalars(
+            select(Closure).where(Closure.service_point_id == point.id, Closure.day >= local_today()).order_by(Closure.day)
+        )
+    )
+    return render_template(
+        "consultations/desk_settings.html",
+        point=point,
+        template_form=template_form or TemplateForm(formdata=None),
+        closure_form=closure_form or ClosureForm(formdata=None),
+        capacity_form=CapacityForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        closures=closures,
+        desk_users=desk_users,
+        candidates=[u for u in candidates if u not in desk_users],
+    ), status
+
+
+@bp.get("/<int:point_id>/settings")
+def settings(point_id: int):
+    """Weekly slot templates, closures and desk staff of a service point."""
+    return render_settings(_point_or_404(point_id, manage=True))
+
+
+@bp.post("/<int:point_id>/templates")
+def add_template(point_id: int):
+    point = _point_or_404(point_id, manage=True)
+    form = TemplateForm()
+    if not form.validate_on_submit():
+        return render_settings(point, template_form=form, status=400)
+    template = SlotTemplate(service_point_id=point.id)
+    form.populate_obj(template)
+    db.session.add(template)
+    db.session.commit()
+    ensure_slots([point.id])
+    flash(_l("Opening hours added."), "success")
+    return redirect(url_for("desk.settings", point_id=point.id), 303)
+
+
+def _template_or_404(point, template_id) -> SlotTemplate:
+    template = db.session.get(SlotTemplate, template_id)
+    if template is None or template.service_point_id != point.id:
+        abort(404)
+    return template
+
+
+@bp.post("/<int:point_id>/templates/<int:template_id>/capacity")
+def template_capacity(point_id: int, template_id: int):
+    """Change the seats per slot; future slots follow, but never below their bookings."""
+    point = _point_or_404(point_id, manage=True)
+    template = _template_or_404(point, template_id)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        flash(_l("Enter a number of seats from 1 to 50."), "error")
+        return redirect(url_for("desk.settings", point_id=point.id), 303)
+    template.capacity = form.capacity.data
+    updated, kept = apply_template_capacity(template)
+    db.session.commit()
+    flash(_l("Capacity changed for %(updated)s future slots.", updated=updated), "success")
+    if kept:
+        flash(_l("%(kept)s slots have more bookings than the new capacity: they keep those bookings.", kept=kept), "info")
+    return redirect(url_for("desk.settings", point_id=point.id), 303)
+
+
+@bp.post("/<int:point_id>/templates/<int:template_id>/delete")
+def delete_template(point_id: int, template_id: int):
+    """Stop making new slots from this opening; slots already made (and bookings) stay."""
+    point = _point_or_404(point_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    db.session.delete(_template_or_404(point, template_id))
+    db.session.commit()
+    flash(_l("Opening hours removed. Slots already published stay; block them if needed."), "info")
+    return redirect(url_for("desk.settings", point_id=point.id), 303)
+
+
+@bp.post("/<int:point_id>/closures")
+def add_closure(point_id: int):
+    """Close the point on a day: its free slots are blocked; bookings are never dropped."""
+    point = _point_or_404(point_id, manage=True)
+    form = ClosureForm()
+    if not form.validate_on_submit():
+        return render_settings(point, closure_form=form, status=400)
+    slots = slots_on(point.id, form.day.data)
+    booked = sum(s.booked for s in slots)
+    if booked and not form.confirm.data:
+        form.confirm.errors = [ngettext("%(num)d booking exists that day. Tick the box to close anyway.",
+                                        "%(num)d bookings exist that day. Tick the box to close anyway.", booked)]
+        return render_settings(point, closure_form=form, status=409)
+    if db.session.scalar(select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == form.day.data)):
+        form.day.errors = [_l("This day is closed already.")]
+        return render_settings(point, closure_form=form, status=400)
+    db.session.add(Closure(service_point_id=point.id, day=form.day.data, reason=form.reason.data))
+    _set_blocked(point, [s.id for s in slots], True)
+    db.session.commit()
+    flash(_l("Closure added."), "success")
+    return redirect(url_for("desk.settings", point_id=point.id), 303)
+
+
+@bp.post("/<int:point_id>/closures/<int:closure_id>/delete")
+def delete_closure(point_id: int, closure_id: int):
+    """Reopen a closed day."""
+    point = _point_or_404(point_id, manage=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    closure = db.session.get(Closure, closure_id)
+    if closure is None or closure.service_point_id != point.id:
+        abort(404)
+    _set_blocked(point, [s.id for s in slots_on(point.id, closure.day)], False)
+    db.session.delete(closure)
+    db.session.commit()
+    flash(_l("The day is open again."), "success")
+    return redirect(url_for("desk.settings", point_id=point.id), 303)
+
+
+@bp.post("/<int:point_id>/desk-staff")
+def desk_staff(point_id: int):
+    """Admins assign desk staff to service points."""
+    point = _point_or_404(point_id, manage=True)
+    if not current_user.has_role(Role.ADMIN) or not ActionForm().validate_on_submit():
+        abort(403)
+    user_id = request.form.get("user_id", type=int)
+    link = db.session.scalar(
+        select(StaffServicePoint).where(StaffServicePoint.user_id == user_id, StaffServicePoint.service_point_id == point.id)
+    )
+    if request.form.get("remove") and link:
+        db.session.delete(link)
+    elif not link and db.session.get(User, user_id or 0):
+        db.session.add(StaffServicePoint(user_id=user_id, service_point_id=point.id))
+    db.session.commit()
+    return redirect(url_for("desk.settings", point_id=point.id), 303)
+

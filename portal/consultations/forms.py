@@ -1,0 +1,108 @@
+"""Forms of consultation booking: booking, reschedule, desk record, walk-in, settings."""
+
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.consultations.choices import CHANNELS, REFERRALS, TOPICS, WEEKDAYS
+from portal.core.choices import options
+from portal.core.fields import MobileNumber
+from portal.core.forms import ActionForm
+
+
+def slot_label(slot) -> str:
+    free = slot.capacity - slot.booked
+    return f"{format_datetime(slot.starts_at, 'HH:mm')}–{format_datetime(slot.ends_at, 'HH:mm')} ({free})"
+
+
+class BookingForm(FlaskForm):
+    """Book a free slot (the service point and date are chosen in the step before)."""
+
+    slot = RadioField(_l("Time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])
+    channel = RadioField(_l("How"), choices=options(CHANNELS), default="in_person", validators=[DataRequired()])
+    topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired()])
+    description = TextAreaField(
+        _l("Your question in a few words"),
+        validators=[DataRequired(), Length(min=5, max=1000)],
+        description=_l("So that the lawyer can prepare. At least 5 characters."),
+    )
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
+
+    def set_slots(self, slots) -> None:
+        self.slot.choices = options((s.id, slot_label(s)) for s in slots)
+
+
+class RescheduleForm(ActionForm):
+    """Move a booking to another free slot of the same service point."""
+
+    comment = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
+    slot = SelectField(_l("New time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])
+
+    def prepare(self, request) -> None:
+        from portal.consultations.slots import free_slots
+
+        slots = [s for s in free_slots(request.service_point_id) if s.id != request.slot_id]
+        self.slot.choices = options(
+            (s.id, f"{format_datetime(s.starts_at, 'yyyy-MM-dd EEE')} {slot_label(s)}") for s in slots
+        )
+
+
+class RecordForm(ActionForm):
+    """The consultation record the desk writes when the consultation is done."""
+
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=500)])
+    summary = TextAreaField(_l("Summary of the question"), validators=[DataRequired(), Length(max=3000)])
+    advice = TextAreaField(_l("Advice given"), validators=[DataRequired(), Length(max=3000)])
+    referral = SelectField(_l("Referral"), choices=options(REFERRALS), default="")
+    minutes = IntegerField(_l("Minutes spent"), validators=[InputRequired(), NumberRange(min=1, max=600)])
+
+
+class StaffCancelForm(ActionForm):
+    reason = TextAreaField(_l("Reason, told to the person"), validators=[DataRequired(), Length(max=500)])
+
+
+class WaitingListForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
+
+
+class WalkInForm(FlaskForm):
+    slot = SelectField(_l("Time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
+    topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired()])
+    description = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=1000)])
+
+
+class TemplateForm(FlaskForm):
+    weekday = SelectField(_l("Weekday"), coerce=int, choices=options(enumerate(WEEKDAYS)))
+    start_time = TimeField(_l("Opens"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
+    end_time = TimeField(_l("Closes"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
+    slot_minutes = IntegerField(_l("Slot length (minutes)"), default=30, validators=[InputRequired(), NumberRange(min=10, max=240)])
+    capacity = IntegerField(_l("Lawyers on duty (seats per slot)"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)])
+
+    def validate_end_time(self, field):
+        if self.start_time.data and field.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("Closing time must be after opening time."))
+
+
+class CapacityForm(FlaskForm):
+    capacity = IntegerField(_l("Seats per slot"), validators=[InputRequired(), NumberRange(min=1, max=50)])
+
+
+class ClosureForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date as YYYY-MM-DD."))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
+    confirm = BooleanField(_l("Close even though bookings exist that day (contact those people)"))

@@ -1,0 +1,154 @@
+"""Public pages: service points with their next free times, booking, confirmation, .ics."""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.consultations import workflow  # noqa: F401  (registers the CB request type)
+from portal.consultations.calendar import booking_ics
+from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS
+from portal.consultations.forms import BookingForm, WaitingListForm
+from portal.consultations.models import ServicePoint
+from portal.consultations.services import BookingError, book
+from portal.consultations.slots import MAX_DAYS_AHEAD, ensure_slots, free_slots, next_free_by_point, slots_on
+from portal.consultations.waiting import join
+from portal.core.access import applicant_may_see, remember_tracked
+from portal.core.clock import local_today, utcnow
+from portal.core.services import load_by_reference
+from portal.extensions import db
+from portal.i18n import current_language
+
+bp = Blueprint("consultations", __name__, url_prefix="/consultations")
+
+
+@bp.app_context_processor
+def consultation_labels():
+    """Labels for the booking partials shown on shared pages (tracking, staff detail)."""
+    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS}}
+
+
+def active_points() -> list[ServicePoint]:
+    return list(
+        db.session.scalars(select(ServicePoint).where(ServicePoint.is_active.is_(True)).order_by(ServicePoint.sort_order))
+    )
+
+
+@bp.get("/")
+def index():
+    """Every service point with address, hours, phone, services and its next free times."""
+    ensure_slots()
+    return render_template("consultations/index.html", points=active_points(), next_free=next_free_by_point())
+
+
+def _chosen_point(points) -> ServicePoint | None:
+    wanted = request.values.get("point", "")
+    return next((p for p in points if str(p.id) == wanted), None)
+
+
+def _chosen_day() -> date:
+    try:
+        day = date.fromisoformat(request.values.get("date", ""))
+    except ValueError:
+        day = local_today()
+    return min(max(day, local_today()), local_today() + timedelta(days=MAX_DAYS_AHEAD))
+
+
+def book_page():
+    """Choose a service point and a day, then a free time; the seat is taken atomically."""
+    points = active_points()
+    point = _chosen_point(points)
+    day = _chosen_day()
+    form = BookingForm()
+    slots, any_free = [], True
+    if point is not None:
+        ensure_slots([point.id])
+        slots = free_slots(point.id, day)
+        any_free = bool(slots) or bool(free_slots(point.id))
+    # A POST is checked against every slot of the day, so that a seat taken meanwhile
+    # is answered "just filled" rather than "not a valid choice".
+    form.set_slots(slots_on(point.id, day) if point is not None and request.method == "POST" else slots)
+    if request.method == "GET" and current_user.is_authenticated and not current_user.is_staff:
+        form.name.data = form.name.data or current_user.display_name
+        form.mobile.data = form.mobile.data or current_user.mobile
+    status = 200
+    if point is not None and form.validate_on_submit():
+        try:
+            applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
+            booking = book(point.id, form, user=applicant, locale=current_language())
+        except BookingError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+            form.set_slots(free_slots(point.id, day))
+            status = 409 if error.field == "slot" else 400
+        else:
+            db.session.commit()
+            remember_tracked(booking)
+            return redirect(url_for("consultations.booked", reference=booking.reference), 303)
+    elif form.is_submitted():
+        status = 400
+    days = [local_today() + timedelta(days=i) for i in range(MAX_DAYS_AHEAD + 1)]
+    return (
+        render_template(
+            "consultations/book.html",
+            form=form,
+            points=points,
+            point=point,
+            day=day,
+            days=days,
+            any_free=any_free,
+            waiting_form=WaitingListForm(formdata=None),
+        ),
+        status,
+    )
+
+
+# The stable address is /consultations/book (SPEC §10).
+bp.add_url_rule("/book", endpoint="book", view_func=book_page, methods=["GET", "POST"])
+
+
+@bp.post("/waiting-list")
+def waiting_list():
+    """Join a service point's waiting list when no seat is free in the next 30 days."""
+    points = active_points()
+    point = _chosen_point(points)
+    if point is None:
+        abort(404)
+    form = WaitingListForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "consultations/book.html", form=BookingForm(formdata=None), points=points, point=point,
+            day=local_today(), days=[], any_free=False, waiting_form=form,
+        ), 400
+    join(point, form.name.data.strip(), form.mobile.data, current_language())
+    db.session.commit()
+    return render_template("consultations/waiting.html", point=point)
+
+
+def _booking_for_applicant(reference: str):
+    booking = load_by_reference(reference)
+    if booking is None or booking.request_type != "CB" or not applicant_may_see(booking):
+        abort(404)
+    return booking
+
+
+@bp.get("/booked/<reference>")
+def booked(reference: str):
+    """The confirmation page of a booking."""
+    return render_template("consultations/booked.html", booking=_booking_for_applicant(reference))
+
+
+@bp.get("/booked/<reference>/calendar.ics")
+def calendar_file(reference: str):
+    """The booking as a calendar event."""
+    booking = _booking_for_applicant(reference)
+    body = booking_ics(booking, gettext("Legal consultation"), utcnow())
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{booking.reference}.ics"'},
+    )
+
+

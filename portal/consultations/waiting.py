@@ -1,0 +1,55 @@
+"""The waiting list: when no seat is free, people wait; a freed seat goes to the first."""
+
+from flask import has_request_context, url_for
+from flask_babel import force_locale, format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.consultations.models import ConsultationSlot, ServicePoint, WaitingListEntry
+from portal.core.clock import utcnow
+from portal.core.notifications import queue_message
+from portal.extensions import db
+
+OFFER = _l(
+    "A consultation seat is free at %(place)s on %(when)s. Book it soon at %(link)s (first come, first served)."
+)
+
+
+def join(point: ServicePoint, name: str, mobile: str, locale: str) -> WaitingListEntry:
+    """Put someone on a service point's waiting list (once per mobile)."""
+    existing = db.session.scalar(
+        select(WaitingListEntry).where(
+            WaitingListEntry.service_point_id == point.id,
+            WaitingListEntry.mobile == mobile,
+            WaitingListEntry.status == "waiting",
+        )
+    )
+    if existing:
+        return existing
+    entry = WaitingListEntry(service_point_id=point.id, name=name, mobile=mobile, locale=locale, created_at=utcnow())
+    db.session.add(entry)
+    return entry
+
+
+def offer_freed_seat(point_id: int, slot_id: int) -> WaitingListEntry | None:
+    """Tell the first person waiting at this point that a seat was freed."""
+    entry = db.session.scalar(
+        select(WaitingListEntry)
+        .where(WaitingListEntry.service_point_id == point_id, WaitingListEntry.status == "waiting")
+        .order_by(WaitingListEntry.created_at, WaitingListEntry.id)
+        .limit(1)
+    )
+    slot = db.session.get(ConsultationSlot, slot_id)
+    if entry is None or slot is None or slot.starts_at <= utcnow():
+        return None
+    entry.status = "offered"
+    entry.offered_slot_id = slot_id
+    entry.offered_at = utcnow()
+    with force_locale(entry.locale):
+        body = str(OFFER) % {
+            "place": slot.service_point.name,
+            "when": format_datetime(slot.starts_at, "yyyy-MM-dd HH:mm"),
+            "link": url_for("consultations.book", point=point_id, _external=has_request_context()),
+        }
+    queue_message(entry.mobile, body)
+    return entry

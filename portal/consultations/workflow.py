@@ -1,0 +1,211 @@
+"""The consultation booking status machine (SPEC §4) and its consequences."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.accounts.roles import Role
+from portal.consultations import forms
+from portal.consultations.choices import CHANNELS, TOPICS
+from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint, StaffServicePoint
+from portal.consultations.slots import release_seat, take_seat
+from portal.consultations.waiting import offer_freed_seat
+from portal.core.models import ServiceRequest
+from portal.core.registry import QueueFilter, RequestKind, register_kind
+from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
+from portal.extensions import db
+from portal.templating import local_datetime
+
+DESK = frozenset({Role.CONSULTATION_DESK})
+CHANGE_DEADLINE = timedelta(hours=2)
+
+
+def too_late_to_change(booking: ConsultationBooking, now) -> object | None:
+    """Cancel or reschedule up to 2 hours before the appointment."""
+    if booking.starts_at - now < CHANGE_DEADLINE:
+        return _l("Bookings can be changed only up to 2 hours before the appointment. Please call the service point.")
+    return None
+
+
+STATES = (
+    State("booked", _l("Booked"), public_hint=_l("Your consultation is booked. If you come in person, please arrive a few minutes early.")),
+    State("checked_in", _l("Checked in"), public_hint=_l("You are checked in; a lawyer will see you.")),
+    State("completed", _l("Completed"), is_open=False),
+    State("cancelled", _l("Cancelled"), is_open=False),
+    State("no_show", _l("Missed"), is_open=False),
+)
+
+TRANSITIONS = (
+    Transition("check_in", frozenset({"booked"}), "checked_in", _l("Check in"), roles=DESK, handler_only=False),
+    Transition(
+        "complete",
+        frozenset({"checked_in"}),
+        "completed",
+        _l("Record and complete"),
+        roles=DESK,
+        handler_only=False,
+        form=forms.RecordForm,
+        notice=_l("Thank you for visiting. Consultation %(reference)s is recorded as completed."),
+    ),
+    Transition(
+        "no_show",
+        frozenset({"booked"}),
+        "no_show",
+        _l("Mark as missed"),
+        roles=DESK,
+        handler_only=False,
+        style="danger",
+        notice=_l("You missed consultation %(reference)s. You are welcome to book again."),
+    ),
+    Transition(
+        "staff_cancel",
+        frozenset({"booked"}),
+        "cancelled",
+        _l("Cancel the booking"),
+        roles=DESK,
+        handler_only=False,
+        form=forms.StaffCancelForm,
+        style="danger",
+        notice=_l("Consultation %(reference)s on %(when)s is cancelled by the service point: %(reason)s"),
+    ),
+    Transition(
+        "reschedule",
+        frozenset({"booked"}),
+        "booked",
+        _l("Change the time"),
+        actor=APPLICANT,
+        form=forms.RescheduleForm,
+        guard=too_late_to_change,
+        notice=_l("Consultation %(reference)s is moved to %(when)s at %(place)s."),
+    ),
+    Transition(
+        "cancel",
+        frozenset({"booked"}),
+        "cancelled",
+        _l("Cancel my booking"),
+        actor=APPLICANT,
+        guard=too_late_to_change,
+        style="danger",
+        notice=_l("Consultation %(reference)s on %(when)s is cancelled."),
+    ),
+)
+
+
+def _when(booking) -> dict:
+    point = booking.service_point or db.session.get(ServicePoint, booking.service_point_id)
+    return {"when": booking.starts_at, "place": point.name}
+
+
+def on_submit(booking: ConsultationBooking, data, now) -> dict:
+    booking.set_due(booking.starts_at)  # the queue sorts by appointment time
+    return _when(booking)
+
+
+def on_reschedule(booking: ConsultationBooking, data, now) -> dict:
+    new_slot = db.session.get(ConsultationSlot, data["slot"])
+    if new_slot is None or new_slot.service_point_id != booking.service_point_id or not take_seat(new_slot.id):
+        raise GuardFailed(_l("That time was just filled. Please choose another."))
+    release_seat(booking.slot_id)
+    offer_freed_seat(booking.service_point_id, booking.slot_id)
+    booking.slot_id = new_slot.id
+    booking.starts_at = new_slot.starts_at
+    booking.set_due(new_slot.starts_at)
+    booking.reminder_sent_at = None
+    return _when(booking)
+
+
+def on_cancel(booking: ConsultationBooking, data, now) -> dict:
+    release_seat(booking.slot_id)
+    offer_freed_seat(booking.service_point_id, booking.slot_id)
+    booking.set_due(None)
+    return {**_when(booking), "reason": (data.get("reason") or "").strip()}
+
+
+def on_check_in(booking: ConsultationBooking, data, now) -> dict:
+    booking.checked_in_at = now
+    return {}
+
+
+def on_complete(booking: ConsultationBooking, data, now) -> dict:
+    booking.summary = data["summary"].strip()
+    booking.advice = data["advice"].strip()
+    booking.referral = data.get("referral") or None
+    booking.minutes_spent = data["minutes"]
+    booking.set_due(None)
+    return {}
+
+
+def on_no_show(booking: ConsultationBooking, data, now) -> dict:
+    booking.set_due(None)
+    return {}
+
+
+WORKFLOW = Workflow(
+    states=STATES,
+    transitions=TRANSITIONS,
+    initial="booked",
+    submitted_notice=_l("Consultation %(reference)s is booked for %(when)s at %(place)s."),
+    effects={
+        "submit": on_submit,
+        "reschedule": on_reschedule,
+        "cancel": on_cancel,
+        "staff_cancel": on_cancel,
+        "check_in": on_check_in,
+        "complete": on_complete,
+        "no_show": on_no_show,
+    },
+)
+
+_booking = ConsultationBooking.__table__
+
+
+def points_of(user):
+    return select(StaffServicePoint.service_point_id).where(StaffServicePoint.user_id == user.id)
+
+
+def _desk_scope(user):
+    """Desk staff see bookings of their service points only."""
+    return ServiceRequest.id.in_(select(_booking.c.id).where(_booking.c.service_point_id.in_(points_of(user))))
+
+
+def _desk_in_scope(booking, user) -> bool:
+    return booking.service_point_id in set(db.session.scalars(points_of(user)))
+
+
+def _column_filter(column):
+    return lambda value: ServiceRequest.id.in_(select(_booking.c.id).where(column == value))
+
+
+def _point_choices():
+    rows = db.session.execute(select(ServicePoint.id, ServicePoint.name).order_by(ServicePoint.sort_order))
+    return [(str(point_id), name) for point_id, name in rows]
+
+
+CONSULTATIONS = register_kind(
+    RequestKind(
+        code="CB",
+        slug="consultations",
+        label=_l("Consultation booking"),
+        model=ConsultationBooking,
+        workflow=WORKFLOW,
+        staff_roles=DESK,
+        detail_template="consultations/_detail.html",
+        public_template="consultations/_public.html",
+        staff_scope=_desk_scope,
+        staff_in_scope=_desk_in_scope,
+        extra_filters=(
+            QueueFilter("point", _l("Service point"), _point_choices,
+                        lambda v: _column_filter(_booking.c.service_point_id)(int(v)) if v.isdigit() else None),
+            QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _column_filter(_booking.c.topic)),
+            QueueFilter("channel", _l("Channel"), lambda: [(k, str(v)) for k, v in CHANNELS.items()],
+                        _column_filter(_booking.c.channel)),
+        ),
+        export_columns=(
+            (_l("Appointment"), lambda b: local_datetime(b.starts_at)),
+            (_l("Service point"), lambda b: b.service_point.name),
+            (_l("Topic"), lambda b: str(TOPICS.get(b.topic, b.topic))),
+            (_l("Channel"), lambda b: str(CHANNELS.get(b.channel, b.channel))),
+        ),
+    )
+)
