@@ -9,6 +9,14 @@ from portal.extensions import db, migrate
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Search indexes that models cannot describe, made by migration 0002_advisers: the FTS5
+#: trigram table (and its shadow tables) on SQLite, the pg_trgm GIN expression index.
+SEARCH_INDEX_OBJECTS = ("directory_fts", "ix_directory_entry_search")
+
+
+def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic include_object: autogenerate leaves the hand-made search indexes alone."""
+    return not (reflected and compare_to is None and (name or "").startswith(SEARCH_INDEX_OBJECTS))
 
 
 def register(app: Flask) -> None:
@@ -16,7 +24,9 @@ def register(app: Flask) -> None:
     import portal.models  # noqa: F401  (every model registers with the metadata)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=MIGRATIONS_DIR, render_as_batch=True, include_object=described_by_models
+    )
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             tune_sqlite(db.engine)

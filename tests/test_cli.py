@@ -7,22 +7,14 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.core.models import Holiday, ServiceRequest, Township
+from portal.database import described_by_models
 from portal.extensions import db
-
-
-#: Search indexes that models cannot describe, made by migration 0002_advisers: the FTS5
-#: trigram table (and its shadow tables) on SQLite, the pg_trgm GIN expression index.
-SEARCH_INDEX_OBJECTS = ("directory_fts", "ix_directory_entry_search")
-
-
-def _described_by_models(obj, name, type_, reflected, compare_to) -> bool:
-    return not (reflected and compare_to is None and (name or "").startswith(SEARCH_INDEX_OBJECTS))
 
 
 def test_the_migrations_match_the_models(app):
     """`alembic check`: no model change is missing a migration."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"include_object": _described_by_models})
+        context = MigrationContext.configure(connection, opts={"include_object": described_by_models})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 
