@@ -37,7 +37,7 @@ run: babel-compile
 # Browser tests need Debian's Chromium; as root this installs it when it is missing.
 browsers:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 		|| echo "chromium is not installed: browser tests will be skipped"; }
 
 test: babel-compile browsers

@@ -8,6 +8,12 @@ test-artifacts/screenshots/ (git-ignored), whether the test passed or not.
 
 Labels are looked up in the compiled message catalogues, exactly as the server does, so
 the same journey reads "Apply for legal aid" in English and its translation in Chinese.
+
+Run: `make test` (everything), or `.venv/bin/pytest tests/browser` (this suite only;
+`-m "not browser"` leaves it out). With PORTAL_TEST_DATABASE_URL set, the server gets a
+database of its own on that PostgreSQL server. Needs /usr/bin/chromium (Debian's
+package; `make browsers` installs it as root); without it every test here is skipped.
+Never run `playwright install`: the browser is the system's.
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +38,10 @@ try:
     from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
     sync_playwright = None
+    # Nothing here can be imported or run: say why in the header instead of erroring.
+    collect_ignore_glob = ["test_*.py"]
+else:
+    from .browser_steps import DESKTOP, LOCKOUT_USER, OFFICER, ZH, sign_in, write_pdf
 
 BROWSER_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BROWSER_DIR.parent.parent
@@ -53,16 +62,6 @@ CHROMIUM_ARGS = [
 # Playwright's own waits: generous for a 2-core CI machine, short enough to fail fast.
 DEFAULT_TIMEOUT_MS = 10_000
 
-# Demo accounts made by `flask seed-demo` (portal/demo.py) and one made here for the
-# lockout test, so that locking it cannot disturb the other tests.
-OFFICER = ("officer", "officer-demo-2026")
-RESIDENT = ("13800000001", "resident-demo-2026")
-LOCKOUT_USER = ("lockout-officer", "lockout-officer-pass-2026")
-LAWYER_NAME = "陈律师（演示）"
-
-ZH = "zh_Hans"
-EN = "en"
-
 
 def _skip_reason() -> str | None:
     if sync_playwright is None:
@@ -70,6 +69,11 @@ def _skip_reason() -> str | None:
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing: install Debian's chromium (`make browsers` as root, or apt-get install chromium)"
     return None
+
+
+def pytest_report_header(config):
+    reason = _skip_reason()
+    return f"browser tests: skipped, {reason}" if reason else f"browser tests: {CHROMIUM} via Playwright"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -200,6 +204,14 @@ def _wait_for_health(server: LiveServer, timeout: float = 30.0) -> None:
     pytest.fail(f"gunicorn did not become healthy ({last_error!r}). Log:\n{server.log_tail()}", pytrace=False)
 
 
+def _no_control_socket() -> list[str]:
+    """gunicorn 27 opens a control socket in ~/.gunicorn by default, shared by every
+    gunicorn of the user (the benchmarks', a developer's): this one does without."""
+    import gunicorn
+
+    return ["--no-control-socket"] if gunicorn.version_info >= (27, 0) else []
+
+
 def _stop(process: subprocess.Popen) -> None:
     """Stop the gunicorn master we started (it stops its own workers)."""
     if process.poll() is not None:
@@ -256,7 +268,8 @@ def live_server(tmp_path_factory):
         with server.log_path.open("wb") as log:
             server.process = subprocess.Popen(
                 [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                 "--graceful-timeout", "5", "--error-logfile", "-", "portal:create_app()"],
+                 "--graceful-timeout", "5", "--error-logfile", "-", *_no_control_socket(),
+                 "portal:create_app()"],
                 cwd=PROJECT_ROOT,
                 env=env,
                 stdout=log,
@@ -289,7 +302,8 @@ def _screenshot_name(nodeid_name: str) -> str:
 
 @pytest.fixture
 def new_context(request, browser: Browser, live_server: LiveServer):
-    """new_context(language=None|"en"|"zh_Hans", javascript=True, bypass_csp=False, storage_state=None).
+    """new_context(language=None|"en"|"zh_Hans", javascript=True, bypass_csp=False, storage_state=None,
+    viewport=DESKTOP).
 
     Each context starts on the app's base URL; `language` sets the remembered-language
     cookie as the header's language link would. Every page opened in these contexts is
@@ -297,15 +311,16 @@ def new_context(request, browser: Browser, live_server: LiveServer):
     """
     contexts: list[BrowserContext] = []
     pages: list[Page] = []
+    problems: list[str] = []
 
     def factory(language: str | None = None, javascript: bool = True, bypass_csp: bool = False,
-                storage_state: dict | None = None) -> BrowserContext:
+                storage_state: dict | None = None, viewport: dict | None = None) -> BrowserContext:
         context = browser.new_context(
             base_url=live_server.base_url,
             java_script_enabled=javascript,
             bypass_csp=bypass_csp,
             storage_state=storage_state,
-            viewport={"width": 1024, "height": 800},
+            viewport=viewport or DESKTOP,
             locale="zh-CN",
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
@@ -314,7 +329,12 @@ def new_context(request, browser: Browser, live_server: LiveServer):
         context.route(lambda url: not url.startswith(live_server.base_url), _offline)
         if language:
             context.add_cookies([{"name": "lang", "value": language, "url": live_server.base_url}])
-        context.on("page", pages.append)
+        context.on("page", lambda new_page: pages.append(new_page))
+        # What no page may show: a script the CSP refused, a JavaScript error, a server error.
+        context.on("console", lambda message: _csp_refusal(message, problems))
+        context.on("weberror", lambda error: problems.append(f"JavaScript error: {error.error}"))
+        context.on("response", lambda response: response.status >= 500 and problems.append(
+            f"HTTP {response.status} from {response.request.method} {response.url}"))
         contexts.append(context)
         return context
 
@@ -334,6 +354,14 @@ def new_context(request, browser: Browser, live_server: LiveServer):
             context.close()
         except Exception as error:  # noqa: BLE001
             print(f"closing a browser context failed: {error}")
+    if problems:
+        pytest.fail("the browser saw problems:\n" + "\n".join(problems) + "\n" + live_server.log_tail(),
+                    pytrace=False)
+
+
+def _csp_refusal(message, problems: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        problems.append(f"CSP refusal on {message.location.get('url')}: {message.text}")
 
 
 def _offline(route) -> None:
@@ -348,16 +376,13 @@ def page(new_context) -> Page:
 
 
 @pytest.fixture(scope="session")
-def officer_state(browser: Browser, live_server: LiveServer) -> dict:
+def officer_state(browser: Browser, live_server: LiveServer, labels) -> dict:
     """The cookies of a signed-in demo officer, for tests that only read staff pages."""
     context = browser.new_context(base_url=live_server.base_url)
     try:
         page = context.new_page()
         page.goto("/staff/login")
-        username, password = OFFICER
-        page.locator("input[name=login]").fill(username)
-        page.locator("input[name=password]").fill(password)
-        page.locator("form button[type=submit]").click()
+        sign_in(page, labels(ZH), *OFFICER)
         page.wait_for_url("**/staff/")
         return context.storage_state()
     finally:
@@ -373,30 +398,3 @@ def axe_source() -> str:
 def pdf_file(tmp_path) -> Path:
     """A tiny but valid one-page PDF."""
     return write_pdf(tmp_path / "evidence.pdf", "Pay slips")
-
-
-def write_pdf(path: Path, text: str) -> Path:
-    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
-
-
-def chromium_path() -> str | None:
-    return shutil.which(str(CHROMIUM))
