@@ -106,7 +106,13 @@ def consultation_world() -> dict:
     """A service point worked by the desk user, with a template, a slot and a closure."""
     from datetime import time, timedelta
 
-    from portal.consultations.models import Closure, ConsultationSlot, ServicePoint, SlotTemplate, StaffServicePoint
+    from portal.consultations.models import (
+        Closure,
+        ConsultationSlot,
+        ServicePoint,
+        SlotTemplate,
+        StaffServicePoint,
+    )
     from portal.core.clock import local_today, utcnow
 
     point = ServicePoint(code="CENTRE", kind="centre", name="中心", name_en="Centre", address="a", phone="1",

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app, send_file
-from sqlalchemy import select
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import ValidationError
 
