@@ -291,3 +291,6 @@ def test_the_queue_filters_by_service_point_topic_and_channel(client, make_clien
     assert found(f"point={other.id}") == {b}
     assert found("topic=family") == {a}
     assert found("channel=video") == {b}
+    appointment_day = to_local(reload(b).starts_at).date()
+    assert found(f"from={appointment_day}&to={appointment_day}") >= {b}
+    assert found(f"from={appointment_day + timedelta(days=1)}") == set()

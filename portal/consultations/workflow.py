@@ -177,6 +177,15 @@ def _column_filter(column):
     return lambda value: ServiceRequest.id.in_(select(_booking.c.id).where(column == value))
 
 
+def _appointment_between(start, end):
+    clauses = []
+    if start is not None:
+        clauses.append(_booking.c.starts_at >= start)
+    if end is not None:
+        clauses.append(_booking.c.starts_at < end)
+    return ServiceRequest.id.in_(select(_booking.c.id).where(*clauses))
+
+
 def _point_choices():
     rows = db.session.execute(select(ServicePoint.id, ServicePoint.name).order_by(ServicePoint.sort_order))
     return [(str(point_id), name) for point_id, name in rows]
@@ -194,6 +203,8 @@ CONSULTATIONS = register_kind(
         public_template="consultations/_public.html",
         staff_scope=_desk_scope,
         staff_in_scope=_desk_in_scope,
+        date_range_clause=_appointment_between,
+        date_range_label=_l("Appointment"),
         extra_filters=(
             QueueFilter("point", _l("Service point"), _point_choices,
                         lambda v: _column_filter(_booking.c.service_point_id)(int(v)) if v.isdigit() else None),

@@ -49,12 +49,10 @@ def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
         clauses.append(ServiceRequest.handler_id.is_(None))
     elif params.assignee.isdigit():
         clauses.append(ServiceRequest.handler_id == int(params.assignee))
-    if params.date_from:
-        clauses.append(ServiceRequest.created_at >= local_midnight(params.date_from))
-    if params.date_to:
-        clauses.append(
-            ServiceRequest.created_at < local_midnight(params.date_to + timedelta(days=1))
-        )
+    if params.date_from or params.date_to:
+        start = local_midnight(params.date_from) if params.date_from else None
+        end = local_midnight(params.date_to + timedelta(days=1)) if params.date_to else None
+        clauses.append(date_range(kind, start, end))
     for extra in kind.extra_filters:
         value = params.extra.get(extra.name)
         if value and (clause := extra.clause(value)) is not None:
@@ -62,6 +60,18 @@ def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
     if params.q:
         clauses.append(search_clause(params.q))
     return clauses
+
+
+def date_range(kind: RequestKind, start, end):
+    """Requests whose date (the kind's own, or received) lies in [start, end)."""
+    if kind.date_range_clause is not None:
+        return kind.date_range_clause(start, end)
+    clauses = []
+    if start is not None:
+        clauses.append(ServiceRequest.created_at >= start)
+    if end is not None:
+        clauses.append(ServiceRequest.created_at < end)
+    return and_(*clauses)
 
 
 def search_clause(text: str):

@@ -49,6 +49,10 @@ class RequestKind:
     staff_scope: Callable[[Any], Any] | None = None
     staff_in_scope: Callable[["ServiceRequest", Any], bool] | None = None
     extra_filters: tuple[QueueFilter, ...] = field(default_factory=tuple)
+    #: The date the queue's date range filters on: (start, end) UTC -> WHERE clause, and
+    #: its label. By default the date the request was received.
+    date_range_clause: Callable[[Any, Any], Any] | None = None
+    date_range_label: LazyString | None = None
     #: Extra export columns: (header, request -> value).
     export_columns: tuple[tuple[LazyString, Callable[["ServiceRequest"], Any]], ...] = ()
 
