@@ -63,6 +63,15 @@ class ServiceRequest(db.Model):
         ),
         Index("ix_request_type_status", "request_type", "status", "priority", "due_sort", "id"),
         Index("ix_request_type_created", "request_type", "created_at"),
+        # The overdue tab and its count: a range on due_sort, bounded by the matches.
+        Index("ix_request_queue_due", "request_type", "is_open", "due_sort"),
+        # Search by the start of the applicant's name (a range on the name).
+        Index(
+            "ix_request_type_name",
+            "request_type",
+            "applicant_name",
+            postgresql_ops={"applicant_name": "text_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

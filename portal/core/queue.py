@@ -81,8 +81,12 @@ def search_clause(text: str):
         return ServiceRequest.reference == term.upper()
     if mobile := normalise_mobile(term):
         return ServiceRequest.applicant_mobile == mobile
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return ServiceRequest.applicant_name.like(escaped + "%", escape="\\")
+    if db.engine.dialect.name == "postgresql":
+        # LIKE 'term%' uses the text_pattern_ops index whatever the database's collation.
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return ServiceRequest.applicant_name.like(escaped + "%", escape="\\")
+    # SQLite compares text in code-point order (BINARY): a range uses the plain index.
+    return and_(ServiceRequest.applicant_name >= term, ServiceRequest.applicant_name < term + "\U0010ffff")
 
 
 def tab_clause(tab: str, user, kind: RequestKind, now: datetime):
@@ -93,7 +97,8 @@ def tab_clause(tab: str, user, kind: RequestKind, now: datetime):
         clauses.append(ServiceRequest.handler_id.is_(None))
     elif tab == "mine":
         mine = ServiceRequest.handler_id == user.id
-        if kind.participant_clause is not None:
+        if kind.participant_clause is not None and kind.participant_role and user.has_role(kind.participant_role):
+            # Only for participants: the OR would keep others off the handler index.
             mine = or_(mine, kind.participant_clause(user))
         clauses.append(mine)
     elif tab == "overdue":
