@@ -1,5 +1,7 @@
 """Languages: Chinese by default, English second; the choice is remembered."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Flask, current_app, has_request_context, make_response, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -45,6 +47,18 @@ def switch_language(code: str):
 
 def current_language() -> str:
     return str(get_locale())
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A name stored in both languages that renders in the language in force (e.g. in a
+    message formatted with force_locale for the applicant)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en if current_language() == "en" and self.en else self.zh
 
 
 def register(app: Flask) -> None:

@@ -294,3 +294,11 @@ def test_the_queue_filters_by_service_point_topic_and_channel(client, make_clien
     appointment_day = to_local(reload(b).starts_at).date()
     assert found(f"from={appointment_day}&to={appointment_day}") >= {b}
     assert found(f"from={appointment_day + timedelta(days=1)}") == set()
+
+
+def test_english_messages_name_the_service_point_in_english(client, point):
+    client.get("/language/en")
+    slot = make_slot(point, 26)
+    book(client, point, slot)
+    body = db.session.scalar(select(OutboxMessage.body))
+    assert "Centre" in body and point.name not in body

@@ -13,6 +13,7 @@ from portal.core.clock import local_end_of_day, local_today, utcnow
 from portal.core.services import perform, submit
 from portal.core.workflow import STAFF
 from portal.extensions import db
+from portal.i18n import Bilingual
 from portal.templating import local_datetime
 
 MAX_UPCOMING_PER_MOBILE = 2
@@ -112,7 +113,7 @@ def send_reminders(now=None) -> int:
             body = str(REMINDER) % {
                 "reference": booking.reference,
                 "when": local_datetime(booking.starts_at),
-                "place": booking.service_point.name,
+                "place": str(Bilingual(booking.service_point.name, booking.service_point.name_en)),
             }
         notifications.notify(booking, subject=booking.reference, body=body,
                              dedupe_key=f"reminder:{booking.id}:{booking.starts_at:%Y%m%d%H%M}")

@@ -9,6 +9,7 @@ from portal.consultations.models import ConsultationSlot, ServicePoint, WaitingL
 from portal.core.clock import utcnow
 from portal.core.notifications import queue_message
 from portal.extensions import db
+from portal.i18n import Bilingual
 
 OFFER = _l(
     "A consultation seat is free at %(place)s on %(when)s. Book it soon at %(link)s (first come, first served)."
@@ -47,7 +48,7 @@ def offer_freed_seat(point_id: int, slot_id: int) -> WaitingListEntry | None:
     entry.offered_at = utcnow()
     with force_locale(entry.locale):
         body = str(OFFER) % {
-            "place": slot.service_point.name,
+            "place": str(Bilingual(slot.service_point.name, slot.service_point.name_en)),
             "when": format_datetime(slot.starts_at, "yyyy-MM-dd HH:mm"),
             "link": url_for("consultations.book", point=point_id, _external=has_request_context()),
         }

@@ -15,6 +15,7 @@ from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter, RequestKind, register_kind
 from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
+from portal.i18n import Bilingual
 from portal.templating import local_datetime
 
 DESK = frozenset({Role.CONSULTATION_DESK})
@@ -94,7 +95,7 @@ TRANSITIONS = (
 
 def _when(booking) -> dict:
     point = booking.service_point or db.session.get(ServicePoint, booking.service_point_id)
-    return {"when": booking.starts_at, "place": point.name}
+    return {"when": booking.starts_at, "place": Bilingual(point.name, point.name_en)}
 
 
 def on_submit(booking: ConsultationBooking, data, now) -> dict:

@@ -6,8 +6,10 @@ reads the same in English and Chinese.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -18,6 +20,8 @@ OFFICER = ("officer", "officer-demo-2026")
 RESIDENT = ("13800000001", "resident-demo-2026")
 LOCKOUT_USER = ("lockout-officer", "lockout-officer-pass-2026")
 LAWYER_NAME = "陈律师（演示）"
+DESK = ("desk", "desk-demo-2026")  # works the county centre and the 星沙 justice office
+ADVISER_ADMIN = ("advisers", "advisers-demo-2026")
 
 ZH = "zh_Hans"
 EN = "en"
@@ -27,6 +31,8 @@ DESKTOP = {"width": 1024, "height": 800}
 NARROW_PHONE = {"width": 320, "height": 640}
 
 REFERENCE = re.compile(r"\bLA-(\d{4})-(\d{6})\b")
+BOOKING_REFERENCE = re.compile(r"\bCB-\d{4}-\d{6}\b")
+CONTACT_REFERENCE = re.compile(r"\bAC-\d{4}-\d{6}\b")
 VALID_ID = "430121199001011237"  # SPEC §8
 FACTS = "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。"
 FACTS_EN = "I worked on a building site for eight months and the contractor never paid my wages."
@@ -48,6 +54,21 @@ def field(page: Page | Locator, label: str) -> Locator:
 
 def township_name(T) -> str:
     return "Quantang Subdistrict" if T.locale == "en" else "泉塘街道"
+
+
+def centre_name(T) -> str:
+    """The county public legal service centre as the public pages name it (demo data)."""
+    return "Changsha County Public Legal Service Centre" if T.locale == "en" else CENTRE_NAME_ZH
+
+
+#: Staff pages name service points in Chinese only.
+CENTRE_NAME_ZH = "长沙县公共法律服务中心"
+#: The demo villages of 星沙街道 (portal/advisers/demo.py).
+XINGSHA_VILLAGES = ("松雅社区", "金茂社区", "星城村")
+
+
+def xingsha_name(T) -> str:
+    return "Xingsha Subdistrict" if T.locale == "en" else "星沙街道"
 
 
 def switch_language(page: Page, to: str) -> None:
@@ -182,3 +203,150 @@ def write_pdf(path: Path, text: str) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def read_reference(page: Page, pattern: re.Pattern) -> str:
+    """The first reference number matching `pattern` shown in the page's main content."""
+    text = page.get_by_role("main").get_by_text(pattern).first.inner_text()
+    match = pattern.search(text)
+    assert match, f"no reference number like {pattern.pattern} in {text!r}"
+    return match.group(0)
+
+
+# --------------------------------------------------------------------------- consultations
+
+
+def free_times(page: Page, T) -> Locator:
+    """The radio buttons of the free times offered on the booking page."""
+    return page.get_by_role("group", name=starts_with(T("Time"))).get_by_role("radio")
+
+
+def go_to_booking(page: Page, T) -> None:
+    """From the home page: Consultation booking, then Book a consultation."""
+    page.goto("/")
+    page.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Consultation booking"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Consultation booking"))
+    page.get_by_role("link", name=T("Book a consultation"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Book a consultation"))
+
+
+def choose_point_and_day(page: Page, T, point: str, days_ahead: int = 2) -> date:
+    """Choose the service point, then the first weekday at least `days_ahead` days ahead
+    (so that the 2-hour rule never interferes) that has free times; returns that day."""
+    field(page, T("Service point")).select_option(label=point)
+    days = field(page, T("Day")).locator("option").evaluate_all(
+        "options => options.map(o => [o.value, o.textContent.trim()])")
+    for value, label in days[days_ahead:]:
+        if date.fromisoformat(value).weekday() >= 5:
+            continue
+        field(page, T("Day")).select_option(label=label)
+        page.get_by_role("button", name=T("Show free times"), exact=True).click()
+        expect(page).to_have_url(re.compile(r"[?&]date=" + re.escape(value)))
+        page.wait_for_load_state()
+        if free_times(page, T).count():
+            return date.fromisoformat(value)
+    raise AssertionError(f"no weekday with free times at {point} in the next {len(days)} days")
+
+
+def fill_booking(page: Page, T, *, name: str, mobile: str, question: str) -> str:
+    """Choose the first free time and fill in the booking form; returns the time, e.g. "09:00"."""
+    first = free_times(page, T).first
+    time_label = first.evaluate("el => el.labels[0].innerText.trim()")
+    first.check()
+    page.get_by_role("radio", name=T("In person"), exact=True).check()
+    field(page, T("Topic")).select_option(label=T("Labour and employment"))
+    field(page, T("Your question in a few words")).fill(question)
+    field(page, T("Full name")).fill(name)
+    field(page, T("Mobile number")).fill(mobile)
+    return time_label.split("–")[0].strip()
+
+
+def send_booking(page: Page, T) -> str:
+    """Press Book and read the CB reference on the confirmation page."""
+    page.get_by_role("button", name=T("Book"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Consultation booked"))
+    return read_reference(page, BOOKING_REFERENCE)
+
+
+def book_consultation(page: Page, T, *, name: str, mobile: str, point: str | None = None,
+                      question: str = "公司拖欠两个月工资，想咨询如何维权。") -> tuple[str, date, str]:
+    """The whole booking from the home page; returns (reference, day, time)."""
+    go_to_booking(page, T)
+    day = choose_point_and_day(page, T, point or centre_name(T))
+    time = fill_booking(page, T, name=name, mobile=mobile, question=question)
+    return send_booking(page, T), day, time
+
+
+def open_day_view(page: Page, T, point_name: str, day: date) -> None:
+    """Staff home, Consultation desks, the point's day view, then Next day up to `day`."""
+    page.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Staff home"), exact=True).click()
+    page.get_by_role("link", name=T("Consultation desks: day view, walk-ins, opening hours"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Consultation desks"))
+    row = page.get_by_role("row").filter(has_text=point_name)
+    row.get_by_role("link", name=starts_with(T("Day view"))).click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(point_name)
+    shown = date.fromisoformat(re.search(r"\d{4}-\d{2}-\d{2}", heading.inner_text()).group(0))
+    assert shown <= day, f"the day view opens on {shown}, after {day}"
+    while shown < day:
+        page.get_by_role("navigation", name=T("Days")).get_by_role("link", name=starts_with(T("Next day"))).click()
+        shown += timedelta(days=1)
+        expect(heading).to_contain_text(shown.isoformat())
+
+
+def term_value(page: Page | Locator, term: str) -> Locator:
+    """The <dd> after the <dt> `term` of a description list."""
+    return page.get_by_role("term").filter(has_text=exactly(term)).first.locator("xpath=following-sibling::dd[1]")
+
+
+# --------------------------------------------------------------------------- advisers
+
+
+def search_advisers(page: Page, T, query: str) -> None:
+    """Type in the directory's one search box and press Search."""
+    field(page, T("Village, township or adviser")).fill(query)
+    page.get_by_role("search").get_by_role("button", name=T("Search"), exact=True).click()
+    expect(page.get_by_role("heading", level=2, name=T("Results for “%(q)s”") % {"q": query})).to_be_visible()
+
+
+def search_results(page: Page) -> Locator:
+    """The items of the directory's result list (one village each)."""
+    return page.get_by_role("main").get_by_role("listitem").filter(has=page.get_by_role("link"))
+
+
+def fill_contact(page: Page, T, *, name: str, mobile: str, question: str) -> None:
+    field(page, T("What is it about?")).select_option(label=T("Land, housing and contracts"))
+    field(page, T("Describe your question briefly")).fill(question)
+    field(page, T("Your name")).fill(name)
+    field(page, T("Mobile number")).fill(mobile)
+    field(page, T("When may the adviser call you?")).select_option(label=T("Weekday afternoons"))
+    field(page, T("I agree that the justice bureau and the adviser use my name and number only to answer "
+                  "this request.")).check()
+
+
+def roster_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """A roster file as the export writes it: UTF-8 with BOM, the export's header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+#: A roster of two rows, the second one wrong (unknown township): nothing may be imported.
+ROSTER_GOOD_NAME = "测试顾问甲"
+ROSTER_ROWS = [
+    ["", ROSTER_GOOD_NAME, "律师", "浏阳河律师事务所（测试）", "13900003001", "星沙街道", "测试新村", "每周一上午", "合同纠纷"],
+    ["", "测试顾问乙", "律师", "浏阳河律师事务所（测试）", "13900003002", "火星镇", "测试二村", "", ""],
+]
+ROSTER_BAD_TOWNSHIP = "火星镇"
+
+
+def roster_header_from_export(page: Page) -> list[str]:
+    """Download the roster export (CSV link of the roster page) and read its header row."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    return next(csv.reader(io.StringIO(text)))

@@ -1,6 +1,6 @@
 """WCAG 2.1 AA in a real browser (SPEC §11): axe-core on every public page and the main
-staff pages in both languages, a keyboard-only application, the error summary, and the
-quick exit of the legal aid pages.
+staff pages (legal aid, consultation desks, village legal advisers) in both languages, a
+keyboard-only application, the error summary, and the quick exit of the legal aid pages.
 
 axe-core (tests/vendor/axe.min.js) is injected into the page under test only: the
 contexts that run it bypass the app's CSP ("script-src 'self'"), which would rightly
@@ -17,20 +17,38 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .browser_steps import (
+    ADVISER_ADMIN,
+    CENTRE_NAME_ZH,
+    DESK,
     DESKTOP,
     EN,
     NARROW_PHONE,
     RESIDENT,
+    ROSTER_ROWS,
     VALID_ID,
+    XINGSHA_VILLAGES,
     ZH,
     apply_for_legal_aid,
+    book_consultation,
+    centre_name,
+    choose_point_and_day,
     declarations,
     exactly,
     field,
+    fill_booking,
+    fill_contact,
+    go_to_booking,
+    open_day_view,
     open_request_from_queue,
+    roster_csv,
+    roster_header_from_export,
+    search_advisers,
+    search_results,
     section,
+    send_booking,
     sign_in,
     starts_with,
+    xingsha_name,
 )
 
 pytestmark = pytest.mark.browser
@@ -108,6 +126,76 @@ def _staff_detail_with_errors(page: Page, T, **kw):
     expect(page.get_by_role("alert")).to_contain_text(T("A refusal must give its reasons in writing."))
 
 
+# Consultation booking and village legal advisers. Every booking or contact request made
+# here has a mobile number of its own per language (a mobile holds 2 upcoming bookings).
+
+
+def _mobile(T, number: int) -> str:
+    return f"1390000{number:03d}{1 if T.locale == ZH else 2}"
+
+
+def _booking_times(page: Page, T, **_):
+    """The booking page with a service point and a day chosen: the free times and the form."""
+    go_to_booking(page, T)
+    choose_point_and_day(page, T, centre_name(T))
+
+
+def _booking_with_errors(page: Page, T, **kw):
+    _booking_times(page, T, **kw)
+    field(page, T("Mobile number")).fill("12345")
+    page.get_by_role("button", name=T("Book"), exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(T("Choose a time."))
+
+
+def _booked(page: Page, T, **_):
+    book_consultation(page, T, name="Axe Booker", mobile=_mobile(T, 71))
+
+
+def _booking_tracking(page: Page, T, **_):
+    """The tracking page of a booking: the forms to change the time and to cancel."""
+    book_consultation(page, T, name="Axe Tracker", mobile=_mobile(T, 72))
+    page.get_by_role("link", name=T("Change or cancel"), exact=True).click()
+    expect(section(page, T("Change the time"))).to_be_visible()
+
+
+def _adviser_search(page: Page, T, **_):
+    page.goto("/advisers/")
+    search_advisers(page, T, "xingsha")
+    expect(search_results(page)).not_to_have_count(0)
+
+
+def _adviser_township(page: Page, T, **_):
+    page.goto("/advisers/")
+    page.get_by_role("link", name=starts_with(xingsha_name(T))).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(xingsha_name(T))
+
+
+def _adviser_village(page: Page, T, **kw):
+    _adviser_township(page, T, **kw)
+    page.get_by_role("link", name=XINGSHA_VILLAGES[0], exact=True).click()
+    expect(page.get_by_role("heading", name=T("Your legal adviser"))).to_be_visible()
+
+
+def _adviser_contact(page: Page, T, **kw):
+    _adviser_village(page, T, **kw)
+    page.get_by_role("link", name=T("Contact my adviser"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Contact my adviser"))
+
+
+def _adviser_contact_with_errors(page: Page, T, **kw):
+    _adviser_contact(page, T, **kw)
+    field(page, T("Mobile number")).fill("12345")
+    page.get_by_role("button", name=T("Send to my adviser"), exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _adviser_contact_sent(page: Page, T, **kw):
+    _adviser_contact(page, T, **kw)
+    fill_contact(page, T, name="Axe Tester", mobile=_mobile(T, 73), question="A question about my land.")
+    page.get_by_role("button", name=T("Send to my adviser"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Your request was sent"))
+
+
 PUBLIC_PAGES = {
     "home": _goto("/"),
     "legal-aid": _goto("/legal-aid/"),
@@ -124,7 +212,17 @@ PUBLIC_PAGES = {
     "register": _goto("/account/register"),
     "staff-login": _goto("/staff/login"),
     "consultations": _goto("/consultations/"),
+    "consultation-book": _booking_times,
+    "consultation-book-with-errors": _booking_with_errors,
+    "consultation-booked": _booked,
+    "consultation-tracking": _booking_tracking,
     "advisers": _goto("/advisers/"),
+    "advisers-search": _adviser_search,
+    "advisers-township": _adviser_township,
+    "advisers-village": _adviser_village,
+    "adviser-contact": _adviser_contact,
+    "adviser-contact-with-errors": _adviser_contact_with_errors,
+    "adviser-contact-sent": _adviser_contact_sent,
     "health-checks": _goto("/health-checks/"),
 }
 STAFF_PAGES = {
@@ -132,6 +230,66 @@ STAFF_PAGES = {
     "staff-queue": _goto("/staff/queue/legal-aid"),
     "staff-detail": _staff_detail,
     "staff-detail-with-errors": _staff_detail_with_errors,
+}
+
+def _desk_booking(page: Page, T, mobile: str) -> tuple[str, object]:
+    """Desk staff book for someone on the public page (staff have no public navigation)."""
+    page.goto("/consultations/book")
+    day = choose_point_and_day(page, T, centre_name(T))
+    fill_booking(page, T, name="Axe Desk", mobile=mobile, question="A question for the desk.")
+    return send_booking(page, T), day
+
+
+def _desk_day(page: Page, T, **_):
+    """The desk's day view of a day with a booking (check-in and missed buttons, walk-in form)."""
+    reference, day = _desk_booking(page, T, _mobile(T, 74))
+    open_day_view(page, T, CENTRE_NAME_ZH, day)
+    expect(page.get_by_role("row").filter(has_text=reference)).to_be_visible()
+
+
+def _desk_booking_detail(page: Page, T, **_):
+    """A booking checked in by the desk: its staff page, every action panel opened."""
+    reference, day = _desk_booking(page, T, _mobile(T, 75))
+    open_day_view(page, T, CENTRE_NAME_ZH, day)
+    row = page.get_by_role("row").filter(has_text=reference)
+    row.get_by_role("button", name=starts_with(T("Check in"))).click()
+    page.get_by_role("row").filter(has_text=reference).get_by_role(
+        "link", name=starts_with(T("Write the record"))).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+    for summary in page.locator("details > summary").all():
+        summary.click()
+
+
+def _desk_settings(page: Page, T, **_):
+    page.goto("/staff/consultations/")
+    row = page.get_by_role("row").filter(has_text=CENTRE_NAME_ZH)
+    row.get_by_role("link", name=starts_with(T("Hours and closures"))).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(T("Hours and closures"))
+
+
+def _adviser_staff_list(page: Page, T, **_):
+    page.goto("/staff/")
+    page.get_by_role("link", name=T("Village legal advisers: advisers, villages, roster, service log"),
+                     exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Village legal advisers"))
+
+
+def _roster_report(page: Page, T, tmp_path, **_):
+    """The roster page after importing a file with one bad row: the row-by-row report."""
+    page.goto("/staff/advisers/roster")
+    roster = roster_csv(tmp_path / "roster.csv", roster_header_from_export(page), ROSTER_ROWS)
+    field(page, T("Roster file")).set_input_files(str(roster))
+    page.get_by_role("button", name=T("Check and import"), exact=True).click()
+    expect(section(page, T("Report")).get_by_role("alert")).to_be_visible()
+
+
+#: Staff pages of the two newer features, each with the account that works them.
+FEATURE_STAFF_PAGES = {
+    "desk-day": (DESK, _desk_day),
+    "desk-booking-detail": (DESK, _desk_booking_detail),
+    "desk-settings": (DESK, _desk_settings),
+    "adviser-staff-list": (ADVISER_ADMIN, _adviser_staff_list),
+    "adviser-roster-report": (ADVISER_ADMIN, _roster_report),
 }
 
 #: Violations that are app bugs reported to the developer: (page, language, rule) -> reason.
@@ -214,6 +372,40 @@ def test_staff_page_has_no_axe_violations(page_name, language, new_context, labe
     page = context.new_page()
     STAFF_PAGES[page_name](page, labels(language))
     assert "/staff/login" not in page.url, "the officer's session did not carry over"
+    check_axe(page, axe_source, page_name, language)
+
+
+@pytest.fixture(scope="session")
+def staff_state(browser, live_server, labels):
+    """staff_state((username, password)) -> the cookies of that signed-in staff account."""
+    states: dict[str, dict] = {}
+
+    def get(account: tuple[str, str]) -> dict:
+        if account[0] not in states:
+            context = browser.new_context(base_url=live_server.base_url)
+            try:
+                page = context.new_page()
+                page.goto("/staff/login")
+                sign_in(page, labels(ZH), *account)
+                page.wait_for_url("**/staff/")
+                states[account[0]] = context.storage_state()
+            finally:
+                context.close()
+        return states[account[0]]
+
+    return get
+
+
+@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("page_name", list(FEATURE_STAFF_PAGES))
+def test_feature_staff_page_has_no_axe_violations(page_name, language, new_context, labels, axe_source,
+                                                  staff_state, tmp_path):
+    account, setup = FEATURE_STAFF_PAGES[page_name]
+    context = new_context(language=language, bypass_csp=True, storage_state=staff_state(account),
+                          viewport=VIEWPORTS[language])
+    page = context.new_page()
+    setup(page, labels(language), tmp_path=tmp_path)
+    assert "/staff/login" not in page.url, f"the session of {account[0]} did not carry over"
     check_axe(page, axe_source, page_name, language)
 
 
