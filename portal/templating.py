@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, gettext, ngettext
+from flask_babel import format_date, format_datetime, get_translations, gettext, ngettext
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from flask_login import current_user
 
 from portal.accounts.roles import Role
@@ -76,6 +77,17 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(role_label=role_label, field_attrs=field_attrs, is_overdue=is_overdue, kind_of=kind_of, to_local=to_local)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks, via Flask-Babel
+
+    @app.context_processor
+    def request_translations():
+        """Bind the page's gettext to this request's catalog once.
+
+        Flask-Babel's template callables look the catalog up again for every string
+        (through several context proxies); a page with a hundred strings paid for it.
+        """
+        translations = get_translations()
+        gettext_ = _make_new_gettext(translations.ugettext)
+        return {"_": gettext_, "gettext": gettext_, "ngettext": _make_new_ngettext(translations.ungettext)}
 
     @app.context_processor
     def inject_common():
