@@ -4,8 +4,8 @@ from datetime import datetime
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_translations, gettext, ngettext
-from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from flask_login import current_user
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from portal.accounts.roles import Role
 from portal.core.clock import to_local, utcnow
