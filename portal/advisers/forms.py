@@ -19,15 +19,9 @@ from portal.advisers.vocabulary import (
     VILLAGE_KINDS,
     normalise_phone,
 )
-from portal.core.choices import options
+from portal.core.choices import options, township_options
 from portal.core.fields import MobileNumber
-from portal.core.models import Township
 from portal.extensions import db
-
-
-def township_options(english: bool):
-    rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
-    return options((t_id, name_en if english else name) for t_id, name, name_en in rows)
 
 
 class ContactForm(FlaskForm):
@@ -99,9 +93,9 @@ class VillageForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=options(VILLAGE_KINDS), validators=[DataRequired()])
     township_id = SelectField(_l("Township or street"), coerce=int, validators=[InputRequired()])
 
-    def __init__(self, *args, english: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.township_id.choices = township_options(english)
+        self.township_id.choices = township_options()
 
 
 class ReassignForm(FlaskForm):

@@ -221,7 +221,7 @@ def villages():
 
 @bp.route("/villages/new", methods=["GET", "POST"])
 def new_village():
-    form = VillageForm(english=_english())
+    form = VillageForm()
     if request.method == "GET" and request.args.get("township", "").isdigit():
         form.township_id.data = int(request.args["township"])
     if form.validate_on_submit():
@@ -239,7 +239,7 @@ def render_village(village: Village, form=None, reassign_form=None, status=200):
         render_template(
             "advisers/staff/village.html",
             village=village,
-            form=form or VillageForm(obj=village, english=_english(), formdata=None),
+            form=form or VillageForm(obj=village, formdata=None),
             reassign_form=reassign_form or ReassignForm(formdata=None),
             history=services.history(village.id),
         ),
@@ -253,7 +253,7 @@ def village(village_id: int):
     found = db.get_or_404(Village, village_id)
     if request.method == "GET":
         return render_village(found)
-    form = VillageForm(english=_english())
+    form = VillageForm()
     if not form.validate_on_submit():
         return render_village(found, form=form, status=400)
     found.name = form.name.data.strip()

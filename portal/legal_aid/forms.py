@@ -1,6 +1,5 @@
 """Forms of legal aid: the self-check, the application and the officers' decisions."""
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -20,23 +19,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.core.attachments import AcceptedUploads
-from portal.core.choices import options
+from portal.core.choices import options, township_options
 from portal.core.fields import MobileNumber, ResidentIdNumber
 from portal.core.forms import ActionForm
 from portal.core.identity import parse_resident_id
-from portal.core.models import Township
 from portal.extensions import db
 from portal.legal_aid.matters import EXEMPTIONS, RELATIONS, STAGES, matter_choices
 
 NO_EXEMPTION = ""
-
-
-def township_choices():
-    rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
-    from flask_babel import get_locale
-
-    english = str(get_locale()) == "en"
-    return options((t_id, name_en if english else name) for t_id, name, name_en in rows)
 
 
 def exemption_choices():
@@ -131,7 +121,7 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.township.choices = township_choices()
+        self.township.choices = township_options()
 
     def validate(self, extra_validators=None) -> bool:
         """Field rules, then the rules that depend on other answers."""
@@ -228,6 +218,3 @@ class AssignLawyerForm(ActionForm):
 class CloseForm(ActionForm):
     summary = TextAreaField(_l("Closing summary"), validators=[DataRequired(), Length(max=3000)])
 
-
-def materials_answer_days() -> int:
-    return current_app.config["LEGAL_AID_MATERIALS_ANSWER_DAYS"]
