@@ -10,9 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-
 import datagen
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -78,6 +77,11 @@ class BenchDatabase:
         if isinstance(due_sort, str):  # SQLite hands back the stored text
             due_sort = datetime.fromisoformat(due_sort)
         return f"{priority}.{due_sort:%Y%m%d%H%M%S}.{row_id}"
+
+    def open_reference_at(self, offset: int) -> str:
+        """The reference of the row at `offset` (0-based) of the open tab."""
+        row_id = self.query(_OPEN_AT.format(offset=int(offset)))[0][2]
+        return self.query(f"SELECT reference FROM service_request WHERE id = {int(row_id)}")[0][0]
 
     def detail_reference(self) -> str:
         return self.query(_DETAIL_REF)[0][0]

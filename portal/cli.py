@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -22,6 +22,10 @@ from portal.extensions import db
 def init_db_command():
     """Create the database schema, or upgrade it to the latest migration."""
     upgrade(directory=MIGRATIONS_DIR)
+    if db.engine.dialect.name == "sqlite":
+        # SQLite's planner needs statistics to pick the queue indexes (PostgreSQL keeps its own).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo("Database schema is up to date.")
 
 

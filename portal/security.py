@@ -1,6 +1,6 @@
 """Cross-cutting protection: headers, default-deny staff area, idle timeout, safe redirects."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
@@ -34,6 +34,7 @@ SECURITY_HEADERS = {
 #: Staff pages reachable without signing in.
 STAFF_PUBLIC_ENDPOINTS = frozenset({"backoffice.login"})
 LAST_SEEN_KEY = "last_seen"
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 def safe_next_url(target: str | None, fallback_endpoint: str) -> str:
@@ -79,7 +80,9 @@ def enforce_idle_timeout():
         session.clear()
         flash(_l("You were signed out after 30 minutes without activity."), "info")
         return redirect(url_for("backoffice.login", next=request.full_path if request.method == "GET" else None))
-    session[LAST_SEEN_KEY] = now.isoformat(timespec="seconds")
+    if not last_seen or now - datetime.fromisoformat(last_seen) > LAST_SEEN_RESOLUTION:
+        # Re-signing the session cookie on every request costs; a minute is precise enough.
+        session[LAST_SEEN_KEY] = now.isoformat(timespec="seconds")
     return None
 
 

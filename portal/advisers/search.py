@@ -15,7 +15,6 @@ then the rest; ties go by the township's order and the village name.
 import re
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import and_, case, column, select, table, text
 
 from portal.advisers.models import DirectoryEntry
@@ -48,6 +47,10 @@ def short_name(name: str, suffixes: tuple[str, ...]) -> str | None:
 
 def name_keys(name: str, suffixes: tuple[str, ...] = ()) -> list[str]:
     """The name, its short form, and both in pinyin (full and initials)."""
+    # pypinyin's dictionaries take ~55 MB: import them only where keys are built (writes),
+    # not in every worker that only serves pages.
+    from pypinyin import Style, lazy_pinyin
+
     forms = [name]
     if suffixes and (short := short_name(name, suffixes)):
         forms.append(short)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from portal.core.clock import local_midnight, utcnow
 from portal.core.identity import normalise_mobile
@@ -118,16 +118,25 @@ def encode_cursor(tab: str, row: ServiceRequest) -> str:
     return f"{row.priority}.{row.due_sort:%Y%m%d%H%M%S}.{row.id}"
 
 
-def cursor_clause(tab: str, cursor: str):
-    """The WHERE clause for rows after the cursor, or None when the cursor is malformed."""
+def cursor_seeks(tab: str, cursor: str) -> list | None:
+    """WHERE clauses, in queue order, that together give the rows after the cursor.
+
+    Open tabs split "(priority, due_sort, id) > cursor" into three seeks: same priority
+    and due time with a later id, same priority with a later due time, a later priority.
+    Each is an index range on both databases; SQLite cannot seek a row-value comparison
+    past its first columns and would read every row tied on the deadline before the
+    cursor. Returns None when the cursor is malformed.
+    """
     try:
         if tab == "closed":
-            return ServiceRequest.id < int(cursor)
-        priority, due, row_id = cursor.split(".")
-        due_at = datetime.strptime(due, "%Y%m%d%H%M%S")
-        return tuple_(ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id) > tuple_(
-            int(priority), due_at, int(row_id)
-        )
+            return [ServiceRequest.id < int(cursor)]
+        priority_text, due, row_id = cursor.split(".")
+        priority, due_at = int(priority_text), datetime.strptime(due, "%Y%m%d%H%M%S")
+        return [
+            and_(ServiceRequest.priority == priority, ServiceRequest.due_sort == due_at, ServiceRequest.id > int(row_id)),
+            and_(ServiceRequest.priority == priority, ServiceRequest.due_sort > due_at),
+            ServiceRequest.priority > priority,
+        ]
     except ValueError:
         return None
 
@@ -137,13 +146,14 @@ def fetch_page(kind, user, params: QueueParams, *, scope, after: str = ""):
     size = current_app.config["QUEUE_PAGE_SIZE"]
     clauses = filter_clauses(kind, params, scope)
     clauses.append(tab_clause(params.tab, user, kind, utcnow()))
-    if after and (after_clause := cursor_clause(params.tab, after)) is not None:
-        clauses.append(after_clause)
-    rows = list(
-        db.session.scalars(
-            select(ServiceRequest).where(*clauses).order_by(*ordering(params.tab)).limit(size + 1)
-        )
-    )
+    query = select(ServiceRequest).where(*clauses).order_by(*ordering(params.tab))
+    seeks = (cursor_seeks(params.tab, after) if after else None) or [None]
+    rows: list[ServiceRequest] = []
+    for seek in seeks:  # in order, until the page (and one more row) is full
+        page_query = query if seek is None else query.where(seek)
+        rows += db.session.scalars(page_query.limit(size + 1 - len(rows)))
+        if len(rows) > size:
+            break
     next_cursor = encode_cursor(params.tab, rows[size - 1]) if len(rows) > size else None
     return rows[:size], next_cursor
 

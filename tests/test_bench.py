@@ -1,0 +1,27 @@
+"""The benchmark still runs: `bench/run.py --smoke` end to end (figures are not judged here)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURE = r"^sqlite\s+[\d,]+\s+{page}\s+[\d,.]+ req/s\s+=\s+\d+% of bare\s+[\d,.]+\s+p50\s+[\d.]+ ms\s+p99\s+[\d.]+ ms"
+
+
+def test_smoke_benchmark_prints_every_figure():
+    # Without wrk the smoke mode loads the pages with a urllib loop instead.
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = done.stdout
+    assert done.returncode == 0, output + done.stderr
+    for page in ("bare 5 KB page", "home /", "queue page 1", r"queue page \d+", "request detail"):
+        assert re.search(FIGURE.format(page=page), output, re.MULTILINE), f"no figure for {page}:\n{output}"
+    assert re.search(r"time [\d.]+x page 1: (PASS|MISS)", output)
+    assert re.search(r"worker RSS after load\s+[\d.]+ MB, [\d.]+ MB", output)
+    assert "| db | rows | page | req/s |" in output
