@@ -230,6 +230,8 @@ def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: P
     detail_ref = database.detail_reference()
     pages = [
         ("home /", "/", False, "12348"),
+        # The demo directory (54 villages); bench/advisers_search.py times the query at 50k.
+        ("directory search", "/advisers/?q=xingsha", False, "星沙"),
         ("queue page 1", f"{QUEUE}?tab=open", True, first_marker),
         (f"queue page {before // PAGE_SIZE + 1:,}", deep_path, True, deep_marker),
         ("request detail", f"/staff/requests/{detail_ref}", True, detail_ref),
@@ -247,7 +249,7 @@ def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: P
             )
             fig.verdict = verdict(fig)
             if label.startswith("queue page") and label != "queue page 1":
-                first = figures[1]
+                first = next(f for f in figures if f.page == "queue page 1")
                 ratio = first.rps / fig.rps if fig.rps else float("inf")
                 deep_ok = ratio <= MAX_DEEP_RATIO
                 fig.note = f"time {ratio:.2f}x page 1: {'PASS' if deep_ok else 'MISS'} (<= {MAX_DEEP_RATIO}x)"

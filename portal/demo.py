@@ -12,6 +12,7 @@ from portal.accounts.models import AccountKind, User
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
 from portal.advisers.demo import adviser_demo_logins, seed_adviser_demo
+from portal.advisers.search import township_keys
 from portal.consultations.demo import assign_desk, seed_service_points
 from portal.core.clock import utcnow
 from portal.core.identity import parse_resident_id
@@ -108,6 +109,8 @@ def _seed_townships() -> list[str]:
         for i, (code, name, name_en, alias) in enumerate(TOWNSHIPS)
         if code not in existing
     ]
+    for township in rows:
+        township.search_keys = township_keys(township)
     db.session.add_all(rows)
     return [f"{len(rows)} townships"] if rows else []
 

@@ -52,7 +52,7 @@ def index():
         terms = search.query_terms(q)
         matching_townships = [
             t for t in db.session.scalars(select(Township).order_by(Township.sort_order))
-            if terms and search.SEP + terms[0] + search.SEP in search.township_keys(t)
+            if terms and search.SEP + terms[0] + search.SEP in (t.search_keys or "")
         ]
         return render_template(
             "advisers/index.html",

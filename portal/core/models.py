@@ -22,6 +22,9 @@ class Township(db.Model):
     #: Older spellings still seen in documents (㮾梨 was printed 榔梨).
     alias: Mapped[str | None] = mapped_column(String(50))
     sort_order: Mapped[int] = mapped_column(default=0)
+    #: Search keys (name, alias, pinyin, initials) made once, so that searching never
+    #: needs the pinyin dictionaries in a web worker.
+    search_keys: Mapped[str | None] = mapped_column(String(400))
 
 
 class Holiday(db.Model):
