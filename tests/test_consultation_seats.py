@@ -15,25 +15,31 @@ ATTEMPTS = 200
 SEATS = 10
 
 
-def test_two_hundred_attempts_on_ten_seats_book_exactly_ten(app):
+def make_slot(seats: int):
     point = ServicePoint(code="CENTRE", kind="centre", name="中心", name_en="Centre", address="a", phone="1",
                          hours="h", services="s")
     db.session.add(point)
     db.session.flush()
     start = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
     slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30),
-                            capacity=SEATS)
+                            capacity=seats)
     db.session.add(slot)
     db.session.commit()
-    point_id, slot_id = point.id, slot.id
-    db.session.commit()  # SQLite: reading those ids began a transaction; release it before the threads
+    ids = point.id, slot.id
+    db.session.commit()  # SQLite: reading the ids began a transaction; release it before the threads
+    return ids
 
-    def attempt(index: int) -> str:
-        form = SimpleNamespace(
-            slot=SimpleNamespace(data=slot_id), channel=SimpleNamespace(data="in_person"),
-            topic=SimpleNamespace(data="labour"), description=SimpleNamespace(data="工资"),
-            name=SimpleNamespace(data=f"申请人{index}"), mobile=SimpleNamespace(data=f"139{index:08d}"),
-        )
+
+def booking_form(slot_id: int, index: int, mobile: str | None = None):
+    return SimpleNamespace(
+        slot=SimpleNamespace(data=slot_id), channel=SimpleNamespace(data="in_person"),
+        topic=SimpleNamespace(data="labour"), description=SimpleNamespace(data="工资"),
+        name=SimpleNamespace(data=f"申请人{index}"), mobile=SimpleNamespace(data=mobile or f"139{index:08d}"),
+    )
+
+
+def run_attempts(app, point_id: int, forms) -> list[str]:
+    def attempt(form) -> str:
         with app.app_context():
             try:
                 book(point_id, form)
@@ -46,8 +52,19 @@ def test_two_hundred_attempts_on_ten_seats_book_exactly_ten(app):
                 db.session.remove()
 
     with ThreadPoolExecutor(max_workers=16) as pool:
-        results = list(pool.map(attempt, range(ATTEMPTS)))
+        return list(pool.map(attempt, forms))
 
+
+def test_one_mobile_never_holds_more_than_two_bookings_even_at_once(app):
+    point_id, slot_id = make_slot(seats=20)
+    results = run_attempts(app, point_id, [booking_form(slot_id, i, mobile="13900000011") for i in range(12)])
+    assert results.count("booked") == 2
+    assert results.count("mobile") == 10
+
+
+def test_two_hundred_attempts_on_ten_seats_book_exactly_ten(app):
+    point_id, slot_id = make_slot(seats=SEATS)
+    results = run_attempts(app, point_id, [booking_form(slot_id, i) for i in range(ATTEMPTS)])
     assert results.count("booked") == SEATS
     assert results.count("slot") == ATTEMPTS - SEATS  # "slot just filled", never an error
     db.session.expire_all()

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from portal.consultations.models import ConsultationBooking, ConsultationSlot
 from portal.consultations.slots import take_seat, take_walk_in_seat
@@ -41,11 +41,22 @@ def upcoming_bookings(mobile: str) -> int:
     )
 
 
+def lock_mobile(mobile: str) -> None:
+    """Serialise bookings by one mobile until commit, so the 2-booking limit holds.
+
+    SQLite already runs writing requests one at a time (BEGIN IMMEDIATE); PostgreSQL
+    takes a transaction-scoped advisory lock on the number.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"booking:{mobile}"})
+
+
 def book(point_id: int, form, *, user=None, locale: str = "zh_Hans") -> ConsultationBooking:
     """Take a seat in the chosen slot and record the booking, or raise BookingError."""
     slot = db.session.get(ConsultationSlot, form.slot.data)
     if slot is None or slot.service_point_id != point_id:
         raise BookingError("slot", _l("Choose a time."))
+    lock_mobile(form.mobile.data)
     if upcoming_bookings(form.mobile.data) >= MAX_UPCOMING_PER_MOBILE:
         raise BookingError(
             "mobile", _l("This mobile number already holds 2 upcoming bookings: cancel one, or come after them.")

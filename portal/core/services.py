@@ -25,6 +25,9 @@ from portal.core.workflow import (
 )
 from portal.extensions import db
 
+#: Key an effect may return to give the audit event a comment of its own.
+EVENT_COMMENT = "event_comment"
+
 
 def next_reference(code: str, now: datetime | None = None) -> str:
     """Hand out the next `<TYPE>-<YYYY>-<NNNNNN>` number; never the same one twice.
@@ -144,7 +147,8 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
         actor_kind=transition.actor,
         from_status=from_status,
         to_status=transition.target,
-        comment=comment,
+        # An effect may name what happened (e.g. the lawyer) when staff wrote no comment.
+        comment=comment or variables.get(EVENT_COMMENT),
         public=transition.public,
     )
     if transition.public and transition.notice:

@@ -14,6 +14,7 @@ from portal.core.clock import to_local
 from portal.core.deadlines import due_after
 from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind, register_kind
+from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, State, Transition, Workflow
 from portal.extensions import db
 from portal.legal_aid import forms
@@ -205,7 +206,7 @@ def on_assign_lawyer(application: LegalAidApplication, data, now) -> dict:
     application.lawyer_id = lawyer.id
     application.assigned_at = now
     application.set_due(None)
-    return {"lawyer": lawyer.display_name}
+    return {"lawyer": lawyer.display_name, EVENT_COMMENT: lawyer.display_name}
 
 
 def _lawyer(user_id: int) -> User:
