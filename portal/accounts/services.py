@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountKind, User, UserRole
 from portal.core.clock import utcnow
 from portal.core.identity import normalise_mobile
 from portal.extensions import db
@@ -67,6 +67,19 @@ def register_public_account(form) -> User:
     user.set_password(form.password.data)
     db.session.add(user)
     return user
+
+
+def active_staff_with_role(*roles: str) -> list[User]:
+    """Active accounts holding any of the roles, by name (handlers, lawyers, desk staff)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role.in_(roles), User.is_active_account.is_(True))
+            .order_by(User.display_name, User.id)
+            .distinct()
+        )
+    )
 
 
 def create_staff_user(username: str, password: str, roles, display_name: str | None = None) -> User:

@@ -5,12 +5,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
+from portal.accounts.services import active_staff_with_role
 from portal.advisers.vocabulary import (
     ADVISER_KINDS,
     PREFERRED_TIMES,
@@ -21,7 +20,6 @@ from portal.advisers.vocabulary import (
 )
 from portal.core.choices import options, township_options
 from portal.core.fields import MobileNumber
-from portal.extensions import db
 
 
 class ContactForm(FlaskForm):
@@ -55,12 +53,7 @@ class PhoneNumber:
 
 
 def lawyer_options():
-    lawyers = db.session.scalars(
-        select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.LAWYER, User.is_active_account.is_(True))
-        .order_by(User.display_name)
-    )
+    lawyers = active_staff_with_role(Role.LAWYER)
     return options([(0, _l("No account")), *((u.id, f"{u.display_name} ({u.username})") for u in lawyers)])
 
 

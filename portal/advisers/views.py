@@ -12,9 +12,9 @@ from portal.advisers import (
 from portal.advisers.forms import ContactForm
 from portal.advisers.models import Adviser, AdviserContact, Village
 from portal.advisers.vocabulary import ADVISER_KINDS, PREFERRED_TIMES, SERVICE_KINDS, TOPICS, VILLAGE_KINDS
-from portal.core.access import applicant_may_see, remember_tracked
+from portal.core.access import applicant_request_or_404, remember_tracked
 from portal.core.models import Township
-from portal.core.services import load_by_reference, submit
+from portal.core.services import submit
 from portal.extensions import db
 from portal.i18n import current_language
 
@@ -146,8 +146,5 @@ def no_store_personal_pages(response):
 @bp.get("/contact/sent/<reference>")
 def contact_sent(reference: str):
     """The printable confirmation with the AC reference, for the browser that sent it."""
-    found = load_by_reference(reference)
-    if found is None or found.request_type != "AC" or not applicant_may_see(found):
-        abort(404)
-    return render_template("advisers/contact_sent.html", request_obj=found)
+    return render_template("advisers/contact_sent.html", request_obj=applicant_request_or_404(reference, "AC"))
 

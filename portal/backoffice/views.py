@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.models import User, UserRole
+from portal.accounts.models import User
+from portal.accounts.services import active_staff_with_role
 from portal.accounts.views import login_rate, sign_in_page
 from portal.core import attachments, queue
 from portal.core.access import (
@@ -88,15 +89,7 @@ def _params(kind) -> queue.QueueParams:
 
 
 def _handlers(kind) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role.in_(kind.staff_roles), User.is_active_account.is_(True))
-            .order_by(User.display_name)
-            .distinct()
-        )
-    )
+    return active_staff_with_role(*kind.staff_roles)
 
 
 @bp.get("/queue/<slug>")

@@ -8,8 +8,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select, update
 
-from portal.accounts.models import User, UserRole
+from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.accounts.services import active_staff_with_role
 from portal.consultations.forms import CapacityForm, ClosureForm, TemplateForm, WalkInForm, slot_label
 from portal.consultations.models import (
     Closure,
@@ -178,9 +179,7 @@ def render_settings(point, template_form=None, closure_form=None, status=200):
             select(User).join(StaffServicePoint).where(StaffServicePoint.service_point_id == point.id).order_by(User.display_name)
         )
     )
-    candidates = list(
-        db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.CONSULTATION_DESK).order_by(User.display_name))
-    )
+    candidates = active_staff_with_role(Role.CONSULTATION_DESK)
     closures = list(
         db.session.scalars(
             select(Closure).where(Closure.service_point_id == point.id, Closure.day >= local_today()).order_by(Closure.day)

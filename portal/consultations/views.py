@@ -15,9 +15,8 @@ from portal.consultations.models import ServicePoint
 from portal.consultations.services import BookingError, book
 from portal.consultations.slots import MAX_DAYS_AHEAD, ensure_slots, free_slots, next_free_by_point, slots_on
 from portal.consultations.waiting import join
-from portal.core.access import applicant_may_see, remember_tracked
+from portal.core.access import applicant_request_or_404, remember_tracked
 from portal.core.clock import local_today, utcnow
-from portal.core.services import load_by_reference
 from portal.extensions import db
 from portal.i18n import current_language
 
@@ -128,10 +127,7 @@ def waiting_list():
 
 
 def _booking_for_applicant(reference: str):
-    booking = load_by_reference(reference)
-    if booking is None or booking.request_type != "CB" or not applicant_may_see(booking):
-        abort(404)
-    return booking
+    return applicant_request_or_404(reference, "CB")
 
 
 @bp.get("/booked/<reference>")

@@ -1,6 +1,6 @@
 """Who may see and do what with a request: the `can_*` predicates views ask."""
 
-from flask import session
+from flask import abort, session
 from flask_login import current_user
 
 from portal.accounts.roles import Role
@@ -94,6 +94,17 @@ def applicant_may_see(request: ServiceRequest) -> bool:
     if current_user.is_authenticated and request.applicant_user_id == current_user.id:
         return True
     return request.id in session.get(TRACKED_SESSION_KEY, [])
+
+
+def applicant_request_or_404(reference: str, request_type: str | None = None) -> ServiceRequest:
+    """The request this browser may see as its applicant, else 404 (not 403: a wrong
+    guess must not confirm that a reference exists)."""
+    from portal.core.services import load_by_reference
+
+    found = load_by_reference(reference)
+    if found is None or (request_type and found.request_type != request_type) or not applicant_may_see(found):
+        abort(404)
+    return found
 
 
 def remember_tracked(request: ServiceRequest) -> None:

@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -16,14 +15,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
+from portal.accounts.services import active_staff_with_role
 from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.fields import MobileNumber, ResidentIdNumber
 from portal.core.forms import ActionForm
 from portal.core.identity import parse_resident_id
-from portal.extensions import db
 from portal.legal_aid.matters import EXEMPTIONS, RELATIONS, STAGES, matter_choices
 
 NO_EXEMPTION = ""
@@ -206,13 +204,7 @@ class AssignLawyerForm(ActionForm):
     lawyer = SelectField(_l("Lawyer"), coerce=int, validators=[InputRequired()])
 
     def prepare(self, request) -> None:
-        lawyers = db.session.scalars(
-            select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.LAWYER, User.is_active_account.is_(True))
-            .order_by(User.display_name)
-        )
-        self.lawyer.choices = options((u.id, u.display_name) for u in lawyers)
+        self.lawyer.choices = options((u.id, u.display_name) for u in active_staff_with_role(Role.LAWYER))
 
 
 class CloseForm(ActionForm):

@@ -1,12 +1,12 @@
 """Public legal aid pages: what it is, the self-check, the application, the confirmation."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.core import attachments
-from portal.core.access import applicant_may_see, remember_tracked
+from portal.core.access import applicant_request_or_404, remember_tracked
 from portal.core.clock import utcnow
-from portal.core.services import load_by_reference, submit
+from portal.core.services import submit
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.legal_aid import workflow  # noqa: F401  (registers the LA request type)
@@ -96,7 +96,4 @@ def build_application(form: ApplicationForm) -> LegalAidApplication:
 @bp.get("/applied/<reference>")
 def applied(reference: str):
     """The printable confirmation, for the browser that submitted the application."""
-    application = load_by_reference(reference)
-    if application is None or application.request_type != "LA" or not applicant_may_see(application):
-        abort(404)
-    return render_template("legal_aid/applied.html", application=application)
+    return render_template("legal_aid/applied.html", application=applicant_request_or_404(reference, "LA"))

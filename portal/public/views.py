@@ -1,12 +1,12 @@
 """Home page, /healthz, and the applicant's tracking pages for every request type."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text, update
 
 from portal.core import attachments
-from portal.core.access import applicant_may_see, can_applicant_take, remember_tracked
+from portal.core.access import applicant_request_or_404, can_applicant_take, remember_tracked
 from portal.core.clock import utcnow
 from portal.core.forms import ApplicantActionForm, TrackForm
 from portal.core.identity import normalise_mobile
@@ -68,10 +68,7 @@ def track():
 
 
 def _load_for_applicant(reference: str):
-    found = load_by_reference(reference)
-    if found is None or not applicant_may_see(found):
-        abort(404)  # 404, not 403: do not confirm that the reference exists
-    return found
+    return applicant_request_or_404(reference)
 
 
 def applicant_forms(request_obj, submitted=None):
