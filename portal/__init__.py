@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import database, errors, i18n, security, templating
     from portal.cli import register_cli
 
+    register_capabilities(app)
     database.register(app)
     i18n.register(app)
     security.register(app)
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     register_blueprints(app)
     register_cli(app)
+    check_capabilities(app)
     return app
 
 
@@ -48,27 +50,31 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
 
+def register_capabilities(app: Flask) -> None:
+    """Load the declarations of the enabled capabilities (the CAPABILITIES setting)."""
+    from portal.accounts.roles import Role
+    from portal.core.registry import REGISTRY_KEY, build_registry
+
+    app.extensions[REGISTRY_KEY] = build_registry(app.config["CAPABILITIES"], core_roles=tuple(Role))
+
+
 def register_blueprints(app: Flask) -> None:
-    """Mount each capability's blueprint."""
+    """Mount the shared blueprints, then each enabled capability's own."""
     from portal.accounts.views import bp as accounts_bp
-    from portal.advisers.staff_views import bp as adviser_admin_bp
-    from portal.advisers.views import bp as advisers_bp
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.views import bp as backoffice_bp
-    from portal.consultations.desk_views import bp as desk_bp
-    from portal.consultations.views import bp as consultations_bp
-    from portal.legal_aid.views import bp as legal_aid_bp
+    from portal.core.registry import REGISTRY_KEY
     from portal.public.views import bp as public_bp
 
-    for blueprint in (
-        public_bp,
-        accounts_bp,
-        legal_aid_bp,
-        consultations_bp,
-        advisers_bp,
-        backoffice_bp,
-        admin_bp,
-        desk_bp,
-        adviser_admin_bp,
-    ):
+    for blueprint in (public_bp, accounts_bp, backoffice_bp, admin_bp):
         app.register_blueprint(blueprint)
+    for capability in app.extensions[REGISTRY_KEY].capabilities:
+        for blueprint in capability.blueprints:
+            app.register_blueprint(blueprint)
+
+
+def check_capabilities(app: Flask) -> None:
+    """Refuse to start when a declaration points at something the app does not have."""
+    from portal.core.registry import check_endpoints
+
+    check_endpoints(app)

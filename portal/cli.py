@@ -1,4 +1,7 @@
-"""Commands: flask --app portal init-db | seed-demo | create-user | send-notifications | ..."""
+"""Shared commands: flask --app portal init-db | seed-demo | create-user | send-notifications.
+
+Each capability adds its own (its `commands`), e.g. generate-slots or withdraw-expired.
+"""
 
 import click
 from flask import Flask
@@ -7,12 +10,9 @@ from flask_migrate import upgrade
 from sqlalchemy import select, text
 
 from portal.accounts.models import User
-from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
 from portal.core import notifications
-from portal.core.clock import utcnow
-from portal.core.models import ServiceRequest
-from portal.core.services import system_perform
+from portal.core.registry import REGISTRY_KEY, all_roles
 from portal.database import MIGRATIONS_DIR
 from portal.extensions import db
 
@@ -42,13 +42,15 @@ def seed_demo_command():
 @click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--password", required=True)
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", "roles", multiple=True, required=True, help="A role of this deployment (see the admin page).")
 @click.option("--name", "display_name", default=None, help="Display name (defaults to the username).")
 @with_appcontext
 def create_user_command(username, password, roles, display_name):
     """Create a staff or lawyer account with one or more roles."""
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise click.ClickException(f"user {username!r} exists already")
+    if unknown := set(roles) - set(all_roles()):
+        raise click.ClickException(f"unknown role(s) {', '.join(sorted(unknown))}; known: {', '.join(all_roles())}")
     if len(password) < 10:
         raise click.ClickException("the password needs at least 10 characters")
     create_staff_user(username, password, roles, display_name)
@@ -65,49 +67,14 @@ def send_notifications_command(limit):
     click.echo(f"sent {counts['sent']}, retry later {counts['retry']}, failed {counts['failed']}")
 
 
-@click.command("withdraw-expired")
-@with_appcontext
-def withdraw_expired_command():
-    """Withdraw legal aid applications whose materials request went unanswered in time."""
-    from portal.legal_aid.models import LegalAidApplication
-
-    expired = db.session.scalars(
-        select(LegalAidApplication).where(
-            ServiceRequest.status == "needs_materials", LegalAidApplication.materials_due_at < utcnow()
-        )
-    ).all()
-    for application in expired:
-        system_perform(application, "expire")
-    db.session.commit()
-    click.echo(f"withdrew {len(expired)} application(s)")
-
-
-@click.command("send-reminders")
-@with_appcontext
-def send_reminders_command():
-    """Remind tomorrow's consultation bookings (safe to run every few minutes; never twice)."""
-    from portal.consultations.services import send_reminders
-
-    click.echo(f"queued {send_reminders()} reminder(s)")
-
-
-@click.command("generate-slots")
-@with_appcontext
-def generate_slots_command():
-    """Publish the next 30 days of consultation slots from the weekly templates."""
-    from portal.consultations.slots import ensure_slots
-
-    click.echo(f"created {ensure_slots()} slot(s)")
-
-
 def register_cli(app: Flask) -> None:
-    for command in (
-        send_reminders_command,
-        generate_slots_command,
-        init_db_command,
-        seed_demo_command,
-        create_user_command,
-        send_notifications_command,
-        withdraw_expired_command,
-    ):
+    """The shared commands, then each enabled capability's own."""
+    for command in (init_db_command, seed_demo_command, create_user_command, send_notifications_command):
         app.cli.add_command(command)
+    for capability in capabilities_of(app):
+        for command in capability.commands:
+            app.cli.add_command(command)
+
+
+def capabilities_of(app: Flask):
+    return app.extensions[REGISTRY_KEY].capabilities

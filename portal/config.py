@@ -1,8 +1,10 @@
 """Default settings; instance/config.py and the environment override them."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, get_args
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,6 +15,15 @@ class DefaultConfig:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(PROJECT_ROOT / "instance" / "portal.sqlite3")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    #: The capabilities this deployment offers (SPEC §13): each names a package with a
+    #: `capability` module. Order is the order of navigation and home-page cards.
+    CAPABILITIES: tuple[str, ...] = (
+        "portal.legal_aid",
+        "portal.consultations",
+        "portal.health_checks",
+        "portal.advisers",
+    )
 
     # County the portal serves: the data (townships, service points) comes from the database.
     COUNTY_NAME_KEY = "Changsha County Justice Bureau"
@@ -31,7 +42,7 @@ class DefaultConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
 
-    WTF_CSRF_TIME_LIMIT = None  # long forms take time; the session bounds the token anyway
+    WTF_CSRF_TIME_LIMIT: int | None = None  # long forms take time; the session bounds the token anyway
 
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
@@ -67,9 +78,47 @@ class DefaultConfig:
     DEMO_MODE = False
 
 
-def settings_from_environment() -> dict:
-    """Read the settings that deployments pass as environment variables."""
-    settings: dict = {}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _setting_type(name: str, default: object) -> type:
+    """The type an environment value for the setting `name` is read as."""
+    if default is not None:
+        return type(default)
+    # A None default says nothing; an annotation such as `int | None` does (plain str otherwise).
+    hint = DefaultConfig.__annotations__.get(name, str)
+    return next((arg for arg in get_args(hint) if arg is not type(None)), hint)
+
+
+def _convert(name: str, raw: str, kind: type) -> object:
+    """Read one environment value as `kind`, or raise ValueError naming the variable."""
+    try:
+        if kind is bool:  # before int: bool is an int
+            word = raw.strip().lower()
+            if word not in _TRUE + _FALSE:
+                raise ValueError("use 1/true/yes/on or 0/false/no/off")
+            return word in _TRUE
+        if kind is timedelta:
+            return timedelta(seconds=float(raw))
+        if kind in (tuple, list):
+            return kind(item.strip() for item in raw.split(",") if item.strip())
+        if kind is dict:
+            value = json.loads(raw)
+            if not isinstance(value, dict):
+                raise ValueError("not a JSON object")
+            return value
+        if kind in (int, float, str):
+            return kind(raw)
+    except (ValueError, OverflowError) as error:
+        # Refuse to start: running on a misread setting is worse than not running.
+        raise ValueError(f"environment variable {name}: cannot read it as {kind.__name__}: {error}") from None
+    raise TypeError(f"environment variable {name}: no rule for reading a {kind.__name__} setting")
+
+
+def settings_from_environment() -> dict[str, Any]:
+    """Read overrides of DefaultConfig's settings from environment variables of the same names."""
+    settings: dict[str, Any] = {}
     if url := os.environ.get("DATABASE_URL"):
         # Hosting platforms hand out postgres://; SQLAlchemy wants the driver named.
         if url.startswith("postgres://"):
@@ -77,12 +126,14 @@ def settings_from_environment() -> dict:
         elif url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         settings["SQLALCHEMY_DATABASE_URI"] = url
-    for name in ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "NOTIFICATION_BACKEND", "UPLOAD_FOLDER"):
-        if value := os.environ.get(name):
-            settings[name] = value
     if os.environ.get("PORTAL_INSECURE_COOKIES") == "1":
         settings["SESSION_COOKIE_SECURE"] = False
         settings["REMEMBER_COOKIE_SECURE"] = False
     if os.environ.get("PORTAL_DEMO") == "1":
         settings["DEMO_MODE"] = True
+    # Only DefaultConfig's settings: their defaults say how to read them. A variable of the
+    # setting's own name wins over the shorthands above; an empty one is ignored, as before.
+    for name in dir(DefaultConfig):
+        if name.isupper() and (raw := os.environ.get(name)):
+            settings[name] = _convert(name, raw, _setting_type(name, getattr(DefaultConfig, name)))
     return settings

@@ -9,19 +9,18 @@ from portal.extensions import db, migrate
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Search indexes that models cannot describe, made by migration 0002_advisers: the FTS5
-#: trigram table (and its shadow tables) on SQLite, the pg_trgm GIN expression index.
-SEARCH_INDEX_OBJECTS = ("directory_fts", "ix_directory_entry_search")
-
-
 def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic include_object: autogenerate leaves the hand-made search indexes alone."""
-    return not (reflected and compare_to is None and (name or "").startswith(SEARCH_INDEX_OBJECTS))
+    """Alembic include_object: autogenerate leaves alone what capabilities made by hand."""
+    from portal.models import unmodelled_prefixes
+
+    return not (reflected and compare_to is None and (name or "").startswith(unmodelled_prefixes()))
 
 
 def register(app: Flask) -> None:
     """Bind SQLAlchemy and Alembic to the app."""
-    import portal.models  # noqa: F401  (every model registers with the metadata)
+    from portal.models import import_capability_models
+
+    import_capability_models()  # every table is in the metadata, whatever is enabled
 
     db.init_app(app)
     migrate.init_app(

@@ -1,4 +1,5 @@
-"""Changsha County demo data: townships, holidays, staff, and sample applications.
+"""Changsha County demo data: townships, holidays and the shared accounts; then each enabled
+capability adds its own (its `seed_demo`).
 
 Every person, phone number and application here is invented (the townships and their
 NBS codes are real, SPEC §6). Running it twice adds nothing.
@@ -6,21 +7,15 @@ NBS codes are real, SPEC §6). Running it twice adds nothing.
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.accounts.models import AccountKind, User
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
-from portal.advisers.demo import adviser_demo_logins, seed_adviser_demo
-from portal.advisers.search import township_keys
-from portal.consultations.demo import assign_desk, seed_service_points
-from portal.core.clock import utcnow
-from portal.core.identity import parse_resident_id
-from portal.core.models import Holiday, ServiceRequest, Township
-from portal.core.services import claim, perform, submit
+from portal.core.models import Holiday, Township
+from portal.core.registry import capabilities
+from portal.core.search_keys import township_keys
 from portal.extensions import db
-from portal.legal_aid import workflow  # noqa: F401  (registers the LA type)
-from portal.legal_aid.models import LegalAidApplication
 
 TOWNSHIPS = [
     ("430121001", "星沙街道", "Xingsha Subdistrict", None),
@@ -59,11 +54,8 @@ WORKDAYS = {"调休 exchanged working day": [(2026, 1, 4), (2026, 2, 14), (2026,
 STAFF = [
     ("admin", "系统管理员", [Role.ADMIN]),
     ("supervisor", "王主任", [Role.SUPERVISOR]),
-    ("officer", "张敏", [Role.LEGAL_AID_OFFICER]),
-    ("officer2", "李强", [Role.LEGAL_AID_OFFICER]),
     ("lawyer", "陈律师（演示）", [Role.LAWYER]),
     ("lawyer2", "刘律师（演示）", [Role.LAWYER]),
-    ("desk", "赵前台（演示）", [Role.CONSULTATION_DESK]),
 ]
 RESIDENT_MOBILE = "13800000001"
 RESIDENT_PASSWORD = "resident-demo-2026"  # noqa: S105 — published demo login
@@ -79,27 +71,20 @@ def seed_demo() -> str:
     added += _seed_townships()
     added += _seed_holidays()
     added += _seed_users()
-    added += seed_service_points()
     db.session.commit()
-    _assign_desks()
-    added += _seed_applications()
-    db.session.commit()
-    added += seed_adviser_demo()
-    db.session.commit()
+    logins = []
+    for capability in capabilities():
+        if capability.seed_demo:
+            added += capability.seed_demo()
+            db.session.commit()
+        if capability.demo_logins:
+            logins += capability.demo_logins()
     lines = ["Demo data: " + (", ".join(added) if added else "already loaded, nothing added")]
     lines.append("Demo logins (sign in at /staff/login):")
     lines += [f"  {u:<11} {demo_password(u):<22} {', '.join(r.value for r in roles)}" for u, _n, roles in STAFF]
+    lines += logins
     lines.append(f"  resident: mobile {RESIDENT_MOBILE} / {RESIDENT_PASSWORD} at /account/login")
-    lines += adviser_demo_logins()
     return "\n".join(lines)
-
-
-def _assign_desks() -> None:
-    desk = db.session.scalar(select(User).where(User.username == "desk"))
-    if desk:
-        for code in ("CENTRE", "SJS-001"):
-            assign_desk(desk, code)
-        db.session.commit()
 
 
 def _seed_townships() -> list[str]:
@@ -140,54 +125,3 @@ def _seed_users() -> list[str]:
         db.session.add(resident)
         count += 1
     return [f"{count} accounts"] if count else []
-
-
-SAMPLES = [
-    # name, mobile, ID, township code, matter, stage, facts, urgent, steps
-    ("周建国（演示）", "13900000011", "430121199001011237", "430121001", "labour", "arbitration",
-     "在星沙某建筑工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。", False, []),
-    ("吴秀英（演示）", "13900000012", "11010519491231002X", "430121102", "family_support", "pre_litigation",
-     "本人七十六岁，三个子女均不支付赡养费，无固定收入，生活困难，希望起诉要求支付赡养费。", False, ["claim"]),
-    ("郑小龙（演示）", "13900000013", "440524188001010014", "430121109", "personal_injury", "first_instance",
-     "骑电动车被货车撞伤，左腿骨折，对方保险公司拒绝赔偿，诉讼时效即将届满。", True, ["claim", "approve"]),
-    ("孙丽（演示）", "13800000001", "430121199001011237", "430121004", "labour", "pre_litigation",
-     "在榔梨一家工厂工作两年，公司未签劳动合同也未缴社保，现被辞退，要求确认劳动关系。", False,
-     ["claim", "request_materials"]),
-]
-
-
-def _seed_applications() -> list[str]:
-    if db.session.scalar(select(func.count()).select_from(ServiceRequest).where(ServiceRequest.request_type == "LA")):
-        return []
-    townships = {t.code: t.id for t in db.session.scalars(select(Township))}
-    officer = db.session.scalar(select(User).where(User.username == "officer"))
-    resident = db.session.scalar(select(User).where(User.mobile == RESIDENT_MOBILE))
-    for name, mobile, id_number, township, matter, stage, facts, urgent, steps in SAMPLES:
-        parsed = parse_resident_id(id_number)
-        application = LegalAidApplication(
-            applicant_name=name,
-            applicant_mobile=mobile,
-            township_id=townships[township],
-            id_number=parsed.number,
-            gender=parsed.gender,
-            birth_date=parsed.birth_date,
-            address="长沙县（演示地址）",
-            matter_type=matter,
-            stage=stage,
-            facts=facts,
-            urgent=urgent,
-            household_size=3,
-            monthly_income=2400,
-            pledge_accepted_at=utcnow(),
-            consent_accepted_at=utcnow(),
-        )
-        submit(application, user=resident if mobile == RESIDENT_MOBILE else None)
-        for step in steps:
-            if step == "claim":
-                claim(application, officer)
-            elif step == "approve":
-                perform(application, "approve", user=officer, data={}, comment="材料齐全，符合条件。")
-            elif step == "request_materials":
-                perform(application, "request_materials", user=officer, data={"items": ["income_proof", "dispute_evidence"], "other_items": ""})
-        db.session.flush()
-    return [f"{len(SAMPLES)} legal aid applications"]

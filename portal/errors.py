@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.core.workflow import WorkflowError
 from portal.extensions import db
 
 log = logging.getLogger("portal")
@@ -23,6 +24,12 @@ MESSAGES = {
 }
 
 
+WORKFLOW_MESSAGES = {
+    403: _l("You may not take this action on this request."),
+    409: _l("This action is not possible in the request's current state, or someone changed it first. Reload the page and check."),
+}
+
+
 def render_error(code: int, message=None):
     return render_template("error.html", code=code, message=message or MESSAGES.get(code, MESSAGES[500])), code
 
@@ -31,6 +38,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _l("Your form expired or was sent from elsewhere. Reload the page and send it again."))
+
+    @app.errorhandler(WorkflowError)
+    def workflow_error(error: WorkflowError):
+        # A transition refused by the engine, wherever it was asked for: nothing is kept.
+        db.session.rollback()
+        code = error.status_code if error.status_code in MESSAGES else 409
+        return render_error(code, getattr(error, "message", None) or WORKFLOW_MESSAGES.get(code))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

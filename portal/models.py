@@ -1,23 +1,12 @@
-"""Import every model so that SQLAlchemy's metadata (and Alembic) sees all tables."""
+"""Import every model so that SQLAlchemy's metadata (and Alembic) sees all tables.
+
+The shared models, then the models of every installed capability, enabled or not:
+disabling a capability must never make a migration drop its tables (SPEC §13).
+"""
+
+from importlib import import_module
 
 from portal.accounts.models import User, UserRole  # noqa: F401
-from portal.advisers.models import (  # noqa: F401
-    Adviser,
-    AdviserContact,
-    Assignment,
-    DirectoryEntry,
-    ServiceLogEntry,
-    Village,
-)
-from portal.consultations.models import (  # noqa: F401
-    Closure,
-    ConsultationBooking,
-    ConsultationSlot,
-    ServicePoint,
-    SlotTemplate,
-    StaffServicePoint,
-    WaitingListEntry,
-)
 from portal.core.models import (  # noqa: F401
     Attachment,
     AuditEvent,
@@ -30,4 +19,20 @@ from portal.core.models import (  # noqa: F401
     ServiceRequest,
     Township,
 )
-from portal.legal_aid.models import LegalAidApplication  # noqa: F401
+
+
+def unmodelled_prefixes() -> tuple[str, ...]:
+    """Name prefixes of the database objects installed capabilities make by hand."""
+    from portal.core.registry import installed_capability_packages, load_capability
+
+    return tuple(p for c in map(load_capability, installed_capability_packages()) for p in c.unmodelled_objects)
+
+
+def import_capability_models() -> list[str]:
+    """Import the `models` module each installed capability declares; return their names."""
+    from portal.core.registry import installed_capability_packages, load_capability
+
+    modules = [c.models for c in map(load_capability, installed_capability_packages()) if c.models]
+    for module in modules:
+        import_module(module)
+    return modules

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from portal.core.clock import utcnow
+from portal.core.pages import is_public_page
+from portal.core.registry import capabilities
 from portal.extensions import csrf, limiter, login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -49,14 +51,19 @@ def safe_next_url(target: str | None, fallback_endpoint: str) -> str:
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith(("/staff", "/account", "/track", "/legal-aid/applied")):
-        # Personal data must not linger in shared caches or the back button of a kiosk.
+    if not (is_public_page() and not current_user.is_authenticated):
+        # Private by default: personal data must not linger in shared caches or in the
+        # back button of a kiosk. Only views marked public_page may be kept, and only as
+        # a visitor who is not signed in sees them (a signed-in header names the person).
         response.headers["Cache-Control"] = "no-store"
+    else:
+        response.vary.add("Cookie")
     return response
 
 
 def guard_staff_area():
-    """Default deny: everything under /staff/ needs a signed-in staff account."""
+    """Default deny: everything under /staff/ needs a signed-in staff account, and a
+    capability's own staff pages one of the roles it declared for them."""
     if not request.path.startswith("/staff") or request.endpoint in STAFF_PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
@@ -65,6 +72,17 @@ def guard_staff_area():
         return redirect(url_for("backoffice.login", next=target))
     if not current_user.is_staff:
         abort(403)
+    roles = staff_area_roles(request.blueprint)
+    if roles is not None and not current_user.has_role(*roles):
+        abort(403)
+    return None
+
+
+def staff_area_roles(blueprint: str | None) -> frozenset[str] | None:
+    """The roles a capability declared for its staff blueprint, or None for shared pages."""
+    for capability in capabilities():
+        if capability.staff_areas and blueprint in capability.staff_areas:
+            return capability.staff_areas[blueprint]
     return None
 
 

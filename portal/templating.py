@@ -1,55 +1,14 @@
 """Jinja filters and globals shared by every template."""
 
-from datetime import datetime
-
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_translations, gettext, ngettext
+from flask_babel import get_translations
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
-from portal.accounts.roles import Role
-from portal.core.clock import to_local, utcnow
+from portal.core.clock import is_overdue, local_date, local_datetime, time_left, to_local
 from portal.core.identity import mask_id_number, mask_mobile
-from portal.core.models import NO_DEADLINE
-from portal.core.registry import kind_of
-
-#: Numeric patterns read the same in every language: strftime is far cheaper than Babel.
-NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "HH:mm": "%H:%M", "yyyy-MM-dd": "%Y-%m-%d"}
-
-
-def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """A stored UTC moment in Changsha time."""
-    if not value:
-        return ""
-    if fmt in NUMERIC_PATTERNS:
-        return to_local(value).strftime(NUMERIC_PATTERNS[fmt])
-    return format_datetime(value.replace(tzinfo=None), fmt)
-
-
-def local_date(value, fmt: str = "yyyy-MM-dd") -> str:
-    if isinstance(value, datetime):
-        value = to_local(value).date()  # a stored UTC moment: its day in Changsha
-    return format_date(value, fmt) if value else ""
-
-
-def time_left(due: datetime | None) -> str:
-    """"2 days left", "5 hours left" or "overdue by 1 day"."""
-    if due is None or due >= NO_DEADLINE:
-        return "—"
-    seconds = (due - utcnow()).total_seconds()
-    hours = int(abs(seconds) // 3600)
-    if abs(seconds) >= 86400:
-        days = hours // 24
-        text = ngettext("%(num)d day", "%(num)d days", days)
-    else:
-        text = ngettext("%(num)d hour", "%(num)d hours", max(hours, 1))
-    if seconds < 0:
-        return gettext("overdue by %(time)s", time=text)
-    return gettext("%(time)s left", time=text)
-
-
-def is_overdue(due: datetime | None) -> bool:
-    return bool(due and due < utcnow())
+from portal.core.pages import has_quick_exit
+from portal.core.registry import all_roles, capabilities, kind_of
 
 
 def state_label(request_obj) -> str:
@@ -71,7 +30,13 @@ def field_attrs(field, required: bool, extra: dict) -> dict:
 
 
 def role_label(role: str) -> str:
-    return str(Role(role).label)
+    known = all_roles().get(role)
+    return str(known.label) if known is not None else role  # a role of a disabled capability
+
+
+def visible_links(links, user) -> list:
+    """Links without roles for everyone; the others for staff holding one of their roles."""
+    return [link for link in links if not link.roles or (user.is_authenticated and user.has_role(*link.roles))]
 
 
 def register(app: Flask) -> None:
@@ -101,9 +66,15 @@ def register(app: Flask) -> None:
     def inject_common():
         from portal.i18n import current_language
 
+        enabled = capabilities()
         return {
             "current_language": current_language(),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "hotline": app.config["COUNTY_HOTLINE"],
             "current_user": current_user,
+            "capabilities": enabled,
+            "public_nav": [link for c in enabled for link in c.nav],
+            "home_cards": [c.home_card for c in enabled if c.home_card],
+            "staff_links": visible_links([link for c in enabled for link in c.staff_links], current_user),
+            "page_has_quick_exit": has_quick_exit(),
         }

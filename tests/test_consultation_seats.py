@@ -2,12 +2,11 @@
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
 from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
-from portal.consultations.services import BookingError, book
+from portal.consultations.services import BookingDetails, BookingError, book, register_walk_in
 from portal.core.clock import utcnow
 from portal.extensions import db
 
@@ -15,12 +14,12 @@ ATTEMPTS = 200
 SEATS = 10
 
 
-def make_slot(seats: int):
+def make_slot(seats: int, start=None):
     point = ServicePoint(code="CENTRE", kind="centre", name="中心", name_en="Centre", address="a", phone="1",
                          hours="h", services="s")
     db.session.add(point)
     db.session.flush()
-    start = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
+    start = start or (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
     slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30),
                             capacity=seats)
     db.session.add(slot)
@@ -30,19 +29,16 @@ def make_slot(seats: int):
     return ids
 
 
-def booking_form(slot_id: int, index: int, mobile: str | None = None):
-    return SimpleNamespace(
-        slot=SimpleNamespace(data=slot_id), channel=SimpleNamespace(data="in_person"),
-        topic=SimpleNamespace(data="labour"), description=SimpleNamespace(data="工资"),
-        name=SimpleNamespace(data=f"申请人{index}"), mobile=SimpleNamespace(data=mobile or f"139{index:08d}"),
-    )
+def booking_form(slot_id: int, index: int, mobile: str | None = None) -> BookingDetails:
+    return BookingDetails(slot_id=slot_id, name=f"申请人{index}", mobile=mobile or f"139{index:08d}",
+                          topic="labour", description="工资")
 
 
-def run_attempts(app, point_id: int, forms) -> list[str]:
+def run_attempts(app, point_id: int, forms, service=book) -> list[str]:
     def attempt(form) -> str:
         with app.app_context():
             try:
-                book(point_id, form)
+                service(point_id, form)
                 db.session.commit()
                 return "booked"
             except BookingError as error:
@@ -67,6 +63,30 @@ def test_two_hundred_attempts_on_ten_seats_book_exactly_ten(app):
     results = run_attempts(app, point_id, [booking_form(slot_id, i) for i in range(ATTEMPTS)])
     assert results.count("booked") == SEATS
     assert results.count("slot") == ATTEMPTS - SEATS  # "slot just filled", never an error
+    db.session.expire_all()
+    assert db.session.get(ConsultationSlot, slot_id).booked == SEATS
+    assert db.session.scalar(select(func.count()).select_from(ConsultationBooking)) == SEATS
+
+
+def test_two_hundred_walk_ins_on_ten_seats_seat_exactly_ten(app, make_staff):
+    """The desk's walk-in path takes its seat the same way: never more people than seats."""
+    desk = make_staff("desk", "consultation_desk")
+    point_id, slot_id = make_slot(seats=SEATS, start=(utcnow() + timedelta(minutes=10)).replace(microsecond=0))
+    from portal.consultations.models import StaffServicePoint
+
+    db.session.add(StaffServicePoint(user_id=desk.id, service_point_id=point_id))
+    db.session.commit()
+    desk_id = desk.id
+    db.session.commit()
+
+    def walk_in(point, details):
+        from portal.accounts.models import User
+
+        return register_walk_in(point, details, db.session.get(User, desk_id))
+
+    results = run_attempts(app, point_id, [booking_form(slot_id, i) for i in range(ATTEMPTS)], service=walk_in)
+    assert results.count("booked") == SEATS
+    assert results.count("slot") == ATTEMPTS - SEATS
     db.session.expire_all()
     assert db.session.get(ConsultationSlot, slot_id).booked == SEATS
     assert db.session.scalar(select(func.count()).select_from(ConsultationBooking)) == SEATS

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts.models import User
 from portal.consultations.models import (
     ConsultationBooking,
     ConsultationSlot,
@@ -302,3 +303,76 @@ def test_english_messages_name_the_service_point_in_english(client, point):
     book(client, point, slot)
     body = db.session.scalar(select(OutboxMessage.body))
     assert "Centre" in body and point.name not in body
+
+
+#: Who may use each desk page, on a service point that the desk user works (SPEC §4):
+#: serving people is the desk's own work; admins keep hours and closures; supervisors read.
+DESK_PAGES = {
+    "desk.points": {"consultation_desk", "admin", "supervisor"},
+    "desk.day_view": {"consultation_desk", "admin", "supervisor"},
+    "desk.walk_in": {"consultation_desk"},
+    "desk.change_slot": {"consultation_desk", "admin"},
+    "desk.close_today": {"consultation_desk", "admin"},
+    "desk.settings": {"consultation_desk", "admin"},
+    "desk.add_template": {"consultation_desk", "admin"},
+    "desk.template_capacity": {"consultation_desk", "admin"},
+    "desk.delete_template": {"consultation_desk", "admin"},
+    "desk.add_closure": {"consultation_desk", "admin"},
+    "desk.delete_closure": {"consultation_desk", "admin"},
+    "desk.desk_staff": {"admin"},
+    "desk.publish_slots": {"consultation_desk", "admin"},
+}
+
+
+def desk_world(make_staff) -> dict:
+    """A service point worked by the desk user, with a template, a slot and a closure."""
+    from datetime import time
+
+    from portal.consultations.models import Closure, SlotTemplate, StaffServicePoint
+
+    for role in ("consultation_desk", "admin", "supervisor", "legal_aid_officer"):
+        make_staff(role, role)
+    point = ServicePoint(code="CENTRE", kind="centre", name="中心", name_en="Centre", address="a", phone="1",
+                         hours="h", services="s")
+    point.templates = [SlotTemplate(weekday=0, start_time=time(9), end_time=time(10), capacity=1)]
+    db.session.add(point)
+    db.session.flush()
+    start = (utcnow() + timedelta(days=2)).replace(microsecond=0)
+    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=1)
+    closure = Closure(service_point_id=point.id, day=local_today() + timedelta(days=40), reason="x")
+    desk = db.session.scalar(select(User).where(User.username == "consultation_desk"))
+    db.session.add_all([slot, closure, StaffServicePoint(user_id=desk.id, service_point_id=point.id)])
+    db.session.commit()
+    return {"point_id": point.id, "slot_id": slot.id, "template_id": point.templates[0].id,
+            "closure_id": closure.id, "change": "block"}
+
+
+@pytest.mark.parametrize("role", ["consultation_desk", "admin", "supervisor", "legal_aid_officer"])
+def test_desk_pages_answer_each_role_as_the_policy_says(app, make_staff, make_client, role):
+    import re
+
+    values = desk_world(make_staff)
+    client = make_client()
+    client.sign_in(role)
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("desk.")]
+    assert {r.endpoint for r in rules} == set(DESK_PAGES), "declare who may use each desk page"
+    for rule in rules:
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values[name]), url)
+        response = client.get(url) if "GET" in rule.methods else client.submit("/staff/", {}, action=url)
+        if role in DESK_PAGES[rule.endpoint]:
+            assert response.status_code < 500 and response.status_code != 403, (role, url, response.status_code)
+        else:
+            assert response.status_code == 403, (role, url, response.status_code)
+
+
+def test_an_admin_posting_a_walk_in_is_refused_with_a_page_not_an_error(app, make_staff, make_client):
+    values = desk_world(make_staff)
+    client = make_client()
+    client.sign_in("admin")
+    response = client.submit(f"/staff/consultations/{values['point_id']}/day", {
+        "slot": str(values["slot_id"]), "name": "张三", "mobile": "13900000099", "topic": "labour",
+        "description": "工资"}, action=f"/staff/consultations/{values['point_id']}/walk-in")
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(ConsultationBooking)) == 0

@@ -17,68 +17,54 @@ from portal.extensions import db
 
 from support import PASSWORD, application_form
 
-ROLES = ["anonymous", "resident", "enterprise", "lawyer", "legal_aid_officer", "consultation_desk",
-         "health_check_coordinator", "adviser_admin", "supervisor", "admin"]
-QUEUE_LA = {"legal_aid_officer", "supervisor", "lawyer"}
-ALL_STAFF = set(ROLES) - {"anonymous", "resident", "enterprise"}
 
-#: Who may use each staff endpoint. A new /staff/ route without an entry fails the test.
-STAFF_ACCESS = {
-    "backoffice.login": set(ROLES),
-    "backoffice.home": ALL_STAFF,
-    "backoffice.queue_page": QUEUE_LA,
-    "backoffice.queue_export": QUEUE_LA,
-    "backoffice.detail": {"legal_aid_officer", "supervisor"},
-    "backoffice.attachment": {"legal_aid_officer", "supervisor"},
-    "backoffice.reveal_id": {"legal_aid_officer", "supervisor"},
-    "backoffice.claim_request": {"legal_aid_officer"},  # supervisors assign instead
-    "backoffice.take_action": {"legal_aid_officer", "supervisor"},
-    "backoffice.add_internal_note": {"legal_aid_officer", "supervisor"},
-    "backoffice.send_message": {"legal_aid_officer", "supervisor"},
-    "backoffice.reassign_request": {"supervisor"},
-    "admin.users": {"admin"},
-    "admin.new_user": {"admin"},
-    "admin.edit_user": {"admin"},
-    "admin.holidays": {"admin"},
-    "admin.delete_holiday": {"admin"},
-    "adviser_admin.advisers": {"adviser_admin"},
-    "adviser_admin.new_adviser": {"adviser_admin"},
-    "adviser_admin.edit_adviser": {"adviser_admin"},
-    "adviser_admin.detail": {"adviser_admin"},  # and the adviser's own linked account
-    "adviser_admin.add_service": {"adviser_admin"},  # and the adviser's own linked account
-    "adviser_admin.me": {"adviser_admin", "lawyer"},
-    "adviser_admin.villages": {"adviser_admin"},
-    "adviser_admin.new_village": {"adviser_admin"},
-    "adviser_admin.village": {"adviser_admin"},
-    "adviser_admin.reassign": {"adviser_admin"},
-    "adviser_admin.roster_import": {"adviser_admin"},
-    "adviser_admin.roster_export": {"adviser_admin"},
-    # Consultation desks: desk staff of the point (the world's desk user works it), admins.
-    "desk.points": {"consultation_desk", "admin", "supervisor"},
-    "desk.day_view": {"consultation_desk", "admin", "supervisor"},
-    "desk.walk_in": {"consultation_desk", "admin"},
-    "desk.change_slot": {"consultation_desk", "admin"},
-    "desk.close_today": {"consultation_desk", "admin"},
-    "desk.settings": {"consultation_desk", "admin"},
-    "desk.add_template": {"consultation_desk", "admin"},
-    "desk.template_capacity": {"consultation_desk", "admin"},
-    "desk.delete_template": {"consultation_desk", "admin"},
-    "desk.add_closure": {"consultation_desk", "admin"},
-    "desk.delete_closure": {"consultation_desk", "admin"},
-    "desk.desk_staff": {"admin"},
-}
+def declared():
+    """The registry of the default settings, without an app: what the matrix loops over."""
+    from portal.accounts.roles import Role
+    from portal.config import DefaultConfig
+    from portal.core.registry import build_registry
+
+    return build_registry(DefaultConfig.CAPABILITIES, core_roles=tuple(Role))
+
+
+REGISTRY = declared()
+PUBLIC = ["anonymous", "resident", "enterprise"]
+STAFF_ROLES = sorted(REGISTRY.roles)
+ROLES = PUBLIC + STAFF_ROLES
+KINDS = sorted(REGISTRY.kinds)
+#: Shared staff pages every staff account may open.
+ALL_STAFF_PAGES = {"backoffice.login", "backoffice.home"}
+#: Shared staff pages open to anyone staff: the generic admin pages have their own rule.
+ADMIN_PAGES = {"admin.users", "admin.new_user", "admin.edit_user", "admin.holidays", "admin.delete_holiday"}
+
+
+def kind_expectation(kind, endpoint: str, transition) -> set[str]:
+    """Who may use a shared per-request page of this kind, derived from its declarations."""
+    workers = {str(r) for r in kind.staff_roles}
+    if endpoint == "backoffice.queue_page" or endpoint == "backoffice.queue_export":
+        return workers | {"supervisor"} | ({str(kind.participant_role)} if kind.participant_role else set())
+    if kind.staff_scope is not None:
+        workers = set()  # staff limited to part of the kind (desk to its points): the sample is outside it
+    if endpoint == "backoffice.claim_request":
+        return workers  # supervisors assign instead
+    if endpoint == "backoffice.reassign_request":
+        return {"supervisor"}
+    if endpoint == "backoffice.take_action":
+        # The sample is nobody's yet: a handler-only transition is the supervisor's alone.
+        takers = set() if transition.handler_only else workers & {str(r) for r in transition.roles}
+        return takers | {"supervisor"}
+    return workers | {"supervisor"}  # detail, files, reveal, notes, messages
 
 
 @pytest.fixture
-def world(app, make_staff, make_client, make_application):
-    """One account per role, an application with a file, a holiday."""
+def world(app, make_staff, make_client):
+    """One account per declared role, and one sample request (with a file) of every kind."""
     from datetime import date
 
     from portal.core.models import Holiday
+    from portal.core.registry import all_kinds
 
-    for role in ROLES:
-        if role in ("anonymous", "resident", "enterprise"):
-            continue
+    for role in STAFF_ROLES:
         make_staff(role, role)
     for kind, mobile in (("resident", "13800000001"), ("enterprise", "13800000002")):
         user = User(kind=AccountKind(kind), mobile=mobile, display_name=kind)
@@ -86,55 +72,28 @@ def world(app, make_staff, make_client, make_application):
         db.session.add(user)
     db.session.add(Holiday(day=date(2027, 1, 1), name="元旦"))
     db.session.commit()
-    application = make_application()
-    attachment = Attachment(request_id=application.id, stored_name="0" * 32 + ".pdf", original_name="a.pdf",
-                            content_type="application/pdf", size=10)
-    db.session.add(attachment)
-    db.session.commit()
-    (app.config["UPLOAD_FOLDER"] and __import__("pathlib").Path(app.config["UPLOAD_FOLDER"], attachment.stored_name)
-     .write_bytes(b"%PDF-1.4\n"))
+    samples = {}
+    for kind in all_kinds():
+        sample = kind.make_sample()
+        attachment = Attachment(request_id=sample.id, stored_name=f"{sample.id:032d}.pdf", original_name="a.pdf",
+                                content_type="application/pdf", size=10)
+        db.session.add(attachment)
+        db.session.commit()
+        __import__("pathlib").Path(app.config["UPLOAD_FOLDER"], attachment.stored_name).write_bytes(b"%PDF-1.4\n")
+        samples[kind.code] = {"reference": sample.reference, "attachment_id": attachment.id, "slug": kind.slug,
+                              "status": sample.status}
     return {
-        "reference": application.reference,
-        "attachment_id": attachment.id,
+        "samples": samples,
         "user_id": db.session.scalar(select(User.id).where(User.username == "lawyer")),
         "holiday_id": db.session.scalar(select(Holiday.id)),
-        **consultation_world(),
     }
 
 
-def consultation_world() -> dict:
-    """A service point worked by the desk user, with a template, a slot and a closure."""
-    from datetime import time, timedelta
-
-    from portal.consultations.models import (
-        Closure,
-        ConsultationSlot,
-        ServicePoint,
-        SlotTemplate,
-        StaffServicePoint,
-    )
-    from portal.core.clock import local_today, utcnow
-
-    point = ServicePoint(code="CENTRE", kind="centre", name="中心", name_en="Centre", address="a", phone="1",
-                         hours="h", services="s")
-    point.templates = [SlotTemplate(weekday=0, start_time=time(9), end_time=time(10), capacity=1)]
-    db.session.add(point)
-    db.session.flush()
-    start = (utcnow() + timedelta(days=2)).replace(microsecond=0)
-    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=1)
-    closure = Closure(service_point_id=point.id, day=local_today() + timedelta(days=40), reason="x")
-    desk = db.session.scalar(select(User).where(User.username == "consultation_desk"))
-    db.session.add_all([slot, closure, StaffServicePoint(user_id=desk.id, service_point_id=point.id)])
-    db.session.commit()
-    return {"point_id": point.id, "slot_id": slot.id, "template_id": point.templates[0].id,
-            "closure_id": closure.id, "change": "block"}
-
-
-def url_for_rule(rule, world) -> str:
-    values = {"slug": "legal-aid", "fmt": "csv", "action": "start_review", "adviser_id": 1, "village_id": 1, **world}
+def url_for_rule(rule, values) -> str:
+    defaults = {"fmt": "csv", "action": "none", "change": "block"}
     url = rule.rule
     for name in rule.arguments:
-        url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values[name]), url)
+        url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values.get(name, defaults.get(name, 1))), url)
     return url
 
 
@@ -151,29 +110,85 @@ def signed_in_client(make_client, role):
     return client
 
 
-def test_every_staff_route_has_a_declared_expectation(app):
-    undeclared = {r.endpoint for r in staff_rules(app)} - set(STAFF_ACCESS)
+def answer(client, rule, url):
+    if "GET" in rule.methods:
+        return client.get(url)
+    return client.submit("/staff/login", {}, action=url)
+
+
+def check(role, url, status, location, allowed: bool) -> None:
+    if allowed:
+        assert status < 500 and status != 403, (role, url, status)
+        assert not (status == 302 and "/login" in location), (role, url)
+    elif role == "anonymous":
+        assert status == 302 and "/staff/login" in location, (role, url, status)
+    else:
+        assert status == 403, (role, url, status)
+
+
+def capability_area(endpoint: str):
+    blueprint = endpoint.split(".", 1)[0]
+    for capability in REGISTRY.capabilities:
+        if capability.staff_areas and blueprint in capability.staff_areas:
+            return {str(r) for r in capability.staff_areas[blueprint]}
+    return None
+
+
+def test_every_staff_route_is_shared_or_in_a_declared_staff_area(app):
+    shared = ALL_STAFF_PAGES | ADMIN_PAGES | {e for e in app.view_functions if e.startswith("backoffice.")}
+    undeclared = {r.endpoint for r in staff_rules(app)} - shared
+    undeclared = {e for e in undeclared if capability_area(e) is None}
     assert not undeclared, f"declare who may use: {sorted(undeclared)}"
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_staff_routes_answer_each_role_as_declared(app, world, make_client, role):
+def test_shared_staff_pages_answer_each_kind_and_role_as_declared(app, world, make_client, role):
+    """Every declared kind × every declared role × every shared per-request staff page."""
+    from portal.core.registry import kind_for_code
+
+    client = signed_in_client(make_client, role)
+    checked = 0
+    for code in KINDS:
+        kind, values = kind_for_code(code), world["samples"][code]
+        transition = next(t for t in kind.workflow.from_state(values["status"], "staff"))
+        # The declared transition first and the claim last: both may move the sample on.
+        order = {"backoffice.take_action": 0, "backoffice.claim_request": 2}
+        for rule in sorted(staff_rules(app), key=lambda r: order.get(r.endpoint, 1)):
+            if not rule.endpoint.startswith("backoffice.") or rule.endpoint in ALL_STAFF_PAGES:
+                continue
+            url = url_for_rule(rule, {**values, "action": transition.action})
+            response = answer(client, rule, url)
+            allowed = role in kind_expectation(kind, rule.endpoint, transition)
+            check(role, url, response.status_code, response.headers.get("Location", ""), allowed)
+            checked += 1
+    assert checked >= len(KINDS) * 10
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_capability_and_admin_staff_pages_refuse_roles_they_do_not_declare(app, world, make_client, role):
+    """A capability's own staff pages let in only the roles of its staff area; admin pages only admins."""
     client = signed_in_client(make_client, role)
     for rule in staff_rules(app):
+        if rule.endpoint == "backoffice.login":
+            continue  # the sign-in page is open to all
+        area = {"admin"} if rule.endpoint in ADMIN_PAGES else capability_area(rule.endpoint)
+        if rule.endpoint in ALL_STAFF_PAGES:
+            area = set(STAFF_ROLES)
+        if area is None or role in area:
+            continue  # inside its area, the capability's own tests check each page per object
         url = url_for_rule(rule, world)
-        if "GET" in rule.methods:
-            response = client.get(url)
-        else:
-            response = client.submit("/staff/login", {}, action=url)
-        allowed = role in STAFF_ACCESS[rule.endpoint]
-        status = response.status_code
-        if allowed:
-            assert status < 500 and status != 403, (role, url, status)
-            assert not (status == 302 and "/login" in response.headers.get("Location", "")), (role, url)
-        elif role == "anonymous":
-            assert status == 302 and "/staff/login" in response.headers["Location"], (role, url, status)
-        else:
-            assert status == 403, (role, url, status)
+        response = answer(client, rule, url)
+        check(role, url, response.status_code, response.headers.get("Location", ""), allowed=False)
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_shared_staff_home_and_admin_pages_let_in_their_roles(app, world, make_client, role):
+    client = signed_in_client(make_client, role)
+    for rule in staff_rules(app):
+        if rule.endpoint in ALL_STAFF_PAGES or (role == "admin" and rule.endpoint in ADMIN_PAGES):
+            url = url_for_rule(rule, world)
+            response = answer(client, rule, url)
+            check(role, url, response.status_code, response.headers.get("Location", ""), allowed=True)
 
 
 def post_rules(app):
@@ -194,9 +209,10 @@ def test_every_post_without_a_csrf_token_is_refused_and_writes_nothing(schema, t
     db.session.commit()  # SQLite: release the test's own transaction before the requests write
     client.sign_in("admin")  # signed in as the most powerful role
     checked = []
+    values = {**world, **next(iter(world["samples"].values()))}
     with strict.app_context():
         for rule in post_rules(strict):
-            url = url_for_rule(rule, world)
+            url = url_for_rule(rule, values)
             response = client.post(url, data={"body": "x", "login": "admin", "password": PASSWORD})
             assert response.status_code == 400, (url, response.status_code)
             checked.append(rule.endpoint)

@@ -9,7 +9,6 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.roles import Role
 from portal.core.clock import utcnow
 from portal.extensions import db
 
@@ -67,11 +66,15 @@ class User(UserMixin, db.Model):
 
     def set_roles(self, roles) -> None:
         """Replace the user's roles with the given ones."""
-        wanted = {Role(r) for r in roles}
+        from portal.core.registry import all_roles
+
+        wanted = {str(r) for r in roles}
+        if unknown := wanted - set(all_roles()):
+            raise ValueError(f"unknown roles {sorted(unknown)}")
         self.role_rows = [row for row in self.role_rows if row.role in wanted]
         present = {row.role for row in self.role_rows}
         for role in sorted(wanted - present):
-            self.role_rows.append(UserRole(role=role.value))
+            self.role_rows.append(UserRole(role=role))
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"

@@ -1,4 +1,4 @@
-"""The roles a staff account may hold (SPEC §1)."""
+"""The roles every deployment has (SPEC §1); capabilities declare their own (`StaffRole`)."""
 
 from enum import StrEnum
 
@@ -6,14 +6,11 @@ from flask_babel import lazy_gettext as _l
 
 
 class Role(StrEnum):
-    """A staff or lawyer role; a user may hold several."""
+    """A core role: administration, supervision, and the legal-service person (lawyer)."""
 
-    LEGAL_AID_OFFICER = "legal_aid_officer"
-    CONSULTATION_DESK = "consultation_desk"
-    HEALTH_CHECK_COORDINATOR = "health_check_coordinator"
-    ADVISER_ADMIN = "adviser_admin"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    #: A legal-service person: sees and works only the cases of any capability assigned to them.
     LAWYER = "lawyer"
 
     @property
@@ -22,13 +19,7 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.LEGAL_AID_OFFICER: _l("Legal aid officer"),
-    Role.CONSULTATION_DESK: _l("Consultation desk"),
-    Role.HEALTH_CHECK_COORDINATOR: _l("Health check coordinator"),
-    Role.ADVISER_ADMIN: _l("Adviser administrator"),
     Role.SUPERVISOR: _l("Supervisor"),
     Role.ADMIN: _l("Administrator"),
     Role.LAWYER: _l("Lawyer"),
 }
-
-STAFF_ROLES = frozenset(Role)

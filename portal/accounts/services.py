@@ -29,7 +29,11 @@ def find_account(identifier: str) -> User | None:
 
 
 def authenticate(identifier: str, password: str) -> SignInResult:
-    """Check the password; count failures and lock the account after too many."""
+    """Check the password; count failures and lock the account after too many.
+
+    It changes the account (counters, lock) but does not commit: the sign-in view does,
+    whatever the answer, so that failures count.
+    """
     wrong = SignInResult(None, _l("The mobile number, username or password is wrong."))
     user = find_account(identifier)
     now = utcnow()
@@ -42,29 +46,30 @@ def authenticate(identifier: str, password: str) -> SignInResult:
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
             user.failed_logins = 0
-            db.session.commit()
             return SignInResult(None, _l("Too many failed attempts: this account is locked for 15 minutes."))
-        db.session.commit()
         return wrong
     if not user.is_active_account:
         return SignInResult(None, _l("This account is disabled. Contact the justice bureau."))
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    db.session.commit()
     return SignInResult(user)
 
 
-def register_public_account(form) -> User:
-    """Create a resident or enterprise account from a validated form."""
+def register_public_account(
+    kind: AccountKind, mobile: str, display_name: str, password: str,
+    company_name: str | None = None, uscc: str | None = None,
+) -> User:
+    """Create a resident or enterprise account (enterprise fields only for enterprises)."""
+    enterprise = kind == AccountKind.ENTERPRISE
     user = User(
-        kind=AccountKind.ENTERPRISE if form.kind.data == "enterprise" else AccountKind.RESIDENT,
-        mobile=form.mobile.data,
-        display_name=form.display_name.data.strip(),
-        company_name=(form.company_name.data or "").strip() or None if form.kind.data == "enterprise" else None,
-        uscc=form.uscc.data if form.kind.data == "enterprise" else None,
+        kind=kind,
+        mobile=mobile,
+        display_name=display_name,
+        company_name=company_name if enterprise else None,
+        uscc=uscc if enterprise else None,
     )
-    user.set_password(form.password.data)
+    user.set_password(password)
     db.session.add(user)
     return user
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from portal.accounts.forms import LoginForm, RegisterForm
-from portal.accounts.models import User
+from portal.accounts.models import AccountKind, User
 from portal.accounts.services import authenticate, register_public_account
 from portal.core.models import InboxMessage, ServiceRequest
 from portal.extensions import db, limiter
@@ -24,6 +24,7 @@ def sign_in_page(staff: bool = False):
     form = LoginForm()
     if form.validate_on_submit():
         result = authenticate(form.login.data, form.password.data)
+        db.session.commit()  # failures and the lock count whatever the answer
         if result.user is None:
             form.login.errors.append(result.error)
         else:
@@ -64,7 +65,15 @@ def register():
         elif form.kind.data == "enterprise" and db.session.scalar(select(User.id).where(User.uscc == form.uscc.data)):
             form.uscc.errors.append(_l("This enterprise has an account already."))
         else:
-            user = register_public_account(form)
+            enterprise = form.kind.data == "enterprise"
+            user = register_public_account(
+                AccountKind.ENTERPRISE if enterprise else AccountKind.RESIDENT,
+                form.mobile.data,
+                form.display_name.data.strip(),
+                form.password.data,
+                company_name=(form.company_name.data or "").strip() or None,
+                uscc=form.uscc.data or None,
+            )
             db.session.commit()
             login_user(user)
             flash(_l("Your account is ready."), "success")

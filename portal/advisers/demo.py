@@ -10,13 +10,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
-from portal.advisers import (
-    services,
-    workflow,  # noqa: F401  (registers the AC type)
-)
+from portal.advisers import services
 from portal.advisers.models import Adviser, AdviserContact, Village
+from portal.advisers.roles import ADVISER_ADMIN
 from portal.core.clock import local_today
 from portal.core.models import Township
 from portal.core.services import submit
@@ -114,7 +111,7 @@ def seed_adviser_demo() -> list[str]:
 def _seed_admin() -> list[str]:
     if db.session.scalar(select(User.id).where(User.username == ADMIN_USERNAME)):
         return []
-    create_staff_user(ADMIN_USERNAME, ADMIN_PASSWORD, [Role.ADVISER_ADMIN], "周管理员（演示）")
+    create_staff_user(ADMIN_USERNAME, ADMIN_PASSWORD, [ADVISER_ADMIN], "周管理员（演示）")
     return ["1 adviser administrator"]
 
 
@@ -135,6 +132,20 @@ def _seed_contacts() -> list[str]:
     )
     submit(contact)
     return ["1 adviser contact request"]
+
+
+def sample_contact() -> AdviserContact:
+    """One submitted contact request to a new adviser of a new village (shared tests, benchmark)."""
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    village = services.save_village(Village(township_id=township.id, name="示例村（演示）"))
+    adviser = services.save_adviser(Adviser(name="示例律师（演示）", law_firm="示例律师事务所", work_phone="0731-84000000"))
+    services.assign(village, adviser)
+    contact = AdviserContact(
+        applicant_name="钱大伯（演示）", applicant_mobile="13900000021", township_id=township.id,
+        adviser_id=adviser.id, village_id=village.id, topic="land", description="承包地边界争议。",
+        preferred_time="weekday_morning",
+    )
+    return submit(contact)
 
 
 def adviser_demo_logins() -> list[str]:

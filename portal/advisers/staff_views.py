@@ -14,6 +14,7 @@ from portal.accounts.roles import Role
 from portal.advisers import roster, services
 from portal.advisers.forms import AdviserForm, ReassignForm, RosterImportForm, ServiceLogForm, VillageForm
 from portal.advisers.models import Adviser, ServiceLogEntry, Village
+from portal.advisers.roles import ADVISER_ADMIN
 from portal.core.choices import options
 from portal.core.export import csv_response, xlsx_response
 from portal.core.models import Township
@@ -31,7 +32,7 @@ def _staff_sign_in(state) -> None:
 
 
 def is_adviser_admin() -> bool:
-    return current_user.is_authenticated and current_user.is_staff and current_user.has_role(Role.ADVISER_ADMIN)
+    return current_user.is_authenticated and current_user.is_staff and current_user.has_role(ADVISER_ADMIN)
 
 
 @bp.before_request
@@ -170,7 +171,7 @@ def detail(adviser_id: int):
 @bp.get("/me")
 def me():
     """The signed-in adviser's own page, when their account is linked to an adviser."""
-    if not current_user.has_role(Role.LAWYER, Role.ADVISER_ADMIN):
+    if not current_user.has_role(Role.LAWYER, ADVISER_ADMIN):
         abort(403)
     mine = db.session.scalar(select(Adviser).where(Adviser.user_id == current_user.id))
     if mine is None:

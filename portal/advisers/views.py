@@ -4,16 +4,13 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal.advisers import (
-    search,
-    services,
-    workflow,  # noqa: F401  (registers the AC request type)
-)
+from portal.advisers import search, services
 from portal.advisers.forms import ContactForm
 from portal.advisers.models import Adviser, AdviserContact, Village
 from portal.advisers.vocabulary import ADVISER_KINDS, PREFERRED_TIMES, SERVICE_KINDS, TOPICS, VILLAGE_KINDS
 from portal.core.access import applicant_request_or_404, remember_tracked
 from portal.core.models import Township
+from portal.core.pages import public_page
 from portal.core.services import submit
 from portal.extensions import db
 from portal.i18n import current_language
@@ -43,6 +40,7 @@ def _page() -> int:
 
 
 @bp.get("/")
+@public_page
 def index():
     """Browse by township, or search villages, townships and advisers (?q=)."""
     q = request.args.get("q", "").strip()[:search.MAX_QUERY]
@@ -70,6 +68,7 @@ def index():
 
 
 @bp.get("/townships/<code>")
+@public_page
 def township(code: str):
     """The villages and communities of one township, each with its adviser."""
     found = db.session.scalar(select(Township).where(Township.code == code))
@@ -82,6 +81,7 @@ def township(code: str):
 
 
 @bp.get("/villages/<int:village_id>")
+@public_page
 def village(village_id: int):
     """A village's adviser: photo, firm, phone, schedule, specialties, last visit."""
     found = db.get_or_404(Village, village_id)
@@ -94,6 +94,7 @@ def village(village_id: int):
 
 
 @bp.get("/people/<int:adviser_id>")
+@public_page
 def adviser(adviser_id: int):
     """An adviser and every village they serve."""
     found = db.get_or_404(Adviser, adviser_id)
@@ -133,14 +134,6 @@ def contact(village_id: int):
         return redirect(url_for("advisers.contact_sent", reference=contact_request.reference), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("advisers/contact.html", form=form, village=found, adviser=assignment.adviser), status
-
-
-@bp.after_request
-def no_store_personal_pages(response):
-    """The contact form and its confirmation carry a name and mobile: keep them out of caches."""
-    if request.endpoint in ("advisers.contact", "advisers.contact_sent"):
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/contact/sent/<reference>")

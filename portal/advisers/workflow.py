@@ -15,17 +15,20 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.accounts.roles import Role
+from portal.advisers.demo import sample_contact
 from portal.advisers.models import Adviser, AdviserContact
+from portal.advisers.roles import ADVISER_ADMIN
+from portal.advisers.states import ContactState as S
 from portal.advisers.vocabulary import TOPICS
 from portal.core import notifications
 from portal.core.forms import ActionForm
 from portal.core.identity import normalise_mobile
 from portal.core.models import ServiceRequest
-from portal.core.registry import QueueFilter, RequestKind, register_kind
+from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, State, Transition, Workflow
 from portal.extensions import db
 
-ADMINS = frozenset({Role.ADVISER_ADMIN})
+ADMINS = frozenset({ADVISER_ADMIN})
 #: Days the adviser has to answer (setting ADVISER_CONTACT_ANSWER_DAYS).
 DEFAULT_ANSWER_DAYS = 3
 
@@ -39,18 +42,18 @@ class AnswerForm(ActionForm):
 
 
 STATES = (
-    State("submitted", _l("Submitted"), public_hint=_l("Received. Your adviser will take it up soon.")),
-    State("assigned", _l("With the adviser"), public_hint=_l("Your adviser will contact you at the time you preferred.")),
-    State("answered", _l("Answered"), public_hint=_l("Your adviser answered: see below.")),
-    State("closed", _l("Closed"), is_open=False),
-    State("withdrawn", _l("Withdrawn"), is_open=False),
+    State(S.SUBMITTED, _l("Submitted"), public_hint=_l("Received. Your adviser will take it up soon.")),
+    State(S.ASSIGNED, _l("With the adviser"), public_hint=_l("Your adviser will contact you at the time you preferred.")),
+    State(S.ANSWERED, _l("Answered"), public_hint=_l("Your adviser answered: see below.")),
+    State(S.CLOSED, _l("Closed"), is_open=False),
+    State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
 )
 
 TRANSITIONS = (
     Transition(
         "accept",
-        frozenset({"submitted"}),
-        "assigned",
+        frozenset({S.SUBMITTED}),
+        S.ASSIGNED,
         _l("Take up the request"),
         roles=ADMINS,
         participant_may=True,
@@ -58,8 +61,8 @@ TRANSITIONS = (
     ),
     Transition(
         "answer",
-        frozenset({"assigned"}),
-        "answered",
+        frozenset({S.ASSIGNED}),
+        S.ANSWERED,
         _l("Record the answer"),
         roles=ADMINS,
         participant_may=True,
@@ -68,8 +71,8 @@ TRANSITIONS = (
     ),
     Transition(
         "close",
-        frozenset({"answered"}),
-        "closed",
+        frozenset({S.ANSWERED}),
+        S.CLOSED,
         _l("Close"),
         roles=ADMINS,
         handler_only=False,  # any adviser administrator may close an answered request
@@ -78,8 +81,8 @@ TRANSITIONS = (
     ),
     Transition(
         "withdraw",
-        frozenset({"submitted", "assigned"}),
-        "withdrawn",
+        frozenset({S.SUBMITTED, S.ASSIGNED}),
+        S.WITHDRAWN,
         _l("Withdraw my request"),
         actor=APPLICANT,
         style="danger",
@@ -126,7 +129,7 @@ def on_stop(contact: AdviserContact, data, now) -> dict:
 WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
-    initial="submitted",
+    initial=S.SUBMITTED,
     on_claim="accept",
     submitted_notice=_l(
         "We received your request %(reference)s to village legal adviser %(adviser)s. They will contact you soon."
@@ -152,26 +155,25 @@ def _topic_clause(value: str):
     return ServiceRequest.id.in_(select(table.c.id).where(table.c.topic == value))
 
 
-ADVISER_CONTACT = register_kind(
-    RequestKind(
-        code="AC",
-        slug="adviser-contact",
-        label=_l("Contact a village legal adviser"),
-        model=AdviserContact,
-        workflow=WORKFLOW,
-        staff_roles=ADMINS,
-        detail_template="advisers/_detail.html",
-        public_template="advisers/_public.html",
-        participant_role=Role.LAWYER,
-        is_participant=_is_adviser_of,
-        participant_clause=_adviser_clause,
-        extra_filters=(
-            QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _topic_clause),
-        ),
-        export_columns=(
-            (_l("Adviser"), lambda r: r.adviser.name if getattr(r, "adviser", None) else ""),
-            (_l("Village"), lambda r: r.village.name if getattr(r, "village", None) else ""),
-            (_l("Topic"), lambda r: str(TOPICS.get(getattr(r, "topic", ""), ""))),
-        ),
-    )
+ADVISER_CONTACT = RequestKind(
+    code="AC",
+    slug="adviser-contact",
+    label=_l("Contact a village legal adviser"),
+    model=AdviserContact,
+    workflow=WORKFLOW,
+    staff_roles=ADMINS,
+    detail_template="advisers/_detail.html",
+    public_template="advisers/_public.html",
+    participant_role=Role.LAWYER,
+    is_participant=_is_adviser_of,
+    participant_clause=_adviser_clause,
+    make_sample=sample_contact,
+    extra_filters=(
+        QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _topic_clause),
+    ),
+    export_columns=(
+        (_l("Adviser"), lambda r: r.adviser.name if getattr(r, "adviser", None) else ""),
+        (_l("Village"), lambda r: r.village.name if getattr(r, "village", None) else ""),
+        (_l("Topic"), lambda r: str(TOPICS.get(getattr(r, "topic", ""), ""))),
+    ),
 )

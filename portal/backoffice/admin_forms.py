@@ -6,8 +6,8 @@ from wtforms import BooleanField, DateField, PasswordField, SelectMultipleField,
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.roles import ROLE_LABELS
 from portal.core.choices import options
+from portal.core.registry import all_roles
 
 
 class RoleCheckboxes(SelectMultipleField):
@@ -16,7 +16,7 @@ class RoleCheckboxes(SelectMultipleField):
 
 
 def role_choices():
-    return options((role.value, label) for role, label in ROLE_LABELS.items())
+    return options((name, role.label) for name, role in all_roles().items())
 
 
 class StaffUserForm(FlaskForm):

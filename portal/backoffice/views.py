@@ -25,6 +25,7 @@ from portal.core.access import (
     queue_scope,
 )
 from portal.core.choices import options
+from portal.core.clock import local_datetime
 from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, ReassignForm
 from portal.core.identity import mask_mobile
@@ -34,7 +35,6 @@ from portal.core.services import add_note, claim, load_by_reference, message_app
 from portal.core.workflow import STAFF, WorkflowError
 from portal.extensions import db, limiter
 from portal.security import safe_next_url
-from portal.templating import local_datetime
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 

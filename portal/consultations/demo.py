@@ -7,7 +7,11 @@ from datetime import time
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
+from portal.accounts.services import create_staff_user
 from portal.consultations.models import ServicePoint, SlotTemplate, StaffServicePoint
+from portal.consultations.roles import DESK
+from portal.consultations.slots import ensure_slots
 from portal.core.models import Township
 from portal.extensions import db
 
@@ -48,6 +52,28 @@ def seed_service_points() -> list[str]:
     return [f"{added} service points"] if added else []
 
 
+def sample_booking():
+    """One booking tomorrow at a new service point (shared tests, benchmark)."""
+    from datetime import datetime, timedelta
+
+    from portal.consultations.models import ConsultationSlot
+    from portal.consultations.services import BookingDetails, book
+    from portal.core.clock import utcnow
+
+    point = ServicePoint(code=f"SAMPLE-{utcnow():%H%M%S%f}", kind="centre", name="示例服务点（演示）",
+                         name_en="Sample service point", address="（演示地址）", phone="0731-84000000",
+                         hours="9:00-17:00", services=SERVICES)
+    db.session.add(point)
+    db.session.flush()
+    start: datetime = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
+    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=2)
+    db.session.add(slot)
+    db.session.flush()
+    details = BookingDetails(slot_id=slot.id, name="周建国（演示）", mobile="13900000031", topic="labour",
+                             description="工资被拖欠（演示）。")
+    return book(point.id, details)
+
+
 def assign_desk(user, code: str) -> None:
     """Give a desk user a service point (idempotent)."""
     point = db.session.scalar(select(ServicePoint).where(ServicePoint.code == code))
@@ -55,3 +81,28 @@ def assign_desk(user, code: str) -> None:
         select(StaffServicePoint.id).where(StaffServicePoint.user_id == user.id, StaffServicePoint.service_point_id == point.id)
     ):
         db.session.add(StaffServicePoint(user_id=user.id, service_point_id=point.id))
+
+
+DESK_USER = ("desk", "赵前台（演示）", ("CENTRE", "SJS-001"))
+
+
+def seed_demo() -> list[str]:
+    """Service points with opening hours, a desk login for two of them, and their slots."""
+    added = seed_service_points()
+    username, name, codes = DESK_USER
+    desk = db.session.scalar(select(User).where(User.username == username))
+    if desk is None:
+        desk = create_staff_user(username, f"{username}-demo-2026", [DESK], name)
+        added.append("1 desk account")
+    db.session.flush()
+    for code in codes:
+        assign_desk(desk, code)
+    db.session.commit()
+    created = ensure_slots()
+    db.session.commit()
+    return added + ([f"{created} consultation slots"] if created else [])
+
+
+def demo_logins() -> list[str]:
+    username, _name, codes = DESK_USER
+    return [f"  {username:<11} {username + '-demo-2026':<22} consultation_desk ({', '.join(codes)})"]

@@ -20,46 +20,46 @@ from portal.consultations.models import (
     SlotTemplate,
     StaffServicePoint,
 )
+from portal.consultations.policy import (
+    can_manage_point,
+    can_read_desk,
+    can_serve_at,
+    points_of,
+    sees_every_point,
+)
+from portal.consultations.roles import DESK
 from portal.consultations.services import BookingError, register_walk_in
 from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
-from portal.consultations.workflow import points_of
+from portal.core.access import can_take
 from portal.core.choices import options
 from portal.core.clock import local_today, utcnow
 from portal.core.forms import ActionForm
+from portal.core.registry import kind_of
+from portal.core.workflow import STAFF
 from portal.extensions import db
 
 bp = Blueprint("desk", __name__, url_prefix="/staff/consultations")
 
 
-def _may_see_all(user) -> bool:
-    return user.has_role(Role.ADMIN, Role.SUPERVISOR)
+def _point_or_404(point_id: int, allowed=can_read_desk) -> ServicePoint:
+    """The point, if the policy predicate `allowed` lets this user use it; else 404 or 403.
 
-
-def _point_or_404(point_id: int, *, manage: bool = False) -> ServicePoint:
-    """The point, if this user works it (desk), administers it (admin) or reads it (supervisor)."""
+    The capability declares which roles reach these pages at all (its staff area); the
+    predicates of `policy` decide per service point.
+    """
     point = db.session.get(ServicePoint, point_id)
     if point is None:
         abort(404)
-    if current_user.has_role(Role.ADMIN):
-        return point
-    if current_user.has_role(Role.CONSULTATION_DESK) and point_id in set(db.session.scalars(points_of(current_user))):
-        return point
-    if not manage and current_user.has_role(Role.SUPERVISOR):
-        return point
-    abort(403)
-
-
-@bp.before_request
-def desk_roles_only():
-    if not current_user.has_role(Role.CONSULTATION_DESK, Role.ADMIN, Role.SUPERVISOR):
+    if not allowed(current_user, point):
         abort(403)
+    return point
 
 
 @bp.get("/")
 def points():
     """The service points this user works."""
     query = select(ServicePoint).order_by(ServicePoint.sort_order)
-    if not _may_see_all(current_user):
+    if not sees_every_point(current_user):
         query = query.where(ServicePoint.id.in_(points_of(current_user)))
     return render_template("consultations/desk_points.html", points=list(db.session.scalars(query)))
 
@@ -92,31 +92,38 @@ def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
         bookings=bookings,
         walk_in_form=form,
         action_form=ActionForm(formdata=None),
-        may_manage=not (current_user.has_role(Role.SUPERVISOR) and not current_user.has_role(Role.ADMIN, Role.CONSULTATION_DESK)),
+        may_manage=can_manage_point(current_user, point),
+        may_serve=can_serve_at(current_user, point),
+        actions={b.id: booking_actions(b) for b in bookings},
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     ), status
+
+
+def booking_actions(booking) -> list:
+    """The staff transitions this user may take on the booking now, as the engine says."""
+    workflow = kind_of(booking).workflow
+    return [t for t in workflow.from_state(booking.status, STAFF) if can_take(current_user, booking, t)]
 
 
 @bp.get("/<int:point_id>/day")
 def day_view(point_id: int):
     """Today's (or a day's) bookings in time order, with check-in, no-show and record."""
     point = _point_or_404(point_id)
-    ensure_slots([point.id])
     return render_day(point, _day_arg())
 
 
 @bp.post("/<int:point_id>/walk-in")
 def walk_in(point_id: int):
     """Register someone who came without a booking: they take a seat and are checked in."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_serve_at)
     day = local_today()
     form = WalkInForm()
     form.slot.choices = options((s.id, "") for s in slots_on(point.id, day))
     if not form.validate_on_submit():
         return render_day(point, day, walk_in_form=form, status=400)
     try:
-        booking = register_walk_in(point.id, form, current_user)
+        booking = register_walk_in(point.id, form.details(), current_user)
     except BookingError as error:
         db.session.rollback()
         getattr(form, error.field).errors.append(error.message)
@@ -139,7 +146,7 @@ def _set_blocked(point: ServicePoint, slot_ids, blocked: bool) -> int:
 @bp.post("/<int:point_id>/slots/<int:slot_id>/<any(block, reopen):change>")
 def change_slot(point_id: int, slot_id: int, change: str):
     """Block a single slot (no new bookings) or reopen it; bookings already made stand."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
     slot = db.session.get(ConsultationSlot, slot_id)
@@ -158,7 +165,7 @@ def change_slot(point_id: int, slot_id: int, change: str):
 @bp.post("/<int:point_id>/close-today")
 def close_today(point_id: int):
     """Close the point for the rest of today: every remaining slot is blocked."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
     day = local_today()
@@ -179,7 +186,7 @@ def render_settings(point, template_form=None, closure_form=None, status=200):
             select(User).join(StaffServicePoint).where(StaffServicePoint.service_point_id == point.id).order_by(User.display_name)
         )
     )
-    candidates = active_staff_with_role(Role.CONSULTATION_DESK)
+    candidates = active_staff_with_role(DESK)
     closures = list(
         db.session.scalars(
             select(Closure).where(Closure.service_point_id == point.id, Closure.day >= local_today()).order_by(Closure.day)
@@ -201,20 +208,21 @@ def render_settings(point, template_form=None, closure_form=None, status=200):
 @bp.get("/<int:point_id>/settings")
 def settings(point_id: int):
     """Weekly slot templates, closures and desk staff of a service point."""
-    return render_settings(_point_or_404(point_id, manage=True))
+    return render_settings(_point_or_404(point_id, can_manage_point))
 
 
 @bp.post("/<int:point_id>/templates")
 def add_template(point_id: int):
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     form = TemplateForm()
     if not form.validate_on_submit():
         return render_settings(point, template_form=form, status=400)
     template = SlotTemplate(service_point_id=point.id)
     form.populate_obj(template)
     db.session.add(template)
-    db.session.commit()
+    db.session.flush()
     ensure_slots([point.id])
+    db.session.commit()
     flash(_l("Opening hours added."), "success")
     return redirect(url_for("desk.settings", point_id=point.id), 303)
 
@@ -226,10 +234,22 @@ def _template_or_404(point, template_id) -> SlotTemplate:
     return template
 
 
+@bp.post("/<int:point_id>/publish-slots")
+def publish_slots(point_id: int):
+    """Publish the next 30 days of slots from the opening hours now (the daily job does it too)."""
+    point = _point_or_404(point_id, can_manage_point)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    created = ensure_slots([point.id])
+    db.session.commit()
+    flash(ngettext("%(num)d new slot published.", "%(num)d new slots published.", created), "success")
+    return redirect(url_for("desk.settings", point_id=point.id), 303)
+
+
 @bp.post("/<int:point_id>/templates/<int:template_id>/capacity")
 def template_capacity(point_id: int, template_id: int):
     """Change the seats per slot; future slots follow, but never below their bookings."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     template = _template_or_404(point, template_id)
     form = CapacityForm()
     if not form.validate_on_submit():
@@ -247,7 +267,7 @@ def template_capacity(point_id: int, template_id: int):
 @bp.post("/<int:point_id>/templates/<int:template_id>/delete")
 def delete_template(point_id: int, template_id: int):
     """Stop making new slots from this opening; slots already made (and bookings) stay."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
     db.session.delete(_template_or_404(point, template_id))
@@ -259,7 +279,7 @@ def delete_template(point_id: int, template_id: int):
 @bp.post("/<int:point_id>/closures")
 def add_closure(point_id: int):
     """Close the point on a day: its free slots are blocked; bookings are never dropped."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     form = ClosureForm()
     if not form.validate_on_submit():
         return render_settings(point, closure_form=form, status=400)
@@ -282,7 +302,7 @@ def add_closure(point_id: int):
 @bp.post("/<int:point_id>/closures/<int:closure_id>/delete")
 def delete_closure(point_id: int, closure_id: int):
     """Reopen a closed day."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
     closure = db.session.get(Closure, closure_id)
@@ -298,7 +318,7 @@ def delete_closure(point_id: int, closure_id: int):
 @bp.post("/<int:point_id>/desk-staff")
 def desk_staff(point_id: int):
     """Admins assign desk staff to service points."""
-    point = _point_or_404(point_id, manage=True)
+    point = _point_or_404(point_id, can_manage_point)
     if not current_user.has_role(Role.ADMIN) or not ActionForm().validate_on_submit():
         abort(403)
     user_id = request.form.get("user_id", type=int)

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.consultations.choices import CHANNELS, REFERRALS, TOPICS, WEEKDAYS
+from portal.consultations.services import BookingDetails
 from portal.core.choices import options
 from portal.core.fields import MobileNumber
 from portal.core.forms import ActionForm
@@ -39,6 +40,13 @@ class BookingForm(FlaskForm):
     )
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
     mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
+
+    def details(self) -> BookingDetails:
+        """The validated answers as the booking service takes them."""
+        return BookingDetails(
+            slot_id=self.slot.data, name=self.name.data.strip(), mobile=self.mobile.data,
+            topic=self.topic.data, description=self.description.data.strip(), channel=self.channel.data,
+        )
 
     def set_slots(self, slots) -> None:
         self.slot.choices = options((s.id, slot_label(s)) for s in slots)
@@ -84,6 +92,12 @@ class WalkInForm(FlaskForm):
     mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
     topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired()])
     description = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=1000)])
+
+    def details(self) -> BookingDetails:
+        return BookingDetails(
+            slot_id=self.slot.data, name=self.name.data.strip(), mobile=self.mobile.data,
+            topic=self.topic.data, description=self.description.data.strip(), channel="in_person",
+        )
 
 
 class TemplateForm(FlaskForm):

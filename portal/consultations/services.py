@@ -1,5 +1,6 @@
 """Booking, walk-ins and reminders; the seat itself is taken by a conditional UPDATE."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import force_locale
@@ -8,16 +9,28 @@ from sqlalchemy import func, select, text, update
 
 from portal.consultations.models import ConsultationBooking, ConsultationSlot
 from portal.consultations.slots import take_seat, take_walk_in_seat
+from portal.consultations.states import BookingState
 from portal.core import notifications
-from portal.core.clock import local_end_of_day, local_today, utcnow
+from portal.core.clock import local_datetime, local_end_of_day, local_today, utcnow
 from portal.core.services import perform, submit
 from portal.core.workflow import STAFF
 from portal.extensions import db
 from portal.i18n import Bilingual
-from portal.templating import local_datetime
 
 MAX_UPCOMING_PER_MOBILE = 2
 REMINDER = _l("Reminder: your consultation %(reference)s is tomorrow, %(when)s, at %(place)s.")
+
+
+@dataclass(frozen=True)
+class BookingDetails:
+    """What a person gives to book a seat (typed values, whatever form or script asks them)."""
+
+    slot_id: int
+    name: str
+    mobile: str  # normalised, 11 digits
+    topic: str
+    description: str
+    channel: str = "in_person"
 
 
 class BookingError(Exception):
@@ -35,7 +48,7 @@ def upcoming_bookings(mobile: str) -> int:
         .select_from(ConsultationBooking)
         .where(
             ConsultationBooking.applicant_mobile == mobile,
-            ConsultationBooking.status == "booked",
+            ConsultationBooking.status == BookingState.BOOKED,
             ConsultationBooking.starts_at > utcnow(),
         )
     )
@@ -51,49 +64,46 @@ def lock_mobile(mobile: str) -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"booking:{mobile}"})
 
 
-def book(point_id: int, form, *, user=None, locale: str = "zh_Hans") -> ConsultationBooking:
+def book(point_id: int, details: BookingDetails, *, user=None, locale: str = "zh_Hans") -> ConsultationBooking:
     """Take a seat in the chosen slot and record the booking, or raise BookingError."""
-    slot = db.session.get(ConsultationSlot, form.slot.data)
+    slot = db.session.get(ConsultationSlot, details.slot_id)
     if slot is None or slot.service_point_id != point_id:
         raise BookingError("slot", _l("Choose a time."))
-    lock_mobile(form.mobile.data)
-    if upcoming_bookings(form.mobile.data) >= MAX_UPCOMING_PER_MOBILE:
+    lock_mobile(details.mobile)
+    if upcoming_bookings(details.mobile) >= MAX_UPCOMING_PER_MOBILE:
         raise BookingError(
             "mobile", _l("This mobile number already holds 2 upcoming bookings: cancel one, or come after them.")
         )
     if not take_seat(slot.id):
         raise BookingError("slot", _l("That time was just filled. Please choose another."))
-    booking = ConsultationBooking(
-        service_point_id=point_id,
+    return submit(_new_booking(slot, details), user=user, locale=locale)
+
+
+def _new_booking(slot: ConsultationSlot, details: BookingDetails, **extra) -> ConsultationBooking:
+    return ConsultationBooking(
+        service_point_id=slot.service_point_id,
         slot_id=slot.id,
         starts_at=slot.starts_at,
-        channel=form.channel.data,
-        topic=form.topic.data,
-        description=form.description.data.strip(),
-        applicant_name=form.name.data.strip(),
-        applicant_mobile=form.mobile.data,
+        channel=details.channel,
+        topic=details.topic,
+        description=details.description,
+        applicant_name=details.name,
+        applicant_mobile=details.mobile,
         township_id=slot.service_point.township_id,
+        **extra,
     )
-    return submit(booking, user=user, locale=locale)
 
 
-def register_walk_in(point_id: int, form, staff_user) -> ConsultationBooking:
-    """Someone at the desk without a booking takes a seat today and is checked in at once."""
-    slot = db.session.get(ConsultationSlot, form.slot.data)
+def register_walk_in(point_id: int, details: BookingDetails, staff_user) -> ConsultationBooking:
+    """Someone at the desk without a booking takes a seat today and is checked in at once.
+
+    The check-in is the engine's transition: a user it would refuse gets NotPermitted
+    before any seat is taken (the policy's can_serve_at asks the same).
+    """
+    slot = db.session.get(ConsultationSlot, details.slot_id)
     if slot is None or slot.service_point_id != point_id or not take_walk_in_seat(slot.id):
         raise BookingError("slot", _l("That time is full. Please choose another."))
-    booking = ConsultationBooking(
-        service_point_id=point_id,
-        slot_id=slot.id,
-        starts_at=slot.starts_at,
-        channel="in_person",
-        topic=form.topic.data,
-        description=form.description.data.strip(),
-        applicant_name=form.name.data.strip(),
-        applicant_mobile=form.mobile.data,
-        township_id=slot.service_point.township_id,
-        walk_in=True,
-    )
+    booking = _new_booking(slot, details, walk_in=True)
     submit(booking, user=None)
     perform(booking, "check_in", user=staff_user, actor_kind=STAFF)
     return booking
@@ -105,7 +115,7 @@ def send_reminders(now=None) -> int:
     tomorrow = local_today(now) + timedelta(days=1)
     due = db.session.scalars(
         select(ConsultationBooking).where(
-            ConsultationBooking.status == "booked",
+            ConsultationBooking.status == BookingState.BOOKED,
             ConsultationBooking.reminder_sent_at.is_(None),
             ConsultationBooking.starts_at > local_end_of_day(tomorrow - timedelta(days=1)),
             ConsultationBooking.starts_at <= local_end_of_day(tomorrow),

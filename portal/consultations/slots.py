@@ -10,7 +10,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from portal.consultations.models import Closure, ConsultationSlot, ServicePoint, SlotTemplate
 from portal.core.clock import LOCAL_TZ, local_today, to_local, utcnow
 from portal.core.deadlines import WorkCalendar
-from portal.database import begin_writing
 from portal.extensions import db
 
 MIN_HOURS_AHEAD = 2
@@ -69,10 +68,12 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
         ).all()
     )
     end_of_last = local_to_utc(last, datetime.max.time().replace(microsecond=0))
-    stale = [p for p in points if p.templates and (horizon.get(p.id) is None or horizon[p.id] < end_of_last - timedelta(days=3))]
+    # The daily job tops up points whose horizon ran short; named points (an admin's
+    # change) are filled in whole: existing slots are kept by ON CONFLICT DO NOTHING.
+    stale = [p for p in points if p.templates and (
+        point_ids is not None or horizon.get(p.id) is None or horizon[p.id] < end_of_last - timedelta(days=3))]
     if not stale:
         return 0
-    begin_writing()
     calendar = WorkCalendar.load(first, last)
     closures = db.session.execute(select(Closure.service_point_id, Closure.day).where(Closure.day.between(first, last))).all()
     rows = []
@@ -87,7 +88,7 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
         created = result.rowcount
     else:
         created = 0
-    db.session.commit()
+    db.session.flush()  # the caller (a scheduled job or an admin's POST) commits
     current_app.logger.debug("created %s consultation slots", created)
     return created
 

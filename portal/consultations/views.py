@@ -7,16 +7,16 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.consultations import workflow  # noqa: F401  (registers the CB request type)
 from portal.consultations.calendar import booking_ics
 from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS
 from portal.consultations.forms import BookingForm, WaitingListForm
 from portal.consultations.models import ServicePoint
 from portal.consultations.services import BookingError, book
-from portal.consultations.slots import MAX_DAYS_AHEAD, ensure_slots, free_slots, next_free_by_point, slots_on
+from portal.consultations.slots import MAX_DAYS_AHEAD, free_slots, next_free_by_point, slots_on
 from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404, remember_tracked
 from portal.core.clock import local_today, utcnow
+from portal.core.pages import public_page
 from portal.extensions import db
 from portal.i18n import current_language
 
@@ -36,9 +36,9 @@ def active_points() -> list[ServicePoint]:
 
 
 @bp.get("/")
+@public_page
 def index():
     """Every service point with address, hours, phone, services and its next free times."""
-    ensure_slots()
     return render_template("consultations/index.html", points=active_points(), next_free=next_free_by_point())
 
 
@@ -63,7 +63,6 @@ def book_page():
     form = BookingForm()
     slots, any_free = [], True
     if point is not None:
-        ensure_slots([point.id])
         slots = free_slots(point.id, day)
         any_free = bool(slots) or bool(free_slots(point.id))
     # A POST is checked against every slot of the day, so that a seat taken meanwhile
@@ -76,7 +75,7 @@ def book_page():
     if point is not None and form.validate_on_submit():
         try:
             applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
-            booking = book(point.id, form, user=applicant, locale=current_language())
+            booking = book(point.id, form.details(), user=applicant, locale=current_language())
         except BookingError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)

@@ -5,20 +5,23 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.accounts.roles import Role
 from portal.consultations import forms
 from portal.consultations.choices import CHANNELS, TOPICS
-from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint, StaffServicePoint
+from portal.consultations.demo import sample_booking
+from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
+from portal.consultations.policy import points_of
+from portal.consultations.roles import DESK as DESK_ROLE
 from portal.consultations.slots import release_seat, take_seat
+from portal.consultations.states import BookingState as S
 from portal.consultations.waiting import offer_freed_seat
+from portal.core.clock import local_datetime
 from portal.core.models import ServiceRequest
-from portal.core.registry import QueueFilter, RequestKind, register_kind
+from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.i18n import Bilingual
-from portal.templating import local_datetime
 
-DESK = frozenset({Role.CONSULTATION_DESK})
+DESK = frozenset({DESK_ROLE})
 CHANGE_DEADLINE = timedelta(hours=2)
 
 
@@ -30,19 +33,19 @@ def too_late_to_change(booking: ConsultationBooking, now) -> object | None:
 
 
 STATES = (
-    State("booked", _l("Booked"), public_hint=_l("Your consultation is booked. If you come in person, please arrive a few minutes early.")),
-    State("checked_in", _l("Checked in"), public_hint=_l("You are checked in; a lawyer will see you.")),
-    State("completed", _l("Completed"), is_open=False),
-    State("cancelled", _l("Cancelled"), is_open=False),
-    State("no_show", _l("Missed"), is_open=False),
+    State(S.BOOKED, _l("Booked"), public_hint=_l("Your consultation is booked. If you come in person, please arrive a few minutes early.")),
+    State(S.CHECKED_IN, _l("Checked in"), public_hint=_l("You are checked in; a lawyer will see you.")),
+    State(S.COMPLETED, _l("Completed"), is_open=False),
+    State(S.CANCELLED, _l("Cancelled"), is_open=False),
+    State(S.NO_SHOW, _l("Missed"), is_open=False),
 )
 
 TRANSITIONS = (
-    Transition("check_in", frozenset({"booked"}), "checked_in", _l("Check in"), roles=DESK, handler_only=False),
+    Transition("check_in", frozenset({S.BOOKED}), S.CHECKED_IN, _l("Check in"), roles=DESK, handler_only=False),
     Transition(
         "complete",
-        frozenset({"checked_in"}),
-        "completed",
+        frozenset({S.CHECKED_IN}),
+        S.COMPLETED,
         _l("Record and complete"),
         roles=DESK,
         handler_only=False,
@@ -51,8 +54,8 @@ TRANSITIONS = (
     ),
     Transition(
         "no_show",
-        frozenset({"booked"}),
-        "no_show",
+        frozenset({S.BOOKED}),
+        S.NO_SHOW,
         _l("Mark as missed"),
         roles=DESK,
         handler_only=False,
@@ -61,8 +64,8 @@ TRANSITIONS = (
     ),
     Transition(
         "staff_cancel",
-        frozenset({"booked"}),
-        "cancelled",
+        frozenset({S.BOOKED}),
+        S.CANCELLED,
         _l("Cancel the booking"),
         roles=DESK,
         handler_only=False,
@@ -72,8 +75,8 @@ TRANSITIONS = (
     ),
     Transition(
         "reschedule",
-        frozenset({"booked"}),
-        "booked",
+        frozenset({S.BOOKED}),
+        S.BOOKED,
         _l("Change the time"),
         actor=APPLICANT,
         form=forms.RescheduleForm,
@@ -82,8 +85,8 @@ TRANSITIONS = (
     ),
     Transition(
         "cancel",
-        frozenset({"booked"}),
-        "cancelled",
+        frozenset({S.BOOKED}),
+        S.CANCELLED,
         _l("Cancel my booking"),
         actor=APPLICANT,
         guard=too_late_to_change,
@@ -145,7 +148,7 @@ def on_no_show(booking: ConsultationBooking, data, now) -> dict:
 WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
-    initial="booked",
+    initial=S.BOOKED,
     submitted_notice=_l("Consultation %(reference)s is booked for %(when)s at %(place)s."),
     effects={
         "submit": on_submit,
@@ -159,10 +162,6 @@ WORKFLOW = Workflow(
 )
 
 _booking = ConsultationBooking.__table__
-
-
-def points_of(user):
-    return select(StaffServicePoint.service_point_id).where(StaffServicePoint.user_id == user.id)
 
 
 def _desk_scope(user):
@@ -192,32 +191,31 @@ def _point_choices():
     return [(str(point_id), name) for point_id, name in rows]
 
 
-CONSULTATIONS = register_kind(
-    RequestKind(
-        code="CB",
-        slug="consultations",
-        label=_l("Consultation booking"),
-        model=ConsultationBooking,
-        workflow=WORKFLOW,
-        staff_roles=DESK,
-        detail_template="consultations/_detail.html",
-        public_template="consultations/_public.html",
-        staff_scope=_desk_scope,
-        staff_in_scope=_desk_in_scope,
-        date_range_clause=_appointment_between,
-        date_range_label=_l("Appointment"),
-        extra_filters=(
-            QueueFilter("point", _l("Service point"), _point_choices,
-                        lambda v: _column_filter(_booking.c.service_point_id)(int(v)) if v.isdigit() else None),
-            QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _column_filter(_booking.c.topic)),
-            QueueFilter("channel", _l("Channel"), lambda: [(k, str(v)) for k, v in CHANNELS.items()],
-                        _column_filter(_booking.c.channel)),
-        ),
-        export_columns=(
-            (_l("Appointment"), lambda b: local_datetime(b.starts_at)),
-            (_l("Service point"), lambda b: b.service_point.name),
-            (_l("Topic"), lambda b: str(TOPICS.get(b.topic, b.topic))),
-            (_l("Channel"), lambda b: str(CHANNELS.get(b.channel, b.channel))),
-        ),
-    )
+CONSULTATIONS = RequestKind(
+    code="CB",
+    slug="consultations",
+    label=_l("Consultation booking"),
+    model=ConsultationBooking,
+    workflow=WORKFLOW,
+    staff_roles=DESK,
+    detail_template="consultations/_detail.html",
+    public_template="consultations/_public.html",
+    staff_scope=_desk_scope,
+    staff_in_scope=_desk_in_scope,
+    date_range_clause=_appointment_between,
+    make_sample=sample_booking,
+    date_range_label=_l("Appointment"),
+    extra_filters=(
+        QueueFilter("point", _l("Service point"), _point_choices,
+                    lambda v: _column_filter(_booking.c.service_point_id)(int(v)) if v.isdigit() else None),
+        QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _column_filter(_booking.c.topic)),
+        QueueFilter("channel", _l("Channel"), lambda: [(k, str(v)) for k, v in CHANNELS.items()],
+                    _column_filter(_booking.c.channel)),
+    ),
+    export_columns=(
+        (_l("Appointment"), lambda b: local_datetime(b.starts_at)),
+        (_l("Service point"), lambda b: b.service_point.name),
+        (_l("Topic"), lambda b: str(TOPICS.get(b.topic, b.topic))),
+        (_l("Channel"), lambda b: str(CHANNELS.get(b.channel, b.channel))),
+    ),
 )

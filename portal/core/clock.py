@@ -3,7 +3,11 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date, format_datetime, gettext, ngettext
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+#: The due time of requests without a deadline (sorts last; mirrors core.models.NO_DEADLINE).
+NO_DEADLINE = datetime(9999, 12, 31)
 
 
 def utcnow() -> datetime:
@@ -31,3 +35,43 @@ def local_midnight(day: date) -> datetime:
     """The first second of a local day, as naive UTC."""
     local = datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
     return local.astimezone(UTC).replace(tzinfo=None)
+
+
+# Formatting for people, in the request's language: templates, notices and exports use these.
+#: Numeric patterns read the same in every language: strftime is far cheaper than Babel.
+NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "HH:mm": "%H:%M", "yyyy-MM-dd": "%Y-%m-%d"}
+
+
+def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored UTC moment in Changsha time."""
+    if not value:
+        return ""
+    if fmt in NUMERIC_PATTERNS:
+        return to_local(value).strftime(NUMERIC_PATTERNS[fmt])
+    return format_datetime(value.replace(tzinfo=None), fmt)
+
+
+def local_date(value, fmt: str = "yyyy-MM-dd") -> str:
+    if isinstance(value, datetime):
+        value = to_local(value).date()  # a stored UTC moment: its day in Changsha
+    return format_date(value, fmt) if value else ""
+
+
+def time_left(due: datetime | None) -> str:
+    """"2 days left", "5 hours left" or "overdue by 1 day"."""
+    if due is None or due >= NO_DEADLINE:
+        return "—"
+    seconds = (due - utcnow()).total_seconds()
+    hours = int(abs(seconds) // 3600)
+    if abs(seconds) >= 86400:
+        days = hours // 24
+        text = ngettext("%(num)d day", "%(num)d days", days)
+    else:
+        text = ngettext("%(num)d hour", "%(num)d hours", max(hours, 1))
+    if seconds < 0:
+        return gettext("overdue by %(time)s", time=text)
+    return gettext("%(time)s left", time=text)
+
+
+def is_overdue(due: datetime | None) -> bool:
+    return bool(due and due < utcnow())

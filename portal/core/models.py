@@ -5,11 +5,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.clock import utcnow
-from portal.extensions import db
-
 #: Sort key for "no deadline": keeps keyset pagination on a non-null column.
-NO_DEADLINE = datetime(9999, 12, 31)
+from portal.core.clock import (
+    NO_DEADLINE,  # noqa: E402,F401  (one definition, re-exported)
+    utcnow,
+)
+from portal.extensions import db
 
 
 class Township(db.Model):

@@ -1,15 +1,24 @@
-"""The request types the portal knows; the generic queue and detail pages look them up here."""
+"""The request kinds and roles of the enabled capabilities; shared pages look them up here.
 
+The registry lives on the app (`app.extensions`), built by `create_app` from the
+`CAPABILITIES` setting, so two apps with different capabilities never share it.
+"""
+
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app
 from flask_babel import LazyString
 from werkzeug.exceptions import NotFound
 
 from portal.core.workflow import Workflow
 
 if TYPE_CHECKING:
+    from portal.core.contract import Capability
     from portal.core.models import ServiceRequest
 
 
@@ -29,7 +38,7 @@ class QueueFilter:
 class RequestKind:
     """Everything the shared pages need to know about one request type."""
 
-    code: str  # reference prefix: LA, CB, HC, AC
+    code: str  # reference prefix, e.g. LA
     slug: str  # URL segment: /staff/queue/<slug>
     label: LazyString
     model: type
@@ -55,32 +64,143 @@ class RequestKind:
     date_range_label: LazyString | None = None
     #: Extra export columns: (header, request -> value).
     export_columns: tuple[tuple[LazyString, Callable[["ServiceRequest"], Any]], ...] = ()
+    #: The applicant's pages of this kind (tracking) carry a quick exit (SPEC §13).
+    quick_exit: bool = False
+    #: Makes one minimal, valid request of this kind through the real services; the
+    #: shared tests (security matrix) and the benchmark use it.
+    make_sample: Callable[[], "ServiceRequest"] | None = None
 
 
-_KINDS: dict[str, RequestKind] = {}
+REGISTRY_KEY = "portal.capabilities"
+#: Roles every deployment has, whatever capabilities it enables.
+CORE_ROLE_NAMES = frozenset({"admin", "supervisor", "lawyer"})
 
 
-def register_kind(kind: RequestKind) -> RequestKind:
-    """Add a request type; called once when its package is imported."""
-    _KINDS[kind.code] = kind
-    return kind
+class DeclarationError(RuntimeError):
+    """A capability declaration is inconsistent; the app refuses to start."""
+
+
+@dataclass
+class Registry:
+    """The enabled capabilities of one app, and lookups built from them once."""
+
+    capabilities: tuple["Capability", ...]
+    kinds: dict[str, RequestKind] = field(default_factory=dict)
+    roles: dict[str, Any] = field(default_factory=dict)
+
+    def kind_for_slug(self, slug: str) -> RequestKind | None:
+        return next((k for k in self.kinds.values() if k.slug == slug), None)
+
+
+def load_capability(package: str) -> "Capability":
+    """Import `<package>.capability` and return its CAPABILITY (explicitly, by name)."""
+    module = import_module(f"{package}.capability")
+    capability = getattr(module, "CAPABILITY", None)
+    if capability is None:
+        raise DeclarationError(f"{package}.capability defines no CAPABILITY")
+    return capability
+
+
+def installed_capability_packages() -> list[str]:
+    """Every package of the portal that ships a capability module, enabled or not."""
+    import portal
+
+    return sorted(
+        f"portal.{info.name}"
+        for info in pkgutil.iter_modules(portal.__path__)
+        if info.ispkg and (Path(portal.__path__[0]) / info.name / "capability.py").exists()
+    )
+
+
+def build_registry(packages, core_roles) -> Registry:
+    """Load and check the declarations: every kind, role, command and model declared once."""
+    capabilities = tuple(load_capability(p) for p in packages)
+    registry = Registry(capabilities=capabilities, roles={str(r): r for r in core_roles})
+    names, slugs, commands = set(), set(), set()
+    for capability in capabilities:
+        _once(names, capability.name, "capability")
+        for role in capability.roles:
+            if role in registry.roles:
+                raise DeclarationError(f"role {role!r} is declared twice ({capability.name})")
+            registry.roles[str(role)] = role
+        for command in capability.commands:
+            _once(commands, command.name, "command")
+        for job in capability.jobs:
+            if job.command not in {c.name for c in capability.commands}:
+                raise DeclarationError(f"job {job.command!r} of {capability.name} is not one of its commands")
+        for kind in capability.kinds:
+            if kind.code in registry.kinds:
+                raise DeclarationError(f"request kind {kind.code!r} is declared twice")
+            _once(slugs, kind.slug, "queue slug")
+            registry.kinds[kind.code] = kind
+    for capability in capabilities:
+        declared = [*(r for k in capability.kinds for r in _kind_roles(k)),
+                    *(r for roles in (capability.staff_areas or {}).values() for r in roles),
+                    *(r for link in capability.staff_links for r in link.roles)]
+        unknown = {str(r) for r in declared} - set(registry.roles)
+        if unknown:
+            raise DeclarationError(f"{capability.name} names undeclared roles {sorted(unknown)}")
+    return registry
+
+
+def _kind_roles(kind: RequestKind):
+    yield from kind.staff_roles
+    if kind.participant_role:
+        yield kind.participant_role
+    for transition in kind.workflow.transitions:
+        yield from transition.roles
+
+
+def _once(seen: set, value: str, what: str) -> None:
+    if value in seen:
+        raise DeclarationError(f"{what} {value!r} is declared twice")
+    seen.add(value)
+
+
+def check_endpoints(app) -> None:
+    """Every link a capability declares must point at a route the app really has."""
+    endpoints = set(app.view_functions)
+    for capability in app.extensions[REGISTRY_KEY].capabilities:
+        links = [*capability.nav, *capability.staff_links]
+        wanted = [link.endpoint for link in links]
+        if capability.home_card:
+            wanted += [e for e in (capability.home_card.endpoint, capability.home_card.start_endpoint) if e]
+        missing = set(wanted) - endpoints
+        if missing:
+            raise DeclarationError(f"{capability.name} links to unknown endpoints {sorted(missing)}")
+        blueprints = {bp.name for bp in capability.blueprints}
+        if set(capability.staff_areas or {}) - blueprints:
+            raise DeclarationError(f"{capability.name} declares staff areas of blueprints it does not own")
+
+
+def registry() -> Registry:
+    return current_app.extensions[REGISTRY_KEY]
+
+
+def capabilities() -> tuple["Capability", ...]:
+    return registry().capabilities
 
 
 def all_kinds() -> list[RequestKind]:
-    return list(_KINDS.values())
+    return list(registry().kinds.values())
+
+
+def all_roles() -> dict[str, Any]:
+    """Every role of this deployment, by name (each with a translated `label`)."""
+    return registry().roles
 
 
 def kind_for_code(code: str) -> RequestKind:
-    return _KINDS[code]
+    return registry().kinds[code]
 
 
 def kind_for_slug(slug: str) -> RequestKind:
     """Look a type up by its URL segment, or 404."""
-    for kind in _KINDS.values():
-        if kind.slug == slug:
-            return kind
-    raise NotFound()
+    kind = registry().kind_for_slug(slug)
+    if kind is None:
+        raise NotFound()
+    return kind
 
 
 def kind_of(request: "ServiceRequest") -> RequestKind:
-    return _KINDS[request.request_type]
+    return registry().kinds[request.request_type]

@@ -6,10 +6,10 @@ from flask_login import current_user
 from portal.core import attachments
 from portal.core.access import applicant_request_or_404, remember_tracked
 from portal.core.clock import utcnow
+from portal.core.pages import quick_exit
 from portal.core.services import submit
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.legal_aid import workflow  # noqa: F401  (registers the LA request type)
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
 from portal.legal_aid.matters import ALL_MATTERS, EXEMPTIONS, RELATIONS, STAGES, assess, hardship_threshold
 from portal.legal_aid.models import LegalAidApplication
@@ -24,6 +24,7 @@ def legal_aid_labels():
 
 
 @bp.get("/")
+@quick_exit
 def index():
     """What legal aid is, and the eligibility self-check (nothing is stored)."""
     form = EligibilityForm(request.args)
@@ -44,6 +45,7 @@ def index():
 
 
 @bp.route("/apply", methods=["GET", "POST"])
+@quick_exit
 def apply():
     """The application form; on success a reference and a printable confirmation."""
     form = ApplicationForm()
@@ -94,6 +96,7 @@ def build_application(form: ApplicationForm) -> LegalAidApplication:
 
 
 @bp.get("/applied/<reference>")
+@quick_exit
 def applied(reference: str):
     """The printable confirmation, for the browser that submitted the application."""
     return render_template("legal_aid/applied.html", application=applicant_request_or_404(reference, "LA"))

@@ -13,44 +13,47 @@ from portal.core import attachments
 from portal.core.clock import to_local
 from portal.core.deadlines import due_after
 from portal.core.models import ServiceRequest
-from portal.core.registry import RequestKind, register_kind
+from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, State, Transition, Workflow
 from portal.extensions import db
 from portal.legal_aid import forms
+from portal.legal_aid.demo import sample_application
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.roles import OFFICER
+from portal.legal_aid.states import LegalAidState as S
 
-OFFICERS = frozenset({Role.LEGAL_AID_OFFICER})
-REVIEWABLE = frozenset({"submitted", "under_review", "needs_materials"})
+OFFICERS = frozenset({OFFICER})
+REVIEWABLE = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.NEEDS_MATERIALS})
 
 STATES = (
-    State("submitted", _l("Submitted"), public_hint=_l("Received. An officer will review it.")),
-    State("under_review", _l("Under review"), public_hint=_l("An officer is reviewing the application.")),
+    State(S.SUBMITTED, _l("Submitted"), public_hint=_l("Received. An officer will review it.")),
+    State(S.UNDER_REVIEW, _l("Under review"), public_hint=_l("An officer is reviewing the application.")),
     State(
-        "needs_materials",
+        S.NEEDS_MATERIALS,
         _l("Materials requested"),
         public_hint=_l("The officer needs more materials: see the list and answer below."),
     ),
-    State("approved", _l("Approved"), public_hint=_l("Legal aid is granted; a lawyer is being assigned.")),
-    State("assigned", _l("Lawyer assigned"), public_hint=_l("Your lawyer handles the case.")),
-    State("closed", _l("Closed"), is_open=False),
-    State("refused", _l("Refused"), is_open=False),
-    State("withdrawn", _l("Withdrawn"), is_open=False),
+    State(S.APPROVED, _l("Approved"), public_hint=_l("Legal aid is granted; a lawyer is being assigned.")),
+    State(S.ASSIGNED, _l("Lawyer assigned"), public_hint=_l("Your lawyer handles the case.")),
+    State(S.CLOSED, _l("Closed"), is_open=False),
+    State(S.REFUSED, _l("Refused"), is_open=False),
+    State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
 )
 
 TRANSITIONS = (
     Transition(
         "start_review",
-        frozenset({"submitted"}),
-        "under_review",
+        frozenset({S.SUBMITTED}),
+        S.UNDER_REVIEW,
         _l("Start review"),
         roles=OFFICERS,
         notice=_l("Your legal aid application %(reference)s is now being reviewed."),
     ),
     Transition(
         "request_materials",
-        frozenset({"under_review"}),
-        "needs_materials",
+        frozenset({S.UNDER_REVIEW}),
+        S.NEEDS_MATERIALS,
         _l("Ask for materials"),
         roles=OFFICERS,
         form=forms.MaterialsRequestForm,
@@ -60,8 +63,8 @@ TRANSITIONS = (
     ),
     Transition(
         "answer_materials",
-        frozenset({"needs_materials"}),
-        "under_review",
+        frozenset({S.NEEDS_MATERIALS}),
+        S.UNDER_REVIEW,
         _l("Send the materials"),
         actor=APPLICANT,
         form=forms.MaterialsAnswerForm,
@@ -71,8 +74,8 @@ TRANSITIONS = (
     ),
     Transition(
         "approve",
-        frozenset({"under_review"}),
-        "approved",
+        frozenset({S.UNDER_REVIEW}),
+        S.APPROVED,
         _l("Approve"),
         roles=OFFICERS,
         form=forms.DecisionForm,
@@ -82,8 +85,8 @@ TRANSITIONS = (
     ),
     Transition(
         "refuse",
-        frozenset({"under_review"}),
-        "refused",
+        frozenset({S.UNDER_REVIEW}),
+        S.REFUSED,
         _l("Refuse"),
         roles=OFFICERS,
         form=forms.RefusalForm,
@@ -94,8 +97,8 @@ TRANSITIONS = (
     ),
     Transition(
         "assign_lawyer",
-        frozenset({"approved"}),
-        "assigned",
+        frozenset({S.APPROVED}),
+        S.ASSIGNED,
         _l("Assign a lawyer"),
         roles=OFFICERS,
         form=forms.AssignLawyerForm,
@@ -103,8 +106,8 @@ TRANSITIONS = (
     ),
     Transition(
         "change_lawyer",
-        frozenset({"assigned"}),
-        "assigned",
+        frozenset({S.ASSIGNED}),
+        S.ASSIGNED,
         _l("Change the lawyer"),
         roles=OFFICERS,
         form=forms.AssignLawyerForm,
@@ -112,8 +115,8 @@ TRANSITIONS = (
     ),
     Transition(
         "close",
-        frozenset({"assigned"}),
-        "closed",
+        frozenset({S.ASSIGNED}),
+        S.CLOSED,
         _l("Close the case"),
         roles=OFFICERS,
         participant_may=True,
@@ -123,7 +126,7 @@ TRANSITIONS = (
     Transition(
         "withdraw",
         REVIEWABLE,
-        "withdrawn",
+        S.WITHDRAWN,
         _l("Withdraw my application"),
         actor=APPLICANT,
         style="danger",
@@ -131,8 +134,8 @@ TRANSITIONS = (
     ),
     Transition(
         "expire",
-        frozenset({"needs_materials"}),
-        "withdrawn",
+        frozenset({S.NEEDS_MATERIALS}),
+        S.WITHDRAWN,
         _l("Withdraw: materials not provided"),
         actor=SYSTEM,
         notice=_l(
@@ -231,7 +234,7 @@ def on_stop(application: LegalAidApplication, data, now) -> dict:
 WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
-    initial="submitted",
+    initial=S.SUBMITTED,
     on_claim="start_review",
     submitted_notice=_l(
         "We received your legal aid application %(reference)s. A decision is due by %(decision_due)s."
@@ -261,18 +264,18 @@ def _lawyer_clause(user):
     return ServiceRequest.id.in_(select(table.c.id).where(table.c.lawyer_id == user.id))
 
 
-LEGAL_AID = register_kind(
-    RequestKind(
-        code="LA",
-        slug="legal-aid",
-        label=_l("Legal aid"),
-        model=LegalAidApplication,
-        workflow=WORKFLOW,
-        staff_roles=OFFICERS,
-        detail_template="legal_aid/_detail.html",
-        public_template="legal_aid/_public.html",
-        participant_role=Role.LAWYER,
-        is_participant=_is_lawyer_of,
-        participant_clause=_lawyer_clause,
-    )
+LEGAL_AID = RequestKind(
+    code="LA",
+    slug="legal-aid",
+    label=_l("Legal aid"),
+    model=LegalAidApplication,
+    workflow=WORKFLOW,
+    staff_roles=OFFICERS,
+    detail_template="legal_aid/_detail.html",
+    public_template="legal_aid/_public.html",
+    participant_role=Role.LAWYER,
+    is_participant=_is_lawyer_of,
+    participant_clause=_lawyer_clause,
+    quick_exit=True,  # a person may be applying about violence at home
+    make_sample=sample_application,
 )

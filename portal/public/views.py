@@ -11,31 +11,24 @@ from portal.core.clock import utcnow
 from portal.core.forms import ApplicantActionForm, TrackForm
 from portal.core.identity import normalise_mobile
 from portal.core.models import InboxMessage
+from portal.core.pages import public_page
 from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
 from portal.core.workflow import APPLICANT, WorkflowError
+from portal.database import begin_writing
 from portal.extensions import db, limiter
 
 bp = Blueprint("public", __name__)
 
-COMING_SOON = {
-    "health_checks": _l("Enterprise legal health check"),
-}
-
-
 @bp.get("/")
+@public_page
 def home():
     """The portal's front page."""
     return render_template("public/home.html")
 
 
-@bp.get("/health-checks/request")
-@bp.get("/health-checks/")
-def health_checks():
-    return render_template("public/coming_soon.html", title=COMING_SOON["health_checks"])
-
-
 @bp.get("/healthz")
+@public_page
 def healthz():
     """Liveness and database check for load balancers."""
     try:
@@ -89,6 +82,8 @@ def track_request(reference: str):
     """The applicant's view: status, public timeline, messages, and their actions."""
     found = _load_for_applicant(reference)
     if current_user.is_authenticated and found.applicant_user_id == current_user.id:
+        # Reading one's messages is the one write a GET makes; the view owns its commit.
+        begin_writing()
         db.session.execute(
             update(InboxMessage)
             .where(InboxMessage.request_id == found.id, InboxMessage.read_at.is_(None))

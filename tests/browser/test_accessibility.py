@@ -254,7 +254,7 @@ def _desk_booking_detail(page: Page, T, **_):
     row = page.get_by_role("row").filter(has_text=reference)
     row.get_by_role("button", name=starts_with(T("Check in"))).click()
     page.get_by_role("row").filter(has_text=reference).get_by_role(
-        "link", name=starts_with(T("Write the record"))).click()
+        "link", name=starts_with(T("Record and complete"))).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     for summary in page.locator("details > summary").all():
         summary.click()

@@ -151,7 +151,7 @@ def test_desk_checks_in_and_records_the_consultation(new_context, labels):
     expect(status(applicant, T)).to_contain_text(T("Checked in"))
     expect(section(applicant, T("Cancel my booking"))).to_have_count(0)
 
-    row.get_by_role("link", name=starts_with(T("Write the record"))).click()
+    row.get_by_role("link", name=starts_with(T("Record and complete"))).click()
     expect(desk.get_by_role("heading", level=1)).to_contain_text(reference)
     panel = open_action(desk, T("Record and complete"))
     field(panel, T("Summary of the question")).fill("Dismissed after six years without notice or severance.")

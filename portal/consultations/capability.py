@@ -1,0 +1,39 @@
+"""Consultation booking declares itself to the shared code (SPEC §13)."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.roles import Role
+from portal.consultations import demo
+from portal.consultations.commands import generate_slots_command, send_reminders_command
+from portal.consultations.desk_views import bp as desk_bp
+from portal.consultations.roles import DESK
+from portal.consultations.views import bp
+from portal.consultations.workflow import CONSULTATIONS
+from portal.core.contract import Capability, HomeCard, Job, Link
+
+DESK_PAGES = frozenset({DESK, Role.ADMIN, Role.SUPERVISOR})
+
+CAPABILITY = Capability(
+    name="consultations",
+    label=_l("Consultation booking"),
+    models="portal.consultations.models",
+    blueprints=(bp, desk_bp),
+    kinds=(CONSULTATIONS,),
+    roles=(DESK,),
+    staff_areas={desk_bp.name: DESK_PAGES},
+    nav=(Link("consultations.index", _l("Consultation booking")),),
+    home_card=HomeCard(
+        "consultations.index",
+        _l("Consultation booking"),
+        _l("Book a time with a lawyer at the service centre or your township justice office."),
+        start_endpoint="consultations.book",
+        start_label=_l("Book a consultation"),
+    ),
+    staff_links=(Link("desk.points", _l("Consultation desks: day view, walk-ins, opening hours"), DESK_PAGES),),
+    commands=(generate_slots_command, send_reminders_command),
+    jobs=(Job("generate-slots", timedelta(days=1)), Job("send-reminders", timedelta(minutes=10))),
+    seed_demo=demo.seed_demo,
+    demo_logins=demo.demo_logins,
+)

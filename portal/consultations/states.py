@@ -1,0 +1,11 @@
+"""The states of a consultation booking: one name each, used by the workflow, queries, templates and CLI."""
+
+from enum import StrEnum
+
+
+class BookingState(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"

@@ -1,0 +1,41 @@
+"""What a view declares about its page: shareable (no personal data) or with a quick exit.
+
+Pages are private by default: every response is `Cache-Control: no-store` unless its view
+is marked `public_page`, so a new page that shows a person's data can never be cached by
+forgetting a list entry (SPEC §13).
+"""
+
+from collections.abc import Callable
+
+from flask import current_app, request
+
+PUBLIC_PAGE = "portal_public_page"
+QUICK_EXIT = "portal_quick_exit"
+
+
+def public_page(view: Callable) -> Callable:
+    """Mark a view whose page carries no personal data and no per-person form."""
+    setattr(view, PUBLIC_PAGE, True)
+    return view
+
+
+def quick_exit(view: Callable) -> Callable:
+    """Mark a view whose page needs the quick exit (someone may be watching the screen)."""
+    setattr(view, QUICK_EXIT, True)
+    return view
+
+
+def _current_view() -> Callable | None:
+    return current_app.view_functions.get(request.endpoint or "")
+
+
+def is_public_page(endpoint: str | None = None) -> bool:
+    """True for static files and views marked public_page."""
+    endpoint = endpoint if endpoint is not None else request.endpoint
+    if endpoint == "static":
+        return True
+    return bool(getattr(current_app.view_functions.get(endpoint or ""), PUBLIC_PAGE, False))
+
+
+def has_quick_exit() -> bool:
+    return bool(getattr(_current_view(), QUICK_EXIT, False))

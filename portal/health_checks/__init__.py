@@ -1,0 +1,1 @@
+"""Enterprise legal health checks (企业法治体检): SPEC §5. Online requests are still to come."""

@@ -1,0 +1,33 @@
+"""Legal aid declares itself to the shared code (SPEC §13)."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from portal.core.contract import Capability, HomeCard, Job, Link
+from portal.legal_aid import demo
+from portal.legal_aid.commands import withdraw_expired_command
+from portal.legal_aid.roles import OFFICER
+from portal.legal_aid.views import bp
+from portal.legal_aid.workflow import LEGAL_AID
+
+CAPABILITY = Capability(
+    name="legal_aid",
+    label=_l("Legal aid"),
+    models="portal.legal_aid.models",
+    blueprints=(bp,),
+    kinds=(LEGAL_AID,),
+    roles=(OFFICER,),
+    nav=(Link("legal_aid.index", _l("Legal aid")),),
+    home_card=HomeCard(
+        "legal_aid.index",
+        _l("Legal aid"),
+        _l("A lawyer for free if you cannot afford one: check if you qualify and apply online."),
+        start_endpoint="legal_aid.apply",
+        start_label=_l("Apply for legal aid"),
+    ),
+    commands=(withdraw_expired_command,),
+    jobs=(Job("withdraw-expired", timedelta(hours=1)),),
+    seed_demo=demo.seed_demo,
+    demo_logins=demo.demo_logins,
+)

@@ -1,0 +1,7 @@
+"""The staff role legal aid introduces."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.core.contract import StaffRole
+
+OFFICER = StaffRole("legal_aid_officer", _l("Legal aid officer"))

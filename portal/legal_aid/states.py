@@ -1,0 +1,14 @@
+"""The states of a legal aid: one name each, used by the workflow, queries, templates and CLI."""
+
+from enum import StrEnum
+
+
+class LegalAidState(StrEnum):
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    NEEDS_MATERIALS = "needs_materials"
+    APPROVED = "approved"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
