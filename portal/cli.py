@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from portal.accounts.models import User
 from portal.accounts.services import create_staff_user
-from portal.core import notifications
+from portal.core import attachments, notifications
 from portal.core.registry import REGISTRY_KEY, all_roles
 from portal.database import MIGRATIONS_DIR
 from portal.extensions import db
@@ -67,9 +67,17 @@ def send_notifications_command(limit):
     click.echo(f"sent {counts['sent']}, retry later {counts['retry']}, failed {counts['failed']}")
 
 
+@click.command("purge-uploads")
+@with_appcontext
+def purge_uploads_command():
+    """Remove staged files that no request claimed within 24 hours (run hourly)."""
+    click.echo(f"removed {attachments.purge_unclaimed()} unclaimed file(s)")
+
+
 def register_cli(app: Flask) -> None:
     """The shared commands, then each enabled capability's own."""
-    for command in (init_db_command, seed_demo_command, create_user_command, send_notifications_command):
+    for command in (init_db_command, seed_demo_command, create_user_command, send_notifications_command,
+                    purge_uploads_command):
         app.cli.add_command(command)
     for capability in capabilities_of(app):
         for command in capability.commands:

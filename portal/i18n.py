@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, current_app, has_request_context, make_response, redirect, request
+from flask import Blueprint, Flask, current_app, g, has_request_context, make_response, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    chosen = g.get("language") or request.cookies.get(LANGUAGE_COOKIE)  # a form's switch wins
     if chosen in languages:
         return chosen
     user_locale = getattr(current_user, "locale", None) if current_user else None
@@ -34,6 +34,13 @@ def switch_language(code: str):
     if code not in languages:
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
     response = make_response(redirect(safe_next_url(request.args.get("next"), "public.home")))
+    return remember_language(response, code)
+
+
+def remember_language(response, code: str):
+    """Remember the language in a cookie (ignored when it is not one of ours)."""
+    if code not in current_app.config["LANGUAGES"]:
+        return response
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,

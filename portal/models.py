@@ -14,6 +14,7 @@ from portal.core.models import (  # noqa: F401
     InboxMessage,
     InternalNote,
     OutboxMessage,
+    PendingUpload,
     ReadAudit,
     ReferenceSequence,
     ServiceRequest,

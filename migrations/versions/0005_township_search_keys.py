@@ -22,7 +22,7 @@ def upgrade():
         batch_op.add_column(sa.Column('search_keys', sa.String(length=400), nullable=True))
 
     # Fill the keys of the townships already there (pinyin is made here, once).
-    from portal.advisers.search import township_keys
+    from portal.core.search_keys import township_keys
 
     connection = op.get_bind()
     township = sa.table("township", sa.column("id"), sa.column("name"), sa.column("alias"), sa.column("search_keys"))

@@ -1,6 +1,6 @@
 """Public pages: browse townships and villages, search, adviser pages, "contact my adviser"."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -8,7 +8,8 @@ from portal.advisers import search, services
 from portal.advisers.forms import ContactForm
 from portal.advisers.models import Adviser, AdviserContact, Village
 from portal.advisers.vocabulary import ADVISER_KINDS, PREFERRED_TIMES, SERVICE_KINDS, TOPICS, VILLAGE_KINDS
-from portal.core.access import applicant_request_or_404, remember_tracked
+from portal.core.access import applicant_request_or_404
+from portal.core.intake import Intake, run_intake
 from portal.core.models import Township
 from portal.core.pages import public_page
 from portal.core.services import submit
@@ -117,7 +118,8 @@ def contact(village_id: int):
     if request.method == "GET" and resident is not None:
         form.name.data = form.name.data or resident.display_name
         form.mobile.data = form.mobile.data or resident.mobile
-    if form.validate_on_submit():
+
+    def send(form: ContactForm, _staged) -> AdviserContact:
         contact_request = AdviserContact(
             applicant_name=form.name.data.strip(),
             applicant_mobile=form.mobile.data,
@@ -128,12 +130,10 @@ def contact(village_id: int):
             description=form.description.data.strip(),
             preferred_time=form.preferred_time.data,
         )
-        submit(contact_request, user=resident, locale=current_language())
-        db.session.commit()
-        remember_tracked(contact_request)
-        return redirect(url_for("advisers.contact_sent", reference=contact_request.reference), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("advisers/contact.html", form=form, village=found, adviser=assignment.adviser), status
+        return submit(contact_request, user=resident, locale=current_language())
+
+    return run_intake(Intake(form, "advisers/contact.html", send, confirmation="advisers.contact_sent",
+                             context={"village": found, "adviser": assignment.adviser}))
 
 
 @bp.get("/contact/sent/<reference>")

@@ -287,7 +287,7 @@ def take_action(reference: str, action: str):
             found,
             action,
             user=current_user,
-            data=form.transition_data(),
+            data=attachments.stage_checked(form.transition_data()),
             comment=form.comment.data,
             expected_version=int(version) if (version or "").isdigit() else None,
         )

@@ -12,6 +12,7 @@ from portal.consultations.slots import take_seat, take_walk_in_seat
 from portal.consultations.states import BookingState
 from portal.core import notifications
 from portal.core.clock import local_datetime, local_end_of_day, local_today, utcnow
+from portal.core.intake import IntakeError
 from portal.core.services import perform, submit
 from portal.core.workflow import STAFF
 from portal.extensions import db
@@ -33,13 +34,14 @@ class BookingDetails:
     channel: str = "in_person"
 
 
-class BookingError(Exception):
-    """A booking could not be made; `field` is the form field the message belongs next to."""
+class BookingError(IntakeError):
+    """A booking could not be made; `field` is the form field the message belongs next to.
+
+    A seat taken meanwhile is a conflict (409); anything else is the person's input (400).
+    """
 
     def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
+        super().__init__(field, message, status=409 if field == "slot" else 400)
 
 
 def upcoming_bookings(mobile: str) -> int:

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,11 +11,12 @@ from portal.consultations.calendar import booking_ics
 from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS
 from portal.consultations.forms import BookingForm, WaitingListForm
 from portal.consultations.models import ServicePoint
-from portal.consultations.services import BookingError, book
+from portal.consultations.services import book
 from portal.consultations.slots import MAX_DAYS_AHEAD, free_slots, next_free_by_point, slots_on
 from portal.consultations.waiting import join
-from portal.core.access import applicant_request_or_404, remember_tracked
+from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
+from portal.core.intake import Intake, run_intake
 from portal.core.pages import public_page
 from portal.extensions import db
 from portal.i18n import current_language
@@ -71,36 +72,25 @@ def book_page():
     if request.method == "GET" and current_user.is_authenticated and not current_user.is_staff:
         form.name.data = form.name.data or current_user.display_name
         form.mobile.data = form.mobile.data or current_user.mobile
-    status = 200
-    if point is not None and form.validate_on_submit():
-        try:
-            applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
-            booking = book(point.id, form.details(), user=applicant, locale=current_language())
-        except BookingError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-            form.set_slots(free_slots(point.id, day))
-            status = 409 if error.field == "slot" else 400
-        else:
-            db.session.commit()
-            remember_tracked(booking)
-            return redirect(url_for("consultations.booked", reference=booking.reference), 303)
-    elif form.is_submitted():
-        status = 400
-    days = [local_today() + timedelta(days=i) for i in range(MAX_DAYS_AHEAD + 1)]
-    return (
-        render_template(
-            "consultations/book.html",
-            form=form,
-            points=points,
-            point=point,
-            day=day,
-            days=days,
-            any_free=any_free,
-            waiting_form=WaitingListForm(formdata=None),
-        ),
-        status,
-    )
+    context = {
+        "points": points,
+        "point": point,
+        "day": day,
+        "days": [local_today() + timedelta(days=i) for i in range(MAX_DAYS_AHEAD + 1)],
+        "any_free": any_free,
+        "waiting_form": WaitingListForm(formdata=None),
+    }
+    if point is None:  # step 1: no form to submit yet
+        return render_template("consultations/book.html", form=form, **context), 400 if form.is_submitted() else 200
+    applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
+
+    def take_seat(form: BookingForm, _staged):
+        return book(point.id, form.details(), user=applicant, locale=current_language())
+
+    return run_intake(Intake(
+        form, "consultations/book.html", take_seat, confirmation="consultations.booked", context=context,
+        on_refused=lambda refused: refused.set_slots(free_slots(point.id, day)),
+    ))
 
 
 # The stable address is /consultations/book (SPEC §10).

@@ -4,16 +4,17 @@ import re
 import secrets
 import struct
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import abort, current_app, send_file
+from flask import abort, current_app, send_file, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import ValidationError
 
 from portal.core.clock import utcnow
-from portal.core.models import Attachment, ServiceRequest
+from portal.core.models import Attachment, PendingUpload, ServiceRequest
 from portal.extensions import db
 
 SIGNATURES = (
@@ -100,28 +101,94 @@ def upload_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
-def store(request: ServiceRequest, upload: CheckedUpload, *, purpose: str, by_applicant: bool = True) -> Attachment:
-    """Write the file under a random name and record it against the request."""
-    extension = next(ext for _m, ctype, ext in SIGNATURES if ctype == upload.content_type)
-    stored_name = secrets.token_hex(16) + extension
-    path = upload_folder() / stored_name
-    path.write_bytes(upload.data)
-    attachment = Attachment(
-        request_id=request.id,
-        stored_name=stored_name,
-        original_name=upload.original_name,
-        content_type=upload.content_type,
-        size=len(upload.data),
-        purpose=purpose,
-        uploaded_by_applicant=by_applicant,
-        created_at=utcnow(),
-    )
-    db.session.add(attachment)
-    return attachment
+UPLOAD_SESSION_KEY = "upload_key"
+#: Unclaimed staged files older than this are removed by `purge-uploads`.
+PENDING_LIFETIME = timedelta(hours=24)
 
 
-def store_all(request: ServiceRequest, uploads: list[CheckedUpload], *, purpose: str) -> list[Attachment]:
-    return [store(request, u, purpose=purpose) for u in uploads]
+def _session_key() -> str:
+    if UPLOAD_SESSION_KEY not in session:
+        session[UPLOAD_SESSION_KEY] = secrets.token_hex(16)
+    return session[UPLOAD_SESSION_KEY]
+
+
+def stage(uploads: list[CheckedUpload]) -> list[PendingUpload]:
+    """Write checked files to disk and record them as pending, in a transaction of their own.
+
+    Call it before the request's own work: it commits, so a submission that fails later
+    keeps its files for the next try, and nothing is left on disk without a row.
+    """
+    rows = []
+    for upload in uploads:
+        extension = next(ext for _m, ctype, ext in SIGNATURES if ctype == upload.content_type)
+        row = PendingUpload(
+            token=secrets.token_hex(16),
+            session_key=_session_key(),
+            stored_name=secrets.token_hex(16) + extension,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=len(upload.data),
+            created_at=utcnow(),
+        )
+        db.session.add(row)
+        db.session.flush()  # the row exists before the file: purge-uploads can always find it
+        (upload_folder() / row.stored_name).write_bytes(upload.data)
+        rows.append(row)
+    db.session.commit()
+    return rows
+
+
+def staged(tokens: list[str]) -> list[PendingUpload]:
+    """The pending files of this browser session named by the form's hidden tokens."""
+    key = session.get(UPLOAD_SESSION_KEY)
+    wanted = [t for t in tokens if t and len(t) == 32][:20]
+    if not key or not wanted:
+        return []
+    return list(db.session.scalars(
+        select(PendingUpload).where(PendingUpload.token.in_(wanted), PendingUpload.session_key == key)
+        .order_by(PendingUpload.id)
+    ))
+
+
+def claim_all(request: ServiceRequest, pending: list[PendingUpload], *, purpose: str,
+              by_applicant: bool = True) -> list[Attachment]:
+    """Turn staged files into the request's attachments, in the request's transaction."""
+    attachments = []
+    for row in pending:
+        attachment = Attachment(
+            request_id=request.id,
+            stored_name=row.stored_name,
+            original_name=row.original_name,
+            content_type=row.content_type,
+            size=row.size,
+            purpose=purpose,
+            uploaded_by_applicant=by_applicant,
+            created_at=utcnow(),
+        )
+        db.session.add(attachment)
+        db.session.delete(row)
+        attachments.append(attachment)
+    return attachments
+
+
+def stage_checked(data: dict) -> dict:
+    """Stage every list of checked uploads in a transition's data (before `perform`)."""
+    return {
+        key: stage(value) if isinstance(value, list) and value and isinstance(value[0], CheckedUpload) else value
+        for key, value in data.items()
+    }
+
+
+def purge_unclaimed(now: datetime | None = None) -> int:
+    """Remove staged files that no request claimed in time; returns how many."""
+    cutoff = (now or utcnow()) - PENDING_LIFETIME
+    old = list(db.session.scalars(select(PendingUpload).where(PendingUpload.created_at < cutoff)))
+    for row in old:
+        db.session.delete(row)
+    db.session.commit()
+    for row in old:  # files go only once their rows are gone for good
+        (upload_folder() / row.stored_name).unlink(missing_ok=True)
+    return len(old)
 
 
 def download(request: ServiceRequest, attachment_id: int):

@@ -184,6 +184,27 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PendingUpload(db.Model):
+    """A checked file written to disk before its request exists (SPEC §13).
+
+    Staged in a transaction of its own and tied to the browser session, so that a form
+    shown again (an error, a language switch) keeps its files and a failed submission
+    leaves no orphan: a request claims its files as attachments, and `purge-uploads`
+    removes what nobody claimed within a day.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random; the form carries it back in a hidden field.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    #: Random key of the browser session that staged it; only that session may claim it.
+    session_key: Mapped[str] = mapped_column(String(32), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class InboxMessage(db.Model):
     """A message to the applicant, shown with the request on the portal."""
 

@@ -1,14 +1,14 @@
 """Public legal aid pages: what it is, the self-check, the application, the confirmation."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from portal.core import attachments
-from portal.core.access import applicant_request_or_404, remember_tracked
+from portal.core.access import applicant_request_or_404
 from portal.core.clock import utcnow
+from portal.core.intake import Intake, run_intake
 from portal.core.pages import quick_exit
 from portal.core.services import submit
-from portal.extensions import db
 from portal.i18n import current_language
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
 from portal.legal_aid.matters import ALL_MATTERS, EXEMPTIONS, RELATIONS, STAGES, assess, hardship_threshold
@@ -52,16 +52,16 @@ def apply():
     if request.method == "GET" and current_user.is_authenticated and not current_user.is_staff:
         form.applicant_name.data = form.applicant_name.data or current_user.display_name
         form.mobile.data = form.mobile.data or current_user.mobile
-    if form.validate_on_submit():
-        application = build_application(form)
-        applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
-        submit(application, user=applicant, locale=current_language())
-        attachments.store_all(application, form.attachments.checked, purpose="application")
-        db.session.commit()
-        remember_tracked(application)
-        return redirect(url_for("legal_aid.applied", reference=application.reference), 303)
-    status = 400 if form.is_submitted() else 200
-    return render_template("legal_aid/apply.html", form=form), status
+    return run_intake(Intake(form, "legal_aid/apply.html", submit_application, confirmation="legal_aid.applied"))
+
+
+def submit_application(form: ApplicationForm, staged_files) -> LegalAidApplication:
+    """Receive the application with the files staged for it."""
+    application = build_application(form)
+    applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
+    submit(application, user=applicant, locale=current_language())
+    attachments.claim_all(application, staged_files, purpose="application")
+    return application
 
 
 def build_application(form: ApplicationForm) -> LegalAidApplication:

@@ -180,7 +180,7 @@ def on_request_materials(application: LegalAidApplication, data, now) -> dict:
 
 def on_answer_materials(application: LegalAidApplication, data, now) -> dict:
     application.materials_answer = data.get("comment") or None
-    attachments.store_all(application, data.get("attachments") or [], purpose="materials")
+    attachments.claim_all(application, data.get("attachments") or [], purpose="materials")
     application.materials_due_at = None
     # Art. 43: the 7-day clock restarts from the complete answer.
     return _decision_due(application, now)

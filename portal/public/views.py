@@ -125,7 +125,7 @@ def applicant_action(reference: str, action: str):
             action,
             user=current_user if current_user.is_authenticated else None,
             actor_kind=APPLICANT,
-            data=form.transition_data(),
+            data=attachments.stage_checked(form.transition_data()),
             comment=form.comment.data,
             expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
         )

@@ -1,0 +1,82 @@
+"""The shared intake steps (SPEC §13): files staged and kept, language switched by the form."""
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portal.core import attachments
+from portal.core.models import Attachment, PendingUpload, ServiceRequest
+from portal.extensions import db
+
+from support import application_form
+
+PDF = b"%PDF-1.4\n%%EOF"
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def staged_tokens(html: str) -> list[str]:
+    return re.findall(r'name="staged_upload" value="([0-9a-f]{32})"', html)
+
+
+def test_a_file_sent_with_a_mistake_elsewhere_is_kept_and_claimed_by_the_corrected_form(client, app):
+    data = application_form(applicant_name="")
+    data["attachments"] = [(io.BytesIO(PDF), "工资条.pdf")]
+    first = client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
+    assert first.status_code == 400
+    html = first.get_data(as_text=True)
+    assert "工资条.pdf" in html and len(staged_tokens(html)) == 1
+    assert count(ServiceRequest) == 0 and count(PendingUpload) == 1
+    again = client.submit("/legal-aid/apply", {**application_form(), "staged_upload": staged_tokens(html)[0]})
+    assert again.status_code == 303
+    files = db.session.scalars(select(Attachment)).all()
+    assert [f.original_name for f in files] == ["工资条.pdf"]
+    assert count(PendingUpload) == 0  # claimed: no orphan row, and the file is the attachment's
+    assert Path(app.config["UPLOAD_FOLDER"], files[0].stored_name).read_bytes() == PDF
+
+
+def test_another_browser_cannot_claim_a_staged_file(client, make_client):
+    data = application_form(applicant_name="")
+    data["attachments"] = [(io.BytesIO(PDF), "mine.pdf")]
+    token = staged_tokens(client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
+                          .get_data(as_text=True))[0]
+    stranger = make_client()
+    assert stranger.submit("/legal-aid/apply", {**application_form(), "staged_upload": token}).status_code == 303
+    assert count(Attachment) == 0 and count(PendingUpload) == 1
+
+
+def test_unclaimed_files_are_removed_after_a_day(client, app):
+    data = application_form(applicant_name="")
+    data["attachments"] = [(io.BytesIO(PDF), "left.pdf")]
+    client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
+    row = db.session.scalar(select(PendingUpload))
+    path = Path(app.config["UPLOAD_FOLDER"], row.stored_name)
+    assert path.exists()
+    assert attachments.purge_unclaimed(row.created_at + timedelta(hours=23)) == 0
+    assert attachments.purge_unclaimed(row.created_at + timedelta(hours=25)) == 1
+    assert not path.exists() and count(PendingUpload) == 0
+
+
+def test_switching_language_on_a_form_keeps_what_was_typed_and_submits_nothing(client):
+    data = application_form(applicant_name="周建国", facts="八个月工资未付。", switch_language="en")
+    response = client.submit("/legal-aid/apply", data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'lang="en"' in html.split(">", 2)[1] or '<html lang="en">' in html
+    assert 'value="周建国"' in html and "八个月工资未付。" in html
+    assert "This field is required" not in html  # no validation on a switch
+    assert "lang=en" in response.headers["Set-Cookie"]
+    assert count(ServiceRequest) == 0
+    assert 'name="switch_language" value="zh_Hans"' in html  # and back, again through the form
+
+
+def test_the_switch_is_a_button_of_each_public_form(client):
+    for url in ("/legal-aid/apply",):
+        html = client.get(url).get_data(as_text=True)
+        assert 'form="intake-form" name="switch_language" value="en"' in html
+        assert 'id="intake-form"' in html
