@@ -8,7 +8,11 @@ PORT ?= 5000
 # The local demo runs over plain http on loopback: no Secure cookies, a throwaway key.
 DEMO_ENV = PORTAL_DEMO=1 PORTAL_INSECURE_COOKIES=1
 
-.PHONY: install run test test-postgres lint babel-extract babel-update babel-compile browsers bench clean
+# Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser and not bench"'.
+PYTEST_ARGS ?=
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-postgres test-bench lint babel-extract babel-update babel-compile browsers bench clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +45,15 @@ browsers:
 		|| echo "chromium is not installed: browser tests will be skipped"; }
 
 test: babel-compile browsers
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (the server of the env notes: trust auth, database "test").
+test-postgres:
+	PORTAL_TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(MAKE) test
+
+# The benchmark's smoke run: every figure printed, none judged (bench/run.py --smoke).
+test-bench: babel-compile
+	$(VENV)/bin/pytest -m bench tests/test_bench.py
 
 lint: install
 	$(VENV)/bin/ruff check portal tests bench

@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.bench
 FIGURE = r"^sqlite\s+[\d,]+\s+{page}\s+[\d,.]+ req/s\s+=\s+\d+% of bare\s+[\d,.]+\s+p50\s+[\d.]+ ms\s+p99\s+[\d.]+ ms"
 
 
