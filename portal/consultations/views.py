@@ -13,6 +13,7 @@ from portal.consultations.forms import BookingForm, WaitingListForm
 from portal.consultations.models import ServicePoint
 from portal.consultations.services import book
 from portal.consultations.slots import MAX_DAYS_AHEAD, free_slots, next_free_by_point, slots_on
+from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
@@ -27,7 +28,8 @@ bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 @bp.app_context_processor
 def consultation_labels():
     """Labels for the booking partials shown on shared pages (tracking, staff detail)."""
-    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS}}
+    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS},
+            "BookingState": BookingState}
 
 
 def active_points() -> list[ServicePoint]:

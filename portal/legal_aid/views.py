@@ -13,6 +13,7 @@ from portal.i18n import current_language
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
 from portal.legal_aid.matters import ALL_MATTERS, EXEMPTIONS, RELATIONS, STAGES, assess, hardship_threshold
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.states import LegalAidState
 
 bp = Blueprint("legal_aid", __name__, url_prefix="/legal-aid")
 
@@ -20,7 +21,8 @@ bp = Blueprint("legal_aid", __name__, url_prefix="/legal-aid")
 @bp.app_context_processor
 def legal_aid_labels():
     """Labels for the legal aid partials shown on shared pages (tracking, staff detail)."""
-    return {"la_labels": {"matters": ALL_MATTERS, "stages": STAGES, "relations": RELATIONS, "exemptions": EXEMPTIONS}}
+    return {"la_labels": {"matters": ALL_MATTERS, "stages": STAGES, "relations": RELATIONS, "exemptions": EXEMPTIONS},
+            "LegalAidState": LegalAidState}
 
 
 @bp.get("/")
