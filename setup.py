@@ -24,6 +24,9 @@ setup(
         "gunicorn>=22.0",
         "openpyxl>=3.1.2",
         "pypinyin>=0.50",
+        # The official holiday calendar (State Council notices): update it every year.
+        "chinesecalendar>=1.11",
+        "icalendar>=7.3",
     ],
     extras_require={
         "test": [

@@ -1,4 +1,5 @@
-"""Shared commands: flask --app portal init-db | seed-demo | create-user | send-notifications.
+"""Shared commands: flask --app portal init-db | seed-demo | create-user | send-notifications |
+purge-uploads | import-holidays.
 
 Each capability adds its own (its `commands`), e.g. generate-slots or withdraw-expired.
 """
@@ -11,7 +12,8 @@ from sqlalchemy import select, text
 
 from portal.accounts.models import User
 from portal.accounts.services import create_staff_user
-from portal.core import attachments, notifications
+from portal.core import attachments, holidays, notifications
+from portal.core.clock import local_today
 from portal.core.registry import REGISTRY_KEY, all_roles
 from portal.database import MIGRATIONS_DIR
 from portal.extensions import db
@@ -20,13 +22,42 @@ from portal.extensions import db
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create the database schema, or upgrade it to the latest migration."""
+    """Create the database schema, or upgrade it to the latest migration; then load the
+    official holidays of last year, this year and next year, as far as chinesecalendar
+    knows them."""
     upgrade(directory=MIGRATIONS_DIR)
     if db.engine.dialect.name == "sqlite":
         # SQLite's planner needs statistics to pick the queue indexes (PostgreSQL keeps its own).
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     click.echo("Database schema is up to date.")
+    this_year = local_today().year
+    years = range(this_year - 1, this_year + 2)
+    results = holidays.import_known_years(years)
+    db.session.commit()
+    for result in results:
+        click.echo(f"Official holidays {result.summary()}")
+    if missing := [year for year in years if year not in {r.year for r in results}]:
+        click.echo(f"Official holidays of {', '.join(map(str, missing))}: not in chinesecalendar "
+                   f"{holidays.package_version()} yet (see import-holidays).")
+
+
+@click.command("import-holidays")
+@click.option("--year", type=int, required=True, help="The year of the State Council's notice, e.g. 2026.")
+@with_appcontext
+def import_holidays_command(year):
+    """Load a year's official holidays and exchanged working days from chinesecalendar.
+
+    Days entered or corrected by staff on the admin page are kept as they are. A year the
+    installed package does not know is refused (exit status 1), never guessed.
+    """
+    try:
+        result = holidays.import_year(year)
+    except holidays.UnknownYear as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Official holidays {result.summary()} (chinesecalendar {holidays.package_version()}).")
 
 
 @click.command("seed-demo")
@@ -77,7 +108,7 @@ def purge_uploads_command():
 def register_cli(app: Flask) -> None:
     """The shared commands, then each enabled capability's own."""
     for command in (init_db_command, seed_demo_command, create_user_command, send_notifications_command,
-                    purge_uploads_command):
+                    purge_uploads_command, import_holidays_command):
         app.cli.add_command(command)
     for capability in capabilities_of(app):
         for command in capability.commands:

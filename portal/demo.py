@@ -1,18 +1,18 @@
-"""Changsha County demo data: townships, holidays and the shared accounts; then each enabled
-capability adds its own (its `seed_demo`).
+"""Changsha County demo data: townships, the official holidays and the shared accounts;
+then each enabled capability adds its own (its `seed_demo`).
 
 Every person, phone number and application here is invented (the townships and their
 NBS codes are real, SPEC §6). Running it twice adds nothing.
 """
-
-from datetime import date
 
 from sqlalchemy import select
 
 from portal.accounts.models import AccountKind, User
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
-from portal.core.models import Holiday, Township
+from portal.core.clock import local_today
+from portal.core.holidays import import_known_years
+from portal.core.models import Township
 from portal.core.registry import capabilities
 from portal.core.search_keys import township_keys
 from portal.extensions import db
@@ -37,18 +37,6 @@ TOWNSHIPS = [
     ("430121114", "北山镇", "Beishan Town", None),
     ("430121116", "开慧镇", "Kaihui Town", None),
 ]
-
-# Demo calendar for 2026-2027 (check against the State Council's notice before real use).
-HOLIDAYS_OFF = {
-    "元旦 New Year": [(2026, 1, 1), (2026, 1, 2), (2026, 1, 3), (2027, 1, 1)],
-    "春节 Spring Festival": [(2026, 2, d) for d in range(15, 24)],
-    "清明节 Qingming": [(2026, 4, 4), (2026, 4, 5), (2026, 4, 6)],
-    "劳动节 Labour Day": [(2026, 5, d) for d in range(1, 6)],
-    "端午节 Dragon Boat": [(2026, 6, 19), (2026, 6, 20), (2026, 6, 21)],
-    "中秋节 Mid-Autumn": [(2026, 9, 25), (2026, 9, 26), (2026, 9, 27)],
-    "国庆节 National Day": [(2026, 10, d) for d in range(1, 8)],
-}
-WORKDAYS = {"调休 exchanged working day": [(2026, 1, 4), (2026, 2, 14), (2026, 2, 28), (2026, 5, 9), (2026, 9, 20), (2026, 10, 10)]}
 
 #: username, display name, roles. Every demo password is "<username>-demo-2026".
 STAFF = [
@@ -101,15 +89,11 @@ def _seed_townships() -> list[str]:
 
 
 def _seed_holidays() -> list[str]:
-    existing = set(db.session.scalars(select(Holiday.day)))
-    rows = []
-    for names, is_workday in ((HOLIDAYS_OFF, False), (WORKDAYS, True)):
-        for name, days in names.items():
-            for y, m, d in days:
-                if date(y, m, d) not in existing:
-                    rows.append(Holiday(day=date(y, m, d), name=name, is_workday=is_workday))
-    db.session.add_all(rows)
-    return [f"{len(rows)} calendar days"] if rows else []
+    """The official calendar (chinesecalendar) of last year to next year, as far as the
+    package knows it; a year it does not know yet is left for import-holidays."""
+    this_year = local_today().year
+    added = sum(r.added for r in import_known_years(range(this_year - 1, this_year + 2)))
+    return [f"{added} calendar days"] if added else []
 
 
 def _seed_users() -> list[str]:

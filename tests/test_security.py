@@ -35,7 +35,8 @@ KINDS = sorted(REGISTRY.kinds)
 #: Shared staff pages every staff account may open.
 ALL_STAFF_PAGES = {"backoffice.login", "backoffice.home"}
 #: Shared staff pages open to anyone staff: the generic admin pages have their own rule.
-ADMIN_PAGES = {"admin.users", "admin.new_user", "admin.edit_user", "admin.holidays", "admin.delete_holiday"}
+ADMIN_PAGES = {"admin.users", "admin.new_user", "admin.edit_user", "admin.holidays", "admin.edit_holiday",
+               "admin.delete_holiday"}
 
 
 def kind_expectation(kind, endpoint: str, transition) -> set[str]:

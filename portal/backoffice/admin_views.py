@@ -12,10 +12,16 @@ from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
 from portal.backoffice.admin_forms import HolidayForm, StaffUserForm
 from portal.core.clock import utcnow
+from portal.core.holidays import HolidaySource
 from portal.core.models import Holiday
 from portal.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+
+HOLIDAY_SOURCES = {
+    HolidaySource.OFFICIAL: _l("Official (State Council notice, chinesecalendar)"),
+    HolidaySource.STAFF: _l("Entered by staff"),
+}
 
 
 def admin_required(view):
@@ -87,18 +93,49 @@ def edit_user(user_id: int):
 @bp.route("/holidays", methods=["GET", "POST"])
 @admin_required
 def holidays():
-    """Days off and exchanged working days; statutory deadlines skip days off."""
+    """Days off and exchanged working days; statutory deadlines skip days off.
+
+    Official days come from chinesecalendar (`import-holidays`); a day added here is
+    marked "staff", and imports leave it as it is.
+    """
     form = HolidayForm()
     if form.validate_on_submit():
         if db.session.scalar(select(Holiday.id).where(Holiday.day == form.day.data)):
             form.day.errors.append(_l("This date is in the calendar already."))
         else:
-            db.session.add(Holiday(day=form.day.data, name=form.name.data, is_workday=form.is_workday.data))
+            db.session.add(Holiday(day=form.day.data, name=form.name.data, is_workday=form.is_workday.data,
+                                   source=HolidaySource.STAFF))
             db.session.commit()
             flash(_l("Calendar updated."), "success")
             return redirect(url_for("admin.holidays"), 303)
     rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc()).limit(400))
-    return render_template("admin/holidays.html", form=form, holidays=list(rows)), 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/holidays.html", form=form, holidays=list(rows), sources=HOLIDAY_SOURCES
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.route("/holidays/<int:holiday_id>", methods=["GET", "POST"])
+@admin_required
+def edit_holiday(holiday_id: int):
+    """Correct one day; it becomes a staff day that later imports leave as it is."""
+    holiday = db.session.get(Holiday, holiday_id)
+    if holiday is None:
+        abort(404)
+    form = HolidayForm(obj=holiday)
+    if form.validate_on_submit():
+        if db.session.scalar(select(Holiday.id).where(Holiday.day == form.day.data, Holiday.id != holiday.id)):
+            form.day.errors.append(_l("This date is in the calendar already."))
+        else:
+            holiday.day = form.day.data
+            holiday.name = form.name.data
+            holiday.is_workday = form.is_workday.data
+            holiday.source = HolidaySource.STAFF
+            db.session.commit()
+            flash(_l("Calendar updated."), "success")
+            return redirect(url_for("admin.holidays"), 303)
+    return render_template(
+        "admin/holiday_form.html", form=form, holiday=holiday, sources=HOLIDAY_SOURCES
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.post("/holidays/<int:holiday_id>/delete")

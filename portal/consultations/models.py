@@ -98,6 +98,9 @@ class ConsultationBooking(ServiceRequest):
     referral: Mapped[str | None] = mapped_column(String(20))
     minutes_spent: Mapped[int | None]
     reminder_sent_at: Mapped[datetime | None]
+    #: The .ics SEQUENCE: raised by every reschedule and by the cancellation, so that a
+    #: calendar app replaces the event it has (same UID) with the newer file.
+    ics_sequence: Mapped[int] = mapped_column(default=0)
 
     service_point: Mapped[ServicePoint] = relationship(foreign_keys=[service_point_id], lazy="joined")
     slot: Mapped[ConsultationSlot] = relationship(foreign_keys=[slot_id])

@@ -129,7 +129,8 @@ def booked(reference: str):
 
 @bp.get("/booked/<reference>/calendar.ics")
 def calendar_file(reference: str):
-    """The booking as a calendar event."""
+    """The booking as a calendar event with reminders; once cancelled, its cancellation
+    (the same UID, a higher SEQUENCE, METHOD:CANCEL)."""
     booking = _booking_for_applicant(reference)
     body = booking_ics(booking, gettext("Legal consultation"), utcnow())
     return Response(

@@ -71,7 +71,8 @@ TRANSITIONS = (
         handler_only=False,
         form=forms.StaffCancelForm,
         style="danger",
-        notice=_l("Consultation %(reference)s on %(when)s is cancelled by the service point: %(reason)s"),
+        notice=_l("Consultation %(reference)s on %(when)s is cancelled by the service point; please remove it from "
+                 "your calendar. Reason: %(reason)s"),
     ),
     Transition(
         "reschedule",
@@ -81,7 +82,8 @@ TRANSITIONS = (
         actor=APPLICANT,
         form=forms.RescheduleForm,
         guard=too_late_to_change,
-        notice=_l("Consultation %(reference)s is moved to %(when)s at %(place)s."),
+        notice=_l("Consultation %(reference)s is moved to %(when)s at %(place)s. If it is in your calendar, please "
+                 "update your calendar."),
     ),
     Transition(
         "cancel",
@@ -91,7 +93,8 @@ TRANSITIONS = (
         actor=APPLICANT,
         guard=too_late_to_change,
         style="danger",
-        notice=_l("Consultation %(reference)s on %(when)s is cancelled."),
+        notice=_l("Consultation %(reference)s on %(when)s is cancelled. If it is in your calendar, please remove it "
+                 "from your calendar."),
     ),
 )
 
@@ -116,6 +119,7 @@ def on_reschedule(booking: ConsultationBooking, data, now) -> dict:
     booking.starts_at = new_slot.starts_at
     booking.set_due(new_slot.starts_at)
     booking.reminder_sent_at = None
+    booking.ics_sequence += 1  # the calendar file of the new time replaces the old one
     return _when(booking)
 
 
@@ -123,6 +127,7 @@ def on_cancel(booking: ConsultationBooking, data, now) -> dict:
     release_seat(booking.slot_id)
     offer_freed_seat(booking.service_point_id, booking.slot_id)
     booking.set_due(None)
+    booking.ics_sequence += 1  # the cancellation file supersedes the booking's
     return {**_when(booking), "reason": (data.get("reason") or "").strip()}
 
 
