@@ -21,6 +21,7 @@ class DefaultConfig:
     CAPABILITIES: tuple[str, ...] = (
         "portal.legal_aid",
         "portal.consultations",
+        "portal.mediation",
         "portal.health_checks",
         "portal.advisers",
     )

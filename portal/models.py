@@ -17,6 +17,7 @@ from portal.core.models import (  # noqa: F401
     PendingUpload,
     ReadAudit,
     ReferenceSequence,
+    RequestParty,
     ServiceRequest,
     Township,
 )

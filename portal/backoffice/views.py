@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.accounts.roles import Role
 from portal.accounts.services import active_staff_with_role
 from portal.accounts.views import login_rate, sign_in_page
 from portal.core import attachments, queue
@@ -25,13 +26,22 @@ from portal.core.access import (
     queue_scope,
 )
 from portal.core.choices import options
-from portal.core.clock import local_datetime
+from portal.core.clock import local_datetime, local_today
 from portal.core.export import csv_response, xlsx_response
-from portal.core.forms import ActionForm, MessageForm, NoteForm, ReassignForm
+from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
+from portal.core.holidays import has_official_year
 from portal.core.identity import mask_mobile
 from portal.core.models import ReadAudit, Township
 from portal.core.registry import all_kinds, kind_for_slug, kind_of
-from portal.core.services import add_note, claim, load_by_reference, message_applicant, perform, reassign
+from portal.core.services import (
+    add_note,
+    claim,
+    load_by_reference,
+    message_applicant,
+    message_party,
+    perform,
+    reassign,
+)
 from portal.core.workflow import STAFF, WorkflowError
 from portal.extensions import db, limiter
 from portal.security import safe_next_url
@@ -56,7 +66,18 @@ def home():
             kind, current_user, queue.QueueParams(), scope=queue_scope(current_user, kind)
         )
         summaries.append((kind, counts))
-    return render_template("backoffice/home.html", summaries=summaries)
+    return render_template("backoffice/home.html", summaries=summaries, missing_calendar_year=_missing_calendar_year())
+
+
+def _missing_calendar_year() -> int | None:
+    """From 1 December, next year when its official holidays are not loaded yet (shown to
+    admins and supervisors: deadlines in January would count weekends only)."""
+    if not (current_user.has_role(Role.ADMIN) or current_user.has_role(Role.SUPERVISOR)):
+        return None
+    today = local_today()
+    if today.month != 12 or has_official_year(today.year + 1):
+        return None
+    return today.year + 1
 
 
 def _queue_kind(slug: str):
@@ -192,7 +213,8 @@ def action_forms(found, submitted=None):
     return forms
 
 
-def render_detail(found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None):
+def render_detail(found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None,
+                  party_forms=None):
     kind = kind_of(found)
     reassign_form = None
     if can_reassign(current_user, found):
@@ -209,6 +231,8 @@ def render_detail(found, *, submitted=None, reveal=False, status=200, note_form=
             reassign_form=reassign_form,
             note_form=note_form or NoteForm(formdata=None),
             message_form=message_form or MessageForm(formdata=None),
+            party_forms=[(p, (party_forms or {}).get(p.id) or PartyMessageForm(prefix=f"party{p.id}", formdata=None))
+                         for p in found.parties if p.notified_at is not None],
             reveal=reveal,
             read_audit=list(
                 db.session.scalars(
@@ -322,6 +346,21 @@ def send_message(reference: str):
     message_applicant(found, current_user, form.body.data.strip())
     db.session.commit()
     return _back(found, _l("Message sent to the applicant."))
+
+
+@bp.post("/requests/<reference>/parties/<int:party_id>/message")
+def send_party_message(reference: str, party_id: int):
+    """Write to another party of the request (their inbox, and SMS when a mobile is known)."""
+    found = _load_for_staff(reference)
+    party = next((p for p in found.parties if p.id == party_id and p.notified_at is not None), None)
+    if party is None:
+        abort(404)  # a party who has not been told of the request yet gets nothing
+    form = PartyMessageForm(prefix=f"party{party.id}")
+    if not form.validate_on_submit():
+        return render_detail(found, party_forms={party.id: form}, status=400)
+    message_party(found, party, current_user, form.body.data.strip())
+    db.session.commit()
+    return _back(found, _l("Message sent to %(name)s.", name=party.name))
 
 
 @bp.post("/requests/<reference>/reassign")

@@ -4,11 +4,13 @@ from flask import abort, session
 from flask_login import current_user
 
 from portal.accounts.roles import Role
-from portal.core.models import ServiceRequest
+from portal.core.models import RequestParty, ServiceRequest
 from portal.core.registry import RequestKind, kind_of
-from portal.core.workflow import APPLICANT, STAFF, Transition
+from portal.core.workflow import APPLICANT, PARTY, STAFF, Transition
 
 TRACKED_SESSION_KEY = "tracked_requests"
+#: Other parties this browser proved (reference + their own mobile): RequestParty ids.
+TRACKED_PARTIES_KEY = "tracked_parties"
 
 
 def works_queue(user, kind: RequestKind) -> bool:
@@ -111,6 +113,29 @@ def remember_tracked(request: ServiceRequest) -> None:
     """Let this browser session see the request (after submission or reference + mobile)."""
     tracked = [i for i in session.get(TRACKED_SESSION_KEY, []) if i != request.id]
     session[TRACKED_SESSION_KEY] = (tracked + [request.id])[-20:]
+
+
+def remember_party(party: RequestParty) -> None:
+    """Let this browser session follow the request as this other party."""
+    tracked = [i for i in session.get(TRACKED_PARTIES_KEY, []) if i != party.id]
+    session[TRACKED_PARTIES_KEY] = (tracked + [party.id])[-20:]
+
+
+def party_viewing(request: ServiceRequest) -> RequestParty | None:
+    """The other party this browser follows the request as, once they have been told of it."""
+    ids = session.get(TRACKED_PARTIES_KEY, [])
+    if not ids:
+        return None
+    return next((p for p in request.parties if p.id in ids and p.notified_at is not None), None)
+
+
+def party_for_mobile(request: ServiceRequest, mobile: str) -> RequestParty | None:
+    """The told party of the request with this mobile: the only others who may follow it."""
+    return next((p for p in request.parties if p.mobile == mobile and p.notified_at is not None), None)
+
+
+def can_party_take(request: ServiceRequest, transition: Transition) -> bool:
+    return transition.actor == PARTY and request.status in transition.sources and party_viewing(request) is not None
 
 
 def can_applicant_take(request: ServiceRequest, transition: Transition) -> bool:

@@ -20,6 +20,11 @@ def to_local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
 
 
+def from_local(moment: datetime) -> datetime:
+    """A naive local (Changsha) time as the naive UTC the database stores."""
+    return moment.replace(tzinfo=LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
 def local_today(now: datetime | None = None) -> date:
     """Today's date in the bureau's time zone."""
     return to_local(now or utcnow()).date()

@@ -47,6 +47,13 @@ class MessageForm(FlaskForm):
     )
 
 
+class PartyMessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Message to the other party"), validators=[DataRequired(), Length(max=500)],
+        description=_l("They read it on the portal, and by SMS when their mobile is known. Never write the applicant's contact details here."),
+    )
+
+
 class ReassignForm(FlaskForm):
     handler = SelectField(_l("New handler"), coerce=int, validators=[DataRequired()])
     comment = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

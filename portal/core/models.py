@@ -35,6 +35,9 @@ class Holiday(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True)
     name: Mapped[str] = mapped_column(String(80))
     is_workday: Mapped[bool] = mapped_column(default=False)
+    #: "official" (imported from chinesecalendar: an import may update it) or "staff"
+    #: (entered or corrected on the admin page: an import never touches it).
+    source: Mapped[str] = mapped_column(String(16), default="staff")
 
 
 class ReferenceSequence(db.Model):
@@ -120,6 +123,14 @@ class ServiceRequest(db.Model):
     messages: Mapped[list["InboxMessage"]] = relationship(
         order_by="InboxMessage.id", cascade="all, delete-orphan"
     )
+    #: Other parties (e.g. the other side of a mediated dispute), told what concerns them.
+    parties: Mapped[list["RequestParty"]] = relationship(
+        order_by="RequestParty.id", cascade="all, delete-orphan", back_populates="request"
+    )
+
+    @property
+    def applicant_messages(self) -> list["InboxMessage"]:
+        return [m for m in self.messages if m.party_id is None]
 
     # version_id_col makes every UPDATE conditional on the version read: of two officers
     # acting at once, exactly one flush succeeds (StaleDataError for the other).
@@ -205,12 +216,41 @@ class PendingUpload(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class InboxMessage(db.Model):
-    """A message to the applicant, shown with the request on the portal."""
+class RequestParty(db.Model):
+    """Another party of a request (SPEC §12): told by SMS or inbox what concerns them, and
+    able to follow it with the reference and their own mobile, never seeing the
+    applicant's mobile, ID number or files."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
         ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    #: What the party is to the request, e.g. "other_party".
+    role: Mapped[str] = mapped_column(String(20), default="other_party")
+    name: Mapped[str] = mapped_column(String(100))
+    #: Normalised mobile, when known: their SMS and their way to follow the request.
+    mobile: Mapped[str | None] = mapped_column(String(16), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    #: Their account, when they have one: messages reach its inbox.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    #: When the party was first told; before that they cannot follow the request.
+    notified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="parties")
+
+
+class InboxMessage(db.Model):
+    """A message to the applicant (or to another party), shown with the request on the portal."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    #: Set for a message to another party of the request; None for the applicant's.
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("request_party.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))

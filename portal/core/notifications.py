@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 
 from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
-from portal.core.models import InboxMessage, OutboxMessage, ServiceRequest
+from portal.core.models import InboxMessage, OutboxMessage, RequestParty, ServiceRequest
 from portal.extensions import db
 
 log = logging.getLogger("portal.notifications")
@@ -42,6 +42,19 @@ def notify(request: ServiceRequest, *, subject: str, body: str, dedupe_key: str 
         )
     )
     queue_sms(request, body, dedupe_key=dedupe_key)
+
+
+def notify_party(party: RequestParty, *, subject: str, body: str) -> None:
+    """Write a message to another party: their inbox on the request, and an SMS when a mobile is known."""
+    db.session.add(
+        InboxMessage(
+            request_id=party.request_id, party_id=party.id, user_id=party.user_id,
+            subject=subject, body=body, created_at=utcnow(),
+        )
+    )
+    if party.mobile:
+        queue_message(party.mobile, body, request_id=party.request_id)
+    party.notified_at = party.notified_at or utcnow()
 
 
 def queue_sms(request: ServiceRequest, body: str, *, dedupe_key: str | None = None) -> None:

@@ -48,6 +48,9 @@ class RequestKind:
     #: Template included on the staff detail and tracking pages for the type's own data.
     detail_template: str
     public_template: str
+    #: What another party of the request sees on tracking (never the applicant's contact,
+    #: ID number or files); needed when the kind's requests have other parties.
+    party_template: str | None = None
     #: Role of outside participants (e.g. lawyers) who see only their own cases.
     participant_role: str | None = None
     #: (request, user) -> bool, and user -> WHERE clause for the participant's queue.

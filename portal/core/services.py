@@ -153,6 +153,8 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
     )
     if transition.public and transition.notice:
         _notify(request, transition.notice, variables)
+    if transition.party_notice:
+        _notify_parties(request, transition.party_notice, variables)
     _flush_or_conflict(transition.action)
     return event
 
@@ -229,6 +231,20 @@ def _notify(request: ServiceRequest, notice, variables: dict[str, Any]) -> None:
         body = str(notice) % {k: _localise(v, request.locale) for k, v in variables.items()}
         subject = str(kind_of(request).label) + " " + request.reference
     notifications.notify(request, subject=subject, body=body)
+
+
+def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any]) -> None:
+    for party in request.parties:
+        with force_locale(party.locale):
+            body = str(notice) % {k: _localise(v, party.locale) for k, v in variables.items()}
+            subject = str(kind_of(request).label) + " " + request.reference
+        notifications.notify_party(party, subject=subject, body=body)
+
+
+def message_party(request: ServiceRequest, party, user, body: str) -> None:
+    """Send a free-text message from staff to another party of the request."""
+    record_event(request, "message_party", user=user, comment=body)
+    notifications.notify_party(party, subject=request.reference, body=body)
 
 
 def _flush_or_conflict(action: str) -> None:

@@ -52,8 +52,8 @@ class State:
     public_hint: LazyString | None = None
 
 
-#: Who may take a transition.
-STAFF, APPLICANT, SYSTEM = "staff", "applicant", "system"
+#: Who may take a transition: staff, the applicant, another party of the request, the system.
+STAFF, APPLICANT, PARTY, SYSTEM = "staff", "applicant", "party", "system"
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ class Transition:
     public: bool = True
     #: Message to the applicant; %(reference)s and the effect's variables are filled in.
     notice: LazyString | None = None
+    #: Message to the request's other parties (each in their language), when it concerns them.
+    party_notice: LazyString | None = None
     #: A WTForms form class with the extra input the action needs, or None.
     form: type | None = None
     #: "danger" renders the button as a warning (refuse, withdraw).

@@ -1,12 +1,21 @@
 """Home page, /healthz, and the applicant's tracking pages for every request type."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text, update
 
 from portal.core import attachments
-from portal.core.access import applicant_request_or_404, can_applicant_take, remember_tracked
+from portal.core.access import (
+    applicant_may_see,
+    applicant_request_or_404,
+    can_applicant_take,
+    can_party_take,
+    party_for_mobile,
+    party_viewing,
+    remember_party,
+    remember_tracked,
+)
 from portal.core.clock import utcnow
 from portal.core.forms import ApplicantActionForm, TrackForm
 from portal.core.identity import normalise_mobile
@@ -14,7 +23,7 @@ from portal.core.models import InboxMessage
 from portal.core.pages import public_page
 from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
-from portal.core.workflow import APPLICANT, WorkflowError
+from portal.core.workflow import APPLICANT, PARTY, WorkflowError
 from portal.database import begin_writing
 from portal.extensions import db, limiter
 
@@ -46,28 +55,40 @@ def track_rate():
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit(track_rate, methods=["POST"])
 def track():
-    """Find a request by reference and the mobile number given with it."""
+    """Find a request by reference and the mobile number given with it (the applicant's,
+    or that of another party once they have been told of the request)."""
     form = TrackForm()
     if form.validate_on_submit():
         found = load_by_reference(form.reference.data)
         mobile = normalise_mobile(form.mobile.data)
-        if found is None or mobile is None or found.applicant_mobile != mobile:
-            # One message for both cases: a wrong guess must not reveal that a reference exists.
-            form.reference.errors.append(_l("No request matches this reference and mobile number."))
-        else:
+        party = party_for_mobile(found, mobile) if found is not None and mobile else None
+        if found is not None and mobile is not None and found.applicant_mobile == mobile:
             remember_tracked(found)
             return redirect(url_for("public.track_request", reference=found.reference))
+        if party is not None:
+            remember_party(party)
+            return redirect(url_for("public.track_request", reference=found.reference))
+        # One message for every miss: a wrong guess must not reveal that a reference exists.
+        form.reference.errors.append(_l("No request matches this reference and mobile number."))
     return render_template("public/track.html", form=form)
 
 
-def _load_for_applicant(reference: str):
-    return applicant_request_or_404(reference)
+def _load_for_viewer(reference: str):
+    """The request and who this browser follows it as: (request, None) for the applicant,
+    (request, party) for another party; 404 for anyone else."""
+    found = load_by_reference(reference)
+    if found is not None and applicant_may_see(found):
+        return found, None
+    party = party_viewing(found) if found is not None else None
+    if party is None:
+        abort(404)
+    return found, party
 
 
-def applicant_forms(request_obj, submitted=None):
-    """A form for each action the applicant may take now."""
+def viewer_forms(request_obj, actor: str, submitted=None):
+    """A form for each action the applicant (or the other party) may take now."""
     result = []
-    for transition in kind_of(request_obj).workflow.from_state(request_obj.status, APPLICANT):
+    for transition in kind_of(request_obj).workflow.from_state(request_obj.status, actor):
         if submitted is not None and submitted[0] == transition.action:
             result.append((transition, submitted[1]))
             continue
@@ -79,30 +100,34 @@ def applicant_forms(request_obj, submitted=None):
 
 @bp.get("/track/<reference>")
 def track_request(reference: str):
-    """The applicant's view: status, public timeline, messages, and their actions."""
-    found = _load_for_applicant(reference)
-    if current_user.is_authenticated and found.applicant_user_id == current_user.id:
+    """The applicant's view (or another party's): status, public timeline, messages, actions."""
+    found, party = _load_for_viewer(reference)
+    if party is None and current_user.is_authenticated and found.applicant_user_id == current_user.id:
         # Reading one's messages is the one write a GET makes; the view owns its commit.
         begin_writing()
         db.session.execute(
             update(InboxMessage)
-            .where(InboxMessage.request_id == found.id, InboxMessage.read_at.is_(None))
+            .where(InboxMessage.request_id == found.id, InboxMessage.party_id.is_(None),
+                   InboxMessage.read_at.is_(None))
             .values(read_at=utcnow())
         )
         db.session.commit()
-    return _render_tracking(found)
+    return _render_tracking(found, party)
 
 
-def _render_tracking(found, submitted=None, status=200):
+def _render_tracking(found, party, submitted=None, status=200):
     kind = kind_of(found)
+    messages = [m for m in found.messages if m.party_id == (party.id if party else None)]
     return (
         render_template(
             "public/track_request.html",
             request_obj=found,
             kind=kind,
+            party=party,
             state=kind.workflow.state(found.status),
             events=[e for e in found.events if e.is_public],
-            forms=applicant_forms(found, submitted),
+            messages=messages,
+            forms=viewer_forms(found, PARTY if party else APPLICANT, submitted),
         ),
         status,
     )
@@ -110,21 +135,22 @@ def _render_tracking(found, submitted=None, status=200):
 
 @bp.post("/track/<reference>/actions/<action>")
 def applicant_action(reference: str, action: str):
-    """Take one of the applicant's actions (answer a materials request, withdraw)."""
-    found = _load_for_applicant(reference)
+    """Take one of the applicant's (or the other party's) actions."""
+    found, party = _load_for_viewer(reference)
     transition = kind_of(found).workflow.transition(action)
-    if transition is None or not can_applicant_take(found, transition):
-        return _render_tracking(found, status=409)
+    allowed = can_party_take if party else can_applicant_take
+    if transition is None or not allowed(found, transition):
+        return _render_tracking(found, party, status=409)
     form = (transition.form or ApplicantActionForm)(prefix=action)
     form.prepare(found)
     if not form.validate_on_submit():
-        return _render_tracking(found, submitted=(action, form), status=400)
+        return _render_tracking(found, party, submitted=(action, form), status=400)
     try:
         perform(
             found,
             action,
             user=current_user if current_user.is_authenticated else None,
-            actor_kind=APPLICANT,
+            actor_kind=PARTY if party else APPLICANT,
             data=attachments.stage_checked(form.transition_data()),
             comment=form.comment.data,
             expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
@@ -141,4 +167,4 @@ def applicant_action(reference: str, action: str):
 @bp.get("/track/<reference>/files/<int:attachment_id>")
 def applicant_attachment(reference: str, attachment_id: int):
     """Download one of the request's files, for the applicant only."""
-    return attachments.download(_load_for_applicant(reference), attachment_id)
+    return attachments.download(applicant_request_or_404(reference), attachment_id)

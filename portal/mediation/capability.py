@@ -1,0 +1,36 @@
+"""People's mediation declares itself to the shared code (SPEC §13)."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from portal.core.contract import Capability, HomeCard, Job, Link
+from portal.mediation import demo
+from portal.mediation.commands import mediation_reminders_command
+from portal.mediation.roles import COORDINATOR, MEDIATOR
+from portal.mediation.staff_views import bp as staff_bp
+from portal.mediation.views import bp
+from portal.mediation.workflow import MEDIATION
+
+CAPABILITY = Capability(
+    name="mediation",
+    label=_l("People's mediation"),
+    models="portal.mediation.models",
+    blueprints=(bp, staff_bp),
+    kinds=(MEDIATION,),
+    roles=(COORDINATOR, MEDIATOR),
+    staff_areas={staff_bp.name: frozenset({COORDINATOR})},
+    nav=(Link("mediation.index", _l("Mediation")),),
+    home_card=HomeCard(
+        "mediation.index",
+        _l("People's mediation"),
+        _l("A dispute with a neighbour, a relative, an employer or a shop? Mediators help both sides agree, free of charge."),
+        start_endpoint="mediation.apply",
+        start_label=_l("Apply for mediation"),
+    ),
+    staff_links=(Link("mediation_staff.register", _l("Register a dispute brought in person"), frozenset({COORDINATOR})),),
+    commands=(mediation_reminders_command,),
+    jobs=(Job("mediation-reminders", timedelta(hours=6)),),
+    seed_demo=demo.seed_demo,
+    demo_logins=demo.demo_logins,
+)

@@ -1,0 +1,188 @@
+"""Forms of people's mediation: the application, staff registration and the case actions."""
+
+from datetime import datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.accounts.services import active_staff_with_role
+from portal.core.attachments import AcceptedUploads
+from portal.core.choices import options, township_options
+from portal.core.clock import local_today
+from portal.core.fields import MobileNumber
+from portal.core.forms import ActionForm
+from portal.extensions import db
+from portal.mediation.roles import MEDIATOR
+from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE
+
+CHOOSE = ("", _l("Choose…"))
+
+
+def mediator_options(blank_label):
+    return options([("", blank_label)] + [(str(u.id), u.display_name) for u in active_staff_with_role(MEDIATOR)])
+
+
+class ApplicationForm(FlaskForm):
+    """What a person gives to ask for mediation (SPEC §12)."""
+
+    applicant_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=50)])
+    mobile = StringField(_l("Your mobile number"), validators=[DataRequired(), MobileNumber()],
+                         description=_l("We text you about the mediation. The other party never sees it."))
+    applicant_address = StringField(_l("Your address (optional)"), validators=[Optional(), Length(max=200)])
+    township = SelectField(_l("Township or street where the dispute arose"), validators=[DataRequired()])
+    other_name = StringField(_l("The other party's name"), validators=[DataRequired(), Length(max=100)],
+                             description=_l("A person or a company."))
+    other_mobile = StringField(_l("The other party's mobile (if you know it)"), validators=[Optional()],
+                               description=_l("The committee contacts them only after it accepts your application."))
+    other_address = StringField(_l("The other party's address (if you know it)"), validators=[Optional(), Length(max=200)])
+    dispute_type = SelectField(_l("What is the dispute about?"), choices=options([CHOOSE, *DISPUTE_TYPES.items()]),
+                               validators=[DataRequired(message=_l("Choose what the dispute is about."))])
+    facts = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=3000)])
+    claims = TextAreaField(_l("What you ask for"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("For example: repay 8,000 yuan by the end of the month."))
+    in_court = RadioField(
+        _l("Has a court or an arbitration body already taken the case?"),
+        choices=options([("no", _l("No")), ("yes", _l("Yes"))]),
+        validators=[InputRequired(message=_l("Say whether a court or arbitration already has the case."))],
+    )
+    preferred_mediator = SelectField(_l("Preferred mediator (optional)"), validators=[Optional()],
+                                     description=_l("You may choose a mediator; the committee decides."))
+    consent = BooleanField(
+        _l("I agree that the committee uses these details to mediate, and tells the other party my name and what I ask for."),
+        validators=[DataRequired(message=_l("Your consent is needed to start mediation."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township.choices = options([CHOOSE, *((str(c.value), c.label) for c in township_options())])
+        self.preferred_mediator.choices = mediator_options(_l("No preference"))
+
+    def validate_other_mobile(self, field):
+        if not (field.data or "").strip():
+            field.data = None
+            return
+        MobileNumber()(self, field)
+        if field.data == self.mobile.data:
+            raise ValidationError(_l("The other party's mobile cannot be your own mobile number."))
+
+
+class RegisterForm(ApplicationForm):
+    """Staff register a dispute that arrived in person or that a committee took up itself."""
+
+    channel = SelectField(_l("How the dispute came"), choices=options({k: v for k, v in CHANNELS.items() if k != "online"}),
+                          validators=[DataRequired()])
+    consent = BooleanField(_l("The applicant agreed that the committee uses these details to mediate."),
+                           validators=[DataRequired(message=_l("Record the applicant's consent to mediate."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff fill it in for someone else: the labels name the applicant.
+        self.applicant_name.label.text = _l("Applicant's full name")
+        self.mobile.label.text = _l("Applicant's mobile number")
+        self.mobile.description = _l("The applicant gets the reference by SMS.")
+        self.applicant_address.label.text = _l("Applicant's address (optional)")
+
+
+class AcceptForm(ActionForm):
+    committee = SelectField(_l("Mediation committee"), coerce=int, validators=[InputRequired()])
+    mediator = SelectField(_l("Mediator"), validators=[DataRequired(message=_l("Choose the mediator."))])
+    second_mediator = SelectField(_l("Second mediator (optional)"), validators=[Optional()])
+
+    def prepare(self, request) -> None:
+        from portal.mediation.models import MediationCommittee
+
+        committees = db.session.scalars(db.select(MediationCommittee).where(MediationCommittee.is_active.is_(True))
+                                        .order_by(MediationCommittee.id))
+        self.committee.choices = options((c.id, c.name) for c in committees)
+        self.mediator.choices = mediator_options(_l("Choose…"))
+        self.second_mediator.choices = mediator_options(_l("None"))
+        if request is not None and getattr(request, "preferred_mediator_id", None) and not self.mediator.data:
+            self.mediator.data = str(request.preferred_mediator_id)
+
+    def validate_second_mediator(self, field):
+        if field.data and field.data == self.mediator.data:
+            raise ValidationError(_l("Choose another person, or none."))
+
+
+class ReasonForm(ActionForm):
+    reason = TextAreaField(_l("Reason, told to the parties"), validators=[DataRequired(), Length(max=2000)])
+
+
+class SessionForm(ActionForm):
+    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date."))])
+    start = TimeField(_l("Starts at"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
+    minutes = SelectField(_l("Length"), choices=options([("60", _l("1 hour")), ("90", _l("1.5 hours")),
+                                                         ("120", _l("2 hours"))]), default="60")
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("For example: Xingsha justice office, mediation room 2."))
+
+    def validate_day(self, field):
+        if field.data and field.data < local_today():
+            raise ValidationError(_l("Choose today or a later date."))
+
+    def transition_data(self) -> dict:
+        data = super().transition_data()
+        data["starts"] = datetime.combine(self.day.data, self.start.data or time(9))
+        return data
+
+
+class AgreementForm(ActionForm):
+    agreement_form = RadioField(_l("Form of the agreement"), choices=options(AGREEMENT_FORMS),
+                                validators=[InputRequired(message=_l("Choose written or oral."))])
+    terms = TextAreaField(_l("Terms agreed"), validators=[DataRequired(message=_l("An agreement needs its terms."))
+                                                         , Length(max=5000)])
+    amount = DecimalField(_l("Amount to be paid, in yuan (optional)"), places=2,
+                          validators=[Optional(), NumberRange(min=0, max=100_000_000)])
+    effective_on = DateField(_l("Effective from"), default=local_today, validators=[InputRequired()])
+    performance_due_on = DateField(_l("To be performed by (optional)"), validators=[Optional()])
+    attachments = MultipleFileField(_l("Signed agreement (PDF, JPEG or PNG)"), validators=[AcceptedUploads()],
+                                    description=_l("Required for a written agreement."))
+
+    def validate_attachments(self, field):
+        if self.agreement_form.data == "written" and not getattr(field, "checked", None):
+            raise ValidationError(_l("Upload the signed written agreement."))
+
+    def validate_performance_due_on(self, field):
+        if field.data and self.effective_on.data and field.data < self.effective_on.data:
+            raise ValidationError(_l("The performance date cannot be before the agreement takes effect."))
+
+
+class CloseForm(ActionForm):
+    performance = SelectField(_l("Performance of the agreement"),
+                              choices=options([("", _l("No agreement to perform")), *PERFORMANCE.items()]),
+                              validators=[Optional()])
+
+
+
+
+def dispute_from(form: ApplicationForm, channel: str = "online"):
+    """The validated answers as the mediation service takes them."""
+    from portal.mediation.services import Dispute
+
+    return Dispute(
+        applicant_name=form.applicant_name.data.strip(),
+        mobile=form.mobile.data,
+        township_id=int(form.township.data),
+        other_name=form.other_name.data.strip(),
+        other_mobile=form.other_mobile.data or None,
+        other_address=(form.other_address.data or "").strip() or None,
+        applicant_address=(form.applicant_address.data or "").strip() or None,
+        dispute_type=form.dispute_type.data,
+        facts=form.facts.data.strip(),
+        claims=form.claims.data.strip(),
+        in_court=form.in_court.data == "yes",
+        preferred_mediator_id=int(form.preferred_mediator.data) if (form.preferred_mediator.data or "").isdigit() else None,
+        channel=channel,
+    )

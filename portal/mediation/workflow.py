@@ -1,0 +1,251 @@
+"""The mediation status machine (SPEC §12) and its consequences, declared once.
+
+submitted → accepted (a committee and mediator assigned; the other party is told and
+asked to agree) → mediating → agreement | failed → closed; or declined (not suitable,
+or the other party refuses); or withdrawn. Either party may end the mediation.
+"""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.core import attachments
+from portal.core.clock import from_local
+from portal.core.models import ServiceRequest
+from portal.core.registry import QueueFilter, RequestKind
+from portal.core.services import EVENT_COMMENT
+from portal.core.workflow import APPLICANT, PARTY, GuardFailed, State, Transition, Workflow
+from portal.extensions import db
+from portal.i18n import Bilingual
+from portal.mediation import forms
+from portal.mediation.demo import sample_case
+from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
+from portal.mediation.roles import COORDINATOR, MEDIATOR
+from portal.mediation.states import MediationState as S
+from portal.mediation.vocabulary import DISPUTE_TYPES
+
+COORDINATORS = frozenset({COORDINATOR})
+#: Days within which the parties may jointly ask the court to confirm a written agreement (Art. 33).
+CONFIRMATION_DAYS = 30
+
+STATES = (
+    State(S.SUBMITTED, _l("Submitted"), public_hint=_l("Received. The mediation committee decides within a few working days whether it can mediate.")),
+    State(S.ACCEPTED, _l("Accepted"), public_hint=_l("A committee and a mediator are assigned. Mediation is voluntary: the other party is asked whether they agree.")),
+    State(S.MEDIATING, _l("Mediating"), public_hint=_l("Both parties agreed to mediate. The mediator arranges sessions with you.")),
+    State(S.AGREEMENT, _l("Agreement reached"), public_hint=_l("The parties reached an agreement: see its terms below.")),
+    State(S.FAILED, _l("Mediation ended without agreement"), public_hint=_l("No agreement was reached. You may go to court or arbitration, or apply for legal aid.")),
+    State(S.CLOSED, _l("Closed"), is_open=False),
+    State(S.DECLINED, _l("Declined"), is_open=False),
+    State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
+)
+
+ENDED_NOTICE = _l(
+    "Mediation %(reference)s ended without agreement: %(reason)s You may go to court or arbitration, or apply for legal aid (call 12348)."
+)
+
+TRANSITIONS = (
+    Transition(
+        "accept", frozenset({S.SUBMITTED}), S.ACCEPTED, _l("Accept and assign a mediator"),
+        roles=COORDINATORS, handler_only=False, form=forms.AcceptForm,
+        notice=_l("Your mediation application %(reference)s is accepted by %(committee)s. Mediator %(mediator)s will contact you; the other party is now asked whether they agree."),
+        party_notice=_l("%(applicant)s asks %(committee)s to mediate a dispute with you (%(reference)s). Mediation is free and voluntary. Mediator %(mediator)s will contact you. To answer or follow it, go to the legal services portal, Track a request, with this reference and your mobile number."),
+    ),
+    Transition(
+        "decline", frozenset({S.SUBMITTED, S.ACCEPTED}), S.DECLINED, _l("Decline"),
+        roles=COORDINATORS, handler_only=False, form=forms.ReasonForm, style="danger",
+        notice=_l("Mediation %(reference)s cannot go ahead: %(reason)s You may go to court or arbitration, or apply for legal aid (call 12348)."),
+        party_notice=_l("Mediation %(reference)s will not go ahead."),
+    ),
+    Transition(
+        "party_agree", frozenset({S.ACCEPTED}), S.MEDIATING, _l("I agree to mediation"), actor=PARTY,
+        notice=_l("The other party agreed to mediate %(reference)s. The mediator will arrange a session."),
+        party_notice=_l("Thank you: you agreed to mediate %(reference)s. The mediator will arrange a session."),
+    ),
+    Transition(
+        "party_refuse", frozenset({S.ACCEPTED}), S.DECLINED, _l("I do not agree to mediation"), actor=PARTY,
+        style="danger",
+        notice=_l("The other party does not agree to mediate %(reference)s, so mediation cannot go ahead. You may go to court or arbitration, or apply for legal aid (call 12348)."),
+        party_notice=_l("You did not agree to mediate %(reference)s. The case is closed."),
+    ),
+    Transition(
+        "start", frozenset({S.ACCEPTED}), S.MEDIATING, _l("Both parties agreed: start mediating"),
+        roles=COORDINATORS, handler_only=False, participant_may=True,
+        notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
+        party_notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
+    ),
+    Transition(
+        "schedule_session", frozenset({S.MEDIATING}), S.MEDIATING, _l("Schedule a session"),
+        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.SessionForm,
+        notice=_l("Mediation session for %(reference)s: %(when)s at %(place)s. Add it to your calendar from the tracking page."),
+        party_notice=_l("Mediation session for %(reference)s: %(when)s at %(place)s. Add it to your calendar from the tracking page."),
+    ),
+    Transition(
+        "record_agreement", frozenset({S.MEDIATING}), S.AGREEMENT, _l("Record the agreement"),
+        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.AgreementForm,
+        notice=_l("An agreement was reached in mediation %(reference)s. Its terms are on the tracking page.%(confirmation)s"),
+        party_notice=_l("An agreement was reached in mediation %(reference)s. Its terms are on the tracking page.%(confirmation)s"),
+    ),
+    Transition(
+        "record_failure", frozenset({S.MEDIATING}), S.FAILED, _l("End without agreement"),
+        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.ReasonForm, style="danger",
+        notice=ENDED_NOTICE, party_notice=ENDED_NOTICE,
+    ),
+    Transition(
+        "applicant_end", frozenset({S.ACCEPTED, S.MEDIATING}), S.FAILED, _l("End the mediation"), actor=APPLICANT,
+        style="danger", notice=ENDED_NOTICE, party_notice=ENDED_NOTICE,
+    ),
+    Transition(
+        "party_end", frozenset({S.MEDIATING}), S.FAILED, _l("End the mediation"), actor=PARTY,
+        style="danger", notice=ENDED_NOTICE, party_notice=ENDED_NOTICE,
+    ),
+    Transition(
+        "withdraw", frozenset({S.SUBMITTED}), S.WITHDRAWN, _l("Withdraw my application"), actor=APPLICANT,
+        style="danger", notice=_l("You withdrew mediation application %(reference)s."),
+    ),
+    Transition(
+        "close", frozenset({S.AGREEMENT, S.FAILED}), S.CLOSED, _l("Close the case"),
+        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.CloseForm,
+        notice=_l("Mediation case %(reference)s is closed."),
+    ),
+)
+
+
+def _names(case: MediationCase) -> dict:
+    committee = case.committee or (db.session.get(MediationCommittee, case.committee_id) if case.committee_id else None)
+    mediator = case.mediator or (db.session.get(User, case.mediator_id) if case.mediator_id else None)
+    return {
+        "committee": Bilingual(committee.name, committee.name_en) if committee else "—",
+        "mediator": mediator.display_name if mediator else "—",
+        "applicant": case.applicant_name,
+    }
+
+
+def _mediator(value) -> User | None:
+    user = db.session.get(User, int(value)) if value and str(value).isdigit() else None
+    if value and (user is None or not user.has_role(MEDIATOR)):
+        raise GuardFailed(_l("Choose a mediator from the list."))
+    return user
+
+
+def on_submit(case: MediationCase, data, now) -> dict:
+    case.set_due(None)
+    return {}
+
+
+def on_accept(case: MediationCase, data, now) -> dict:
+    case.committee_id = data["committee"]
+    case.mediator_id = _mediator(data["mediator"]).id
+    second = _mediator(data.get("second_mediator"))
+    case.second_mediator_id = second.id if second else None
+    return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
+
+
+def on_reason(case: MediationCase, data, now) -> dict:
+    case.outcome_reason = data["reason"].strip()
+    reason = case.outcome_reason
+    if not reason.endswith(("。", ".", "！", "!")):
+        reason += "。" if case.locale.startswith("zh") else "."
+    return {"reason": reason}
+
+
+def on_ended(case: MediationCase, data, now) -> dict:
+    if (data.get("comment") or "").strip():
+        case.outcome_reason = data["comment"].strip()
+    reason = case.outcome_reason or str(_l("one party ended the mediation."))
+    return {"reason": reason}
+
+
+def on_schedule(case: MediationCase, data, now) -> dict:
+    starts = from_local(data["starts"])
+    session = MediationSession(case_id=case.id, starts_at=starts, ends_at=starts + timedelta(minutes=int(data["minutes"])),
+                               place=data["place"].strip(), created_at=now)
+    db.session.add(session)
+    case.set_due(session.starts_at)
+    return {"when": starts, "place": session.place}
+
+
+def on_agreement(case: MediationCase, data, now) -> dict:
+    case.agreement_form = data["agreement_form"]
+    case.agreement_terms = data["terms"].strip()
+    case.agreement_amount = data.get("amount")
+    case.agreement_effective_on = data["effective_on"]
+    case.performance_due_on = data.get("performance_due_on")
+    attachments.claim_all(case, data.get("attachments") or [], purpose="agreement", by_applicant=False)
+    case.set_due(None)
+    confirmation = ""
+    if case.agreement_form == "written":
+        last_day = case.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
+        confirmation = str(_l(" Both parties may jointly ask the people's court to confirm it by %(day)s (judicial confirmation, free of charge).",
+                              day=last_day.isoformat()))
+    return {"confirmation": confirmation}
+
+
+def on_close(case: MediationCase, data, now) -> dict:
+    case.performance = data.get("performance") or None
+    case.set_due(None)
+    return {}
+
+
+WORKFLOW = Workflow(
+    states=STATES,
+    transitions=TRANSITIONS,
+    initial=S.SUBMITTED,
+    submitted_notice=_l("We received your mediation application %(reference)s. The committee will contact you within a few working days."),
+    effects={
+        "submit": on_submit,
+        "accept": on_accept,
+        "decline": on_reason,
+        "record_failure": on_reason,
+        "applicant_end": on_ended,
+        "party_end": on_ended,
+        "schedule_session": on_schedule,
+        "record_agreement": on_agreement,
+        "close": on_close,
+    },
+)
+
+
+def _is_mediator_of(case, user) -> bool:
+    return user.id in (getattr(case, "mediator_id", None), getattr(case, "second_mediator_id", None))
+
+
+def _mediator_clause(user):
+    # Reads only the subtype table: the queue query itself stays on service_request.
+    table = MediationCase.__table__
+    return ServiceRequest.id.in_(
+        select(table.c.id).where((table.c.mediator_id == user.id) | (table.c.second_mediator_id == user.id))
+    )
+
+
+def _type_clause(value: str):
+    table = MediationCase.__table__
+    return ServiceRequest.id.in_(select(table.c.id).where(table.c.dispute_type == value))
+
+
+MEDIATION = RequestKind(
+    code="MD",
+    slug="mediation",
+    label=_l("People's mediation"),
+    model=MediationCase,
+    workflow=WORKFLOW,
+    staff_roles=COORDINATORS,
+    detail_template="mediation/_detail.html",
+    public_template="mediation/_public.html",
+    party_template="mediation/_party.html",
+    participant_role=MEDIATOR,
+    is_participant=_is_mediator_of,
+    participant_clause=_mediator_clause,
+    extra_filters=(
+        QueueFilter("dispute", _l("Dispute"), lambda: [(k, str(v)) for k, v in DISPUTE_TYPES.items()], _type_clause),
+    ),
+    export_columns=(
+        (_l("Dispute"), lambda c: str(DISPUTE_TYPES.get(getattr(c, "dispute_type", ""), ""))),
+        (_l("Committee"), lambda c: c.committee.name if getattr(c, "committee", None) else ""),
+        (_l("Mediator"), lambda c: c.mediator.display_name if getattr(c, "mediator", None) else ""),
+    ),
+    quick_exit=True,  # family disputes: someone may be watching the screen
+    make_sample=sample_case,
+)
+
