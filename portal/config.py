@@ -63,14 +63,29 @@ class DefaultConfig:
     NOTIFICATION_MAX_ATTEMPTS = 6
     SMS_SIGNATURE = "【长沙县司法局】"
 
-    # Legal aid (SPEC §3). Hunan practice: twice the local minimum living standard per person.
+    # Legal aid (SPEC §3).
     LEGAL_AID_DECISION_DAYS = 7
     LEGAL_AID_ASSIGN_DAYS = 3
     LEGAL_AID_DAYS_KIND = "calendar"  # or "working"; local rules differ
     LEGAL_AID_MATERIALS_ANSWER_DAYS = 30
     LEGAL_AID_OBJECTION_DAYS = 5
-    MINIMUM_LIVING_STANDARD_MONTHLY = 930
-    HARDSHIP_MULTIPLIER = 2
+    #: Art. 34: the province's economic-hardship standard: "income", "hunan" (recognised as
+    #: low-income, or in sudden hardship) or "module:Class" (portal/legal_aid/hardship.py).
+    LEGAL_AID_HARDSHIP_RULE = "income"
+    #: The income rule: the minimum living standard per person per month (yuan; decimals
+    #: allowed) in urban and in rural areas, times HARDSHIP_MULTIPLIER. Illustrative amounts:
+    #: set the county's published ones.
+    MINIMUM_LIVING_STANDARD_MONTHLY = 930.0
+    MINIMUM_LIVING_STANDARD_RURAL_MONTHLY = 700.0
+    HARDSHIP_MULTIPLIER = 2.0
+    #: Codes of the townships where the rural amount applies; None: by the national code
+    #: (towns 镇 and townships 乡 are rural, subdistricts 街道 urban).
+    LEGAL_AID_RURAL_TOWNSHIPS: tuple | None = None
+    #: Art. 31(九): the matters the province adds that are in force (Hunan's by default).
+    LEGAL_AID_PROVINCIAL_MATTERS: tuple = ("farm_inputs", "work_safety")
+    #: Art. 38: contacts of other legal aid centres by place name, e.g.
+    #: {"浏阳": "浏阳市法律援助中心, 0731-…"}; without one the hotline is named.
+    LEGAL_AID_OTHER_CENTRES: dict = {}
 
     QUEUE_PAGE_SIZE = 20
     QUEUE_COUNT_CAP = 1000

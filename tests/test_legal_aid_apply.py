@@ -93,11 +93,13 @@ def test_applying_for_a_relative_needs_their_details(client):
 def test_income_questions_are_needed_unless_an_exemption_applies(client):
     response = client.submit("/legal-aid/apply", application_form(household_size="", monthly_income=""))
     assert response.status_code == 400
-    exempt = client.submit(
-        "/legal-aid/apply", application_form(household_size="", monthly_income="", exemption="abuse_victim")
-    )
+    page = response.get_data(as_text=True)
+    assert 'id="household_size-error"' in page and 'id="monthly_income-error"' in page
+    exempt = client.submit("/legal-aid/apply", application_form(
+        matter_type="family_support", household_size="", monthly_income="", claim_exemption="abuse_victim"))
     assert exempt.status_code == 303
-    assert db.session.scalar(select(LegalAidApplication)).exemption == "abuse_victim"
+    application = db.session.scalar(select(LegalAidApplication))
+    assert (application.claim_exemption, application.exemption, application.household_size) == ("abuse_victim", None, None)
 
 
 def test_urgent_applications_sort_first(client, make_application):

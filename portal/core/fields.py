@@ -1,9 +1,37 @@
-"""WTForms validators that apply SPEC §8 and normalise what the user typed."""
+"""WTForms validators and fields that apply SPEC §8 and normalise what the user typed.
+
+Every form uses these, so that each one accepts full-width digits and `Ｘ`, spaces and
+lower case, and says which rule a number breaks.
+"""
+
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
 from wtforms.validators import ValidationError
 
-from portal.core.identity import normalise_mobile, normalise_uscc, parse_resident_id
+from portal.core import identity
+from portal.core.identity import normalise_mobile, parse_resident_id, resident_id_problem, uscc_problem
+
+ID_PROBLEMS = {
+    identity.FORMAT: _l("A resident ID number has 18 characters: 17 digits, then a digit or X."),
+    identity.PROVINCE: _l("The first two digits are not a province code: check the number."),
+    identity.BIRTH_DATE: _l("The birth date in the number (digits 7 to 14) is not a real date: check the number."),
+    identity.CHECK_CHAR: _l("The last character does not match the others: check for a mistyped digit."),
+}
+USCC_PROBLEMS = {
+    identity.FORMAT: _l("A unified social credit code has 18 digits and capital letters (no I, O, S, V or Z)."),
+    identity.STRUCTURE: _l(
+        "This is not how a unified social credit code starts: copy it from the business licence."
+    ),
+    identity.CHECK_CHAR: _l("The last character does not match the others: check for a mistyped character."),
+}
+
+
+def resident_id_message(value: str | None):
+    """The message for an invalid resident ID number (None when it is valid)."""
+    problem = resident_id_problem(value)
+    return ID_PROBLEMS[problem] if problem else None
 
 
 class ResidentIdNumber:
@@ -12,9 +40,7 @@ class ResidentIdNumber:
     def __call__(self, form, field):
         parsed = parse_resident_id(field.data or "")
         if parsed is None:
-            raise ValidationError(
-                _l("This is not a valid resident ID number: check the 18 characters and the birth date.")
-            )
+            raise ValidationError(resident_id_message(field.data))
         field.parsed = parsed
         field.data = parsed.number
 
@@ -30,12 +56,31 @@ class MobileNumber:
 
 
 class CreditCode:
-    """Accept a valid unified social credit code (USCC)."""
+    """Accept a valid unified social credit code (USCC), checked for structure too."""
 
     def __call__(self, form, field):
-        normalised = normalise_uscc(field.data or "")
-        if normalised is None:
-            raise ValidationError(
-                _l("This is not a valid unified social credit code: check the 18 characters.")
-            )
-        field.data = normalised
+        problem = uscc_problem(field.data or "")
+        if problem is not None:
+            raise ValidationError(USCC_PROBLEMS[problem])
+        field.data = identity.compact(field.data)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed any common way: full-width digits, spaces, thousands separators."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = unicodedata.normalize("NFKC", valuelist[0] or "")
+        cleaned = "".join(c for c in raw if not c.isspace() and c not in ",，、'")
+        if not cleaned:
+            self.data = None
+            return
+        if not (cleaned.isascii() and cleaned.isdigit()):
+            self.data = None
+            raise ValueError(_l("Enter a whole number in digits, for example 2400."))
+        self.data = int(cleaned)

@@ -9,10 +9,15 @@ from portal.core.identity import parse_resident_id
 from portal.core.models import Township
 from portal.core.services import claim, perform, submit
 from portal.extensions import db
+from portal.legal_aid.matters import NO_AUTHORITY
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.roles import OFFICER
 
 OFFICERS = [("officer", "张敏"), ("officer2", "李强")]
+#: Who handles a case at each stage (Art. 38), for the samples.
+AUTHORITY_AT_STAGE = {"arbitration": "arbitration", "first_instance": "court", "second_instance": "court",
+                      "enforcement": "court", "investigation": "police", "prosecution_review": "procuratorate",
+                      "criminal_trial": "court"}
 #: The demo resident's mobile (created by the core demo data).
 RESIDENT_MOBILE = "13800000001"
 
@@ -37,7 +42,8 @@ def new_application(name: str, mobile: str, id_number: str, township_id: int, ma
     return LegalAidApplication(
         applicant_name=name, applicant_mobile=mobile, township_id=township_id, id_number=parsed.number,
         gender=parsed.gender, birth_date=parsed.birth_date, address="长沙县（演示地址）", matter_type=matter,
-        stage=stage, facts=facts, urgent=urgent, household_size=3, monthly_income=2400,
+        stage=stage, handling_authority=AUTHORITY_AT_STAGE.get(stage, NO_AUTHORITY), facts=facts, urgent=urgent,
+        hardship_rule="income", household_size=3, monthly_income=2400,
         pledge_accepted_at=utcnow(), consent_accepted_at=utcnow(),
     )
 

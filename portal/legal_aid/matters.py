@@ -1,63 +1,191 @@
-"""What legal aid covers (Arts. 24, 29, 31, 32, 42) and the eligibility self-check."""
+"""What legal aid covers and who need not prove hardship, as the Legal Aid Law lists them.
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+Arts. 24 and 29 (criminal cases), 31 (civil and administrative matters, and what the
+province adds), 32 (claims with no economic-hardship test) and 42 (people whose means
+check is waived on proof). Exemptions belong to a claim, not to a person: each one names
+the matters it applies to. Labels are plain and short (they must fit a phone's select
+box); the legal detail is in hints.
+"""
 
+from dataclasses import dataclass
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal.core.choices import grouped
+from portal.core.choices import grouped, options
 
+CHOOSE = ("", _l("Choose…"))
+NONE_OF_THESE = "none"
+
+CRIMINAL_DEFENCE = "criminal_defence"
 CRIMINAL_MATTERS = {
-    "criminal_defence": _l("Criminal suspect or defendant without a defence lawyer (Art. 24)"),
-    "criminal_victim": _l("Victim of a crime in a public prosecution, or a close relative (Art. 29)"),
-    "private_prosecution": _l("Private prosecutor or their legal representative (Art. 29)"),
+    CRIMINAL_DEFENCE: _l("Accused of a crime, with no lawyer"),
+    "criminal_victim": _l("Victim of a crime"),
+    "private_prosecution": _l("Private prosecution"),
+    "criminal_civil_claim": _l("Damages claimed in a criminal case"),
 }
+#: Art. 31 (一)-(八).
 CIVIL_MATTERS = {
-    "state_compensation": _l("State compensation (国家赔偿)"),
-    "social_insurance": _l("Social insurance benefits or social assistance"),
-    "survivor_pension": _l("Survivor and disability pensions (抚恤金)"),
-    "family_support": _l("Support for parents, children or a spouse (赡养费、抚养费、扶养费)"),
-    "labour": _l("Confirming an employment relationship or claiming unpaid pay"),
-    "civil_capacity": _l("Declaring a person without or with limited civil capacity"),
-    "personal_injury": _l(
-        "Personal injury from a work, traffic, food or drug safety, or medical accident"
-    ),
-    "environment": _l("Damage from environmental pollution or ecological destruction"),
-    "other_by_law": _l("Another matter that a law, regulation or rule puts under legal aid"),
+    "state_compensation": _l("State compensation"),
+    "social_insurance": _l("Social insurance or social assistance"),
+    "survivor_pension": _l("Survivor or disability pension"),
+    "family_support": _l("Support for a parent, child or spouse"),
+    "labour": _l("Unpaid pay or an employment relationship"),
+    "civil_capacity": _l("Declaring a person's legal capacity"),
+    "work_injury": _l("Injury at work"),
+    "personal_injury": _l("Traffic, food, drug or medical accident"),
+    "environment": _l("Pollution or ecological damage"),
 }
+#: Art. 31 (九): matters a province adds (Hunan's, for example). The setting
+#: LEGAL_AID_PROVINCIAL_MATTERS says which of these are in force.
+PROVINCIAL_MATTERS = {
+    "farm_inputs": _l("Fake fertiliser, pesticide, seed or farm machinery"),
+    "work_safety": _l("Work-safety accident"),
+}
+OTHER_BY_LAW = "other_by_law"
 NOT_COVERED = "not_listed"
-OTHER_MATTERS = {NOT_COVERED: _l("Something else")}
+OTHER_MATTERS = {
+    OTHER_BY_LAW: _l("Another matter a law covers"),
+    NOT_COVERED: _l("Something else"),
+}
+ALL_MATTERS = {**CRIMINAL_MATTERS, **CIVIL_MATTERS, **PROVINCIAL_MATTERS, **OTHER_MATTERS}
+WAGE_OR_WORK_INJURY = frozenset({"labour", "work_injury"})
 
-ALL_MATTERS = {**CRIMINAL_MATTERS, **CIVIL_MATTERS, **OTHER_MATTERS}
+
+def provincial_matters() -> dict:
+    """The matters the province adds, as the settings choose them."""
+    wanted = current_app.config["LEGAL_AID_PROVINCIAL_MATTERS"]
+    return {key: label for key, label in PROVINCIAL_MATTERS.items() if key in wanted}
+
+
+def covered_matters() -> frozenset[str]:
+    """Every matter legal aid covers here (criminal, Art. 31 and the province's)."""
+    return frozenset({*CRIMINAL_MATTERS, *CIVIL_MATTERS, *provincial_matters(), OTHER_BY_LAW})
 
 
 def matter_choices():
-    """Matter types grouped in <optgroup>s for a select box."""
-    return grouped(
+    """Matter types grouped in <optgroup>s for a select box, after a placeholder."""
+    return options([CHOOSE]) + grouped(
         {
-            _l("Criminal matters"): CRIMINAL_MATTERS,
-            _l("Civil and administrative matters"): CIVIL_MATTERS,
+            _l("Criminal cases"): CRIMINAL_MATTERS,
+            _l("Civil and administrative matters"): {**CIVIL_MATTERS, **provincial_matters()},
             _l("Other"): OTHER_MATTERS,
         }
     )
 
 
-#: Art. 32: no economic-hardship test at all.
-NO_MEANS_TEST = {
-    "martyr_relative": _l("Close relative of a hero or martyr protecting their rights (Art. 32)"),
-    "good_samaritan": _l("Claim arising from an act of bravery for a just cause (见义勇为, Art. 32)"),
-    "retrial_acquittal": _l("State compensation after acquittal on retrial (Art. 32)"),
-    "abuse_victim": _l("Victim of abuse, abandonment or domestic violence (Art. 32)"),
+@dataclass(frozen=True)
+class Exemption:
+    """A situation that frees a claim from the hardship test (Art. 32) or the person
+    from the means check on proof (Art. 42), for the claims it names (None: any claim)."""
+
+    key: str
+    label: object
+    hint: object
+    #: The material that proves it (a key of MATERIALS).
+    proof: str
+    claims: frozenset[str] | None = None
+    #: Said when the claim is not one it applies to.
+    not_this_claim: object = None
+    #: "Another situation set by law": the office checks which law and whether it applies.
+    by_law: bool = False
+
+    def applies_to(self, matter: str) -> bool:
+        return self.claims is None or matter in self.claims
+
+
+#: Art. 32: no economic-hardship test for these claims, which are covered even when they
+#: are not among the matters of Art. 31.
+CLAIM_EXEMPTIONS = {
+    e.key: e
+    for e in (
+        Exemption(
+            "martyr_relative",
+            _l("Protecting a hero or martyr in my family"),
+            _l("Their name, honour or other rights, when the hero or martyr is your close relative (Art. 32(1))."),
+            "proof_martyr_relative",
+            frozenset({NOT_COVERED, OTHER_BY_LAW}),
+            _l("For a relative of a hero or martyr, the hardship test is removed only for a claim that protects the hero's or martyr's name, honour or rights (Art. 32)."),
+        ),
+        Exemption(
+            "good_samaritan",
+            _l("A claim that comes from helping others bravely"),
+            _l("Rights that arise from an act of bravery for a just cause, 见义勇为 (Art. 32(2))."),
+            "proof_good_samaritan",
+            frozenset({NOT_COVERED, OTHER_BY_LAW, "personal_injury", "work_injury", "criminal_victim",
+                       "criminal_civil_claim"}),
+            _l("Acting bravely for others removes the hardship test only for a claim that arises from that act (Art. 32)."),
+        ),
+        Exemption(
+            "retrial_acquittal",
+            _l("State compensation after I was acquitted at a retrial"),
+            _l("Art. 32(3)."),
+            "proof_retrial_acquittal",
+            frozenset({"state_compensation"}),
+            _l("Acquittal at a retrial removes the hardship test only for a claim for state compensation (Art. 32)."),
+        ),
+        Exemption(
+            "abuse_victim",
+            _l("Abuse, abandonment or domestic violence against me"),
+            _l("Your rights as a victim of abuse, abandonment or domestic violence (Art. 32(4))."),
+            "proof_abuse_victim",
+            frozenset({NOT_COVERED, OTHER_BY_LAW, "family_support", "criminal_victim", "private_prosecution",
+                       "criminal_civil_claim"}),
+            _l("Abuse, abandonment or domestic violence removes the hardship test only for claims about them (Art. 32)."),
+        ),
+        Exemption(
+            "other_no_test",
+            _l("Another claim a law frees from the hardship test"),
+            _l("Art. 32(5). Name the law when you describe what happened."),
+            "proof_other_no_test",
+            by_law=True,
+        ),
+    )
 }
-#: Art. 42: the means check is waived on proof of status.
-MEANS_CHECK_WAIVED = {
-    "no_income_vulnerable": _l(
-        "Minor, or elderly or disabled person without a fixed income (Art. 42)"
-    ),
-    "assistance_recipient": _l("Receives social, judicial or special-care assistance (Art. 42)"),
-    "migrant_worker": _l("Migrant worker claiming wages or work-injury compensation (Art. 42)"),
+
+#: Art. 42: the means check is waived for these people when they show proof.
+MEANS_WAIVERS = {
+    e.key: e
+    for e in (
+        Exemption(
+            "no_income_vulnerable",
+            _l("Under 18, elderly or disabled, with no fixed income"),
+            _l("Art. 42(1)."),
+            "proof_no_income_vulnerable",
+        ),
+        Exemption(
+            "assistance_recipient",
+            _l("I receive minimum living allowance or other assistance"),
+            _l("Minimum living allowance (低保), support for people in extreme poverty (特困供养), judicial assistance or special care for service families (优抚) (Art. 42(2))."),
+            "proof_assistance_recipient",
+        ),
+        Exemption(
+            "migrant_worker",
+            _l("Migrant worker claiming pay or a work injury"),
+            _l("Only for a claim for unpaid pay or for a work injury (Art. 42(3))."),
+            "proof_migrant_worker",
+            WAGE_OR_WORK_INJURY,
+            _l("For migrant workers, the means check is waived only for a claim for unpaid pay or a work injury (Art. 42)."),
+        ),
+        Exemption(
+            "other_waiver",
+            _l("Another situation a law names"),
+            _l("Art. 42(4). Name the law when you describe what happened."),
+            "proof_other_waiver",
+            by_law=True,
+        ),
+    )
 }
-EXEMPTIONS = {**NO_MEANS_TEST, **MEANS_CHECK_WAIVED}
+EXEMPTION_LABELS = {key: e.label for key, e in (CLAIM_EXEMPTIONS | MEANS_WAIVERS).items()}
+
+
+def exemption_options(exemptions: dict) -> list:
+    return options([*((key, e.label) for key, e in exemptions.items()), (NONE_OF_THESE, _l("None of these"))])
+
+
+def exemption_hints(exemptions: dict) -> dict:
+    return {key: e.hint for key, e in exemptions.items()}
+
 
 STAGES = {
     "pre_litigation": _l("Not yet before a court or arbitration"),
@@ -70,6 +198,44 @@ STAGES = {
     "criminal_trial": _l("Criminal trial"),
 }
 
+#: Art. 38: who handles the case decides which legal aid centre handles the application.
+NO_AUTHORITY = "none"
+AUTHORITIES = {
+    "court": _l("A court"),
+    "procuratorate": _l("A procuratorate"),
+    "police": _l("The police"),
+    "arbitration": _l("An arbitration commission"),
+    NO_AUTHORITY: _l("None yet"),
+}
+HERE, ELSEWHERE = "here", "elsewhere"
+PLACES = {HERE: _l("In this county"), ELSEWHERE: _l("In another county or city")}
+
+#: Who fills in the form (Arts. 39-40).
+SELF, GUARDIAN, RELATIVE, AGENT = "self", "guardian", "relative", "agent"
+APPLICANT_ROLES = {
+    SELF: _l("Myself"),
+    GUARDIAN: _l("Someone I am the parent or guardian of"),
+    RELATIVE: _l("A close relative"),
+    AGENT: _l("Someone who asked me in writing to apply"),
+}
+APPLICANT_ROLE_HINTS = {
+    GUARDIAN: _l("A child under 18, or an adult who cannot fully manage their own affairs (Art. 40)."),
+    RELATIVE: _l("For example a relative who is detained, a victim of crime, or a person whose guardian harms them (Arts. 29 and 40)."),
+    AGENT: _l("They must sign a written authorisation for you."),
+}
+GUARDIAN_BASES = {
+    "by_law": _l("By law, as their parent or close relative"),
+    "appointed": _l("Appointed by a committee, the civil affairs office or a court"),
+}
+#: The authority recorded with an application made for someone else.
+AUTHORITY_LABELS = {
+    "guardian_by_law": _l("Guardian by law"),
+    "guardian_appointed": _l("Appointed guardian"),
+    "close_relative": _l("Close relative"),
+    "written_authorisation": _l("Written authorisation"),
+}
+
+NOT_RELATED = "not_related"
 RELATIONS = {
     "spouse": _l("Spouse"),
     "parent": _l("Parent"),
@@ -78,90 +244,31 @@ RELATIONS = {
     "grandparent": _l("Grandparent"),
     "grandchild": _l("Grandchild"),
     "other_relative": _l("Other close relative"),
+    NOT_RELATED: _l("Not related"),
 }
 
-LIKELY, MAYBE, UNLIKELY, NOT_COVERED_RESULT = "likely", "maybe", "unlikely", "not_covered"
-RESULT_LABELS = {
-    LIKELY: _l("Likely eligible"),
-    MAYBE: _l("May be eligible"),
-    UNLIKELY: _l("Unlikely to qualify on income"),
-    NOT_COVERED_RESULT: _l("Not covered"),
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
+
+#: What an officer may ask for, and what the confirmation asks the applicant to bring.
+MATERIALS = {
+    "id_copy": _l("Copy of your resident ID card"),
+    "hukou": _l("Household register (户口簿) or residence permit"),
+    "income_proof": _l("Proof of household income or an economic-hardship statement"),
+    "status_proof": _l("Proof of the situation that waives the means check"),
+    "relation_proof": _l("Proof of your relation to the person you apply for"),
+    "guardian_proof": _l("Proof that you are their guardian (household register, birth certificate, or the appointment or court decision)"),
+    "dispute_evidence": _l("Main evidence of the dispute (contract, pay slips, medical records…)"),
+    "court_documents": _l("Court, arbitration or police documents received so far"),
+    "power_of_attorney": _l("Signed authorisation of the person you apply for"),
+    "low_income_proof": _l("Proof that your household is recognised as low-income"),
+    "sudden_hardship_proof": _l("Proof of the sudden hardship (a disaster, accident or serious illness)"),
+    "proof_martyr_relative": _l("Proof that you are a close relative of the hero or martyr"),
+    "proof_good_samaritan": _l("Proof of the act of bravery, such as its official recognition"),
+    "proof_retrial_acquittal": _l("The retrial judgment that acquitted you"),
+    "proof_abuse_victim": _l("Proof of the abuse, abandonment or domestic violence (police record, protection order, medical records…)"),
+    "proof_other_no_test": _l("The law that removes the hardship test, and proof that it applies to you"),
+    "proof_no_income_vulnerable": _l("Proof of your age or disability, and that you have no fixed income"),
+    "proof_assistance_recipient": _l("Your certificate of minimum living allowance, extreme-poverty support, judicial assistance or special care"),
+    "proof_migrant_worker": _l("Proof that you are a migrant worker, and of the work (contract, pay records or work-injury documents)"),
+    "proof_other_waiver": _l("The law that waives the means check, and proof that it applies to you"),
 }
-#: Income up to this share above the standard is a borderline case the office decides.
-BORDERLINE = Decimal("1.2")
-
-
-@dataclass
-class Assessment:
-    """The self-check's answer and the reasons for it; nothing is stored."""
-
-    result: str
-    reasons: list = field(default_factory=list)
-
-    @property
-    def label(self):
-        return RESULT_LABELS[self.result]
-
-
-def hardship_threshold(minimum_living: int, multiplier: int) -> Decimal:
-    """Monthly income per household member under which a household is in hardship."""
-    return Decimal(minimum_living) * multiplier
-
-
-def assess(
-    matter: str,
-    exemption: str,
-    household_size: int | None,
-    monthly_income: int | None,
-    *,
-    minimum_living: int,
-    multiplier: int,
-) -> Assessment:
-    """Apply the Legal Aid Law's coverage and means rules to the self-check answers."""
-    reasons = []
-    threshold = hardship_threshold(minimum_living, multiplier)
-    if matter == NOT_COVERED:
-        if exemption in NO_MEANS_TEST:
-            reasons.append(_l("Your situation is one the law treats specially; the legal aid office decides whether the matter is covered."))
-            return Assessment(MAYBE, reasons)
-        reasons.append(_l("This kind of matter is not among those the Legal Aid Law covers (Arts. 24, 29 and 31)."))
-        reasons.append(_l("Book a free legal consultation: a lawyer can advise you on other help."))
-        return Assessment(NOT_COVERED_RESULT, reasons)
-    reasons.append(_l("The matter is of a kind the Legal Aid Law covers."))
-    if exemption in NO_MEANS_TEST:
-        reasons.append(_l("No economic-hardship test applies in your situation (Art. 32)."))
-        return Assessment(LIKELY, reasons)
-    if exemption in MEANS_CHECK_WAIVED:
-        reasons.append(_l("The means check is waived when you show proof of your situation (Art. 42)."))
-        return Assessment(LIKELY, reasons)
-    if not household_size or monthly_income is None:
-        reasons.append(_l("Give your household size and income to check the economic condition."))
-        return Assessment(MAYBE, reasons)
-    per_person = Decimal(monthly_income) / household_size
-    if per_person <= threshold:
-        reasons.append(
-            _l(
-                "Your household income per person (%(income)s yuan a month) is within the hardship standard of %(threshold)s yuan.",
-                income=f"{per_person:.0f}",
-                threshold=f"{threshold:.0f}",
-            )
-        )
-        return Assessment(LIKELY, reasons)
-    if per_person <= threshold * BORDERLINE:
-        reasons.append(
-            _l(
-                "Your household income per person (%(income)s yuan a month) is slightly above the hardship standard of %(threshold)s yuan; the office looks at your whole situation.",
-                income=f"{per_person:.0f}",
-                threshold=f"{threshold:.0f}",
-            )
-        )
-        return Assessment(MAYBE, reasons)
-    reasons.append(
-        _l(
-            "Your household income per person (%(income)s yuan a month) is above the hardship standard of %(threshold)s yuan.",
-            income=f"{per_person:.0f}",
-            threshold=f"{threshold:.0f}",
-        )
-    )
-    reasons.append(_l("You may still apply; the legal aid office makes the decision."))
-    return Assessment(UNLIKELY, reasons)

@@ -5,7 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.clock import utcnow
 from portal.core.models import ServiceRequest
+from portal.extensions import db
 
 
 class LegalAidApplication(ServiceRequest):
@@ -21,19 +23,34 @@ class LegalAidApplication(ServiceRequest):
     gender: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[date] = mapped_column(Date)
     address: Mapped[str] = mapped_column(String(200))
+    #: Who fills in the form (Arts. 39-40): "self", "guardian", "relative" or "agent".
+    applicant_role: Mapped[str] = mapped_column(String(16), default="self", server_default="self")
+    #: True whenever the applicant applies for someone else (the represented person).
     for_relative: Mapped[bool] = mapped_column(default=False)
     relation: Mapped[str | None] = mapped_column(String(20))
+    #: What entitles the applicant to act (AUTHORITY_LABELS): guardian by law or appointed,
+    #: close relative, or written authorisation.
+    authority: Mapped[str | None] = mapped_column(String(24))
     represented_name: Mapped[str | None] = mapped_column(String(100))
     represented_id_number: Mapped[str | None] = mapped_column(String(18))
     matter_type: Mapped[str] = mapped_column(String(32))
     stage: Mapped[str] = mapped_column(String(32))
+    #: Art. 38: who handles the case now (court, procuratorate, police, arbitration, none).
+    handling_authority: Mapped[str | None] = mapped_column(String(16))
     opposing_party: Mapped[str | None] = mapped_column(String(200))
     facts: Mapped[str] = mapped_column(Text)
     #: Art. 44: a limitation period ends within 7 days.
     urgent: Mapped[bool] = mapped_column(default=False)
+    #: Art. 32: the claim needs no economic-hardship test (a key of CLAIM_EXEMPTIONS).
+    claim_exemption: Mapped[str | None] = mapped_column(String(32))
+    #: Art. 42: the means check is waived on proof (a key of MEANS_WAIVERS).
     exemption: Mapped[str | None] = mapped_column(String(32))
+    #: The hardship rule in force when the application arrived (Art. 34), and its answers.
+    hardship_rule: Mapped[str | None] = mapped_column(String(32))
     household_size: Mapped[int | None]
     monthly_income: Mapped[int | None]
+    low_income: Mapped[bool | None]
+    sudden_hardship: Mapped[bool | None]
     pledge_accepted_at: Mapped[datetime]
     consent_accepted_at: Mapped[datetime]
 
@@ -50,3 +67,31 @@ class LegalAidApplication(ServiceRequest):
     closing_summary: Mapped[str | None] = mapped_column(Text)
 
     lawyer = relationship("User", foreign_keys=[lawyer_id])
+
+    @property
+    def recipient_id_number(self) -> str:
+        """The ID number of the person who would receive the aid."""
+        return self.represented_id_number if self.for_relative and self.represented_id_number else self.id_number
+
+
+class DeceptionRecord(db.Model):
+    """Legal aid ended because it was obtained by deception or with important facts
+    concealed (Art. 48(一)-(二)), recorded against the person. Under Hunan's rule that
+    person may not rely on the truthful-statement pledge (Art. 41) again: officers see
+    the record on every later application of theirs."""
+
+    __tablename__ = "legal_aid_deception_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The resident ID number of the person the aid was for.
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    #: "deception" (Art. 48(一)) or "concealment" (Art. 48(二)).
+    ground: Mapped[str] = mapped_column(String(16))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("legal_aid_application.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    application = relationship(LegalAidApplication, foreign_keys=[application_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])

@@ -95,14 +95,17 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
     field(page, T("Address")).fill("长沙县星沙街道开元路 1 号" if T.locale != "en" else "1 Kaiyuan Road, Xingsha")
     field(page, T("Township or street where you live")).select_option(label=township_name(T))
     page.get_by_role("radio", name=T("Myself"), exact=True).check()
-    field(page, T("What is the matter about?")).select_option(
-        label=T("Confirming an employment relationship or claiming unpaid pay")
-    )
+    field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay or an employment relationship"))
     field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
+    page.get_by_role("radio", name=T("An arbitration commission"), exact=True).check()
+    page.get_by_role("radio", name=T("In this county"), exact=True).check()
     field(page, T("Other party (person or organisation)")).fill("某建筑劳务公司")
     field(page, T("What happened, and what do you want to achieve?")).fill(
         FACTS if T.locale != "en" else FACTS_EN
     )
+    for question in (T("Is your claim one of these?"), T("Does one of these describe you?")):
+        page.get_by_role("group", name=starts_with(question)).get_by_role(
+            "radio", name=T("None of these"), exact=True).check()
     field(page, T("People in your household")).fill("3")
     field(page, T("Household income per month (yuan)")).fill("2400")
     if attachments:

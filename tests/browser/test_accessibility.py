@@ -199,7 +199,8 @@ def _adviser_contact_sent(page: Page, T, **kw):
 PUBLIC_PAGES = {
     "home": _goto("/"),
     "legal-aid": _goto("/legal-aid/"),
-    "self-check-result": _goto("/legal-aid/?matter=labour&exemption=&household_size=3&monthly_income=2400"),
+    "self-check-result": _goto("/legal-aid/?matter=labour&claim_exemption=none&means_waiver=none"
+                               "&household_size=3&monthly_income=2400"),
     "apply": _goto("/legal-aid/apply"),
     "apply-with-errors": _apply_with_errors,
     "confirmation": _confirmation,
@@ -433,8 +434,9 @@ FOCUSED = """() => {
         : (el.getAttribute("aria-label") || el.innerText || "");
     const option = el.tagName === "SELECT" && el.selectedOptions.length ? el.selectedOptions[0].text : null;
     const style = getComputedStyle(el);
+    const legend = el.type === "radio" && el.closest("fieldset") ? el.closest("fieldset").querySelector("legend") : null;
     return {tag: el.tagName.toLowerCase(), type: el.type || "", label: label.trim().replace(/\\s+/g, " "),
-            checked: !!el.checked, option: option,
+            checked: !!el.checked, option: option, group: legend ? legend.innerText.trim() : null,
             focus_visible: el.matches(":focus-visible") && style.outlineStyle !== "none"
                            && parseFloat(style.outlineWidth) >= 2};
 }"""
@@ -458,12 +460,19 @@ def test_keyboard_only_application(new_context, labels):
         T("Mobile number"): "13900000301",
         T("Address"): "1 Kaiyuan Road, Xingsha",
         T("Township or street where you live"): "Quantang",
-        T("What is the matter about?"): "Confirming",
+        T("What is the matter about?"): "Unpaid",
         T("Where does the matter stand?"): "Labour",
         T("Other party (person or organisation)"): "A building contractor",
         T("What happened, and what do you want to achieve?"): "The contractor has not paid eight months of wages.",
         T("People in your household"): "3",
         T("Household income per month (yuan)"): "2400",
+    }
+    picked = {  # question (a group of radio buttons) -> the answer chosen with the arrow keys
+        T("Who needs legal aid?"): T("Myself"),
+        T("Who handles the case now?"): T("An arbitration commission"),
+        T("Where is the case handled?"): T("In this county"),
+        T("Is your claim one of these?"): T("None of these"),
+        T("Does one of these describe you?"): T("None of these"),
     }
     ticked = [box.evaluate("el => el.labels[0].innerText.trim().replace(/\\s+/g, ' ')")
               for box in declarations(page, T).all()]
@@ -476,6 +485,17 @@ def test_keyboard_only_application(new_context, labels):
         assert focused["focus_visible"], f"no visible focus indicator on {focused} (WCAG 2.4.7)"
         if focused["tag"] == "button" and label == T("Send the application"):
             break
+        question = next((q for q in picked if (focused["group"] or "").startswith(q)), None)
+        if focused["type"] == "radio" and question and question not in done:
+            for _arrow in range(12):  # arrows move through the group (and tick), Space ticks
+                if page.evaluate(FOCUSED)["label"] == picked[question]:
+                    break
+                keyboard.press("ArrowDown")
+            keyboard.press("Space")
+            chosen = page.evaluate(FOCUSED)
+            assert chosen["checked"] and chosen["label"] == picked[question], f"{question!r}: {chosen}"
+            done.add(question)
+            continue
         for wanted, text in typed.items():
             if label.startswith(wanted) and wanted not in done:
                 keyboard.type(text)
@@ -492,8 +512,8 @@ def test_keyboard_only_application(new_context, labels):
     else:
         pytest.fail("80 presses of Tab never reached the Send the application button")
 
-    assert set(typed) <= done, f"never reached by Tab: {set(typed) - done}"
-    assert len(done) == len(typed) + 2, "both declarations must be reachable and ticked by keyboard"
+    assert set(typed) | set(picked) <= done, f"never reached by Tab: {(set(typed) | set(picked)) - done}"
+    assert len(done) == len(typed) + len(picked) + 2, "both declarations must be reachable and ticked by keyboard"
     keyboard.press("Space")
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     expect(page.get_by_text(re.compile(r"LA-\d{4}-\d{6}")).first).to_be_visible()
