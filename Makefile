@@ -39,10 +39,15 @@ run: babel-compile
 	$(DEMO_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Browser tests need Debian's Chromium; as root this installs it when it is missing.
+# PDFs need a CJK font that covers Extension A (㮾 U+3BBE), Debian's fonts-noto-cjk, and
+# WeasyPrint's Pango and HarfBuzz.
 browsers:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 		|| echo "chromium is not installed: browser tests will be skipped"; }
+	@[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || { [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null) \
+		|| echo "fonts-noto-cjk is not installed: the PDF font test will be skipped"; }
 
 test: babel-compile browsers
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

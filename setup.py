@@ -27,6 +27,9 @@ setup(
         # The official holiday calendar (State Council notices): update it every year.
         "chinesecalendar>=1.11",
         "icalendar>=7.3",
+        # PDFs of printable pages (portal.core.documents): the URLFetcher class API; tested with 70.
+        # Needs Pango and HarfBuzz, and a CJK font that covers Extension A (fonts-noto-cjk).
+        "weasyprint>=70.0",
     ],
     extras_require={
         "test": [
@@ -34,6 +37,9 @@ setup(
             "hypothesis>=6.100",
             "playwright>=1.45",
             "ruff>=0.5",
+            # Reading generated PDFs back: their text, fonts and glyphs (tests/test_documents.py).
+            "pypdf>=7.1",
+            "fonttools>=4.59.2",
         ],
     },
 )

@@ -1,12 +1,17 @@
-"""Forms of the admin pages: staff accounts and the holiday calendar."""
+"""Forms of the admin pages: staff accounts, legal-service profiles and the holiday calendar."""
+
+import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts.specialties import KIND_LABELS, ServicePersonKind, specialty_choices
 from portal.core.choices import options
+from portal.core.clock import local_today
 from portal.core.registry import all_roles
 
 
@@ -42,3 +47,64 @@ class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date as YYYY-MM-DD."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     is_workday = BooleanField(_l("Working day in exchange (调休): a weekend day that is worked"))
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+PHONE = re.compile(r"^\+?[0-9]+(?:-[0-9]+)*$")
+
+
+def clean_text(value):
+    """Typed text without control characters and surrounding spaces."""
+    return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
+
+
+def clean_phone(value):
+    """Full-width digits and dashes made plain, spaces removed: 0731-8401 1234 -> 0731-84011234."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFKC", value).replace("\u2014", "-").replace("\u2013", "-")
+    return re.sub(r"[\s()]", "", value)
+
+
+class WorkPhone:
+    """A landline or mobile in digits: an optional +, digit groups joined by dashes, 7 to 15 digits."""
+
+    def __call__(self, form, field):
+        digits = sum(ch.isdigit() for ch in field.data or "")
+        if not PHONE.match(field.data or "") or not 7 <= digits <= 15:
+            field.data = field.raw_data[0] if field.raw_data else field.data  # shown again as typed
+            raise ValidationError(_l("Enter the work phone in digits, for example 0731-84011234."))
+
+
+class ServicePersonForm(FlaskForm):
+    """A staff account's profile as a lawyer, grassroots legal service worker or volunteer."""
+
+    kind = RadioField(_l("Kind"), choices=options(KIND_LABELS),
+                      validators=[DataRequired(message=_l("Choose the kind of legal-service person."))])
+    licence_number = StringField(
+        _l("Licence number"), filters=[clean_text], validators=[Length(max=40)],
+        description=_l("The number on the practising certificate (执业证号); required for a lawyer."),
+    )
+    practising_since = DateField(_l("Practising since"), validators=[Optional()],
+                                 description=_l("The date of the first practising certificate, as YYYY-MM-DD."))
+    firm = StringField(_l("Law firm or legal service office"), filters=[clean_text], validators=[Optional(), Length(max=200)])
+    work_phone = StringField(_l("Work phone"), filters=[clean_phone], validators=[Optional(), Length(max=20), WorkPhone()],
+                             description=_l("Shown to colleagues, for example 0731-84011234."))
+    specialties = CheckboxListField(_l("Specialties"), choices=specialty_choices)
+    active = BooleanField(_l("Offered for new cases and teams"), default=True)
+
+    def validate_licence_number(self, field):
+        if self.kind.data == ServicePersonKind.LAWYER and not field.data:
+            raise StopValidation(_l("A lawyer's profile needs the licence number."))
+
+    def validate_practising_since(self, field):
+        if field.data is None and field.raw_data and field.raw_data[0].strip():
+            field.errors[:] = []
+            raise StopValidation(_l("Enter a date as YYYY-MM-DD."))
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("The date cannot be in the future."))

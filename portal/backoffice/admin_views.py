@@ -1,4 +1,4 @@
-"""Admin pages: staff accounts and roles, and the holiday calendar used by deadlines."""
+"""Admin pages: staff accounts, roles and legal-service profiles, and the holiday calendar."""
 
 from functools import wraps
 
@@ -8,9 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import AccountKind, User
+from portal.accounts.profiles import LegalServicePerson, profile_of, save_profile
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
-from portal.backoffice.admin_forms import HolidayForm, StaffUserForm
+from portal.accounts.specialties import ServicePersonKind
+from portal.backoffice.admin_forms import HolidayForm, ServicePersonForm, StaffUserForm
 from portal.core.clock import utcnow
 from portal.core.holidays import HolidaySource
 from portal.core.models import Holiday
@@ -41,7 +43,8 @@ def admin_required(view):
 def users():
     """Staff and lawyer accounts."""
     staff = db.session.scalars(select(User).where(User.kind == AccountKind.STAFF).order_by(User.username))
-    return render_template("admin/users.html", users=list(staff), now=utcnow())
+    profiles = {p.user_id: p for p in db.session.scalars(select(LegalServicePerson))}
+    return render_template("admin/users.html", users=list(staff), profiles=profiles, now=utcnow())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -87,7 +90,45 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(_l("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("admin.users"), 303)
-    return render_template("admin/user_form.html", form=form, user=user), 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/user_form.html", form=form, user=user, profile=profile_of(user)
+    ), 400 if form.is_submitted() else 200
+
+
+def _staff_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.kind != AccountKind.STAFF:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/profile", methods=["GET", "POST"])
+@admin_required
+def edit_profile(user_id: int):
+    """The account's profile as a lawyer, grassroots legal service worker or volunteer."""
+    user = _staff_user(user_id)
+    profile = profile_of(user)
+    if profile is not None:
+        form = ServicePersonForm(obj=profile, specialties=profile.specialties)
+    else:
+        form = ServicePersonForm(kind=ServicePersonKind.LAWYER if user.has_role(Role.LAWYER) else None)
+    if form.validate_on_submit():
+        save_profile(
+            user,
+            kind=form.kind.data,
+            licence_number=form.licence_number.data,
+            practising_since=form.practising_since.data,
+            firm=form.firm.data,
+            work_phone=form.work_phone.data,
+            specialties=form.specialties.data or [],
+            active=form.active.data,
+        )
+        db.session.commit()
+        flash(_l("Legal-service profile of %(name)s saved.", name=user.display_name), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    return render_template(
+        "admin/profile_form.html", form=form, user=user, profile=profile
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/holidays", methods=["GET", "POST"])

@@ -1,20 +1,18 @@
-"""CSV and Excel downloads of a filtered list, safe against formula injection."""
+"""CSV and Excel downloads of a filtered list, safe against formula injection.
+
+The Excel side is `portal.core.documents` (one sheet, header frozen, widths fitted).
+"""
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
 
 from flask import Response, stream_with_context
-from openpyxl import Workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from portal.core import documents
+from portal.core.documents import FORMULA_PREFIXES, neutralise
 
-
-def neutralise(value) -> object:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_PREFIXES", "csv_response", "neutralise", "xlsx_response"]
 
 
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Response:
@@ -40,16 +38,5 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
 
 
 def xlsx_response(filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Response:
-    """Build an Excel workbook in memory (write-only mode keeps memory flat)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append([neutralise(h) for h in headers])
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
-    )
+    """One sheet of a list as an Excel download (written row by row: memory stays flat)."""
+    return documents.xlsx_response(filename, [documents.Sheet(sheet_title, headers, rows)])

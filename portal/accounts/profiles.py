@@ -1,0 +1,173 @@
+"""The legal-service-person profile of a staff account: who may be put on a case or a team.
+
+A lawyer, grassroots legal service worker or volunteer has one profile: licence number,
+practising since, firm or office, work phone and specialties (codes of
+`portal.accounts.specialties`). Capabilities pick people with `legal_service_people()`
+(health-check teams, legal aid assignment) and never read the tables themselves.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
+
+from portal.accounts.models import AccountKind, User
+from portal.accounts.specialties import SPECIALTIES, ServicePersonKind, specialty_label
+from portal.core.clock import local_today, utcnow
+from portal.extensions import db
+
+
+class LegalServicePerson(db.Model):
+    """The profile of one staff account as a legal-service person."""
+
+    __tablename__ = "legal_service_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    #: A ServicePersonKind value.
+    kind: Mapped[str] = mapped_column(String(16))
+    #: 执业证号: free text (formats differ between lawyers and grassroots workers).
+    licence_number: Mapped[str | None] = mapped_column(String(40))
+    practising_since: Mapped[date | None] = mapped_column(Date)
+    #: Law firm, legal service office or organisation.
+    firm: Mapped[str | None] = mapped_column(String(200))
+    work_phone: Mapped[str | None] = mapped_column(String(20))
+    #: Inactive people keep their profile (and their past cases) but are offered no new work.
+    active: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+    specialty_rows: Mapped[list["LegalServiceSpecialty"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def kind_label(self):
+        return ServicePersonKind(self.kind).label
+
+    @property
+    def specialties(self) -> list[str]:
+        """The specialty codes, in the vocabulary's order."""
+        order = list(SPECIALTIES)
+        codes = {row.code for row in self.specialty_rows}
+        return sorted(codes, key=lambda c: order.index(c) if c in order else len(order))
+
+    @property
+    def specialty_labels(self) -> list:
+        return [specialty_label(code) for code in self.specialties]
+
+    def set_specialties(self, codes: Iterable[str]) -> None:
+        """Replace the specialties with the given codes (all from the vocabulary)."""
+        wanted = {str(c) for c in codes}
+        if unknown := wanted - set(SPECIALTIES):
+            raise ValueError(f"unknown specialties {sorted(unknown)}")
+        self.specialty_rows = [row for row in self.specialty_rows if row.code in wanted]
+        present = {row.code for row in self.specialty_rows}
+        for code in sorted(wanted - present):
+            self.specialty_rows.append(LegalServiceSpecialty(code=code))
+
+    def years_practising(self, today: date | None = None) -> int | None:
+        """Whole years since `practising_since` (None when unknown)."""
+        if self.practising_since is None:
+            return None
+        today = today or local_today()
+        start = self.practising_since
+        return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+
+
+class LegalServiceSpecialty(db.Model):
+    """One specialty of one legal-service person."""
+
+    __tablename__ = "legal_service_specialty"
+    __table_args__ = (UniqueConstraint("person_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unique constraint (person_id, code) indexes the lookups by person.
+    person_id: Mapped[int] = mapped_column(ForeignKey("legal_service_person.id", ondelete="CASCADE"))
+    #: Indexed: pickers look people up by specialty.
+    code: Mapped[str] = mapped_column(String(32), index=True)
+
+    person: Mapped[LegalServicePerson] = relationship(back_populates="specialty_rows")
+
+
+def profile_of(user: User | int) -> LegalServicePerson | None:
+    """The legal-service-person profile of a user (or user id), if any."""
+    user_id = user if isinstance(user, int) else user.id
+    return db.session.scalar(select(LegalServicePerson).where(LegalServicePerson.user_id == user_id))
+
+
+def save_profile(
+    user: User,
+    *,
+    kind: str,
+    licence_number: str | None = None,
+    practising_since: date | None = None,
+    firm: str | None = None,
+    work_phone: str | None = None,
+    specialties: Iterable[str] = (),
+    active: bool = True,
+) -> LegalServicePerson:
+    """Create or update the profile of a staff account (the caller commits)."""
+    if user.kind != AccountKind.STAFF:
+        raise ValueError("only staff accounts have a legal-service profile")
+    profile = profile_of(user) if user.id is not None else None
+    if profile is None:
+        profile = LegalServicePerson(user=user)
+        db.session.add(profile)
+    profile.kind = ServicePersonKind(kind).value
+    profile.licence_number = licence_number or None
+    profile.practising_since = practising_since
+    profile.firm = firm or None
+    profile.work_phone = work_phone or None
+    profile.active = active
+    profile.set_specialties(specialties)
+    return profile
+
+
+def years_ago(years: int, today: date | None = None) -> date:
+    """The date `years` whole years before today (29 February becomes 28 February)."""
+    today = today or local_today()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def legal_service_people(
+    kind: str | None = None,
+    specialty: str | Iterable[str] | None = None,
+    *,
+    min_years: int | None = None,
+) -> list[LegalServicePerson]:
+    """Active legal-service people with their (active, staff) accounts, for pickers.
+
+    - `kind`: only this ServicePersonKind;
+    - `specialty`: a code, or several codes (anyone with at least one of them);
+    - `min_years`: only people practising for at least this many whole years.
+
+    Sorted by name; each profile's `user` and specialties are loaded with it.
+    """
+    query = (
+        select(LegalServicePerson)
+        .join(LegalServicePerson.user)
+        .where(
+            LegalServicePerson.active.is_(True),
+            User.is_active_account.is_(True),
+            User.kind == AccountKind.STAFF,
+        )
+        .options(contains_eager(LegalServicePerson.user))
+        .order_by(User.display_name, User.id)
+    )
+    if kind is not None:
+        query = query.where(LegalServicePerson.kind == str(kind))
+    if specialty is not None:
+        codes = [specialty] if isinstance(specialty, str) else [str(c) for c in specialty]
+        query = query.where(
+            LegalServicePerson.id.in_(
+                select(LegalServiceSpecialty.person_id).where(LegalServiceSpecialty.code.in_(codes))
+            )
+        )
+    if min_years is not None:
+        query = query.where(LegalServicePerson.practising_since <= years_ago(min_years))
+    return list(db.session.scalars(query).unique())
