@@ -62,11 +62,12 @@ def register_blueprints(app: Flask) -> None:
     """Mount the shared blueprints, then each enabled capability's own."""
     from portal.accounts.views import bp as accounts_bp
     from portal.backoffice.admin_views import bp as admin_bp
+    from portal.backoffice.enterprise_admin import bp as enterprise_admin_bp
     from portal.backoffice.views import bp as backoffice_bp
     from portal.core.registry import REGISTRY_KEY
     from portal.public.views import bp as public_bp
 
-    for blueprint in (public_bp, accounts_bp, backoffice_bp, admin_bp):
+    for blueprint in (public_bp, accounts_bp, backoffice_bp, admin_bp, enterprise_admin_bp):
         app.register_blueprint(blueprint)
     for capability in app.extensions[REGISTRY_KEY].capabilities:
         for blueprint in capability.blueprints:

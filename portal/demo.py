@@ -8,6 +8,7 @@ NBS codes are real, SPEC §6). Running it twice adds nothing.
 from sqlalchemy import select
 
 from portal.accounts.models import AccountKind, User
+from portal.accounts.profiles import profile_of, save_profile, years_ago
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
 from portal.core.clock import local_today
@@ -45,6 +46,26 @@ STAFF = [
     ("lawyer", "陈律师（演示）", [Role.LAWYER]),
     ("lawyer2", "刘律师（演示）", [Role.LAWYER]),
 ]
+#: The demo lawyers' legal-service profiles: one practising for years, one junior
+#: (practising since a year before the demo data was loaded). Firms and numbers are invented.
+PROFILES = {
+    "lawyer": {
+        "kind": "lawyer",
+        "licence_number": "14301201510012345",
+        "practising_since": lambda: years_ago(9),
+        "firm": "湖南星沙律师事务所（演示）",
+        "work_phone": "0731-84010001",
+        "specialties": ["labour", "contracts", "governance", "criminal"],
+    },
+    "lawyer2": {
+        "kind": "lawyer",
+        "licence_number": "14301202410054321",
+        "practising_since": lambda: years_ago(1),
+        "firm": "湖南榔梨律师事务所（演示）",
+        "work_phone": "0731-84010002",
+        "specialties": ["ip", "data", "tax", "family"],
+    },
+}
 RESIDENT_MOBILE = "13800000001"
 RESIDENT_PASSWORD = "resident-demo-2026"  # noqa: S105 — published demo login
 
@@ -59,6 +80,8 @@ def seed_demo() -> str:
     added += _seed_townships()
     added += _seed_holidays()
     added += _seed_users()
+    db.session.flush()
+    added += _seed_profiles()
     db.session.commit()
     logins = []
     for capability in capabilities():
@@ -109,3 +132,15 @@ def _seed_users() -> list[str]:
         db.session.add(resident)
         count += 1
     return [f"{count} accounts"] if count else []
+
+
+def _seed_profiles() -> list[str]:
+    """The demo lawyers' legal-service profiles (kept as they are once there)."""
+    count = 0
+    for username, values in PROFILES.items():
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None or profile_of(user) is not None:
+            continue
+        save_profile(user, **{key: value() if callable(value) else value for key, value in values.items()})
+        count += 1
+    return [f"{count} legal-service profiles"] if count else []

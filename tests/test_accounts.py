@@ -33,8 +33,11 @@ def test_an_enterprise_needs_a_valid_credit_code(client):
     bad = register(client, kind="enterprise", company_name="星沙某科技有限公司", uscc="91110000600037341N")
     assert bad.status_code == 200 and 'id="uscc-error"' in bad.get_data(as_text=True)
     good = register(client, kind="enterprise", company_name="星沙某科技有限公司", uscc="91110000600037341l")
-    assert good.status_code == 302
-    assert db.session.scalar(select(User.uscc)) == "91110000600037341L"
+    assert good.status_code == 302 and good.headers["Location"].endswith("/account/enterprise")
+    from portal.accounts.enterprises import Enterprise, EnterpriseMember
+
+    assert db.session.scalar(select(Enterprise.uscc)) == "91110000600037341L"
+    assert db.session.scalar(select(EnterpriseMember.status)) == "pending"  # typing a code proves nothing
 
 
 def test_a_mobile_registers_only_once(client, make_client):

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms import IntegerField, MultipleFileField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
-from portal.core.choices import options
+from portal.core.attachments import AcceptedUploads
+from portal.core.choices import options, township_options
 from portal.core.fields import CreditCode, MobileNumber
 
 PASSWORD_RULES = [DataRequired(), Length(min=8, max=128, message=_l("Use at least 8 characters."))]
@@ -48,3 +49,34 @@ class RegisterForm(FlaskForm):
             if not (field.data or "").strip():
                 raise ValidationError(_l("Enter the unified social credit code."))
             CreditCode()(self, field)
+
+
+class VerificationForm(FlaskForm):
+    """The documents that show this account may act for the enterprise."""
+
+    licence = MultipleFileField(_l("Business licence"), validators=[AcceptedUploads()],
+                                description=_l("A photo or scan of the licence (PDF, JPEG or PNG)."))
+    authorisation = MultipleFileField(
+        _l("Authorisation letter"), validators=[AcceptedUploads()],
+        description=_l("A letter with the company seal saying that you act for the enterprise on this portal."))
+
+    def validate_licence(self, field):
+        if not getattr(field, "checked", None):
+            raise ValidationError(_l("Attach the business licence."))
+
+    def validate_authorisation(self, field):
+        if not getattr(field, "checked", None):
+            raise ValidationError(_l("Attach the authorisation letter."))
+
+
+class EnterpriseDetailsForm(FlaskForm):
+    """What the enterprise tells the bureau about itself (used by its health checks)."""
+
+    industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
+    employees = IntegerField(_l("Number of employees"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    township_id = SelectField(_l("Township or street"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    park = StringField(_l("Industrial park (if any)"), validators=[Optional(), Length(max=100)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township_id.choices = options([("", _l("Choose…"))] + [(c.value, c.label) for c in township_options()])

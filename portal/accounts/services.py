@@ -58,16 +58,19 @@ def authenticate(identifier: str, password: str) -> SignInResult:
 
 def register_public_account(
     kind: AccountKind, mobile: str, display_name: str, password: str,
-    company_name: str | None = None, uscc: str | None = None,
+    company_name: str | None = None,
 ) -> User:
-    """Create a resident or enterprise account (enterprise fields only for enterprises)."""
+    """Create a resident or enterprise account (enterprise fields only for enterprises).
+
+    An enterprise account's credit code goes to its membership (accounts.enterprises),
+    never onto the account: typing a code proves nothing.
+    """
     enterprise = kind == AccountKind.ENTERPRISE
     user = User(
         kind=kind,
         mobile=mobile,
         display_name=display_name,
         company_name=company_name if enterprise else None,
-        uscc=uscc if enterprise else None,
     )
     user.set_password(password)
     db.session.add(user)

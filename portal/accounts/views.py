@@ -1,13 +1,21 @@
 """Register, sign in and out, and "My requests"."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from portal.accounts.forms import LoginForm, RegisterForm
+from portal.accounts.enterprises import (
+    DOCUMENT_KINDS,
+    MEMBER_STATUS_LABELS,
+    join_enterprise,
+    membership_of,
+    send_for_verification,
+)
+from portal.accounts.forms import EnterpriseDetailsForm, LoginForm, RegisterForm, VerificationForm
 from portal.accounts.models import AccountKind, User
 from portal.accounts.services import authenticate, register_public_account
+from portal.core import attachments
 from portal.core.models import InboxMessage, ServiceRequest
 from portal.extensions import db, limiter
 from portal.security import LAST_SEEN_KEY, safe_next_url
@@ -62,8 +70,6 @@ def register():
     if form.validate_on_submit():
         if db.session.scalar(select(User.id).where(User.mobile == form.mobile.data)):
             form.mobile.errors.append(_l("An account with this mobile number exists already: sign in."))
-        elif form.kind.data == "enterprise" and db.session.scalar(select(User.id).where(User.uscc == form.uscc.data)):
-            form.uscc.errors.append(_l("This enterprise has an account already."))
         else:
             enterprise = form.kind.data == "enterprise"
             user = register_public_account(
@@ -72,11 +78,16 @@ def register():
                 form.display_name.data.strip(),
                 form.password.data,
                 company_name=(form.company_name.data or "").strip() or None,
-                uscc=form.uscc.data or None,
             )
+            if enterprise:
+                # Knowing a credit code proves nothing: the account waits for verification.
+                db.session.flush()
+                join_enterprise(user, form.company_name.data.strip(), form.uscc.data)
             db.session.commit()
             login_user(user)
             flash(_l("Your account is ready."), "success")
+            if enterprise:
+                return redirect(url_for("accounts.enterprise"))
             return redirect(url_for("accounts.my_requests"))
     return render_template("accounts/register.html", form=form)
 
@@ -101,3 +112,35 @@ def my_requests():
         ).all()
     )
     return render_template("accounts/requests.html", requests=rows, unread=unread)
+
+
+@bp.route("/enterprise", methods=["GET", "POST"])
+@login_required
+def enterprise():
+    """An enterprise account's membership: send the licence and authorisation for
+    verification, and, once verified, keep the enterprise's details."""
+    member = membership_of(current_user)
+    if member is None:
+        abort(404)
+    verification = VerificationForm(prefix="verify")
+    details = EnterpriseDetailsForm(prefix="details", obj=member.enterprise)
+    staged = {}
+    status = 200
+    if member.is_verified and details.validate_on_submit():
+        details.populate_obj(member.enterprise)
+        member.enterprise.township_id = details.township_id.data or None
+        db.session.commit()
+        flash(_l("The enterprise's details are saved."), "success")
+        return redirect(url_for("accounts.enterprise"), 303)
+    if not member.is_verified and verification.is_submitted():
+        valid = verification.validate()
+        staged = {kind: attachments.stage(getattr(verification, kind).checked)
+                  for kind in ("licence", "authorisation") if getattr(getattr(verification, kind), "checked", None)}
+        if valid:
+            send_for_verification(member, staged)
+            db.session.commit()
+            flash(_l("Sent. A coordinator checks the documents, usually within two working days."), "success")
+            return redirect(url_for("accounts.enterprise"), 303)
+        status = 400
+    return render_template("accounts/enterprise.html", member=member, verification=verification, details=details,
+                           statuses=MEMBER_STATUS_LABELS, kinds=DOCUMENT_KINDS), status

@@ -171,6 +171,15 @@ def claim_all(request: ServiceRequest, pending: list[PendingUpload], *, purpose:
     return attachments
 
 
+def adopt(row: PendingUpload) -> dict:
+    """Take a staged file for another owner than a request (e.g. an enterprise's licence):
+    its file fields, with the pending row removed in the caller's transaction."""
+    fields = {"stored_name": row.stored_name, "original_name": row.original_name,
+              "content_type": row.content_type, "size": row.size}
+    db.session.delete(row)
+    return fields
+
+
 def stage_checked(data: dict) -> dict:
     """Stage every list of checked uploads in a transition's data (before `perform`)."""
     return {
@@ -201,7 +210,7 @@ def download(request: ServiceRequest, attachment_id: int):
     return send_attachment(attachment)
 
 
-def send_attachment(attachment: Attachment):
+def send_attachment(attachment):
     """Serve a file as a download, never inline (the browser must not render it here)."""
     # Keep Chinese names (werkzeug encodes them per RFC 6266); drop path and header characters.
     download_name = re.sub(r'[\\/\r\n"\x00]', "_", attachment.original_name).strip(". ") or attachment.stored_name

@@ -1,20 +1,36 @@
-"""Enterprise legal health checks declare themselves (SPEC §13); the request kind is still to come."""
+"""Enterprise legal health checks declare themselves to the shared code (SPEC §13)."""
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.contract import Capability, HomeCard, StaffRole
-from portal.health_checks.views import TITLE, bp
+from portal.accounts.roles import Role
+from portal.core.contract import Capability, HomeCard, Link
+from portal.health_checks import demo
+from portal.health_checks.roles import COORDINATOR
+from portal.health_checks.staff_views import bp as staff_bp
+from portal.health_checks.views import bp
+from portal.health_checks.workflow import HEALTH_CHECK
 
-COORDINATOR = StaffRole("health_check_coordinator", _l("Health check coordinator"))
+TITLE = _l("Enterprise legal health check")
 
 CAPABILITY = Capability(
     name="health_checks",
     label=TITLE,
-    blueprints=(bp,),
+    models="portal.health_checks.models",
+    blueprints=(bp, staff_bp),
+    kinds=(HEALTH_CHECK,),
     roles=(COORDINATOR,),
+    # Lawyers of a check's team open its findings page; the views check the team.
+    staff_areas={staff_bp.name: frozenset({COORDINATOR, Role.LAWYER})},
+    nav=(),
     home_card=HomeCard(
         "health_checks.index",
         TITLE,
         _l("A lawyer team checks your company's legal risks and reports what to fix."),
+        start_endpoint="health_checks.request_page",
+        start_label=_l("Request a legal health check"),
     ),
+    staff_links=(Link("health_checks_staff.members", _l("Enterprise accounts waiting for verification"),
+                      frozenset({COORDINATOR})),),
+    seed_demo=demo.seed_demo,
+    demo_logins=demo.demo_logins,
 )

@@ -1,0 +1,136 @@
+"""Forms of the health check: the enterprise's request, the coordinator's and lawyers' actions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.core.choices import options, township_options
+from portal.core.clock import local_today
+from portal.core.forms import ActionForm
+from portal.health_checks.vocabulary import ANSWERS, AREAS, FOLLOW_UP_RESULTS, MODES, QUESTIONS, RISK_LEVELS
+
+CHOOSE = ("", _l("Choose…"))
+
+
+class Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RequestForm(FlaskForm):
+    """A verified enterprise member asks for a health check."""
+
+    areas = Checkboxes(_l("What should the lawyers check?"), choices=options(AREAS),
+                       validators=[DataRequired(message=_l("Choose at least one area."))])
+    mode = RadioField(_l("How"), choices=options(MODES), default="onsite", validators=[DataRequired()])
+    preferred_dates = StringField(_l("Dates that suit you"), validators=[Optional(), Length(max=200)],
+                                  description=_l("For example: any weekday morning in the second half of March."))
+    notes = TextAreaField(_l("Anything the lawyers should know (optional)"), validators=[Optional(), Length(max=2000)])
+    industry = StringField(_l("Industry"), validators=[DataRequired(), Length(max=100)])
+    employees = IntegerField(_l("Number of employees"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
+    township_id = SelectField(_l("Township or street"), validators=[DataRequired(message=_l("Choose the township."))])
+    park = StringField(_l("Industrial park (if any)"), validators=[Optional(), Length(max=100)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township_id.choices = options([CHOOSE] + [(str(c.value), c.label) for c in township_options()])
+
+    def answers(self) -> dict[str, str]:
+        """The self-assessment answers given, by area (only for chosen areas)."""
+        return {area: self[f"q_{area}"].data for area in (self.areas.data or []) if self[f"q_{area}"].data}
+
+
+# One optional yes / no / not sure question per area, as fields q_<area>.
+for _area, _question in QUESTIONS.items():
+    setattr(RequestForm, f"q_{_area}", RadioField(_question, choices=options(ANSWERS), validators=[Optional()]))
+
+
+class ReasonForm(ActionForm):
+    reason = TextAreaField(_l("Reason, told to the enterprise"), validators=[DataRequired(), Length(max=2000)])
+
+
+class TeamForm(ActionForm):
+    lead = SelectField(_l("Lead lawyer"), validators=[DataRequired(message=_l("Choose the lead lawyer."))])
+    members = Checkboxes(_l("Other lawyers of the team"), validators=[Optional()])
+
+    def prepare(self, request) -> None:
+        from portal.health_checks.services import team_candidates
+
+        people = [(str(u.id), label) for u, label in team_candidates()]
+        self.lead.choices = options([CHOOSE, *people])
+        self.members.choices = options(people)
+
+    def validate_members(self, field):
+        if self.lead.data and self.lead.data in (field.data or []):
+            field.data = [m for m in field.data if m != self.lead.data]
+
+
+class VisitForm(ActionForm):
+    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date."))])
+    start = TimeField(_l("Starts at"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("The enterprise's address, or the video call's link for a remote check."))
+
+    def validate_day(self, field):
+        if field.data and field.data < local_today():
+            raise ValidationError(_l("Choose today or a later date."))
+
+
+class PublishForm(ActionForm):
+    confirm_empty = BooleanField(_l("Publish a report without findings"))
+
+    def prepare(self, request) -> None:
+        self._has_findings = bool(getattr(request, "findings", None))
+
+    def validate_confirm_empty(self, field):
+        if not getattr(self, "_has_findings", True) and not field.data:
+            raise ValidationError(_l("No finding is recorded. Tick the box to publish a report without findings."))
+
+
+class SendBackForm(ActionForm):
+    comment = TextAreaField(_l("What the lawyers should change"), validators=[DataRequired(), Length(max=2000)])
+
+
+class CorrectionForm(ActionForm):
+    comment = TextAreaField(_l("What was corrected, told to the enterprise"), validators=[DataRequired(), Length(max=2000)])
+
+
+class FindingForm(FlaskForm):
+    area = SelectField(_l("Area"), validators=[DataRequired(message=_l("Choose the area."))])
+    risk = SelectField(_l("Risk level"), choices=options([CHOOSE, *RISK_LEVELS.items()]),
+                       validators=[DataRequired(message=_l("Choose the risk level."))])
+    finding = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(max=3000)])
+    legal_basis = StringField(_l("Legal basis (law and article)"), validators=[DataRequired(), Length(max=300)],
+                              description=_l("For example: Labour Contract Law, Art. 10."))
+    recommendation = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=3000)])
+    fix_by = DateField(_l("Fix by (optional)"), validators=[Optional()])
+
+    def set_areas(self, codes: list[str]) -> None:
+        self.area.choices = options([CHOOSE, *((c, AREAS[c]) for c in codes if c in AREAS)])
+
+
+class FollowUpResultForm(FlaskForm):
+    result = RadioField(_l("At the follow-up visit"), choices=options(FOLLOW_UP_RESULTS),
+                        validators=[InputRequired(message=_l("Say whether it is resolved."))])
+    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
+
+
+class FixedForm(FlaskForm):
+    note = TextAreaField(_l("What you did"), validators=[DataRequired(), Length(max=1000)])
+
+
+class BreachForm(FlaskForm):
+    report = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("For example: a lawyer of the team offered paid services during the check."))

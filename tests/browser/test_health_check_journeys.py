@@ -1,0 +1,173 @@
+"""Enterprise legal health check in a real browser: an enterprise clerk registers and gets
+verified, requests a check; the coordinator assigns a team and schedules the visit; the
+lead lawyer records findings; the coordinator publishes; the clerk downloads the PDF and
+the Excel file (read back here), marks a finding fixed and asks for a follow-up, which the
+lawyer records. axe-core checks the health-check pages on the way."""
+
+import re
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from .browser_steps import EN, ZH, field, open_action, read_reference, section, sign_in, status
+from .test_accessibility import VIEWPORTS, check_axe
+
+pytestmark = pytest.mark.browser
+
+CHECK_REFERENCE = re.compile(r"\bHC-\d{4}-\d{6}\b")
+COORDINATOR = ("healthcheck", "healthcheck-demo-2026")
+LAWYER = ("lawyer", "lawyer-demo-2026")
+LAWYER_NAME = "陈律师（演示）"
+PDF_FILE_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def staff_page(new_context, language, account, T) -> Page:
+    page = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
+    page.goto("/staff/login")
+    sign_in(page, T, *account)
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Staff home"))
+    return page
+
+
+def open_check(page: Page, T, reference: str) -> None:
+    page.goto("/staff/")
+    page.get_by_role("main").get_by_role("link", name=T("Enterprise legal health check"), exact=True).click()
+    page.get_by_role("link", name=reference, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+
+
+def uscc(n: int) -> str:
+    from portal.core.identity import uscc_check_char
+
+    body = f"91430121MA4L{n:05d}"
+    return body + uscc_check_char(body)
+
+
+@pytest.mark.parametrize("language", [ZH, EN])
+def test_register_verify_request_publish_download_fix_and_follow_up(language, new_context, labels, axe_source,
+                                                                   tmp_path):
+    T = labels(language)
+    mobile, code = ("13900000801", uscc(801)) if language == ZH else ("13900000802", uscc(802))
+    company = "长沙县示例精工有限公司" if language == ZH else "Changsha Sample Works Ltd"
+    finding_text = "员工未签书面劳动合同。" if language == ZH else "Staff work without written contracts."
+
+    clerk = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
+    clerk.goto("/health-checks/")
+    check_axe(clerk, axe_source, "health-checks", language)
+    clerk.goto("/account/register")
+    clerk.get_by_role("radio", name=T("An enterprise"), exact=True).check()
+    field(clerk, T("Your full name")).fill("唐会计")
+    field(clerk, T("Mobile number")).fill(mobile)
+    field(clerk, T("Company name")).fill(company)
+    field(clerk, T("Unified social credit code")).fill(code)
+    field(clerk, T("Password")).first.fill("a-long-password-2026")
+    field(clerk, T("Password again")).fill("a-long-password-2026")
+    clerk.get_by_role("button", name=T("Create account"), exact=True).click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text(T("My enterprise"))
+    check_axe(clerk, axe_source, "my-enterprise", language)
+    licence = tmp_path / "licence.pdf"
+    licence.write_bytes(PDF_FILE_BYTES)
+    field(clerk, T("Business licence")).set_input_files(str(licence))
+    field(clerk, T("Authorisation letter")).set_input_files(str(licence))
+    clerk.get_by_role("button", name=T("Send for verification"), exact=True).click()
+    expect(clerk.get_by_role("status")).to_be_visible()
+
+    coordinator = staff_page(new_context, language, COORDINATOR, T)
+    coordinator.get_by_role("link", name=T("Enterprise accounts waiting for verification"), exact=True).click()
+    coordinator.get_by_role("link", name=company, exact=True).click()
+    check_axe(coordinator, axe_source, "verify-member", language)
+    coordinator.get_by_role("button", name=T("Verify"), exact=True).click()
+
+    clerk.goto("/")
+    clerk.get_by_role("main").get_by_role("link", name=T("Enterprise legal health check"), exact=True).click()
+    clerk.get_by_role("link", name=T("Request a legal health check"), exact=True).click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text(T("Request a legal health check"))
+    field(clerk, T("Industry")).fill("机械制造")
+    field(clerk, T("Number of employees")).fill("80")
+    field(clerk, T("Township or street")).select_option(index=1)
+    clerk.get_by_role("checkbox", name=T("Labour and employment"), exact=True).check()
+    clerk.get_by_role("group", name=T("Does every employee have a written labour contract?")).get_by_role(
+        "radio", name=T("No"), exact=True).check()
+    check_axe(clerk, axe_source, "health-check-request", language)
+    clerk.get_by_role("button", name=T("Send the request"), exact=True).click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text(T("Your request was sent"))
+    reference = read_reference(clerk, CHECK_REFERENCE)
+
+    open_check(coordinator, T, reference)
+    expect(coordinator.get_by_role("main")).to_contain_text(T("likely risk"))
+    check_axe(coordinator, axe_source, "health-check-detail", language)
+    open_action(coordinator, T("Accept")).get_by_role("button", name=T("Accept"), exact=True).click()
+    panel = open_action(coordinator, T("Assign the lawyer team"))
+    lead = field(panel, T("Lead lawyer"))
+    lead.select_option(value=lead.locator("option", has_text=LAWYER_NAME).get_attribute("value"))
+    panel.get_by_role("button", name=T("Assign the lawyer team"), exact=True).click()
+    panel = open_action(coordinator, T("Schedule the visit"))
+    field(panel, T("Date")).fill(date.today().replace(year=date.today().year + 1).isoformat())
+    field(panel, T("Starts at")).fill("09:30")
+    field(panel, T("Place")).fill("星沙开元路 1 号")
+    panel.get_by_role("button", name=T("Schedule the visit"), exact=True).click()
+    expect(coordinator.get_by_role("main")).to_contain_text("星沙开元路 1 号")
+
+    lawyer = staff_page(new_context, language, LAWYER, T)
+    open_check(lawyer, T, reference)
+    open_action(lawyer, T("Visit done: write the report")).get_by_role(
+        "button", name=T("Visit done: write the report"), exact=True).click()
+    lawyer.get_by_role("link", name=re.compile("^" + re.escape(T("Findings")))).click()
+    field(lawyer, T("Area")).select_option(label=T("Labour and employment"))
+    field(lawyer, T("Risk level")).select_option(label=T("High (urgent)"))
+    field(lawyer, T("Finding")).fill(finding_text)
+    field(lawyer, T("Legal basis (law and article)")).fill("《劳动合同法》第十条")
+    field(lawyer, T("Recommendation")).fill("一个月内补签。")
+    lawyer.get_by_role("button", name=T("Add the finding"), exact=True).click()
+    expect(lawyer.get_by_role("main")).to_contain_text(finding_text)
+    check_axe(lawyer, axe_source, "health-check-findings", language)
+
+    open_check(coordinator, T, reference)
+    open_action(coordinator, T("Publish the report")).get_by_role(
+        "button", name=T("Publish the report"), exact=True).click()
+    expect(coordinator.get_by_role("main")).to_contain_text(T("Report published"))
+
+    clerk.goto(f"/track/{reference}")
+    clerk.get_by_role("link", name=T("Read the report"), exact=True).click()
+    expect(clerk.get_by_role("heading", level=1)).to_have_text(T("Legal health check report"))
+    check_axe(clerk, axe_source, "health-check-report", language)
+    with clerk.expect_download() as pdf:
+        clerk.get_by_role("link", name=T("Download the PDF"), exact=True).click()
+    pdf_path = tmp_path / "report.pdf"
+    pdf.value.save_as(pdf_path)
+    text = "".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+    assert finding_text.replace(" ", "") in text.replace("\n", "").replace(" ", "")
+    with clerk.expect_download() as xlsx:
+        clerk.get_by_role("link", name=T("Download the Excel file"), exact=True).click()
+    xlsx_path = tmp_path / "report.xlsx"
+    xlsx.value.save_as(xlsx_path)
+    rows = list(load_workbook(xlsx_path).worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert rows[0][2] == finding_text
+
+    fixes = section(clerk, T("Fixing the findings"))
+    fixes.get_by_label(T("What you did about finding %(num)s") % {"num": 1}).fill("已补签全部合同。")
+    fixes.get_by_role("button", name=T("Mark finding %(num)s as fixed") % {"num": 1}, exact=True).click()
+    expect(clerk.get_by_role("main")).to_contain_text("已补签全部合同。")
+    clerk.get_by_role("link", name=T("Go to the tracking page"), exact=True).click()
+    section(clerk, T("Ask for a follow-up visit")).get_by_role(
+        "button", name=T("Ask for a follow-up visit"), exact=True).click()
+    expect(status(clerk, T)).to_contain_text(T("Follow-up requested"))
+
+    open_check(lawyer, T, reference)
+    panel = open_action(lawyer, T("Schedule the follow-up visit"))
+    field(panel, T("Date")).fill(date.today().replace(year=date.today().year + 1).isoformat())
+    field(panel, T("Starts at")).fill("14:00")
+    field(panel, T("Place")).fill("星沙开元路 1 号")
+    panel.get_by_role("button", name=T("Schedule the follow-up visit"), exact=True).click()
+    lawyer.get_by_role("link", name=re.compile("^" + re.escape(T("Findings")))).click()
+    lawyer.get_by_role("radio", name=T("Resolved"), exact=True).check()
+    lawyer.get_by_role("button", name=T("Save the follow-up result"), exact=True).click()
+    lawyer.get_by_role("link", name=reference).click()
+    open_action(lawyer, T("Follow-up done: close")).get_by_role(
+        "button", name=T("Follow-up done: close"), exact=True).click()
+    expect(lawyer.get_by_role("main")).to_contain_text(T("Closed"))
+    clerk.reload()
+    expect(status(clerk, T)).to_contain_text(T("Closed"))
