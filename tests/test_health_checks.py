@@ -225,3 +225,24 @@ def test_an_admin_hands_an_enterprise_to_a_new_clerk_and_the_old_one_loses_it(te
                         action=f"/staff/admin/enterprises/members/{old.id}/transfer").status_code == 303
     assert 'name="areas"' in newcomer.get("/health-checks/request").get_data(as_text=True)
     assert 'name="areas"' not in clerk.get("/health-checks/request").get_data(as_text=True)
+
+
+def test_the_enterprise_reports_a_breach_of_the_pledge_and_staff_see_it(team, make_client):
+    clerk = verified_clerk(make_client)
+    reference = clerk.submit("/health-checks/request", request_form()).headers["Location"].rsplit("/", 1)[1]
+    coordinator = signed_in(make_client, "hc")
+    for action, data in (("accept", {}), ("assign_team", {"assign_team-lead": str(team["lead"].id)}),
+                         ("schedule_visit", {"schedule_visit-day": local_today().isoformat(),
+                                             "schedule_visit-start": "23:59", "schedule_visit-place": "x"}),
+                         ("start_report", {}), ("publish", {"publish-confirm_empty": "y"})):
+        assert act(coordinator, reference, action, data).status_code == 303, action
+    page = f"/health-checks/{reference}/report"
+    assert clerk.submit(page, {"report": ""}, action=f"/health-checks/{reference}/breach").status_code == 303
+    assert check(reference).breach_reported_at is None  # an empty report is not recorded
+    assert clerk.submit(page, {"report": "律师推销收费的常年法律顾问服务。"},
+                        action=f"/health-checks/{reference}/breach").status_code == 303
+    assert check(reference).breach_report == "律师推销收费的常年法律顾问服务。"
+    assert "律师推销收费的常年法律顾问服务。" in coordinator.get(f"/staff/requests/{reference}").get_data(as_text=True)
+    stranger = make_client()
+    register_enterprise(stranger, "13800000077", name="旁人")
+    assert stranger.submit("/", {"report": "x"}, action=f"/health-checks/{reference}/breach").status_code == 404

@@ -27,7 +27,7 @@ from portal.core.services import claim, perform
 from portal.core.workflow import STAFF, Transition, WorkflowError
 from portal.extensions import db
 
-ACTORS = ("staff", "applicant", "system")
+ACTORS = ("staff", "applicant", "party", "system")
 #: Examples per goal; a test runs (transitions x this) examples, all in one database.
 SETTINGS = settings(max_examples=3, deadline=None)
 
@@ -267,5 +267,69 @@ def test_adviser_contacts_never_leave_their_machine_and_take_every_transition(ap
             contact.adviser.user_id = lawyer.id
         db.session.commit()
         reached.update(run(contact, steps, staff, lambda action: data.get(action, {}), goal))
+
+    every_goal(kind, example, reached)
+
+
+def test_mediations_never_leave_their_machine_and_take_every_transition(app, make_staff):
+    from datetime import datetime, time
+
+    from portal.core.clock import local_today
+    from portal.mediation.models import MediationCommittee
+
+    kind = kind_for_code("MD")
+    coordinator = make_staff("mediation", "mediation_coordinator")
+    mediator = make_staff("mediator", "mediator")
+    committee = MediationCommittee(name="委员会", name_en="Committee")
+    db.session.add(committee)
+    db.session.commit()
+    day = local_today() + timedelta(days=3)
+    data = {
+        "accept": {"committee": committee.id, "mediator": str(mediator.id), "second_mediator": ""},
+        "decline": {"reason": "已由法院受理"},
+        "record_failure": {"reason": "双方分歧过大"},
+        "schedule_session": {"starts": datetime.combine(day, time(9, 30)), "minutes": "60", "place": "调解室"},
+        "record_agreement": {"agreement_form": "oral", "terms": "三日内清理", "effective_on": day},
+        "close": {"performance": "performed"},
+    }
+    reached: set[str] = set()
+
+    @SETTINGS
+    @given(steps=steps(kind.workflow))
+    def example(goal, steps):
+        case = kind.make_sample()
+        db.session.commit()
+        staff = Staff(handler=coordinator, participant=mediator)
+        reached.update(run(case, steps, staff, lambda action: data.get(action, {}), goal))
+
+    every_goal(kind, example, reached)
+
+
+def test_health_checks_never_leave_their_machine_and_take_every_transition(app, make_staff, lawyer):
+    from datetime import time
+
+    from portal.core.clock import local_today
+
+    kind = kind_for_code("HC")
+    coordinator = make_staff("hc", "health_check_coordinator")
+    day = local_today() + timedelta(days=3)
+    visit = {"day": day, "start": time(9, 30), "place": "企业"}
+    data = {
+        "decline": {"reason": "不在服务范围"},
+        "assign_team": {"lead": str(lawyer.id), "members": []},
+        "schedule_visit": visit,
+        "schedule_follow_up": visit,
+        "publish": {"confirm_empty": True},
+        "correct_report": {"comment": "更正"},
+    }
+    reached: set[str] = set()
+
+    @SETTINGS
+    @given(steps=steps(kind.workflow))
+    def example(goal, steps):
+        check = kind.make_sample()
+        db.session.commit()
+        staff = Staff(handler=coordinator, participant=lawyer)
+        reached.update(run(check, steps, staff, lambda action: data.get(action, {}), goal))
 
     every_goal(kind, example, reached)
