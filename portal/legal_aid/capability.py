@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from portal.core.contract import Capability, HomeCard, Job, Link
 from portal.legal_aid import demo
 from portal.legal_aid.commands import withdraw_expired_command
-from portal.legal_aid.roles import OFFICER
+from portal.legal_aid.roles import OFFICER, REVIEWER
 from portal.legal_aid.views import bp
 from portal.legal_aid.workflow import LEGAL_AID
 
@@ -17,7 +17,7 @@ CAPABILITY = Capability(
     models="portal.legal_aid.models",
     blueprints=(bp,),
     kinds=(LEGAL_AID,),
-    roles=(OFFICER,),
+    roles=(OFFICER, REVIEWER),
     nav=(Link("legal_aid.index", _l("Legal aid")),),
     home_card=HomeCard(
         "legal_aid.index",

@@ -11,9 +11,11 @@ from portal.core.services import claim, perform, submit
 from portal.extensions import db
 from portal.legal_aid.matters import NO_AUTHORITY
 from portal.legal_aid.models import LegalAidApplication
-from portal.legal_aid.roles import OFFICER
+from portal.legal_aid.roles import OFFICER, REVIEWER
 
 OFFICERS = [("officer", "张敏"), ("officer2", "李强")]
+#: The justice bureau's reviewer of objections (Art. 49).
+REVIEWERS = [("reviewer", "赵科长")]
 #: Who handles a case at each stage (Art. 38), for the samples.
 AUTHORITY_AT_STAGE = {"arbitration": "arbitration", "first_instance": "court", "second_instance": "court",
                       "enforcement": "court", "investigation": "police", "prosecution_review": "procuratorate",
@@ -65,6 +67,12 @@ def seed_demo() -> list[str]:
             create_staff_user(username, f"{username}-demo-2026", [OFFICER], name)
     if officers:
         added.append(f"{len(officers)} legal aid officers")
+    reviewers = [u for u, _n in REVIEWERS if u not in existing]
+    for username, name in REVIEWERS:
+        if username in reviewers:
+            create_staff_user(username, f"{username}-demo-2026", [REVIEWER], name)
+    if reviewers:
+        added.append(f"{len(reviewers)} bureau reviewer")
     if not db.session.scalar(select(func.count()).select_from(LegalAidApplication.__table__)):
         added += _seed_applications()
     return added
@@ -90,4 +98,5 @@ def _seed_applications() -> list[str]:
 
 
 def demo_logins() -> list[str]:
-    return [f"  {u:<11} {u + '-demo-2026':<22} legal_aid_officer" for u, _n in OFFICERS]
+    return [*(f"  {u:<11} {u + '-demo-2026':<22} legal_aid_officer" for u, _n in OFFICERS),
+            *(f"  {u:<11} {u + '-demo-2026':<22} bureau_reviewer" for u, _n in REVIEWERS)]

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -56,7 +57,12 @@ from portal.legal_aid.matters import (
     matter_choices,
 )
 from portal.legal_aid.models import LegalAidApplication
-from portal.legal_aid.services import ApplicationDetails, materials_to_bring
+from portal.legal_aid.services import (
+    EARLY_AID_GROUNDS,
+    TERMINATION_GROUNDS,
+    ApplicationDetails,
+    materials_to_bring,
+)
 
 #: Checklist of the officers' materials request (Art. 43), the proofs of each exemption included.
 MATERIAL_ITEMS = MATERIALS
@@ -493,8 +499,81 @@ class AssignLawyerForm(ActionForm):
 
     def prepare(self, request) -> None:
         self.lawyer.choices = options((u.id, u.display_name) for u in active_staff_with_role(Role.LAWYER))
+        if self.lawyer.data is None and getattr(request, "lawyer_id", None):
+            self.lawyer.data = request.lawyer_id  # the lawyer of the early aid (Art. 44) goes on
 
 
 class CloseForm(ActionForm):
     summary = TextAreaField(_l("Closing summary"), validators=[DataRequired(), Length(max=3000)])
 
+
+
+class CounterMaterialsForm(ActionForm):
+    """Materials the applicant handed in at the counter, recorded by the officer."""
+
+    comment = TextAreaField(
+        _l("What was handed in"),
+        validators=[DataRequired(message=_l("Say what the applicant handed in.")), Length(max=2000)],
+    )
+    attachments = MultipleFileField(
+        _l("Scans (optional)"),
+        validators=[AcceptedUploads()],
+        description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
+    )
+
+
+class EarlyAidForm(AssignLawyerForm):
+    """Art. 44: aid before the decision, with its ground and the date that expires."""
+
+    ground = Radios(_l("Ground for early aid"), choices=options(EARLY_AID_GROUNDS),
+                    validators=[InputRequired(message=_l("Choose the ground for early aid."))])
+    expires_on = DateField(
+        _l("Date the limitation period or deadline expires"),
+        validators=[Optional()],
+        description=_l("Needed when a limitation period or other deadline is less than 7 days away."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.ground.data == "deadline" and not self.expires_on.errors:
+            if self.expires_on.data is None:
+                self.expires_on.errors = [*self.expires_on.errors, _l("Give the date the deadline expires.")]
+                valid = False
+            elif self.expires_on.data < local_today():
+                self.expires_on.errors = [*self.expires_on.errors, _l("That date has passed.")]
+                valid = False
+        return valid
+
+
+class TerminationForm(ActionForm):
+    """Art. 48: one of its grounds and the reasons, in writing."""
+
+    ground = Radios(_l("Ground for termination (Legal Aid Law, Art. 48)"), choices=options(TERMINATION_GROUNDS),
+                    validators=[InputRequired(message=_l("Choose the ground for termination."))])
+    reasons = TextAreaField(
+        _l("Reasons for the termination"),
+        validators=[DataRequired(message=_l("A termination must give its reasons in writing.")), Length(max=3000)],
+    )
+
+
+class ObjectionForm(ActionForm):
+    """Art. 49: the applicant's objection to a refusal or termination, to the justice bureau."""
+
+    comment = TextAreaField(
+        _l("Why you disagree with the decision"),
+        validators=[DataRequired(message=_l("Say why you disagree with the decision.")), Length(max=3000)],
+    )
+    attachments = MultipleFileField(
+        _l("Files"),
+        validators=[AcceptedUploads()],
+        description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
+    )
+
+
+class ReviewForm(ActionForm):
+    """The bureau reviewer's decision on an objection, with its reasons."""
+
+    reasons = TextAreaField(
+        _l("Reasons for the review decision"),
+        validators=[DataRequired(message=_l("A review decision must give its reasons.")), Length(max=3000)],
+    )

@@ -66,6 +66,34 @@ class LegalAidApplication(ServiceRequest):
     assigned_at: Mapped[datetime | None]
     closing_summary: Mapped[str | None] = mapped_column(Text)
 
+    #: Art. 43: the one materials request (its time), and the decision days left when it
+    #: was sent: the clock resumes with them when the materials arrive.
+    materials_requested_at: Mapped[datetime | None]
+    decision_days_left: Mapped[int | None]
+    #: "applicant" (tracking page) or "counter" (recorded by the officer).
+    materials_received_via: Mapped[str | None] = mapped_column(String(16))
+    #: Art. 44: early aid (a key of EARLY_AID_GROUNDS), the expiring date, and when it ended.
+    early_aid_ground: Mapped[str | None] = mapped_column(String(24))
+    early_aid_until: Mapped[date | None] = mapped_column(Date)
+    early_aid_at: Mapped[datetime | None]
+    early_aid_ended_at: Mapped[datetime | None]
+    #: The decisions in writing: when each was made (None once revoked on the bureau's order).
+    approved_at: Mapped[datetime | None]
+    approval_note: Mapped[str | None] = mapped_column(Text)
+    refused_at: Mapped[datetime | None]
+    #: Art. 48: the ground (a key of TERMINATION_GROUNDS), the reasons, the time.
+    termination_ground: Mapped[str | None] = mapped_column(String(24))
+    termination_reasons: Mapped[str | None] = mapped_column(Text)
+    terminated_at: Mapped[datetime | None]
+    #: Art. 49: the objection (to "refused" or "terminated"), its review deadline and outcome.
+    objection_to: Mapped[str | None] = mapped_column(String(16))
+    objection_reasons: Mapped[str | None] = mapped_column(Text)
+    objection_filed_at: Mapped[datetime | None]
+    objection_due_at: Mapped[datetime | None]
+    #: "upheld" or "corrected", with the reviewer's reasons.
+    objection_outcome: Mapped[str | None] = mapped_column(String(16))
+    objection_review: Mapped[str | None] = mapped_column(Text)
+
     lawyer = relationship("User", foreign_keys=[lawyer_id])
 
     @property

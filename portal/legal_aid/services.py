@@ -31,6 +31,27 @@ DECEPTION_GROUNDS = {
     "concealment": _l("Important facts concealed or false evidence given (Art. 48(2))"),
 }
 
+#: Art. 48 (一)-(八), in the law's order; the first two are DECEPTION_GROUNDS.
+TERMINATION_GROUNDS = {
+    **DECEPTION_GROUNDS,
+    "illegal_use": _l("Legal aid used for illegal activity (Art. 48(3))"),
+    "finances_changed": _l("The recipient's finances changed so that they no longer qualify (Art. 48(4))"),
+    "proceedings_ended": _l("The proceedings ended or the case was withdrawn (Art. 48(5))"),
+    "own_lawyer": _l("The recipient hired their own lawyer or agent (Art. 48(6))"),
+    "recipient_request": _l("The recipient asked to end legal aid with good reason (Art. 48(7))"),
+    "other_by_law": _l("Another ground set by law or regulation (Art. 48(8))"),
+}
+
+#: Art. 44: why aid may start before the decision.
+EARLY_AID_GROUNDS = {
+    "deadline": _l("A limitation period or other deadline is less than 7 days away"),
+    "preservation": _l("Property or evidence preservation is urgently needed"),
+    "advance_execution": _l("Advance execution is urgently needed"),
+}
+
+#: The issuing centre's name for the catalog (the setting LEGAL_AID_CENTRE_KEY is a msgid).
+CENTRE_NAMES = (_l("Changsha County Legal Aid Centre"),)
+
 
 @dataclass(frozen=True)
 class ApplicationDetails:

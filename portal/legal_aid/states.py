@@ -12,3 +12,7 @@ class LegalAidState(StrEnum):
     CLOSED = "closed"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
+    #: Art. 48: aid ended by the centre.
+    TERMINATED = "terminated"
+    #: Art. 49: the applicant objected to a refusal or termination; the bureau reviews it.
+    OBJECTION = "objection"

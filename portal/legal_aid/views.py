@@ -1,15 +1,17 @@
 """Public legal aid pages: what it is, the self-check, the application, the confirmation."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from portal.core import attachments
-from portal.core.access import applicant_request_or_404
+from portal.core import attachments, documents
+from portal.core.access import applicant_may_see, applicant_request_or_404, can_view
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
 from portal.core.intake import Intake, run_intake
 from portal.core.pages import quick_exit
+from portal.core.services import load_by_reference
 from portal.i18n import current_language
+from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
 from portal.legal_aid.hardship import hardship_rule
@@ -27,6 +29,8 @@ from portal.legal_aid.matters import (
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import (
     DECEPTION_GROUNDS,
+    EARLY_AID_GROUNDS,
+    TERMINATION_GROUNDS,
     materials_to_bring,
     pledge_history,
     receive_application,
@@ -44,7 +48,9 @@ def legal_aid_labels():
             "matters": ALL_MATTERS, "stages": STAGES, "relations": RELATIONS, "exemptions": EXEMPTION_LABELS,
             "authorities": AUTHORITIES, "authority": AUTHORITY_LABELS, "materials": MATERIALS,
             "claim_exemptions": CLAIM_EXEMPTIONS, "means_waivers": MEANS_WAIVERS, "grounds": DECEPTION_GROUNDS,
+            "termination": TERMINATION_GROUNDS, "early_aid": EARLY_AID_GROUNDS,
         },
+        "la_decisions": decisions_of,
         "la_materials_to_bring": materials_to_bring,
         "la_parse_id": parse_resident_id,
         "la_today": local_today,
@@ -97,3 +103,32 @@ def applied(reference: str):
     application = applicant_request_or_404(reference, "LA")
     return render_template("legal_aid/applied.html", application=application,
                            to_bring=materials_to_bring(application))
+
+
+def _decision_or_404(reference: str, which: str):
+    """The decision document for the applicant (or staff who may see the request), else 404."""
+    found = load_by_reference(reference)
+    if which not in DECISIONS or found is None or found.request_type != "LA":
+        abort(404)
+    if not (applicant_may_see(found) or can_view(current_user, found)):
+        abort(404)
+    decision = decision_of(found, which)
+    if decision is None:
+        abort(404)
+    return found, decision
+
+
+@bp.get("/decisions/<reference>/<which>")
+@quick_exit
+def decision(reference: str, which: str):
+    """准予 / 不予 / 终止法律援助决定书 as a printable page."""
+    application, doc = _decision_or_404(reference, which)
+    return render_template("legal_aid/decision.html", application=application, decision=doc)
+
+
+@bp.get("/decisions/<reference>/<which>/pdf")
+def decision_pdf(reference: str, which: str):
+    """The same decision document as a PDF (the printable page itself)."""
+    application, doc = _decision_or_404(reference, which)
+    return documents.pdf_response("legal_aid/decision.html", f"{application.reference}-{which}",
+                                  application=application, decision=doc)

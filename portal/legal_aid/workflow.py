@@ -2,16 +2,17 @@
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core import attachments
-from portal.core.clock import to_local
-from portal.core.deadlines import due_after
+from portal.core.clock import local_today, to_local
+from portal.core.deadlines import WorkCalendar, due_after
 from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
@@ -20,10 +21,12 @@ from portal.extensions import db
 from portal.legal_aid import forms
 from portal.legal_aid.demo import sample_application
 from portal.legal_aid.models import LegalAidApplication
-from portal.legal_aid.roles import OFFICER
+from portal.legal_aid.roles import OFFICER, REVIEWER
+from portal.legal_aid.services import DECEPTION_GROUNDS, TERMINATION_GROUNDS, record_against_person
 from portal.legal_aid.states import LegalAidState as S
 
 OFFICERS = frozenset({OFFICER})
+REVIEWERS = frozenset({REVIEWER})
 REVIEWABLE = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.NEEDS_MATERIALS})
 
 STATES = (
@@ -37,8 +40,13 @@ STATES = (
     State(S.APPROVED, _l("Approved"), public_hint=_l("Legal aid is granted; a lawyer is being assigned.")),
     State(S.ASSIGNED, _l("Lawyer assigned"), public_hint=_l("Your lawyer handles the case.")),
     State(S.CLOSED, _l("Closed"), is_open=False),
-    State(S.REFUSED, _l("Refused"), is_open=False),
+    State(S.REFUSED, _l("Refused"), is_open=False,
+          public_hint=_l("Legal aid is not granted. You may object to the county justice bureau (Art. 49).")),
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
+    State(S.TERMINATED, _l("Legal aid terminated"), is_open=False,
+          public_hint=_l("Legal aid has ended. You may object to the county justice bureau (Art. 49).")),
+    State(S.OBJECTION, _l("Objection under review"),
+          public_hint=_l("The county justice bureau is reviewing your objection.")),
 )
 
 TRANSITIONS = (
@@ -57,8 +65,9 @@ TRANSITIONS = (
         _l("Ask for materials"),
         roles=OFFICERS,
         form=forms.MaterialsRequestForm,
+        guard=lambda application, now: _second_materials_request(application),
         notice=_l(
-            "To decide on application %(reference)s we need: %(items)s. Please upload them on the tracking page by %(answer_due)s."
+            "To decide on application %(reference)s we need, all at once: %(items)s. Please upload them on the tracking page or hand them in at the counter by %(answer_due)s. If nothing arrives by then, the application is treated as withdrawn. The %(days_left)s days left for our decision do not run while we wait."
         ),
     ),
     Transition(
@@ -70,6 +79,29 @@ TRANSITIONS = (
         form=forms.MaterialsAnswerForm,
         notice=_l(
             "We received your materials for %(reference)s. A decision is due by %(decision_due)s."
+        ),
+    ),
+    Transition(
+        "record_materials",
+        frozenset({S.NEEDS_MATERIALS}),
+        S.UNDER_REVIEW,
+        _l("Record materials handed in at the counter"),
+        roles=OFFICERS,
+        form=forms.CounterMaterialsForm,
+        notice=_l(
+            "We received your materials for %(reference)s at the counter. A decision is due by %(decision_due)s."
+        ),
+    ),
+    Transition(
+        "early_aid",
+        frozenset({S.UNDER_REVIEW}),
+        S.UNDER_REVIEW,
+        _l("Start early aid (Art. 44)"),
+        roles=OFFICERS,
+        form=forms.EarlyAidForm,
+        guard=lambda application, now: _early_aid_running(application),
+        notice=_l(
+            "Because the matter of %(reference)s is urgent, lawyer %(lawyer)s starts helping you before the decision on your application (Legal Aid Law, Art. 44). The decision follows by %(decision_due)s."
         ),
     ),
     Transition(
@@ -93,6 +125,82 @@ TRANSITIONS = (
         style="danger",
         notice=_l(
             "Legal aid is not granted for %(reference)s. Reasons: %(reasons)s If you disagree, you may object to the county justice bureau, which decides within %(objection_days)s days of receiving your objection (Legal Aid Law, Art. 49)."
+        ),
+    ),
+    Transition(
+        "terminate",
+        frozenset({S.APPROVED, S.ASSIGNED}),
+        S.TERMINATED,
+        _l("Terminate legal aid (Art. 48)"),
+        roles=OFFICERS,
+        form=forms.TerminationForm,
+        style="danger",
+        notice=_l(
+            "Legal aid for %(reference)s is terminated: %(ground)s. Reasons: %(reasons)s If you disagree, you may object to the county justice bureau, which decides within %(objection_days)s days of receiving your objection (Legal Aid Law, Art. 49). The decision is on the tracking page."
+        ),
+    ),
+    Transition(
+        "object",
+        frozenset({S.REFUSED, S.TERMINATED}),
+        S.OBJECTION,
+        _l("Object to the decision (Art. 49)"),
+        actor=APPLICANT,
+        form=forms.ObjectionForm,
+        guard=lambda application, now: _objection_too_late(application, now),
+        notice=_l(
+            "We received your objection on %(reference)s. The county justice bureau decides on it by %(objection_due)s."
+        ),
+    ),
+    Transition(
+        "uphold_refusal",
+        frozenset({S.OBJECTION}),
+        S.REFUSED,
+        _l("Uphold the refusal"),
+        roles=REVIEWERS,
+        handler_only=False,
+        form=forms.ReviewForm,
+        guard=lambda application, now: _objection_is_about(application, S.REFUSED),
+        notice=_l(
+            "The county justice bureau upheld the refusal of legal aid for %(reference)s. Reasons: %(reasons)s If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
+        ),
+    ),
+    Transition(
+        "correct_refusal",
+        frozenset({S.OBJECTION}),
+        S.UNDER_REVIEW,
+        _l("Order the centre to correct the refusal"),
+        roles=REVIEWERS,
+        handler_only=False,
+        form=forms.ReviewForm,
+        guard=lambda application, now: _objection_is_about(application, S.REFUSED),
+        notice=_l(
+            "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision. Reasons: %(reasons)s The centre decides again by %(decision_due)s."
+        ),
+    ),
+    Transition(
+        "uphold_termination",
+        frozenset({S.OBJECTION}),
+        S.TERMINATED,
+        _l("Uphold the termination"),
+        roles=REVIEWERS,
+        handler_only=False,
+        form=forms.ReviewForm,
+        guard=lambda application, now: _objection_is_about(application, S.TERMINATED),
+        notice=_l(
+            "The county justice bureau upheld the termination of legal aid for %(reference)s. Reasons: %(reasons)s If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
+        ),
+    ),
+    Transition(
+        "correct_termination",
+        frozenset({S.OBJECTION}),
+        S.ASSIGNED,
+        _l("Order the centre to correct the termination"),
+        roles=REVIEWERS,
+        handler_only=False,
+        form=forms.ReviewForm,
+        guard=lambda application, now: _objection_is_about(application, S.TERMINATED),
+        notice=_l(
+            "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision: legal aid continues. Reasons: %(reasons)s"
         ),
     ),
     Transition(
@@ -161,6 +269,45 @@ def on_submit(application: LegalAidApplication, data, now) -> dict:
     return _decision_due(application, now)
 
 
+def _second_materials_request(application: LegalAidApplication):
+    if application.materials_requested_at is not None:
+        return _l("The materials request was already sent. The law asks for everything missing at one time, so a second request is not possible.")
+    return None
+
+
+def _early_aid_running(application: LegalAidApplication):
+    if application.early_aid_at is not None and application.early_aid_ended_at is None:
+        return _l("Early aid has already started on this application.")
+    return None
+
+
+def _objection_too_late(application: LegalAidApplication, now):
+    days = current_app.config.get("LEGAL_AID_OBJECTION_FILING_DAYS")
+    decided = application.terminated_at or application.refused_at
+    if days is None or decided is None:
+        return None
+    if now > due_after(decided, days, current_app.config["LEGAL_AID_DAYS_KIND"]):
+        return _l("The time for objecting to this decision (%(days)s days) has passed.", days=days)
+    return None
+
+
+def _objection_is_about(application: LegalAidApplication, decision: str):
+    if application.objection_to != decision:
+        return _l("This objection is about another decision.")
+    return None
+
+
+def days_left(due, now) -> int:
+    """Whole days from today to the due date, counted as the deadline was (calendar or working)."""
+    today, last = local_today(now), to_local(due).date()
+    if last <= today:
+        return 0
+    if current_app.config["LEGAL_AID_DAYS_KIND"] == "working":
+        calendar = WorkCalendar.load(today, last)
+        return sum(1 for n in range(1, (last - today).days + 1) if calendar.is_working_day(today + timedelta(days=n)))
+    return (last - today).days
+
+
 def on_request_materials(application: LegalAidApplication, data, now) -> dict:
     items = [forms.MATERIAL_ITEMS[i] for i in data.get("items") or []]
     if other := (data.get("other_items") or "").strip():
@@ -168,40 +315,146 @@ def on_request_materials(application: LegalAidApplication, data, now) -> dict:
     # Stored in the applicant's language: the checklist is their to-do list.
     with force_locale(application.locale):
         application.materials_checklist = "\n".join(str(i) for i in items)
+    application.materials_requested_at = now
     application.materials_due_at = now + timedelta(days=_days("LEGAL_AID_MATERIALS_ANSWER_DAYS"))
-    # The decision clock stops while the applicant gathers the materials.
+    # Art. 43: the waiting time does not count. The clock stops and keeps the days left.
+    left = _days("LEGAL_AID_DECISION_DAYS")
+    if application.decision_due_at is not None:
+        left = days_left(application.decision_due_at, now)
+    application.decision_days_left = left
     application.decision_due_at = None
     application.set_due(None)
     return {
         "items": items,
         "answer_due": to_local(application.materials_due_at).date(),
+        "days_left": left,
     }
+
+
+def _resume_decision_clock(application: LegalAidApplication, now) -> dict:
+    application.materials_due_at = None
+    left = application.decision_days_left
+    application.decision_days_left = None
+    due = due_after(now, _days("LEGAL_AID_DECISION_DAYS") if left is None else left,
+                    current_app.config["LEGAL_AID_DAYS_KIND"])
+    application.decision_due_at = due
+    application.set_due(due)
+    return {"decision_due": to_local(due).date()}
 
 
 def on_answer_materials(application: LegalAidApplication, data, now) -> dict:
     application.materials_answer = data.get("comment") or None
+    application.materials_received_via = "applicant"
     attachments.claim_all(application, data.get("attachments") or [], purpose="materials")
-    application.materials_due_at = None
-    # Art. 43: the 7-day clock restarts from the complete answer.
-    return _decision_due(application, now)
+    # Art. 43: the clock resumes with the days that were left.
+    return _resume_decision_clock(application, now)
+
+
+def on_record_materials(application: LegalAidApplication, data, now) -> dict:
+    application.materials_answer = data.get("comment") or None
+    application.materials_received_via = "counter"
+    attachments.claim_all(application, data.get("attachments") or [], purpose="materials")
+    return _resume_decision_clock(application, now)
+
+
+def on_early_aid(application: LegalAidApplication, data, now) -> dict:
+    # The form requires the lawyer and the ground; a service call may leave the lawyer for later.
+    lawyer = _lawyer(data["lawyer"]) if data.get("lawyer") else None
+    application.lawyer_id = lawyer.id if lawyer else None
+    application.early_aid_ground = data.get("ground") or None
+    application.early_aid_until = data.get("expires_on")
+    application.early_aid_at = now
+    application.early_aid_ended_at = None
+    name = lawyer.display_name if lawyer else "—"
+    return {
+        "lawyer": name,
+        "decision_due": to_local(application.decision_due_at).date() if application.decision_due_at else "—",
+        EVENT_COMMENT: name,
+    }
 
 
 def on_approve(application: LegalAidApplication, data, now) -> dict:
-    application.decided_at = now
+    application.decided_at = application.approved_at = now
+    application.approval_note = (data.get("comment") or "").strip() or None
+    application.refused_at = None
     due = due_after(now, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
     application.assign_due_at = due
     application.set_due(due)
     return {"assign_due": to_local(due).date()}
 
 
+def _sentence(text: str, locale: str) -> str:
+    text = text.strip()
+    if not text.endswith(("。", ".", "！", "!")):
+        text += "。" if locale.startswith("zh") else "."
+    return text
+
+
 def on_refuse(application: LegalAidApplication, data, now) -> dict:
-    application.decided_at = now
+    application.decided_at = application.refused_at = now
+    application.approved_at = None
     application.refusal_reasons = data["reasons"].strip()
     application.set_due(None)
-    reasons = application.refusal_reasons
-    if not reasons.endswith(("。", ".", "！", "!")):
-        reasons += "。" if application.locale.startswith("zh") else "."
+    reasons = _sentence(application.refusal_reasons, application.locale)
+    if application.early_aid_at is not None and application.early_aid_ended_at is None:
+        # Art. 44: a refusal ends the aid given before the decision.
+        application.early_aid_ended_at = now
+        application.lawyer_id = None
+        with force_locale(application.locale):
+            reasons += " " + str(_l("The early aid given before this decision ends now."))
     return {"reasons": reasons, "objection_days": _days("LEGAL_AID_OBJECTION_DAYS")}
+
+
+def on_terminate(application: LegalAidApplication, data, now) -> dict:
+    # The form requires both (a termination gives its ground and reasons in writing).
+    ground = data.get("ground") or "other_by_law"
+    application.termination_ground = ground
+    application.termination_reasons = (data.get("reasons") or "").strip()
+    application.terminated_at = now
+    application.set_due(None)
+    if ground in DECEPTION_GROUNDS:
+        # Arts. 41, 48(一)-(二): recorded against the person aided.
+        actor = current_user if has_request_context() and current_user.is_authenticated else None
+        record_against_person(application, ground, user=actor)
+    return {"ground": TERMINATION_GROUNDS[ground], "reasons": _sentence(application.termination_reasons, application.locale),
+            "objection_days": _days("LEGAL_AID_OBJECTION_DAYS"),
+            EVENT_COMMENT: application.termination_reasons or None}
+
+
+def on_object(application: LegalAidApplication, data, now) -> dict:
+    application.objection_to = S.TERMINATED if application.terminated_at else S.REFUSED
+    application.objection_reasons = (data.get("comment") or "").strip()
+    application.objection_filed_at = now
+    application.objection_outcome = application.objection_review = None
+    attachments.claim_all(application, data.get("attachments") or [], purpose="objection")
+    due = due_after(now, _days("LEGAL_AID_OBJECTION_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
+    application.objection_due_at = due
+    application.set_due(due)
+    return {"objection_due": to_local(due).date()}
+
+
+def _review(application: LegalAidApplication, data, outcome: str) -> dict:
+    application.objection_outcome = outcome
+    application.objection_review = (data.get("reasons") or "").strip()
+    application.objection_due_at = None
+    application.set_due(None)
+    return {"reasons": _sentence(application.objection_review, application.locale)}
+
+
+def on_uphold(application: LegalAidApplication, data, now) -> dict:
+    return _review(application, data, "upheld")
+
+
+def on_correct_refusal(application: LegalAidApplication, data, now) -> dict:
+    variables = _review(application, data, "corrected")
+    application.refused_at = None  # revoked: the centre decides again
+    return variables | _decision_due(application, now)
+
+
+def on_correct_termination(application: LegalAidApplication, data, now) -> dict:
+    variables = _review(application, data, "corrected")
+    application.terminated_at = None  # revoked: the aid continues
+    return variables
 
 
 def on_assign_lawyer(application: LegalAidApplication, data, now) -> dict:
@@ -243,8 +496,16 @@ WORKFLOW = Workflow(
         "submit": on_submit,
         "request_materials": on_request_materials,
         "answer_materials": on_answer_materials,
+        "record_materials": on_record_materials,
+        "early_aid": on_early_aid,
         "approve": on_approve,
         "refuse": on_refuse,
+        "terminate": on_terminate,
+        "object": on_object,
+        "uphold_refusal": on_uphold,
+        "uphold_termination": on_uphold,
+        "correct_refusal": on_correct_refusal,
+        "correct_termination": on_correct_termination,
         "assign_lawyer": on_assign_lawyer,
         "change_lawyer": on_assign_lawyer,
         "close": on_close,
@@ -270,7 +531,8 @@ LEGAL_AID = RequestKind(
     label=_l("Legal aid"),
     model=LegalAidApplication,
     workflow=WORKFLOW,
-    staff_roles=OFFICERS,
+    # Officers decide; the bureau's reviewers work the objections (status filter, 5-day due).
+    staff_roles=OFFICERS | REVIEWERS,
     detail_template="legal_aid/_detail.html",
     public_template="legal_aid/_public.html",
     participant_role=Role.LAWYER,
