@@ -1,11 +1,18 @@
-"""Cross-cutting protection: headers, default-deny staff area, idle timeout, safe redirects."""
+"""Cross-cutting protection: headers, default-deny staff area, session revocation and
+idle limits, safe redirects, clean input (no control characters, bounded numbers), the
+client address through ProxyFix."""
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, Request, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.utils import cached_property
 
 from portal.core.clock import utcnow
 from portal.core.pages import is_public_page
@@ -37,6 +44,69 @@ SECURITY_HEADERS = {
 STAFF_PUBLIC_ENDPOINTS = frozenset({"backoffice.login"})
 LAST_SEEN_KEY = "last_seen"
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+#: When a visitor without an account last used the requests it tracks.
+TRACK_SEEN_KEY = "track_seen"
+TRACKED_KEY = "tracked_requests"
+#: C0 and C1 control characters and DEL, except tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The largest id a URL may carry (a signed 64-bit column); longer is a 404, not a 500.
+MAX_URL_INTEGER = 2**63 - 1
+
+
+def strip_control_characters(value: str) -> str:
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+def _clean(multidict):
+    return ImmutableMultiDict(
+        [(strip_control_characters(k), strip_control_characters(v)) for k, v in multidict.items(multi=True)]
+    )
+
+
+class CleanRequest(Request):
+    """Form fields and query parameters without control characters (SPEC §11: removed,
+    the rest of the form kept): a NUL byte never reaches a validator or the database."""
+
+    @cached_property
+    def args(self):
+        return _clean(super().args)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _clean(self.__dict__["form"])
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` that refuses a number no column can hold (404 instead of an overflow)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", MAX_URL_INTEGER)
+        super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str):
+        if len(value) > len(str(MAX_URL_INTEGER)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def lazy_strings_are_plain_text() -> None:
+    """A lazily translated string is text, not HTML: flask_babel's LazyString says it is
+    safe HTML (`__html__` returns it as it is), so a message carrying user data (an
+    upload's file name, a party's name in a flash) would reach the page unescaped. No
+    msgid carries markup, so escaping is always right."""
+    from flask_babel.speaklater import LazyString
+    from markupsafe import escape
+
+    def __html__(self):
+        return str(escape(str(self)))
+
+    LazyString.__html__ = __html__
+
+
+def refuse_control_characters_in_path():
+    """A NUL byte or other control character in the address: 404, never the database."""
+    if CONTROL_CHARACTERS.search(request.path):
+        abort(404)
 
 
 def safe_next_url(target: str | None, fallback_endpoint: str) -> str:
@@ -86,19 +156,51 @@ def staff_area_roles(blueprint: str | None) -> frozenset[str] | None:
     return None
 
 
+def _stamp_age(key: str, now: datetime) -> timedelta | None:
+    try:
+        return now - datetime.fromisoformat(session[key])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def forget_idle_tracking():
+    """A visitor's tracked requests end after TRACK_IDLE_TIMEOUT idle (a shared PC)."""
+    if current_user.is_authenticated or TRACKED_KEY not in session:
+        return None
+    age = _stamp_age(TRACK_SEEN_KEY, utcnow())
+    if age is None or age > current_app.config["TRACK_IDLE_TIMEOUT"]:
+        session.pop(TRACKED_KEY, None)
+        session.pop(TRACK_SEEN_KEY, None)
+    return None
+
+
+def stamp_tracking(response):
+    """Stamp the tracking session from the request that started it on."""
+    if TRACKED_KEY in session and not current_user.is_authenticated:
+        age = _stamp_age(TRACK_SEEN_KEY, utcnow())
+        if age is None or age > LAST_SEEN_RESOLUTION:
+            session[TRACK_SEEN_KEY] = utcnow().isoformat(timespec="seconds")
+    return response
+
+
 def enforce_idle_timeout():
-    """Sign staff out after STAFF_IDLE_TIMEOUT without a request."""
+    """Sign staff out after STAFF_IDLE_TIMEOUT without a request.
+
+    Sign-in stamps the session, so the limit holds from the first request; a staff
+    session without a stamp is not one this portal issued since, and ends too.
+    """
     if not current_user.is_authenticated or not current_user.is_staff:
         return None
     now = utcnow()
     last_seen = session.get(LAST_SEEN_KEY)
     timeout = current_app.config["STAFF_IDLE_TIMEOUT"]
-    if last_seen and now - datetime.fromisoformat(last_seen) > timeout:
+    age = _stamp_age(LAST_SEEN_KEY, now)
+    if age is None or age > timeout:
         logout_user()
         session.clear()
         flash(_l("You were signed out after 30 minutes without activity."), "info")
         return redirect(url_for("backoffice.login", next=request.full_path if request.method == "GET" else None))
-    if not last_seen or now - datetime.fromisoformat(last_seen) > LAST_SEEN_RESOLUTION:
+    if not last_seen or age > LAST_SEEN_RESOLUTION:
         # Re-signing the session cookie on every request costs; a minute is precise enough.
         session[LAST_SEEN_KEY] = now.isoformat(timespec="seconds")
     return None
@@ -108,6 +210,13 @@ def register(app: Flask) -> None:
     from portal.accounts.models import User
     from portal.extensions import db
 
+    lazy_strings_are_plain_text()
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    if app.config.get("PROXY_FIX_X_FOR"):
+        # The client address from X-Forwarded-For only through the trusted proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]),
+                                x_proto=int(app.config["PROXY_FIX_X_FOR"]))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -117,9 +226,20 @@ def register(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str):
+        """The account of a session, if the session was not revoked since (sign-out,
+        password change, disable: User.end_all_sessions)."""
+        user_id, _, epoch = (session_id or "").partition(":")
+        if not (user_id.isdigit() and epoch.isdigit() and len(user_id) < 19):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or (user.session_epoch or 0) != int(epoch) or not user.is_active_account:
+            return None
+        return user
 
+    app.before_request(refuse_control_characters_in_path)
+    app.before_request(forget_idle_tracking)
     app.before_request(enforce_idle_timeout)
     app.before_request(guard_staff_area)
+    app.after_request(stamp_tracking)
     app.after_request(add_security_headers)

@@ -45,6 +45,8 @@ def app_config(database_url: str, upload_folder) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # production keeps scrypt; tests need speed
+        "MOBILE_VERIFICATION": False,  # on only in its own tests (test_security_mobile.py)
+        "STAFF_TWO_FACTOR": False,  # on only in its own tests (test_security_totp.py)
     }
 
 

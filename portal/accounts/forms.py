@@ -1,5 +1,10 @@
-"""Sign-up and sign-in forms."""
+"""Sign-up and sign-in forms, and the password rules (SPEC §11)."""
 
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, request
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, MultipleFileField, PasswordField, RadioField, SelectField, StringField
@@ -9,14 +14,44 @@ from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.fields import CreditCode, MobileNumber
 
-PASSWORD_RULES = [DataRequired(), Length(min=8, max=128, message=_l("Use at least 8 characters."))]
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower case (no download, no network)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+class StrongPassword:
+    """At least PASSWORD_MIN_LENGTH characters (10) and not a common password."""
+
+    def __call__(self, form, field):
+        password = field.data or ""
+        if len(password) < current_app.config.get("PASSWORD_MIN_LENGTH", 10):
+            raise ValidationError(_l("Use at least 10 characters."))
+        if password.strip().lower() in common_passwords() or len(set(password)) < 3:
+            raise ValidationError(_l("This password is too common: choose another one."))
+
+
+PASSWORD_RULES = [DataRequired(), Length(max=128), StrongPassword()]
+
+
+def _login_label() -> str:
+    """Residents and enterprises sign in with their mobile number, staff (at /staff/login)
+    with their username: each page asks for its own."""
+    return gettext("Username") if request.blueprint == "backoffice" else gettext("Mobile number")
 
 
 class LoginForm(FlaskForm):
-    login = StringField(
-        _l("Mobile number or staff username"), validators=[DataRequired(), Length(max=64)]
-    )
+    login = StringField(LazyString(_login_label), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code from the authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=20)], render_kw={"autocomplete": "one-time-code"})
 
 
 class RegisterForm(FlaskForm):

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,6 +42,13 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    #: Server-side revocation: every session carries the epoch it was signed in under;
+    #: signing out, a password change or a disable raises it and ends them all.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Staff second factor (TOTP, base32), set when enrolment is confirmed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: SHA-256 hashes of the unused recovery codes, space-separated.
+    recovery_codes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -51,6 +58,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.is_active_account
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and the session epoch (see end_all_sessions)."""
+        return f"{self.id}:{self.session_epoch or 0}"
+
+    def end_all_sessions(self) -> None:
+        """Revoke every session of this account, on every browser, at once."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def roles(self) -> frozenset[str]:
@@ -77,14 +92,54 @@ class User(UserMixin, db.Model):
             self.role_rows.append(UserRole(role=role))
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        """Set a new password; a change (not the first one) ends every session of the account."""
+        changing = self.password_hash is not None
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
+        if changing:
+            self.end_all_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
+
+
+def password_hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted per key: one account from one address ("account", scope
+    "<login>|<address>") or one address ("address"). A lock on one key never stops the
+    owner signing in from elsewhere. In the database, so it holds across processes."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    #: The login typed (normalised), for the admin page; None for an address-only key.
+    login: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class MobileCode(db.Model):
+    """A one-time code sent to prove a mobile (SPEC §2): stored hashed, valid a few
+    minutes, a few tries; the tries count here, not in the visitor's cookie."""
+
+    __tablename__ = "mobile_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mobile: Mapped[str] = mapped_column(String(16), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    verified_at: Mapped[datetime | None]
 
 
 class UserRole(db.Model):

@@ -1,12 +1,15 @@
-"""Signing in with a lockout that holds across processes (it lives in the database)."""
+"""Signing in, throttled per account and address and per address (in the database, so
+that it holds across processes), and account creation."""
 
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.models import AccountKind, User, UserRole
+from portal.accounts.models import AccountKind, LoginThrottle, User, UserRole, password_hash_method
 from portal.core.clock import utcnow
 from portal.core.identity import normalise_mobile
 from portal.extensions import db
@@ -16,6 +19,22 @@ from portal.extensions import db
 class SignInResult:
     user: User | None
     error: object | None = None
+
+
+#: One answer for an unknown user, a wrong password and a locked account (SPEC §11).
+SIGN_IN_REFUSED = _l(
+    "The mobile number, username or password is wrong, or there were too many attempts: "
+    "check them, or wait 15 minutes and try again."
+)
+#: Checked for an unknown user, so that every answer costs one password-hash check.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def dummy_hash() -> str:
+    method = password_hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def find_account(identifier: str) -> User | None:
@@ -28,32 +47,85 @@ def find_account(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(or_(*clauses)).limit(1))
 
 
-def authenticate(identifier: str, password: str) -> SignInResult:
-    """Check the password; count failures and lock the account after too many.
+def throttle_keys(identifier: str, address: str) -> list[tuple[str, str, str | None]]:
+    """(scope, key, login) of the counters one attempt touches: account+address, address."""
+    login = (normalise_mobile(identifier) or (identifier or "").strip().lower())[:64]
+    address = (address or "unknown")[:64]
+    return [("account", f"a:{login}|{address}", login), ("address", f"i:{address}", None)]
 
-    It changes the account (counters, lock) but does not commit: the sign-in view does,
-    whatever the answer, so that failures count.
+
+def _throttles(identifier: str, address: str) -> list[LoginThrottle]:
+    rows = []
+    for scope, key, login in throttle_keys(identifier, address):
+        row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
+        if row is None:
+            row = LoginThrottle(scope=scope, key=key, login=login, address=(address or "unknown")[:64],
+                                failures=0, first_failure_at=utcnow())
+            db.session.add(row)
+        rows.append(row)
+    return rows
+
+
+def _limit(scope: str) -> int:
+    config = current_app.config
+    return config["LOGIN_MAX_FAILURES"] if scope == "account" else config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+
+
+def _count_failure(throttles: list[LoginThrottle], now) -> None:
+    window = current_app.config["LOGIN_LOCKOUT"]
+    for throttle in throttles:
+        if throttle.locked_until is not None or now - throttle.first_failure_at > window:
+            throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
+        throttle.failures += 1
+        if throttle.failures >= _limit(throttle.scope):
+            throttle.locked_until = now + window
+
+
+def second_factor_allowed(identifier: str, address: str, failed: bool) -> bool:
+    """Count a wrong second-factor code like a wrong password; False while locked."""
+    now = utcnow()
+    throttles = _throttles(identifier, address)
+    if failed:
+        _count_failure(throttles, now)
+    return not any(t.locked_until is not None and t.locked_until > now for t in throttles)
+
+
+def authenticate(identifier: str, password: str, address: str = "unknown") -> SignInResult:
+    """Check the password, throttled per account and address and per address.
+
+    Every path does exactly one password-hash check (an unknown user against a dummy
+    hash, a locked one against its own) and gives one answer, so neither the message nor
+    the time tells an unknown user from a wrong password or a lock. Failures never lock
+    the account itself: a lock from one address leaves its owner free elsewhere.
+    It does not commit: the sign-in view does, whatever the answer, so that failures count.
     """
-    wrong = SignInResult(None, _l("The mobile number, username or password is wrong."))
+    refused = SignInResult(None, SIGN_IN_REFUSED)
     user = find_account(identifier)
     now = utcnow()
-    if user is None:
-        return wrong
-    if user.is_locked(now):
-        return SignInResult(None, _l("Too many failed attempts: this account is locked for 15 minutes."))
-    if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
-            user.failed_logins = 0
-            return SignInResult(None, _l("Too many failed attempts: this account is locked for 15 minutes."))
-        return wrong
+    throttles = _throttles(identifier, address)
+    locked = any(t.locked_until is not None and t.locked_until > now for t in throttles)
+    matches = check_password_hash(user.password_hash if user is not None else dummy_hash(), password or "")
+    if locked:
+        return refused
+    if user is None or not matches:
+        _count_failure(throttles, now)
+        return refused
     if not user.is_active_account:
+        # Only someone who knows the password learns this.
         return SignInResult(None, _l("This account is disabled. Contact the justice bureau."))
+    account_key = throttles[0]
+    account_key.failures, account_key.locked_until = 0, None
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     return SignInResult(user)
+
+
+def current_locks() -> list[LoginThrottle]:
+    """Sign-in locks in force, newest first (the admin's locks page)."""
+    return list(db.session.scalars(
+        select(LoginThrottle).where(LoginThrottle.locked_until > utcnow()).order_by(LoginThrottle.locked_until.desc())
+    ))
 
 
 def register_public_account(

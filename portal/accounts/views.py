@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from portal.accounts import services, two_factor
 from portal.accounts.enterprises import (
     DOCUMENT_KINDS,
     MEMBER_STATUS_LABELS,
@@ -12,10 +13,17 @@ from portal.accounts.enterprises import (
     membership_of,
     send_for_verification,
 )
-from portal.accounts.forms import EnterpriseDetailsForm, LoginForm, RegisterForm, VerificationForm
+from portal.accounts.forms import (
+    EnterpriseDetailsForm,
+    LoginForm,
+    RegisterForm,
+    SecondFactorForm,
+    VerificationForm,
+)
 from portal.accounts.models import AccountKind, User
 from portal.accounts.services import authenticate, register_public_account
 from portal.core import attachments
+from portal.core.clock import utcnow
 from portal.core.models import InboxMessage, ServiceRequest
 from portal.extensions import db, limiter
 from portal.security import LAST_SEEN_KEY, safe_next_url
@@ -31,18 +39,68 @@ def sign_in_page(staff: bool = False):
     """The one sign-in page, at /account/login and /staff/login."""
     form = LoginForm()
     if form.validate_on_submit():
-        result = authenticate(form.login.data, form.password.data)
+        result = authenticate(form.login.data, form.password.data, request.remote_addr or "unknown")
         db.session.commit()  # failures and the lock count whatever the answer
         if result.user is None:
             form.login.errors.append(result.error)
+        elif two_factor.required_for(result.user):
+            fresh_session()
+            two_factor.start(result.user)  # half signed in: the second factor next
+            return redirect(url_for("accounts.second_factor", next=request.args.get("next")))
         else:
-            tracked = session.get("tracked_requests", [])
-            session.clear()  # a fresh session on sign-in: no fixation
-            session["tracked_requests"] = tracked
-            login_user(result.user)
-            fallback = "backoffice.home" if result.user.is_staff else "accounts.my_requests"
-            return redirect(safe_next_url(request.args.get("next"), fallback))
+            return complete_sign_in(result.user)
     return render_template("accounts/login.html", form=form, staff=staff)
+
+
+def fresh_session() -> None:
+    """A fresh session on sign-in (no fixation), keeping only the tracked requests."""
+    tracked = session.get("tracked_requests", [])
+    session.clear()
+    session["tracked_requests"] = tracked
+
+
+def complete_sign_in(user: User):
+    fresh_session()
+    login_user(user)
+    session[LAST_SEEN_KEY] = utcnow().isoformat(timespec="seconds")  # idle limit from the start
+    fallback = "backoffice.home" if user.is_staff else "accounts.my_requests"
+    return redirect(safe_next_url(request.args.get("next"), fallback))
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit(login_rate, methods=["POST"])
+def second_factor():
+    """Staff: the code from the authenticator app (or a recovery code); at the first
+    sign-in, enrolment: the key to add to the app, confirmed by its first code."""
+    user = two_factor.pending_user()
+    if user is None:
+        two_factor.finish()
+        flash(_l("Please sign in to continue."), "info")
+        return redirect(url_for("backoffice.login"))
+    form = SecondFactorForm()
+    enrolling = user.totp_secret is None
+    secret = two_factor.new_secret() if enrolling else None
+    if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        if enrolling:
+            codes = two_factor.enrol(user, secret, form.code.data)
+            if codes is not None:
+                db.session.commit()
+                two_factor.finish()
+                response = complete_sign_in(user)
+                return render_template("accounts/recovery_codes.html", codes=codes,
+                                       next_url=response.headers["Location"])
+        elif services.second_factor_allowed(user.username or "", address, failed=False) and \
+                two_factor.check(user, form.code.data):
+            db.session.commit()  # a recovery code is used up
+            two_factor.finish()
+            return complete_sign_in(user)
+        services.second_factor_allowed(user.username or "", address, failed=True)
+        db.session.commit()
+        form.code.errors.append(_l("The code is wrong or too old: type the current one."))
+    uri = two_factor.provisioning_uri(user, secret) if enrolling else None
+    return render_template("accounts/two_factor.html", form=form, enrolling=enrolling, secret=secret, uri=uri), \
+        400 if form.is_submitted() else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,10 +112,15 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST only, so that a link or image cannot sign anyone out)."""
+    """Sign out (POST only, so that a link or image cannot sign anyone out).
+
+    Ends every session of the account on the server, so a copied cookie opens nothing.
+    """
+    if current_user.is_authenticated:
+        current_user.end_all_sessions()
+        db.session.commit()
     logout_user()
-    session.pop(LAST_SEEN_KEY, None)
-    session.pop("tracked_requests", None)
+    session.clear()
     flash(_l("You are signed out."), "info")
     return redirect(url_for("public.home"))
 
@@ -84,7 +147,9 @@ def register():
                 db.session.flush()
                 join_enterprise(user, form.company_name.data.strip(), form.uscc.data)
             db.session.commit()
+            session.clear()
             login_user(user)
+            session[LAST_SEEN_KEY] = utcnow().isoformat(timespec="seconds")
             flash(_l("Your account is ready."), "success")
             if enterprise:
                 return redirect(url_for("accounts.enterprise"))

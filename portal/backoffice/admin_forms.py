@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectMu
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts.forms import StrongPassword
 from portal.accounts.specialties import KIND_LABELS, ServicePersonKind, specialty_choices
 from portal.core.choices import options
 from portal.core.clock import local_today
@@ -36,7 +37,7 @@ class StaffUserForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=100)])
     password = PasswordField(
         _l("Password"),
-        validators=[Optional(), Length(min=10, max=128, message=_l("Use at least 10 characters."))],
+        validators=[Optional(), Length(max=128), StrongPassword()],
         description=_l("Required for a new account; leave empty to keep the current one."),
     )
     roles = RoleCheckboxes(_l("Roles"), choices=role_choices, validators=[DataRequired(message=_l("Give at least one role."))])

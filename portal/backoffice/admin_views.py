@@ -1,4 +1,5 @@
-"""Admin pages: staff accounts, roles and legal-service profiles, and the holiday calendar."""
+"""Admin pages: staff accounts, roles and legal-service profiles, sign-in locks, and the
+holiday calendar."""
 
 from functools import wraps
 
@@ -7,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountKind, LoginThrottle, User
 from portal.accounts.profiles import LegalServicePerson, profile_of, save_profile
 from portal.accounts.roles import Role
-from portal.accounts.services import create_staff_user
+from portal.accounts.services import create_staff_user, current_locks
 from portal.accounts.specialties import ServicePersonKind
 from portal.backoffice.admin_forms import HolidayForm, ServicePersonForm, StaffUserForm
 from portal.core.clock import utcnow
@@ -82,6 +83,8 @@ def edit_user(user_id: int):
             user.username = form.username.data
             user.display_name = form.display_name.data
             user.set_roles(form.roles.data)
+            if user.is_active_account and not form.active.data:
+                user.end_all_sessions()  # a disabled account is signed out everywhere at once
             user.is_active_account = form.active.data
             if form.password.data:
                 user.set_password(form.password.data)
@@ -129,6 +132,39 @@ def edit_profile(user_id: int):
     return render_template(
         "admin/profile_form.html", form=form, user=user, profile=profile
     ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@admin_required
+def reset_two_factor(user_id: int):
+    """Forget the account's second factor (phone and recovery codes lost): it enrols again."""
+    user = _staff_user(user_id)
+    user.totp_secret = None
+    user.recovery_codes = None
+    user.end_all_sessions()
+    db.session.commit()
+    flash(_l("The second factor of %(name)s is reset.", name=user.username), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.get("/locks")
+@admin_required
+def locks():
+    """Sign-in locks in force: an account from one address, or one address."""
+    return render_template("admin/locks.html", locks=current_locks(), now=utcnow())
+
+
+@bp.post("/locks/<int:lock_id>/clear")
+@admin_required
+def clear_lock(lock_id: int):
+    """Lift one lock at once (the person called the bureau)."""
+    lock = db.session.get(LoginThrottle, lock_id)
+    if lock is None:
+        abort(404)
+    db.session.delete(lock)
+    db.session.commit()
+    flash(_l("The lock is lifted."), "success")
+    return redirect(url_for("admin.locks"), 303)
 
 
 @bp.route("/holidays", methods=["GET", "POST"])

@@ -1,13 +1,12 @@
 """The waiting list: when no seat is free, people wait; a freed seat goes to the first."""
 
-from flask import has_request_context, url_for
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.consultations.models import ConsultationSlot, ServicePoint, WaitingListEntry
 from portal.core.clock import utcnow
-from portal.core.notifications import queue_message
+from portal.core.notifications import public_url, queue_message
 from portal.extensions import db
 from portal.i18n import Bilingual
 
@@ -50,7 +49,7 @@ def offer_freed_seat(point_id: int, slot_id: int) -> WaitingListEntry | None:
         body = str(OFFER) % {
             "place": str(Bilingual(slot.service_point.name, slot.service_point.name_en)),
             "when": format_datetime(slot.starts_at, "yyyy-MM-dd HH:mm"),
-            "link": url_for("consultations.book", point=point_id, _external=has_request_context()),
+            "link": public_url("consultations.book", point=point_id),
         }
     queue_message(entry.mobile, body)
     return entry

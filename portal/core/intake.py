@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
@@ -54,6 +55,8 @@ class Intake:
     #: Called after an IntakeError, before the form is shown again (e.g. refresh choices).
     on_refused: Callable[[FlaskForm], None] | None = None
     staged: list[PendingUpload] = field(default_factory=list)
+    #: The request `build` made, for the steps (not committed yet).
+    created: ServiceRequest | None = None
 
 
 def check_answers(intake: Intake):
@@ -62,8 +65,57 @@ def check_answers(intake: Intake):
 
 
 def verify_mobile(intake: Intake):
-    """Seam for mobile verification (SPEC §2): a response to show instead, or None to go on."""
-    return None
+    """Mobile verification (SPEC §2): the code page to show instead, or None to go on
+    (MOBILE_VERIFICATION off, staff entering a request, a signed-in user's own mobile,
+    or the right code typed)."""
+    from portal.accounts.verification import verify_intake_mobile
+
+    mobile = getattr(intake.created, "applicant_mobile", None)
+    return verify_intake_mobile(mobile, [upload.token for upload in intake.staged])
+
+
+#: Abuse limits (SPEC §11): accepted submissions per client address (generous: a 司法所
+#: counter PC or a carrier's NAT serves many people) and per mobile given (tight: each
+#: submission texts that mobile). Only accepted submissions count, never page views,
+#: validation errors or language switches; staff-entered requests are exempt.
+SUBMISSION_LIMITS = (("address", "RATELIMIT_SUBMISSIONS_PER_ADDRESS"), ("mobile", "RATELIMIT_SUBMISSIONS_PER_MOBILE"))
+
+
+def _submission_limits(created: ServiceRequest) -> list:
+    """(limit, identifiers) pairs for this submission, empty when limits are off or for staff."""
+    from flask_login import current_user
+    from limits import parse_many
+
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED", True) or (current_user.is_authenticated and current_user.is_staff):
+        return []
+    keys = {"address": request.remote_addr or "unknown", "mobile": getattr(created, "applicant_mobile", None)}
+    prefix = config.get("RATELIMIT_KEY_PREFIX") or "portal"
+    pairs = []
+    for what, setting in SUBMISSION_LIMITS:
+        if keys[what] and config.get(setting):
+            pairs += [(item, (prefix, "submissions", what, keys[what])) for item in parse_many(config[setting])]
+    return pairs
+
+
+def within_submission_limits(intake: Intake, created: ServiceRequest):
+    """A 429 page when this address or mobile has had its share of accepted submissions."""
+    from portal.errors import render_error
+    from portal.extensions import limiter
+
+    pairs = _submission_limits(created)
+    if all(limiter.limiter.test(item, *ids) for item, ids in pairs):
+        return None
+    return render_error(429, _l("This address or mobile number has sent many requests recently. Wait an hour, "
+                                "or call 12348 or visit a justice office."))
+
+
+def count_submission(created: ServiceRequest) -> None:
+    """Count an accepted submission (after its commit) against the limits."""
+    from portal.extensions import limiter
+
+    for item, ids in _submission_limits(created):
+        limiter.limiter.hit(item, *ids)
 
 
 #: The steps between validation and commit, in order.
@@ -89,11 +141,16 @@ def run_intake(intake: Intake):
             if intake.on_refused:
                 intake.on_refused(form)
             return _render(intake, error.status)
+        intake.created = created
         for step in STEPS:
             if (answer := step(intake)) is not None:
                 db.session.rollback()
                 return answer
+        if (answer := within_submission_limits(intake, created)) is not None:
+            db.session.rollback()
+            return answer
         db.session.commit()
+        count_submission(created)
         remember_tracked(created)
         return redirect(url_for(intake.confirmation, reference=created.reference), 303)
     return _render(intake, 400 if form.is_submitted() else 200)

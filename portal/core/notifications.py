@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 from importlib import import_module
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import or_, select, update
 
 from portal.core.clock import utcnow
@@ -20,6 +20,18 @@ from portal.extensions import db
 log = logging.getLogger("portal.notifications")
 #: A message claimed by a sender that died is picked up again after this long.
 SENDING_LEASE = timedelta(minutes=15)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address for a message (SMS, email, inbox): the configured PUBLIC_BASE_URL plus
+    the page's path, never the Host header of whoever triggered the message (SPEC §11).
+    Without the setting, the path alone (a deployment must set it; see the README)."""
+    if has_request_context():
+        path = url_for(endpoint, _external=False, **values)
+    else:  # a command or job: build the path without any request
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    return base + path if base else path
 
 
 class LogSender:

@@ -250,6 +250,12 @@ def live_server(tmp_path_factory):
         PORTAL_INSECURE_COOKIES="1",
         UPLOAD_FOLDER=str(uploads),
         PYTHONUNBUFFERED="1",
+        MOBILE_VERIFICATION="0",  # no SMS in the browser server; test_security_mobile.py covers it
+        STAFF_TWO_FACTOR="0",  # the journeys sign staff in by password; test_security_totp.py covers TOTP
+        # Every journey submits from 127.0.0.1, often with the same mobile: the abuse
+        # limits (test_security_limits.py) would end the suite half-way.
+        RATELIMIT_SUBMISSIONS_PER_ADDRESS="10000 per hour",
+        RATELIMIT_SUBMISSIONS_PER_MOBILE="10000 per hour",
     )
     port = _free_port()
     server = LiveServer(
