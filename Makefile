@@ -12,7 +12,7 @@ DEMO_ENV = PORTAL_DEMO=1 PORTAL_INSECURE_COOKIES=1
 PYTEST_ARGS ?=
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres test-bench lint babel-extract babel-update babel-compile browsers bench clean
+.PHONY: install run test test-postgres test-bench lint babel-extract babel-update babel-compile browsers validator bench clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,17 @@ browsers:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null) \
 		|| echo "fonts-noto-cjk is not installed: the PDF font test will be skipped"; }
 
-test: babel-compile browsers
+# The W3C Nu HTML Checker (npm's vnu-jar, pinned in package.json and package-lock.json) for
+# tests/test_html_validity.py; it runs on Java. `npm ci` when node_modules is missing or
+# older than the lock file; without npm or java that one test is skipped, with its reason.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is not installed: the HTML validity test will be skipped"; fi
+
+validator: node_modules/.installed
+	@command -v java >/dev/null 2>&1 || echo "java is not installed: the HTML validity test will be skipped"
+
+test: babel-compile browsers validator
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (the server of the env notes: trust auth, database "test").
@@ -67,4 +77,4 @@ bench: babel-compile
 	$(VENV)/bin/python bench/run.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache node_modules

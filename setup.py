@@ -30,6 +30,8 @@ setup(
         # PDFs of printable pages (portal.core.documents): the URLFetcher class API; tested with 70.
         # Needs Pango and HarfBuzz, and a CJK font that covers Extension A (fonts-noto-cjk).
         "weasyprint>=70.0",
+        # The staff second factor (TOTP, SPEC §11).
+        "pyotp>=2.9",
     ],
     extras_require={
         "test": [
@@ -40,6 +42,9 @@ setup(
             # Reading generated PDFs back: their text, fonts and glyphs (tests/test_documents.py).
             "pypdf>=7.1",
             "fonttools>=4.59.2",
+            # WOFF2 (the subset font for 㮾, static/fonts/rare-cjk.woff2): read back by the
+            # tests, written by tools/build_rare_font.py.
+            "brotli>=1.1",
         ],
     },
 )

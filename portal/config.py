@@ -14,7 +14,8 @@ class DefaultConfig:
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(PROJECT_ROOT / "instance" / "portal.sqlite3")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: hide_parameters: a database error is logged without its parameters (personal data).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     #: The capabilities this deployment offers (SPEC §13): each names a package with a
     #: `capability` module. Order is the order of navigation and home-page cards.
@@ -30,6 +31,23 @@ class DefaultConfig:
     COUNTY_NAME_KEY = "Changsha County Justice Bureau"
     COUNTY_HOTLINE = "12348"
 
+    # Government site furniture (SPEC §11, 政府网站发展指引): shown in the header and footer.
+    # Every default below is a DEMO value, marked （演示）: set the bureau's real ones.
+    #: The site owner (主办单位), as registered with the site identifier.
+    SITE_OWNER: str = "长沙县司法局（演示）"
+    #: Contact for the site (联系我们): a phone (any spacing; tel: links use its digits) and an address.
+    SITE_CONTACT_PHONE: str = "0731-8400 0000"
+    SITE_CONTACT_ADDRESS: str = "长沙县星沙街道演示路1号（演示）"
+    #: The government website identifier (网站标识码) issued by the State Council's office.
+    SITE_IDENTIFIER: str = "4301210000（演示）"
+    #: ICP filing number (ICP备案号), linked to beian.miit.gov.cn; empty hides it.
+    ICP_FILING: str = "湘ICP备00000000号-1（演示）"
+    #: Public-security filing number (公安机关备案号), linked to beian.mps.gov.cn; empty hides it.
+    PUBLIC_SECURITY_FILING: str = "湘公网安备43012102000000号（演示）"
+    #: The bureau's mark in the header, a path under static/ (an image the bureau may use;
+    #: the demo mark is a neutral drawing, not an official emblem).
+    BUREAU_MARK: str = "img/bureau-mark.svg"
+
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
@@ -42,15 +60,43 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    #: A visitor's tracked requests (no account) are forgotten after this idle time (shared PCs).
+    TRACK_IDLE_TIMEOUT = timedelta(minutes=10)
+    #: Trusted reverse proxies in front of the app: X-Forwarded-For is believed this many hops.
+    PROXY_FIX_X_FOR = 0
+    #: The portal's public address, for every link in a message (never the Host header).
+    PUBLIC_BASE_URL: str | None = None
+    PASSWORD_MIN_LENGTH = 10
 
     WTF_CSRF_TIME_LIMIT: int | None = None  # long forms take time; the session bounds the token anyway
 
+    #: Failed sign-ins for one account from one address, then a lock of LOGIN_LOCKOUT
+    #: for that pair only; the owner signs in from elsewhere.
     LOGIN_MAX_FAILURES = 5
+    #: Failed sign-ins from one address, whatever the account (a counter PC or a carrier's
+    #: NAT serves many people: generous).
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 50
     LOGIN_LOCKOUT = timedelta(minutes=15)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_LOGIN = "20 per minute"
     RATELIMIT_TRACK = "30 per minute"
     RATELIMIT_HEADERS_ENABLED = False
+    #: Accepted public submissions (every intake form) per client address and per mobile
+    #: given; "" turns one off. Counted in RATELIMIT_STORAGE_URI (Redis across processes).
+    RATELIMIT_SUBMISSIONS_PER_ADDRESS = "20 per hour"
+    RATELIMIT_SUBMISSIONS_PER_MOBILE = "3 per hour;10 per day"
+    #: Verification codes sent by SMS: per mobile tight, per address generous.
+    RATELIMIT_SMS_PER_MOBILE = "1 per minute;5 per hour;10 per day"
+    RATELIMIT_SMS_PER_ADDRESS = "30 per hour"
+
+    #: Anonymous submissions prove their mobile with a 6-digit SMS code (SPEC §2); off
+    #: (`0`) for a deployment without SMS.
+    MOBILE_VERIFICATION = True
+    #: Staff sign in with a second factor (TOTP, enrolled at the first sign-in, with
+    #: recovery codes); `0` where staff sign in through another identity system.
+    STAFF_TWO_FACTOR = True
+    MOBILE_CODE_TTL = timedelta(minutes=5)
+    MOBILE_CODE_MAX_TRIES = 5
 
     UPLOAD_FOLDER = str(PROJECT_ROOT / "instance" / "uploads")
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -69,6 +115,11 @@ class DefaultConfig:
     LEGAL_AID_DAYS_KIND = "calendar"  # or "working"; local rules differ
     LEGAL_AID_MATERIALS_ANSWER_DAYS = 30
     LEGAL_AID_OBJECTION_DAYS = 5
+    #: Art. 49 sets no time limit for filing an objection; a number of days after the
+    #: decision (refusal or termination) sets one. None: no limit.
+    LEGAL_AID_OBJECTION_FILING_DAYS: int | None = None
+    #: The issuing centre named on decision documents (a msgid: shown translated).
+    LEGAL_AID_CENTRE_KEY: str = "Changsha County Legal Aid Centre"
     #: Art. 34: the province's economic-hardship standard: "income", "hunan" (recognised as
     #: low-income, or in sudden hardship) or "module:Class" (portal/legal_aid/hardship.py).
     LEGAL_AID_HARDSHIP_RULE = "income"

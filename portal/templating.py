@@ -4,6 +4,7 @@ from flask import Flask, request
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from markupsafe import Markup
 
 from portal.core.clock import is_overdue, local_date, local_datetime, time_left, to_local
 from portal.core.identity import mask_id_number, mask_mobile
@@ -29,6 +30,40 @@ def field_attrs(field, required: bool, extra: dict) -> dict:
     return attrs
 
 
+def tel_href(number) -> str:
+    """A `tel:` URL from a phone number as people write it ("0731-8400 0000"): its digits
+    only (a leading + kept), since spaces and dashes make the URL invalid on some phones.
+    Empty when there are no digits, so a template can leave the link out."""
+    text = str(number or "").strip()
+    digits = "".join(c for c in text if c in "0123456789")
+    if not digits:
+        return ""
+    return "tel:" + ("+" if text.startswith("+") else "") + digits
+
+
+def only_digits(text) -> str:
+    return "".join(c for c in str(text or "") if c in "0123456789")
+
+
+def required_select(field, attrs: dict, placeholder: str) -> Markup:
+    """A required <select> whose first option is a placeholder with an empty value.
+
+    HTML requires it (the W3C checker refuses a required select whose first option is a
+    real answer, or that has none): otherwise the browser shows the first answer as chosen
+    and the required check can never fail. The field's own default stays selected."""
+    html = field(**attrs)  # Markup: the widget escaped every value
+    end = html.index(">") + 1
+    return html[:end] + Markup('<option value="">{}</option>').format(placeholder) + html[end:]
+
+
+def needs_placeholder(field) -> bool:
+    """True for a single-choice select whose first option is a real answer (or that has none)."""
+    if field.type not in ("SelectField", "QuerySelectField") or getattr(field.widget, "multiple", False):
+        return False
+    first = next(iter(field.iter_choices()), None)
+    return first is None or first[0] not in ("", None)
+
+
 def role_label(role: str) -> str:
     known = all_roles().get(role)
     return str(known.label) if known is not None else role  # a role of a disabled capability
@@ -47,8 +82,11 @@ def register(app: Flask) -> None:
         mask_id=mask_id_number,
         mask_mobile=mask_mobile,
         state_label=state_label,
+        tel_href=tel_href,
+        digits=only_digits,
     )
-    app.jinja_env.globals.update(role_label=role_label, field_attrs=field_attrs, is_overdue=is_overdue, kind_of=kind_of, to_local=to_local)
+    app.jinja_env.globals.update(role_label=role_label, field_attrs=field_attrs, required_select=required_select,
+                                 needs_placeholder=needs_placeholder, is_overdue=is_overdue, kind_of=kind_of, to_local=to_local)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks, via Flask-Babel
 
     @app.context_processor
@@ -65,6 +103,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def inject_common():
         from portal.i18n import current_language
+        from portal.public.site import elderly_mode_on, site_furniture
 
         enabled = capabilities()
         return {
@@ -77,4 +116,6 @@ def register(app: Flask) -> None:
             "home_cards": [c.home_card for c in enabled if c.home_card],
             "staff_links": visible_links([link for c in enabled for link in c.staff_links], current_user),
             "page_has_quick_exit": has_quick_exit(),
+            "site": site_furniture(app.config),
+            "elderly_mode": elderly_mode_on(),
         }

@@ -38,7 +38,8 @@ class ApplicantActionForm(ActionForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=4000)])
+    # Its own id: the detail page shows it next to the message form, whose field is "body" too.
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=4000)], id="note_body")
 
 
 class MessageForm(FlaskForm):

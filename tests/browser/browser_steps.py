@@ -162,8 +162,12 @@ def section(page: Page, heading: str) -> Locator:
 
 
 def sign_in(page: Page, T, username: str, password: str) -> None:
-    """Fill in the sign-in form and press Sign in (the caller checks where it lands)."""
-    field(page, T("Mobile number or staff username")).fill(username)
+    """Fill in the sign-in form and press Sign in (the caller checks where it lands).
+
+    Residents sign in at /account/login with their mobile number, staff at /staff/login
+    with their username: each page asks for its own."""
+    staff_page = "/staff/login" in page.url
+    field(page, T("Username") if staff_page else T("Mobile number")).fill(username)
     field(page, T("Password")).fill(password)
     page.get_by_role("button", name=T("Sign in"), exact=True).click()
 

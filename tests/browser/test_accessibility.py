@@ -225,6 +225,9 @@ PUBLIC_PAGES = {
     "adviser-contact-with-errors": _adviser_contact_with_errors,
     "adviser-contact-sent": _adviser_contact_sent,
     "health-checks": _goto("/health-checks/"),
+    "privacy": _goto("/privacy"),
+    "accessibility-statement": _goto("/accessibility"),
+    "site-map": _goto("/sitemap"),
 }
 STAFF_PAGES = {
     "staff-home": _goto("/staff/"),
