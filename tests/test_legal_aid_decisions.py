@@ -318,6 +318,7 @@ def test_no_objection_to_an_approval_and_the_optional_filing_limit(app, applican
     assert "/actions/object" not in applicant.get(f"/track/{reference}").get_data(as_text=True)
     answer = applicant.submit("/track", {"object-comment": "x"}, action=f"/track/{reference}/actions/object")
     assert answer.status_code == 409
+    assert "This action is not possible" in answer.get_data(as_text=True) or "当前状态" in answer.get_data(as_text=True)
     assert reload(reference).status == "approved"
 
     app.config["LEGAL_AID_OBJECTION_FILING_DAYS"] = 10

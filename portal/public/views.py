@@ -140,6 +140,7 @@ def applicant_action(reference: str, action: str):
     transition = kind_of(found).workflow.transition(action)
     allowed = can_party_take if party else can_applicant_take
     if transition is None or not allowed(found, transition):
+        flash(_l("This action is not possible in the request's current state."), "error")
         return _render_tracking(found, party, status=409)
     form = (transition.form or ApplicantActionForm)(prefix=action)
     form.prepare(found)
