@@ -71,6 +71,7 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(language, ne
     open_case(coordinator, T, reference)
     check_axe(coordinator, axe_source, "mediation-staff-detail", language)
     panel = open_action(coordinator, T("Accept and assign a mediator"))
+    field(panel, T("Mediation committee")).select_option(index=1)
     field(panel, T("Mediator")).first.select_option(label=MEDIATOR_NAME)
     panel.get_by_role("button", name=T("Accept and assign a mediator"), exact=True).click()
     expect(coordinator.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Accept and assign a mediator")})
