@@ -80,9 +80,8 @@ def _check_for_report(reference: str) -> HealthCheck:
 
 
 def _report_or_404(check: HealthCheck, version: int | None):
-    report = next((r for r in check.reports if version is None or r.version == version), None)
-    if version is None:
-        report = check.current_report
+    report = check.current_report if version is None else next(
+        (r for r in check.reports if r.version == version), None)
     if report is None:
         abort(404)
     return report
