@@ -111,8 +111,8 @@ def _deliver(backends: Backends, limit: int) -> dict[str, int]:
                 continue  # another sender took it
             outcome = _attempt(db.session.get(OutboxMessage, message_id), backends)
             counts[outcome] += 1
-            progressed = progressed or outcome == "sent"
-        # A message sent may have released the next one of its request: look again.
+            progressed = progressed or outcome != "retry"
+        # A message done with (sent, or failed for good) may have released the next one of its request: look again.
         if not (due and progressed):
             break
     return counts

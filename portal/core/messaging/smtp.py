@@ -57,9 +57,9 @@ class SmtpSender:
         email["To"] = message.recipient
         email["Subject"] = message.subject or message.body[:60]
         email["Date"] = formatdate(localtime=True)
-        email["Content-Language"] = message.locale.replace("_", "-")
         email["Auto-Submitted"] = "auto-generated"
-        email.set_content(message.body)
+        email.set_content(message.body)  # replaces any Content-* header: the language comes after
+        email["Content-Language"] = message.locale.replace("_", "-")
         return email
 
     def send(self, message: OutboxMessage) -> str:
