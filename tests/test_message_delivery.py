@@ -352,10 +352,12 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(app, gateway, smt
         notifications.queue_message(f"person{n}@example.cn", f"邮件 {n}", channel="email", subject=f"邮件 {n}")
     db.session.commit()
     results, errors = [], []
+    start_together = threading.Barrier(2)
 
     def run_sender():
         try:
             with app.app_context():
+                start_together.wait(10)
                 results.append(deliver_pending())
                 db.session.remove()
         except Exception as exc:  # noqa: BLE001 — reported below
@@ -366,7 +368,7 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(app, gateway, smt
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert not errors
+    assert not errors, errors
     assert sum(r["sent"] for r in results) == 32 and all(r["failed"] == 0 for r in results)
     sms_ids = gateway.out_ids()
     assert len(sms_ids) == 24 and len(set(sms_ids)) == 24
