@@ -5,14 +5,13 @@ import json
 import time
 
 from sqlalchemy import select
+from test_message_delivery import RECEIPT_SECRET, gateway, outbox  # noqa: F401  (the fake gateway fixture)
 
 from portal.core import notifications
 from portal.core.messaging.delivery import deliver_pending
 from portal.core.messaging.sms_gateway import sign
 from portal.core.models import AuditEvent, OutboxMessage
 from portal.extensions import db
-
-from test_message_delivery import RECEIPT_SECRET, gateway, outbox  # noqa: F401  (the fake gateway fixture)
 
 
 def english(client):
