@@ -5,6 +5,7 @@ import json
 import time
 
 from sqlalchemy import select
+from test_html_validity import Pages, describe, needs_vnu, run_vnu
 from test_message_delivery import RECEIPT_SECRET, gateway, outbox  # noqa: F401  (the fake gateway fixture)
 
 from portal.core import notifications
@@ -127,3 +128,21 @@ def test_the_outbox_refuses_other_staff_and_visitors(app, make_staff, make_clien
     assert db.session.get(OutboxMessage, message.id).status == "failed"
     assert boss.post(f"/staff/outbox/{message.id}/resend", data={"csrf_token": token}).status_code == 303
     assert boss.post("/staff/outbox/99999/resend", data={"csrf_token": token}).status_code == 404
+
+
+@needs_vnu
+def test_the_outbox_and_the_detail_warning_are_valid_html(app, gateway, make_application, make_staff,  # noqa: F811
+                                                          make_client, tmp_path):
+    application = failed_application(app, gateway, make_application)
+    notifications.queue_message("13900000031", "x", template="verification_code", params={"code": "1"})
+    db.session.commit()
+    make_staff("boss", "supervisor")
+    boss = make_client()
+    boss.sign_in("boss")
+    pages = Pages(tmp_path)
+    for url in ("/staff/outbox/", "/staff/outbox/?view=waiting", f"/staff/requests/{application.reference}"):
+        response = boss.get(url)
+        assert response.status_code == 200
+        pages.keep("boss", "GET", url, response)
+    errors = run_vnu(tmp_path)
+    assert not errors, describe(errors, pages.files)
