@@ -56,15 +56,24 @@ class LogSender:
                  message.template_key, message.body)
 
 
-def recipient_locale(request: ServiceRequest) -> str:
-    """The applicant's language: the one stored for their account, else the one they applied in."""
+def _language(user_id: int | None, chosen: str | None) -> str:
     from portal.accounts.models import User
 
-    user = db.session.get(User, request.applicant_user_id) if request.applicant_user_id else None
+    user = db.session.get(User, user_id) if user_id else None
     languages = current_app.config["LANGUAGES"]
     if user is not None and user.locale in languages:
         return user.locale
-    return request.locale if request.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def recipient_locale(request: ServiceRequest) -> str:
+    """The applicant's language: the one stored for their account, else the one they applied in."""
+    return _language(request.applicant_user_id, request.locale)
+
+
+def party_locale(party: RequestParty) -> str:
+    """Another party's language: their account's, else the one recorded for them."""
+    return _language(party.user_id, party.locale)
 
 
 def notify(
@@ -110,7 +119,7 @@ def notify_party(
     )
     if party.mobile:
         queue_message(party.mobile, body, request_id=party.request_id, template=template, params=params,
-                      locale=party.locale)
+                      locale=party_locale(party))
     party.notified_at = party.notified_at or utcnow()
 
 

@@ -253,8 +253,9 @@ def _notify(request: ServiceRequest, notice, variables: dict[str, Any], event: s
 
 def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any], event: str) -> None:
     for party in request.parties:
-        with force_locale(party.locale):
-            params = {k: _localise(v, party.locale) for k, v in variables.items()}
+        locale = notifications.party_locale(party)
+        with force_locale(locale):
+            params = {k: _localise(v, locale) for k, v in variables.items()}
             body = str(notice) % params
             params = _used(str(notice), params)
             subject = str(kind_of(request).label) + " " + request.reference
