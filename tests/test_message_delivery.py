@@ -393,7 +393,7 @@ def test_signed_receipts_mark_messages_delivered_or_undelivered(app, gateway, ma
     first, second = outbox()
     # No CSRF token: the gateway has no session; the signature is its proof.
     answer = post_receipt(client, [
-        {"out_id": str(first.id), "phone_number": "13900000011", "success": True, "err_code": "DELIVERED"},
+        {"out_id": str(first.id), "phone_number": "+86 13900000011", "success": True, "err_code": "DELIVERED"},
         {"out_id": str(second.id), "phone_number": "13900000022", "success": False, "err_code": "MK:0001"},
         {"out_id": "999999", "phone_number": "13900000011", "success": True},
     ])
@@ -421,3 +421,19 @@ def test_receipts_without_a_good_signature_are_refused_and_change_nothing(app, g
     app.config["SMS_RECEIPT_SECRET"] = None  # receipts are off until a secret is set
     assert post_receipt(client, receipt).status_code == 403
     assert outbox()[0].delivery is None
+
+
+def test_the_gateway_settings_come_from_the_environment(monkeypatch):
+    from portal.config import settings_from_environment
+
+    monkeypatch.setenv("SMS_TEMPLATE_CODES", '{"LA.submitted": {"zh_Hans": "SMS_1", "en": "SMS_2"}}')
+    monkeypatch.setenv("SMS_GATEWAY_RETRY_CODES", "Throttling,isp.SYSTEM_ERROR")
+    monkeypatch.setenv("SMTP_PORT", "465")
+    monkeypatch.setenv("NOTIFICATION_RETRY_BASE", "30")
+    settings = settings_from_environment()
+    assert settings["SMS_TEMPLATE_CODES"] == {"LA.submitted": {"zh_Hans": "SMS_1", "en": "SMS_2"}}
+    assert settings["SMS_GATEWAY_RETRY_CODES"] == ("Throttling", "isp.SYSTEM_ERROR")
+    assert settings["SMTP_PORT"] == 465 and settings["NOTIFICATION_RETRY_BASE"] == timedelta(seconds=30)
+    monkeypatch.setenv("SMS_TEMPLATE_CODES", "SMS_1")  # not JSON: the app refuses to start
+    with pytest.raises(ValueError, match="SMS_TEMPLATE_CODES"):
+        settings_from_environment()

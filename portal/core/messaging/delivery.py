@@ -173,8 +173,11 @@ def record_receipt(out_id: str, recipient: str, delivered: bool, error: str | No
     Receipts may come twice or late: applying one again changes nothing."""
     if not out_id.isdigit() or len(out_id) > 18:
         return False
+    digits = "".join(c for c in recipient if c.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):  # +86 13800000000
+        digits = digits[2:]
     message = db.session.get(OutboxMessage, int(out_id))
-    if message is None or message.channel != "sms" or message.recipient != recipient:
+    if message is None or message.channel != "sms" or message.recipient != digits:
         return False
     if delivered:
         message.delivery = DELIVERED

@@ -70,10 +70,11 @@ class SmtpSender:
             self._connection.send_message(email)
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
+            # The codes only: the server's text repeats the address, which the log must not carry.
             codes = [code for code, _text in exc.recipients.values()]
             if all(code >= 500 for code in codes):
-                raise PermanentFailure(f"recipient refused: {codes}") from exc
-            raise
+                raise PermanentFailure(f"recipient refused: {codes}") from None
+            raise ConnectionError(f"recipient deferred: {codes}") from None
         except smtplib.SMTPResponseException as exc:
             self.close()
             # A 5xx about the message itself is final; a refused login is the deployment's to fix: retried.
