@@ -15,6 +15,7 @@
 import logging
 from datetime import timedelta
 from importlib import import_module
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import exists, or_, select, update
@@ -37,7 +38,16 @@ class PermanentFailure(Exception):
     """The provider refused the message for good: retrying cannot help (no retry)."""
 
 
-def load_backend(setting: str):
+class MessageBackend(Protocol):
+    """What NOTIFICATION_BACKEND (SMS) and EMAIL_BACKEND name: a class made without arguments
+    (it reads current_app.config) whose `send` delivers one outbox row and returns the
+    provider's id for it (or None). Raising PermanentFailure fails the message at once; any
+    other exception is retried. An optional `close()` runs at the end of each sender run."""
+
+    def send(self, message: OutboxMessage) -> str | None: ...
+
+
+def load_backend(setting: str) -> MessageBackend:
     """Instantiate the backend a setting names ("module:Class")."""
     module_name, _, class_name = current_app.config[setting].partition(":")
     return getattr(import_module(module_name), class_name)()
@@ -47,9 +57,9 @@ class Backends:
     """Each channel's backend, made once per run and only when a message needs it."""
 
     def __init__(self) -> None:
-        self._made: dict[str, object] = {}
+        self._made: dict[str, MessageBackend] = {}
 
-    def for_channel(self, channel: str):
+    def for_channel(self, channel: str) -> MessageBackend:
         if channel not in self._made:
             self._made[channel] = load_backend(BACKEND_SETTINGS[channel])
         return self._made[channel]
