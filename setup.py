@@ -45,6 +45,8 @@ setup(
             # WOFF2 (the subset font for 㮾, static/fonts/rare-cjk.woff2): read back by the
             # tests, written by tools/build_rare_font.py.
             "brotli>=1.1",
+            # A real SMTP server on loopback for the email delivery tests (tests/test_message_delivery*.py).
+            "aiosmtpd>=1.4.6",
         ],
     },
 )

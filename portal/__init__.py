@@ -63,12 +63,15 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.enterprise_admin import bp as enterprise_admin_bp
+    from portal.backoffice.outbox import bp as outbox_bp
     from portal.backoffice.views import bp as backoffice_bp
+    from portal.core.messaging.receipts import bp as sms_receipts_bp
     from portal.core.registry import REGISTRY_KEY
     from portal.public.site import bp as site_bp
     from portal.public.views import bp as public_bp
 
-    for blueprint in (public_bp, site_bp, accounts_bp, backoffice_bp, admin_bp, enterprise_admin_bp):
+    for blueprint in (public_bp, site_bp, accounts_bp, backoffice_bp, admin_bp, enterprise_admin_bp, outbox_bp,
+                      sms_receipts_bp):
         app.register_blueprint(blueprint)
     for capability in app.extensions[REGISTRY_KEY].capabilities:
         for blueprint in capability.blueprints:

@@ -105,9 +105,42 @@ class DefaultConfig:
     # Five files of 10 MB plus the form itself.
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
 
+    #: The SMS backend, "module:Class" (README, Messages): the log by default;
+    #: "portal.core.messaging.sms_gateway:HttpSmsGateway" sends through SMS_GATEWAY_*.
     NOTIFICATION_BACKEND = "portal.core.notifications:LogSender"
+    #: The email backend: the log by default; "portal.core.messaging.smtp:SmtpSender" sends over SMTP_*.
+    EMAIL_BACKEND = "portal.core.notifications:LogSender"
     NOTIFICATION_MAX_ATTEMPTS = 6
+    #: A failed attempt is retried after this long, each next one after twice as long, at most NOTIFICATION_RETRY_MAX.
+    NOTIFICATION_RETRY_BASE = timedelta(minutes=1)
+    NOTIFICATION_RETRY_MAX = timedelta(hours=2)
+    #: The registered SMS signature (签名): prefixed to the stored text; a gateway gets it without the brackets.
     SMS_SIGNATURE = "【长沙县司法局】"
+    #: Template key -> the gateway's approved template code (模板CODE): a code, or one per
+    #: language ({"zh_Hans": "SMS_1", "en": "SMS_2"}); from the environment as JSON.
+    SMS_TEMPLATE_CODES: dict = {}
+    #: The gateway's HTTPS address (plain http only on loopback), access key and signing secret.
+    SMS_GATEWAY_URL: str | None = None
+    SMS_GATEWAY_ACCESS_KEY: str | None = None
+    SMS_GATEWAY_SECRET: str | None = None
+    SMS_GATEWAY_TIMEOUT = 10.0
+    #: Gateway answer codes that mean "later" (throttling, its own trouble); any other refusal is final.
+    SMS_GATEWAY_RETRY_CODES: tuple = ("isv.BUSINESS_LIMIT_CONTROL", "isp.SYSTEM_ERROR", "Throttling")
+    #: Shared secret the gateway signs its delivery receipts with (HMAC-SHA256); unset: receipts refused.
+    SMS_RECEIPT_SECRET: str | None = None
+    #: A receipt signed longer ago than this is refused (a replayed request).
+    SMS_RECEIPT_MAX_AGE = timedelta(minutes=5)
+    #: Outgoing mail: "starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (a relay on this host only).
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_SECURITY = "starttls"
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_TIMEOUT = 30.0
+    #: A CA bundle for the mail server's certificate when it is not signed by a public CA.
+    SMTP_CA_FILE: str | None = None
+    #: The sender address of every email, e.g. "长沙县司法局 <noreply@example.gov.cn>".
+    MAIL_FROM: str | None = None
 
     # Legal aid (SPEC §3).
     LEGAL_AID_DECISION_DAYS = 7

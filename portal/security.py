@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 from werkzeug.utils import cached_property
 
 from portal.core.clock import utcnow
+from portal.core.contract import CORE_STAFF_AREAS
 from portal.core.pages import is_public_page
 from portal.core.registry import capabilities
 from portal.extensions import csrf, limiter, login_manager
@@ -149,7 +150,10 @@ def guard_staff_area():
 
 
 def staff_area_roles(blueprint: str | None) -> frozenset[str] | None:
-    """The roles a capability declared for its staff blueprint, or None for shared pages."""
+    """The roles a capability (or the core, for its own pages) declared for a staff
+    blueprint, or None for the shared per-request pages."""
+    if blueprint in CORE_STAFF_AREAS:
+        return CORE_STAFF_AREAS[blueprint]
     for capability in capabilities():
         if capability.staff_areas and blueprint in capability.staff_areas:
             return capability.staff_areas[blueprint]

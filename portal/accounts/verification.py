@@ -67,7 +67,8 @@ def send_code(mobile: str):
     db.session.add(row)
     minutes = int(current_app.config["MOBILE_CODE_TTL"].total_seconds() // 60)
     queue_message(mobile, str(_l("Your verification code is %(code)s, valid for %(minutes)s minutes. "
-                                 "Do not tell it to anyone.", code=code, minutes=minutes)))
+                                 "Do not tell it to anyone.", code=code, minutes=minutes)),
+                  template="verification_code", params={"code": code, "minutes": minutes})
     db.session.commit()
     for item, ids in limits:
         limiter.limiter.hit(item, *ids)

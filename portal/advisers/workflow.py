@@ -106,7 +106,8 @@ def on_submit(contact: AdviserContact, data, now) -> dict:
         # Tell the adviser by SMS (without the resident's question: it may be private).
         with force_locale(contact.locale):
             body = gettext("New contact request %(reference)s for you on the legal services portal.", reference=contact.reference)
-        notifications.queue_message(adviser.work_phone, body, request_id=contact.id)
+        notifications.queue_message(adviser.work_phone, body, request_id=contact.id, template="adviser.new_contact",
+                                    params={"reference": contact.reference}, locale=contact.locale)
     return {"adviser": adviser.name if adviser else "—"}
 
 

@@ -133,12 +133,14 @@ def send_reminders(now=None) -> int:
         if marked.rowcount != 1:
             continue
         with force_locale(booking.locale):
-            body = str(REMINDER) % {
+            params = {
                 "reference": booking.reference,
                 "when": local_datetime(booking.starts_at),
                 "place": str(Bilingual(booking.service_point.name, booking.service_point.name_en)),
             }
-        notifications.notify(booking, subject=booking.reference, body=body,
+            body = str(REMINDER) % params
+        notifications.notify(booking, subject=booking.reference, body=body, template="consultation.reminder",
+                             params=params, locale=booking.locale,
                              dedupe_key=f"reminder:{booking.id}:{booking.starts_at:%Y%m%d%H%M}")
         db.session.commit()
         sent += 1

@@ -46,10 +46,11 @@ def offer_freed_seat(point_id: int, slot_id: int) -> WaitingListEntry | None:
     entry.offered_slot_id = slot_id
     entry.offered_at = utcnow()
     with force_locale(entry.locale):
-        body = str(OFFER) % {
+        params = {
             "place": str(Bilingual(slot.service_point.name, slot.service_point.name_en)),
             "when": format_datetime(slot.starts_at, "yyyy-MM-dd HH:mm"),
             "link": public_url("consultations.book", point=point_id),
         }
-    queue_message(entry.mobile, body)
+        body = str(OFFER) % params
+    queue_message(entry.mobile, body, template="consultation.seat_offer", params=params, locale=entry.locale)
     return entry

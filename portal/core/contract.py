@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint
 from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 if TYPE_CHECKING:
     import click
@@ -97,3 +98,12 @@ class Capability:
     demo_logins: Callable[[], list[str]] | None = None
     #: (year, months, township) -> report figures; used by the reports (SPEC §7).
     report_figures: Callable[..., list[Any]] | None = None
+
+
+#: Shared staff pages that belong to no capability (the outbox): blueprint -> roles that
+#: may open them. The staff guard asks this as it asks a capability's `staff_areas`.
+CORE_STAFF_AREAS: dict[str, frozenset[str]] = {"outbox": frozenset({"admin", "supervisor"})}
+#: Their buttons on the staff home, shown to the same roles.
+CORE_STAFF_LINKS: tuple[Link, ...] = (
+    Link("outbox.page", _l("Outbox: messages that could not be delivered"), CORE_STAFF_AREAS["outbox"]),
+)

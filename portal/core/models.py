@@ -1,5 +1,6 @@
 """Tables of the shared workflow: requests, their audit trail, notes, files, messages."""
 
+import json
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
@@ -262,7 +263,7 @@ class InboxMessage(db.Model):
 class OutboxMessage(db.Model):
     """A message waiting for (or done with) delivery by SMS or email."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"), Index("ix_outbox_delivery", "delivery"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int | None] = mapped_column(
@@ -270,6 +271,15 @@ class OutboxMessage(db.Model):
     )
     channel: Mapped[str] = mapped_column(String(10), default="sms")
     recipient: Mapped[str] = mapped_column(String(200))
+    #: The provider's pre-approved template (settings map the key to its code), e.g.
+    #: "legal_aid.approve"; the parameters fill it, already in the recipient's language.
+    template_key: Mapped[str] = mapped_column(String(80), default="free_text", server_default="free_text")
+    params: Mapped[str | None] = mapped_column(Text)
+    #: The recipient's language, in which `body` and `params` were written.
+    locale: Mapped[str] = mapped_column(String(10), default="zh_Hans", server_default="zh_Hans")
+    #: The email's subject (None for an SMS).
+    subject: Mapped[str | None] = mapped_column(String(200))
+    #: The rendered text, as the person reads it: kept for the inbox, the log and staff.
     body: Mapped[str] = mapped_column(Text)
     #: pending → sending → sent, or failed after the last attempt.
     status: Mapped[str] = mapped_column(String(10), default="pending")
@@ -280,6 +290,21 @@ class OutboxMessage(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: The provider's id for the message (an SMS gateway's biz id, an email's Message-ID).
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    #: From the gateway's delivery receipt: "delivered" or "undelivered" (None: no receipt yet).
+    delivery: Mapped[str | None] = mapped_column(String(12))
+    delivered_at: Mapped[datetime | None]
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        """The template parameters (JSON in the row)."""
+        return json.loads(self.params) if self.params else {}
+
+    @property
+    def has_failed(self) -> bool:
+        """Given up by the sender, or reported undelivered by the gateway: staff must see it."""
+        return self.status == "failed" or self.delivery == "undelivered"
 
 
 class ReadAudit(db.Model):

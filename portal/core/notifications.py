@@ -1,25 +1,30 @@
 """Inbox and outbox: every public event reaches the applicant (SPEC §2, notifications).
 
-Writing a message never blocks the request: it only adds rows. A separate command
-(`flask --app portal send-notifications`) delivers the outbox through a pluggable
-sender, retrying failures with back-off.
+Writing a message never blocks the request: it only adds rows. Each outbox row is one
+message of a provider's pre-approved template, a key plus its parameters in the
+recipient's language (Chinese SMS gateways send nothing else), with the text it renders
+to kept for the inbox, the log and staff. `flask --app portal send-notifications`
+delivers the rows (portal.core.messaging.delivery).
 """
 
+import json
 import logging
-from datetime import timedelta
-from importlib import import_module
+from collections.abc import Mapping
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import or_, select, update
 
 from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
+from portal.core.messaging.delivery import deliver_pending  # noqa: F401  (the command's entry point)
 from portal.core.models import InboxMessage, OutboxMessage, RequestParty, ServiceRequest
 from portal.extensions import db
+from portal.i18n import current_language
 
 log = logging.getLogger("portal.notifications")
-#: A message claimed by a sender that died is picked up again after this long.
-SENDING_LEASE = timedelta(minutes=15)
+#: The key of a text no template describes (staff's own words): a gateway needs a
+#: template with one variable, `content`, registered under this key.
+FREE_TEXT = "free_text"
+SMS, EMAIL = "sms", "email"
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -34,16 +39,57 @@ def public_url(endpoint: str, **values) -> str:
     return base + path if base else path
 
 
+def mask_recipient(recipient: str) -> str:
+    """A mobile as 138****5678, an email as z***@example.cn: for logs and staff lists."""
+    if "@" in recipient:
+        name, _, domain = recipient.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return mask_mobile(recipient)
+
+
 class LogSender:
     """The default backend: writes each message to the log instead of sending it."""
 
     def send(self, message: OutboxMessage) -> None:
         # The log is no place for full phone numbers: mask the recipient.
-        log.info("notification to %s via %s: %s", mask_mobile(message.recipient), message.channel, message.body)
+        log.info("notification to %s via %s [%s]: %s", mask_recipient(message.recipient), message.channel,
+                 message.template_key, message.body)
 
 
-def notify(request: ServiceRequest, *, subject: str, body: str, dedupe_key: str | None = None) -> None:
-    """Write a message to the applicant's inbox and queue an SMS to their mobile."""
+def _language(user_id: int | None, chosen: str | None) -> str:
+    from portal.accounts.models import User
+
+    user = db.session.get(User, user_id) if user_id else None
+    languages = current_app.config["LANGUAGES"]
+    if user is not None and user.locale in languages:
+        return user.locale
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def recipient_locale(request: ServiceRequest) -> str:
+    """The applicant's language: the one stored for their account, else the one they applied in."""
+    return _language(request.applicant_user_id, request.locale)
+
+
+def party_locale(party: RequestParty) -> str:
+    """Another party's language: their account's, else the one recorded for them."""
+    return _language(party.user_id, party.locale)
+
+
+def notify(
+    request: ServiceRequest,
+    *,
+    subject: str,
+    body: str,
+    dedupe_key: str | None = None,
+    template: str = FREE_TEXT,
+    params: Mapping[str, object] | None = None,
+    locale: str | None = None,
+) -> None:
+    """Write a message to the applicant's inbox and queue an SMS to their mobile.
+
+    `body` is the text already rendered in the applicant's language (recipient_locale);
+    `template` and `params` are what a gateway needs to send the same text."""
     db.session.add(
         InboxMessage(
             request_id=request.id,
@@ -53,10 +99,17 @@ def notify(request: ServiceRequest, *, subject: str, body: str, dedupe_key: str 
             created_at=utcnow(),
         )
     )
-    queue_sms(request, body, dedupe_key=dedupe_key)
+    queue_sms(request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale)
 
 
-def notify_party(party: RequestParty, *, subject: str, body: str) -> None:
+def notify_party(
+    party: RequestParty,
+    *,
+    subject: str,
+    body: str,
+    template: str = FREE_TEXT,
+    params: Mapping[str, object] | None = None,
+) -> None:
     """Write a message to another party: their inbox on the request, and an SMS when a mobile is known."""
     db.session.add(
         InboxMessage(
@@ -65,91 +118,56 @@ def notify_party(party: RequestParty, *, subject: str, body: str) -> None:
         )
     )
     if party.mobile:
-        queue_message(party.mobile, body, request_id=party.request_id)
+        queue_message(party.mobile, body, request_id=party.request_id, template=template, params=params,
+                      locale=party_locale(party))
     party.notified_at = party.notified_at or utcnow()
 
 
-def queue_sms(request: ServiceRequest, body: str, *, dedupe_key: str | None = None) -> None:
-    """Queue one SMS to the applicant's mobile."""
-    queue_message(request.applicant_mobile, body, request_id=request.id, dedupe_key=dedupe_key)
+def queue_sms(
+    request: ServiceRequest,
+    body: str,
+    *,
+    dedupe_key: str | None = None,
+    template: str = FREE_TEXT,
+    params: Mapping[str, object] | None = None,
+    locale: str | None = None,
+) -> None:
+    """Queue one SMS to the applicant's mobile, in the applicant's language."""
+    queue_message(request.applicant_mobile, body, request_id=request.id, dedupe_key=dedupe_key,
+                  template=template, params=params, locale=locale or recipient_locale(request))
 
 
 def queue_message(
-    recipient: str, body: str, *, request_id: int | None = None, dedupe_key: str | None = None
-) -> None:
-    """Queue one SMS to any mobile (e.g. someone on a waiting list, with no request yet)."""
-    signature = current_app.config.get("SMS_SIGNATURE", "")
-    db.session.add(
-        OutboxMessage(
-            request_id=request_id,
-            channel="sms",
-            recipient=recipient,
-            body=signature + body,
-            dedupe_key=dedupe_key,
-            created_at=utcnow(),
-            next_attempt_at=utcnow(),
-        )
+    recipient: str,
+    body: str,
+    *,
+    request_id: int | None = None,
+    dedupe_key: str | None = None,
+    template: str = FREE_TEXT,
+    params: Mapping[str, object] | None = None,
+    locale: str | None = None,
+    channel: str = SMS,
+    subject: str | None = None,
+) -> OutboxMessage:
+    """Queue one message to any mobile (or, with channel="email", any address).
+
+    Without `params`, the text itself is the one parameter (`content`). `locale` is the
+    language `body` was written in (by default the one in force)."""
+    values = {"content": body} if params is None else {k: str(v) for k, v in params.items()}
+    if channel == SMS:  # the text as the phone shows it; a gateway adds the signature itself
+        body = current_app.config.get("SMS_SIGNATURE", "") + body
+    message = OutboxMessage(
+        request_id=request_id,
+        channel=channel,
+        recipient=recipient,
+        template_key=template,
+        params=json.dumps(values, ensure_ascii=False),
+        locale=locale or current_language(),
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        created_at=utcnow(),
+        next_attempt_at=utcnow(),
     )
-
-
-def load_sender():
-    """Instantiate the backend named by NOTIFICATION_BACKEND ("module:Class")."""
-    module_name, _, class_name = current_app.config["NOTIFICATION_BACKEND"].partition(":")
-    return getattr(import_module(module_name), class_name)()
-
-
-def deliver_pending(limit: int = 500) -> dict[str, int]:
-    """Send what is due in the outbox; safe to run in several processes at once."""
-    sender = load_sender()
-    max_attempts = current_app.config["NOTIFICATION_MAX_ATTEMPTS"]
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    now = utcnow()
-    due = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.next_attempt_at)
-        .where(
-            or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending"),
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()
-    for message_id, seen_due in due:
-        if not _lease(message_id, seen_due):
-            continue  # another sender took it
-        message = db.session.get(OutboxMessage, message_id)
-        try:
-            sender.send(message)
-        except Exception as exc:  # noqa: BLE001 — any backend failure is retried later
-            log.warning("delivery of outbox message %s failed: %s", message_id, exc)
-            message.last_error = str(exc)[:2000]
-            if message.attempts >= max_attempts:
-                message.status = "failed"
-                counts["failed"] += 1
-            else:
-                message.status = "pending"
-                message.next_attempt_at = utcnow() + timedelta(minutes=2**message.attempts)
-                counts["retry"] += 1
-        else:
-            message.status = "sent"
-            message.sent_at = utcnow()
-            counts["sent"] += 1
-        db.session.commit()
-    return counts
-
-
-def _lease(message_id: int, seen_due) -> bool:
-    """Claim one message for sending; False when another process claimed it first."""
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.next_attempt_at == seen_due)
-        .where(or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending"))
-        .values(
-            status="sending",
-            attempts=OutboxMessage.attempts + 1,
-            next_attempt_at=utcnow() + SENDING_LEASE,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return claimed.rowcount == 1
+    db.session.add(message)
+    return message

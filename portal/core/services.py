@@ -1,5 +1,6 @@
 """The one place where requests are created and change state (SPEC §2)."""
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ from portal.extensions import db
 
 #: Key an effect may return to give the audit event a comment of its own.
 EVENT_COMMENT = "event_comment"
+#: The provider template of staff's own words to a person ("%(reference)s: %(content)s").
+STAFF_MESSAGE = "staff_message"
 
 
 def next_reference(code: str, now: datetime | None = None) -> str:
@@ -99,7 +102,7 @@ def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> Se
         request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, public=True
     )
     if workflow.submitted_notice:
-        _notify(request, workflow.submitted_notice, variables)
+        _notify(request, workflow.submitted_notice, variables, "submitted")
     db.session.flush()
     return request
 
@@ -152,9 +155,9 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
         public=transition.public,
     )
     if transition.public and transition.notice:
-        _notify(request, transition.notice, variables)
+        _notify(request, transition.notice, variables, transition.action)
     if transition.party_notice:
-        _notify_parties(request, transition.party_notice, variables)
+        _notify_parties(request, transition.party_notice, variables, transition.action)
     _flush_or_conflict(transition.action)
     return event
 
@@ -203,7 +206,8 @@ def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
 def message_applicant(request: ServiceRequest, user, body: str) -> None:
     """Send a free-text message from staff to the applicant (inbox and SMS)."""
     record_event(request, "message", user=user, comment=body, public=True)
-    notifications.notify(request, subject=request.reference, body=body)
+    notifications.notify(request, subject=request.reference, body=body, template=STAFF_MESSAGE,
+                         params={"reference": request.reference, "content": body})
 
 
 def _run_effect(effect, request, data, now) -> dict[str, Any]:
@@ -225,26 +229,45 @@ def _localise(value: Any, locale: str) -> Any:
     return str(value)
 
 
-def _notify(request: ServiceRequest, notice, variables: dict[str, Any]) -> None:
-    # The applicant reads the message in the language they applied in.
-    with force_locale(request.locale):
-        body = str(notice) % {k: _localise(v, request.locale) for k, v in variables.items()}
+def _used(text: str, params: dict[str, str]) -> dict[str, str]:
+    """Only the parameters the text names: a gateway's template has exactly those."""
+    return {name: params[name] for name in re.findall(r"%\((\w+)\)", text) if name in params}
+
+
+def template_key(request: ServiceRequest, event: str, audience: str = "") -> str:
+    """The provider template of a workflow message, e.g. "LA.approve" or "MD.accept.party"."""
+    return ".".join(filter(None, (kind_of(request).code, event, audience)))
+
+
+def _notify(request: ServiceRequest, notice, variables: dict[str, Any], event: str) -> None:
+    # The applicant reads the message in their language (their account's, else the one they applied in).
+    locale = notifications.recipient_locale(request)
+    with force_locale(locale):
+        params = {k: _localise(v, locale) for k, v in variables.items()}
+        body = str(notice) % params
+        params = _used(str(notice), params)
         subject = str(kind_of(request).label) + " " + request.reference
-    notifications.notify(request, subject=subject, body=body)
+    notifications.notify(request, subject=subject, body=body, template=template_key(request, event),
+                         params=params, locale=locale)
 
 
-def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any]) -> None:
+def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any], event: str) -> None:
     for party in request.parties:
-        with force_locale(party.locale):
-            body = str(notice) % {k: _localise(v, party.locale) for k, v in variables.items()}
+        locale = notifications.party_locale(party)
+        with force_locale(locale):
+            params = {k: _localise(v, locale) for k, v in variables.items()}
+            body = str(notice) % params
+            params = _used(str(notice), params)
             subject = str(kind_of(request).label) + " " + request.reference
-        notifications.notify_party(party, subject=subject, body=body)
+        notifications.notify_party(party, subject=subject, body=body,
+                                   template=template_key(request, event, "party"), params=params)
 
 
 def message_party(request: ServiceRequest, party, user, body: str) -> None:
     """Send a free-text message from staff to another party of the request."""
     record_event(request, "message_party", user=user, comment=body)
-    notifications.notify_party(party, subject=request.reference, body=body)
+    notifications.notify_party(party, subject=request.reference, body=body, template=STAFF_MESSAGE,
+                               params={"reference": request.reference, "content": body})
 
 
 def _flush_or_conflict(action: str) -> None:

@@ -25,7 +25,7 @@ PERFORMANCE_CHECK = _l(
 )
 
 
-def _send_once(case: MediationCase, column, template, day) -> bool:
+def _send_once(case: MediationCase, column, template, day, key: str) -> bool:
     """Mark the case first, so that of two runners only one sends; then tell both parties."""
     table = MediationCase.__table__
     marked = db.session.execute(
@@ -33,13 +33,14 @@ def _send_once(case: MediationCase, column, template, day) -> bool:
     )
     if marked.rowcount != 1:
         return False
+    params = {"reference": case.reference, "day": day.isoformat()}
     with force_locale(case.locale):
-        body = str(template) % {"reference": case.reference, "day": day.isoformat()}
-    notifications.notify(case, subject=case.reference, body=body)
+        body = str(template) % params
+    notifications.notify(case, subject=case.reference, body=body, template=key, params=params, locale=case.locale)
     for party in case.parties:
         with force_locale(party.locale):
-            notifications.notify_party(party, subject=case.reference,
-                                       body=str(template) % {"reference": case.reference, "day": day.isoformat()})
+            notifications.notify_party(party, subject=case.reference, body=str(template) % params,
+                                       template=f"{key}.party", params=params)
     return True
 
 
@@ -58,12 +59,14 @@ def mediation_reminders_command():
     )).all()
     for case in confirm:
         last_day = case.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
-        sent += _send_once(case, table.c.confirmation_reminded_at, CONFIRMATION_REMINDER, last_day)
+        sent += _send_once(case, table.c.confirmation_reminded_at, CONFIRMATION_REMINDER, last_day,
+                           "mediation.confirmation_reminder")
     due = db.session.scalars(select(MediationCase).where(
         MediationCase.status == MediationState.AGREEMENT, MediationCase.performance_checked_at.is_(None),
         MediationCase.performance_due_on.is_not(None), MediationCase.performance_due_on < today,
     )).all()
     for case in due:
-        sent += _send_once(case, table.c.performance_checked_at, PERFORMANCE_CHECK, case.performance_due_on)
+        sent += _send_once(case, table.c.performance_checked_at, PERFORMANCE_CHECK, case.performance_due_on,
+                           "mediation.performance_check")
     db.session.commit()
     click.echo(f"sent {sent} mediation reminder(s)")
