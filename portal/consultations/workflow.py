@@ -93,6 +93,9 @@ TRANSITIONS = (
         actor=APPLICANT,
         guard=too_late_to_change,
         style="danger",
+        confirm_question=_l("Cancel your booking?"),
+        confirm_hint=_l("The time is given to someone else and you cannot take this back. You may book again."),
+        done_message=_l("Your booking has been cancelled."),
         notice=_l("Consultation %(reference)s on %(when)s is cancelled. If it is in your calendar, please remove it "
                  "from your calendar."),
     ),
@@ -209,6 +212,8 @@ CONSULTATIONS = RequestKind(
     staff_in_scope=_desk_in_scope,
     date_range_clause=_appointment_between,
     make_sample=sample_booking,
+    # Marriage and family: someone at home may be watching the screen (SPEC §13).
+    quick_exit=lambda booking: booking.topic == "family",
     date_range_label=_l("Appointment"),
     extra_filters=(
         QueueFilter("point", _l("Service point"), _point_choices,

@@ -38,4 +38,21 @@ def is_public_page(endpoint: str | None = None) -> bool:
 
 
 def has_quick_exit() -> bool:
-    return bool(getattr(_current_view(), QUICK_EXIT, False))
+    """A view marked quick_exit, or any public page of a capability whose request kind
+    declares `quick_exit=True` (its staff areas excepted): every page of it, not a list."""
+    if getattr(_current_view(), QUICK_EXIT, False):
+        return True
+    from portal.core.registry import capabilities
+
+    blueprint = request.blueprint
+    return bool(blueprint) and any(
+        blueprint in {bp.name for bp in capability.blueprints} and blueprint not in (capability.staff_areas or {})
+        for capability in capabilities() if any(kind.quick_exit is True for kind in capability.kinds)
+    )
+
+
+def request_has_quick_exit(kind, request_obj) -> bool:
+    """Whether a request's own pages (tracking) carry the quick exit: the kind declares it
+    for all its requests (True) or for some (a function of the request, e.g. family topics)."""
+    declared = kind.quick_exit
+    return bool(declared(request_obj)) if callable(declared) else bool(declared)
