@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale, refresh
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
 
 from portal.core import attachments
 from portal.core.access import remember_tracked
+from portal.core.fields import plain_required_messages
 from portal.core.models import PendingUpload, ServiceRequest
 from portal.extensions import db
 
@@ -188,6 +189,7 @@ def _run_steps(intake: Intake):
     """Validate, then build and take the request through the steps to its commit."""
     form = intake.form
     valid = form.validate_on_submit()
+    plain_required_messages(form)
     _stage_new_files(intake)
     if valid:
         try:

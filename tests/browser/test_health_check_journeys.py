@@ -88,6 +88,7 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
     field(clerk, T("Industry")).fill("机械制造")
     field(clerk, T("Number of employees")).fill("80")
     field(clerk, T("Township or street")).select_option(index=1)
+    clerk.get_by_role("radio", name=T("Visit at our premises"), exact=True).check()
     clerk.get_by_role("checkbox", name=T("Labour and employment"), exact=True).check()
     clerk.get_by_role("group", name=T("Does every employee have a written labour contract?")).get_by_role(
         "radio", name=T("No"), exact=True).check()
