@@ -82,6 +82,7 @@ TRANSITIONS = (
         actor=APPLICANT,
         form=forms.RescheduleForm,
         guard=too_late_to_change,
+        done_message=_l("Your booking has been moved to the new time."),
         notice=_l("Consultation %(reference)s is moved to %(when)s at %(place)s. If it is in your calendar, please "
                  "update your calendar."),
     ),
