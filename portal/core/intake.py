@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, gettext, refresh
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
@@ -38,8 +38,9 @@ ANSWERS_CHECKED = "answers_checked"
 CHANGE_ANSWER = "change_answer"
 #: Hidden marker of the check page's form: a language switch there shows the check page again.
 ON_CHECK_PAGE = "on_check_page"
-#: Fields that are the form's machinery, not answers.
-_NOT_ANSWERS = ("CSRFTokenField", "HiddenField", "SubmitField", "MultipleFileField", "FileField")
+#: Fields that are the form's machinery or files (listed apart on the check page), not answers.
+_FILE_FIELDS = ("MultipleFileField", "FileField")
+_NOT_ANSWERS = ("CSRFTokenField", "HiddenField", "SubmitField", *_FILE_FIELDS)
 #: What the check page does not carry again in hidden inputs (it writes its own).
 _CHECK_PAGE_OWN = {"csrf_token", STAGED_FIELD, SWITCH_LANGUAGE, CHANGE_ANSWER, ANSWERS_CHECKED, ON_CHECK_PAGE}
 
@@ -84,7 +85,7 @@ def check_answers(intake: Intake):
         action=request.full_path.rstrip("?"),
         intake_form_id="check-form",
         names={"change": CHANGE_ANSWER, "send": ANSWERS_CHECKED, "marker": ON_CHECK_PAGE, "staged": STAGED_FIELD},
-        files_field_id=next((f.id for f in intake.form if f.type in _NOT_ANSWERS[3:]), None),
+        files_field_id=next((f.id for f in intake.form if f.type in _FILE_FIELDS), None),
         **intake.context,
     )
     return current_app.make_response((page, 200))
@@ -92,8 +93,6 @@ def check_answers(intake: Intake):
 
 def answer_rows(form: FlaskForm):
     """(label, answer as shown, field id) of each question answered, in the form's order."""
-    from flask_babel import gettext
-
     for question in form:
         if question.type in _NOT_ANSWERS:
             continue
