@@ -245,3 +245,22 @@ def test_a_decision_deadline_is_not_shown_once_decided(client, make_client, make
                           action=f"/staff/requests/{reference}/claim").status_code == 303
     assert officer_act(officer, reference, "approve", {"approve-comment": "符合条件"}).status_code == 303
     assert "作出决定期限" not in client.get(f"/track/{reference}").get_data(as_text=True)
+
+
+def test_what_the_office_asks_for_comes_first_on_tracking(client, make_client, make_staff):
+    from test_legal_aid_workflow import act as officer_act
+
+    make_staff("officer", "legal_aid_officer")
+    reference = client.submit("/legal-aid/apply", application_form()).headers["Location"].rsplit("/", 1)[1]
+    officer = make_client()
+    officer.sign_in("officer")
+    officer.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim")
+    assert officer_act(officer, reference, "request_materials",
+                       {"request_materials-other_items": "劳务合同原件照片",
+                        "request_materials-comment": "请补充劳务合同。"}).status_code == 303
+    page = client.get(f"/track/{reference}").get_data(as_text=True)
+    top = page.split('class="latest-update"', 1)[1].split("</section>", 1)[0]
+    assert "劳务合同原件照片" in top and "请补充劳务合同。" in top
+    # Before the answer form and the details, not buried under the history.
+    assert page.index('class="latest-update"') < page.index('id="action-answer_materials"') < page.index(
+        'id="timeline-title"')

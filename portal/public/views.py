@@ -121,9 +121,11 @@ def _render_tracking(found, party, submitted=None, status=200):
     messages = [m for m in found.messages if m.party_id == (party.id if party else None)]
     events = [e for e in found.events if e.is_public]
     forms = viewer_forms(found, PARTY if party else APPLICANT, submitted)
-    # The latest word from the office (e.g. the officer's note asking for materials) goes at
-    # the top, beside what the person can do now; the history keeps it too.
+    # The latest word from the office (e.g. the officer's message asking for materials, and
+    # the note on the step that led here) goes at the top, before what the person can do
+    # now; the messages and the history below keep it too.
     latest = next((e for e in reversed(events) if e.comment and e.to_status == found.status), None)
+    latest_message = messages[-1] if messages else None
     return (
         render_template(
             "public/track_request.html",
@@ -133,6 +135,7 @@ def _render_tracking(found, party, submitted=None, status=200):
             state=kind.workflow.state(found.status),
             steps=progress_steps(kind.workflow, found.status, [e.to_status for e in events if e.to_status]),
             latest_update=latest,
+            latest_message=latest_message,
             events=events,
             messages=messages,
             forms=[(t, f) for t, f in forms if not t.needs_confirmation],
