@@ -520,6 +520,17 @@ def test_keyboard_only_application(new_context, labels):
     assert set(typed) | set(picked) <= done, f"never reached by Tab: {(set(typed) | set(picked)) - done}"
     assert len(done) == len(typed) + len(picked) + 2, "both declarations must be reachable and ticked by keyboard"
     keyboard.press("Space")
+    # Check your answers, by keyboard too: Tab past each "Change" to "Accept and send".
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
+    for _step in range(80):
+        keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused is not None and focused["focus_visible"], f"focus lost or invisible: {focused}"
+        if focused["tag"] == "button" and focused["label"] == T("Accept and send"):
+            break
+    else:
+        pytest.fail("80 presses of Tab never reached Accept and send")
+    keyboard.press("Space")
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     expect(page.get_by_text(re.compile(r"LA-\d{4}-\d{6}")).first).to_be_visible()
 

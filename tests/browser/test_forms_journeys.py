@@ -22,11 +22,19 @@ from .browser_steps import (
     status,
     track,
 )
+from .conftest import SCREENSHOT_DIR
 from .test_accessibility import check_axe
 
 pytestmark = pytest.mark.browser
 
 WIDE = {"width": 1280, "height": 900}
+
+
+def keep_screenshot(page: Page, name: str) -> None:
+    """Save this step's page as a test artefact (the fixture keeps only each page's last state)."""
+    folder = SCREENSHOT_DIR / "forms"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def check_page_answer(page: Page, T, label_start: str):
@@ -198,17 +206,23 @@ def test_the_new_pages_have_no_axe_violations(language, viewport, new_context, l
     page.get_by_role("button", name=T("Send the application"), exact=True).click()
     expect(page.get_by_role("alert")).to_be_visible()
     check_axe(page, axe_source, "forms-error-summary", language)
+    shot = f"{language}-{viewport['width']}"
+    keep_screenshot(page, f"error-summary-{shot}")
     fill_application(page, T, name="无障碍测试" if language == ZH else "Axe Test", mobile=mobile)
     page.get_by_role("button", name=T("Send the application"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
     check_axe(page, axe_source, "forms-check-answers", language)
+    keep_screenshot(page, f"check-answers-{shot}")
     page.get_by_role("button", name=T("Accept and send"), exact=True).click()
     expect(page.get_by_role("heading", name=T("What happens next"))).to_be_visible()
     check_axe(page, axe_source, "forms-confirmation", language)
+    keep_screenshot(page, f"confirmation-{shot}")
     page.get_by_role("link", name=T("Track this application")).click()
     expect(page.locator('[aria-current="step"]')).to_have_count(1)
     check_axe(page, axe_source, "forms-tracking-steps", language)
+    keep_screenshot(page, f"tracking-steps-{shot}")
     section(page, T("Withdraw my application")).get_by_role("link").click()
     check_axe(page, axe_source, "forms-confirm-withdraw", language)
+    keep_screenshot(page, f"confirm-withdraw-{shot}")
     scroll = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert scroll <= 0, f"the page scrolls sideways by {scroll}px at {viewport['width']}px"
