@@ -264,3 +264,11 @@ def test_what_the_office_asks_for_comes_first_on_tracking(client, make_client, m
     # Before the answer form and the details, not buried under the history.
     assert page.index('class="latest-update"') < page.index('id="action-answer_materials"') < page.index(
         'id="timeline-title"')
+
+
+def test_no_public_form_starts_with_a_radio_answer_chosen(public_form):
+    """A default would be a guess: every radio button of a public form starts unchosen."""
+    client, page, _data, _name = public_form
+    html = client.get(page).get_data(as_text=True)
+    radios = re.findall(r'<input[^>]*type="radio"[^>]*>', html)
+    assert [tag for tag in radios if " checked" in tag] == []
