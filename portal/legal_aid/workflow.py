@@ -148,6 +148,7 @@ TRANSITIONS = (
         actor=APPLICANT,
         form=forms.ObjectionForm,
         guard=lambda application, now: _objection_too_late(application, now),
+        done_message=_l("Your objection has been sent to the county justice bureau."),
         notice=_l(
             "We received your objection on %(reference)s. The county justice bureau decides on it by %(objection_due)s."
         ),
