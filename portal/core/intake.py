@@ -91,22 +91,6 @@ def check_answers(intake: Intake):
     return current_app.make_response((page, 200))
 
 
-def answer_rows(form: FlaskForm):
-    """(label, answer as shown, field id) of each question answered, in the form's order."""
-    for question in form:
-        if question.type in _NOT_ANSWERS:
-            continue
-        if question.type == "BooleanField":
-            shown = gettext("Yes") if question.data else ""
-        elif hasattr(question, "iter_choices"):
-            chosen = [str(choice[1]) for choice in question.iter_choices() if choice[2] and choice[0] not in ("", None)]
-            shown = "、".join(chosen) if str(get_locale()).startswith("zh") else ", ".join(chosen)
-        else:
-            shown = question._value() if hasattr(question, "_value") else str(question.data or "")
-        if str(shown).strip():
-            yield question.label.text, shown, question.id
-
-
 def verify_mobile(intake: Intake):
     """Mobile verification (SPEC §2): the code page to show instead, or None to go on
     (MOBILE_VERIFICATION off, staff entering a request, a signed-in user's own mobile,
@@ -244,3 +228,19 @@ def _render(intake: Intake, status: int):
         intake.template, form=intake.form, staged_uploads=intake.staged, intake_form_id="intake-form", **intake.context
     )
     return current_app.make_response((page, status))
+
+
+def answer_rows(form: FlaskForm):
+    """(label, answer as shown, field id) of each question answered, in the form's order."""
+    for question in form:
+        if question.type in _NOT_ANSWERS:
+            continue
+        if question.type == "BooleanField":
+            shown = gettext("Yes") if question.data else ""
+        elif hasattr(question, "iter_choices"):
+            chosen = [str(choice[1]) for choice in question.iter_choices() if choice[2] and choice[0] not in ("", None)]
+            shown = "、".join(chosen) if str(get_locale()).startswith("zh") else ", ".join(chosen)
+        else:
+            shown = question._value() if hasattr(question, "_value") else str(question.data or "")
+        if str(shown).strip():
+            yield question.label.text, shown, question.id
