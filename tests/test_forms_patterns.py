@@ -272,3 +272,18 @@ def test_no_public_form_starts_with_a_radio_answer_chosen(public_form):
     html = client.get(page).get_data(as_text=True)
     radios = re.findall(r'<input[^>]*type="radio"[^>]*>', html)
     assert [tag for tag in radios if " checked" in tag] == []
+
+
+def test_a_family_booking_carries_the_quick_exit_and_others_do_not(client, make_client):
+    point = make_point()
+    shown = {}
+    for topic, mobile in (("family", "13900000051"), ("labour", "13900000052")):
+        booker = make_client()
+        slot = make_slot(point, 30 + len(shown))
+        page = f"/consultations/book?point={point.id}&date={day_of(slot)}"
+        sent = booker.submit(page, booking_form(slot, topic=topic, mobile=mobile))
+        assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+        reference = sent.headers["Location"].rsplit("/", 1)[1]
+        shown[topic] = ['id="quick-exit"' in booker.get(url).get_data(as_text=True)
+                        for url in (sent.headers["Location"], f"/track/{reference}")]
+    assert shown == {"family": [True, True], "labour": [False, False]}

@@ -7,7 +7,7 @@ forgetting a list entry (SPEC §13).
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 PUBLIC_PAGE = "portal_public_page"
 QUICK_EXIT = "portal_quick_exit"
@@ -38,10 +38,17 @@ def is_public_page(endpoint: str | None = None) -> bool:
 
 
 def has_quick_exit() -> bool:
-    """A view marked quick_exit, or any public page of a capability whose request kind
-    declares `quick_exit=True` (its staff areas excepted): every page of it, not a list."""
+    """A view marked quick_exit, an applicant's page about a request whose kind declares
+    it for that request (e.g. a family-topic booking's confirmation), or any public page of
+    a capability whose request kind declares `quick_exit=True` (its staff areas excepted)."""
     if getattr(_current_view(), QUICK_EXIT, False):
         return True
+    shown = g.get("shown_request")  # an applicant's page about one request (confirmation, decision)
+    if shown is not None:
+        from portal.core.registry import kind_of
+
+        if request_has_quick_exit(kind_of(shown), shown):
+            return True
     from portal.core.registry import capabilities
 
     blueprint = request.blueprint
