@@ -13,6 +13,7 @@ from sqlalchemy import text
 from portal import create_app
 from portal.accounts.services import create_staff_user
 from portal.core.identity import parse_resident_id
+from portal.core.intake import ANSWERS_CHECKED
 from portal.core.services import submit
 from portal.database import MIGRATIONS_DIR
 from portal.demo import _seed_townships
@@ -109,15 +110,19 @@ class PortalClient(FlaskClient):
         assert match, f"no CSRF token on {page}"
         return match.group(1)
 
-    def submit(self, page: str, data: dict, action: str | None = None, **kwargs):
+    def submit(self, page: str, data: dict, action: str | None = None, *, answers_checked: bool = True, **kwargs):
         """GET `page`, take its CSRF token, POST `data` to `action` (default: the page).
 
-        Forms rendered with a prefix (one per action) carry `<prefix>-csrf_token`.
+        Forms rendered with a prefix (one per action) carry `<prefix>-csrf_token`. A public
+        form's data goes as its check-your-answers page sends it (`answers_checked`), so
+        that a valid form is submitted at once; tests of that page pass False.
         """
         token = self.csrf_token(page)
         prefixes = {key.split("-", 1)[0] for key in data if "-" in key}
         if action:
             prefixes.add(action.rstrip("/").rsplit("/", 1)[-1])
+        if answers_checked:
+            data = {ANSWERS_CHECKED: "1", **data}
         data = dict(data, csrf_token=token, **{f"{p}-csrf_token": token for p in prefixes})
         return self.post(action or page, data=data, **kwargs)
 

@@ -236,7 +236,7 @@ def test_administrator_claims_then_answers_and_resident_may_withdraw(client, mak
     contact = db.session.scalar(select(AdviserContact))
     assert contact.status == "assigned"  # taking it takes it up
     # The resident withdraws from the tracking page.
-    withdrawn = client.submit(f"/track/{first}", {}, action=f"/track/{first}/actions/withdraw")
+    withdrawn = client.submit(f"/track/{first}/actions/withdraw", {}, action=f"/track/{first}/actions/withdraw")
     assert withdrawn.status_code == 303
     db.session.expire_all()
     assert db.session.get(AdviserContact, contact.id).status == "withdrawn"

@@ -152,7 +152,7 @@ def test_a_booking_its_reschedule_and_its_cancellation_keep_one_uid_with_a_risin
     assert event.decoded("DTSTART").replace(tzinfo=None) == second.starts_at
     assert triggers(event) == [b"-P1D", b"-PT2H"]
 
-    cancelled = client.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/cancel")
+    cancelled = client.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
     assert cancelled.status_code == 303
     assert "remove it from your calendar" in last_notice(reference)
     cancellation = download(client, reference)

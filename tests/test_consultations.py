@@ -131,7 +131,7 @@ def test_cancel_and_reschedule_up_to_two_hours_before(client, point):
     db.session.refresh(first)
     db.session.refresh(second)
     assert (first.booked, second.booked) == (0, 1)
-    cancelled = client.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/cancel")
+    cancelled = client.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
     assert cancelled.status_code == 303
     assert reload(reference).status == "cancelled"
     db.session.refresh(second)
@@ -144,7 +144,7 @@ def test_no_change_within_two_hours(client, point):
     booking = reload(reference)
     booking.starts_at = utcnow() + timedelta(minutes=90)  # the appointment is now close
     db.session.commit()
-    response = client.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/cancel")
+    response = client.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
     assert response.status_code == 303
     assert reload(reference).status == "booked"
     assert "2" in client.get(f"/track/{reference}").get_data(as_text=True)
@@ -171,7 +171,7 @@ def test_when_nothing_is_free_people_join_the_waiting_list_and_get_a_freed_seat(
     joined = client.submit(f"/consultations/book?point={point.id}", {"name": "吴秀英", "mobile": "13600000000"},
                            action=f"/consultations/waiting-list?point={point.id}")
     assert joined.status_code == 200
-    holder.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/cancel")
+    holder.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
     entry = db.session.scalar(select(WaitingListEntry))
     db.session.refresh(entry)
     assert (entry.status, entry.offered_slot_id) == ("offered", full.id)

@@ -21,8 +21,11 @@ from sqlalchemy import select
 
 from portal import demo
 from portal.accounts.models import AccountKind, User
-from portal.core.registry import all_kinds
+from portal.core.registry import all_kinds, kind_of
+from portal.core.workflow import APPLICANT
 from portal.extensions import db
+
+from support import application_form
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -137,6 +140,12 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
         applicant = make_client()
         applicant.submit("/track", {"reference": sample.reference, "mobile": sample.applicant_mobile})
         pages.keep("applicant", "GET", f"/track/{sample.reference}", applicant.get(f"/track/{sample.reference}"))
+        for transition in kind_of(sample).workflow.from_state(sample.status, APPLICANT):
+            if transition.needs_confirmation:  # the page that asks before withdraw, cancel...
+                url = f"/track/{sample.reference}/actions/{transition.action}"
+                pages.keep("applicant", "GET", url, applicant.get(url))
+    check = visitor.submit("/legal-aid/apply", application_form(), answers_checked=False)
+    pages.keep("visitor", "POST", "/legal-aid/apply (check your answers)", check)
 
     resident = make_client()
     resident.sign_in(demo.RESIDENT_MOBILE, demo.RESIDENT_PASSWORD)

@@ -221,7 +221,7 @@ def test_internal_notes_never_reach_the_applicant(client, make_client, staff):
 
 def test_the_applicant_can_withdraw(client):
     reference = applied(client)
-    response = client.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/withdraw")
+    response = client.submit(f"/track/{reference}/actions/withdraw", {}, action=f"/track/{reference}/actions/withdraw")
     assert response.status_code == 303
     assert reload(reference).status == "withdrawn"
     again = client.submit("/track", {}, action=f"/track/{reference}/actions/withdraw")

@@ -165,13 +165,13 @@ def test_the_other_party_may_refuse_and_either_party_may_end(client, people, mak
     accept(make_client, people, refused)
     other = make_client()
     other.submit("/track", {"reference": refused, "mobile": OTHER_MOBILE})
-    other.submit(f"/track/{refused}", {}, action=f"/track/{refused}/actions/party_refuse")
+    other.submit(f"/track/{refused}/actions/party_refuse", {}, action=f"/track/{refused}/actions/party_refuse")
     assert case(refused).status == "declined" and not case(refused).is_open
 
     ended = applied(client, people)
     accept(make_client, people, ended)
     act(signed_in(make_client, "mediator"), ended, "start")
-    assert client.submit(f"/track/{ended}", {"applicant_end-comment": "不想再谈了"},
+    assert client.submit(f"/track/{ended}/actions/applicant_end", {"applicant_end-comment": "不想再谈了"},
                          action=f"/track/{ended}/actions/applicant_end").status_code == 303
     assert case(ended).status == "failed" and case(ended).outcome_reason == "不想再谈了"
     # Ending is not for a third person who merely knows the reference.

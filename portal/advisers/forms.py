@@ -19,20 +19,20 @@ from portal.advisers.vocabulary import (
     normalise_phone,
 )
 from portal.core.choices import options, township_options
-from portal.core.fields import MobileNumber
+from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUESTION, MobileNumber
 
 
 class ContactForm(FlaskForm):
     """"Contact my adviser": a short request that becomes an AC request."""
 
-    topic = SelectField(_l("What is it about?"), choices=options(TOPICS), validators=[DataRequired()])
+    topic = SelectField(_l("What is it about?"), choices=options(TOPICS), validators=[DataRequired(message=CHOOSE_TOPIC)])
     description = TextAreaField(
         _l("Describe your question briefly"),
-        validators=[DataRequired(), Length(min=5, max=1000)],
+        validators=[DataRequired(message=ENTER_QUESTION), Length(min=5, max=1000)],
         description=_l("A few sentences are enough; the adviser will call you back."),
     )
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)])
-    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
+    name = StringField(_l("Your name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)])
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()])
     preferred_time = SelectField(
         _l("When may the adviser call you?"), choices=options(PREFERRED_TIMES), default="any", validators=[DataRequired()]
     )

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.consultations.choices import CHANNELS, REFERRALS, TOPICS, WEEKDAYS
 from portal.consultations.services import BookingDetails
 from portal.core.choices import options
-from portal.core.fields import MobileNumber
+from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUESTION, MobileNumber
 from portal.core.forms import ActionForm
 
 
@@ -31,15 +31,17 @@ class BookingForm(FlaskForm):
     """Book a free slot (the service point and date are chosen in the step before)."""
 
     slot = RadioField(_l("Time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])
-    channel = RadioField(_l("How"), choices=options(CHANNELS), default="in_person", validators=[DataRequired()])
-    topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired()])
+    # No answer chosen in advance: a default would be a guess (SPEC §13, issue 16).
+    channel = RadioField(_l("How"), choices=options(CHANNELS),
+                         validators=[DataRequired(message=_l("Choose how you want the consultation."))])
+    topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired(message=CHOOSE_TOPIC)])
     description = TextAreaField(
         _l("Your question in a few words"),
-        validators=[DataRequired(), Length(min=5, max=1000)],
+        validators=[DataRequired(message=ENTER_QUESTION), Length(min=5, max=1000)],
         description=_l("So that the lawyer can prepare. At least 5 characters."),
     )
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
-    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
+    name = StringField(_l("Full name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)])
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()])
 
     def details(self) -> BookingDetails:
         """The validated answers as the booking service takes them."""

@@ -18,7 +18,7 @@ from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
 from portal.core.intake import Intake, run_intake
-from portal.core.pages import public_page
+from portal.core.pages import public_page, quick_exit
 from portal.extensions import db
 from portal.i18n import current_language
 
@@ -58,6 +58,7 @@ def _chosen_day() -> date:
     return min(max(day, local_today()), local_today() + timedelta(days=MAX_DAYS_AHEAD))
 
 
+@quick_exit  # a family topic may be chosen here
 def book_page():
     """Choose a service point and a day, then a free time; the seat is taken atomically."""
     points = active_points()

@@ -82,6 +82,7 @@ TRANSITIONS = (
         actor=APPLICANT,
         form=forms.RescheduleForm,
         guard=too_late_to_change,
+        done_message=_l("Your booking has been moved to the new time."),
         notice=_l("Consultation %(reference)s is moved to %(when)s at %(place)s. If it is in your calendar, please "
                  "update your calendar."),
     ),
@@ -93,6 +94,9 @@ TRANSITIONS = (
         actor=APPLICANT,
         guard=too_late_to_change,
         style="danger",
+        confirm_question=_l("Cancel your booking?"),
+        confirm_hint=_l("The time is given to someone else and you cannot take this back. You may book again."),
+        done_message=_l("Your booking has been cancelled."),
         notice=_l("Consultation %(reference)s on %(when)s is cancelled. If it is in your calendar, please remove it "
                  "from your calendar."),
     ),
@@ -209,6 +213,8 @@ CONSULTATIONS = RequestKind(
     staff_in_scope=_desk_in_scope,
     date_range_clause=_appointment_between,
     make_sample=sample_booking,
+    # Marriage and family: someone at home may be watching the screen (SPEC §13).
+    quick_exit=lambda booking: booking.topic == "family",
     date_range_label=_l("Appointment"),
     extra_filters=(
         QueueFilter("point", _l("Service point"), _point_choices,

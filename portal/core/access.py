@@ -1,6 +1,6 @@
 """Who may see and do what with a request: the `can_*` predicates views ask."""
 
-from flask import abort, session
+from flask import abort, g, session
 from flask_login import current_user
 
 from portal.accounts.roles import Role
@@ -106,6 +106,7 @@ def applicant_request_or_404(reference: str, request_type: str | None = None) ->
     found = load_by_reference(reference)
     if found is None or (request_type and found.request_type != request_type) or not applicant_may_see(found):
         abort(404)
+    g.shown_request = found  # its page carries the quick exit when its kind says so
     return found
 
 

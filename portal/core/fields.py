@@ -84,3 +84,35 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(_l("Enter a whole number in digits, for example 2400."))
         self.data = int(cleaned)
+
+
+# Messages in plain words, one per question and rule (GOV.UK: "Enter your full name", not
+# "This field is required"); the error summary shows them alone, so each says what to do.
+ENTER_NAME = _l("Enter your full name.")
+ENTER_MOBILE = _l("Enter your mobile number.")
+ENTER_ID_NUMBER = _l("Enter your resident ID number.")
+ENTER_ADDRESS = _l("Enter your address.")
+ENTER_FACTS = _l("Say briefly what happened.")
+ENTER_QUESTION = _l("Write your question in a few words.")
+CHOOSE_TOPIC = _l("Choose what it is about.")
+CHOOSE_TOWNSHIP = _l("Choose the township or street.")
+
+
+def plain_required_messages(form) -> None:
+    """Replace the library's "This field is required." left on a field that declares no
+    message of its own by one that says what to do: enter, choose or tick."""
+    from flask_babel import gettext
+
+    for question in form:
+        if not question.errors:
+            continue
+        generic = {question.gettext("This field is required."), "This field is required."}
+        if not generic & set(map(str, question.errors)):
+            continue
+        if question.type == "BooleanField":
+            plain = gettext("Tick this box to go on.")
+        elif hasattr(question, "iter_choices"):
+            plain = gettext("Choose an answer to “%(question)s”.", question=question.label.text)
+        else:
+            plain = gettext("Enter an answer to “%(question)s”.", question=question.label.text)
+        question.errors[:] = [plain if str(e) in generic else e for e in question.errors]

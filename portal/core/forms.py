@@ -63,11 +63,12 @@ class ReassignForm(FlaskForm):
 class TrackForm(FlaskForm):
     reference = StringField(
         _l("Reference number"),
-        validators=[DataRequired(), Length(max=20)],
-        description=_l("For example LA-2026-000001"),
+        validators=[DataRequired(message=_l("Enter the reference number.")), Length(max=30)],
+        description=_l("For example LA-2026-000001. Dashes and capitals do not matter."),
     )
     mobile = StringField(
-        _l("Mobile number given with the request"), validators=[DataRequired(), Length(max=20)]
+        _l("Mobile number given with the request"),
+        validators=[DataRequired(message=_l("Enter the mobile number given with the request.")), Length(max=20)],
     )
 
 

@@ -6,8 +6,10 @@ Each public form's view hands its form, template and a `build` function to `run_
 Files are staged as pending uploads as soon as they pass their checks, so a form shown
 again (an error elsewhere, a language switch) keeps them. Switching language on a form
 page is a button of the form: a POST that re-renders the typed values in the other
-language without validating. The check-your-answers and mobile-verification steps are
-seams (`STEPS`) that later work fills in; today both let the submission through.
+language without validating. A valid form is shown once more as a check-your-answers
+page (every answer with its label and a "Change" button back to the form, all values and
+staged files carried in hidden inputs, so no JavaScript is needed); its send button
+carries `ANSWERS_CHECKED`, which lets the next steps run.
 """
 
 from collections.abc import Callable
@@ -15,13 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext, refresh
 from flask_babel import lazy_gettext as _l
-from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
 
 from portal.core import attachments
 from portal.core.access import remember_tracked
+from portal.core.fields import plain_required_messages
 from portal.core.models import PendingUpload, ServiceRequest
 from portal.extensions import db
 
@@ -29,6 +32,17 @@ from portal.extensions import db
 SWITCH_LANGUAGE = "switch_language"
 #: Hidden field that carries the tokens of files staged by an earlier try.
 STAGED_FIELD = "staged_upload"
+#: Name of the check page's send button: the answers were read and accepted.
+ANSWERS_CHECKED = "answers_checked"
+#: Name of the check page's "Change" buttons (value: the field's id): the form again.
+CHANGE_ANSWER = "change_answer"
+#: Hidden marker of the check page's form: a language switch there shows the check page again.
+ON_CHECK_PAGE = "on_check_page"
+#: Fields that are the form's machinery or files (listed apart on the check page), not answers.
+_FILE_FIELDS = ("MultipleFileField", "FileField")
+_NOT_ANSWERS = ("CSRFTokenField", "HiddenField", "SubmitField", *_FILE_FIELDS)
+#: What the check page does not carry again in hidden inputs (it writes its own).
+_CHECK_PAGE_OWN = {"csrf_token", STAGED_FIELD, SWITCH_LANGUAGE, CHANGE_ANSWER, ANSWERS_CHECKED, ON_CHECK_PAGE}
 
 
 class IntakeError(Exception):
@@ -60,8 +74,21 @@ class Intake:
 
 
 def check_answers(intake: Intake):
-    """Seam for the check-your-answers page: a response to show instead, or None to go on."""
-    return None
+    """The check-your-answers page, unless its send button was pressed (then None: go on)."""
+    if request.form.get(ANSWERS_CHECKED):
+        return None
+    page = render_template(
+        "public/check_answers.html",
+        answers=list(answer_rows(intake.form)),
+        kept=[(name, value) for name, value in request.form.items(multi=True) if name not in _CHECK_PAGE_OWN],
+        staged_uploads=intake.staged,
+        action=request.full_path.rstrip("?"),
+        intake_form_id="check-form",
+        names={"change": CHANGE_ANSWER, "send": ANSWERS_CHECKED, "marker": ON_CHECK_PAGE, "staged": STAGED_FIELD},
+        files_field_id=next((f.id for f in intake.form if f.type in _FILE_FIELDS), None),
+        **intake.context,
+    )
+    return current_app.make_response((page, 200))
 
 
 def verify_mobile(intake: Intake):
@@ -129,8 +156,23 @@ def run_intake(intake: Intake):
         intake.staged = attachments.staged(request.form.getlist(STAGED_FIELD))
         form.existing_attachment_count = len(intake.staged)
         if (language := request.form.get(SWITCH_LANGUAGE)) is not None:
-            return _switch_language(intake, language)
+            if not request.form.get(ON_CHECK_PAGE):
+                return _switch_language(intake, language)
+            # On the check page: the same page again, in the other language.
+            from portal.i18n import remember_language
+
+            _use_language(language)
+            return remember_language(_run_steps(intake), language)
+        if CHANGE_ANSWER in request.form:
+            return _render(intake, 200)  # back to the form, every answer and file kept
+    return _run_steps(intake)
+
+
+def _run_steps(intake: Intake):
+    """Validate, then build and take the request through the steps to its commit."""
+    form = intake.form
     valid = form.validate_on_submit()
+    plain_required_messages(form)
     _stage_new_files(intake)
     if valid:
         try:
@@ -166,9 +208,7 @@ def _stage_new_files(intake: Intake) -> None:
 def _switch_language(intake: Intake, language: str):
     from portal.i18n import remember_language
 
-    if language in current_app.config["LANGUAGES"]:
-        g.language = language
-        refresh()  # this very page is answered in the new language
+    _use_language(language)
     for upload_field in intake.form:
         if isinstance(upload_field, MultipleFileField):
             upload_field.validate(intake.form)  # check the files only, to keep the good ones
@@ -177,8 +217,30 @@ def _switch_language(intake: Intake, language: str):
     return remember_language(response, language)
 
 
+def _use_language(language: str) -> None:
+    if language in current_app.config["LANGUAGES"]:
+        g.language = language
+        refresh()  # this very page is answered in the new language
+
+
 def _render(intake: Intake, status: int):
     page = render_template(
         intake.template, form=intake.form, staged_uploads=intake.staged, intake_form_id="intake-form", **intake.context
     )
     return current_app.make_response((page, status))
+
+
+def answer_rows(form: FlaskForm):
+    """(label, answer as shown, field id) of each question answered, in the form's order."""
+    for question in form:
+        if question.type in _NOT_ANSWERS:
+            continue
+        if question.type == "BooleanField":
+            shown = gettext("Yes") if question.data else ""
+        elif hasattr(question, "iter_choices"):
+            chosen = [str(choice[1]) for choice in question.iter_choices() if choice[2] and choice[0] not in ("", None)]
+            shown = "、".join(chosen) if str(get_locale()).startswith("zh") else ", ".join(chosen)
+        else:
+            shown = question._value() if hasattr(question, "_value") else str(question.data or "")
+        if str(shown).strip():
+            yield question.label.text, shown, question.id

@@ -7,7 +7,7 @@ forgetting a list entry (SPEC §13).
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 PUBLIC_PAGE = "portal_public_page"
 QUICK_EXIT = "portal_quick_exit"
@@ -38,4 +38,28 @@ def is_public_page(endpoint: str | None = None) -> bool:
 
 
 def has_quick_exit() -> bool:
-    return bool(getattr(_current_view(), QUICK_EXIT, False))
+    """A view marked quick_exit, an applicant's page about a request whose kind declares
+    it for that request (e.g. a family-topic booking's confirmation), or any public page of
+    a capability whose request kind declares `quick_exit=True` (its staff areas excepted)."""
+    if getattr(_current_view(), QUICK_EXIT, False):
+        return True
+    shown = g.get("shown_request")  # an applicant's page about one request (confirmation, decision)
+    if shown is not None:
+        from portal.core.registry import kind_of
+
+        if request_has_quick_exit(kind_of(shown), shown):
+            return True
+    from portal.core.registry import capabilities
+
+    blueprint = request.blueprint
+    return bool(blueprint) and any(
+        blueprint in {bp.name for bp in capability.blueprints} and blueprint not in (capability.staff_areas or {})
+        for capability in capabilities() if any(kind.quick_exit is True for kind in capability.kinds)
+    )
+
+
+def request_has_quick_exit(kind, request_obj) -> bool:
+    """Whether a request's own pages (tracking) carry the quick exit: the kind declares it
+    for all its requests (True) or for some (a function of the request, e.g. family topics)."""
+    declared = kind.quick_exit
+    return bool(declared(request_obj)) if callable(declared) else bool(declared)

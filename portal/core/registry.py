@@ -67,8 +67,10 @@ class RequestKind:
     date_range_label: LazyString | None = None
     #: Extra export columns: (header, request -> value).
     export_columns: tuple[tuple[LazyString, Callable[["ServiceRequest"], Any]], ...] = ()
-    #: The applicant's pages of this kind (tracking) carry a quick exit (SPEC §13).
-    quick_exit: bool = False
+    #: The applicant's pages of this kind carry a quick exit (SPEC §13): True for every
+    #: public page of the capability and every request's tracking page, or a function
+    #: (request -> bool) for the tracking pages of some requests only (e.g. family topics).
+    quick_exit: bool | Callable[["ServiceRequest"], bool] = False
     #: Makes one minimal, valid request of this kind through the real services; the
     #: shared tests (security matrix) and the benchmark use it.
     make_sample: Callable[[], "ServiceRequest"] | None = None

@@ -1,6 +1,7 @@
 """The one place where requests are created and change state (SPEC §2)."""
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -277,8 +278,17 @@ def _flush_or_conflict(action: str) -> None:
         raise ConcurrentChange(action) from exc
 
 
+def normalise_reference(typed: str) -> str:
+    """A reference as stored, from however it was typed (SPEC §2): with or without dashes
+    or spaces, any case, full-width characters: "la2026000001" -> "LA-2026-000001"."""
+    compact = "".join(c for c in unicodedata.normalize("NFKC", typed or "") if c.isalnum()).upper()
+    if re.fullmatch(r"[A-Z]{2,4}\d{10}", compact):
+        return f"{compact[:-10]}-{compact[-10:-6]}-{compact[-6:]}"
+    return (typed or "").strip().upper()
+
+
 def load_by_reference(reference: str) -> ServiceRequest | None:
     """Return the request with this reference (any type), or None."""
     return db.session.scalar(
-        select(ServiceRequest).where(ServiceRequest.reference == reference.strip().upper())
+        select(ServiceRequest).where(ServiceRequest.reference == normalise_reference(reference))
     )

@@ -83,6 +83,23 @@ class Transition:
     style: str = "primary"
     #: (request, now) -> a message why the transition is not possible now, or None.
     guard: Callable[..., Any] | None = None
+    #: An applicant's (or party's) action that cannot be undone is asked for once more on
+    #: a page of its own (a GET that changes nothing, then the POST), so one tap never
+    #: destroys. None: ask when the action is styled "danger" (withdraw, cancel, end).
+    confirm: bool | None = None
+    #: The confirmation page's question, e.g. "Cancel your booking?" (None: a generic one).
+    confirm_question: LazyString | None = None
+    #: What the confirmation page says will happen, in plain words.
+    confirm_hint: LazyString | None = None
+    #: The message once done, in plain words ("Your booking has been cancelled.").
+    done_message: LazyString | None = None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when the applicant or party confirms on a page of its own first."""
+        if self.actor not in (APPLICANT, PARTY):
+            return False
+        return self.style == "danger" if self.confirm is None else self.confirm
 
 
 @dataclass
@@ -102,6 +119,9 @@ class Workflow:
     #: Message to the applicant when the request is received.
     submitted_notice: LazyString | None = None
     effects: dict[str, Callable[..., dict[str, Any] | None]] = field(default_factory=dict)
+    #: The usual way through, shown to the applicant as progress steps. Undeclared: the
+    #: states declared before the first closed one, and that one.
+    main_path: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._states = {s.name: s for s in self.states}
@@ -114,6 +134,11 @@ class Workflow:
                 raise ValueError(f"transition {t.action!r} names undeclared states {undeclared}")
         if self.on_claim and self.on_claim not in self._transitions:
             raise ValueError(f"on_claim names unknown action {self.on_claim!r}")
+        if set(self.main_path) - set(self._states):
+            raise ValueError(f"main_path names undeclared states {set(self.main_path) - set(self._states)}")
+        if not self.main_path:
+            first_closed = next(i for i, s in enumerate(self.states) if not s.is_open)
+            self.main_path = tuple(s.name for s in self.states[: first_closed + 1])
 
     def state(self, name: str) -> State:
         return self._states[name]

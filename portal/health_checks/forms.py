@@ -34,7 +34,9 @@ class RequestForm(FlaskForm):
 
     areas = Checkboxes(_l("What should the lawyers check?"), choices=options(AREAS),
                        validators=[DataRequired(message=_l("Choose at least one area."))])
-    mode = RadioField(_l("How"), choices=options(MODES), default="onsite", validators=[DataRequired()])
+    # No answer chosen in advance: a default would be a guess.
+    mode = RadioField(_l("How"), choices=options(MODES),
+                      validators=[DataRequired(message=_l("Choose how the health check is done."))])
     preferred_dates = StringField(_l("Dates that suit you"), validators=[Optional(), Length(max=200)],
                                   description=_l("For example: any weekday morning in the second half of March."))
     notes = TextAreaField(_l("Anything the lawyers should know (optional)"), validators=[Optional(), Length(max=2000)])

@@ -159,6 +159,7 @@ WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
     initial=S.SUBMITTED,
+    main_path=(S.SUBMITTED, S.ACCEPTED, S.TEAM_ASSIGNED, S.SCHEDULED, S.IN_REVIEW, S.REPORT_PUBLISHED, S.CLOSED),
     submitted_notice=_l("We received your request for a legal health check %(reference)s. The coordinator answers within a few working days."),
     effects={
         "submit": on_submit,

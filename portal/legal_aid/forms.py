@@ -25,7 +25,17 @@ from portal.accounts.services import active_staff_with_role
 from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.clock import local_today
-from portal.core.fields import MobileNumber, ResidentIdNumber, WholeNumberField, resident_id_message
+from portal.core.fields import (
+    ENTER_ADDRESS,
+    ENTER_FACTS,
+    ENTER_ID_NUMBER,
+    ENTER_MOBILE,
+    ENTER_NAME,
+    MobileNumber,
+    ResidentIdNumber,
+    WholeNumberField,
+    resident_id_message,
+)
 from portal.core.forms import ActionForm
 from portal.core.identity import parse_resident_id
 from portal.core.models import Township
@@ -261,14 +271,14 @@ class CheckboxListField(SelectMultipleField):
 class ApplicationForm(Situation, FlaskForm):
     """The application for legal aid (SPEC §3)."""
 
-    applicant_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
+    applicant_name = StringField(_l("Full name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)])
     id_number = StringField(
         _l("Resident ID number"),
-        validators=[DataRequired(), ResidentIdNumber()],
+        validators=[DataRequired(message=ENTER_ID_NUMBER), ResidentIdNumber()],
         description=_l("18 characters; your birth date and gender are read from it."),
     )
-    mobile = StringField(_l("Mobile number"), validators=[DataRequired(), MobileNumber()])
-    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()])
+    address = StringField(_l("Address"), validators=[DataRequired(message=ENTER_ADDRESS), Length(max=200)])
     township = SelectField(
         _l("Township or street where you live"),
         validators=[DataRequired(message=_l("Choose the township or street where you live."))],
@@ -317,7 +327,7 @@ class ApplicationForm(Situation, FlaskForm):
     opposing_party = StringField(_l("Other party (person or organisation)"), validators=[Optional(), Length(max=200)])
     facts = TextAreaField(
         _l("What happened, and what do you want to achieve?"),
-        validators=[DataRequired(), Length(min=20, max=3000)],
+        validators=[DataRequired(message=ENTER_FACTS), Length(min=20, max=3000)],
         description=_l("At least 20 characters."),
     )
     urgent = BooleanField(_l("A limitation period or court deadline ends within the next 7 days"))

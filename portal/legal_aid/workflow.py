@@ -77,6 +77,7 @@ TRANSITIONS = (
         _l("Send the materials"),
         actor=APPLICANT,
         form=forms.MaterialsAnswerForm,
+        done_message=_l("Thank you: your materials have been sent. The review goes on."),
         notice=_l(
             "We received your materials for %(reference)s. A decision is due by %(decision_due)s."
         ),
@@ -147,6 +148,7 @@ TRANSITIONS = (
         actor=APPLICANT,
         form=forms.ObjectionForm,
         guard=lambda application, now: _objection_too_late(application, now),
+        done_message=_l("Your objection has been sent to the county justice bureau."),
         notice=_l(
             "We received your objection on %(reference)s. The county justice bureau decides on it by %(objection_due)s."
         ),
@@ -239,6 +241,9 @@ TRANSITIONS = (
         actor=APPLICANT,
         style="danger",
         notice=_l("You withdrew application %(reference)s."),
+        confirm_question=_l("Withdraw your legal aid application?"),
+        confirm_hint=_l("The centre stops reviewing it and you cannot take this back. You may apply again later."),
+        done_message=_l("Your application has been withdrawn."),
     ),
     Transition(
         "expire",
@@ -488,6 +493,7 @@ WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
     initial=S.SUBMITTED,
+    main_path=(S.SUBMITTED, S.UNDER_REVIEW, S.APPROVED, S.ASSIGNED, S.CLOSED),
     on_claim="start_review",
     submitted_notice=_l(
         "We received your legal aid application %(reference)s. A decision is due by %(decision_due)s."

@@ -21,7 +21,7 @@ from portal.accounts.services import active_staff_with_role
 from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.clock import local_today
-from portal.core.fields import MobileNumber
+from portal.core.fields import CHOOSE_TOWNSHIP, ENTER_FACTS, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm
 from portal.extensions import db
 from portal.mediation.roles import MEDIATOR
@@ -37,20 +37,20 @@ def mediator_options(blank_label):
 class ApplicationForm(FlaskForm):
     """What a person gives to ask for mediation (SPEC §12)."""
 
-    applicant_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=50)])
-    mobile = StringField(_l("Your mobile number"), validators=[DataRequired(), MobileNumber()],
+    applicant_name = StringField(_l("Your full name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)])
+    mobile = StringField(_l("Your mobile number"), validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()],
                          description=_l("We text you about the mediation. The other party never sees it."))
     applicant_address = StringField(_l("Your address (optional)"), validators=[Optional(), Length(max=200)])
-    township = SelectField(_l("Township or street where the dispute arose"), validators=[DataRequired()])
-    other_name = StringField(_l("The other party's name"), validators=[DataRequired(), Length(max=100)],
+    township = SelectField(_l("Township or street where the dispute arose"), validators=[DataRequired(message=CHOOSE_TOWNSHIP)])
+    other_name = StringField(_l("The other party's name"), validators=[DataRequired(message=_l("Enter the other party's name.")), Length(max=100)],
                              description=_l("A person or a company."))
     other_mobile = StringField(_l("The other party's mobile (if you know it)"), validators=[Optional()],
                                description=_l("The committee contacts them only after it accepts your application."))
     other_address = StringField(_l("The other party's address (if you know it)"), validators=[Optional(), Length(max=200)])
     dispute_type = SelectField(_l("What is the dispute about?"), choices=options([CHOOSE, *DISPUTE_TYPES.items()]),
                                validators=[DataRequired(message=_l("Choose what the dispute is about."))])
-    facts = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=3000)])
-    claims = TextAreaField(_l("What you ask for"), validators=[DataRequired(), Length(max=2000)],
+    facts = TextAreaField(_l("What happened"), validators=[DataRequired(message=ENTER_FACTS), Length(max=3000)])
+    claims = TextAreaField(_l("What you ask for"), validators=[DataRequired(message=_l("Say what you ask the other party to do.")), Length(max=2000)],
                            description=_l("For example: repay 8,000 yuan by the end of the month."))
     in_court = RadioField(
         _l("Has a court or an arbitration body already taken the case?"),

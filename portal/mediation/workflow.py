@@ -192,6 +192,7 @@ WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
     initial=S.SUBMITTED,
+    main_path=(S.SUBMITTED, S.ACCEPTED, S.MEDIATING, S.AGREEMENT, S.CLOSED),
     submitted_notice=_l("We received your mediation application %(reference)s. The committee will contact you within a few working days."),
     effects={
         "submit": on_submit,

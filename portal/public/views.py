@@ -20,12 +20,13 @@ from portal.core.clock import utcnow
 from portal.core.forms import ApplicantActionForm, TrackForm
 from portal.core.identity import normalise_mobile
 from portal.core.models import InboxMessage
-from portal.core.pages import public_page
+from portal.core.pages import public_page, request_has_quick_exit
 from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
 from portal.core.workflow import APPLICANT, PARTY, WorkflowError
 from portal.database import begin_writing
 from portal.extensions import db, limiter
+from portal.public.progress import progress_steps
 
 bp = Blueprint("public", __name__)
 
@@ -118,6 +119,13 @@ def track_request(reference: str):
 def _render_tracking(found, party, submitted=None, status=200):
     kind = kind_of(found)
     messages = [m for m in found.messages if m.party_id == (party.id if party else None)]
+    events = [e for e in found.events if e.is_public]
+    forms = viewer_forms(found, PARTY if party else APPLICANT, submitted)
+    # The latest word from the office (e.g. the officer's message asking for materials, and
+    # the note on the step that led here) goes at the top, before what the person can do
+    # now; the messages and the history below keep it too.
+    latest = next((e for e in reversed(events) if e.comment and e.to_status == found.status), None)
+    latest_message = messages[-1] if messages else None
     return (
         render_template(
             "public/track_request.html",
@@ -125,26 +133,66 @@ def _render_tracking(found, party, submitted=None, status=200):
             kind=kind,
             party=party,
             state=kind.workflow.state(found.status),
-            events=[e for e in found.events if e.is_public],
+            steps=progress_steps(kind.workflow, found.status, [e.to_status for e in events if e.to_status]),
+            latest_update=latest,
+            latest_message=latest_message,
+            events=events,
             messages=messages,
-            forms=viewer_forms(found, PARTY if party else APPLICANT, submitted),
+            forms=[(t, f) for t, f in forms if not t.needs_confirmation],
+            confirmed_actions=[t for t, _f in forms if t.needs_confirmation],
+            quick_exit_here=request_has_quick_exit(kind, found),
         ),
         status,
     )
+
+
+def _viewer_transition(found, party, action: str):
+    """The transition `action` when this viewer may take it now, else None."""
+    transition = kind_of(found).workflow.transition(action)
+    allowed = can_party_take if party else can_applicant_take
+    return transition if transition is not None and allowed(found, transition) else None
+
+
+@bp.get("/track/<reference>/actions/<action>")
+def confirm_action(reference: str, action: str):
+    """The page that asks once more before an action that cannot be undone (a GET: it
+    changes nothing; its form posts to `applicant_action`)."""
+    found, party = _load_for_viewer(reference)
+    transition = _viewer_transition(found, party, action)
+    if transition is None or not transition.needs_confirmation:
+        return redirect(url_for("public.track_request", reference=found.reference), 303)
+    form = (transition.form or ApplicantActionForm)(prefix=action, version=found.version)
+    form.prepare(found)
+    return _render_confirmation(found, party, transition, form)
+
+
+def _render_confirmation(found, party, transition, form, status=200):
+    return render_template("public/confirm_action.html", request_obj=found, kind=kind_of(found), party=party,
+                           transition=transition, form=form,
+                           quick_exit_here=request_has_quick_exit(kind_of(found), found)), status
+
+
+def done_message(found, transition) -> str:
+    """What the flash says once an action is done, in plain words."""
+    if transition.done_message:
+        return transition.done_message
+    state = kind_of(found).workflow.state(found.status)
+    return _l("Done. %(reference)s is now “%(state)s”.", reference=found.reference, state=state.label)
 
 
 @bp.post("/track/<reference>/actions/<action>")
 def applicant_action(reference: str, action: str):
     """Take one of the applicant's (or the other party's) actions."""
     found, party = _load_for_viewer(reference)
-    transition = kind_of(found).workflow.transition(action)
-    allowed = can_party_take if party else can_applicant_take
-    if transition is None or not allowed(found, transition):
+    transition = _viewer_transition(found, party, action)
+    if transition is None:
         flash(_l("This action is not possible in the request's current state."), "error")
         return _render_tracking(found, party, status=409)
     form = (transition.form or ApplicantActionForm)(prefix=action)
     form.prepare(found)
     if not form.validate_on_submit():
+        if transition.needs_confirmation:
+            return _render_confirmation(found, party, transition, form, status=400)
         return _render_tracking(found, party, submitted=(action, form), status=400)
     try:
         perform(
@@ -161,7 +209,7 @@ def applicant_action(reference: str, action: str):
         flash(getattr(error, "message", None) or _l("This request changed in the meantime: check it and try again."), "error")
         return redirect(url_for("public.track_request", reference=reference), 303)
     db.session.commit()
-    flash(_l("Done: %(action)s.", action=transition.label), "success")
+    flash(done_message(found, transition), "success")
     return redirect(url_for("public.track_request", reference=found.reference), 303)
 
 

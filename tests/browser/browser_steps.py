@@ -122,9 +122,19 @@ def declarations(page: Page, T) -> Locator:
     return boxes
 
 
+def check_answers_and_send(page: Page, T, *answers: str) -> None:
+    """The check-your-answers page every public form shows before sending: it lists the
+    answers (each of `answers` must be there), then "Accept and send"."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
+    for answer in answers:
+        expect(page.get_by_role("main").get_by_role("definition").filter(has_text=answer).first).to_be_visible()
+    page.get_by_role("button", name=T("Accept and send"), exact=True).click()
+
+
 def send_application(page: Page, T) -> str:
-    """Submit the form and read the reference number on the confirmation page."""
+    """Submit the form, accept the answers, and read the reference number on the confirmation page."""
     page.get_by_role("button", name=T("Send the application"), exact=True).click()
+    check_answers_and_send(page, T)
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     reference_text = page.get_by_text(REFERENCE).first.inner_text()
     match = REFERENCE.search(reference_text)
@@ -272,6 +282,7 @@ def fill_booking(page: Page, T, *, name: str, mobile: str, question: str) -> str
 def send_booking(page: Page, T) -> str:
     """Press Book and read the CB reference on the confirmation page."""
     page.get_by_role("button", name=T("Book"), exact=True).click()
+    check_answers_and_send(page, T)
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Consultation booked"))
     return read_reference(page, BOOKING_REFERENCE)
 

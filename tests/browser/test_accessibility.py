@@ -31,6 +31,7 @@ from .browser_steps import (
     apply_for_legal_aid,
     book_consultation,
     centre_name,
+    check_answers_and_send,
     choose_point_and_day,
     declarations,
     exactly,
@@ -193,6 +194,7 @@ def _adviser_contact_sent(page: Page, T, **kw):
     _adviser_contact(page, T, **kw)
     fill_contact(page, T, name="Axe Tester", mobile=_mobile(T, 73), question="A question about my land.")
     page.get_by_role("button", name=T("Send to my adviser"), exact=True).click()
+    check_answers_and_send(page, T)
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Your request was sent"))
 
 
@@ -518,6 +520,17 @@ def test_keyboard_only_application(new_context, labels):
     assert set(typed) | set(picked) <= done, f"never reached by Tab: {(set(typed) | set(picked)) - done}"
     assert len(done) == len(typed) + len(picked) + 2, "both declarations must be reachable and ticked by keyboard"
     keyboard.press("Space")
+    # Check your answers, by keyboard too: Tab past each "Change" to "Accept and send".
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
+    for _step in range(80):
+        keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused is not None and focused["focus_visible"], f"focus lost or invisible: {focused}"
+        if focused["tag"] == "button" and focused["label"] == T("Accept and send"):
+            break
+    else:
+        pytest.fail("80 presses of Tab never reached Accept and send")
+    keyboard.press("Space")
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     expect(page.get_by_text(re.compile(r"LA-\d{4}-\d{6}")).first).to_be_visible()
 
@@ -553,7 +566,7 @@ def test_error_summary_links_fields_and_title_counts_errors(new_context, labels)
         described_by = (target.get_attribute("aria-describedby") or "").split()
         error_id = f"{href[1:]}-error"
         assert error_id in described_by, f"#{href[1:]} is not described by its error ({described_by})"
-        message = link.inner_text().split(": ", 1)[-1].strip()
+        message = link.inner_text().strip()  # the message alone, whole
         expect(page.locator(f"[id='{error_id}']")).to_contain_text(message)
         if target.evaluate("el => el.tagName") in ("INPUT", "SELECT", "TEXTAREA"):
             expect(target).to_have_attribute("aria-invalid", "true")
@@ -561,7 +574,7 @@ def test_error_summary_links_fields_and_title_counts_errors(new_context, labels)
     # The ID number's own message, and the link takes the user to the field.
     id_field = field(page, T("Resident ID number"))
     expect(id_field).to_have_value("36042619910102009X")
-    id_link = links.filter(has_text=T("Resident ID number"))
+    id_link = summary.locator(f"a[href='#{id_field.get_attribute('id')}']")
     id_link.click()
     assert page.url.endswith("#" + id_field.get_attribute("id"))
     expect(id_field).to_be_focused()
@@ -569,8 +582,9 @@ def test_error_summary_links_fields_and_title_counts_errors(new_context, labels)
 
 
 @pytest.mark.parametrize("path", ["/legal-aid/", "/legal-aid/apply"])
-def test_escape_quick_exit_leaves_the_legal_aid_page(path, new_context, labels):
-    """Esc leaves at once for a neutral site and replaces the page in the history."""
+def test_shift_three_times_quick_exit_leaves_the_legal_aid_page(path, new_context, labels):
+    """Shift pressed three times leaves at once for a neutral site and replaces the page in
+    the history; never Esc, and not while typing in a field."""
     T = labels(ZH)
     page = new_context().new_page()
     page.goto("/")
@@ -588,9 +602,20 @@ def test_escape_quick_exit_leaves_the_legal_aid_page(path, new_context, labels):
         route.fulfill(status=200, content_type="text/html", body="<title>Weather</title><h1>Weather</h1>")
 
     page.route(lambda url: urlsplit(url).hostname == exit_host, neutral_site)
+    page.keyboard.press("Escape")  # Esc closes pickers and lists: it must not leave
+    page.wait_for_timeout(300)
     if path.endswith("apply"):
-        field(page, T("Full name")).fill("某某")  # Esc works while typing, too
-    page.keyboard.press("Escape")
+        name = field(page, T("Full name"))
+        name.fill("某某")
+        for _ in range(3):  # Chinese input methods switch 中/英 with Shift: typing never leaves
+            name.press("Shift")
+        page.wait_for_timeout(300)
+        assert urlsplit(page.url).path == path and not attempted
+        page.get_by_role("heading", level=1).click()  # out of the field
+    else:
+        assert not attempted
+    for _ in range(3):
+        page.keyboard.press("Shift")
     page.wait_for_url(lambda url: urlsplit(url).hostname == exit_host)
     assert attempted and urlsplit(attempted[0]).hostname == exit_host
 

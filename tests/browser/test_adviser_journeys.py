@@ -14,6 +14,7 @@ from .browser_steps import (
     ROSTER_ROWS,
     XINGSHA_VILLAGES,
     ZH,
+    check_answers_and_send,
     field,
     fill_contact,
     read_reference,
@@ -74,6 +75,7 @@ def test_resident_finds_the_adviser_by_pinyin_and_contacts_them(language, javasc
                  question="承包地被邻居占用，想请顾问帮忙调解。" if language == ZH
                  else "A neighbour has fenced part of my contracted land.")
     page.get_by_role("button", name=T("Send to my adviser"), exact=True).click()
+    check_answers_and_send(page, T, "钱大妈" if language == ZH else "Qian Xiuzhen")
 
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Your request was sent"))
     reference = read_reference(page, CONTACT_REFERENCE)

@@ -12,7 +12,17 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from .browser_steps import EN, ZH, field, open_action, read_reference, section, sign_in, status
+from .browser_steps import (
+    EN,
+    ZH,
+    check_answers_and_send,
+    field,
+    open_action,
+    read_reference,
+    section,
+    sign_in,
+    status,
+)
 from .test_accessibility import VIEWPORTS, check_axe
 
 pytestmark = pytest.mark.browser
@@ -88,11 +98,13 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
     field(clerk, T("Industry")).fill("机械制造")
     field(clerk, T("Number of employees")).fill("80")
     field(clerk, T("Township or street")).select_option(index=1)
+    clerk.get_by_role("radio", name=T("Visit at our premises"), exact=True).check()
     clerk.get_by_role("checkbox", name=T("Labour and employment"), exact=True).check()
     clerk.get_by_role("group", name=T("Does every employee have a written labour contract?")).get_by_role(
         "radio", name=T("No"), exact=True).check()
     check_axe(clerk, axe_source, "health-check-request", language)
     clerk.get_by_role("button", name=T("Send the request"), exact=True).click()
+    check_answers_and_send(clerk, T, "机械制造")
     expect(clerk.get_by_role("heading", level=1)).to_have_text(T("Your request was sent"))
     reference = read_reference(clerk, CHECK_REFERENCE)
 

@@ -115,7 +115,7 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
     field(answer, T("Files")).set_input_files(str(write_pdf(tmp_path / "id-card-copy.pdf", "ID card")))
     answer.get_by_role("button", name=T("Send the materials"), exact=True).click()
     expect(applicant.get_by_role("status")).to_contain_text(
-        T("Done: %(action)s.") % {"action": T("Send the materials")}
+        T("Thank you: your materials have been sent. The review goes on.")
     )
     expect(status(applicant, T)).to_contain_text(T("Under review"))
     expect(applicant.get_by_role("link", name="id-card-copy.pdf")).to_be_visible()

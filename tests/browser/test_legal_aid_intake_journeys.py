@@ -11,6 +11,7 @@ from .browser_steps import (
     EN,
     REFERENCE,
     ZH,
+    check_answers_and_send,
     declarations,
     field,
     read_reference,
@@ -90,6 +91,7 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     for checkbox in declarations(page, T).all():
         checkbox.check()
     page.get_by_role("button", name=T("Send the application"), exact=True).click()
+    check_answers_and_send(page, T)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     read_reference(page, REFERENCE)

@@ -8,7 +8,18 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .browser_steps import EN, ZH, field, open_action, read_reference, section, sign_in, status, track
+from .browser_steps import (
+    EN,
+    ZH,
+    check_answers_and_send,
+    field,
+    open_action,
+    read_reference,
+    section,
+    sign_in,
+    status,
+    track,
+)
 from .test_accessibility import VIEWPORTS, check_axe
 
 pytestmark = pytest.mark.browser
@@ -63,6 +74,7 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(language, ne
     check_axe(applicant, axe_source, "mediation-apply-with-errors", language)
     field(applicant, T("The other party's mobile (if you know it)")).fill(theirs)
     applicant.get_by_role("button", name=T("Send the application"), exact=True).click()
+    check_answers_and_send(applicant, T, other_name)
     expect(applicant.get_by_role("heading", level=1)).to_have_text(T("Your mediation application was sent"))
     reference = read_reference(applicant, MEDIATION_REFERENCE)
     check_axe(applicant, axe_source, "mediation-applied", language)
