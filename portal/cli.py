@@ -82,8 +82,10 @@ def create_user_command(username, password, roles, display_name):
         raise click.ClickException(f"user {username!r} exists already")
     if unknown := set(roles) - set(all_roles()):
         raise click.ClickException(f"unknown role(s) {', '.join(sorted(unknown))}; known: {', '.join(all_roles())}")
-    if len(password) < 10:
-        raise click.ClickException("the password needs at least 10 characters")
+    from portal.accounts.forms import password_problem
+
+    if problem := password_problem(password):
+        raise click.ClickException(f"the password is refused: {problem}")
     create_staff_user(username, password, roles, display_name)
     db.session.commit()
     click.echo(f"Created {username} with roles: {', '.join(roles)}")

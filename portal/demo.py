@@ -11,7 +11,7 @@ from portal.accounts.models import AccountKind, User
 from portal.accounts.profiles import profile_of, save_profile, years_ago
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
-from portal.core.clock import local_today
+from portal.core.clock import local_today, utcnow
 from portal.core.holidays import import_known_years
 from portal.core.models import Township
 from portal.core.registry import capabilities
@@ -127,7 +127,8 @@ def _seed_users() -> list[str]:
             create_staff_user(username, demo_password(username), roles, name)
             count += 1
     if not db.session.scalar(select(User.id).where(User.mobile == RESIDENT_MOBILE)):
-        resident = User(kind=AccountKind.RESIDENT, mobile=RESIDENT_MOBILE, display_name="赵红（演示）")
+        resident = User(kind=AccountKind.RESIDENT, mobile=RESIDENT_MOBILE, display_name="赵红（演示）",
+                        mobile_verified_at=utcnow())  # the demo resident has proved it
         resident.set_password(RESIDENT_PASSWORD)
         db.session.add(resident)
         count += 1

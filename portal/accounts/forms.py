@@ -24,15 +24,21 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
+def password_problem(password: str):
+    """Why `password` is refused, or None: the one rule of the forms and `create-user`."""
+    if len(password) < current_app.config.get("PASSWORD_MIN_LENGTH", 10):
+        return _l("Use at least 10 characters.")
+    if password.strip().lower() in common_passwords() or len(set(password)) < 3:
+        return _l("This password is too common: choose another one.")
+    return None
+
+
 class StrongPassword:
     """At least PASSWORD_MIN_LENGTH characters (10) and not a common password."""
 
     def __call__(self, form, field):
-        password = field.data or ""
-        if len(password) < current_app.config.get("PASSWORD_MIN_LENGTH", 10):
-            raise ValidationError(_l("Use at least 10 characters."))
-        if password.strip().lower() in common_passwords() or len(set(password)) < 3:
-            raise ValidationError(_l("This password is too common: choose another one."))
+        if problem := password_problem(field.data or ""):
+            raise ValidationError(problem)
 
 
 PASSWORD_RULES = [DataRequired(), Length(max=128), StrongPassword()]
@@ -115,3 +121,36 @@ class EnterpriseDetailsForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.township_id.choices = options([("", _l("Choose…"))] + [(c.value, c.label) for c in township_options()])
+
+
+class ResetRequestForm(FlaskForm):
+    mobile = StringField(_l("Mobile number"), validators=[DataRequired(message=_l("Enter your mobile number.")),
+                                                          MobileNumber()])
+
+
+class ResetPasswordForm(FlaskForm):
+    code = StringField(_l("Code from the text message"),
+                       validators=[DataRequired(message=_l("Enter the code from the text message.")), Length(max=12)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"),
+                            validators=[DataRequired(message=_l("Enter your current password.")), Length(max=128)])
+    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ChangeMobileForm(FlaskForm):
+    mobile = StringField(_l("New mobile number"),
+                         validators=[DataRequired(message=_l("Enter the new mobile number.")), MobileNumber()])
+    password = PasswordField(_l("Your password"),
+                             validators=[DataRequired(message=_l("Enter your password.")), Length(max=128)])

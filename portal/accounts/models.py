@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +37,11 @@ class User(UserMixin, db.Model):
     company_name: Mapped[str | None] = mapped_column(String(200))
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     locale: Mapped[str | None] = mapped_column(String(10))
+    #: When the owner last proved the mobile with an SMS code (None: never proved; the
+    #: intake then asks for a code even when the person is signed in).
+    mobile_verified_at: Mapped[datetime | None]
+    #: Set by a counter reset (a temporary password): the next sign-in asks for a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_active_account: Mapped[bool] = mapped_column(default=True)
     #: Lockout lives in the database so that it holds across worker processes.
     failed_logins: Mapped[int] = mapped_column(default=0)

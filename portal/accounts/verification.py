@@ -35,8 +35,10 @@ def shows_code_on_page() -> bool:
 def needs_verification(mobile: str | None) -> bool:
     if not current_app.config.get("MOBILE_VERIFICATION", True) or not mobile:
         return False
-    if current_user.is_authenticated and (current_user.is_staff or current_user.mobile == mobile):
-        return False  # staff enter requests for others; a signed-in user's own mobile
+    if current_user.is_authenticated and current_user.is_staff:
+        return False  # staff enter requests for others, and the request records who
+    if current_user.is_authenticated and current_user.mobile == mobile and current_user.mobile_verified_at:
+        return False  # a signed-in user's own mobile, proved by a code before
     return True
 
 
@@ -52,26 +54,58 @@ def _sms_limits(mobile: str) -> list:
             for what, setting in SMS_LIMITS if config.get(setting) for item in parse_many(config[setting])]
 
 
-def send_code(mobile: str):
-    """Queue a new code for `mobile`; the code (for the demo notice), or None when the
-    sends for this mobile or address are used up."""
-    from portal.core.notifications import queue_message
+def take_sms_allowance(mobile: str) -> bool:
+    """Count one code send to `mobile` from this address; False when they are used up."""
     from portal.extensions import limiter
 
     limits = _sms_limits(mobile)
     if not all(limiter.limiter.test(item, *ids) for item, ids in limits):
-        return None
+        return False
+    for item, ids in limits:
+        limiter.limiter.hit(item, *ids)
+    return True
+
+
+def new_code(mobile: str, template: str = "verification_code") -> tuple[MobileCode, str]:
+    """A new code row for `mobile` and its text message (queued, not committed)."""
+    from portal.core.notifications import queue_message
+
     code = f"{secrets.randbelow(10**6):06d}"
     row = MobileCode(mobile=mobile, code_hash=code_hash(mobile, code), created_at=utcnow(),
                      expires_at=utcnow() + current_app.config["MOBILE_CODE_TTL"])
     db.session.add(row)
     minutes = int(current_app.config["MOBILE_CODE_TTL"].total_seconds() // 60)
-    queue_message(mobile, str(_l("Your verification code is %(code)s, valid for %(minutes)s minutes. "
-                                 "Do not tell it to anyone.", code=code, minutes=minutes)),
-                  template="verification_code", params={"code": code, "minutes": minutes})
+    if template == "password_reset_code":
+        text = _l("Your code to set a new password is %(code)s, valid for %(minutes)s minutes. "
+                  "If you did not ask for it, ignore this message.", code=code, minutes=minutes)
+    else:
+        text = _l("Your verification code is %(code)s, valid for %(minutes)s minutes. "
+                  "Do not tell it to anyone.", code=code, minutes=minutes)
+    queue_message(mobile, str(text), template=template, params={"code": code, "minutes": minutes})
+    return row, code
+
+
+def code_matches(row: MobileCode | None, mobile: str, typed: str) -> bool:
+    """Whether `typed` is the live code of `row` for `mobile`; a wrong try is counted."""
+    now = utcnow()
+    usable = (row is not None and row.mobile == mobile and row.verified_at is None and row.expires_at > now
+              and row.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"])
+    if not usable:
+        return False
+    if hmac.compare_digest(row.code_hash, code_hash(mobile, typed)):
+        row.verified_at = now
+        return True
+    row.attempts += 1
+    return False
+
+
+def send_code(mobile: str):
+    """Queue a new code for `mobile`; the code (for the demo notice), or None when the
+    sends for this mobile or address are used up."""
+    if not take_sms_allowance(mobile):
+        return None
+    row, code = new_code(mobile)
     db.session.commit()
-    for item, ids in limits:
-        limiter.limiter.hit(item, *ids)
     session[SESSION_KEY] = row.id
     return code
 
@@ -93,6 +127,8 @@ def verify_intake_mobile(mobile: str, staged_tokens: list[str]):
         if hmac.compare_digest(row.code_hash, code_hash(mobile, typed)):
             row.verified_at = now  # committed with the request
             session.pop(SESSION_KEY, None)
+            if current_user.is_authenticated and current_user.mobile == mobile:
+                current_user.mobile_verified_at = now
             return None
         db.session.rollback()
         row = db.session.get(MobileCode, row.id)

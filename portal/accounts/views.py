@@ -1,4 +1,7 @@
-"""Register, sign in and out, and "My requests"."""
+"""Register, sign in and out, "My requests", and looking after one's own account:
+password change, a forgotten password reset by SMS code, a new mobile number."""
+
+import logging
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -13,10 +16,15 @@ from portal.accounts.enterprises import (
     membership_of,
     send_for_verification,
 )
+from portal.accounts import verification
 from portal.accounts.forms import (
+    ChangeMobileForm,
+    ChangePasswordForm,
     EnterpriseDetailsForm,
     LoginForm,
     RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
     SecondFactorForm,
     VerificationForm,
 )
@@ -24,11 +32,15 @@ from portal.accounts.models import AccountKind, User
 from portal.accounts.services import authenticate, register_public_account
 from portal.core import attachments
 from portal.core.clock import utcnow
+from portal.core.identity import mask_mobile
 from portal.core.models import InboxMessage, ServiceRequest
 from portal.extensions import db, limiter
 from portal.security import LAST_SEEN_KEY, safe_next_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
+audit_log = logging.getLogger("portal.audit")
+#: Where a person with a temporary password may go before choosing a new one.
+OPEN_WITH_TEMPORARY_PASSWORD = {"accounts.change_password", "accounts.logout", "static"}
 
 
 def login_rate():
@@ -59,12 +71,29 @@ def fresh_session() -> None:
     session["tracked_requests"] = tracked
 
 
-def complete_sign_in(user: User):
+def start_session(user: User) -> None:
+    """Sign `user` in on a fresh session, idle limit counted from now."""
     fresh_session()
     login_user(user)
     session[LAST_SEEN_KEY] = utcnow().isoformat(timespec="seconds")  # idle limit from the start
+
+
+def complete_sign_in(user: User):
+    start_session(user)
+    if user.must_change_password:
+        flash(_l("You signed in with a temporary password: choose your own now."), "info")
+        return redirect(url_for("accounts.change_password"))
     fallback = "backoffice.home" if user.is_staff else "accounts.my_requests"
     return redirect(safe_next_url(request.args.get("next"), fallback))
+
+
+@bp.before_app_request
+def temporary_password_first():
+    """A counter reset's temporary password opens nothing but the page to replace it."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD):
+        return redirect(url_for("accounts.change_password"))
+    return None
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
@@ -128,10 +157,22 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(login_rate, methods=["POST"])
 def register():
-    """Create a resident or enterprise account."""
+    """Create a resident or enterprise account.
+
+    With MOBILE_VERIFICATION on, the mobile is proved by a code before anything else is
+    said about it: only its owner learns that it has an account already.
+    """
     form = RegisterForm()
     if form.validate_on_submit():
+        proving = verification.needs_verification(form.mobile.data)
+        if proving and (code_page := verification.verify_intake_mobile(form.mobile.data, [])) is not None:
+            return code_page
         if db.session.scalar(select(User.id).where(User.mobile == form.mobile.data)):
+            if proving:  # the owner of the number, proved: tell them where to go
+                db.session.commit()
+                flash(_l("This mobile number has an account already. Sign in, or set a new password "
+                         "if you have forgotten it."), "info")
+                return redirect(url_for("accounts.login"), 303)
             form.mobile.errors.append(_l("An account with this mobile number exists already: sign in."))
         else:
             enterprise = form.kind.data == "enterprise"
@@ -142,14 +183,14 @@ def register():
                 form.password.data,
                 company_name=(form.company_name.data or "").strip() or None,
             )
+            user.mobile_verified_at = utcnow() if proving else None
             if enterprise:
                 # Knowing a credit code proves nothing: the account waits for verification.
                 db.session.flush()
                 join_enterprise(user, form.company_name.data.strip(), form.uscc.data)
             db.session.commit()
             session.clear()
-            login_user(user)
-            session[LAST_SEEN_KEY] = utcnow().isoformat(timespec="seconds")
+            start_session(user)
             flash(_l("Your account is ready."), "success")
             if enterprise:
                 return redirect(url_for("accounts.enterprise"))
@@ -209,3 +250,144 @@ def enterprise():
         status = 400
     return render_template("accounts/enterprise.html", member=member, verification=verification, details=details,
                            statuses=MEMBER_STATUS_LABELS, kinds=DOCUMENT_KINDS), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Choose a new password (also after a counter reset). Every other session ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_l("The current password is wrong."))
+        else:
+            user = current_user._get_current_object()
+            user.set_password(form.password.data)  # raises the session epoch: all sessions end
+            user.must_change_password = False
+            db.session.commit()
+            audit_log.info("password changed by its owner: account %s", user.id)
+            start_session(user)  # this browser goes on under the new epoch
+            flash(_l("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("backoffice.home" if user.is_staff else "accounts.my_requests"), 303)
+    return render_template("accounts/change_password.html", form=form), 400 if form.is_submitted() else 200
+
+
+RESET_MOBILE_KEY = "reset_mobile"
+RESET_CODE_KEY = "reset_code_id"
+RESET_TRIES_KEY = "reset_tries"
+RESET_DEMO_KEY = "reset_demo_code"
+
+
+def public_account_with_mobile(mobile: str) -> User | None:
+    return db.session.scalar(select(User).where(User.mobile == mobile, User.kind != AccountKind.STAFF,
+                                                User.is_active_account.is_(True)))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(login_rate, methods=["POST"])
+def reset_password():
+    """A forgotten password: a code by SMS to the account's mobile (SPEC §11).
+
+    The answer and the counted send are the same whether or not the number has an
+    account, so the page tells nobody which numbers are registered. Without SMS the
+    page sends people to the counter, where an administrator resets it.
+    """
+    if not current_app.config.get("MOBILE_VERIFICATION", True):
+        return render_template("accounts/reset_password.html", form=None)
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        mobile = form.mobile.data
+        if not verification.take_sms_allowance(mobile):
+            form.mobile.errors.append(_l("Too many codes were sent to this number. Wait a while, or call 12348."))
+            return render_template("accounts/reset_password.html", form=form), 429
+        row = None
+        if public_account_with_mobile(mobile) is not None:
+            row, code = verification.new_code(mobile, template="password_reset_code")
+            db.session.commit()
+            if verification.shows_code_on_page():
+                session[RESET_DEMO_KEY] = code
+        session[RESET_MOBILE_KEY] = mobile
+        session[RESET_CODE_KEY] = row.id if row is not None else None
+        session[RESET_TRIES_KEY] = 0
+        return redirect(url_for("accounts.reset_password_code"), 303)
+    return render_template("accounts/reset_password.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/reset-password/code", methods=["GET", "POST"])
+@limiter.limit(login_rate, methods=["POST"])
+def reset_password_code():
+    """The code from the text message and the new password."""
+    mobile = session.get(RESET_MOBILE_KEY)
+    if not mobile or not current_app.config.get("MOBILE_VERIFICATION", True):
+        return redirect(url_for("accounts.reset_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        from portal.accounts.models import MobileCode
+
+        code_id = session.get(RESET_CODE_KEY)
+        row = db.session.get(MobileCode, code_id) if isinstance(code_id, int) else None
+        typed = "".join(ch for ch in form.code.data if ch.isdigit())
+        user = public_account_with_mobile(mobile)
+        if user is not None and verification.code_matches(row, mobile, typed):
+            user.set_password(form.password.data)  # every session of the account ends
+            user.must_change_password = False
+            user.mobile_verified_at = utcnow()
+            db.session.commit()
+            audit_log.info("password reset by SMS code: account %s", user.id)
+            for key in (RESET_MOBILE_KEY, RESET_CODE_KEY, RESET_TRIES_KEY, RESET_DEMO_KEY):
+                session.pop(key, None)
+            flash(_l("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("accounts.login"), 303)
+        db.session.commit()  # a wrong try counts
+        session[RESET_TRIES_KEY] = session.get(RESET_TRIES_KEY, 0) + 1
+        too_many = session[RESET_TRIES_KEY] >= current_app.config["MOBILE_CODE_MAX_TRIES"]
+        form.code.errors.append(_l("The code is wrong too often: ask for a new one.") if too_many
+                                else _l("The code is wrong or too old."))
+    return render_template("accounts/reset_password_code.html", form=form, masked=mask_mobile(mobile),
+                           demo_code=session.get(RESET_DEMO_KEY)), 400 if form.is_submitted() else 200
+
+
+@bp.route("/mobile", methods=["GET", "POST"])
+@login_required
+def change_mobile():
+    """A new mobile number, proved by a code sent to it; other sessions end and the old
+    number is told, so that a stolen session cannot quietly take the account."""
+    if current_user.is_staff:
+        abort(404)
+    form = ChangeMobileForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        new = form.mobile.data
+        if not user.check_password(form.password.data):
+            form.password.errors.append(_l("The password is wrong."))
+        elif new == user.mobile:
+            form.mobile.errors.append(_l("This is your number already."))
+        else:
+            proving = verification.needs_verification(new)
+            if proving and (code_page := verification.verify_intake_mobile(new, [])) is not None:
+                return code_page
+            if db.session.scalar(select(User.id).where(User.mobile == new, User.id != user.id)):
+                db.session.commit()
+                form.mobile.errors.append(_l("This number belongs to another account. Call 12348 if it is yours."))
+            else:
+                _move_to_mobile(user, new, proved=proving)
+                flash(_l("Your mobile number is changed. Other devices are signed out."), "success")
+                return redirect(url_for("accounts.my_requests"), 303)
+    return render_template("accounts/change_mobile.html", form=form,
+                           current=mask_mobile(current_user.mobile)), 400 if form.is_submitted() else 200
+
+
+def _move_to_mobile(user: User, new: str, proved: bool) -> None:
+    from portal.core.notifications import queue_message
+
+    old = user.mobile
+    user.mobile = new
+    user.mobile_verified_at = utcnow() if proved else None
+    user.end_all_sessions()
+    if old:
+        queue_message(old, str(_l("The sign-in number of your legal services account was changed to %(mobile)s. "
+                                  "If this was not you, call 12348 at once.", mobile=mask_mobile(new))),
+                      template="mobile_changed", params={"mobile": mask_mobile(new)})
+    db.session.commit()
+    audit_log.info("mobile changed by its owner: account %s", user.id)
+    start_session(user)

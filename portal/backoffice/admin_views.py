@@ -1,9 +1,11 @@
 """Admin pages: staff accounts, roles and legal-service profiles, sign-in locks, and the
 holiday calendar."""
 
+import logging
+import secrets
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,11 +17,15 @@ from portal.accounts.services import create_staff_user, current_locks
 from portal.accounts.specialties import ServicePersonKind
 from portal.backoffice.admin_forms import HolidayForm, ServicePersonForm, StaffUserForm
 from portal.core.clock import utcnow
+from portal.core.identity import normalise_mobile
 from portal.core.holidays import HolidaySource
 from portal.core.models import Holiday
 from portal.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+audit_log = logging.getLogger("portal.audit")
+#: Letters and digits that cannot be mistaken for each other when read out at a counter.
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 HOLIDAY_SOURCES = {
     HolidaySource.OFFICIAL: _l("Official (State Council notice, chinesecalendar)"),
@@ -145,6 +151,34 @@ def reset_two_factor(user_id: int):
     db.session.commit()
     flash(_l("The second factor of %(name)s is reset.", name=user.username), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.get("/residents")
+@admin_required
+def residents():
+    """Find a resident's or enterprise clerk's account by mobile, for a counter reset."""
+    typed = (request.args.get("mobile") or "").strip()[:32]
+    mobile = normalise_mobile(typed)
+    found = list(db.session.scalars(
+        select(User).where(User.mobile == mobile, User.kind != AccountKind.STAFF))) if mobile else []
+    return render_template("admin/residents.html", typed=typed, searched=bool(typed), found=found)
+
+
+@bp.post("/residents/<int:user_id>/temporary-password")
+@admin_required
+def temporary_password(user_id: int):
+    """At the counter, after checking the person's ID card: a temporary password, shown
+    once, that opens nothing but the page to choose a new one. Every session ends."""
+    user = db.session.get(User, user_id)
+    if user is None or user.kind == AccountKind.STAFF:
+        abort(404)
+    password = "".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(12))
+    user.set_password(password)
+    user.end_all_sessions()
+    user.must_change_password = True
+    db.session.commit()
+    audit_log.info("temporary password set at the counter: account %s by admin %s", user.id, current_user.id)
+    return render_template("admin/temporary_password.html", user=user, password=password)
 
 
 @bp.get("/locks")

@@ -29,6 +29,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,6 +228,20 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """gunicorn, 2 sync workers, serving a freshly built and seeded database."""
+    with serving(tmp_path_factory) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def verifying_server(tmp_path_factory):
+    """A second server as the local demo runs: mobile verification on, the log SMS
+    backend, and the code shown in the marked demo notice (tests/browser/test_security_journeys.py)."""
+    with serving(tmp_path_factory, MOBILE_VERIFICATION="1", PORTAL_DEMO="1") as server:
+        yield server
+
+
+@contextmanager
+def serving(tmp_path_factory, **overrides: str):
     if _skip_reason():
         pytest.skip(_skip_reason())
     root = tmp_path_factory.mktemp("browser-server")
@@ -257,6 +272,7 @@ def live_server(tmp_path_factory):
         RATELIMIT_SUBMISSIONS_PER_ADDRESS="10000 per hour",
         RATELIMIT_SUBMISSIONS_PER_MOBILE="10000 per hour",
     )
+    env.update(overrides)
     port = _free_port()
     server = LiveServer(
         base_url=f"http://127.0.0.1:{port}",
