@@ -16,7 +16,7 @@ from werkzeug.utils import cached_property
 
 from portal.core.clock import utcnow
 from portal.core.pages import is_public_page
-from portal.core.registry import capabilities
+from portal.core.registry import CORE_STAFF_AREAS, capabilities
 from portal.extensions import csrf, limiter, login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -149,7 +149,10 @@ def guard_staff_area():
 
 
 def staff_area_roles(blueprint: str | None) -> frozenset[str] | None:
-    """The roles a capability declared for its staff blueprint, or None for shared pages."""
+    """The roles declared for a staff blueprint (a core area such as the reports, or a
+    capability's), or None for pages every staff member may open."""
+    if blueprint in CORE_STAFF_AREAS:
+        return CORE_STAFF_AREAS[blueprint]
     for capability in capabilities():
         if capability.staff_areas and blueprint in capability.staff_areas:
             return capability.staff_areas[blueprint]

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from portal.core.clock import is_overdue, local_date, local_datetime, time_left, to_local
 from portal.core.identity import mask_id_number, mask_mobile
 from portal.core.pages import has_quick_exit
-from portal.core.registry import all_roles, capabilities, kind_of
+from portal.core.registry import all_roles, capabilities, core_staff_links, kind_of
 
 
 def state_label(request_obj) -> str:
@@ -114,7 +114,8 @@ def register(app: Flask) -> None:
             "capabilities": enabled,
             "public_nav": [link for c in enabled for link in c.nav],
             "home_cards": [c.home_card for c in enabled if c.home_card],
-            "staff_links": visible_links([link for c in enabled for link in c.staff_links], current_user),
+            "staff_links": visible_links([*core_staff_links(), *(link for c in enabled for link in c.staff_links)],
+                                         current_user),
             "page_has_quick_exit": has_quick_exit(),
             "site": site_furniture(app.config),
             "elderly_mode": elderly_mode_on(),

@@ -132,7 +132,11 @@ def check(role, url, status, location, allowed: bool) -> None:
 
 
 def capability_area(endpoint: str):
+    from portal.core.registry import CORE_STAFF_AREAS
+
     blueprint = endpoint.split(".", 1)[0]
+    if blueprint in CORE_STAFF_AREAS:
+        return {str(r) for r in CORE_STAFF_AREAS[blueprint]}
     for capability in REGISTRY.capabilities:
         if capability.staff_areas and blueprint in capability.staff_areas:
             return {str(r) for r in capability.staff_areas[blueprint]}

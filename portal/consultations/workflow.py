@@ -197,6 +197,7 @@ def _point_choices():
 
 
 CONSULTATIONS = RequestKind(
+    ratable_states=frozenset({S.COMPLETED}),
     code="CB",
     slug="consultations",
     label=_l("Consultation booking"),

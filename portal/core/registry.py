@@ -69,12 +69,34 @@ class RequestKind:
     export_columns: tuple[tuple[LazyString, Callable[["ServiceRequest"], Any]], ...] = ()
     #: The applicant's pages of this kind (tracking) carry a quick exit (SPEC §13).
     quick_exit: bool = False
+    #: States in which the applicant may rate the service once (SPEC §2, 好差评): the
+    #: final outcomes a person can judge (a refusal can; an objection reopens it).
+    ratable_states: frozenset[str] = frozenset()
     #: Makes one minimal, valid request of this kind through the real services; the
     #: shared tests (security matrix) and the benchmark use it.
     make_sample: Callable[[], "ServiceRequest"] | None = None
 
 
 REGISTRY_KEY = "portal.capabilities"
+#: Shared staff pages that are not for every staff member: blueprint -> roles let in.
+#: The staff guard and the security matrix read it as they read a capability's
+#: `staff_areas`.
+CORE_STAFF_AREAS: dict[str, frozenset[str]] = {
+    "reports": frozenset({"supervisor", "admin"}),
+    "rating_follow_ups": frozenset({"supervisor"}),
+}
+
+
+def core_staff_links() -> tuple:
+    """Buttons on the staff home for the shared staff areas, shown to the roles let in."""
+    from flask_babel import lazy_gettext as _l
+
+    from portal.core.contract import Link
+
+    return (
+        Link("reports.dashboard", _l("Reports"), CORE_STAFF_AREAS["reports"]),
+        Link("rating_follow_ups.index", _l("Rating follow-ups"), CORE_STAFF_AREAS["rating_follow_ups"]),
+    )
 #: Roles every deployment has, whatever capabilities it enables.
 CORE_ROLE_NAMES = frozenset({"admin", "supervisor", "lawyer"})
 
@@ -136,6 +158,8 @@ def build_registry(packages, core_roles) -> Registry:
                 raise DeclarationError(f"request kind {kind.code!r} is declared twice")
             _once(slugs, kind.slug, "queue slug")
             registry.kinds[kind.code] = kind
+            if set(kind.ratable_states) - {s.name for s in kind.workflow.states}:
+                raise DeclarationError(f"kind {kind.code!r} declares undeclared ratable states")
     for capability in capabilities:
         declared = [*(r for k in capability.kinds for r in _kind_roles(k)),
                     *(r for roles in (capability.staff_areas or {}).values() for r in roles),
