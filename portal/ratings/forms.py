@@ -5,13 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.core.choices import options
 from portal.ratings.levels import LEVELS
 
 
 class RatingForm(FlaskForm):
     level = RadioField(
         _l("How satisfied are you with this service?"),
-        choices=[(value, label) for value, label in LEVELS.items()],
+        choices=options(LEVELS),
         coerce=int,
         validators=[InputRequired(message=_l("Choose how satisfied you are."))],
     )

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext
 from sqlalchemy import select
 
+from portal.core.choices import options
 from portal.core.clock import local_today, utcnow
 from portal.core.documents import Percent, Sheet, xlsx_response
 from portal.core.models import Township
@@ -17,10 +18,10 @@ from portal.reports.period import Period, PeriodForm
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
 
-def _township_choices() -> list[tuple[str, str]]:
+def _township_choices() -> list:
     english = current_language() == "en"
     rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
-    return [("", gettext("All townships"))] + [(str(i), name_en if english else name) for i, name, name_en in rows]
+    return options([("", gettext("All townships"))] + [(str(i), name_en if english else name) for i, name, name_en in rows])
 
 
 def _period_form() -> PeriodForm:
@@ -68,7 +69,7 @@ def annual_xlsx():
     if not form.validate():
         return render_template("reports/annual.html", form=form, sections=None, period=None), 400
     period = form.period()
-    township = dict(form.township.choices).get(period.township, "")
+    township = next((str(c.label) for c in form.township.choices if c.value == period.township), "")
     about = Sheet(gettext("Report"), [gettext("Item"), gettext("Value")], [
         [gettext("From"), period.start], [gettext("To"), period.end], [gettext("Township"), township],
         [gettext("Made at"), utcnow()],
