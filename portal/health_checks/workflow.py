@@ -20,8 +20,8 @@ from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.health_checks import forms
-from portal.health_checks.figures import REPORT_FILTERS
 from portal.health_checks.demo import sample_check
+from portal.health_checks.figures import REPORT_FILTERS
 from portal.health_checks.models import HealthCheck, Report, TeamMember
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.states import HealthCheckState as S

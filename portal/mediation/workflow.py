@@ -20,8 +20,8 @@ from portal.core.workflow import APPLICANT, PARTY, GuardFailed, State, Transitio
 from portal.extensions import db
 from portal.i18n import Bilingual
 from portal.mediation import forms
-from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.demo import sample_case
+from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.states import MediationState as S
