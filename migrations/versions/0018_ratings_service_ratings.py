@@ -1,4 +1,5 @@
-"""service ratings (好差评): one rating per request, and the supervisor's follow-up of a poor one
+"""service ratings (好差评): one rating per request, and the supervisor's follow-up of a poor one;
+an index the reports count a period from
 
 Revision ID: 0018_ratings
 Revises: 0013_security
@@ -39,10 +40,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_service_rating_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_service_rating_follow_up', ['follow_up_answered_at', 'follow_up_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_rating_handler_id'), ['handler_id'], unique=False)
+    # The reports count a period's requests by state and township from this index alone.
+    with op.batch_alter_table('service_request', schema=None) as batch_op:
+        batch_op.create_index('ix_request_report', ['request_type', 'created_at', 'status', 'is_open', 'township_id'],
+                              unique=False)
 
 
 
 def downgrade():
+    with op.batch_alter_table('service_request', schema=None) as batch_op:
+        batch_op.drop_index('ix_request_report')
     with op.batch_alter_table('service_rating', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_service_rating_handler_id'))
         batch_op.drop_index('ix_service_rating_follow_up')

@@ -38,7 +38,7 @@ class QueueParams:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
+def filter_clauses(kind: RequestKind, params: QueueParams, scope, *, kind_table_joined: bool = False) -> list:
     """WHERE clauses common to every tab: type, the viewer's scope, filters and search."""
     clauses = [ServiceRequest.request_type == kind.code]
     if scope is not None:
@@ -53,21 +53,27 @@ def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
         start = local_midnight(params.date_from) if params.date_from else None
         end = local_midnight(params.date_to + timedelta(days=1)) if params.date_to else None
         clauses.append(date_range(kind, start, end))
-    clauses += narrowing_clauses(kind, params)
+    clauses += narrowing_clauses(kind, params, kind_table_joined=kind_table_joined)
     if params.q:
         clauses.append(search_clause(params.q))
     return clauses
 
 
-def narrowing_clauses(kind: RequestKind, params: QueueParams) -> list:
+def narrowing_clauses(kind: RequestKind, params: QueueParams, *, kind_table_joined: bool = False) -> list:
     """The status and the kind's own filters: what a report figure adds to its period and
-    township, so that the figure and its queue link count the same rows."""
+    township, so that the figure and its queue link count the same rows.
+
+    A filter on the kind's own table is a subquery on its ids, unless the caller's query
+    joins that table already (`kind_table_joined`, the reports' aggregate)."""
     clauses = []
     if params.status and kind.workflow.has_state(params.status):
         clauses.append(ServiceRequest.status == params.status)
     for extra in kind.extra_filters:
         value = params.extra.get(extra.name)
         if value and (clause := extra.clause(value)) is not None:
+            if extra.on_kind_table and not kind_table_joined:
+                table = kind.model.__table__
+                clause = ServiceRequest.id.in_(select(table.c.id).where(clause))
             clauses.append(clause)
     return clauses
 

@@ -32,6 +32,10 @@ class QueueFilter:
     choices: Callable[[], list[tuple[str, str]]]
     #: Returns a WHERE clause for a chosen value.
     clause: Callable[[str], Any]
+    #: The clause is a condition on the kind's own table (`model.__table__`): the queue
+    #: asks it as `id IN (SELECT id ... WHERE condition)`, and the reports, which count
+    #: a whole period at once, join the table instead of building that list per figure.
+    on_kind_table: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ counted by the date they were received.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_
 
 from portal.core.contract import Breakdown, Figure, ReportSection
-from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import TERMINATION_GROUNDS
@@ -19,8 +18,9 @@ _table = LegalAidApplication.__table__
 
 
 def _where(*conditions):
-    # The subtype table alone: the queue and report queries read service_request.
-    return ServiceRequest.id.in_(select(_table.c.id).where(*conditions))
+    # Conditions on the application's own table (QueueFilter.on_kind_table): the queue
+    # asks them through a subquery on ids, the reports on the joined table.
+    return and_(*conditions)
 
 
 #: What happened to an application, whatever its state now.
@@ -46,13 +46,16 @@ OBJECTION_OUTCOMES = {"upheld": _l("Decision upheld"), "corrected": _l("Centre o
 
 REPORT_FILTERS = (
     QueueFilter("decision", _l("Decision"), lambda: [(k, str(v[0])) for k, v in DECISIONS.items()],
-                lambda value: DECISIONS[value][1]() if value in DECISIONS else None),
+                lambda value: DECISIONS[value][1]() if value in DECISIONS else None, on_kind_table=True),
     QueueFilter("ground", _l("Termination ground"), lambda: [(k, str(v)) for k, v in TERMINATION_GROUNDS.items()],
-                lambda value: _where(_table.c.termination_ground == value) if value in TERMINATION_GROUNDS else None),
+                lambda value: _where(_table.c.termination_ground == value) if value in TERMINATION_GROUNDS else None,
+                on_kind_table=True),
     QueueFilter("objection", _l("Objection outcome"), lambda: [(k, str(v)) for k, v in OBJECTION_OUTCOMES.items()],
-                lambda value: _where(_table.c.objection_outcome == value) if value in OBJECTION_OUTCOMES else None),
+                lambda value: _where(_table.c.objection_outcome == value) if value in OBJECTION_OUTCOMES else None,
+                on_kind_table=True),
     QueueFilter("lawyer", _l("Lawyer"), _lawyer_choices,
-                lambda value: _where(_table.c.lawyer_id == int(value)) if value.isdigit() else None),
+                lambda value: _where(_table.c.lawyer_id == int(value)) if value.isdigit() else None,
+                on_kind_table=True),
 )
 
 
@@ -79,8 +82,8 @@ def report_sections() -> tuple[ReportSection, ...]:
             breakdowns=(
                 Breakdown("terminations", _l("Terminations by ground"), "LA", "ground"),
                 Breakdown("objection_outcomes", _l("Objections by outcome"), "LA", "objection"),
-                Breakdown("lawyers", _l("Lawyer workload now: open cases per lawyer"), "LA", "lawyer",
-                          tab="open", in_period=False),
+                Breakdown("lawyers", _l("Lawyer workload: applications of the period per assigned lawyer"), "LA",
+                          "lawyer"),
             ),
             trend_kind="LA",
         ),
