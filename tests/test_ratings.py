@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts.models import User
 from portal.core.clock import local_today, to_local
 from portal.core.models import Holiday, InboxMessage
 from portal.core.registry import kind_for_code
@@ -153,3 +154,20 @@ def test_ratings_appear_in_the_report_by_service_township_and_staff(app, client,
     assert "Ratings by service" in ratings and "Ratings by township" in ratings and "Ratings by staff member" in ratings
     assert '<th scope="row">Legal aid</th>\n          <td>2</td>\n          <td>50.0%</td>' in ratings
     assert "Follow-ups open now" in ratings
+
+
+def test_the_message_that_ends_a_request_invites_the_rating(app, make_staff, make_client):
+    """A ratable state's notice carries the way to rate; a state that is not ratable does not."""
+    from portal.core.services import perform
+
+    make_staff("officer", "legal_aid_officer")
+    officer = db.session.scalar(select(User).where(User.username == "officer"))
+    app.config["PUBLIC_BASE_URL"] = "https://fl.example.gov.cn"
+    found = kind_for_code("LA").make_sample()
+    found.status, found.handler_id = "under_review", officer.id
+    db.session.commit()
+    perform(found, "refuse", user=officer, data={"reasons": "收入超过标准"})
+    db.session.commit()
+    bodies = db.session.scalars(select(InboxMessage.body).where(InboxMessage.request_id == found.id)).all()
+    assert any("https://fl.example.gov.cn/track" in b for b in bodies if "收入超过标准" in b)
+    assert not any("https://fl.example.gov.cn/track" in b for b in bodies if "收入超过标准" not in b)

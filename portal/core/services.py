@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale, format_date, format_datetime, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -229,6 +229,10 @@ def _notify(request: ServiceRequest, notice, variables: dict[str, Any]) -> None:
     # The applicant reads the message in the language they applied in.
     with force_locale(request.locale):
         body = str(notice) % {k: _localise(v, request.locale) for k, v in variables.items()}
+        if request.status in kind_of(request).ratable_states:
+            # 好差评 (SPEC §2): the message that ends a request invites the person to rate it.
+            body += " " + gettext("You may rate this service on the tracking page: %(url)s",
+                                  url=notifications.public_url("public.track"))
         subject = str(kind_of(request).label) + " " + request.reference
     notifications.notify(request, subject=subject, body=body)
 
