@@ -148,6 +148,8 @@ class DefaultConfig:
     LEGAL_AID_DAYS_KIND = "calendar"  # or "working"; local rules differ
     LEGAL_AID_MATERIALS_ANSWER_DAYS = 30
     LEGAL_AID_OBJECTION_DAYS = 5
+    #: Working days a supervisor has to answer a poor service rating (SPEC §2, 好差评).
+    RATING_FOLLOW_UP_DAYS = 15
     #: Art. 49 sets no time limit for filing an objection; a number of days after the
     #: decision (refusal or termination) sets one. None: no limit.
     LEGAL_AID_OBJECTION_FILING_DAYS: int | None = None

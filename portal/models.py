@@ -23,6 +23,7 @@ from portal.core.models import (  # noqa: F401
     ServiceRequest,
     Township,
 )
+from portal.ratings.models import Rating  # noqa: F401
 
 
 def unmodelled_prefixes() -> tuple[str, ...]:

@@ -150,8 +150,8 @@ def guard_staff_area():
 
 
 def staff_area_roles(blueprint: str | None) -> frozenset[str] | None:
-    """The roles a capability (or the core, for its own pages) declared for a staff
-    blueprint, or None for the shared per-request pages."""
+    """The roles declared for a staff blueprint (a core area such as the reports, or a
+    capability's), or None for pages every staff member may open."""
     if blueprint in CORE_STAFF_AREAS:
         return CORE_STAFF_AREAS[blueprint]
     for capability in capabilities():

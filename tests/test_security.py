@@ -135,7 +135,7 @@ def capability_area(endpoint: str):
     from portal.core.contract import CORE_STAFF_AREAS
 
     blueprint = endpoint.split(".", 1)[0]
-    if blueprint in CORE_STAFF_AREAS:  # the core's own staff pages (the outbox), declared like a capability's
+    if blueprint in CORE_STAFF_AREAS:  # the core's own staff pages (outbox, reports, follow-ups), declared like a capability's
         return {str(r) for r in CORE_STAFF_AREAS[blueprint]}
     for capability in REGISTRY.capabilities:
         if capability.staff_areas and blueprint in capability.staff_areas:

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.roles import Role
-from portal.advisers import demo
+from portal.advisers import demo, figures
 from portal.advisers.roles import ADVISER_ADMIN
 from portal.advisers.staff_views import bp as staff_bp
 from portal.advisers.views import bp
@@ -35,4 +35,5 @@ CAPABILITY = Capability(
     ),
     seed_demo=demo.seed_adviser_demo,
     demo_logins=demo.adviser_demo_logins,
+    report_figures=figures.report_sections,
 )

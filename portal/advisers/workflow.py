@@ -157,6 +157,7 @@ def _topic_clause(value: str):
 
 
 ADVISER_CONTACT = RequestKind(
+    ratable_states=frozenset({S.CLOSED}),
     code="AC",
     slug="adviser-contact",
     label=_l("Contact a village legal adviser"),

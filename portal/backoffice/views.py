@@ -142,6 +142,7 @@ TAB_LABELS = {
     "open": _l("All open"),
     "overdue": _l("Overdue"),
     "closed": _l("Closed"),
+    "all": _l("All"),
 }
 
 

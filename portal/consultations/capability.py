@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.roles import Role
-from portal.consultations import demo
+from portal.consultations import demo, figures
 from portal.consultations.commands import generate_slots_command, send_reminders_command
 from portal.consultations.desk_views import bp as desk_bp
 from portal.consultations.roles import DESK
@@ -36,4 +36,5 @@ CAPABILITY = Capability(
     jobs=(Job("generate-slots", timedelta(days=1)), Job("send-reminders", timedelta(minutes=10))),
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
+    report_figures=figures.report_sections,
 )

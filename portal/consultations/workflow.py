@@ -201,6 +201,7 @@ def _point_choices():
 
 
 CONSULTATIONS = RequestKind(
+    ratable_states=frozenset({S.COMPLETED}),
     code="CB",
     slug="consultations",
     label=_l("Consultation booking"),

@@ -66,6 +66,63 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """One counted figure of a report, defined as a selection of a request kind's queue.
+
+    The count and the queue link are made from the same fields (SPEC §7: every figure
+    links to the filtered queue it counts): `portal.core.queue.figure_clauses` turns them
+    into the WHERE clause the report counts, and the link opens the queue with them.
+    """
+
+    key: str
+    label: LazyString
+    #: The request kind counted (its reference prefix, e.g. "LA").
+    kind: str
+    #: Queue tab: "all" (every request), "open", "closed" or "overdue".
+    tab: str = "all"
+    #: A state of the kind, or "" for any.
+    status: str = ""
+    #: Values of the kind's own queue filters (`RequestKind.extra_filters`), by name.
+    filters: tuple[tuple[str, str], ...] = ()
+    #: Counted over the report's period (by the kind's date); False for "now" figures
+    #: such as what is overdue today.
+    in_period: bool = True
+    #: Key of another figure of the section: this one is then also shown as a share of it.
+    share_of: str | None = None
+    #: () -> a numeric column of the kind's own table, summed over the counted requests
+    #: (e.g. the amounts of mediated agreements), shown as a second figure.
+    total: Callable[[], Any] | None = None
+    total_label: LazyString | None = None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A figure per choice of one of the kind's queue filters (e.g. consultations by topic),
+    drawn as a chart beside its table."""
+
+    key: str
+    title: LazyString
+    kind: str
+    #: Name of the queue filter (`RequestKind.extra_filters`) whose choices are counted.
+    filter: str
+    tab: str = "all"
+    #: False for a picture of today (e.g. the open cases per lawyer), whatever the period.
+    in_period: bool = True
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A capability's part of the reports: its figures, breakdowns and a monthly trend."""
+
+    key: str
+    title: LazyString
+    figures: tuple[Figure, ...] = ()
+    breakdowns: tuple[Breakdown, ...] = ()
+    #: Kind whose requests received per month are drawn as a trend, or None.
+    trend_kind: str | None = None
+
+
+@dataclass(frozen=True)
 class Capability:
     """Everything the shared code needs to know about one capability."""
 
@@ -96,14 +153,22 @@ class Capability:
     seed_demo: Callable[[], list[str]] | None = None
     #: Lines describing the capability's demo logins, for `seed-demo`'s output.
     demo_logins: Callable[[], list[str]] | None = None
-    #: (year, months, township) -> report figures; used by the reports (SPEC §7).
-    report_figures: Callable[..., list[Any]] | None = None
+    #: () -> the capability's report sections (SPEC §7); the reports count and link them.
+    #: A callable, so that choices read from settings or the database are current.
+    report_figures: Callable[[], tuple[ReportSection, ...]] | None = None
 
 
-#: Shared staff pages that belong to no capability (the outbox): blueprint -> roles that
-#: may open them. The staff guard asks this as it asks a capability's `staff_areas`.
-CORE_STAFF_AREAS: dict[str, frozenset[str]] = {"outbox": frozenset({"admin", "supervisor"})}
+#: Shared staff pages that belong to no capability (the outbox, the reports, rating
+#: follow-ups): blueprint -> roles that may open them. The staff guard asks this as it
+#: asks a capability's `staff_areas`.
+CORE_STAFF_AREAS: dict[str, frozenset[str]] = {
+    "outbox": frozenset({"admin", "supervisor"}),
+    "reports": frozenset({"supervisor", "admin"}),
+    "rating_follow_ups": frozenset({"supervisor"}),
+}
 #: Their buttons on the staff home, shown to the same roles.
 CORE_STAFF_LINKS: tuple[Link, ...] = (
+    Link("reports.dashboard", _l("Reports"), CORE_STAFF_AREAS["reports"]),
+    Link("rating_follow_ups.index", _l("Rating follow-ups"), CORE_STAFF_AREAS["rating_follow_ups"]),
     Link("outbox.page", _l("Outbox: messages that could not be delivered"), CORE_STAFF_AREAS["outbox"]),
 )

@@ -194,6 +194,11 @@ class Sheet:
     rows: Iterable[Sequence]
 
 
+class Percent(float):
+    """A share (0.25 for 25 %): written as a number with a percentage format."""
+
+
+PERCENT_FORMAT = "0.0%"
 #: Rows looked at to fit the column widths (the rest are written as they come).
 WIDTH_SAMPLE_ROWS = 1000
 MIN_WIDTH, MAX_WIDTH = 6, 60
@@ -228,6 +233,8 @@ def cell_value(value) -> object:
 def _display_width(value) -> int:
     if value is None:
         return 0
+    if isinstance(value, Percent):
+        return len("100.0%")
     if isinstance(value, datetime):
         return len("2026-01-01 00:00")
     if isinstance(value, date):
@@ -238,6 +245,8 @@ def _display_width(value) -> int:
 
 
 def _number_format(value) -> str | None:
+    if isinstance(value, Percent):
+        return PERCENT_FORMAT
     if isinstance(value, datetime):
         return DATETIME_FORMAT
     if isinstance(value, date):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, true, union_all
 
 from portal.core.clock import local_midnight, utcnow
 from portal.core.identity import normalise_mobile
@@ -18,7 +18,9 @@ from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind
 from portal.extensions import db
 
-TABS = ("unassigned", "mine", "open", "overdue", "closed")
+TABS = ("unassigned", "mine", "open", "overdue", "closed", "all")
+#: Tabs ordered by id, newest first (the others by priority and due time).
+_BY_ID = ("closed", "all")
 REFERENCE_PATTERN = re.compile(r"^[A-Z]{2}-\d{4}-\d{6}$")
 
 
@@ -36,13 +38,11 @@ class QueueParams:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
+def filter_clauses(kind: RequestKind, params: QueueParams, scope, *, kind_table_joined: bool = False) -> list:
     """WHERE clauses common to every tab: type, the viewer's scope, filters and search."""
     clauses = [ServiceRequest.request_type == kind.code]
     if scope is not None:
         clauses.append(scope)
-    if params.status and kind.workflow.has_state(params.status):
-        clauses.append(ServiceRequest.status == params.status)
     if params.township.isdigit():
         clauses.append(ServiceRequest.township_id == int(params.township))
     if params.assignee == "none":
@@ -53,13 +53,38 @@ def filter_clauses(kind: RequestKind, params: QueueParams, scope) -> list:
         start = local_midnight(params.date_from) if params.date_from else None
         end = local_midnight(params.date_to + timedelta(days=1)) if params.date_to else None
         clauses.append(date_range(kind, start, end))
-    for extra in kind.extra_filters:
-        value = params.extra.get(extra.name)
-        if value and (clause := extra.clause(value)) is not None:
-            clauses.append(clause)
+    clauses += narrowing_clauses(kind, params, kind_table_joined=kind_table_joined)
     if params.q:
         clauses.append(search_clause(params.q))
     return clauses
+
+
+def narrowing_clauses(kind: RequestKind, params: QueueParams, *, kind_table_joined: bool = False) -> list:
+    """The status and the kind's own filters: what a report figure adds to its period and
+    township, so that the figure and its queue link count the same rows.
+
+    A filter on the kind's own table is a subquery on its ids, unless the caller's query
+    joins that table already (`kind_table_joined`, the reports' aggregate)."""
+    clauses = []
+    if params.status and kind.workflow.has_state(params.status):
+        clauses.append(ServiceRequest.status == params.status)
+    for extra in kind.extra_filters:
+        value = params.extra.get(extra.name)
+        if value and (clause := extra.clause(value)) is not None:
+            if extra.on_kind_table and not kind_table_joined:
+                table = kind.model.__table__
+                clause = ServiceRequest.id.in_(select(table.c.id).where(clause))
+            clauses.append(clause)
+    return clauses
+
+
+def query_args(params: QueueParams) -> dict[str, str]:
+    """The queue page's URL arguments for these params (what `backoffice` parses back)."""
+    args = {"tab": params.tab, "status": params.status, "township": params.township,
+            "assignee": params.assignee, "q": params.q,
+            "from": params.date_from.isoformat() if params.date_from else "",
+            "to": params.date_to.isoformat() if params.date_to else "", **params.extra}
+    return {name: value for name, value in args.items() if value}
 
 
 def date_range(kind: RequestKind, start, end):
@@ -90,6 +115,8 @@ def search_clause(text: str):
 
 
 def tab_clause(tab: str, user, kind: RequestKind, now: datetime):
+    if tab == "all":
+        return true()
     if tab == "closed":
         return ServiceRequest.is_open.is_(False)
     clauses = [ServiceRequest.is_open.is_(True)]
@@ -107,13 +134,13 @@ def tab_clause(tab: str, user, kind: RequestKind, now: datetime):
 
 
 def ordering(tab: str):
-    if tab == "closed":
+    if tab in _BY_ID:
         return [ServiceRequest.id.desc()]
     return [ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id]
 
 
 def encode_cursor(tab: str, row: ServiceRequest) -> str:
-    if tab == "closed":
+    if tab in _BY_ID:
         return str(row.id)
     return f"{row.priority}.{row.due_sort:%Y%m%d%H%M%S}.{row.id}"
 
@@ -128,7 +155,7 @@ def cursor_seeks(tab: str, cursor: str) -> list | None:
     cursor. Returns None when the cursor is malformed.
     """
     try:
-        if tab == "closed":
+        if tab in _BY_ID:
             return [ServiceRequest.id < int(cursor)]
         priority_text, due, row_id = cursor.split(".")
         priority, due_at = int(priority_text), datetime.strptime(due, "%Y%m%d%H%M%S")

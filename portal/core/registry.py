@@ -32,6 +32,10 @@ class QueueFilter:
     choices: Callable[[], list[tuple[str, str]]]
     #: Returns a WHERE clause for a chosen value.
     clause: Callable[[str], Any]
+    #: The clause is a condition on the kind's own table (`model.__table__`): the queue
+    #: asks it as `id IN (SELECT id ... WHERE condition)`, and the reports, which count
+    #: a whole period at once, join the table instead of building that list per figure.
+    on_kind_table: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ class RequestKind:
     #: public page of the capability and every request's tracking page, or a function
     #: (request -> bool) for the tracking pages of some requests only (e.g. family topics).
     quick_exit: bool | Callable[["ServiceRequest"], bool] = False
+    #: States in which the applicant may rate the service once (SPEC §2, 好差评): the
+    #: final outcomes a person can judge (a refusal can; an objection reopens it).
+    ratable_states: frozenset[str] = frozenset()
     #: Makes one minimal, valid request of this kind through the real services; the
     #: shared tests (security matrix) and the benchmark use it.
     make_sample: Callable[[], "ServiceRequest"] | None = None
@@ -138,6 +145,8 @@ def build_registry(packages, core_roles) -> Registry:
                 raise DeclarationError(f"request kind {kind.code!r} is declared twice")
             _once(slugs, kind.slug, "queue slug")
             registry.kinds[kind.code] = kind
+            if set(kind.ratable_states) - {s.name for s in kind.workflow.states}:
+                raise DeclarationError(f"kind {kind.code!r} declares undeclared ratable states")
     for capability in capabilities:
         declared = [*(r for k in capability.kinds for r in _kind_roles(k)),
                     *(r for roles in (capability.staff_areas or {}).values() for r in roles),

@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale, format_date, format_datetime, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -247,6 +247,11 @@ def _notify(request: ServiceRequest, notice, variables: dict[str, Any], event: s
         params = {k: _localise(v, locale) for k, v in variables.items()}
         body = str(notice) % params
         params = _used(str(notice), params)
+        if request.status in kind_of(request).ratable_states:
+            # 好差评 (SPEC §2): the message that ends a request invites the person to rate it;
+            # the provider's template for such an event carries the address as `rate_url`.
+            params["rate_url"] = notifications.public_url("public.track")
+            body += " " + gettext("You may rate this service on the tracking page: %(url)s", url=params["rate_url"])
         subject = str(kind_of(request).label) + " " + request.reference
     notifications.notify(request, subject=subject, body=body, template=template_key(request, event),
                          params=params, locale=locale)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.accounts.roles import Role
 from portal.core.contract import Capability, HomeCard, Link
-from portal.health_checks import demo
+from portal.health_checks import demo, figures
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.staff_views import bp as staff_bp
 from portal.health_checks.views import bp
@@ -33,4 +33,5 @@ CAPABILITY = Capability(
                       frozenset({COORDINATOR})),),
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
+    report_figures=figures.report_sections,
 )

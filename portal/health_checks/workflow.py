@@ -21,6 +21,7 @@ from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Work
 from portal.extensions import db
 from portal.health_checks import forms
 from portal.health_checks.demo import sample_check
+from portal.health_checks.figures import REPORT_FILTERS
 from portal.health_checks.models import HealthCheck, Report, TeamMember
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.states import HealthCheckState as S
@@ -191,6 +192,7 @@ def _area_clause(value: str):
 
 
 HEALTH_CHECK = RequestKind(
+    ratable_states=frozenset({S.CLOSED, S.DECLINED}),
     code="HC",
     slug="health-checks",
     label=_l("Enterprise legal health check"),
@@ -202,7 +204,8 @@ HEALTH_CHECK = RequestKind(
     participant_role=Role.LAWYER,
     is_participant=_is_team_member,
     participant_clause=_team_clause,
-    extra_filters=(QueueFilter("area", _l("Area"), lambda: [(k, str(v)) for k, v in AREAS.items()], _area_clause),),
+    extra_filters=(QueueFilter("area", _l("Area"), lambda: [(k, str(v)) for k, v in AREAS.items()], _area_clause),
+                   *REPORT_FILTERS),
     export_columns=(
         (_l("Enterprise"), lambda c: c.enterprise.name if getattr(c, "enterprise", None) else ""),
         (_l("Areas"), lambda c: "、".join(str(AREAS.get(a, a)) for a in getattr(c, "area_codes", []))),

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from portal.core.contract import Capability, HomeCard, Job, Link
-from portal.legal_aid import demo
+from portal.legal_aid import demo, figures
 from portal.legal_aid.commands import withdraw_expired_command
 from portal.legal_aid.roles import OFFICER, REVIEWER
 from portal.legal_aid.views import bp
@@ -30,4 +30,5 @@ CAPABILITY = Capability(
     jobs=(Job("withdraw-expired", timedelta(hours=1)),),
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
+    report_figures=figures.report_sections,
 )

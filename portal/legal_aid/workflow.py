@@ -20,6 +20,7 @@ from portal.core.workflow import APPLICANT, SYSTEM, State, Transition, Workflow
 from portal.extensions import db
 from portal.legal_aid import forms
 from portal.legal_aid.demo import sample_application
+from portal.legal_aid.figures import REPORT_FILTERS
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.roles import OFFICER, REVIEWER
 from portal.legal_aid.services import DECEPTION_GROUNDS, TERMINATION_GROUNDS, record_against_person
@@ -532,6 +533,7 @@ def _lawyer_clause(user):
 
 
 LEGAL_AID = RequestKind(
+    ratable_states=frozenset({S.CLOSED, S.REFUSED, S.TERMINATED}),
     code="LA",
     slug="legal-aid",
     label=_l("Legal aid"),
@@ -546,4 +548,5 @@ LEGAL_AID = RequestKind(
     participant_clause=_lawyer_clause,
     quick_exit=True,  # a person may be applying about violence at home
     make_sample=sample_application,
+    extra_filters=REPORT_FILTERS,
 )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from portal.core.contract import Capability, HomeCard, Job, Link
-from portal.mediation import demo
+from portal.mediation import demo, figures
 from portal.mediation.commands import mediation_reminders_command
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.staff_views import bp as staff_bp
@@ -33,4 +33,5 @@ CAPABILITY = Capability(
     jobs=(Job("mediation-reminders", timedelta(hours=6)),),
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
+    report_figures=figures.report_sections,
 )

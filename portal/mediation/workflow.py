@@ -21,6 +21,7 @@ from portal.extensions import db
 from portal.i18n import Bilingual
 from portal.mediation import forms
 from portal.mediation.demo import sample_case
+from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.states import MediationState as S
@@ -226,6 +227,7 @@ def _type_clause(value: str):
 
 
 MEDIATION = RequestKind(
+    ratable_states=frozenset({S.CLOSED, S.DECLINED}),
     code="MD",
     slug="mediation",
     label=_l("People's mediation"),
@@ -240,6 +242,7 @@ MEDIATION = RequestKind(
     participant_clause=_mediator_clause,
     extra_filters=(
         QueueFilter("dispute", _l("Dispute"), lambda: [(k, str(v)) for k, v in DISPUTE_TYPES.items()], _type_clause),
+        *REPORT_FILTERS,
     ),
     export_columns=(
         (_l("Dispute"), lambda c: str(DISPUTE_TYPES.get(getattr(c, "dispute_type", ""), ""))),

@@ -1,0 +1,90 @@
+"""Legal aid's report figures (SPEC §7) and the queue filters they are defined by.
+
+Each figure is a selection of the legal aid queue (a state or one of the filters below),
+so the report's count and the queue it links to are the same query. Applications are
+counted by the date they were received.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
+
+from portal.core.contract import Breakdown, Figure, ReportSection
+from portal.core.registry import QueueFilter
+from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.services import TERMINATION_GROUNDS
+from portal.legal_aid.states import LegalAidState as S
+
+_table = LegalAidApplication.__table__
+
+
+def _where(*conditions):
+    # Conditions on the application's own table (QueueFilter.on_kind_table): the queue
+    # asks them through a subquery on ids, the reports on the joined table.
+    return and_(*conditions)
+
+
+#: What happened to an application, whatever its state now.
+DECISIONS = {
+    "approved": (_l("Approved"), lambda: _where(_table.c.approved_at.is_not(None))),
+    "refused": (_l("Refused"), lambda: _where(_table.c.refused_at.is_not(None))),
+    "decided": (_l("Decided"), lambda: _where(_table.c.decided_at.is_not(None))),
+    # Art. 43: decided by the deadline (the clock paused while materials were awaited).
+    "in_time": (_l("Decided within the time limit"),
+                lambda: _where(_table.c.decided_at <= _table.c.decision_due_at)),
+    "terminated": (_l("Terminated"), lambda: _where(_table.c.terminated_at.is_not(None))),
+    "objection": (_l("Objection filed"), lambda: _where(_table.c.objection_filed_at.is_not(None))),
+    "early_aid": (_l("Early aid given"), lambda: _where(_table.c.early_aid_at.is_not(None))),
+}
+def _lawyer_choices():
+    from portal.accounts.roles import Role
+    from portal.accounts.services import active_staff_with_role
+
+    return [(str(u.id), u.display_name) for u in active_staff_with_role(Role.LAWYER)]
+
+
+OBJECTION_OUTCOMES = {"upheld": _l("Decision upheld"), "corrected": _l("Centre ordered to correct")}
+
+REPORT_FILTERS = (
+    QueueFilter("decision", _l("Decision"), lambda: [(k, str(v[0])) for k, v in DECISIONS.items()],
+                lambda value: DECISIONS[value][1]() if value in DECISIONS else None, on_kind_table=True),
+    QueueFilter("ground", _l("Termination ground"), lambda: [(k, str(v)) for k, v in TERMINATION_GROUNDS.items()],
+                lambda value: _where(_table.c.termination_ground == value) if value in TERMINATION_GROUNDS else None,
+                on_kind_table=True),
+    QueueFilter("objection", _l("Objection outcome"), lambda: [(k, str(v)) for k, v in OBJECTION_OUTCOMES.items()],
+                lambda value: _where(_table.c.objection_outcome == value) if value in OBJECTION_OUTCOMES else None,
+                on_kind_table=True),
+    QueueFilter("lawyer", _l("Lawyer"), _lawyer_choices,
+                lambda value: _where(_table.c.lawyer_id == int(value)) if value.isdigit() else None,
+                on_kind_table=True),
+)
+
+
+def report_sections() -> tuple[ReportSection, ...]:
+    """Received, decided (and in time), refused, closed, terminations and objections."""
+    return (
+        ReportSection(
+            "legal_aid",
+            _l("Legal aid"),
+            figures=(
+                Figure("received", _l("Applications received"), "LA"),
+                Figure("approved", _l("Approved"), "LA", filters=(("decision", "approved"),), share_of="received"),
+                Figure("refused", _l("Refused"), "LA", filters=(("decision", "refused"),), share_of="received"),
+                Figure("decided", _l("Decided"), "LA", filters=(("decision", "decided"),)),
+                Figure("in_time", _l("Decided within the time limit"), "LA", filters=(("decision", "in_time"),),
+                       share_of="decided"),
+                Figure("closed", _l("Cases closed"), "LA", status=S.CLOSED),
+                Figure("early_aid", _l("Early aid given"), "LA", filters=(("decision", "early_aid"),)),
+                Figure("terminated", _l("Terminated"), "LA", filters=(("decision", "terminated"),)),
+                Figure("objections", _l("Objections filed"), "LA", filters=(("decision", "objection"),)),
+                # Notified defence (通知辩护), assignment and closing outcomes arrive with the
+                # notices of issue #14: declare their figures here, from its queue filters.
+            ),
+            breakdowns=(
+                Breakdown("terminations", _l("Terminations by ground"), "LA", "ground"),
+                Breakdown("objection_outcomes", _l("Objections by outcome"), "LA", "objection"),
+                Breakdown("lawyers", _l("Lawyer workload: applications of the period per assigned lawyer"), "LA",
+                          "lawyer"),
+            ),
+            trend_kind="LA",
+        ),
+    )

@@ -1,0 +1,91 @@
+"""The supervisor's dashboard, the annual report and its Excel file (supervisors, admins)."""
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext
+from sqlalchemy import select
+
+from portal.core.choices import options
+from portal.core.clock import local_today, utcnow
+from portal.core.documents import Percent, Sheet, xlsx_response
+from portal.core.models import Township
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.ratings.report import ratings_section
+from portal.reports.compute import compute_section, declared_sections, overdue_now, workload_now
+from portal.reports.period import Period, PeriodForm
+
+#: Supervisors and admins only: the staff guard reads CORE_STAFF_AREAS["reports"].
+bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
+
+
+def _township_choices() -> list:
+    english = current_language() == "en"
+    rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
+    return options([("", gettext("All townships"))] + [(str(i), name_en if english else name) for i, name, name_en in rows])
+
+
+def _period_form() -> PeriodForm:
+    """The form filled from the query string, or with this year to date when it is empty."""
+    args = {k: request.args.get(k, "") for k in ("start", "end", "township")}
+    if not any(args.values()):
+        this_year = Period.year_to_date()
+        args.update(start=this_year.start.strftime("%Y-%m"), end=this_year.end.strftime("%Y-%m"))
+    form = PeriodForm(formdata=None, data=args)
+    form.township.choices = _township_choices()
+    return form
+
+
+def full_report(period: Period) -> list:
+    """Every section: each capability's declared figures, then ratings, overdue and workload."""
+    return [*(compute_section(s, period) for s in declared_sections()),
+            ratings_section(period), overdue_now(period), workload_now(period)]
+
+
+@bp.get("/")
+def dashboard():
+    """This year so far at a glance: each service's main figures, what is overdue, follow-ups."""
+    period = Period.year_to_date()
+    sections = [compute_section(s, period, with_tables=False) for s in declared_sections()]
+    return render_template("reports/dashboard.html", period=period, sections=sections,
+                           ratings=ratings_section(period), overdue=overdue_now(period),
+                           last_year=local_today().year - 1)
+
+
+@bp.get("/annual")
+def annual():
+    """The report for any month range (up to 5 years) and township."""
+    form = _period_form()
+    if not form.validate():
+        return render_template("reports/annual.html", form=form, sections=None, period=None), 400
+    period = form.period()
+    return render_template("reports/annual.html", form=form, period=period, sections=full_report(period),
+                           export_args={k: v for k, v in request.args.items() if k in ("start", "end", "township")})
+
+
+@bp.get("/annual.xlsx")
+def annual_xlsx():
+    """The same report as an Excel workbook: one sheet per section, real numbers and shares."""
+    form = _period_form()
+    if not form.validate():
+        return render_template("reports/annual.html", form=form, sections=None, period=None), 400
+    period = form.period()
+    township = next((str(c.label) for c in form.township.choices if c.value == period.township), "")
+    about = Sheet(gettext("Report"), [gettext("Item"), gettext("Value")], [
+        [gettext("From"), period.start], [gettext("To"), period.end], [gettext("Township"), township],
+        [gettext("Made at"), utcnow()],
+    ])
+    sheets = [about, *(_sheet(section) for section in full_report(period))]
+    name = f"report-{period.start:%Y%m}-{period.end:%Y%m}" + (f"-{period.township}" if period.township else "")
+    return xlsx_response(name, sheets)
+
+
+def _sheet(section) -> Sheet:
+    """A section as rows: its figures, then each table under a line with the table's title."""
+    headers = [gettext("Figure"), gettext("Number"), gettext("Share"), gettext("Amount")]
+    rows = [[c.label, c.value, Percent(c.share) if c.share is not None else None, c.total]
+            for c in section.figures]
+    for table in section.tables:
+        rows.append([])
+        rows.append([table.title, table.value_label or gettext("Number"), table.share_label or gettext("Share")])
+        rows += [[c.label, c.value, Percent(c.share) if c.share is not None else None] for c in table.rows]
+    return Sheet(section.title, headers, rows)

@@ -1,0 +1,199 @@
+"""Reports (SPEC §7): figures counted from a seeded data set whose true counts the test
+knows, each figure's link opening the queue that lists exactly what it counts, the
+Excel file read back, bad ranges refused next to the field, and access."""
+
+import io
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from portal.core.models import Township
+from portal.core.registry import kind_for_code
+from portal.extensions import db
+
+YEAR = "start=2025-01&end=2025-12"
+REFERENCE = re.compile(r"\b[A-Z]{2}-\d{4}-\d{6}\b")
+
+
+def at(year, month, day=10):
+    """A UTC moment inside the given local day."""
+    return datetime(year, month, day, 2, 0)
+
+
+@pytest.fixture
+def seeded(app):
+    """Requests of every service in 2025 (and one of each kind outside it), with known outcomes."""
+    from portal.health_checks.models import Finding
+
+    townships = list(db.session.scalars(select(Township).order_by(Township.sort_order)))
+    made = {}
+
+    def make(code, status, created, **fields):
+        request = kind_for_code(code).make_sample()
+        request.status = status
+        request.is_open = kind_for_code(code).workflow.state(status).is_open
+        request.created_at = created
+        for name, value in fields.items():
+            setattr(request, name, value)
+        db.session.commit()
+        made.setdefault(code, []).append(request.reference)
+        return request
+
+    # Legal aid: 4 received in 2025 (2 approved, both in time; 1 refused late; 1 waiting).
+    make("LA", "assigned", at(2025, 2), approved_at=at(2025, 2, 12), decided_at=at(2025, 2, 12),
+         decision_due_at=at(2025, 2, 17))
+    make("LA", "refused", at(2025, 3), refused_at=at(2025, 3, 25), decided_at=at(2025, 3, 25),
+         decision_due_at=at(2025, 3, 17))
+    make("LA", "closed", at(2025, 3, 20), approved_at=at(2025, 3, 21), decided_at=at(2025, 3, 21),
+         decision_due_at=at(2025, 3, 27))
+    make("LA", "submitted", at(2025, 11), township_id=townships[1].id)
+    make("LA", "closed", datetime(2024, 12, 31, 15, 0), approved_at=at(2025, 1, 2))  # 2024 locally: outside
+    # Consultations: counted by appointment date; 2 in March 2025 (one attended, one missed).
+    for status in ("completed", "no_show"):
+        booking = make("CB", status, at(2025, 3))
+        booking.starts_at = at(2025, 3, 12)
+        db.session.commit()
+    # Mediation: one agreement (1,200.50 yuan), one without agreement.
+    make("MD", "closed", at(2025, 5), agreement_form="written", agreement_amount=Decimal("1200.50"))
+    make("MD", "failed", at(2025, 6))
+    # Health checks: one closed, with a high labour risk found and fixed.
+    check = make("HC", "closed", at(2025, 7))
+    db.session.add(Finding(check_id=check.id, area="labour", risk="high", finding="未签劳动合同",
+                           legal_basis="劳动合同法第十条", recommendation="补签", fixed_at=at(2025, 8)))
+    db.session.commit()
+    # Advisers: one contact request, closed.
+    make("AC", "closed", at(2025, 9))
+    return made
+
+
+def figures_of(html: str) -> dict[str, tuple[int, str]]:
+    """{figure label: (number, queue link)} from the report's figure tables."""
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td><a href="([^"]+)">(\d+)</a>', html)
+    return {label.strip(): (int(number), href.replace("&amp;", "&")) for label, href, number in rows}
+
+
+def section_html(html: str, key: str) -> str:
+    start = html.index(f'id="section-{key}"')
+    end = html.find('<section class="report-section"', start)
+    return html[start:end if end != -1 else len(html)]
+
+
+@pytest.fixture
+def supervisor(make_staff, make_client):
+    make_staff("supervisor", "supervisor")
+    client = make_client()
+    client.set_cookie("lang", "en")
+    client.sign_in("supervisor")
+    return client
+
+
+EXPECTED = {
+    "legal_aid": {"Applications received": 4, "Approved": 2, "Refused": 1, "Decided": 3,
+                  "Decided within the time limit": 2, "Cases closed": 1},
+    "consultations": {"Consultations booked": 2, "Attended": 1, "Missed (no-show)": 1, "Cancelled": 0},
+    "mediation": {"Disputes received": 2, "Agreements reached": 1, "Ended without agreement": 1},
+    "health_checks": {"Health checks requested": 1, "Closed": 1, "With findings marked fixed": 1},
+    "advisers": {"Contact requests received": 1, "Closed": 1},
+}
+
+
+def test_annual_report_counts_each_service_as_the_data_says(seeded, supervisor):
+    response = supervisor.get(f"/staff/reports/annual?{YEAR}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for section, expected in EXPECTED.items():
+        found = figures_of(section_html(html, section))
+        assert {label: found[label][0] for label in expected} == expected, section
+    legal_aid = section_html(html, "legal_aid")
+    assert "50.0%" in legal_aid  # approved of received
+    assert "66.7%" in legal_aid  # decided in time of decided
+    assert "1,200.50" in section_html(html, "mediation")
+
+
+def test_every_figure_opens_the_queue_listing_exactly_what_it_counts(seeded, supervisor):
+    html = supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True)
+    checked = 0
+    for section in EXPECTED:
+        for label, (number, href) in figures_of(section_html(html, section)).items():
+            assert href.startswith("/staff/queue/"), (label, href)
+            queue = supervisor.get(href).get_data(as_text=True)
+            table = queue[queue.find("<tbody>"):queue.find("</tbody>")] if "<tbody>" in queue else ""
+            assert len(set(REFERENCE.findall(table))) == number, (section, label, href)
+            checked += 1
+    assert checked >= 20
+
+
+def test_township_narrows_every_figure(seeded, supervisor):
+    first = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    html = supervisor.get(f"/staff/reports/annual?{YEAR}&township={first.id}").get_data(as_text=True)
+    assert figures_of(section_html(html, "legal_aid"))["Applications received"][0] == 3
+
+
+def test_trend_by_month_is_a_chart_with_its_table(seeded, supervisor):
+    html = section_html(supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True), "legal_aid")
+    assert '<svg class="chart" role="img"' in html and "<title id=" in html and "<desc id=" in html
+    months = dict(re.findall(r'<th scope="row">(2025-\d\d)</th>\s*<td><a href="[^"]+">(\d+)</a>', html))
+    assert months["2025-02"] == "1" and months["2025-03"] == "2" and months["2025-11"] == "1"
+    assert months["2025-01"] == "0" and len(months) == 12
+
+
+def test_excel_has_one_sheet_per_section_with_real_numbers_and_percentages(seeded, supervisor):
+    response = supervisor.get(f"/staff/reports/annual.xlsx?{YEAR}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith("report-202501-202512.xlsx")
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert len(workbook.sheetnames) >= 1 + len(EXPECTED)
+    about = workbook.worksheets[0]
+    assert about["B2"].value.date() == date(2025, 1, 1) and about["B2"].number_format == "yyyy-mm-dd"
+    sheet = workbook["Legal aid"]
+    assert sheet.freeze_panes == "A2"
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row and row[0].value}
+    assert rows["Applications received"][1].value == 4
+    approved = rows["Approved"]
+    assert approved[1].value == 2 and approved[2].value == pytest.approx(0.5) and approved[2].number_format == "0.0%"
+    assert sheet.column_dimensions["A"].width > 10
+    mediation = {row[0].value: row for row in workbook["People's mediation"].iter_rows(min_row=2) if row[0].value}
+    assert mediation["Agreements reached"][3].value == pytest.approx(1200.5)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("start=2025-06&end=2025-01", "The end month must not be before the start month."),
+    ("start=2019-01&end=2025-01", "A report covers at most 5 years (60 months)."),
+    ("start=2025-13&end=2025-12", "Enter a month as YYYY-MM, e.g. 2025-01."),
+])
+def test_a_bad_range_is_refused_next_to_the_field_with_what_was_typed(app, supervisor, query, message):
+    response = supervisor.get(f"/staff/reports/annual?{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html and 'aria-invalid="true"' in html
+    assert 'value="' + query.split("&")[0].split("=")[1] + '"' in html
+    assert supervisor.get(f"/staff/reports/annual.xlsx?{query}").status_code == 400
+
+
+def test_exactly_five_years_is_accepted(app, supervisor):
+    assert supervisor.get("/staff/reports/annual?start=2021-01&end=2025-12").status_code == 200
+
+
+def test_dashboard_shows_this_year_overdue_and_links_from_the_staff_home(seeded, supervisor):
+    home = supervisor.get("/staff/").get_data(as_text=True)
+    assert 'href="/staff/reports/"' in home
+    html = supervisor.get("/staff/reports/").get_data(as_text=True)
+    assert "Overdue now" in html and "Service ratings" in html and "Legal aid" in html
+
+
+@pytest.mark.parametrize("role", ["legal_aid_officer", "lawyer", "mediator"])
+def test_reports_are_for_supervisors_and_admins_only(app, make_staff, make_client, role):
+    make_staff("someone", role)
+    make_staff("chief", "admin")
+    client = make_client()
+    client.sign_in("someone")
+    for path in ("/staff/reports/", f"/staff/reports/annual?{YEAR}", f"/staff/reports/annual.xlsx?{YEAR}"):
+        assert client.get(path).status_code == 403
+    assert 'href="/staff/reports/"' not in client.get("/staff/").get_data(as_text=True)
+    admin = make_client()
+    admin.sign_in("chief")
+    assert admin.get(f"/staff/reports/annual?{YEAR}").status_code == 200
