@@ -32,6 +32,8 @@ setup(
         "weasyprint>=70.0",
         # The staff second factor (TOTP, SPEC §11).
         "pyotp>=2.9",
+        # S3-compatible object storage for attachments (STORAGE_URL=s3://..., portal.core.storage).
+        "boto3>=1.34",
     ],
     extras_require={
         "test": [
@@ -45,6 +47,8 @@ setup(
             # WOFF2 (the subset font for 㮾, static/fonts/rare-cjk.woff2): read back by the
             # tests, written by tools/build_rare_font.py.
             "brotli>=1.1",
+            # An S3-speaking server on loopback for the storage tests (moto in server mode).
+            "moto[server]>=5.0",
         ],
     },
 )

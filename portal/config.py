@@ -98,6 +98,10 @@ class DefaultConfig:
     MOBILE_CODE_TTL = timedelta(minutes=5)
     MOBILE_CODE_MAX_TRIES = 5
 
+    #: Where attachments are stored: unset, the private directory UPLOAD_FOLDER of this
+    #: machine; `s3://bucket/prefix` for S3-compatible object storage shared by several
+    #: app servers (endpoint and credentials the standard boto3 way: AWS_ENDPOINT_URL, ...).
+    STORAGE_URL: str | None = None
     UPLOAD_FOLDER = str(PROJECT_ROOT / "instance" / "uploads")
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     UPLOAD_MAX_FILES = 5
