@@ -109,6 +109,10 @@ class DefaultConfig:
     # Five files of 10 MB plus the form itself.
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
 
+    #: A scheduled job's lease (portal.core.jobs): a runner that dies mid-job holds it this
+    #: long; a job that runs longer may start again on another host.
+    JOB_LEASE_TIMEOUT = timedelta(minutes=15)
+
     NOTIFICATION_BACKEND = "portal.core.notifications:LogSender"
     NOTIFICATION_MAX_ATTEMPTS = 6
     SMS_SIGNATURE = "【长沙县司法局】"
