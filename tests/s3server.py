@@ -22,6 +22,11 @@ class S3Server:
         return {"AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing",
                 "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
+    @staticmethod
+    def unused_endpoint() -> str:
+        """An address where nothing listens: an object store that is down."""
+        return f"http://127.0.0.1:{free_port()}"
+
     def client(self):
         import boto3
 

@@ -16,8 +16,9 @@ from portal.demo import _seed_townships
 from portal.extensions import db
 
 from conftest import app_config, empty_all_tables
-from s3server import free_port, s3_env, s3_server  # noqa: F401 (fixtures)
 from support import application_form
+
+pytest_plugins = ("s3server",)  # the loopback S3 server's fixtures
 
 PDF = b"%PDF-1.4\n" + secrets.token_bytes(2048) + b"\n%%EOF"
 
@@ -107,7 +108,7 @@ def test_staged_files_left_behind_are_removed_from_the_bucket(client, app, s3_en
 
 
 def test_a_store_that_is_down_gives_a_503_page_and_no_request(schema, tmp_path, s3_env, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_env.unused_endpoint())  # nothing listens there
     down = create_app({**app_config(schema, tmp_path / "uploads"), "STORAGE_URL": "s3://gone/files"})
     from conftest import PortalClient
 

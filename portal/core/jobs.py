@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import String, Text, or_, select, update
+from sqlalchemy import String, Text, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
