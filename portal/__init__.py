@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from portal import database, errors, i18n, security, templating
+    from portal import database, errors, i18n, security, static_files, templating
     from portal.cli import register_cli
     from portal.core import storage
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.register(app)
     security.register(app)
     templating.register(app)
+    static_files.register(app)
     errors.register(app)
     storage.register(app)
     register_blueprints(app)
