@@ -2,15 +2,10 @@
 thread of the test process (subprocesses such as gunicorn reach it by its port)."""
 
 import secrets
-import socket
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from serving import free_port
 
 
 class S3Server:
