@@ -19,6 +19,8 @@ from urllib.request import Request
 from portal.config import PROJECT_ROOT
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+#: One key for every server of a test: a session signed by one is read by the others.
+SHARED_SECRET = "deploy-tests-" + secrets.token_hex(16)
 REFERENCE = re.compile(r"[A-Z]{2}-\d{4}-\d{6}")
 
 
@@ -31,14 +33,14 @@ def free_port() -> int:
 class Gunicorn:
     """One gunicorn master with deploy/gunicorn.conf.py, on loopback ports of its own."""
 
-    def __init__(self, database_url: str, tmp: Path, *, workers=2, threads=4, secret="deploy-tests", **env):
+    def __init__(self, database_url: str, tmp: Path, *, workers=2, threads=4, **env):
         self.port, self.health_port = free_port(), free_port()
         self.log = tmp / f"gunicorn-{self.port}.log"
         uploads = tmp / f"uploads-{self.port}"
         base = {k: v for k, v in os.environ.items()
                 if k not in ("PORTAL_DEMO", "RATELIMIT_STORAGE_URI", "NOTIFICATION_BACKEND", "FLASK_APP")}
         base.update(
-            DATABASE_URL=database_url, SECRET_KEY=secret, PORTAL_INSECURE_COOKIES="1", UPLOAD_FOLDER=str(uploads),
+            DATABASE_URL=database_url, SECRET_KEY=SHARED_SECRET, PORTAL_INSECURE_COOKIES="1", UPLOAD_FOLDER=str(uploads),
             PYTHONPATH=str(PROJECT_ROOT), MOBILE_VERIFICATION="0", STAFF_TWO_FACTOR="0",
             RATELIMIT_SUBMISSIONS_PER_ADDRESS="100000 per hour", RATELIMIT_SUBMISSIONS_PER_MOBILE="100000 per hour",
             RATELIMIT_TRACK="100000 per minute",
