@@ -60,3 +60,28 @@ def s3_env(s3_server, monkeypatch):
     for key, value in s3_server.environment().items():
         monkeypatch.setenv(key, value)
     return s3_server
+
+
+@pytest.fixture
+def bucket(s3_env):
+    """A new, empty bucket of the loopback server."""
+    return s3_env.new_bucket()
+
+
+@pytest.fixture
+def s3_app(schema, tmp_path, bucket):
+    """The usual test app (conftest's `app`), with its files in `bucket` under files/."""
+    from portal import create_app
+    from portal.demo import _seed_townships
+    from portal.extensions import db
+
+    from conftest import app_config, empty_all_tables
+
+    application = create_app({**app_config(schema, tmp_path / "uploads"), "STORAGE_URL": f"s3://{bucket}/files"})
+    with application.app_context():
+        empty_all_tables()
+        _seed_townships()
+        db.session.commit()
+        yield application
+        db.session.remove()
+        db.engine.dispose()

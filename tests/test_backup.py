@@ -16,31 +16,18 @@ from portal import create_app
 from portal.config import PROJECT_ROOT
 from portal.core import storage
 from portal.core.models import Attachment, ServiceRequest
-from portal.demo import _seed_townships
 from portal.extensions import db
 
-from conftest import PortalClient, app_config, empty_all_tables, is_postgres
+from conftest import PortalClient, app_config, is_postgres
 from support import application_form
 
 pytest_plugins = ("s3server",)
 
 
 @pytest.fixture
-def bucket(s3_env):
-    return s3_env.new_bucket()
-
-
-@pytest.fixture
-def app(schema, tmp_path, s3_env, bucket):
-    """The usual test app, with its files in a bucket of the loopback S3 server."""
-    application = create_app({**app_config(schema, tmp_path / "uploads"), "STORAGE_URL": f"s3://{bucket}/files"})
-    with application.app_context():
-        empty_all_tables()
-        _seed_townships()
-        db.session.commit()
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+def app(s3_app):
+    """Every test of this module stores its files in a bucket of the loopback S3 server."""
+    return s3_app
 
 
 class EmptyDatabase:

@@ -28,21 +28,9 @@ def count(model) -> int:
 
 
 @pytest.fixture
-def bucket(s3_env):
-    return s3_env.new_bucket()
-
-
-@pytest.fixture
-def app(schema, tmp_path, s3_env, bucket):
-    """The usual test app, with its files in a bucket of the loopback S3 server."""
-    application = create_app({**app_config(schema, tmp_path / "uploads"), "STORAGE_URL": f"s3://{bucket}/files"})
-    with application.app_context():
-        empty_all_tables()
-        _seed_townships()
-        db.session.commit()
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+def app(s3_app):
+    """Every test of this module stores its files in a bucket of the loopback S3 server."""
+    return s3_app
 
 
 def apply_with(client, *files):
