@@ -11,7 +11,9 @@ boto3 way (`AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, send_file
@@ -49,6 +51,19 @@ def checked_key(key: str) -> str:
     return key
 
 
+class Storage(Protocol):
+    """What a file store does; keys are attachments' random stored names."""
+
+    def describe(self) -> str: ...
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def delete(self, key: str) -> None: ...
+    def keys(self) -> Iterator[str]: ...
+    #: A download response (inline for a page that shows an image); call it only after
+    #: the portal's access check.
+    def send(self, key: str, mimetype: str, download_name: str, *, inline: bool = False): ...
+
+
 class LocalStorage:
     """Files in one private directory of this machine (the embedded default)."""
 
@@ -82,11 +97,11 @@ class LocalStorage:
     def keys(self) -> Iterator[str]:
         return (p.name for p in sorted(self.folder.iterdir()) if KEY.fullmatch(p.name))
 
-    def send(self, key: str, mimetype: str, download_name: str):
+    def send(self, key: str, mimetype: str, download_name: str, *, inline: bool = False):
         path = self.folder / checked_key(key)
         if not path.is_file():
             raise StoredFileMissing(key)
-        return send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0)
+        return send_file(path, mimetype=mimetype, as_attachment=not inline, download_name=download_name, max_age=0)
 
 
 class S3Storage:
@@ -104,24 +119,24 @@ class S3Storage:
         return self.prefix + checked_key(key)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        with _translated_errors(key):
+        with _s3_errors(key):
             self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data, ContentType=content_type)
 
     def _get(self, key: str):
-        with _translated_errors(key):
+        with _s3_errors(key):
             return self.client.get_object(Bucket=self.bucket, Key=self._name(key))
 
     def get(self, key: str) -> bytes:
         obj = self._get(key)
-        with _translated_errors(key):
+        with _s3_errors(key):
             return obj["Body"].read()
 
     def delete(self, key: str) -> None:
-        with _translated_errors(key):
+        with _s3_errors(key):
             self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
     def keys(self) -> Iterator[str]:
-        with _translated_errors("(listing)"):
+        with _s3_errors("(listing)"):
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
             for page in pages:
                 for item in page.get("Contents", ()):
@@ -129,37 +144,29 @@ class S3Storage:
                     if KEY.fullmatch(name):
                         yield name
 
-    def send(self, key: str, mimetype: str, download_name: str):
+    def send(self, key: str, mimetype: str, download_name: str, *, inline: bool = False):
         """Stream the object through the app (the access check has been made by the caller)."""
         obj = self._get(key)
-        response = send_file(obj["Body"], mimetype=mimetype, as_attachment=True,
+        response = send_file(obj["Body"], mimetype=mimetype, as_attachment=not inline,
                              download_name=download_name, max_age=0)
         response.content_length = obj["ContentLength"]
         return response
 
 
-class _translated_errors:
+@contextmanager
+def _s3_errors(key: str):
     """botocore's errors as ours: a missing key, or a store that is not answering."""
+    from botocore.exceptions import BotoCoreError, ClientError
 
-    def __init__(self, key: str):
-        self.key = key
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, _tb):
-        if error is None or isinstance(error, StorageError):
-            return False
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        if isinstance(error, ClientError):
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in ("NoSuchKey", "404", "NotFound"):
-                raise StoredFileMissing(self.key) from None
-            raise StorageUnavailable(f"object store refused {self.key}: {code}") from None
-        if isinstance(error, BotoCoreError | OSError):
-            raise StorageUnavailable(f"object store unreachable for {self.key}: {type(error).__name__}") from None
-        return False
+    try:
+        yield
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in ("NoSuchKey", "404", "NotFound"):
+            raise StoredFileMissing(key) from None
+        raise StorageUnavailable(f"object store refused {key}: {code}") from None
+    except (BotoCoreError, OSError) as error:
+        raise StorageUnavailable(f"object store unreachable for {key}: {type(error).__name__}") from None
 
 
 def _s3_client():
@@ -172,7 +179,7 @@ def _s3_client():
                                             retries={"max_attempts": 2, "mode": "standard"}))
 
 
-def storage_for(url: str | None, upload_folder: str):
+def storage_for(url: str | None, upload_folder: str) -> Storage:
     """The backend a `STORAGE_URL` names: `s3://bucket/prefix`, or none for the directory."""
     if not url:
         return LocalStorage(upload_folder)
@@ -184,7 +191,7 @@ def storage_for(url: str | None, upload_folder: str):
     raise ValueError(f"STORAGE_URL: use s3://bucket/prefix or leave it unset, not {url!r}")
 
 
-def current():
+def current() -> Storage:
     """The file store of the running app."""
     return current_app.extensions[EXTENSION_KEY]
 
