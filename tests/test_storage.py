@@ -95,7 +95,8 @@ def test_staged_files_left_behind_are_removed_from_the_bucket(client, app, s3_en
     assert s3_env.objects(bucket) == {}
 
 
-def test_a_store_that_is_down_gives_a_503_page_and_no_request(schema, tmp_path, s3_env, monkeypatch):
+def test_a_store_that_is_down_gives_a_503_form_that_keeps_what_was_typed_and_no_request(schema, tmp_path, s3_env,
+                                                                                         monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_env.unused_endpoint())  # nothing listens there
     down = create_app({**app_config(schema, tmp_path / "uploads"), "STORAGE_URL": "s3://gone/files"})
     from conftest import PortalClient
@@ -107,8 +108,10 @@ def test_a_store_that_is_down_gives_a_503_page_and_no_request(schema, tmp_path, 
         db.session.commit()
         response = apply_with(down.test_client(), ("合同.pdf", PDF))
         assert response.status_code == 503
-        assert "The file store cannot be reached" in response.get_data(as_text=True) or \
-            "文件存储" in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        error = html.split('id="attachments-error"', 1)[1][:400]
+        assert "The file store cannot be reached" in error or "文件存储" in error
+        assert 'value="周建国"' in html  # what was typed is kept
         assert count(ServiceRequest) == 0 and count(PendingUpload) == 0 and count(Attachment) == 0
         db.session.remove()
         db.engine.dispose()

@@ -20,7 +20,7 @@ from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
 
-from portal.core import attachments
+from portal.core import attachments, storage
 from portal.core.access import remember_tracked
 from portal.core.models import PendingUpload, ServiceRequest
 from portal.extensions import db
@@ -131,7 +131,13 @@ def run_intake(intake: Intake):
         if (language := request.form.get(SWITCH_LANGUAGE)) is not None:
             return _switch_language(intake, language)
     valid = form.validate_on_submit()
-    _stage_new_files(intake)
+    try:
+        _stage_new_files(intake)
+    except storage.StorageError as error:
+        # The store is down: the form comes back with what was typed, nothing is created.
+        db.session.rollback()
+        next(f for f in form if isinstance(f, MultipleFileField)).errors.append(error.message)
+        return _render(intake, 503)
     if valid:
         try:
             created = intake.build(form, intake.staged)
