@@ -9,11 +9,8 @@ default 127.0.0.1:8001; nginx sends `/healthz` there). It answers the app's own 
 """
 
 import json
-import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-log = logging.getLogger("portal.health")
 
 
 class HealthCheck:
@@ -68,11 +65,17 @@ def serve(bind: str, check: HealthCheck) -> ThreadingHTTPServer:
     return server
 
 
-def start_in_master(arbiter, bind: str) -> ThreadingHTTPServer:
+def start_in_master(arbiter, bind: str) -> ThreadingHTTPServer | None:
     """gunicorn's when_ready hook: read the app's settings once, then serve health checks."""
     from portal import create_app
 
     uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
-    server = serve(bind, HealthCheck(uri, workers=lambda: len(arbiter.WORKERS)))
-    log.info("health listener on %s", bind)
+    try:
+        server = serve(bind, HealthCheck(uri, workers=lambda: len(arbiter.WORKERS)))
+    except OSError as error:
+        # E.g. a new master started by USR2 while the old one still holds the address:
+        # the app serves on without the listener rather than not at all.
+        arbiter.log.error("health listener: cannot listen on %s: %s", bind, error)
+        return None
+    arbiter.log.info("health listener on %s", bind)
     return server
