@@ -150,10 +150,15 @@ def stage(uploads: list[CheckedUpload]) -> list[PendingUpload]:
     return rows
 
 
+def wanted_tokens(tokens: list[str]) -> list[str]:
+    """The well-formed staged-file tokens a form sent back, without repeats."""
+    return list(dict.fromkeys(t for t in tokens if t and len(t) == 32))[:20]
+
+
 def staged(tokens: list[str]) -> list[PendingUpload]:
     """The pending files of this browser session named by the form's hidden tokens."""
     key = session.get(UPLOAD_SESSION_KEY)
-    wanted = [t for t in tokens if t and len(t) == 32][:20]
+    wanted = wanted_tokens(tokens)
     if not key or not wanted:
         return []
     return list(db.session.scalars(

@@ -131,12 +131,18 @@ def run_intake(intake: Intake):
         if (language := request.form.get(SWITCH_LANGUAGE)) is not None:
             return _switch_language(intake, language)
     valid = form.validate_on_submit()
+    upload_field = next((f for f in form if isinstance(f, MultipleFileField)), None)
+    if valid and upload_field and len(attachments.wanted_tokens(request.form.getlist(STAGED_FIELD))) > len(intake.staged):
+        # A file listed on the form is gone (removed after a day, or staged by another
+        # browser): say so rather than create the request without it.
+        upload_field.errors.append(_l("A file you attached earlier is no longer kept. Attach it again."))
+        valid = False
     try:
         _stage_new_files(intake)
     except storage.StorageError as error:
         # The store is down: the form comes back with what was typed, nothing is created.
         db.session.rollback()
-        next(f for f in form if isinstance(f, MultipleFileField)).errors.append(error.message)
+        upload_field.errors.append(error.message)
         return _render(intake, 503)
     if valid:
         try:
