@@ -135,19 +135,17 @@ def leased_command(command: click.Command, job: Job) -> click.Command:
 
     @click.pass_context
     def callback(ctx, **params):
-        from flask.cli import ScriptInfo
-
-        with ctx.ensure_object(ScriptInfo).load_app().app_context():
-            lease = take(job, due_only=False)
-            if lease is None:
-                click.echo(f"{job.command}: another runner holds it; nothing done")
-                return
-            try:
-                ctx.invoke(original, **params)
-            except BaseException as error:
-                release(lease, error)
-                raise
-            release(lease)
+        _app_context(ctx)
+        lease = take(job, due_only=False)
+        if lease is None:
+            click.echo(f"{job.command}: another runner holds it; nothing done")
+            return
+        try:
+            ctx.invoke(original, **params)
+        except BaseException as error:
+            release(lease, error)
+            raise
+        release(lease)
 
     wrapped = click.Command(command.name, callback=callback, params=command.params, help=command.help,
                             short_help=command.short_help)
@@ -159,27 +157,32 @@ def leased_command(command: click.Command, job: Job) -> click.Command:
 @click.option("--force", is_flag=True, help="Run the jobs now even when they are not due.")
 def run_jobs_command(only, force):
     """Run every scheduled job that is due, each once across all hosts (run every minute)."""
+    app = _app_context(click.get_current_context())
+    commands = app.extensions[EXTENSION_KEY]
+    if unknown := set(only) - set(commands):
+        raise click.ClickException(f"unknown job(s): {', '.join(sorted(unknown))}; known: {', '.join(commands)}")
+    failed = []
+    for job in declared_jobs(app):
+        if only and job.command not in only:
+            continue
+        lease = take(job, due_only=not force)
+        if lease is None:
+            continue
+        click.echo(f"running {job.command}")
+        if not run_leased(lease, commands[job.command]):
+            failed.append(job.command)
+    if failed:
+        raise click.ClickException(f"failed: {', '.join(failed)} (see the log)")
+
+
+def _app_context(ctx: click.Context) -> Flask:
+    """The app, in an app context for the rest of the command (the current one if any,
+    as flask's with_appcontext does)."""
     from flask.cli import ScriptInfo
 
-    ctx = click.get_current_context()
-    app = ctx.ensure_object(ScriptInfo).load_app()
-    with app.app_context():
-        commands = app.extensions[EXTENSION_KEY]
-        unknown = set(only) - set(commands)
-        if unknown:
-            raise click.ClickException(f"unknown job(s): {', '.join(sorted(unknown))}; known: {', '.join(commands)}")
-        failed = []
-        for job in declared_jobs(app):
-            if only and job.command not in only:
-                continue
-            lease = take(job, due_only=not force)
-            if lease is None:
-                continue
-            click.echo(f"running {job.command}")
-            if not run_leased(lease, commands[job.command]):
-                failed.append(job.command)
-        if failed:
-            raise click.ClickException(f"failed: {', '.join(failed)} (see the log)")
+    if not current_app:
+        ctx.with_resource(ctx.ensure_object(ScriptInfo).load_app().app_context())
+    return current_app._get_current_object()
 
 
 def register(app: Flask, commands: dict[str, click.Command]) -> None:
