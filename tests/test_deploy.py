@@ -164,3 +164,13 @@ def test_nginx_takes_the_apps_body_limit_and_forwards_what_proxy_fix_reads():
     assert "immutable" in site and "keepalive " not in site.split("upstream portal_app", 1)[1].split("}", 1)[0]
     env = (PROJECT_ROOT / "deploy" / "portal.env.example").read_text()
     assert "PROXY_FIX_X_FOR=1" in env  # one nginx hop, as the site sets one X-Forwarded-For entry
+
+
+def test_the_units_reload_by_hup_and_the_timer_runs_due_jobs_every_minute():
+    units = PROJECT_ROOT / "deploy" / "systemd"
+    service = (units / "portal.service").read_text()
+    assert "gunicorn -c /srv/portal/app/deploy/gunicorn.conf.py" in service
+    assert "ExecReload=/bin/kill -HUP $MAINPID" in service and "KillMode=mixed" in service
+    assert "flask --app portal run-jobs" in (units / "portal-jobs.service").read_text()
+    assert "OnCalendar=*-*-* *:*:00" in (units / "portal-jobs.timer").read_text()
+    assert "deploy/backup.sh" in (units / "portal-backup.service").read_text()
