@@ -69,19 +69,13 @@ def bucket(s3_env):
 
 
 @pytest.fixture
-def s3_app(schema, tmp_path, bucket):
-    """The usual test app (conftest's `app`), with its files in `bucket` under files/."""
-    from portal import create_app
-    from portal.demo import _seed_townships
-    from portal.extensions import db
+def in_bucket(bucket):
+    """Move an app's file store to `bucket` (under files/), as STORAGE_URL would at start."""
+    from portal.core import storage
 
-    from conftest import app_config, empty_all_tables
+    def move(app):
+        app.config["STORAGE_URL"] = f"s3://{bucket}/files"
+        app.extensions[storage.EXTENSION_KEY] = storage.storage_for(app.config["STORAGE_URL"], "unused")
+        return app
 
-    application = create_app({**app_config(schema, tmp_path / "uploads"), "STORAGE_URL": f"s3://{bucket}/files"})
-    with application.app_context():
-        empty_all_tables()
-        _seed_townships()
-        db.session.commit()
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+    return move

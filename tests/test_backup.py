@@ -25,9 +25,9 @@ pytest_plugins = ("s3server",)
 
 
 @pytest.fixture
-def app(s3_app):
-    """Every test of this module stores its files in a bucket of the loopback S3 server."""
-    return s3_app
+def app(app, in_bucket):
+    """The usual test app, storing its files in a bucket of the loopback S3 server."""
+    return in_bucket(app)
 
 
 class EmptyDatabase:
