@@ -32,6 +32,8 @@ setup(
         "weasyprint>=70.0",
         # The staff second factor (TOTP, SPEC §11).
         "pyotp>=2.9",
+        # S3-compatible object storage for attachments (STORAGE_URL=s3://..., portal.core.storage).
+        "boto3>=1.34",
     ],
     extras_require={
         "test": [
@@ -47,6 +49,8 @@ setup(
             "brotli>=1.1",
             # A real SMTP server on loopback for the email delivery tests (tests/test_message_delivery*.py).
             "aiosmtpd>=1.4.6",
+            # An S3-speaking server on loopback for the storage tests (moto in server mode).
+            "moto[server]>=5.0",
         ],
     },
 )

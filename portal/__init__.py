@@ -17,15 +17,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from portal import database, errors, i18n, security, templating
+    from portal import database, errors, i18n, security, static_files, templating
     from portal.cli import register_cli
+    from portal.core import storage
 
     register_capabilities(app)
     database.register(app)
     i18n.register(app)
     security.register(app)
     templating.register(app)
+    static_files.register(app)
     errors.register(app)
+    storage.register(app)
     register_blueprints(app)
     register_cli(app)
     check_capabilities(app)
@@ -47,7 +50,6 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         else:
             raise RuntimeError("SECRET_KEY is not set: set it in the environment or instance/config.py")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
 
 def register_capabilities(app: Flask) -> None:

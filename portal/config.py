@@ -98,12 +98,20 @@ class DefaultConfig:
     MOBILE_CODE_TTL = timedelta(minutes=5)
     MOBILE_CODE_MAX_TRIES = 5
 
+    #: Where attachments are stored: unset, the private directory UPLOAD_FOLDER of this
+    #: machine; `s3://bucket/prefix` for S3-compatible object storage shared by several
+    #: app servers (endpoint and credentials the standard boto3 way: AWS_ENDPOINT_URL, ...).
+    STORAGE_URL: str | None = None
     UPLOAD_FOLDER = str(PROJECT_ROOT / "instance" / "uploads")
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     UPLOAD_MAX_FILES = 5
     UPLOAD_MAX_PIXELS = 60_000_000
     # Five files of 10 MB plus the form itself.
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
+
+    #: A scheduled job's lease (portal.core.jobs): a runner that dies mid-job holds it this
+    #: long; a job that runs longer may start again on another host.
+    JOB_LEASE_TIMEOUT = timedelta(minutes=15)
 
     #: The SMS backend, "module:Class" (README, Messages): the log by default;
     #: "portal.core.messaging.sms_gateway:HttpSmsGateway" sends through SMS_GATEWAY_*.

@@ -46,8 +46,24 @@ def test_another_browser_cannot_claim_a_staged_file(client, make_client):
     token = staged_tokens(client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
                           .get_data(as_text=True))[0]
     stranger = make_client()
-    assert stranger.submit("/legal-aid/apply", {**application_form(), "staged_upload": token}).status_code == 303
-    assert count(Attachment) == 0 and count(PendingUpload) == 1
+    refused = stranger.submit("/legal-aid/apply", {**application_form(), "staged_upload": token})
+    assert refused.status_code == 400  # the file is not theirs: "attach it again", nothing created
+    assert 'id="attachments-error"' in refused.get_data(as_text=True)
+    assert count(Attachment) == 0 and count(PendingUpload) == 1 and count(ServiceRequest) == 0
+
+
+def test_a_file_removed_while_the_form_was_open_is_asked_for_again_not_dropped(client, app):
+    data = application_form(applicant_name="")
+    data["attachments"] = [(io.BytesIO(PDF), "工资条.pdf")]
+    token = staged_tokens(client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
+                          .get_data(as_text=True))[0]
+    row = db.session.scalar(select(PendingUpload))
+    assert attachments.purge_unclaimed(row.created_at + timedelta(hours=25)) == 1  # a day later
+    again = client.submit("/legal-aid/apply", {**application_form(), "staged_upload": token})
+    assert again.status_code == 400
+    html = again.get_data(as_text=True)
+    assert "no longer kept" in html.split('id="attachments-error"', 1)[1][:300] or "不再保留" in html
+    assert 'value="周建国"' in html and count(ServiceRequest) == 0
 
 
 def test_unclaimed_files_are_removed_after_a_day(client, app):

@@ -61,7 +61,8 @@ def test_header_has_the_hotline_as_a_tap_to_call_link_and_the_bureau_mark(client
     page = html_of(client, "/")
     header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
     assert re.search(r'<a class="hotline" href="tel:12348">[^<]*<strong>12348</strong></a>', header)
-    assert '<img class="bureau-mark" src="/static/img/bureau-mark.svg" alt=""' in header
+    # Static URLs carry their content hash (?v=, portal/static_files.py).
+    assert re.search(r'<img class="bureau-mark" src="/static/img/bureau-mark\.svg\?v=[0-9a-f]{12}" alt=""', header)
     assert client.get("/static/img/bureau-mark.svg").status_code == 200
 
 
@@ -90,13 +91,13 @@ def test_the_site_map_lists_every_enabled_capability_and_the_shared_pages(app, c
 
 def test_favicon_is_linked_and_served(client):
     page = html_of(client, "/")
-    assert '<link rel="icon" href="/static/favicon.ico"' in page
-    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert re.search(r'<link rel="icon" href="/static/favicon\.ico\?v=[0-9a-f]{12}"', page)
+    assert re.search(r'<link rel="icon" href="/static/favicon\.svg\?v=[0-9a-f]{12}" type="image/svg\+xml">', page)
     icon = client.get("/static/favicon.ico")
     assert icon.status_code == 200 and icon.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert client.get("/static/favicon.svg").status_code == 200
     legacy = client.get("/favicon.ico")
-    assert legacy.status_code == 301 and legacy.headers["Location"].endswith("/static/favicon.ico")
+    assert legacy.status_code == 301 and legacy.headers["Location"].partition("?")[0].endswith("/static/favicon.ico")
 
 
 # ---------------------------------------------------------------------- tap-to-call

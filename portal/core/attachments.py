@@ -1,4 +1,5 @@
-"""Uploads: checked by content (PDF, JPEG, PNG), limited in size and pixels, stored privately."""
+"""Uploads: checked by content (PDF, JPEG, PNG), limited in size and pixels, stored privately
+(in the file store of `portal.core.storage`: a local directory or S3-compatible storage)."""
 
 import re
 import secrets
@@ -7,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import abort, current_app, send_file, session
+from flask import abort, current_app, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import ValidationError
 
+from portal.core import storage
 from portal.core.clock import utcnow
 from portal.core.models import Attachment, PendingUpload, ServiceRequest
 from portal.extensions import db
@@ -98,6 +100,7 @@ class AcceptedUploads:
 
 
 def upload_folder() -> Path:
+    """The local directory of the default store (unused with STORAGE_URL=s3://...)."""
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
@@ -113,12 +116,15 @@ def _session_key() -> str:
 
 
 def stage(uploads: list[CheckedUpload]) -> list[PendingUpload]:
-    """Write checked files to disk and record them as pending, in a transaction of their own.
+    """Store checked files and record them as pending, in a transaction of their own.
 
     Call it before the request's own work: it commits, so a submission that fails later
-    keeps its files for the next try, and nothing is left on disk without a row.
+    keeps its files for the next try, and nothing is left in the store without a row.
+    A store that is down raises `storage.StorageError` (a 503 page) before anything is
+    committed: no request is created without its files.
     """
     rows = []
+    store = storage.current()
     for upload in uploads:
         extension = next(ext for _m, ctype, ext in SIGNATURES if ctype == upload.content_type)
         row = PendingUpload(
@@ -132,16 +138,27 @@ def stage(uploads: list[CheckedUpload]) -> list[PendingUpload]:
         )
         db.session.add(row)
         db.session.flush()  # the row exists before the file: purge-uploads can always find it
-        (upload_folder() / row.stored_name).write_bytes(upload.data)
+        try:
+            store.put(row.stored_name, upload.data, upload.content_type)
+        except storage.StorageError:
+            db.session.rollback()
+            for done in rows:  # the rows are gone: so must their files be
+                _forget(store, done.stored_name)
+            raise
         rows.append(row)
     db.session.commit()
     return rows
 
 
+def wanted_tokens(tokens: list[str]) -> list[str]:
+    """The well-formed staged-file tokens a form sent back, without repeats."""
+    return list(dict.fromkeys(t for t in tokens if t and len(t) == 32))[:20]
+
+
 def staged(tokens: list[str]) -> list[PendingUpload]:
     """The pending files of this browser session named by the form's hidden tokens."""
     key = session.get(UPLOAD_SESSION_KEY)
-    wanted = [t for t in tokens if t and len(t) == 32][:20]
+    wanted = wanted_tokens(tokens)
     if not key or not wanted:
         return []
     return list(db.session.scalars(
@@ -195,9 +212,18 @@ def purge_unclaimed(now: datetime | None = None) -> int:
     for row in old:
         db.session.delete(row)
     db.session.commit()
+    store = storage.current()
     for row in old:  # files go only once their rows are gone for good
-        (upload_folder() / row.stored_name).unlink(missing_ok=True)
+        _forget(store, row.stored_name)
     return len(old)
+
+
+def _forget(store, key: str) -> None:
+    """Delete a file whose row is gone; a store that is down leaves it for a later sweep."""
+    try:
+        store.delete(key)
+    except storage.StorageError as error:
+        storage.log.warning("file store: could not delete %s: %s", key, error)
 
 
 def download(request: ServiceRequest, attachment_id: int):
@@ -216,10 +242,4 @@ def send_attachment(attachment):
     download_name = re.sub(r'[\\/\r\n"\x00]', "_", attachment.original_name).strip(". ") or attachment.stored_name
     if not download_name.lower().endswith(Path(attachment.stored_name).suffix):
         download_name += Path(attachment.stored_name).suffix
-    return send_file(
-        upload_folder() / attachment.stored_name,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=download_name,
-        max_age=0,
-    )
+    return storage.current().send(attachment.stored_name, attachment.content_type, download_name)

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
 
-from portal.core import attachments
+from portal.core import attachments, storage
 from portal.core.access import remember_tracked
 from portal.core.fields import plain_required_messages
 from portal.core.models import PendingUpload, ServiceRequest
@@ -173,7 +173,19 @@ def _run_steps(intake: Intake):
     form = intake.form
     valid = form.validate_on_submit()
     plain_required_messages(form)
-    _stage_new_files(intake)
+    upload_field = next((f for f in form if isinstance(f, MultipleFileField)), None)
+    if valid and upload_field and len(attachments.wanted_tokens(request.form.getlist(STAGED_FIELD))) > len(intake.staged):
+        # A file listed on the form is gone (removed after a day, or staged by another
+        # browser): say so rather than create the request without it.
+        upload_field.errors.append(_l("A file you attached earlier is no longer kept. Attach it again."))
+        valid = False
+    try:
+        _stage_new_files(intake)
+    except storage.StorageError as error:
+        # The store is down: the form comes back with what was typed, nothing is created.
+        db.session.rollback()
+        upload_field.errors.append(error.message)
+        return _render(intake, 503)
     if valid:
         try:
             created = intake.build(form, intake.staged)

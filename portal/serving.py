@@ -1,0 +1,81 @@
+"""A health listener that answers while every worker is busy (deploy/gunicorn.conf.py).
+
+gunicorn's workers can all be taken by slow requests (uploads on a slow mobile network,
+a large export); a `/healthz` queued behind them times out and the load balancer takes a
+healthy but busy server out, which makes the others busier. So the gunicorn master, which
+serves no requests, runs this small HTTP listener on its own address (`PORTAL_HEALTH_BIND`,
+default 127.0.0.1:8001; nginx sends `/healthz` there). It answers the app's own JSON:
+200 when the database answers and workers are running, 503 otherwise.
+"""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class HealthCheck:
+    """The database check, on a connection opened for each check (nothing is held open
+    in the master, so workers forked later inherit no connection)."""
+
+    def __init__(self, database_uri: str, workers=lambda: 1):
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        connect_args = {"connect_timeout": 3} if database_uri.startswith("postgresql") else {"timeout": 3}
+        self.engine = create_engine(database_uri, poolclass=NullPool, connect_args=connect_args)
+        self.workers = workers
+
+    def __call__(self) -> tuple[int, dict]:
+        from sqlalchemy import text
+
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 — any database failure means unhealthy
+            return 503, {"status": "error", "database": "unreachable"}
+        if not self.workers():
+            return 503, {"status": "error", "database": "ok", "workers": 0}
+        return 200, {"status": "ok", "database": "ok"}
+
+
+def serve(bind: str, check: HealthCheck) -> ThreadingHTTPServer:
+    """Answer GET /healthz on `bind` (host:port) from a daemon thread; returns the server."""
+    host, _, port = bind.rpartition(":")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            if self.path.split("?", 1)[0] != "/healthz":
+                self.send_error(404)
+                return
+            status, body = check()
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format, *args):  # noqa: A002 — quiet: load balancers poll often
+            pass
+
+    server = ThreadingHTTPServer((host.strip("[]") or "127.0.0.1", int(port)), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="portal-health", daemon=True).start()
+    return server
+
+
+def start_in_master(arbiter, bind: str) -> ThreadingHTTPServer | None:
+    """gunicorn's when_ready hook: read the app's settings once, then serve health checks."""
+    from portal import create_app
+
+    uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        server = serve(bind, HealthCheck(uri, workers=lambda: len(arbiter.WORKERS)))
+    except OSError as error:
+        # E.g. a new master started by USR2 while the old one still holds the address:
+        # the app serves on without the listener rather than not at all.
+        arbiter.log.error("health listener: cannot listen on %s: %s", bind, error)
+        return None
+    arbiter.log.info("health listener on %s", bind)
+    return server
