@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.config import PROJECT_ROOT, DefaultConfig
+from portal.core.intake import ANSWERS_CHECKED
 from portal.core.models import Attachment, ServiceRequest
 from portal.extensions import db
 from portal.serving import HealthCheck
@@ -31,7 +32,7 @@ PDF = b"%PDF-1.4\n" + secrets.token_bytes(4096) + b"\n%%EOF"
 def served_database(app):
     """The test database, emptied and with townships, for servers in other processes."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    form = application_form()
+    form = {**application_form(), ANSWERS_CHECKED: "1"}  # as the check-your-answers page sends it
     db.session.commit()
     return url, form
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from portal.accounts import services, two_factor
+from portal.accounts import services, two_factor, verification
 from portal.accounts.enterprises import (
     DOCUMENT_KINDS,
     MEMBER_STATUS_LABELS,
@@ -16,7 +16,6 @@ from portal.accounts.enterprises import (
     membership_of,
     send_for_verification,
 )
-from portal.accounts import verification
 from portal.accounts.forms import (
     ChangeMobileForm,
     ChangePasswordForm,

@@ -17,15 +17,15 @@ from portal.accounts.services import create_staff_user, current_locks
 from portal.accounts.specialties import ServicePersonKind
 from portal.backoffice.admin_forms import HolidayForm, ServicePersonForm, StaffUserForm
 from portal.core.clock import utcnow
-from portal.core.identity import normalise_mobile
 from portal.core.holidays import HolidaySource
+from portal.core.identity import normalise_mobile
 from portal.core.models import Holiday
 from portal.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 audit_log = logging.getLogger("portal.audit")
 #: Letters and digits that cannot be mistaken for each other when read out at a counter.
-TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password
 
 HOLIDAY_SOURCES = {
     HolidaySource.OFFICIAL: _l("Official (State Council notice, chinesecalendar)"),

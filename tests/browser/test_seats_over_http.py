@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
+from portal.core.intake import ANSWERS_CHECKED
+
 ATTEMPTS = 200
 SEATS = 10
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -58,6 +60,7 @@ def attempt(base_url: str, point_id: int, day: str, slot_id: int, index: int) ->
         "description": "并发预约测试",
         "name": f"测试{index}",
         "mobile": f"137{index:08d}",
+        ANSWERS_CHECKED: "1",  # as the check-your-answers page sends it
     }
     request = urllib.request.Request(page_url, data=urllib.parse.urlencode(form).encode(), method="POST")
     try:
