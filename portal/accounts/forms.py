@@ -128,25 +128,25 @@ class ResetRequestForm(FlaskForm):
                                                           MobileNumber()])
 
 
-class ResetPasswordForm(FlaskForm):
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice (reset by code, change, after a counter reset)."""
+
+    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ResetPasswordForm(NewPasswordForm):
     code = StringField(_l("Code from the text message"),
                        validators=[DataRequired(message=_l("Enter the code from the text message.")), Length(max=12)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
-    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"),
                             validators=[DataRequired(message=_l("Enter your current password.")), Length(max=128)])
-    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
 
 
 class ChangeMobileForm(FlaskForm):
