@@ -176,7 +176,8 @@ def take_walk_in_seat(slot_id: int) -> bool:
     """A walk-in takes a seat in a slot of today, also one that starts within 2 hours."""
     result = db.session.execute(
         update(ConsultationSlot)
-        .where(ConsultationSlot.id == slot_id, ConsultationSlot.booked < ConsultationSlot.capacity)
+        .where(ConsultationSlot.id == slot_id, ConsultationSlot.blocked.is_(False),
+               ConsultationSlot.booked < ConsultationSlot.capacity, ConsultationSlot.ends_at > utcnow())
         .values(booked=ConsultationSlot.booked + 1)
         .execution_options(synchronize_session=False)
     )
