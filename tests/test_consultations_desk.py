@@ -134,3 +134,32 @@ def test_a_supervisor_reading_the_desk_sees_the_call_back_number_masked(client, 
     staff.sign_in("boss")
     day = staff.get(f"/staff/consultations/{point.id}/day?date={day_of(slot)}").get_data(as_text=True)
     assert reference in day and "13912345678" not in day
+
+
+def test_filtering_by_township_lists_its_office_first_then_the_county_centre(client, point):
+    from portal.consultations.models import ServicePoint
+    from portal.core.models import Township
+
+    here, there = db.session.scalars(select(Township).order_by(Township.code).limit(2)).all()
+    for code, name, township in (("SJS-1", "星沙司法所", here), ("SJS-2", "黄兴司法所", there)):
+        db.session.add(ServicePoint(code=code, kind="justice_office", name=name, name_en=name, township_id=township.id,
+                                    address="某路1号", phone="0731-2", hours="9-17", services="咨询", sort_order=5))
+    db.session.commit()
+    every = client.get("/consultations/").get_data(as_text=True)
+    assert "星沙司法所" in every and "黄兴司法所" in every and point.name in every
+    filtered = client.get(f"/consultations/?township={there.id}").get_data(as_text=True)
+    assert "黄兴司法所" in filtered and "星沙司法所" not in filtered.split('id="township"')[1].split("</select>")[1]
+    assert filtered.index("<h3>黄兴司法所") < filtered.index(f"<h3>{point.name}")
+    assert "uri.amap.com/search?keyword=" in filtered
+
+
+def test_the_booking_page_offers_only_days_with_a_free_time_grouped_by_week(client, point):
+    free = make_slot(point, 50)
+    full = make_slot(point, 26 + 24 * 5, capacity=1, booked=1)
+    soon = make_slot(point, 1)  # within 2 hours: not bookable, so its day is not offered for it
+    page = client.get(f"/consultations/book?point={point.id}").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d{4}-\d\d-\d\d)"', page)
+    assert options == [day_of(free)]
+    assert day_of(full) not in options and (day_of(soon) not in options or day_of(soon) == day_of(free))
+    assert "<optgroup label=" in page
+    assert f'value="{free.id}"' in page  # the first free day's times are shown at once
