@@ -163,3 +163,13 @@ def test_the_booking_page_offers_only_days_with_a_free_time_grouped_by_week(clie
     assert day_of(full) not in options and (day_of(soon) not in options or day_of(soon) == day_of(free))
     assert "<optgroup label=" in page
     assert f'value="{free.id}"' in page  # the first free day's times are shown at once
+
+
+def test_the_confirmation_says_what_to_bring_for_the_topic_and_links_a_map(client, point):
+    from portal.consultations.choices import WHAT_TO_BRING
+
+    slot = make_slot(point, 26)
+    confirmation = client.get(book(client, point, slot).headers["Location"] + "?lang=en", follow_redirects=True)
+    page = confirmation.get_data(as_text=True)
+    assert "uri.amap.com/search?keyword=" in page
+    assert str(WHAT_TO_BRING["labour"]) in page or "劳动合同" in page

@@ -29,7 +29,8 @@ bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 @bp.app_context_processor
 def consultation_labels():
     """Labels for the booking partials shown on shared pages (tracking, staff detail)."""
-    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS},
+    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS,
+                          "bring": WHAT_TO_BRING},
             "BookingState": BookingState}
 
 
@@ -62,7 +63,7 @@ def index():
     townships = list(db.session.scalars(select(Township).where(Township.id.in_(township_ids)).order_by(Township.code)))
     chosen = _chosen_township(townships)
     return render_template("consultations/index.html", points=points_near(points, chosen), townships=townships,
-                           township=chosen, next_free=next_free_by_point(), bring=WHAT_TO_BRING)
+                           township=chosen, next_free=next_free_by_point())
 
 
 def _chosen_point(points) -> ServicePoint | None:
