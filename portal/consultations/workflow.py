@@ -140,10 +140,14 @@ def on_submit(booking: ConsultationBooking, data, now) -> dict:
 
 def on_reschedule(booking: ConsultationBooking, data, now) -> dict:
     new_slot = db.session.get(ConsultationSlot, data["slot"])
-    if new_slot is None or new_slot.service_point_id != booking.service_point_id or not take_seat(new_slot.id):
+    if new_slot is None or not new_slot.service_point.is_active or not take_seat(new_slot.id):
         raise GuardFailed(_l("That time was just filled. Please choose another."))
     release_seat(booking.slot_id)
     offer_freed_seat(booking.service_point_id, booking.slot_id)
+    # The person may move to another service point; the reference stays the same.
+    booking.service_point_id = new_slot.service_point_id
+    booking.service_point = new_slot.service_point
+    booking.township_id = new_slot.service_point.township_id
     booking.slot_id = new_slot.id
     booking.starts_at = new_slot.starts_at
     booking.set_due(new_slot.starts_at)
