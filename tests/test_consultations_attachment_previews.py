@@ -3,8 +3,8 @@ previews served through the same access-checked attachment view; other files sta
 
 from pathlib import Path
 
-from portal.consultations.models import StaffServicePoint
 from portal.consultations.demo import sample_booking
+from portal.consultations.models import StaffServicePoint
 from portal.core.models import Attachment
 from portal.extensions import db
 
@@ -33,7 +33,7 @@ def test_images_are_previewed_inline_and_other_files_stay_links(app, client, mak
     page = client.get(f"/staff/requests/{booking.reference}").get_data(as_text=True)
     photo_url = f"/staff/requests/{booking.reference}/attachments/{photo.id}"
     assert f'<img src="{photo_url}" alt="欠条照片.png"' in page
-    assert f"/attachments/{paper.id}" in page and f'alt="合同.pdf"' not in page
+    assert f"/attachments/{paper.id}" in page and 'alt="合同.pdf"' not in page
     served = client.get(photo_url)
     assert served.status_code == 200 and served.data == PNG
     # The preview is the same access-checked view: someone without access gets nothing.

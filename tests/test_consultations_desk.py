@@ -111,7 +111,7 @@ def test_a_call_back_is_marked_called_and_the_desk_sees_the_number(client, make_
     staff.sign_in("desk")
     day = staff.get(f"/staff/consultations/{point.id}/day?date={day_of(slot)}").get_data(as_text=True)
     assert "13912345678" in day and 'href="tel:13912345678"' in day
-    assert f"/actions/called" in day and f"/{reference}/actions/check_in" not in day
+    assert "/actions/called" in day and f"/{reference}/actions/check_in" not in day
     refused = staff.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/check_in")
     assert refused.status_code == 409 and status_of(reference) == "booked"
     called = staff.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/called")

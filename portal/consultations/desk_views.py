@@ -29,9 +29,9 @@ from portal.consultations.policy import (
 )
 from portal.consultations.roles import DESK
 from portal.consultations.services import BookingError, register_walk_in
+from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
 from portal.consultations.states import BookingState
 from portal.consultations.workflow import not_on_the_day
-from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
 from portal.core.access import can_take
 from portal.core.choices import options
 from portal.core.clock import local_today, utcnow

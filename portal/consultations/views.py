@@ -12,7 +12,14 @@ from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPIC
 from portal.consultations.forms import BookingForm, WaitingListForm
 from portal.consultations.models import ServicePoint
 from portal.consultations.services import book
-from portal.consultations.slots import MAX_DAYS_AHEAD, by_week, free_days, free_slots, next_free_by_point, slots_on
+from portal.consultations.slots import (
+    MAX_DAYS_AHEAD,
+    by_week,
+    free_days,
+    free_slots,
+    next_free_by_point,
+    slots_on,
+)
 from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404
