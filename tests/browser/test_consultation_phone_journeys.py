@@ -19,8 +19,6 @@ from .browser_steps import (
     choose_point_and_day,
     field,
     fill_booking,
-    free_times,
-    go_to_booking,
     open_day_view,
     section,
     send_booking,
@@ -32,6 +30,7 @@ from .browser_steps import (
     xingsha_name,
 )
 from .test_accessibility import check_axe
+from .test_consultation_journeys import book_for_today
 
 pytestmark = pytest.mark.browser
 
@@ -122,24 +121,13 @@ def test_the_desk_refuses_to_check_in_a_booking_of_a_later_day(new_context, labe
 def test_the_desk_calls_back_a_phone_booking_of_today(new_context, labels):
     T = labels(EN)
     page = new_context(language=EN).new_page()
-    go_to_booking(page, T)
-    field(page, T("Service point")).select_option(label=centre_name(T))
-    today = date.today().isoformat()
-    days = field(page, T("Day")).locator("option").evaluate_all("options => options.map(o => o.value)")
-    if today not in days:
-        pytest.skip("no free time left today at the centre (a weekend, a holiday or late in the day)")
-    field(page, T("Day")).select_option(value=today)
-    page.get_by_role("button", name=T("Show free times"), exact=True).click()
-    if not free_times(page, T).count():
-        pytest.skip("no free time left today at the centre")
-    fill_booking(page, T, name="Phone Caller", mobile="13900000604", question="Please call me about a debt.")
-    page.get_by_role("radio", name=T("Phone call-back"), exact=True).check()
-    reference = send_booking(page, T)
+    reference, today = book_for_today(page, T, name="Phone Caller", mobile="13900000604",
+                                      question="Please call me about a debt.", phone=True)
 
     desk = new_context(language=EN).new_page()
     desk.goto("/staff/login")
     sign_in(desk, T, *DESK)
-    open_day_view(desk, T, CENTRE_NAME_ZH, date.fromisoformat(today))
+    open_day_view(desk, T, CENTRE_NAME_ZH, today)
     row = desk.get_by_role("row").filter(has_text=reference)
     expect(row).to_contain_text(T("Number to call"))
     expect(row.get_by_role("link", name="13900000604")).to_have_attribute("href", "tel:13900000604")
