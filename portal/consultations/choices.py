@@ -30,3 +30,15 @@ POINT_KINDS = {
     "mediation_studio": _l("Enterprise mediation studio"),
 }
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
+#: What to bring to a consultation, per topic (your identity card always).
+WHAT_TO_BRING = {
+    "family": _l("Marriage certificate or divorce papers, household register, papers on shared property."),
+    "labour": _l("Labour contract, pay slips or bank statements, any notice of dismissal."),
+    "contracts": _l("The contract, IOUs, receipts and messages about the debt."),
+    "property": _l("Property or land-use certificates, contracts and any official decisions."),
+    "traffic": _l("The traffic police accident report, medical records and bills."),
+    "criminal": _l("Any notice from the police, procuratorate or court."),
+    "administrative": _l("The administrative decision and any papers you received with it."),
+    "enterprise": _l("Business licence, contracts and correspondence on the matter."),
+    "other": _l("Any papers about your question."),
+}

@@ -30,6 +30,8 @@ from portal.consultations.policy import (
 from portal.consultations.roles import DESK
 from portal.consultations.services import BookingError, register_walk_in
 from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
+from portal.consultations.states import BookingState
+from portal.consultations.workflow import not_on_the_day
 from portal.core.access import can_take
 from portal.core.choices import options
 from portal.core.clock import local_today, utcnow
@@ -80,10 +82,14 @@ def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
             .order_by(ConsultationBooking.starts_at, ConsultationBooking.id)
         )
     )
+    is_today = day == local_today()
+    # One count of free seats for the table and the walk-in box: the slot's own `free`,
+    # and none in a slot that is over.
+    now = utcnow()
+    free_now = {s.id: (s.free if s.ends_at > now else 0) for s in slots}
     form = walk_in_form or WalkInForm(formdata=None)
-    form.slot.choices = options(
-        (s.id, slot_label(s)) for s in slots if s.booked < s.capacity and s.ends_at > utcnow()
-    )
+    form.slot.choices = options((s.id, slot_label(s)) for s in slots if free_now[s.id] > 0) if is_today else []
+    may_serve = can_serve_at(current_user, point)
     return render_template(
         "consultations/desk_day.html",
         point=point,
@@ -93,17 +99,30 @@ def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
         walk_in_form=form,
         action_form=ActionForm(formdata=None),
         may_manage=can_manage_point(current_user, point),
-        may_serve=can_serve_at(current_user, point),
+        may_serve=may_serve,
+        is_today=is_today,
+        free_now=free_now,
         actions={b.id: booking_actions(b) for b in bookings},
+        not_yet={b.id: _not_yet(b) for b in bookings},
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     ), status
 
 
 def booking_actions(booking) -> list:
-    """The staff transitions this user may take on the booking now, as the engine says."""
+    """The staff transitions this user may take on the booking now, as the engine says
+    (a transition its guard refuses now, e.g. a check-in before the day, is not offered)."""
     workflow = kind_of(booking).workflow
-    return [t for t in workflow.from_state(booking.status, STAFF) if can_take(current_user, booking, t)]
+    now = utcnow()
+    return [t for t in workflow.from_state(booking.status, STAFF)
+            if can_take(current_user, booking, t) and not (t.guard and t.guard(booking, now))]
+
+
+def _not_yet(booking):
+    """Why a booked appointment has no check-in here yet (its day has not come), or None."""
+    if booking.status != BookingState.BOOKED:
+        return None
+    return not_on_the_day(booking, utcnow())
 
 
 @bp.get("/<int:point_id>/day")
@@ -117,7 +136,7 @@ def day_view(point_id: int):
 def walk_in(point_id: int):
     """Register someone who came without a booking: they take a seat and are checked in."""
     point = _point_or_404(point_id, can_serve_at)
-    day = local_today()
+    day = local_today()  # walk-ins are for today only, whatever day the page showed
     form = WalkInForm()
     form.slot.choices = options((s.id, "") for s in slots_on(point.id, day))
     if not form.validate_on_submit():

@@ -55,17 +55,18 @@ class BookingForm(FlaskForm):
 
 
 class RescheduleForm(ActionForm):
-    """Move a booking to another free slot of the same service point."""
+    """Move a booking to a free slot: of the chosen service point (its own, or another) and
+    day, chosen first with the GET form above it; the reference stays the same."""
 
     comment = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
     slot = SelectField(_l("New time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])
 
     def prepare(self, request) -> None:
-        from portal.consultations.slots import free_slots
+        from portal.consultations.reschedule import choice_for
 
-        slots = [s for s in free_slots(request.service_point_id) if s.id != request.slot_id]
+        self.choice = choice_for(request)
         self.slot.choices = options(
-            (s.id, f"{format_datetime(s.starts_at, 'yyyy-MM-dd EEE')} {slot_label(s)}") for s in slots
+            (s.id, f"{format_datetime(s.starts_at, 'yyyy-MM-dd EEE')} {slot_label(s)}") for s in self.choice.slots
         )
 
 

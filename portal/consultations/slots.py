@@ -176,7 +176,8 @@ def take_walk_in_seat(slot_id: int) -> bool:
     """A walk-in takes a seat in a slot of today, also one that starts within 2 hours."""
     result = db.session.execute(
         update(ConsultationSlot)
-        .where(ConsultationSlot.id == slot_id, ConsultationSlot.booked < ConsultationSlot.capacity)
+        .where(ConsultationSlot.id == slot_id, ConsultationSlot.blocked.is_(False),
+               ConsultationSlot.booked < ConsultationSlot.capacity, ConsultationSlot.ends_at > utcnow())
         .values(booked=ConsultationSlot.booked + 1)
         .execution_options(synchronize_session=False)
     )
@@ -227,3 +228,19 @@ def apply_template_capacity(template: SlotTemplate) -> tuple[int, int]:
             )
             kept += 1
     return updated, kept
+
+
+def free_days(point_ids: list[int]) -> list[date]:
+    """The local days on which one of the service points still has a free slot (in the booking window)."""
+    starts = db.session.scalars(
+        select(ConsultationSlot.starts_at).where(ConsultationSlot.service_point_id.in_(point_ids), free_slots_clause())
+    )
+    return sorted({to_local(start).date() for start in starts})
+
+
+def by_week(days: list[date]) -> list[tuple[date, list[date]]]:
+    """Days grouped by the Monday of their week, in order."""
+    weeks: dict[date, list[date]] = {}
+    for day in days:
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(day)
+    return list(weeks.items())

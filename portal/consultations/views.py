@@ -8,16 +8,24 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.consultations.calendar import booking_ics
-from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS
+from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS, WHAT_TO_BRING
 from portal.consultations.forms import BookingForm, WaitingListForm
 from portal.consultations.models import ServicePoint
 from portal.consultations.services import book
-from portal.consultations.slots import MAX_DAYS_AHEAD, free_slots, next_free_by_point, slots_on
+from portal.consultations.slots import (
+    MAX_DAYS_AHEAD,
+    by_week,
+    free_days,
+    free_slots,
+    next_free_by_point,
+    slots_on,
+)
 from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
 from portal.core.intake import Intake, run_intake
+from portal.core.models import Township
 from portal.core.pages import public_page, quick_exit
 from portal.extensions import db
 from portal.i18n import current_language
@@ -28,7 +36,8 @@ bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 @bp.app_context_processor
 def consultation_labels():
     """Labels for the booking partials shown on shared pages (tracking, staff detail)."""
-    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS},
+    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS,
+                          "bring": WHAT_TO_BRING},
             "BookingState": BookingState}
 
 
@@ -38,11 +47,30 @@ def active_points() -> list[ServicePoint]:
     )
 
 
+def points_near(points: list[ServicePoint], township_id: int | None) -> list[ServicePoint]:
+    """With a township chosen: its own office(s) first, then the county centre; else every point."""
+    if township_id is None:
+        return points
+    return ([p for p in points if p.township_id == township_id and p.kind != "centre"]
+            + [p for p in points if p.kind == "centre"])
+
+
+def _chosen_township(townships) -> int | None:
+    wanted = request.args.get("township", "")
+    return next((t.id for t in townships if str(t.id) == wanted), None)
+
+
 @bp.get("/")
 @public_page
 def index():
-    """Every service point with address, hours, phone, services and its next free times."""
-    return render_template("consultations/index.html", points=active_points(), next_free=next_free_by_point())
+    """The service points (those of a chosen township, then the county centre) with address,
+    hours, phone, services, a map link, what to bring and their next free times."""
+    points = active_points()
+    township_ids = {p.township_id for p in points if p.township_id is not None}
+    townships = list(db.session.scalars(select(Township).where(Township.id.in_(township_ids)).order_by(Township.code)))
+    chosen = _chosen_township(townships)
+    return render_template("consultations/index.html", points=points_near(points, chosen), townships=townships,
+                           township=chosen, next_free=next_free_by_point())
 
 
 def _chosen_point(points) -> ServicePoint | None:
@@ -66,9 +94,14 @@ def book_page():
     day = _chosen_day()
     form = BookingForm()
     slots, any_free = [], True
+    # Only days with a free seat are offered (no weekend, holiday, full day or today once
+    # it is full): the chosen point's, or before a choice, any point's.
+    days = free_days([point.id] if point is not None else [p.id for p in points])
+    if days and day not in days and not request.values.get("date"):
+        day = days[0]
     if point is not None:
         slots = free_slots(point.id, day)
-        any_free = bool(slots) or bool(free_slots(point.id))
+        any_free = bool(days)
     # A POST is checked against every slot of the day, so that a seat taken meanwhile
     # is answered "just filled" rather than "not a valid choice".
     form.set_slots(slots_on(point.id, day) if point is not None and request.method == "POST" else slots)
@@ -79,7 +112,7 @@ def book_page():
         "points": points,
         "point": point,
         "day": day,
-        "days": [local_today() + timedelta(days=i) for i in range(MAX_DAYS_AHEAD + 1)],
+        "weeks": by_week(days),
         "any_free": any_free,
         "waiting_form": WaitingListForm(formdata=None),
     }
@@ -111,7 +144,7 @@ def waiting_list():
     if not form.validate_on_submit():
         return render_template(
             "consultations/book.html", form=BookingForm(formdata=None), points=points, point=point,
-            day=local_today(), days=[], any_free=False, waiting_form=form,
+            day=local_today(), weeks=[], any_free=False, waiting_form=form,
         ), 400
     join(point, form.name.data.strip(), form.mobile.data, current_language())
     db.session.commit()

@@ -14,7 +14,7 @@ from portal.consultations.roles import DESK as DESK_ROLE
 from portal.consultations.slots import release_seat, take_seat
 from portal.consultations.states import BookingState as S
 from portal.consultations.waiting import offer_freed_seat
-from portal.core.clock import local_datetime
+from portal.core.clock import local_datetime, local_today, to_local
 from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
@@ -32,6 +32,30 @@ def too_late_to_change(booking: ConsultationBooking, now) -> object | None:
     return None
 
 
+def not_on_the_day(booking: ConsultationBooking, now) -> object | None:
+    """The desk serves (or marks missed) a booking on its own day only, never ahead of it."""
+    if to_local(booking.starts_at).date() != local_today(now):
+        return _l("This booking is for %(day)s: it can be checked in or marked only on that day.",
+                  day=to_local(booking.starts_at).date().isoformat())
+    return None
+
+
+def no_show_refused(booking: ConsultationBooking, now) -> object | None:
+    return not_on_the_day(booking, now)
+
+
+def check_in_refused(booking: ConsultationBooking, now) -> object | None:
+    if booking.channel == "phone":
+        return _l("This is a phone call-back: record it as called instead of checking it in.")
+    return not_on_the_day(booking, now)
+
+
+def call_back_refused(booking: ConsultationBooking, now) -> object | None:
+    if booking.channel != "phone":
+        return _l("Only a phone call-back booking can be recorded as called.")
+    return not_on_the_day(booking, now)
+
+
 STATES = (
     State(S.BOOKED, _l("Booked"), public_hint=_l("Your consultation is booked. If you come in person, please arrive a few minutes early.")),
     State(S.CHECKED_IN, _l("Checked in"), public_hint=_l("You are checked in; a lawyer will see you.")),
@@ -41,7 +65,11 @@ STATES = (
 )
 
 TRANSITIONS = (
-    Transition("check_in", frozenset({S.BOOKED}), S.CHECKED_IN, _l("Check in"), roles=DESK, handler_only=False),
+    Transition("check_in", frozenset({S.BOOKED}), S.CHECKED_IN, _l("Check in"), roles=DESK, handler_only=False,
+               guard=check_in_refused),
+    # A call-back is served by phone: "called" takes the place of the check-in.
+    Transition("called", frozenset({S.BOOKED}), S.CHECKED_IN, _l("Called"), roles=DESK, handler_only=False,
+               guard=call_back_refused),
     Transition(
         "complete",
         frozenset({S.CHECKED_IN}),
@@ -60,6 +88,7 @@ TRANSITIONS = (
         roles=DESK,
         handler_only=False,
         style="danger",
+        guard=no_show_refused,
         notice=_l("You missed consultation %(reference)s. You are welcome to book again."),
     ),
     Transition(
@@ -115,10 +144,14 @@ def on_submit(booking: ConsultationBooking, data, now) -> dict:
 
 def on_reschedule(booking: ConsultationBooking, data, now) -> dict:
     new_slot = db.session.get(ConsultationSlot, data["slot"])
-    if new_slot is None or new_slot.service_point_id != booking.service_point_id or not take_seat(new_slot.id):
+    if new_slot is None or not new_slot.service_point.is_active or not take_seat(new_slot.id):
         raise GuardFailed(_l("That time was just filled. Please choose another."))
     release_seat(booking.slot_id)
     offer_freed_seat(booking.service_point_id, booking.slot_id)
+    # The person may move to another service point; the reference stays the same.
+    booking.service_point_id = new_slot.service_point_id
+    booking.service_point = new_slot.service_point
+    booking.township_id = new_slot.service_point.township_id
     booking.slot_id = new_slot.id
     booking.starts_at = new_slot.starts_at
     booking.set_due(new_slot.starts_at)
@@ -165,6 +198,7 @@ WORKFLOW = Workflow(
         "cancel": on_cancel,
         "staff_cancel": on_cancel,
         "check_in": on_check_in,
+        "called": on_check_in,
         "complete": on_complete,
         "no_show": on_no_show,
     },
