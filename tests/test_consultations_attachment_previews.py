@@ -1,10 +1,11 @@
 """The staff detail page (shared by every request type) shows image files as inline
 previews served through the same access-checked attachment view; other files stay links."""
 
-from pathlib import Path
+import secrets
 
 from portal.consultations.demo import sample_booking
 from portal.consultations.models import StaffServicePoint
+from portal.core import storage
 from portal.core.models import Attachment
 from portal.extensions import db
 
@@ -13,11 +14,12 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 
 def attach(app, booking, name, content_type, body):
-    file = Attachment(request_id=booking.id, stored_name=f"{booking.id:016d}{name[-8:].replace('.', '')}.bin"[:64],
+    """A file as the portal stores one: a random key in the configured store."""
+    file = Attachment(request_id=booking.id, stored_name=secrets.token_hex(16) + ".bin",
                       original_name=name, content_type=content_type, size=len(body))
+    storage.current().put(file.stored_name, body, content_type)
     db.session.add(file)
     db.session.commit()
-    Path(app.config["UPLOAD_FOLDER"], file.stored_name).write_bytes(body)
     return file
 
 

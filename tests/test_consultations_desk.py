@@ -40,6 +40,7 @@ def test_a_future_booking_cannot_be_checked_in_or_marked_missed(client, make_cli
     reference = reference_of(book(client, point, slot))
     staff = make_client()
     staff.sign_in("desk")
+    staff.get("/language/en")  # the messages read below in English
     day = staff.get(f"/staff/consultations/{point.id}/day?date={day_of(slot)}").get_data(as_text=True)
     assert reference in day
     assert "/actions/check_in" not in day and "/actions/no_show" not in day
