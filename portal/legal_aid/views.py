@@ -1,19 +1,25 @@
 """Public legal aid pages: what it is, the self-check, the application, the confirmation."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.core import attachments, documents
-from portal.core.access import applicant_may_see, applicant_request_or_404, can_view
+from portal.accounts.profiles import profile_of
+from portal.core.access import applicant_may_see, applicant_request_or_404, can_view, works_queue
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
 from portal.core.intake import Intake, run_intake
 from portal.core.pages import quick_exit
+from portal.core.registry import kind_for_code
 from portal.core.services import load_by_reference
+from portal.extensions import db
 from portal.i18n import current_language
+from portal.legal_aid.assignment import CLOSING_OUTCOMES
 from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
-from portal.legal_aid.forms import ApplicationForm, EligibilityForm
+from portal.legal_aid.forms import ApplicationForm, EligibilityForm, NoticeForm
+from portal.legal_aid.roles import OFFICER
 from portal.legal_aid.hardship import hardship_rule
 from portal.legal_aid.matters import (
     ALL_MATTERS,
@@ -31,9 +37,11 @@ from portal.legal_aid.services import (
     DECEPTION_GROUNDS,
     EARLY_AID_GROUNDS,
     TERMINATION_GROUNDS,
+    authority_party,
     materials_to_bring,
     pledge_history,
     receive_application,
+    register_notice,
 )
 from portal.legal_aid.states import LegalAidState
 
@@ -55,6 +63,8 @@ def legal_aid_labels():
         "la_parse_id": parse_resident_id,
         "la_today": local_today,
         "la_pledge_history": pledge_history,
+        "la_person": profile_of,
+        "la_outcomes": CLOSING_OUTCOMES,
         "LegalAidState": LegalAidState,
     }
 
@@ -132,3 +142,46 @@ def decision_pdf(reference: str, which: str):
     application, doc = _decision_or_404(reference, which)
     return documents.pdf_response("legal_aid/decision.html", f"{application.reference}-{which}",
                                   application=application, decision=doc)
+
+
+def _letter_or_404(reference: str):
+    """The assignment letter for the applicant, the assigned person and staff who may see
+    the request; none before a person is assigned."""
+    found = load_by_reference(reference)
+    if found is None or found.request_type != "LA" or found.lawyer_id is None or found.assigned_at is None:
+        abort(404)
+    if not (applicant_may_see(found) or can_view(current_user, found)):
+        abort(404)
+    return found, profile_of(found.lawyer_id), authority_party(found)
+
+
+@bp.get("/letters/<reference>")
+@quick_exit
+def letter(reference: str):
+    """法律援助公函 (Art. 36): to the recipient, the assigned person and, for a notice, the authority."""
+    application, person, authority = _letter_or_404(reference)
+    return render_template("legal_aid/letter.html", application=application, person=person, authority=authority)
+
+
+@bp.get("/letters/<reference>/pdf")
+def letter_pdf(reference: str):
+    application, person, authority = _letter_or_404(reference)
+    return documents.pdf_response("legal_aid/letter.html", f"{application.reference}-letter",
+                                  application=application, person=person, authority=authority)
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+def register():
+    """Staff register a notice (通知辩护) or a detained person's forwarded application."""
+    if not (current_user.is_authenticated and works_queue(current_user, kind_for_code("LA"))
+            and current_user.has_role(OFFICER)):
+        abort(403)
+    form = NoticeForm()
+    if form.validate_on_submit():
+        application = register_notice(form.details(), officer=current_user)
+        staged = attachments.stage_checked({"files": form.attachments.data or []})["files"]
+        attachments.claim_all(application, staged, purpose="notice", by_applicant=False)
+        db.session.commit()
+        flash(_l("Notice registered as %(reference)s.", reference=application.reference), "success")
+        return redirect(url_for("backoffice.detail", reference=application.reference), 303)
+    return render_template("legal_aid/notice.html", form=form), 400 if form.is_submitted() else 200
