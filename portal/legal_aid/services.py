@@ -17,8 +17,8 @@ from portal.extensions import db
 from portal.legal_aid.hardship import Means
 from portal.legal_aid.matters import (
     AGENT,
-    CRIMINAL_DEFENCE,
     CLAIM_EXEMPTIONS,
+    CRIMINAL_DEFENCE,
     ELSEWHERE,
     GUARDIAN,
     MEANS_WAIVERS,

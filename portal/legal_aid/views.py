@@ -4,8 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.core import attachments, documents
 from portal.accounts.profiles import profile_of
+from portal.core import attachments, documents
 from portal.core.access import applicant_may_see, applicant_request_or_404, can_view, works_queue
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
@@ -19,7 +19,6 @@ from portal.legal_aid.assignment import CLOSING_OUTCOMES
 from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm, NoticeForm
-from portal.legal_aid.roles import OFFICER
 from portal.legal_aid.hardship import hardship_rule
 from portal.legal_aid.matters import (
     ALL_MATTERS,
@@ -33,6 +32,7 @@ from portal.legal_aid.matters import (
     STAGES,
 )
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.roles import OFFICER
 from portal.legal_aid.services import (
     DECEPTION_GROUNDS,
     EARLY_AID_GROUNDS,
