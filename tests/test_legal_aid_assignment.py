@@ -58,7 +58,7 @@ def register(client, received: date, serious: bool = False) -> str:
     from portal.core.models import Township
     form = notice_form(received, serious)
     form["township_id"] = str(db.session.scalars(select(Township.id)).first())
-    response = client.submit("/legal-aid/notices/new", form)
+    response = client.submit("/staff/legal-aid/notices/new", form)
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
 
@@ -87,7 +87,7 @@ def test_a_notice_enters_approved_with_the_3_day_clock_from_receipt(make_client,
 def test_a_notice_in_the_future_is_refused_with_a_message(make_client, staff):
     officer = make_client()
     officer.sign_in("officer")
-    response = officer.submit("/legal-aid/notices/new", notice_form(local_today() + timedelta(days=2)))
+    response = officer.submit("/staff/legal-aid/notices/new", notice_form(local_today() + timedelta(days=2)))
     assert response.status_code == 400
     assert "field-error" in response.get_data(as_text=True)
 

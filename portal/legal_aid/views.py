@@ -1,24 +1,21 @@
 """Public legal aid pages: what it is, the self-check, the application, the confirmation."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.profiles import profile_of
 from portal.core import attachments, documents
-from portal.core.access import applicant_may_see, applicant_request_or_404, can_view, works_queue
+from portal.core.access import applicant_may_see, applicant_request_or_404, can_view
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
 from portal.core.intake import Intake, run_intake
 from portal.core.pages import quick_exit
-from portal.core.registry import kind_for_code
 from portal.core.services import load_by_reference
-from portal.extensions import db
 from portal.i18n import current_language
 from portal.legal_aid.assignment import CLOSING_OUTCOMES
 from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
-from portal.legal_aid.forms import ApplicationForm, EligibilityForm, NoticeForm
+from portal.legal_aid.forms import ApplicationForm, EligibilityForm
 from portal.legal_aid.hardship import hardship_rule
 from portal.legal_aid.matters import (
     ALL_MATTERS,
@@ -32,7 +29,6 @@ from portal.legal_aid.matters import (
     STAGES,
 )
 from portal.legal_aid.models import LegalAidApplication
-from portal.legal_aid.roles import OFFICER
 from portal.legal_aid.services import (
     DECEPTION_GROUNDS,
     EARLY_AID_GROUNDS,
@@ -41,7 +37,6 @@ from portal.legal_aid.services import (
     materials_to_bring,
     pledge_history,
     receive_application,
-    register_notice,
 )
 from portal.legal_aid.states import LegalAidState
 
@@ -168,20 +163,3 @@ def letter_pdf(reference: str):
     application, person, authority = _letter_or_404(reference)
     return documents.pdf_response("legal_aid/letter.html", f"{application.reference}-letter",
                                   application=application, person=person, authority=authority)
-
-
-@bp.route("/notices/new", methods=["GET", "POST"])
-def register():
-    """Staff register a notice (通知辩护) or a detained person's forwarded application."""
-    if not (current_user.is_authenticated and works_queue(current_user, kind_for_code("LA"))
-            and current_user.has_role(OFFICER)):
-        abort(403)
-    form = NoticeForm()
-    if form.validate_on_submit():
-        application = register_notice(form.details(), officer=current_user)
-        staged = attachments.stage_checked({"files": form.attachments.data or []})["files"]
-        attachments.claim_all(application, staged, purpose="notice", by_applicant=False)
-        db.session.commit()
-        flash(_l("Notice registered as %(reference)s.", reference=application.reference), "success")
-        return redirect(url_for("backoffice.detail", reference=application.reference), 303)
-    return render_template("legal_aid/notice.html", form=form), 400 if form.is_submitted() else 200
