@@ -54,11 +54,15 @@ def notice_form(received: date, serious: bool = False) -> dict:
     return form
 
 
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
 def register(client, received: date, serious: bool = False) -> str:
     from portal.core.models import Township
     form = notice_form(received, serious)
     form["township_id"] = str(db.session.scalars(select(Township.id)).first())
-    response = client.submit("/staff/legal-aid/notices/new", form)
+    form["attachments"] = [(io.BytesIO(PDF), "通知辩护书.pdf")]
+    response = client.submit("/staff/legal-aid/notices/new", form, content_type="multipart/form-data")
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
 
@@ -76,6 +80,7 @@ def test_a_notice_enters_approved_with_the_3_day_clock_from_receipt(make_client,
     due = application.due_at
     assert local_end_of_day(received + timedelta(days=3)) <= due <= local_end_of_day(received + timedelta(days=6))
     assert [p.name for p in application.parties] == ["长沙县公安局"]
+    assert [(a.purpose, a.original_name) for a in application.attachments] == [("notice", "通知辩护书.pdf")]
 
     # Criminal defence: lawyers only (the grassroots worker is not offered, and refused).
     page = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)

@@ -24,7 +24,7 @@ def register():
     form = NoticeForm()
     if form.validate_on_submit():
         application = register_notice(form.details(), officer=current_user)
-        staged = attachments.stage_checked({"files": form.attachments.data or []})["files"]
+        staged = attachments.stage(getattr(form.attachments, "checked", []))
         attachments.claim_all(application, staged, purpose="notice", by_applicant=False)
         db.session.commit()
         flash(_l("Notice registered as %(reference)s.", reference=application.reference), "success")
