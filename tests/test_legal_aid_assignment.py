@@ -9,7 +9,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.accounts.profiles import save_profile
-from portal.core.clock import local_end_of_day, local_today
+from portal.core.clock import local_end_of_day, local_midnight, local_today
+from portal.core.deadlines import due_after
 from portal.core.models import ServiceRequest
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
@@ -70,15 +71,15 @@ def register(client, received: date, serious: bool = False) -> str:
 def test_a_notice_enters_approved_with_the_3_day_clock_from_receipt(make_client, staff):
     officer = make_client()
     officer.sign_in("officer")
-    received = local_today() - timedelta(days=1)
+    received = local_today() - timedelta(days=7)
     reference = register(officer, received)
     application = reload(reference)
     assert application.status == "approved"
     assert application.handler_id == staff["officer"].id
     assert application.pledge_accepted_at is None and application.household_size is None  # no means test
-    # Calendar days from the day received (not from registration), moved off days off.
-    due = application.due_at
-    assert local_end_of_day(received + timedelta(days=3)) <= due <= local_end_of_day(received + timedelta(days=6))
+    # 3 days from the day received (not from registration), on the deadline rules' calendar.
+    assert application.due_at == due_after(local_midnight(received), 3, "calendar")
+    assert local_end_of_day(received + timedelta(days=3)) <= application.due_at < local_end_of_day(local_today())
     assert [p.name for p in application.parties] == ["长沙县公安局"]
     assert [(a.purpose, a.original_name) for a in application.attachments] == [("notice", "通知辩护书.pdf")]
 
@@ -164,3 +165,22 @@ def test_change_of_person_and_closing_sent_back_then_closed(client, make_client,
     assert act(officer, reference, "close").status_code == 303
     application = reload(reference)
     assert application.status == "closed" and application.closing_outcome == "charges_dropped"
+
+
+def test_the_service_itself_refuses_an_ineligible_person(make_client, staff):
+    """Not only the picker: a direct service call with a junior lawyer on an Art. 26 case fails."""
+    from portal.core.services import perform
+    from portal.core.workflow import GuardFailed
+
+    officer = make_client()
+    officer.sign_in("officer")
+    reference = register(officer, local_today(), serious=True)
+    application = reload(reference)
+    with pytest.raises(GuardFailed, match="Art. 26|第二十六条"):
+        perform(application, "assign_lawyer", user=staff["officer"], data={"lawyer": staff["junior"].id})
+    db.session.rollback()
+    application = reload(reference)
+    with pytest.raises(GuardFailed):
+        perform(application, "assign_lawyer", user=staff["officer"], data={"lawyer": staff["worker"].id})
+    db.session.rollback()
+    assert reload(reference).lawyer_id is None
