@@ -7,6 +7,8 @@ only for lawyers with at least LEGAL_AID_SERIOUS_CASE_YEARS years of practice (A
 The picker and the service ask the same `eligible_people`.
 """
 
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -14,6 +16,7 @@ from sqlalchemy import func, select
 from portal.accounts.profiles import LegalServicePerson, legal_service_people, profile_of
 from portal.accounts.roles import Role
 from portal.accounts.specialties import ServicePersonKind
+from portal.core.clock import local_today
 from portal.core.models import ServiceRequest
 from portal.extensions import db
 from portal.legal_aid.matters import CRIMINAL_DEFENCE
@@ -66,3 +69,11 @@ def open_cases(user_ids) -> dict[int, int]:
         .group_by(table.c.lawyer_id)
     ).all()
     return {user_id: count for user_id, count in rows}
+
+
+def closing_report_late(application: LegalAidApplication) -> bool:
+    """Was the closing report submitted after LEGAL_AID_CLOSING_DAYS days from the case's end?"""
+    if application.case_ended_on is None or application.closing_submitted_at is None:
+        return False
+    due = application.case_ended_on + timedelta(days=current_app.config["LEGAL_AID_CLOSING_DAYS"])
+    return local_today(application.closing_submitted_at) > due

@@ -12,7 +12,7 @@ from portal.core.intake import Intake, run_intake
 from portal.core.pages import quick_exit
 from portal.core.services import load_by_reference
 from portal.i18n import current_language
-from portal.legal_aid.assignment import CLOSING_OUTCOMES
+from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late
 from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
@@ -60,6 +60,7 @@ def legal_aid_labels():
         "la_pledge_history": pledge_history,
         "la_person": profile_of,
         "la_outcomes": CLOSING_OUTCOMES,
+        "la_closing_late": closing_report_late,
         "LegalAidState": LegalAidState,
     }
 
