@@ -158,6 +158,10 @@ class DefaultConfig:
     LEGAL_AID_OBJECTION_DAYS = 5
     #: Working days a supervisor has to answer a poor service rating (SPEC §2, 好差评).
     RATING_FOLLOW_UP_DAYS = 15
+    #: Art. 26: years of practice a lawyer needs for a possible life or death sentence.
+    LEGAL_AID_SERIOUS_CASE_YEARS = 3
+    #: Days after the case ends within which the lawyer submits the closing report.
+    LEGAL_AID_CLOSING_DAYS = 30
     #: Art. 49 sets no time limit for filing an objection; a number of days after the
     #: decision (refusal or termination) sets one. None: no limit.
     LEGAL_AID_OBJECTION_FILING_DAYS: int | None = None

@@ -3,7 +3,7 @@ one-time materials request with its paused clock, counter hand-in, early aid, de
 writing (read back from the PDFs), termination on each Art. 48 ground, and objections."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -22,12 +22,20 @@ from support import application_form
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
+def with_profile(user):
+    """A lawyer's legal-service profile: only legal aid personnel may be assigned (Art. 12)."""
+    from portal.accounts.profiles import save_profile
+    save_profile(user, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
+    db.session.commit()
+    return user
+
+
 @pytest.fixture
 def staff(make_staff):
     return {
         "officer": make_staff("officer", "legal_aid_officer", name="张敏"),
         "reviewer": make_staff("reviewer", "bureau_reviewer", name="赵科长"),
-        "lawyer": make_staff("lawyer", "lawyer", name="陈律师"),
+        "lawyer": with_profile(make_staff("lawyer", "lawyer", name="陈律师")),
     }
 
 
@@ -239,7 +247,9 @@ def test_termination_on_each_ground_with_its_decision(app, applicant, officer, s
 
 def test_a_closed_case_cannot_be_terminated(app, applicant, officer, staff):
     reference = assigned(applicant, officer, staff)
-    assert act(officer, reference, "close", {"close-summary": "调解结案"}).status_code == 303
+    assert act(officer, reference, "submit_closing", {"submit_closing-outcome": "mediated", "submit_closing-ended_on": "2026-01-05",
+                                                      "submit_closing-summary": "调解结案"}).status_code == 303
+    assert act(officer, reference, "close").status_code == 303
     answer = act(officer, reference, "terminate", {"terminate-ground": "own_lawyer", "terminate-reasons": "x"})
     assert answer.status_code == 409
     assert "not possible in the request" in answer.get_data(as_text=True)

@@ -3,6 +3,7 @@ assign, close; every step in the applicant's timeline, inbox and the audit trail
 
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -16,14 +17,22 @@ from support import application_form
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
+def with_profile(user):
+    """A lawyer's legal-service profile: only legal aid personnel may be assigned (Art. 12)."""
+    from portal.accounts.profiles import save_profile
+    save_profile(user, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
+    db.session.commit()
+    return user
+
+
 @pytest.fixture
 def staff(make_staff):
     return {
         "officer": make_staff("officer", "legal_aid_officer", name="张敏"),
         "officer2": make_staff("officer2", "legal_aid_officer", name="李强"),
         "supervisor": make_staff("supervisor", "supervisor", name="王主任"),
-        "lawyer": make_staff("lawyer", "lawyer", name="陈律师"),
-        "lawyer2": make_staff("lawyer2", "lawyer", name="刘律师"),
+        "lawyer": with_profile(make_staff("lawyer", "lawyer", name="陈律师")),
+        "lawyer2": with_profile(make_staff("lawyer2", "lawyer", name="刘律师")),
     }
 
 
@@ -106,24 +115,28 @@ def test_the_whole_journey(client, make_client, staff):
     application = reload(reference)
     assert (application.status, application.lawyer_id) == ("assigned", staff["lawyer"].id)
 
-    # The lawyer sees this case and closes it.
+    # The lawyer sees this case and reports it finished; the officer closes it.
     lawyer = make_client()
     lawyer.sign_in("lawyer")
     assert reference in lawyer.get("/staff/queue/legal-aid").get_data(as_text=True)
-    closed = act(lawyer, reference, "close", {"close-summary": "调解结案，追回工资三万六千元"})
+    reported = act(lawyer, reference, "submit_closing",
+                   {"submit_closing-outcome": "mediated", "submit_closing-ended_on": "2026-01-05",
+                    "submit_closing-summary": "调解结案，追回工资三万六千元"})
+    assert reported.status_code == 303
+    closed = act(officer, reference, "close")
     assert closed.status_code == 303
     assert reload(reference).status == "closed"
 
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions == ["submit", "claim", "start_review", "request_materials", "answer_materials", "approve",
-                       "assign_lawyer", "close"]
+                       "assign_lawyer", "submit_closing", "close"]
     timeline = client.get(f"/track/{reference}").get_data(as_text=True)
     history = timeline.split('id="timeline-title"', 1)[1]
     assert "陈律师" in history  # the History entry names the lawyer
     inbox = [m.body for m in db.session.scalars(select(InboxMessage).order_by(InboxMessage.id))]
-    assert len(inbox) == 7  # submit, start review, materials, answer, approve, lawyer, closed
+    assert len(inbox) == 8  # submit, start review, materials, answer, approve, lawyer, report, closed
     assert all(reference in body for body in inbox)
-    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 7
+    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 8  # one SMS per inbox message
 
 
 def test_refusal_needs_written_reasons_and_tells_about_the_objection(client, make_client, staff):

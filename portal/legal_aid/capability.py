@@ -8,6 +8,7 @@ from portal.core.contract import Capability, HomeCard, Job, Link
 from portal.legal_aid import demo, figures
 from portal.legal_aid.commands import withdraw_expired_command
 from portal.legal_aid.roles import OFFICER, REVIEWER
+from portal.legal_aid.staff_views import bp as staff_bp
 from portal.legal_aid.views import bp
 from portal.legal_aid.workflow import LEGAL_AID
 
@@ -15,9 +16,10 @@ CAPABILITY = Capability(
     name="legal_aid",
     label=_l("Legal aid"),
     models="portal.legal_aid.models",
-    blueprints=(bp,),
+    blueprints=(bp, staff_bp),
     kinds=(LEGAL_AID,),
     roles=(OFFICER, REVIEWER),
+    staff_areas={staff_bp.name: frozenset({OFFICER})},
     nav=(Link("legal_aid.index", _l("Legal aid")),),
     home_card=HomeCard(
         "legal_aid.index",
@@ -26,6 +28,8 @@ CAPABILITY = Capability(
         start_endpoint="legal_aid.apply",
         start_label=_l("Apply for legal aid"),
     ),
+    staff_links=(Link("legal_aid_staff.register", _l("Register a notice of defence or a forwarded application"),
+                      frozenset({OFFICER})),),
     commands=(withdraw_expired_command,),
     jobs=(Job("withdraw-expired", timedelta(hours=1)),),
     seed_demo=demo.seed_demo,

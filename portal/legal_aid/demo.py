@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.accounts.services import create_staff_user
-from portal.core.clock import utcnow
+from portal.core.clock import local_today, utcnow
 from portal.core.identity import parse_resident_id
 from portal.core.models import Township
 from portal.core.services import claim, perform, submit
@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.legal_aid.matters import NO_AUTHORITY
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.roles import OFFICER, REVIEWER
+from portal.legal_aid.services import NoticeDetails, register_notice
 
 OFFICERS = [("officer", "张敏"), ("officer2", "李强")]
 #: The justice bureau's reviewer of objections (Art. 49).
@@ -94,7 +95,19 @@ def _seed_applications() -> list[str]:
                 perform(application, "request_materials", user=officer,
                         data={"items": ["income_proof", "dispute_evidence"], "other_items": ""})
         db.session.flush()
-    return [f"{len(SAMPLES)} legal aid applications"]
+    _seed_notice(officer, townships)
+    return [f"{len(SAMPLES)} legal aid applications", "1 notice of defence (Art. 26 case)"]
+
+
+def _seed_notice(officer: User, townships: dict) -> LegalAidApplication:
+    """A court's notice in a case with a possible life sentence: only senior lawyers are offered."""
+    return register_notice(NoticeDetails(
+        source="notice", authority="长沙县人民法院", case_number="（2026）湘0121刑初88号", charge="故意杀人罪",
+        detention_place="长沙县看守所", received_on=local_today(), person_name="孙某（演示）",
+        resident_id=parse_resident_id("430121198503120033"), contact_mobile="13900000088",
+        township_id=next(iter(townships.values())), stage="criminal_trial", serious_sentence=True,
+        facts="被告人未委托辩护人，可能被判处无期徒刑。", authority_mobile=None,
+    ), officer=officer)
 
 
 def demo_logins() -> list[str]:

@@ -20,8 +20,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.accounts.roles import Role
-from portal.accounts.services import active_staff_with_role
 from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.clock import local_today
@@ -40,6 +38,7 @@ from portal.core.forms import ActionForm
 from portal.core.identity import parse_resident_id
 from portal.core.models import Township
 from portal.extensions import db
+from portal.legal_aid.assignment import CLOSING_OUTCOMES, eligible_people, open_cases
 from portal.legal_aid.eligibility import Answers, means_test_needed, misapplied
 from portal.legal_aid.hardship import HardshipRule, Means, hardship_rule
 from portal.legal_aid.matters import (
@@ -69,8 +68,10 @@ from portal.legal_aid.matters import (
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import (
     EARLY_AID_GROUNDS,
+    NOTICE_SOURCES,
     TERMINATION_GROUNDS,
     ApplicationDetails,
+    NoticeDetails,
     materials_to_bring,
 )
 
@@ -505,16 +506,68 @@ class RefusalForm(ActionForm):
 
 
 class AssignLawyerForm(ActionForm):
-    lawyer = SelectField(_l("Lawyer"), coerce=int, validators=[InputRequired()])
+    """The picker offers only the people who may take this case (Arts. 12, 26), each with
+    the number of open cases they handle now."""
+
+    lawyer = SelectField(_l("Legal aid person"), coerce=int,
+                         validators=[InputRequired(message=_l("Choose the person to assign."))])
 
     def prepare(self, request) -> None:
-        self.lawyer.choices = options((u.id, u.display_name) for u in active_staff_with_role(Role.LAWYER))
+        people = eligible_people(request) if isinstance(request, LegalAidApplication) else []
+        counts = open_cases(p.user_id for p in people)
+        self.lawyer.choices = options(
+            (p.user_id, str(_l("%(name)s (%(kind)s, %(firm)s): %(count)s open cases", name=p.user.display_name,
+                               kind=p.kind_label, firm=p.firm or "—", count=counts.get(p.user_id, 0))))
+            for p in people
+        )
         if self.lawyer.data is None and getattr(request, "lawyer_id", None):
             self.lawyer.data = request.lawyer_id  # the lawyer of the early aid (Art. 44) goes on
 
 
-class CloseForm(ActionForm):
-    summary = TextAreaField(_l("Closing summary"), validators=[DataRequired(), Length(max=3000)])
+class ChangeRequestForm(ActionForm):
+    """The recipient asks for another legal aid person, with reasons."""
+
+    comment = TextAreaField(
+        _l("Why you ask for another person"),
+        validators=[DataRequired(message=_l("Say why you ask for another person.")), Length(max=2000)],
+    )
+
+
+class ChangeRefusalForm(ActionForm):
+    reasons = TextAreaField(
+        _l("Reasons for keeping the assigned person"),
+        validators=[DataRequired(message=_l("A refusal must give its reasons in writing.")), Length(max=2000)],
+    )
+
+
+class ClosingReportForm(ActionForm):
+    """The lawyer's closing report (结案报告): outcome, the day the case ended, documents."""
+
+    outcome = SelectField(_l("Outcome"), choices=options([("", "—"), *CLOSING_OUTCOMES.items()]),
+                          validators=[InputRequired(message=_l("Choose the outcome."))])
+    ended_on = DateField(_l("Date the case ended"),
+                         validators=[InputRequired(message=_l("Enter the date the case ended."))])
+    summary = TextAreaField(_l("Closing summary"),
+                            validators=[DataRequired(message=_l("Write the closing summary.")), Length(max=3000)])
+    attachments = MultipleFileField(
+        _l("Closing documents (judgment, mediation agreement, case file)"),
+        validators=[AcceptedUploads()],
+        description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.ended_on.data and self.ended_on.data > local_today():
+            self.ended_on.errors = [*self.ended_on.errors, _l("The case cannot end in the future.")]
+            valid = False
+        return valid
+
+
+class ClosingReturnForm(ActionForm):
+    reasons = TextAreaField(
+        _l("What the lawyer must correct"),
+        validators=[DataRequired(message=_l("Say what must be corrected.")), Length(max=2000)],
+    )
 
 
 
@@ -587,3 +640,65 @@ class ReviewForm(ActionForm):
         _l("Reasons for the review decision"),
         validators=[DataRequired(message=_l("A review decision must give its reasons.")), Length(max=3000)],
     )
+
+
+#: The stages at which a notice arrives.
+CRIMINAL_STAGES = ("investigation", "prosecution_review", "criminal_trial", "second_instance")
+
+
+class NoticeForm(FlaskForm):
+    """A notice of the police, procuratorate or court (通知辩护), or a detained person's
+    application passed on by the detention authority (Art. 39), registered by staff."""
+
+    source = Radios(_l("What arrived"), choices=options(NOTICE_SOURCES),
+                    validators=[InputRequired(message=_l("Choose what arrived."))])
+    authority = StringField(_l("Notifying or forwarding authority"),
+                            validators=[DataRequired(message=_l("Enter the authority.")), Length(max=200)])
+    authority_mobile = StringField(_l("Authority contact mobile (optional)"), validators=[Optional(), MobileNumber()])
+    case_number = StringField(_l("Authority's case number"),
+                              validators=[DataRequired(message=_l("Enter the case number.")), Length(max=60)])
+    charge = StringField(_l("Charge"), validators=[DataRequired(message=_l("Enter the charge.")), Length(max=200)])
+    stage = SelectField(_l("Stage of the proceedings"),
+                        choices=options([("", "—"), *((k, STAGES[k]) for k in CRIMINAL_STAGES)]),
+                        validators=[InputRequired(message=_l("Choose the stage."))])
+    detention_place = StringField(_l("Place of detention"),
+                                  validators=[DataRequired(message=_l("Enter the place of detention.")), Length(max=200)])
+    received_on = DateField(_l("Date the notice was received"),
+                            validators=[InputRequired(message=_l("Enter the date the notice was received."))])
+    person_name = StringField(_l("Name of the suspect or defendant"),
+                              validators=[DataRequired(message=_l("Enter the name.")), Length(max=100)])
+    id_number = StringField(_l("Resident ID number of the suspect or defendant"),
+                            validators=[DataRequired(message=_l("Enter the resident ID number.")), ResidentIdNumber()])
+    contact_mobile = StringField(_l("Mobile of a close relative (for messages about the case)"),
+                                 validators=[DataRequired(message=_l("Enter a mobile number.")), MobileNumber()])
+    township_id = SelectField(_l("Township of residence"), coerce=int,
+                              validators=[InputRequired(message=_l("Choose the township."))])
+    serious_sentence = BooleanField(
+        _l("Possible life imprisonment or death sentence, or death-penalty review (Art. 26)"))
+    facts = TextAreaField(_l("What the notice says"), validators=[Optional(), Length(max=3000)])
+    attachments = MultipleFileField(
+        _l("The notice and its documents"),
+        validators=[AcceptedUploads()],
+        description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township_id.choices = township_options()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.received_on.data and self.received_on.data > local_today():
+            self.received_on.errors = [*self.received_on.errors, _l("The notice cannot arrive in the future.")]
+            valid = False
+        return valid
+
+    def details(self) -> NoticeDetails:
+        return NoticeDetails(
+            source=self.source.data, authority=self.authority.data, case_number=self.case_number.data,
+            charge=self.charge.data, detention_place=self.detention_place.data, received_on=self.received_on.data,
+            person_name=self.person_name.data, resident_id=parse_resident_id(self.id_number.data),
+            contact_mobile=self.contact_mobile.data, township_id=self.township_id.data, stage=self.stage.data,
+            serious_sentence=bool(self.serious_sentence.data), facts=self.facts.data or "",
+            authority_mobile=self.authority_mobile.data or None,
+        )

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
@@ -51,8 +51,31 @@ class LegalAidApplication(ServiceRequest):
     monthly_income: Mapped[int | None]
     low_income: Mapped[bool | None]
     sudden_hardship: Mapped[bool | None]
-    pledge_accepted_at: Mapped[datetime]
-    consent_accepted_at: Mapped[datetime]
+    #: None for a notice (通知辩护): the person aided neither pledges nor consents online.
+    pledge_accepted_at: Mapped[datetime | None]
+    consent_accepted_at: Mapped[datetime | None]
+
+    #: How the case came in: "application" (online or counter), "notice" (通知辩护, Arts.
+    #: 25, 28, 35-36) or "detention" (a detained person's application passed on, Art. 39).
+    source: Mapped[str] = mapped_column(String(16), default="application", server_default="application")
+    #: The notifying or forwarding authority (its name), its case number and what it says.
+    notice_authority: Mapped[str | None] = mapped_column(String(200))
+    notice_case_number: Mapped[str | None] = mapped_column(String(60))
+    charge: Mapped[str | None] = mapped_column(String(200))
+    detention_place: Mapped[str | None] = mapped_column(String(200))
+    notice_received_on: Mapped[date | None] = mapped_column(Date)
+    #: Art. 26: possible life imprisonment or death, or death-penalty review: only lawyers
+    #: with the configured years of practice may be assigned.
+    serious_sentence: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    #: The recipient asked for another person (reasons, time); cleared when decided.
+    change_reasons: Mapped[str | None] = mapped_column(Text)
+    change_requested_at: Mapped[datetime | None]
+    #: Closing (结案): the lawyer's report, the officer's send-back reason, the outcome.
+    case_ended_on: Mapped[date | None] = mapped_column(Date)
+    closing_outcome: Mapped[str | None] = mapped_column(String(24), index=True)
+    closing_submitted_at: Mapped[datetime | None]
+    closing_returned_reason: Mapped[str | None] = mapped_column(Text)
 
     #: The 7-day decision deadline in force (restarts after a complete materials answer).
     decision_due_at: Mapped[datetime | None]

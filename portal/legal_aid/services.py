@@ -2,6 +2,7 @@
 what to bring; the pledge history (Art. 41 and Hunan's rule, Art. 48(一)-(二))."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -10,12 +11,14 @@ from sqlalchemy import select
 from portal.core.clock import utcnow
 from portal.core.identity import ResidentId
 from portal.core.intake import IntakeError
-from portal.core.services import submit
+from portal.core.models import RequestParty
+from portal.core.services import claim, submit, system_perform
 from portal.extensions import db
 from portal.legal_aid.hardship import Means
 from portal.legal_aid.matters import (
     AGENT,
     CLAIM_EXEMPTIONS,
+    CRIMINAL_DEFENCE,
     ELSEWHERE,
     GUARDIAN,
     MEANS_WAIVERS,
@@ -139,6 +142,71 @@ def receive_application(details: ApplicationDetails, *, user=None, locale: str =
         consent_accepted_at=now,
     )
     return submit(application, user=user, locale=locale)
+
+
+#: The notifying authorities of a notice (通知辩护, Art. 35) and the forwarding detention authority (Art. 39).
+NOTICE_SOURCES = {
+    "notice": _l("Notice of the police, procuratorate or court (Arts. 25, 28, 35)"),
+    "detention": _l("Application of a detained person passed on by the detention authority (Art. 39)"),
+}
+#: The role of the notifying authority among the request's parties.
+AUTHORITY_PARTY = "authority"
+
+
+@dataclass(frozen=True)
+class NoticeDetails:
+    """A notice or forwarded application as typed values (the staff form makes it)."""
+
+    source: str
+    authority: str
+    case_number: str
+    charge: str
+    detention_place: str
+    received_on: date
+    person_name: str
+    resident_id: ResidentId
+    contact_mobile: str
+    township_id: int
+    stage: str
+    serious_sentence: bool
+    facts: str
+    authority_mobile: str | None = None
+
+
+def register_notice(details: NoticeDetails, *, officer) -> LegalAidApplication:
+    """Register a notice: no means test, no pledge; it enters approved with the 3-day
+    assignment clock from the day received; the authority is a party (it gets the letter)."""
+    application = LegalAidApplication(
+        applicant_name=details.person_name.strip(),
+        applicant_mobile=details.contact_mobile,
+        township_id=details.township_id,
+        id_number=details.resident_id.number,
+        gender=details.resident_id.gender,
+        birth_date=details.resident_id.birth_date,
+        address=details.detention_place.strip(),
+        matter_type=CRIMINAL_DEFENCE,
+        stage=details.stage,
+        handling_authority=None,
+        facts=details.facts.strip() or details.charge.strip(),
+        source=details.source,
+        notice_authority=details.authority.strip(),
+        notice_case_number=details.case_number.strip(),
+        charge=details.charge.strip(),
+        detention_place=details.detention_place.strip(),
+        notice_received_on=details.received_on,
+        serious_sentence=details.serious_sentence,
+        urgent=True,
+    )
+    submit(application, user=None)
+    application.parties.append(RequestParty(role=AUTHORITY_PARTY, name=application.notice_authority,
+                                            mobile=details.authority_mobile or None, notified_at=utcnow()))
+    system_perform(application, "register_notice", comment=str(NOTICE_SOURCES[details.source]))
+    claim(application, officer)  # the officer who registered it assigns the lawyer
+    return application
+
+
+def authority_party(application: LegalAidApplication):
+    return next((p for p in application.parties if p.role == AUTHORITY_PARTY), None)
 
 
 def materials_to_bring(application: LegalAidApplication) -> list[str]:

@@ -9,6 +9,8 @@ class LegalAidState(StrEnum):
     NEEDS_MATERIALS = "needs_materials"
     APPROVED = "approved"
     ASSIGNED = "assigned"
+    #: The lawyer submitted the closing report (结案); the officer reviews it.
+    CLOSING = "closing"
     CLOSED = "closed"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"

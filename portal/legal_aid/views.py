@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from portal.accounts.profiles import profile_of
 from portal.core import attachments, documents
 from portal.core.access import applicant_may_see, applicant_request_or_404, can_view
 from portal.core.clock import local_today
@@ -11,6 +12,7 @@ from portal.core.intake import Intake, run_intake
 from portal.core.pages import quick_exit
 from portal.core.services import load_by_reference
 from portal.i18n import current_language
+from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late
 from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
@@ -31,6 +33,7 @@ from portal.legal_aid.services import (
     DECEPTION_GROUNDS,
     EARLY_AID_GROUNDS,
     TERMINATION_GROUNDS,
+    authority_party,
     materials_to_bring,
     pledge_history,
     receive_application,
@@ -55,6 +58,9 @@ def legal_aid_labels():
         "la_parse_id": parse_resident_id,
         "la_today": local_today,
         "la_pledge_history": pledge_history,
+        "la_person": profile_of,
+        "la_outcomes": CLOSING_OUTCOMES,
+        "la_closing_late": closing_report_late,
         "LegalAidState": LegalAidState,
     }
 
@@ -132,3 +138,29 @@ def decision_pdf(reference: str, which: str):
     application, doc = _decision_or_404(reference, which)
     return documents.pdf_response("legal_aid/decision.html", f"{application.reference}-{which}",
                                   application=application, decision=doc)
+
+
+def _letter_or_404(reference: str):
+    """The assignment letter for the applicant, the assigned person and staff who may see
+    the request; none before a person is assigned."""
+    found = load_by_reference(reference)
+    if found is None or found.request_type != "LA" or found.lawyer_id is None or found.assigned_at is None:
+        abort(404)
+    if not (applicant_may_see(found) or can_view(current_user, found)):
+        abort(404)
+    return found, profile_of(found.lawyer_id), authority_party(found)
+
+
+@bp.get("/letters/<reference>")
+@quick_exit
+def letter(reference: str):
+    """法律援助公函 (Art. 36): to the recipient, the assigned person and, for a notice, the authority."""
+    application, person, authority = _letter_or_404(reference)
+    return render_template("legal_aid/letter.html", application=application, person=person, authority=authority)
+
+
+@bp.get("/letters/<reference>/pdf")
+def letter_pdf(reference: str):
+    application, person, authority = _letter_or_404(reference)
+    return documents.pdf_response("legal_aid/letter.html", f"{application.reference}-letter",
+                                  application=application, person=person, authority=authority)

@@ -11,14 +11,15 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core import attachments
-from portal.core.clock import local_today, to_local
+from portal.core.clock import local_midnight, local_today, to_local
 from portal.core.deadlines import WorkCalendar, due_after
 from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
-from portal.core.workflow import APPLICANT, SYSTEM, State, Transition, Workflow
+from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.legal_aid import forms
+from portal.legal_aid.assignment import refusal_for
 from portal.legal_aid.demo import sample_application
 from portal.legal_aid.figures import REPORT_FILTERS
 from portal.legal_aid.models import LegalAidApplication
@@ -40,6 +41,8 @@ STATES = (
     ),
     State(S.APPROVED, _l("Approved"), public_hint=_l("Legal aid is granted; a lawyer is being assigned.")),
     State(S.ASSIGNED, _l("Lawyer assigned"), public_hint=_l("Your lawyer handles the case.")),
+    State(S.CLOSING, _l("Closing report under review"),
+          public_hint=_l("Your lawyer has reported the case finished; the centre is reviewing the closing report.")),
     State(S.CLOSED, _l("Closed"), is_open=False),
     State(S.REFUSED, _l("Refused"), is_open=False,
           public_hint=_l("Legal aid is not granted. You may object to the county justice bureau (Art. 49).")),
@@ -207,13 +210,24 @@ TRANSITIONS = (
         ),
     ),
     Transition(
+        # A registered notice (通知辩护) or forwarded application enters approved: no means
+        # test; the 3-day assignment clock runs from the day the notice was received.
+        "register_notice",
+        frozenset({S.SUBMITTED}),
+        S.APPROVED,
+        _l("Notice registered"),
+        actor=SYSTEM,
+        notice=_l("The legal aid centre registered the notice on %(reference)s. A lawyer will be assigned by %(assign_due)s."),
+    ),
+    Transition(
         "assign_lawyer",
         frozenset({S.APPROVED}),
         S.ASSIGNED,
         _l("Assign a lawyer"),
         roles=OFFICERS,
         form=forms.AssignLawyerForm,
-        notice=_l("Lawyer %(lawyer)s now handles your case %(reference)s and will contact you."),
+        notice=_l("%(lawyer)s now handles your case %(reference)s and will contact you. The assignment letter is on the tracking page."),
+        party_notice=_l("Legal aid case %(reference)s: the legal aid centre assigned %(lawyer)s. The assignment letter (法律援助公函) follows."),
     ),
     Transition(
         "change_lawyer",
@@ -222,16 +236,56 @@ TRANSITIONS = (
         _l("Change the lawyer"),
         roles=OFFICERS,
         form=forms.AssignLawyerForm,
-        notice=_l("Lawyer %(lawyer)s now handles your case %(reference)s and will contact you."),
+        notice=_l("%(lawyer)s now handles your case %(reference)s and will contact you. The assignment letter is on the tracking page."),
+        party_notice=_l("Legal aid case %(reference)s: the legal aid centre assigned %(lawyer)s. The assignment letter (法律援助公函) follows."),
+    ),
+    Transition(
+        "ask_change",
+        frozenset({S.ASSIGNED}),
+        S.ASSIGNED,
+        _l("Ask for another lawyer"),
+        actor=APPLICANT,
+        form=forms.ChangeRequestForm,
+        guard=lambda application, now: _change_pending(application),
+        notice=_l("We received your request for another person on %(reference)s. The legal aid centre decides on it."),
+    ),
+    Transition(
+        "refuse_change",
+        frozenset({S.ASSIGNED}),
+        S.ASSIGNED,
+        _l("Keep the assigned person"),
+        roles=OFFICERS,
+        form=forms.ChangeRefusalForm,
+        style="danger",
+        guard=lambda application, now: _no_change_asked(application),
+        notice=_l("Your request for another person on %(reference)s is not granted. Reasons: %(reasons)s"),
+    ),
+    Transition(
+        "submit_closing",
+        frozenset({S.ASSIGNED}),
+        S.CLOSING,
+        _l("Submit the closing report"),
+        roles=OFFICERS,
+        participant_may=True,
+        form=forms.ClosingReportForm,
+        notice=_l("Your lawyer has finished case %(reference)s. The legal aid centre reviews the closing report."),
+    ),
+    Transition(
+        "return_closing",
+        frozenset({S.CLOSING}),
+        S.ASSIGNED,
+        _l("Send the closing report back"),
+        roles=OFFICERS,
+        form=forms.ClosingReturnForm,
+        style="danger",
+        public=False,
     ),
     Transition(
         "close",
-        frozenset({S.ASSIGNED}),
+        frozenset({S.CLOSING}),
         S.CLOSED,
         _l("Close the case"),
         roles=OFFICERS,
-        participant_may=True,
-        form=forms.CloseForm,
         notice=_l("Your legal aid case %(reference)s is closed."),
     ),
     Transition(
@@ -294,6 +348,18 @@ def _objection_too_late(application: LegalAidApplication, now):
         return None
     if now > due_after(decided, days, current_app.config["LEGAL_AID_DAYS_KIND"]):
         return _l("The time for objecting to this decision (%(days)s days) has passed.", days=days)
+    return None
+
+
+def _change_pending(application: LegalAidApplication):
+    if application.change_requested_at is not None:
+        return _l("Your request for another person is already with the legal aid centre.")
+    return None
+
+
+def _no_change_asked(application: LegalAidApplication):
+    if application.change_requested_at is None:
+        return _l("The recipient has not asked for another person.")
     return None
 
 
@@ -365,7 +431,7 @@ def on_record_materials(application: LegalAidApplication, data, now) -> dict:
 
 def on_early_aid(application: LegalAidApplication, data, now) -> dict:
     # The form requires the lawyer and the ground; a service call may leave the lawyer for later.
-    lawyer = _lawyer(data["lawyer"]) if data.get("lawyer") else None
+    lawyer = _lawyer(application, data["lawyer"]) if data.get("lawyer") else None
     application.lawyer_id = lawyer.id if lawyer else None
     application.early_aid_ground = data.get("ground") or None
     application.early_aid_until = data.get("expires_on")
@@ -384,6 +450,15 @@ def on_approve(application: LegalAidApplication, data, now) -> dict:
     application.approval_note = (data.get("comment") or "").strip() or None
     application.refused_at = None
     due = due_after(now, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
+    application.assign_due_at = due
+    application.set_due(due)
+    return {"assign_due": to_local(due).date()}
+
+
+def on_register_notice(application: LegalAidApplication, data, now) -> dict:
+    received = local_midnight(application.notice_received_on) if application.notice_received_on else now
+    application.decided_at = now  # no decision document: the authority's notice stands for it
+    due = due_after(received, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
     application.assign_due_at = due
     application.set_due(due)
     return {"assign_due": to_local(due).date()}
@@ -464,22 +539,52 @@ def on_correct_termination(application: LegalAidApplication, data, now) -> dict:
 
 
 def on_assign_lawyer(application: LegalAidApplication, data, now) -> dict:
-    lawyer = _lawyer(data["lawyer"])
+    lawyer = _lawyer(application, data["lawyer"])
     application.lawyer_id = lawyer.id
     application.assigned_at = now
+    application.change_reasons = application.change_requested_at = None
     application.set_due(None)
     return {"lawyer": lawyer.display_name, EVENT_COMMENT: lawyer.display_name}
 
 
-def _lawyer(user_id: int) -> User:
-    lawyer = db.session.get(User, user_id)
-    if lawyer is None or not lawyer.has_role(Role.LAWYER):
-        raise ValueError("not a lawyer")
-    return lawyer
+def _lawyer(application: LegalAidApplication, user_id: int) -> User:
+    """The person to assign, when the law lets them take this case (Arts. 12, 26)."""
+    if reason := refusal_for(application, user_id):
+        raise GuardFailed(reason)
+    return db.session.get(User, user_id)
+
+
+def on_ask_change(application: LegalAidApplication, data, now) -> dict:
+    application.change_reasons = (data.get("comment") or "").strip()
+    application.change_requested_at = now
+    return {EVENT_COMMENT: application.change_reasons}
+
+
+def on_refuse_change(application: LegalAidApplication, data, now) -> dict:
+    application.change_reasons = application.change_requested_at = None
+    reasons = data["reasons"].strip()
+    return {"reasons": _sentence(reasons, application.locale), EVENT_COMMENT: reasons}
+
+
+def on_submit_closing(application: LegalAidApplication, data, now) -> dict:
+    application.closing_outcome = data["outcome"]
+    application.case_ended_on = data["ended_on"]
+    application.closing_summary = (data.get("summary") or "").strip()
+    application.closing_submitted_at = now
+    application.closing_returned_reason = None
+    attachments.claim_all(application, data.get("attachments") or [], purpose="closing")
+    # The officer reviews the report within the assignment days (a deadline in the queue).
+    application.set_due(due_after(now, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"]))
+    return {EVENT_COMMENT: application.closing_summary}
+
+
+def on_return_closing(application: LegalAidApplication, data, now) -> dict:
+    application.closing_returned_reason = data["reasons"].strip()
+    application.set_due(None)
+    return {EVENT_COMMENT: application.closing_returned_reason}
 
 
 def on_close(application: LegalAidApplication, data, now) -> dict:
-    application.closing_summary = data.get("summary")
     application.set_due(None)
     return {}
 
@@ -513,8 +618,13 @@ WORKFLOW = Workflow(
         "uphold_termination": on_uphold,
         "correct_refusal": on_correct_refusal,
         "correct_termination": on_correct_termination,
+        "register_notice": on_register_notice,
         "assign_lawyer": on_assign_lawyer,
         "change_lawyer": on_assign_lawyer,
+        "ask_change": on_ask_change,
+        "refuse_change": on_refuse_change,
+        "submit_closing": on_submit_closing,
+        "return_closing": on_return_closing,
         "close": on_close,
         "withdraw": on_stop,
         "expire": on_stop,
