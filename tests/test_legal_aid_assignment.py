@@ -161,8 +161,10 @@ def test_change_of_person_and_closing_sent_back_then_closed(client, make_client,
     application = reload(reference)
     assert application.status == "assigned" and application.closing_returned_reason == "缺少不起诉决定书"
 
-    late = report | {"submit_closing-ended_on": (local_today() - timedelta(days=40)).isoformat()}
-    assert act(lawyer, reference, "submit_closing", late).status_code == 303
+    late = report | {"submit_closing-ended_on": (local_today() - timedelta(days=40)).isoformat(),
+                     "submit_closing-attachments": [(io.BytesIO(PDF), "不起诉决定书.pdf")]}
+    assert act(lawyer, reference, "submit_closing", late, content_type="multipart/form-data").status_code == 303
+    assert ("closing", "不起诉决定书.pdf") in [(a.purpose, a.original_name) for a in reload(reference).attachments]
     detail = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert "30" in detail and ("submitted more than" in detail or "超过案件办结后" in detail)
     assert act(officer, reference, "close").status_code == 303
