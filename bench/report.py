@@ -10,6 +10,8 @@ invented legal aid applications spread over three years (bench/datagen.py), sign
 supervisor in and times, through the app (Flask's test client, templates included):
 the annual report of the last full year, the same report as Excel, and the dashboard.
 Prints the median and worst of --repeat runs after one warm-up, and the row counts.
+One database takes 12-15 minutes at 1M rows on this 2-core machine under load (the fill
+10-13 of them); run it with `--db both` on a quiet machine.
 """
 
 import argparse

@@ -11,7 +11,7 @@ from portal.core.models import Township
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.ratings.report import ratings_section
-from portal.reports.compute import compute_section, declared_sections, overdue_now, workload_now
+from portal.reports.compute import compute_section, declared_sections, overdue_now, without_jit, workload_now
 from portal.reports.period import Period, PeriodForm
 
 #: Supervisors and admins only: the staff guard reads CORE_STAFF_AREAS["reports"].
@@ -37,6 +37,7 @@ def _period_form() -> PeriodForm:
 
 def full_report(period: Period) -> list:
     """Every section: each capability's declared figures, then ratings, overdue and workload."""
+    without_jit()
     return [*(compute_section(s, period) for s in declared_sections()),
             ratings_section(period), overdue_now(period), workload_now(period)]
 
@@ -45,6 +46,7 @@ def full_report(period: Period) -> list:
 def dashboard():
     """This year so far at a glance: each service's main figures, what is overdue, follow-ups."""
     period = Period.year_to_date()
+    without_jit()
     sections = [compute_section(s, period, with_tables=False) for s in declared_sections()]
     return render_template("reports/dashboard.html", period=period, sections=sections,
                            ratings=ratings_section(period), overdue=overdue_now(period),
