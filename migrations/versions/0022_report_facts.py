@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0022_report_facts'
-down_revision = '0020_job_leases'
+down_revision = '0014_legal_aid_assignment'
 branch_labels = None
 depends_on = None
 
