@@ -37,7 +37,7 @@ from databases import BENCH_DB_NAME, BenchDatabase, PostgresDatabase, SQLiteData
 from servers import BENCH_DIR, Gunicorn, fetch, renice, staff_session
 
 QUEUE = "/staff/queue/legal-aid"
-STAFF_LOGIN = ("officer", "officer-demo-2026")  # portal/demo.py
+STAFF_LOGIN = ("supervisor", "supervisor-demo-2026")  # portal/demo.py: opens every queue
 PAGE_SIZE = 20  # QUEUE_PAGE_SIZE
 #: The deep page opens after this share of the queue: page 40,001 of a 1M queue.
 DEEP_SHARE = 0.8
