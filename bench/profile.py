@@ -67,9 +67,9 @@ def main(argv=None) -> int:
     os.environ.setdefault("UPLOAD_FOLDER", f"{tmp.name}/uploads")
     os.environ.update(PORTAL_INSECURE_COOKIES="1", STAFF_TWO_FACTOR="0", MOBILE_VERIFICATION="0")  # as run.py
 
+    from pages import STAFF, TRACKER, Page, discover
     from sqlalchemy import event, func, select
 
-    from pages import STAFF, TRACKER, Page, discover
     from portal import create_app
     from portal.core.models import ServiceRequest
     from portal.extensions import db
