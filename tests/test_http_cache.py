@@ -7,11 +7,12 @@ no signed-in header, no cookie set. These tests play a cache: they keep every re
 that says `public` and check that answering the other visitors with it would be right.
 """
 
+from test_private_pages import fill, get_rules
+
 from portal.core.pages import is_public_page
 from portal.core.registry import all_kinds
 
 from support import PASSWORD
-from test_private_pages import fill, get_rules
 
 
 def cacheable(response) -> bool:
