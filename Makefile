@@ -66,6 +66,9 @@ test: babel-compile browsers validator
 test-postgres:
 	PORTAL_TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(MAKE) test
 
+# Seeded databases (1M rows take minutes to load) are kept here between runs of `make bench`.
+BENCH_DATA ?= /var/tmp/portal-bench
+
 # The benchmark's smoke run: every figure printed, none judged (bench/run.py --smoke).
 test-bench: babel-compile
 	$(VENV)/bin/pytest -m bench tests/test_bench.py
@@ -74,7 +77,7 @@ lint: install
 	$(VENV)/bin/ruff check portal tests bench
 
 bench: babel-compile
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/run.py --reuse $(BENCH_DATA)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache node_modules

@@ -52,5 +52,7 @@ setup(
             # An S3-speaking server on loopback for the storage tests (moto in server mode).
             "moto[server]>=5.0",
         ],
+        # bench/: the load test's gunicorn is a runtime dependency; the profiler is not.
+        "bench": ["pyinstrument>=4.6"],
     },
 )

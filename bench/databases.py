@@ -1,6 +1,7 @@
 """The benchmark's throwaway databases: create, build the schema, fill, look up, drop."""
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -31,6 +32,7 @@ _DETAIL_REF = (
 
 
 class BenchDatabase:
+    name = BENCH_DB_NAME
     """One database for one run; `url` is what the app gets as DATABASE_URL."""
 
     kind = ""
@@ -51,9 +53,12 @@ class BenchDatabase:
         env.pop("PORTAL_DEMO", None)
         return env
 
+    #: False for a database kept from an earlier run (--reuse): migrated, not seeded again.
+    fresh = True
+
     def build_schema(self, env: dict[str, str]) -> str:
         """Run the real migrations and the demo seed (townships, staff, 4 applications)."""
-        for command in ("init-db", "seed-demo"):
+        for command in ("init-db", "seed-demo") if self.fresh else ("init-db",):
             done = subprocess.run(
                 [FLASK, "--app", "portal", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
             )
@@ -101,11 +106,16 @@ class SQLiteDatabase(BenchDatabase):
 
     kind = "sqlite"
 
-    def __init__(self, keep: bool = False):
-        self.directory = tempfile.mkdtemp(prefix="portal-bench-")
-        self.path = str(Path(self.directory) / "portal-bench.sqlite3")
+    def __init__(self, keep: bool = False, path: str | None = None):
+        """A new file in a temporary directory, or `path` (--reuse), kept and used again."""
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.directory, self.path, self.fresh = None, path, not Path(path).exists()
+        else:
+            self.directory = tempfile.mkdtemp(prefix="portal-bench-")
+            self.path = str(Path(self.directory) / "portal-bench.sqlite3")
         self.url = "sqlite:///" + self.path
-        self.keep = keep
+        self.keep = keep or bool(path)
 
     def query(self, sql: str):
         with sqlite3.connect(self.path) as conn:
@@ -118,7 +128,7 @@ class SQLiteDatabase(BenchDatabase):
         return f"{Path(self.path).stat().st_size / 2**20:,.0f} MB file"
 
     def drop(self) -> None:
-        if not self.keep:
+        if not self.keep and self.directory:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -127,13 +137,17 @@ class PostgresDatabase(BenchDatabase):
 
     kind = "postgres"
 
-    def __init__(self, server_url: str, keep: bool = False):
+    def __init__(self, server_url: str, keep: bool = False, name: str = BENCH_DB_NAME, reuse: bool = False):
         parts = urlsplit(server_url)
         if parts.hostname not in LOOPBACK_HOSTS and not (parts.hostname or "").startswith("/"):
             raise SystemExit(f"refusing a PostgreSQL server that is not on loopback: {parts.hostname}")
         self.admin_url = urlunsplit(parts._replace(path="/postgres"))
-        self.url = urlunsplit(parts._replace(path="/" + BENCH_DB_NAME))
-        self.keep = keep
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+            raise SystemExit(f"not a plain database name: {name!r}")
+        self.name = name
+        self.url = urlunsplit(parts._replace(path="/" + name))
+        self.keep = keep or reuse
+        self.reuse = reuse
         self.created = False
 
     @staticmethod
@@ -146,8 +160,12 @@ class PostgresDatabase(BenchDatabase):
 
     def create(self) -> None:
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB_NAME}")
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.name,)).fetchone()
+            if exists and self.reuse:
+                self.fresh = False
+            else:
+                conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+                conn.execute(f"CREATE DATABASE {self.name}")
         self.created = True
 
     def query(self, sql: str):
@@ -158,10 +176,10 @@ class PostgresDatabase(BenchDatabase):
         datagen.fill_postgres(self.url, count, seed=seed, now=now, progress=progress)
 
     def size_note(self) -> str:
-        size = self.query(f"SELECT pg_database_size('{BENCH_DB_NAME}')")[0][0]
+        size = self.query(f"SELECT pg_database_size('{self.name}')")[0][0]
         return f"{size / 2**20:,.0f} MB database"
 
     def drop(self) -> None:
         if self.created and not self.keep:
             with psycopg.connect(self.admin_url, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
+                conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")

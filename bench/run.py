@@ -34,10 +34,11 @@ from pathlib import Path
 import load
 import quiet
 from databases import BENCH_DB_NAME, BenchDatabase, PostgresDatabase, SQLiteDatabase
-from servers import BENCH_DIR, Gunicorn, fetch, renice, staff_session
+from pages import STAFF, TRACKER, Page
+from servers import BENCH_DIR, THREADS, WORKERS, Gunicorn, fetch, form_session, renice, staff_session
 
 QUEUE = "/staff/queue/legal-aid"
-STAFF_LOGIN = ("officer", "officer-demo-2026")  # portal/demo.py
+STAFF_LOGIN = ("supervisor", "supervisor-demo-2026")  # portal/demo.py: opens every queue
 PAGE_SIZE = 20  # QUEUE_PAGE_SIZE
 #: The deep page opens after this share of the queue: page 40,001 of a 1M queue.
 DEEP_SHARE = 0.8
@@ -97,6 +98,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the database (prints where)")
     parser.add_argument(
+        "--reuse", metavar="DIR",
+        help="keep one database per size and use it again next time (SQLite files in DIR, "
+             "PostgreSQL databases <pg-name>_<rows>): filling 1M rows once is enough",
+    )
+    parser.add_argument("--pg-name", default=BENCH_DB_NAME, help="name of the PostgreSQL bench database")
+    parser.add_argument(
         "--quiet-wait", type=float, default=None, help="wait up to this many seconds for idle CPUs before each page"
     )
     args = parser.parse_args(argv)
@@ -154,7 +161,8 @@ def code_note() -> str:
     return f"{root} at {commit}{' with uncommitted changes' if dirty else ''}"
 
 
-def measure(server: Gunicorn, label: str, path: str, args, cookie: str = "", marker: str = "") -> tuple[load.Result, int, float]:
+def measure(server: Gunicorn, label: str, path: str, args, cookie: str = "", marker: str = "",
+            db_name: str = BENCH_DB_NAME) -> tuple[load.Result, int, float]:
     """Check the page answers 200 (with `marker`), warm it up, wait for idle CPUs, load it."""
     url = server.base + path
     status, body = fetch(url, cookie)
@@ -163,10 +171,10 @@ def measure(server: Gunicorn, label: str, path: str, args, cookie: str = "", mar
     if args.warmup:
         load.run(url, args.warmup, cookie, args.tool, args.nice)
     if args.nice:
-        renice(quiet.database_backends(BENCH_DB_NAME), args.nice)  # opened by the warm-up
+        renice(quiet.database_backends(db_name), args.nice)  # opened by the warm-up
 
     def our_pids() -> list[int]:
-        return [server.process.pid, *server.worker_pids(), *quiet.database_backends(BENCH_DB_NAME)]
+        return [server.process.pid, *server.worker_pids(), *quiet.database_backends(db_name)]
 
     best = None
     for attempt in range(1 + args.retries):
@@ -221,6 +229,17 @@ def bench_baseline(env: dict, args, workdir: Path, db: str) -> Figure:
     return fig
 
 
+def discover_pages(env: dict) -> list[Page]:
+    """The deployment's pages (bench/pages.py), found by the portal itself in its environment."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH_DIR / "pages.py")], cwd=BENCH_DIR.parent, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/pages.py failed:\n{done.stderr}")
+    return [Page(**{**row, "track": tuple(row["track"]) if row["track"] else None}) for row in json.loads(done.stdout)]
+
+
 def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: Path, bare: Figure) -> tuple[list[Figure], dict]:
     open_rows = database.open_count()
     before = max(PAGE_SIZE, min(int(rows * DEEP_SHARE), open_rows - PAGE_SIZE) // PAGE_SIZE * PAGE_SIZE)
@@ -228,28 +247,32 @@ def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: P
     deep_marker = database.open_reference_at(before)
     first_marker = database.open_reference_at(0)
     detail_ref = database.detail_reference()
-    pages = [
-        ("home /", "/", False, "12348"),
-        # The demo directory (54 villages); bench/advisers_search.py times the query at 50k.
-        ("directory search", "/advisers/?q=xingsha", False, "星沙"),
-        ("queue page 1", f"{QUEUE}?tab=open", True, first_marker),
-        (f"queue page {before // PAGE_SIZE + 1:,}", deep_path, True, deep_marker),
-        ("request detail", f"/staff/requests/{detail_ref}", True, detail_ref),
-    ]
+    pages = discover_pages(env)
+    deep = Page(f"queue legal-aid page {before // PAGE_SIZE + 1:,}", deep_path, STAFF, deep_marker)
+    first = next(p for p in pages if p.label == "queue legal-aid page 1")
+    first.marker = first_marker
+    pages.insert(pages.index(first) + 1, deep)
+    pages.append(Page("request detail", f"/staff/requests/{detail_ref}", STAFF, detail_ref))
     server = Gunicorn("portal:create_app()", env, workdir / f"portal-{database.kind}-{rows}.log", nice=args.nice)
     figures = []
     try:
         server.wait_ready("/healthz")
-        for label, path, staff, marker in pages:
+        for page in pages:
+            label, path = page.label, page.path
             # A fresh sign-in per page keeps far from the 30-minute staff idle timeout.
-            cookie = staff_session(server.base, *STAFF_LOGIN) if staff else ""
-            result, size, other = measure(server, label, path, args, cookie, marker)
+            if page.audience == STAFF:
+                cookie = staff_session(server.base, *STAFF_LOGIN)
+            elif page.audience == TRACKER:
+                cookie = form_session(server.base, "/track", {"reference": page.track[0], "mobile": page.track[1]})
+            else:
+                cookie = ""
+            result, size, other = measure(server, label, path, args, cookie, page.marker, database.name)
             fig = Figure(
                 database.kind, rows, label, path, result.rps, result.p50_ms, result.p99_ms, bare.rps, size, result.tool, other
             )
             fig.verdict = verdict(fig)
-            if label.startswith("queue page") and label != "queue page 1":
-                first = next(f for f in figures if f.page == "queue page 1")
+            if page is deep:
+                first = next(f for f in figures if f.page == "queue legal-aid page 1")
                 ratio = first.rps / fig.rps if fig.rps else float("inf")
                 deep_ok = ratio <= MAX_DEEP_RATIO
                 fig.note = f"time {ratio:.2f}x page 1: {'PASS' if deep_ok else 'MISS'} (<= {MAX_DEEP_RATIO}x)"
@@ -278,24 +301,41 @@ def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: P
     return figures, rss
 
 
-def bench_database(kind: str, args, workdir: Path) -> tuple[list[Figure], list[dict]]:
+def open_database(kind: str, rows: int, args) -> BenchDatabase | None:
+    """The database of one size: new each run, or with --reuse the one kept from before."""
     if kind == "postgres":
         if not PostgresDatabase.reachable(args.pg_url):
             say(f"postgres: no server at {args.pg_url}: skipped")
-            return [], []
-        database: BenchDatabase = PostgresDatabase(args.pg_url, keep=args.keep)
+            return None
+        name = f"{args.pg_name}_{rows}" if args.reuse else args.pg_name
+        database: BenchDatabase = PostgresDatabase(args.pg_url, keep=args.keep, name=name, reuse=bool(args.reuse))
         database.create()
-    else:
-        database = SQLiteDatabase(keep=args.keep)
-    say(f"\n== {kind}: {database.url}")
-    env = database.app_env(secrets.token_hex(32), str(workdir / f"uploads-{kind}"))
+        return database
+    path = str(Path(args.reuse) / f"portal-bench-{rows}.sqlite3") if args.reuse else None
+    return SQLiteDatabase(keep=args.keep, path=path)
+
+
+def bench_database(kind: str, args, workdir: Path) -> tuple[list[Figure], list[dict]]:
+    """The bare page, then each size. Without --reuse one database grows from size to
+    size; with it, each size has its own kept database."""
     figures, memory = [], []
+    bare = database = None
+    now = datetime.now(UTC).replace(tzinfo=None)
+    env = {}
     try:
-        database.build_schema(env)
-        bare = bench_baseline(env, args, workdir, kind)
-        figures.append(bare)
-        now = datetime.now(UTC).replace(tzinfo=None)
         for rows in args.sizes:
+            if database is None or args.reuse:
+                if database is not None:
+                    database.drop()
+                database = open_database(kind, rows, args)
+                if database is None:
+                    return [], []
+                say(f"\n== {kind}, {rows:,} rows: {database.url}" + ("" if database.fresh else " (kept from an earlier run)"))
+                env = database.app_env(secrets.token_hex(32), str(workdir / f"uploads-{kind}"))
+                database.build_schema(env)
+            if bare is None:
+                bare = bench_baseline(env, args, workdir, kind)
+                figures.append(bare)
             have = database.la_count()
             if rows > have:
                 say(f"   filling {rows - have:,} legal aid applications (queue of {rows:,})")
@@ -306,9 +346,10 @@ def bench_database(kind: str, args, workdir: Path) -> tuple[list[Figure], list[d
             figures += page_figures
             memory.append(rss)
     finally:
-        if args.keep:
-            say(f"   kept the database: DATABASE_URL={database.url}")
-        database.drop()
+        if database is not None:
+            if database.keep:
+                say(f"   kept the database: DATABASE_URL={database.url}")
+            database.drop()
     return figures, memory
 
 
@@ -343,7 +384,8 @@ def main(argv=None) -> int:
     say(f"Machine: {machine_note(args.tool)}")
     say(f"Code: {code_note()}")
     say(
-        f"Load: {args.tool} -t{load.THREADS} -c{load.CONNECTIONS} -d{args.duration:g}s; gunicorn -w 2 (sync)"
+        f"Load: {args.tool} -t{load.THREADS} -c{load.CONNECTIONS} -d{args.duration:g}s; "
+        f"gunicorn -c deploy/gunicorn.conf.py (gthread, {WORKERS} workers x {THREADS} threads)"
         + (f"; nice {args.nice}" if args.nice else "")
     )
     figures, memory = [], []

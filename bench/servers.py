@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 HOST = "127.0.0.1"
-WORKERS = 2
+DEPLOY_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+#: As deploy/gunicorn.conf.py computes them (the benchmark runs with the deployment's settings).
+WORKERS = int(os.environ.get("PORTAL_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+THREADS = int(os.environ.get("PORTAL_THREADS", 4))
 #: Sent by the sign-in and by the load generator alike: Flask-Login's session protection
 #: hashes the user agent, and a different one would mark every request's session stale.
 USER_AGENT = "portal-bench/1"
@@ -74,7 +77,10 @@ class Gunicorn:
     def __init__(self, app: str, env: dict[str, str], log_path: Path, pythonpath: str = "", nice: int = 0):
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
-        command = [GUNICORN, "-w", str(WORKERS), "-b", f"{HOST}:{self.port}"]
+        # The deployment's settings (gthread workers, threads, keep-alive, access log,
+        # max_requests); only the address differs, and the master's health listener is off.
+        command = [GUNICORN, "-c", str(DEPLOY_CONF), "-b", f"{HOST}:{self.port}"]
+        env = {**env, "PORTAL_WORKERS": str(WORKERS), "PORTAL_THREADS": str(THREADS), "PORTAL_HEALTH_BIND": ""}
         if pythonpath:
             command += ["--pythonpath", pythonpath]
         command.append(app)
@@ -152,24 +158,29 @@ class Gunicorn:
 
 def staff_session(base: str, username: str, password: str) -> str:
     """Sign in at /staff/login like a browser; return the `session=...` cookie."""
+    return form_session(base, "/staff/login", {"login": username, "password": password})
+
+
+def form_session(base: str, path: str, fields: dict[str, str]) -> str:
+    """Submit the form at `path` like a browser (its CSRF token included), expect a
+    redirect, and return the `session=...` cookie: a staff sign-in, or /track finding a
+    request (the session then remembers it)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     opener.addheaders = [("User-Agent", USER_AGENT)]
-    with opener.open(base + "/staff/login", timeout=30) as response:
+    with opener.open(base + path, timeout=30) as response:
         page = response.read().decode()
     match = CSRF_PATTERN.search(page)
     if not match:
-        raise RuntimeError("no csrf_token on /staff/login")
-    form = urllib.parse.urlencode(
-        {"login": username, "password": password, "csrf_token": match.group(1) or match.group(2)}
-    ).encode()
+        raise RuntimeError(f"no csrf_token on {path}")
+    form = urllib.parse.urlencode({**fields, "csrf_token": match.group(1) or match.group(2)}).encode()
     try:
-        with opener.open(base + "/staff/login", data=form, timeout=30) as response:
+        with opener.open(base + path, data=form, timeout=30) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
         status = exc.code
     if status != 302:
-        raise RuntimeError(f"staff sign-in failed (HTTP {status})")
+        raise RuntimeError(f"POST {path} failed (HTTP {status})")
     for cookie in jar:
         if cookie.name == "session":
             return f"session={cookie.value}"

@@ -16,7 +16,7 @@ from werkzeug.utils import cached_property
 
 from portal.core.clock import utcnow
 from portal.core.contract import CORE_STAFF_AREAS
-from portal.core.pages import is_public_page
+from portal.core.pages import is_public_page, share_if_anonymous
 from portal.core.registry import capabilities
 from portal.extensions import csrf, limiter, login_manager
 
@@ -129,6 +129,7 @@ def add_security_headers(response):
         response.headers["Cache-Control"] = "no-store"
     else:
         response.vary.add("Cookie")
+        response = share_if_anonymous(response)
     return response
 
 

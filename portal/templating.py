@@ -1,6 +1,6 @@
 """Jinja filters and globals shared by every template."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
@@ -14,7 +14,16 @@ from portal.core.registry import all_roles, capabilities, kind_of
 
 
 def state_label(request_obj) -> str:
-    return str(kind_of(request_obj).workflow.state(request_obj.status).label)
+    """The request's state in the page's language; each label is translated once per
+    process and language (a queue page shows one per row)."""
+    from portal.i18n import current_language
+
+    labels = current_app.extensions.setdefault("portal_state_labels", {})
+    key = (request_obj.request_type, request_obj.status, current_language())
+    label = labels.get(key)
+    if label is None:
+        label = labels[key] = str(kind_of(request_obj).workflow.state(request_obj.status).label)
+    return label
 
 
 def field_attrs(field, required: bool, extra: dict) -> dict:

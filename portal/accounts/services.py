@@ -162,6 +162,17 @@ def active_staff_with_role(*roles: str) -> list[User]:
     )
 
 
+def staff_choices(*roles: str) -> list:
+    """(id, display_name) rows of the active accounts holding any of the roles, by name:
+    a queue's filter lists them on every view, and full accounts (with their roles) cost
+    that page a fifth of its time."""
+    return db.session.execute(
+        select(User.id, User.display_name)
+        .where(User.is_active_account.is_(True), User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))))
+        .order_by(User.display_name, User.id)
+    ).all()
+
+
 def create_staff_user(username: str, password: str, roles, display_name: str | None = None) -> User:
     """Create a staff or lawyer account with the given roles."""
     user = User(kind=AccountKind.STAFF, username=username, display_name=display_name or username)

@@ -12,9 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.accounts.services import active_staff_with_role
+from portal.accounts.services import staff_choices
 from portal.accounts.views import login_rate, sign_in_page
 from portal.core import attachments, queue
 from portal.core.access import (
@@ -109,8 +108,8 @@ def _params(kind) -> queue.QueueParams:
     )
 
 
-def _handlers(kind) -> list[User]:
-    return active_staff_with_role(*kind.staff_roles)
+def _handlers(kind) -> list:
+    return staff_choices(*kind.staff_roles)
 
 
 @bp.get("/queue/<slug>")

@@ -7,7 +7,7 @@ forgetting a list entry (SPEC §13).
 
 from collections.abc import Callable
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 
 PUBLIC_PAGE = "portal_public_page"
 QUICK_EXIT = "portal_quick_exit"
@@ -63,3 +63,33 @@ def request_has_quick_exit(kind, request_obj) -> bool:
     for all its requests (True) or for some (a function of the request, e.g. family topics)."""
     declared = kind.quick_exit
     return bool(declared(request_obj)) if callable(declared) else bool(declared)
+
+
+#: How long a browser or a shared cache may keep a visitor's public page without asking.
+PUBLIC_MAX_AGE = 60
+
+
+def share_if_anonymous(response):
+    """Let caches keep a public page that is the same for every visitor who sees it.
+
+    Called for public pages seen by a visitor who is not signed in. The page is shared
+    only when nothing in it or around it belongs to this browser: the session stayed
+    empty and untouched (no CSRF token was made, no flash message was shown or left),
+    and the response sets no cookie. `Vary: Cookie` keeps a language choice (or any
+    other cookie) from being answered with someone else's copy. The ETag answers a
+    repeat visit with 304 Not Modified.
+    """
+    if (
+        request.method not in ("GET", "HEAD")
+        or response.status_code != 200
+        or session.modified
+        or session.accessed and bool(session)
+        or response.headers.get("Set-Cookie")
+        or response.direct_passthrough
+    ):
+        return response
+    response.vary.add("Cookie")
+    response.cache_control.public = True
+    response.cache_control.max_age = PUBLIC_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)

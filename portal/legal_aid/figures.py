@@ -47,9 +47,9 @@ DECISIONS = {
 }
 def _lawyer_choices():
     from portal.accounts.roles import Role
-    from portal.accounts.services import active_staff_with_role
+    from portal.accounts.services import staff_choices
 
-    return [(str(u.id), u.display_name) for u in active_staff_with_role(Role.LAWYER)]
+    return [(str(u.id), u.display_name) for u in staff_choices(Role.LAWYER)]
 
 
 OBJECTION_OUTCOMES = {"upheld": _l("Decision upheld"), "corrected": _l("Centre ordered to correct")}
