@@ -5,11 +5,11 @@ import re
 
 import pytest
 from sqlalchemy import select
+from test_consultations import book, day_of, make_point, make_slot, the_day_comes
 
 from portal.consultations.models import ConsultationBooking, StaffServicePoint
 from portal.core.clock import to_local, utcnow
 from portal.extensions import db
-from tests.test_consultations import book, day_of, make_point, make_slot, the_day_comes
 
 
 @pytest.fixture

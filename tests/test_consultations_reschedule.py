@@ -3,9 +3,9 @@
 import re
 
 import pytest
+from test_consultations import book, day_of, make_point, make_slot, reload
 
 from portal.extensions import db
-from tests.test_consultations import book, day_of, make_point, make_slot, reload
 
 
 @pytest.fixture
