@@ -45,11 +45,11 @@ def seeded(app):
 
     # Legal aid: 4 received in 2025 (2 approved, both in time; 1 refused late; 1 waiting).
     make("LA", "assigned", at(2025, 2), approved_at=at(2025, 2, 12), decided_at=at(2025, 2, 12),
-         decision_due_at=at(2025, 2, 17))
+         decision_due_at=at(2025, 2, 17), source="notice")  # a notified defence (通知辩护)
     make("LA", "refused", at(2025, 3), refused_at=at(2025, 3, 25), decided_at=at(2025, 3, 25),
          decision_due_at=at(2025, 3, 17))
     make("LA", "closed", at(2025, 3, 20), approved_at=at(2025, 3, 21), decided_at=at(2025, 3, 21),
-         decision_due_at=at(2025, 3, 27))
+         decision_due_at=at(2025, 3, 27), closing_outcome="mediated")
     make("LA", "submitted", at(2025, 11), township_id=townships[1].id)
     make("LA", "closed", datetime(2024, 12, 31, 15, 0), approved_at=at(2025, 1, 2))  # 2024 locally: outside
     # Consultations: counted by appointment date; 2 in March 2025 (one attended, one missed).
@@ -93,7 +93,8 @@ def supervisor(make_staff, make_client):
 
 EXPECTED = {
     "legal_aid": {"Applications received": 4, "Approved": 2, "Refused": 1, "Decided": 3,
-                  "Decided within the time limit": 2, "Cases closed": 1},
+                  "Decided within the time limit": 2, "Cases closed": 1,
+                  "Notified defence (notices received)": 1, "Applications of detained persons passed on": 0},
     "consultations": {"Consultations booked": 2, "Attended": 1, "Missed (no-show)": 1, "Cancelled": 0},
     "mediation": {"Disputes received": 2, "Agreements reached": 1, "Ended without agreement": 1},
     "health_checks": {"Health checks requested": 1, "Closed": 1, "With findings marked fixed": 1},
@@ -112,6 +113,7 @@ def test_annual_report_counts_each_service_as_the_data_says(seeded, supervisor):
     assert "50.0%" in legal_aid  # approved of received
     assert "66.7%" in legal_aid  # decided in time of decided
     assert "1,200.50" in section_html(html, "mediation")
+    assert figures_of(legal_aid)["Settled by mediation"][0] == 1  # closed cases by outcome (结案)
 
 
 def test_every_figure_opens_the_queue_listing_exactly_what_it_counts(seeded, supervisor):

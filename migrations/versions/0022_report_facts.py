@@ -16,7 +16,8 @@ depends_on = None
 
 #: portal/legal_aid/figures.py REPORT_INDEX: the annual report reads these instead of the rows.
 COLUMNS = ['id', 'decided_at', 'decision_due_at', 'approved_at', 'refused_at', 'terminated_at',
-           'objection_filed_at', 'early_aid_at', 'termination_ground', 'objection_outcome', 'lawyer_id']
+           'objection_filed_at', 'early_aid_at', 'termination_ground', 'objection_outcome', 'lawyer_id',
+           'source', 'closing_outcome']
 
 
 def upgrade():

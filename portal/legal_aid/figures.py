@@ -11,7 +11,8 @@ from sqlalchemy import Index, and_
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.registry import QueueFilter
 from portal.legal_aid.models import LegalAidApplication
-from portal.legal_aid.services import TERMINATION_GROUNDS
+from portal.legal_aid.assignment import CLOSING_OUTCOMES
+from portal.legal_aid.services import NOTICE_SOURCES, TERMINATION_GROUNDS
 from portal.legal_aid.states import LegalAidState as S
 
 _table = LegalAidApplication.__table__
@@ -23,7 +24,8 @@ _table = LegalAidApplication.__table__
 REPORT_INDEX = Index(
     "ix_legal_aid_report", _table.c.id, _table.c.decided_at, _table.c.decision_due_at, _table.c.approved_at,
     _table.c.refused_at, _table.c.terminated_at, _table.c.objection_filed_at, _table.c.early_aid_at,
-    _table.c.termination_ground, _table.c.objection_outcome, _table.c.lawyer_id,
+    _table.c.termination_ground, _table.c.objection_outcome, _table.c.lawyer_id, _table.c.source,
+    _table.c.closing_outcome,
 )
 
 
@@ -45,6 +47,12 @@ DECISIONS = {
     "objection": (_l("Objection filed"), lambda: _where(_table.c.objection_filed_at.is_not(None))),
     "early_aid": (_l("Early aid given"), lambda: _where(_table.c.early_aid_at.is_not(None))),
 }
+
+
+#: How a case came in: an application, or a notice / forwarded application (SPEC §3).
+SOURCES = {"application": _l("Application (online or at the counter)"), **NOTICE_SOURCES}
+
+
 def _lawyer_choices():
     from portal.accounts.roles import Role
     from portal.accounts.services import staff_choices
@@ -62,6 +70,11 @@ REPORT_FILTERS = (
                 on_kind_table=True),
     QueueFilter("objection", _l("Objection outcome"), lambda: [(k, str(v)) for k, v in OBJECTION_OUTCOMES.items()],
                 lambda value: _where(_table.c.objection_outcome == value) if value in OBJECTION_OUTCOMES else None,
+                on_kind_table=True),
+    QueueFilter("source", _l("How the case came in"), lambda: [(k, str(v)) for k, v in SOURCES.items()],
+                lambda value: _where(_table.c.source == value) if value in SOURCES else None, on_kind_table=True),
+    QueueFilter("outcome", _l("Closing outcome"), lambda: [(k, str(v)) for k, v in CLOSING_OUTCOMES.items()],
+                lambda value: _where(_table.c.closing_outcome == value) if value in CLOSING_OUTCOMES else None,
                 on_kind_table=True),
     QueueFilter("lawyer", _l("Lawyer"), _lawyer_choices,
                 lambda value: _where(_table.c.lawyer_id == int(value)) if value.isdigit() else None,
@@ -86,12 +99,15 @@ def report_sections() -> tuple[ReportSection, ...]:
                 Figure("early_aid", _l("Early aid given"), "LA", filters=(("decision", "early_aid"),)),
                 Figure("terminated", _l("Terminated"), "LA", filters=(("decision", "terminated"),)),
                 Figure("objections", _l("Objections filed"), "LA", filters=(("decision", "objection"),)),
-                # Notified defence (通知辩护), assignment and closing outcomes arrive with the
-                # notices of issue #14: declare their figures here, from its queue filters.
+                Figure("notified", _l("Notified defence (notices received)"), "LA",
+                       filters=(("source", "notice"),)),
+                Figure("forwarded", _l("Applications of detained persons passed on"), "LA",
+                       filters=(("source", "detention"),)),
             ),
             breakdowns=(
                 Breakdown("terminations", _l("Terminations by ground"), "LA", "ground"),
                 Breakdown("objection_outcomes", _l("Objections by outcome"), "LA", "objection"),
+                Breakdown("closing_outcomes", _l("Closed cases by outcome"), "LA", "outcome"),
                 Breakdown("lawyers", _l("Lawyer workload: applications of the period per assigned lawyer"), "LA",
                           "lawyer"),
             ),
