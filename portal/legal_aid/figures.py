@@ -10,8 +10,8 @@ from sqlalchemy import Index, and_
 
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.registry import QueueFilter
-from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.assignment import CLOSING_OUTCOMES
+from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import NOTICE_SOURCES, TERMINATION_GROUNDS
 from portal.legal_aid.states import LegalAidState as S
 
