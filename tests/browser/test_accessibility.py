@@ -302,6 +302,9 @@ KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {}
 
 
 def run_axe(page: Page, axe_source: str) -> list[dict]:
+    # A click that navigates can leave the old document going away (no <head>) when a
+    # loaded machine is slow: check the page that has finished loading.
+    page.wait_for_load_state("load")
     page.add_script_tag(content=axe_source)
     return page.evaluate(
         """async (tags) => {
