@@ -132,7 +132,8 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
     expect(officer.get_by_role("main")).to_contain_text(T("Approved"))
 
     panel = open_action(officer, T("Assign a lawyer"))
-    field(panel, T("Lawyer")).select_option(label=LAWYER_NAME)
+    picker = field(panel, T("Legal aid person"))  # each option also says the person's firm and open cases
+    picker.select_option(label=next(o for o in picker.locator("option").all_inner_texts() if LAWYER_NAME in o))
     panel.get_by_role("button", name=T("Assign a lawyer"), exact=True).click()
     expect(officer.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Assign a lawyer")})
     expect(officer.get_by_role("main")).to_contain_text(T("Lawyer assigned"))
@@ -146,7 +147,8 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
     expect(history).to_contain_text(f"{T('Assign a lawyer')} → {T('Lawyer assigned')}")
     lawyer_term = applicant.get_by_role("term").filter(has_text=exactly(T("Your lawyer")))
     expect(lawyer_term).to_have_count(1)
-    expect(lawyer_term.locator("xpath=following-sibling::dd[1]")).to_have_text(LAWYER_NAME)
+    # The name first, then the firm, the work phone and the assignment letter (issue #14).
+    expect(lawyer_term.locator("xpath=following-sibling::dd[1]")).to_have_text(re.compile("^" + re.escape(LAWYER_NAME)))
     expect(section(applicant, T("Messages"))).to_contain_text(LAWYER_NAME)
     # Staff-only content never reaches the applicant.
     expect(applicant.get_by_role("main")).not_to_contain_text(T("Internal notes"))
