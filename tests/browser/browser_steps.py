@@ -187,6 +187,9 @@ def open_request_from_queue(page: Page, T, reference: str) -> None:
     page.goto("/staff/")
     page.get_by_role("main").get_by_role("link", name=T("Legal aid"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{T('Queue')}: {T('Legal aid')}")
+    # Found by its reference, as an officer would: in a long suite it is not on page 1.
+    field(page, T("Search: reference, name or mobile")).fill(reference)
+    page.get_by_role("button", name=T("Apply filters"), exact=True).click()
     page.get_by_role("link", name=reference, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
 
