@@ -1,5 +1,5 @@
 """Shared commands: flask --app portal init-db | seed-demo | create-user | send-notifications |
-purge-uploads | import-holidays | run-jobs | backup-files | restore-files.
+purge-uploads | import-holidays | refresh-reports | run-jobs | backup-files | restore-files.
 
 Each capability adds its own (its `commands`), e.g. generate-slots or withdraw-expired.
 """
@@ -111,9 +111,10 @@ def register_cli(app: Flask) -> None:
     """The shared commands, then each enabled capability's own; the scheduled ones take
     their job's lease, and run-jobs runs whatever is due."""
     from portal.core import backup, jobs
+    from portal.reports.summary import refresh_reports_command
 
     commands = [init_db_command, seed_demo_command, create_user_command, send_notifications_command,
-                purge_uploads_command, import_holidays_command, *backup.COMMANDS]
+                purge_uploads_command, import_holidays_command, refresh_reports_command, *backup.COMMANDS]
     commands += [command for capability in capabilities_of(app) for command in capability.commands]
     for command in commands:
         app.cli.add_command(command)

@@ -199,3 +199,93 @@ def test_reports_are_for_supervisors_and_admins_only(app, make_staff, make_clien
     admin = make_client()
     admin.sign_in("chief")
     assert admin.get(f"/staff/reports/annual?{YEAR}").status_code == 200
+
+
+def _median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def test_median_days_to_decide_is_taken_over_the_decided_applications_it_links_to(seeded, supervisor):
+    from portal.legal_aid.models import LegalAidApplication
+
+    decided = db.session.scalars(select(LegalAidApplication).where(
+        LegalAidApplication.decided_at.is_not(None), LegalAidApplication.created_at >= datetime(2024, 12, 31, 16),
+        LegalAidApplication.created_at < datetime(2025, 12, 31, 16))).all()
+    expected = _median([(a.decided_at - a.created_at).days for a in decided])
+    html = section_html(supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True), "legal_aid")
+    value, href, of = re.search(r'Median days from receipt to decision</th>\s*<td>([\d.]+)<br>'
+                                r'<a class="hint" href="([^"]+)">of (\d+) requests</a>', html).groups()
+    assert len(decided) == 3
+    assert (float(value), int(of)) == (expected, 3)
+    queue = supervisor.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    assert len(set(REFERENCE.findall(queue[queue.find("<tbody>"):queue.find("</tbody>")]))) == 3
+
+
+def _refresh(app) -> str:
+    result = app.test_cli_runner().invoke(args=["refresh-reports"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _received(supervisor, query=YEAR) -> int:
+    html = supervisor.get(f"/staff/reports/annual?{query}").get_data(as_text=True)
+    return figures_of(section_html(html, "legal_aid"))["Applications received"][0]
+
+
+def test_the_report_reads_counted_months_until_a_request_of_the_month_changes(app, seeded, supervisor):
+    """The summary is used (a number planted in it shows), and a change to a request of
+    that month makes the report count the month again, in the same transaction."""
+    from portal.reports.summary import ReportMonth, ReportMonthValue
+
+    assert "counted" in _refresh(app)
+    february = date(2025, 2, 1)
+    assert db.session.get(ReportMonth, ("LA", february)).computed_version == db.session.get(
+        ReportMonth, ("LA", february)).version
+    stored = db.session.get(ReportMonthValue, ("LA", february, "n|all||"))
+    assert stored.value == 1
+    stored.value = 41  # as if counted when 41 applications were in February
+    db.session.commit()
+    assert _received(supervisor) == 44
+    # A change of a February application (any column) makes February stale: counted live.
+    february_application = kind_for_code("LA").model.query.filter_by(reference=seeded["LA"][0]).one()
+    february_application.township_id = db.session.scalars(
+        select(Township.id).where(Township.id != february_application.township_id)).first()
+    db.session.commit()
+    assert _received(supervisor) == 4
+    # The next run counts it again, with the true number.
+    assert "counted 1 month(s)" in _refresh(app)
+    assert db.session.get(ReportMonthValue, ("LA", february, "n|all||")).value == 1
+    assert _received(supervisor) == 4
+
+
+def test_a_change_committed_while_the_month_is_counted_leaves_it_stale(app, seeded):
+    from portal.reports import summary
+
+    _refresh(app)
+    march = date(2025, 3, 1)
+    read_before_counting = summary.current_version("LA", march)
+    db.session.commit()
+    application = kind_for_code("LA").model.query.filter_by(reference=seeded["LA"][1]).one()
+    application.refused_at = None  # another worker's change, committed while the job counts
+    db.session.commit()
+    summary.store_month("LA", march, read_before_counting, {"n|all||": Decimal(2)})
+    db.session.commit()
+    assert march not in summary.stored_months("LA", [march])
+
+
+def test_a_booking_moved_to_another_month_makes_both_months_count_again(app, seeded, supervisor):
+    _refresh(app)
+    query = "start=2025-03&end=2025-04"
+
+    def booked() -> dict:
+        html = supervisor.get(f"/staff/reports/annual?{query}").get_data(as_text=True)
+        section = section_html(html, "consultations")
+        return dict(re.findall(r'<th scope="row">(2025-0\d)</th>\s*<td><a href="[^"]+">(\d+)</a>', section))
+
+    assert booked() == {"2025-03": "2", "2025-04": "0"}
+    booking = kind_for_code("CB").model.query.filter_by(reference=seeded["CB"][0]).one()
+    booking.starts_at = at(2025, 4, 14)
+    db.session.commit()
+    assert booked() == {"2025-03": "1", "2025-04": "1"}

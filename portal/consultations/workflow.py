@@ -247,6 +247,7 @@ CONSULTATIONS = RequestKind(
     staff_scope=_desk_scope,
     staff_in_scope=_desk_in_scope,
     date_range_clause=_appointment_between,
+    date_attribute="starts_at",
     make_sample=sample_booking,
     # Marriage and family: someone at home may be watching the screen (SPEC §13).
     quick_exit=lambda booking: booking.topic == "family",

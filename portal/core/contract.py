@@ -93,6 +93,9 @@ class Figure:
     #: (e.g. the amounts of mediated agreements), shown as a second figure.
     total: Callable[[], Any] | None = None
     total_label: LazyString | None = None
+    #: () -> (start, end) columns: the figure is then the median of the whole days between
+    #: them over the selected requests (e.g. from receipt to decision), not their count.
+    median_days: Callable[[], tuple[Any, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,10 @@ class ServiceRequest(db.Model):
         ),
         Index("ix_request_type_status", "request_type", "status", "priority", "due_sort", "id"),
         Index("ix_request_type_created", "request_type", "created_at"),
-        # The reports count a period's requests by state and township from this index
-        # alone (no table row read per request): see portal/reports/compute.py.
-        Index("ix_request_report", "request_type", "created_at", "status", "is_open", "township_id"),
+        # The reports count a month's requests by state and township from this index
+        # alone (no table row read per request; the id joins the kind's own report index):
+        # see portal/reports/compute.py.
+        Index("ix_request_report", "request_type", "created_at", "status", "is_open", "township_id", "id"),
         # The overdue tab and its count: a range on due_sort, bounded by the matches.
         Index("ix_request_queue_due", "request_type", "is_open", "due_sort"),
         # Search by the start of the applicant's name (a range on the name).

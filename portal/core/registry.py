@@ -69,6 +69,9 @@ class RequestKind:
     #: its label. By default the date the request was received.
     date_range_clause: Callable[[Any, Any], Any] | None = None
     date_range_label: LazyString | None = None
+    #: The request's attribute that `date_range_clause` reads (naive UTC): the report's
+    #: monthly summary files a request under the month of this date (portal.reports.summary).
+    date_attribute: str = "created_at"
     #: Extra export columns: (header, request -> value).
     export_columns: tuple[tuple[LazyString, Callable[["ServiceRequest"], Any]], ...] = ()
     #: The applicant's pages of this kind carry a quick exit (SPEC §13): True for every

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Index, and_
 
 from portal.core.contract import Breakdown, Figure, ReportSection
+from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter
 from portal.legal_aid.assignment import CLOSING_OUTCOMES
 from portal.legal_aid.models import LegalAidApplication
@@ -82,6 +83,10 @@ REPORT_FILTERS = (
 )
 
 
+def _receipt_to_decision():
+    return ServiceRequest.__table__.c.created_at, _table.c.decided_at
+
+
 def report_sections() -> tuple[ReportSection, ...]:
     """Received, decided (and in time), refused, closed, terminations and objections."""
     return (
@@ -95,6 +100,8 @@ def report_sections() -> tuple[ReportSection, ...]:
                 Figure("decided", _l("Decided"), "LA", filters=(("decision", "decided"),)),
                 Figure("in_time", _l("Decided within the time limit"), "LA", filters=(("decision", "in_time"),),
                        share_of="decided"),
+                Figure("days_to_decide", _l("Median days from receipt to decision"), "LA",
+                       filters=(("decision", "decided"),), median_days=_receipt_to_decision),
                 Figure("closed", _l("Cases closed"), "LA", status=S.CLOSED),
                 Figure("early_aid", _l("Early aid given"), "LA", filters=(("decision", "early_aid"),)),
                 Figure("terminated", _l("Terminated"), "LA", filters=(("decision", "terminated"),)),

@@ -1,26 +1,30 @@
 """Count the declared figures for a period: each a queue selection, counted and linked alike.
 
-A section's figures over the period are counted in one aggregate query per request kind
-(`SUM(CASE WHEN <the figure's queue clauses> ...)` over the kind's rows received in the
-period, found through the (request_type, created_at) index); figures of "now" (overdue,
-workload) are counted one by one through the queue's own indexes.
+A figure over the period is the sum of its months (`Measure`): each month of a kind is
+counted in one aggregate query (`SUM(CASE WHEN <the figure's queue clauses> ...)` over
+the month's rows, found through the (request_type, created_at) index), or read from the
+monthly summary when the month has not changed since `refresh-reports` counted it
+(portal.reports.summary). Figures of "now" (overdue, workload) are counted one by one
+through the queue's own indexes.
 """
 
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select, text, true
+from sqlalchemy import Integer, and_, case, cast, func, select, text, true
 
 from portal.core.clock import utcnow
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.models import ServiceRequest
-from portal.core.queue import QueueParams, filter_clauses, query_args, tab_clause
+from portal.core.queue import QueueParams, filter_clauses, narrowing_clauses, query_args, tab_clause
 from portal.core.registry import RequestKind, all_kinds, capabilities, registry
 from portal.extensions import db
+from portal.reports import summary
 from portal.reports.period import Period, month_end
 
 
@@ -29,11 +33,14 @@ class Count:
     """One figure of the report: its label, value, the queue link, and optional share/total."""
 
     label: str
-    value: int
+    #: A count, or a median (None when there was nothing to take it of).
+    value: int | float | None
     url: str | None = None
     share: float | None = None
     total: Decimal | None = None
     total_label: str | None = None
+    #: For a median: how many requests it was taken over (what its link lists).
+    of: int | None = None
 
 
 @dataclass
@@ -82,32 +89,109 @@ def selection(kind: RequestKind, period: Period, *, tab="all", status="", extra=
     return Selection(kind, params)
 
 
-def count_in_period(kind: RequestKind, period: Period, selections: list[Selection]) -> list[int]:
-    """Counts of several selections of one kind over the period, in one aggregate query."""
-    if not selections:
-        return []
-    where = filter_clauses(kind, selection(kind, period).params, None)
-    # One pass over the period's rows; filters on the kind's own table read it joined.
-    joined = any(f.on_kind_table for f in kind.extra_filters)
-    rows = ServiceRequest.__table__
-    if joined:
-        table = kind.model.__table__
-        rows = rows.outerjoin(table, table.c.id == ServiceRequest.__table__.c.id)
-    columns = [func.coalesce(func.sum(case((and_(*_beyond(s.clauses(kind_table_joined=joined), where)), 1),
-                                           else_=0)), 0)
-               for s in selections]
-    row = db.session.execute(select(*columns).select_from(rows).where(*where)).one()
-    return [int(value) for value in row]
+@dataclass(frozen=True)
+class Measure:
+    """A number a figure adds up over one month of a kind's requests: how many a selection
+    holds, the sum of a column over them, or how many lie at each whole number of days
+    between two of their dates (a histogram, for a median). Each is additive over months,
+    so a period's number is the sum of its months' (portal.reports.summary stores them)."""
+
+    selection: Selection
+    #: () -> a numeric column of the kind's own table: the sum over the selected requests.
+    column: Any = None
+    #: () -> (start, end) columns: the selected requests counted per whole day between them.
+    days: Any = None
+
+    @property
+    def key(self) -> str:
+        params = self.selection.params
+        chosen = "&".join(f"{name}={value}" for name, value in sorted(params.extra.items()))
+        selected = f"{params.tab}|{params.status}|{chosen}"
+        if self.column is not None:
+            column = self.column()
+            return f"sum|{column.table.name}.{column.name}|{selected}"
+        if self.days is not None:
+            start, end = self.days()
+            return f"days|{start.name}-{end.name}|{selected}"
+        return f"n|{selected}"
+
+    def required_keys(self) -> list[str]:
+        # A histogram is stored as its bins ("<key>|<days>") and its total ("<key>|*").
+        return [f"{self.key}|*"] if self.days is not None else [self.key]
 
 
-def _beyond(clauses: list, where: list) -> list:
-    """The clauses of a selection that the WHERE of the aggregate does not already apply
-    (the same type, period and township are not tested again for every figure)."""
-    return [c for c in clauses if not any(c.compare(w) for w in where)] or [true()]
+
+def _whole_days(start, end):
+    """Whole days from start to end, on either database (ages in days for a median)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", end - start) / 86400)
+    return cast(func.julianday(end) - func.julianday(start), Integer)
+
+
+class MonthCounter:
+    """Counts measures of one kind month by month: the measures' conditions are built once
+    (they do not depend on the month), and each month is one aggregate query (a CASE per
+    measure over the month's rows) plus one grouped query per histogram."""
+
+    def __init__(self, kind: RequestKind, township: str, measures: list[Measure]):
+        self.kind, self.township, self.measures = kind, township, measures
+        # Filters and sums on the kind's own table read it joined: one pass over the month.
+        joined = any(f.on_kind_table for f in kind.extra_filters) or any(
+            m.column is not None or m.days is not None for m in measures)
+        self.rows = ServiceRequest.__table__
+        if joined:
+            table = kind.model.__table__
+            self.rows = self.rows.outerjoin(table, table.c.id == ServiceRequest.__table__.c.id)
+        now = utcnow()
+        # A selection is the month's rows (type, township, dates: the WHERE) and these.
+        self.conditions = [and_(true(), *narrowing_clauses(kind, m.selection.params, kind_table_joined=joined),
+                                tab_clause(m.selection.params.tab, None, kind, now)) for m in measures]
+        self.plain = [(m, c) for m, c in zip(measures, self.conditions, strict=True) if m.days is None]
+        self.columns = [func.coalesce(func.sum(case((c, m.column() if m.column is not None else 1), else_=0)), 0)
+                        for m, c in self.plain]
+
+    def count(self, month: date) -> dict[str, Decimal]:
+        where = filter_clauses(self.kind, QueueParams(tab="all", township=self.township, date_from=month,
+                                                      date_to=month_end(month)), None)
+        numbers: dict[str, Decimal] = {}
+        if self.plain:
+            row = db.session.execute(select(*self.columns).select_from(self.rows).where(*where)).one()
+            numbers.update({m.key: Decimal(value) for (m, _c), value in zip(self.plain, row, strict=True)})
+        for measure, condition in zip(self.measures, self.conditions, strict=True):
+            if measure.days is None:
+                continue
+            days = _whole_days(*measure.days())
+            found = db.session.execute(select(days, func.count()).select_from(self.rows)
+                                       .where(*where, condition).group_by(days))
+            bins = {int(day): count for day, count in found if day is not None}
+            numbers.update({f"{measure.key}|{day}": Decimal(count) for day, count in bins.items()})
+            numbers[f"{measure.key}|*"] = Decimal(sum(bins.values()))
+        return numbers
+
+
+def count_month(kind: RequestKind, month: date, township: str, measures: list[Measure]) -> dict[str, Decimal]:
+    """Every measure of one kind over one month's requests."""
+    return MonthCounter(kind, township, measures).count(month)
+
+
+def period_numbers(kind: RequestKind, period: Period, measures: list[Measure]) -> dict[date, dict[str, Decimal]]:
+    """Each month's numbers: stored ones where the month is unchanged since it was counted
+    (the whole county only), the rest counted now."""
+    months = period.months()
+    stored = {} if period.township else summary.stored_months(kind.code, months)
+    keys = {key for m in measures for key in m.required_keys()}
+    counter, numbers = None, {}
+    for month in months:
+        found = stored.get(month, {})
+        if not keys <= found.keys():
+            counter = counter or MonthCounter(kind, period.township, measures)
+            found = counter.count(month)
+        numbers[month] = found
+    return numbers
 
 
 def count_now(selection_: Selection) -> int:
-    """One count through the queue's own clauses and indexes (figures of today, months)."""
+    """One count through the queue's own clauses and indexes (figures of today)."""
     return db.session.scalar(select(func.count()).select_from(ServiceRequest.__table__).where(*selection_.clauses()))
 
 
@@ -116,6 +200,24 @@ def total_of(selection_: Selection, column) -> Decimal:
     ids = select(ServiceRequest.__table__.c.id).where(*selection_.clauses())
     value = db.session.scalar(select(func.sum(column)).where(column.table.c.id.in_(ids)))
     return Decimal(value or 0)
+
+
+def median(histogram: dict[int, Decimal]) -> float | None:
+    """The median of values given as {value: how many}; None when there are none."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle, seen, below = [], Decimal(0), None
+    for value in sorted(histogram):
+        seen += histogram[value]
+        # The lower and the upper middle element (the same one when the total is odd).
+        if below is None and seen >= (total + 1) // 2:
+            below = value
+        if seen >= total // 2 + 1:
+            middle = [below, value]
+            break
+    half = (middle[0] + middle[1]) / 2
+    return int(half) if half == int(half) else half
 
 
 def _share(value: int, of: int | None) -> float | None:
@@ -144,51 +246,121 @@ def month_label(first: date) -> str:
     return format_date(first, "yyyy-MM")
 
 
+def _by_month(selection_: Selection) -> bool:
+    """Whether a selection's numbers add up over months: counted over the period, and on
+    a tab that does not depend on today (what is overdue is counted now)."""
+    return selection_.params.date_from is not None and selection_.params.tab != "overdue"
+
+
+class _Numbers:
+    """The period's numbers of the measures asked, per kind: summed over the months."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.measures: dict[str, dict[str, Measure]] = {}
+        self.months: dict[str, dict[date, dict[str, Decimal]]] = {}
+
+    def ask(self, measure: Measure) -> Measure:
+        self.measures.setdefault(measure.selection.kind.code, {})[measure.key] = measure
+        return measure
+
+    def count(self) -> None:
+        for code, measures in self.measures.items():
+            kind = registry().kinds[code]
+            self.months[code] = period_numbers(kind, self.period, list(measures.values()))
+
+    def month(self, measure: Measure, month: date) -> Decimal:
+        return self.months[measure.selection.kind.code][month].get(measure.key, Decimal(0))
+
+    def total(self, measure: Measure) -> Decimal:
+        return sum((self.month(measure, m) for m in self.period.months()), Decimal(0))
+
+    def histogram(self, measure: Measure) -> dict[int, Decimal]:
+        merged: dict[int, Decimal] = {}
+        prefix = f"{measure.key}|"
+        for numbers in self.months[measure.selection.kind.code].values():
+            for key, value in numbers.items():
+                if key.startswith(prefix) and key[len(prefix):].lstrip("-").isdigit():
+                    day = int(key[len(prefix):])
+                    merged[day] = merged.get(day, Decimal(0)) + value
+        return merged
+
+
+def _figure_measure(figure: Figure, chosen: Selection) -> Measure:
+    return Measure(chosen, days=figure.median_days) if figure.median_days else Measure(chosen)
+
+
+def section_measures(section: ReportSection, period: Period, *, with_tables: bool = True) -> list[Measure]:
+    """Everything a section adds up over months (what `refresh-reports` stores)."""
+    measures = []
+    for figure in section.figures:
+        chosen = _figure_selection(figure, period)
+        if chosen is not None and _by_month(chosen):
+            measures.append(_figure_measure(figure, chosen))
+            if figure.total is not None:
+                measures.append(Measure(chosen, column=figure.total))
+    if with_tables:
+        measures += [Measure(s) for b in section.breakdowns for _l, s in _breakdown_selections(b, period)
+                     if _by_month(s)]
+        if trend_kind := registry().kinds.get(section.trend_kind or ""):
+            measures.append(Measure(selection(trend_kind, period)))
+    return measures
+
+
+def declared_measures() -> dict[str, list[Measure]]:
+    """Every declared section's measures, by kind (any period: keys do not hold dates)."""
+    this_year = Period.year_to_date()
+    by_kind: dict[str, dict[str, Measure]] = {}
+    for section in declared_sections():
+        for measure in section_measures(section, this_year):
+            by_kind.setdefault(measure.selection.kind.code, {})[measure.key] = measure
+    return {code: list(measures.values()) for code, measures in by_kind.items()}
+
+
 def compute_section(section: ReportSection, period: Period, *, with_tables: bool = True) -> SectionResult:
     """Count a declared section: its figures, its breakdowns and its monthly trend."""
     result = SectionResult(section.key, str(section.title))
+    numbers = _Numbers(period)
+    for measure in section_measures(section, period, with_tables=with_tables):
+        numbers.ask(measure)
+    numbers.count()
     figures = [(f, s) for f in section.figures if (s := _figure_selection(f, period)) is not None]
     breakdowns = [(b, _breakdown_selections(b, period)) for b in section.breakdowns] if with_tables else []
     trend_kind = registry().kinds.get(section.trend_kind or "") if with_tables else None
-    trend = [(month_label(m), selection(trend_kind, period, start=m, end=month_end(m)))
-             for m in period.months()] if trend_kind else []
-    counted = _count_all([s for _f, s in figures] + [s for _b, rows in breakdowns for _l, s in rows]
-                         + [s for _l, s in trend], period)
-    values = {f.key: counted[id(s)] for f, s in figures}
+
+    def value_of(chosen: Selection) -> int:
+        return int(numbers.total(Measure(chosen))) if _by_month(chosen) else count_now(chosen)
+
+    values, medians_of = {}, {}
     for figure, chosen in figures:
-        count = Count(str(figure.label), values[figure.key], chosen.url,
-                      share=_share(values[figure.key], values.get(figure.share_of)) if figure.share_of else None)
+        if figure.median_days:
+            histogram = numbers.histogram(_figure_measure(figure, chosen))
+            values[figure.key], medians_of[figure.key] = median(histogram), int(sum(histogram.values()))
+        else:
+            values[figure.key] = value_of(chosen)
+    for figure, chosen in figures:
+        value = values[figure.key]
+        count = Count(str(figure.label), value, chosen.url, of=medians_of.get(figure.key),
+                      share=_share(value, values.get(figure.share_of)) if figure.share_of else None)
         if figure.total is not None:
-            count.total, count.total_label = total_of(chosen, figure.total()), str(figure.total_label or "")
+            count.total = (numbers.total(Measure(chosen, column=figure.total)) if _by_month(chosen)
+                           else total_of(chosen, figure.total()))
+            count.total_label = str(figure.total_label or "")
         result.figures.append(count)
     for breakdown, rows in breakdowns:
-        counts = [Count(label, counted[id(s)], s.url) for label, s in rows]
+        counts = [Count(label, value_of(s), s.url) for label, s in rows]
         if len(counts) > 12:  # long lists (area × level): only what was found
             counts = [c for c in counts if c.value]
         everything = sum(c.value for c in counts)
         result.tables.append(Table(breakdown.key, str(breakdown.title),
                                    [replace(c, share=_share(c.value, everything)) for c in counts]))
-    if trend:
-        result.tables.append(Table("trend", str(_l("Received per month")),
-                                   [Count(label, counted[id(s)], s.url) for label, s in trend], chart="columns"))
+    if trend_kind is not None:
+        trend, rows = Measure(selection(trend_kind, period)), []
+        for month in period.months():
+            in_month = selection(trend_kind, period, start=month, end=month_end(month))
+            rows.append(Count(month_label(month), int(numbers.month(trend, month)), in_month.url))
+        result.tables.append(Table("trend", str(_l("Received per month")), rows, chart="columns"))
     return result
-
-
-def _count_all(selections: list[Selection], period: Period) -> dict[int, int]:
-    """Counts by selection identity: one query per kind for the period's figures, one each
-    for "now" and for a part of the period (a month of the trend: a range of the report
-    index, where a CASE per month over all the period's rows cost ~0.5 s at 1M rows)."""
-    counted: dict[int, int] = {}
-    by_kind: dict[str, list[Selection]] = {}
-    for chosen in selections:
-        if (chosen.params.date_from, chosen.params.date_to) != (period.start, period.end):
-            counted[id(chosen)] = count_now(chosen)
-        else:
-            by_kind.setdefault(chosen.kind.code, []).append(chosen)
-    for chosen_list in by_kind.values():
-        for chosen, value in zip(chosen_list, count_in_period(chosen_list[0].kind, period, chosen_list), strict=True):
-            counted[id(chosen)] = value
-    return counted
 
 
 def without_jit() -> None:

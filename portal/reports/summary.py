@@ -1,0 +1,209 @@
+"""The report's monthly summary: each figure's numbers per request kind and month.
+
+Why: at 1,000,000 legal aid applications a year holds some 330,000 of them, and counting
+thirty figures over them takes well over a second (docs/performance.md, "Annual report").
+Every figure of a period counts requests whose date lies in the period, and each request
+lies in exactly one month, so a period's figure is the sum of its months' figures. The
+report adds up the stored months and counts live only the months not stored, or changed
+since they were.
+
+When a month may be trusted:
+- every flush that adds, changes or deletes a request bumps the `version` of its kind and
+  month, in the same transaction as the change (both months when its date moved);
+- `refresh-reports` (a scheduled job) reads a month's version, counts the month, and
+  stores the numbers with the version it read;
+- the report uses a month's numbers only while `computed_version == version`; a change
+  committed while the job counted bumps the version past the one stored, so the month
+  is counted live until the next run.
+
+A change made by a bulk UPDATE bypasses the ORM and so the bump: the columns figures read
+must be written through the ORM (the services do; bulk updates only mark reminders sent).
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import click
+from flask import has_app_context
+from flask.cli import with_appcontext
+from sqlalchemy import Date, Numeric, String, and_, delete, event, func, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.core.clock import to_local, utcnow
+from portal.core.models import ServiceRequest
+from portal.extensions import db
+
+PENDING_KEY = "report_months_changed"
+
+
+class ReportMonth(db.Model):
+    """The version of one kind's month: bumped by every change, and the one last counted."""
+
+    __tablename__ = "report_month"
+
+    request_type: Mapped[str] = mapped_column(String(4), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    computed_version: Mapped[int | None]
+    computed_at: Mapped[datetime | None]
+
+
+class ReportMonthValue(db.Model):
+    """One number of a month: a count, a sum or a histogram bin (`portal.reports.compute.Measure`)."""
+
+    __tablename__ = "report_month_value"
+
+    request_type: Mapped[str] = mapped_column(String(4), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+
+
+def month_of(moment: datetime) -> date:
+    """The first day of the local month of a stored (naive UTC) moment."""
+    return to_local(moment).date().replace(day=1)
+
+
+def _date_attribute(request_type: str) -> str:
+    if has_app_context():
+        from portal.core.registry import registry
+
+        kind = registry().kinds.get(request_type)
+        if kind is not None:
+            return kind.date_attribute
+    return "created_at"
+
+
+def _months_touched(request: ServiceRequest, *, new: bool) -> set[date]:
+    """The months the request was and is counted in (its date may have moved)."""
+    name = _date_attribute(request.request_type)
+    state = inspect(request)
+    moments = [getattr(request, name, None)]
+    if not new and name in state.attrs:
+        moments += state.attrs[name].history.deleted
+    if moments == [None] and new:
+        moments = [utcnow()]  # the column's default is applied by the flush
+    return {month_of(m) for m in moments if isinstance(m, datetime)}
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changed_months(session: Session, _context, _instances) -> None:
+    changed = session.info.setdefault(PENDING_KEY, set())
+    for request in session.new:
+        if isinstance(request, ServiceRequest):
+            changed.update((request.request_type, m) for m in _months_touched(request, new=True))
+    for request in (*session.dirty, *session.deleted):
+        if isinstance(request, ServiceRequest) and (request in session.deleted or session.is_modified(request)):
+            changed.update((request.request_type, m) for m in _months_touched(request, new=False))
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_changed_months(session: Session, _context) -> None:
+    changed = session.info.pop(PENDING_KEY, None)
+    if not changed:
+        return
+    connection = session.connection()
+    upsert = _dialect_insert(connection.dialect.name)
+    table = ReportMonth.__table__
+    # In key order, so that two transactions never take the rows' locks in opposite orders.
+    for request_type, month in sorted(changed):
+        statement = upsert(table).values(request_type=request_type, month=month, version=1)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=[table.c.request_type, table.c.month], set_={"version": table.c.version + 1}))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changed_months(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def _dialect_insert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def stored_months(request_type: str, months: Iterable[date]) -> dict[date, dict[str, Decimal]]:
+    """The numbers of the months still as they were counted (one statement: the versions
+    and the values are read from one snapshot)."""
+    values, marks = ReportMonthValue.__table__, ReportMonth.__table__
+    query = (select(values.c.month, values.c.key, values.c.value)
+             .join(marks, and_(marks.c.request_type == values.c.request_type, marks.c.month == values.c.month))
+             .where(marks.c.request_type == request_type, marks.c.month.in_(list(months)),
+                    marks.c.version == marks.c.computed_version))
+    found: dict[date, dict[str, Decimal]] = {}
+    for month, key, value in db.session.execute(query):
+        found.setdefault(month, {})[key] = value
+    return found
+
+
+def store_month(request_type: str, month: date, counted_at_version: int, numbers: dict[str, Decimal]) -> None:
+    values, marks = ReportMonthValue.__table__, ReportMonth.__table__
+    db.session.execute(delete(values).where(values.c.request_type == request_type, values.c.month == month))
+    if numbers:
+        db.session.execute(values.insert(), [{"request_type": request_type, "month": month, "key": key,
+                                              "value": value} for key, value in numbers.items()])
+    db.session.execute(update(marks).where(marks.c.request_type == request_type, marks.c.month == month)
+                       .values(computed_version=counted_at_version, computed_at=utcnow()))
+
+
+def current_version(request_type: str, month: date) -> int:
+    """The month's version now, making its row (version 0) when nothing bumped it yet."""
+    marks = ReportMonth.__table__
+    statement = _dialect_insert(db.session.get_bind().dialect.name)(marks).values(
+        request_type=request_type, month=month, version=0)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=[marks.c.request_type, marks.c.month]))
+    return db.session.scalar(select(marks.c.version).where(marks.c.request_type == request_type,
+                                                           marks.c.month == month))
+
+
+def months_to_count(request_type: str, first: date, last: date, keys: set[str]) -> list[date]:
+    """Months from first to last whose stored numbers are missing, changed or incomplete."""
+    from portal.reports.period import Period
+
+    months = Period(first, last).months()
+    stored = stored_months(request_type, months)
+    return [m for m in months if not keys <= stored.get(m, {}).keys()]
+
+
+#: Months counted after the current one (bookings are counted by their appointment day).
+MONTHS_AHEAD = 3
+
+
+def refresh(now: datetime | None = None) -> int:
+    """Count and store every month of every kind with figures that is not stored as it is,
+    from the month of the first request of any kind (so that a report of those years
+    finds every kind's months, empty ones too) to a few months ahead.
+
+    Each month is its own transaction: its version is read first, so a change committed
+    while it is counted leaves it stale (see the module's docstring)."""
+    from portal.core.registry import registry
+    from portal.reports.compute import MonthCounter, declared_measures
+    from portal.reports.period import month_end
+
+    first_seen = db.session.scalar(select(func.min(ServiceRequest.created_at)))
+    if first_seen is None:
+        return 0
+    last = to_local(now or utcnow()).date().replace(day=1)
+    for _ in range(MONTHS_AHEAD):
+        last = month_end(last) + timedelta(days=1)
+    counted = 0
+    for code, measures in declared_measures().items():
+        counter = MonthCounter(registry().kinds[code], "", measures)
+        keys = {key for m in measures for key in m.required_keys()}
+        for month in months_to_count(code, month_of(first_seen), month_end(last), keys):
+            version = current_version(code, month)
+            store_month(code, month, version, counter.count(month))
+            db.session.commit()
+            counted += 1
+    return counted
+
+
+@click.command("refresh-reports")
+@with_appcontext
+def refresh_reports_command():
+    """Count the report's months that changed since they were last counted (run every few minutes)."""
+    click.echo(f"counted {refresh()} month(s)")
