@@ -289,3 +289,19 @@ def test_a_booking_moved_to_another_month_makes_both_months_count_again(app, see
     booking.starts_at = at(2025, 4, 14)
     db.session.commit()
     assert booked() == {"2025-03": "1", "2025-04": "1"}
+
+
+def test_a_change_to_a_row_the_figures_read_beside_the_request_counts_its_month_again(app, seeded, supervisor):
+    """Health check figures count findings (another table): unmarking a fixed finding
+    shows at once, although the check itself did not change."""
+    from portal.health_checks.models import Finding
+
+    def fixed() -> int:
+        html = supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True)
+        return figures_of(section_html(html, "health_checks"))["With findings marked fixed"][0]
+
+    _refresh(app)
+    assert fixed() == 1
+    db.session.scalars(select(Finding)).one().fixed_at = None
+    db.session.commit()
+    assert fixed() == 0

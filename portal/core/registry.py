@@ -72,6 +72,10 @@ class RequestKind:
     #: The request's attribute that `date_range_clause` reads (naive UTC): the report's
     #: monthly summary files a request under the month of this date (portal.reports.summary).
     date_attribute: str = "created_at"
+    #: Other models the kind's report figures read, each with its attribute holding the
+    #: request's id (e.g. a health check's findings): a change to one of them is a change
+    #: of its request for the report's monthly summary.
+    report_depends_on: tuple[tuple[type, str], ...] = ()
     #: Extra export columns: (header, request -> value).
     export_columns: tuple[tuple[LazyString, Callable[["ServiceRequest"], Any]], ...] = ()
     #: The applicant's pages of this kind carry a quick exit (SPEC §13): True for every

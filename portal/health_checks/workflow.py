@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.health_checks import forms
 from portal.health_checks.demo import sample_check
 from portal.health_checks.figures import REPORT_FILTERS
-from portal.health_checks.models import HealthCheck, Report, TeamMember
+from portal.health_checks.models import Finding, HealthCheck, Report, TeamMember
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.states import HealthCheckState as S
 from portal.health_checks.vocabulary import AREAS, RISK_LEVELS
@@ -193,6 +193,8 @@ def _area_clause(value: str):
 
 HEALTH_CHECK = RequestKind(
     ratable_states=frozenset({S.CLOSED, S.DECLINED}),
+    # The report's figures count findings and published reports (portal/health_checks/figures.py).
+    report_depends_on=((Finding, "check_id"), (Report, "check_id")),
     code="HC",
     slug="health-checks",
     label=_l("Enterprise legal health check"),

@@ -65,19 +65,18 @@ def month_of(moment: datetime) -> date:
     return to_local(moment).date().replace(day=1)
 
 
-def _date_attribute(request_type: str) -> str:
-    if has_app_context():
-        from portal.core.registry import registry
+def _kind(request_type: str):
+    if not has_app_context():
+        return None
+    from portal.core.registry import registry
 
-        kind = registry().kinds.get(request_type)
-        if kind is not None:
-            return kind.date_attribute
-    return "created_at"
+    return registry().kinds.get(request_type)
 
 
 def _months_touched(request: ServiceRequest, *, new: bool) -> set[date]:
     """The months the request was and is counted in (its date may have moved)."""
-    name = _date_attribute(request.request_type)
+    kind = _kind(request.request_type)
+    name = kind.date_attribute if kind else "created_at"
     state = inspect(request)
     moments = [getattr(request, name, None)]
     if not new and name in state.attrs:
@@ -85,6 +84,24 @@ def _months_touched(request: ServiceRequest, *, new: bool) -> set[date]:
     if moments == [None] and new:
         moments = [utcnow()]  # the column's default is applied by the flush
     return {month_of(m) for m in moments if isinstance(m, datetime)}
+
+
+def _requests_of_dependents(session: Session, changed: Iterable) -> list[ServiceRequest]:
+    """The requests whose report figures read the changed rows of other models (the
+    kinds' `report_depends_on`, e.g. a health check's findings)."""
+    if not has_app_context():
+        return []
+    from portal.core.registry import all_kinds
+
+    id_attribute = {model: name for kind in all_kinds() for model, name in kind.report_depends_on}
+    requests = []
+    with session.no_autoflush:
+        for row in changed:
+            name = id_attribute.get(type(row))
+            if name and (request_id := getattr(row, name, None)) is not None:
+                if (request := session.get(ServiceRequest, request_id)) is not None:
+                    requests.append(request)
+    return requests
 
 
 @event.listens_for(Session, "before_flush")
@@ -96,6 +113,8 @@ def _note_changed_months(session: Session, _context, _instances) -> None:
     for request in (*session.dirty, *session.deleted):
         if isinstance(request, ServiceRequest) and (request in session.deleted or session.is_modified(request)):
             changed.update((request.request_type, m) for m in _months_touched(request, new=False))
+    for request in _requests_of_dependents(session, (*session.new, *session.dirty, *session.deleted)):
+        changed.update((request.request_type, m) for m in _months_touched(request, new=False))
 
 
 @event.listens_for(Session, "after_flush")
