@@ -114,7 +114,7 @@ def measure(database, rows: int, repeat: int) -> None:
         )
         # Every month counted live (as just after a bulk import), then as a deployment runs:
         # after `refresh-reports` stored the months (the job runs every 5 minutes).
-        forget_summary(database)
+        forget_summary()
         for label, path in pages:
             report_timing(database, client, f"{label}, counted live", path, repeat)
         started = time.perf_counter()
@@ -130,19 +130,16 @@ def first_township(database) -> int:
     return database.query("SELECT id FROM township ORDER BY sort_order LIMIT 1")[0][0]
 
 
-def forget_summary(database) -> None:
+def forget_summary() -> None:
     """Drop the stored months (a reused database keeps those of the last run)."""
-    statements = ("DELETE FROM report_month_value", "DELETE FROM report_month")
-    if database.kind == "sqlite":
-        import sqlite3
+    from sqlalchemy import delete
 
-        with sqlite3.connect(database.path) as conn:
-            for statement in statements:
-                conn.execute(statement)
-    else:
-        with psycopg.connect(database.url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-            for statement in statements:
-                conn.execute(statement)
+    from portal.extensions import db
+    from portal.reports.summary import ReportMonth, ReportMonthValue
+
+    db.session.execute(delete(ReportMonthValue))
+    db.session.execute(delete(ReportMonth))
+    db.session.commit()
 
 
 def report_timing(database, client, label: str, path: str, repeat: int) -> None:
