@@ -171,6 +171,10 @@ def compute_section(section: ReportSection, period: Period, *, with_tables: bool
     if trend:
         result.tables.append(Table("trend", str(_l("Received per month")),
                                    [Count(label, counted[id(s)], s.url) for label, s in trend], chart="columns"))
+    if section.counted is not None:
+        figures_of_list, tables_of_list = section.counted(period, with_tables)
+        result.figures += figures_of_list
+        result.tables += tables_of_list if with_tables else []
     return result
 
 
