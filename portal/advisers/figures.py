@@ -23,7 +23,7 @@ def services_by_kind(period, with_tables: bool) -> tuple[list, list]:
         return [total], []
     shares = [Count(r.label, r.value, r.url, share=r.value / everything if everything else None) for r in rows]
     return [total], [Table("services", str(_l("Adviser services by kind")), shares,
-                           value_label=str(_l("Services")))]
+                           value_label=str(_l("Number of services")))]
 
 
 def report_sections() -> tuple[ReportSection, ...]:

@@ -26,6 +26,9 @@ from portal.ratings.models import Rating
 from portal.reports.compute import Count, SectionResult, Selection, Table
 from portal.reports.period import Period
 
+GIVEN = _l("Ratings given")
+POOR_RATINGS = _l("Poor ratings (dissatisfied, very dissatisfied)")
+
 
 def rated(kind: RequestKind, period: Period, level: str = "rated", **narrower) -> Selection:
     """The kind's requests rated in the period (at the level: "rated" is any), in the
@@ -72,8 +75,8 @@ def ratings_section(period: Period) -> SectionResult:
         given = _row(str(kind.label), levels, everything.url)
         poor = rated(kind, period, "poor")
         result.figures += [
-            replace(given, label=f"{_l('Ratings given')} · {kind.label}"),
-            Count(f"{_l('Poor ratings (dissatisfied, very dissatisfied)')} · {kind.label}",
+            replace(given, label=f"{GIVEN} · {kind.label}"),
+            Count(f"{POOR_RATINGS} · {kind.label}",
                   sum(v for level, v in levels.items() if level in POOR), poor.url),
         ]
         by_service.append(given)
