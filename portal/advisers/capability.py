@@ -5,10 +5,13 @@ from flask_babel import lazy_gettext as _l
 from portal.accounts.roles import Role
 from portal.advisers import demo, figures
 from portal.advisers.roles import ADVISER_ADMIN
+from portal.advisers.service_list import bp as services_bp
 from portal.advisers.staff_views import bp as staff_bp
 from portal.advisers.views import bp
 from portal.advisers.workflow import ADVISER_CONTACT
 from portal.core.contract import Capability, HomeCard, Link
+
+SERVICE_LIST_ROLES = frozenset({ADVISER_ADMIN, Role.SUPERVISOR})
 
 CAPABILITY = Capability(
     name="advisers",
@@ -17,11 +20,14 @@ CAPABILITY = Capability(
     # Made by migration 0002_advisers: the FTS5 trigram table (and its shadow tables) on
     # SQLite, the pg_trgm GIN expression index on PostgreSQL.
     unmodelled_objects=("directory_fts", "ix_directory_entry_search"),
-    blueprints=(bp, staff_bp),
+    blueprints=(bp, staff_bp, services_bp),
     kinds=(ADVISER_CONTACT,),
     roles=(ADVISER_ADMIN,),
     # Advisers with a linked account (role lawyer) open their own page and service log.
-    staff_areas={staff_bp.name: frozenset({ADVISER_ADMIN, Role.LAWYER})},
+    # The service log by kind, period and township (the report links to it): for whoever
+    # manages advisers and for supervisors.
+    staff_areas={staff_bp.name: frozenset({ADVISER_ADMIN, Role.LAWYER}),
+                 services_bp.name: SERVICE_LIST_ROLES},
     nav=(Link("advisers.index", _l("Legal advisers")),),
     home_card=HomeCard(
         "advisers.index",
@@ -32,6 +38,7 @@ CAPABILITY = Capability(
         Link("adviser_admin.advisers", _l("Village legal advisers: advisers, villages, roster, service log"),
              frozenset({ADVISER_ADMIN})),
         Link("adviser_admin.me", _l("My adviser page"), frozenset({Role.LAWYER})),
+        Link("adviser_services.index", _l("Adviser services by kind"), SERVICE_LIST_ROLES),
     ),
     seed_demo=demo.seed_adviser_demo,
     demo_logins=demo.adviser_demo_logins,

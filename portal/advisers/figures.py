@@ -1,9 +1,29 @@
-"""Village legal advisers in the reports (SPEC §7): residents' contact requests, by topic."""
+"""Village legal advisers in the reports (SPEC §7): residents' contact requests, by topic,
+and the advisers' services by kind from their service log."""
 
 from flask_babel import lazy_gettext as _l
 
 from portal.advisers.states import ContactState as S
+from portal.advisers.vocabulary import SERVICE_KINDS
 from portal.core.contract import Breakdown, Figure, ReportSection
+
+
+def services_by_kind(period, with_tables: bool) -> tuple[list, list]:
+    """The services logged in the period (and by kind), each linked to the service list
+    filtered as it is counted (`portal.advisers.service_list.service_clauses`)."""
+    from portal.advisers import service_list
+    from portal.reports.compute import Count, Table
+
+    found = service_list.services_by_kind(period)
+    rows = [Count(str(label), found.get(kind, (0, 0))[0], service_list.list_url(period, kind))
+            for kind, label in SERVICE_KINDS.items()]
+    everything = sum(row.value for row in rows)
+    total = Count(str(_l("Adviser services")), everything, service_list.list_url(period))
+    if not with_tables:
+        return [total], []
+    shares = [Count(r.label, r.value, r.url, share=r.value / everything if everything else None) for r in rows]
+    return [total], [Table("services", str(_l("Adviser services by kind")), shares,
+                           value_label=str(_l("Number of services")))]
 
 
 def report_sections() -> tuple[ReportSection, ...]:
@@ -19,5 +39,6 @@ def report_sections() -> tuple[ReportSection, ...]:
             ),
             breakdowns=(Breakdown("topics", _l("Contact requests by topic"), "AC", "topic"),),
             trend_kind="AC",
+            counted=services_by_kind,
         ),
     )

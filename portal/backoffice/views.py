@@ -43,6 +43,7 @@ from portal.core.services import (
 )
 from portal.core.workflow import STAFF, WorkflowError
 from portal.extensions import db, limiter
+from portal.ratings.queue_filter import rating_choices
 from portal.security import safe_next_url
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
@@ -105,6 +106,9 @@ def _params(kind) -> queue.QueueParams:
         date_to=_parse_date(args.get("to")),
         q=args.get("q", "")[:100],
         extra={f.name: args.get(f.name, "") for f in kind.extra_filters},
+        rating=args.get("rating", "")[:20],
+        rated_from=_parse_date(args.get("rated_from")),
+        rated_to=_parse_date(args.get("rated_to")),
     )
 
 
@@ -132,6 +136,7 @@ def queue_page(slug: str):
         townships=townships,
         handlers=_handlers(kind),
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
+        rating_choices=rating_choices() if kind.ratable_states else [],
     )
 
 

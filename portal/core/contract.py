@@ -123,6 +123,11 @@ class ReportSection:
     breakdowns: tuple[Breakdown, ...] = ()
     #: Kind whose requests received per month are drawn as a trend, or None.
     trend_kind: str | None = None
+    #: Figures of a list that is not a request queue (e.g. the advisers' service log),
+    #: counted by the capability through the same filter as its own staff page, each
+    #: linked to that page: (period, with_tables) -> (figures, tables), as
+    #: `portal.reports.compute.Count` and `Table`.
+    counted: Callable[[Any, bool], tuple[list, list]] | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from portal.core.identity import normalise_mobile
 from portal.core.models import ServiceRequest, Township
 from portal.core.registry import RequestKind
 from portal.extensions import db
+from portal.ratings.queue_filter import rating_clause
 
 TABS = ("unassigned", "mine", "open", "overdue", "closed", "all")
 #: Tabs ordered by id, newest first (the others by priority and due time).
@@ -36,6 +37,11 @@ class QueueParams:
     date_to: date | None = None
     q: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: The rating filter of ratable kinds (`portal.ratings.queue_filter`): a level or a
+    #: group of levels ("poor"), and the days it was rated.
+    rating: str = ""
+    rated_from: date | None = None
+    rated_to: date | None = None
 
 
 def filter_clauses(kind: RequestKind, params: QueueParams, scope, *, kind_table_joined: bool = False) -> list:
@@ -75,6 +81,9 @@ def narrowing_clauses(kind: RequestKind, params: QueueParams, *, kind_table_join
                 table = kind.model.__table__
                 clause = ServiceRequest.id.in_(select(table.c.id).where(clause))
             clauses.append(clause)
+    if kind.ratable_states and (params.rating or params.rated_from or params.rated_to):
+        if (rated := rating_clause(params.rating, params.rated_from, params.rated_to)) is not None:
+            clauses.append(rated)
     return clauses
 
 
@@ -83,7 +92,10 @@ def query_args(params: QueueParams) -> dict[str, str]:
     args = {"tab": params.tab, "status": params.status, "township": params.township,
             "assignee": params.assignee, "q": params.q,
             "from": params.date_from.isoformat() if params.date_from else "",
-            "to": params.date_to.isoformat() if params.date_to else "", **params.extra}
+            "to": params.date_to.isoformat() if params.date_to else "", **params.extra,
+            "rating": params.rating,
+            "rated_from": params.rated_from.isoformat() if params.rated_from else "",
+            "rated_to": params.rated_to.isoformat() if params.rated_to else ""}
     return {name: value for name, value in args.items() if value}
 
 

@@ -360,6 +360,10 @@ def compute_section(section: ReportSection, period: Period, *, with_tables: bool
             in_month = selection(trend_kind, period, start=month, end=month_end(month))
             rows.append(Count(month_label(month), int(numbers.month(trend, month)), in_month.url))
         result.tables.append(Table("trend", str(_l("Received per month")), rows, chart="columns"))
+    if section.counted is not None:
+        figures_of_list, tables_of_list = section.counted(period, with_tables)
+        result.figures += figures_of_list
+        result.tables += tables_of_list if with_tables else []
     return result
 
 

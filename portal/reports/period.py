@@ -4,12 +4,19 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
+from portal.core.choices import options
 from portal.core.clock import local_today
+from portal.core.models import Township
+from portal.extensions import db
+from portal.i18n import current_language
 
 #: A report covers at most this many months (SPEC: a range over 5 years is refused).
 MAX_MONTHS = 60
@@ -85,3 +92,27 @@ class PeriodForm(FlaskForm):
 
     def period(self) -> Period:
         return Period(parse_month(self.start.data), month_end(parse_month(self.end.data)), self.township.data or "")
+
+
+def township_choices() -> list:
+    english = current_language() == "en"
+    rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
+    return options([("", gettext("All townships"))] + [(str(i), name_en if english else name) for i, name, name_en in rows])
+
+
+def period_form(form_class: type[PeriodForm] = PeriodForm) -> PeriodForm:
+    """The form filled from the query string, or with this year to date when the period
+    is not given (a link from the report carries it)."""
+    args = {name: request.args.get(name, "") for name in form_class(formdata=None).data}
+    if not (args.get("start") or args.get("end")):
+        this_year = Period.year_to_date()
+        args.update(start=this_year.start.strftime("%Y-%m"), end=this_year.end.strftime("%Y-%m"))
+    form = form_class(formdata=None, data=args)
+    form.township.choices = township_choices()
+    return form
+
+
+def period_args(period: Period) -> dict[str, str]:
+    """The query string of a page's period and township (what `period_form` reads back)."""
+    args = {"start": period.start.strftime("%Y-%m"), "end": period.end.strftime("%Y-%m")}
+    return {**args, "township": period.township} if period.township else args

@@ -2,37 +2,15 @@
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext
-from sqlalchemy import select
 
-from portal.core.choices import options
 from portal.core.clock import local_today, utcnow
 from portal.core.documents import Percent, Sheet, xlsx_response
-from portal.core.models import Township
-from portal.extensions import db
-from portal.i18n import current_language
 from portal.ratings.report import ratings_section
 from portal.reports.compute import compute_section, declared_sections, overdue_now, without_jit, workload_now
-from portal.reports.period import Period, PeriodForm
+from portal.reports.period import Period, period_form
 
 #: Supervisors and admins only: the staff guard reads CORE_STAFF_AREAS["reports"].
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
-
-
-def _township_choices() -> list:
-    english = current_language() == "en"
-    rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
-    return options([("", gettext("All townships"))] + [(str(i), name_en if english else name) for i, name, name_en in rows])
-
-
-def _period_form() -> PeriodForm:
-    """The form filled from the query string, or with this year to date when it is empty."""
-    args = {k: request.args.get(k, "") for k in ("start", "end", "township")}
-    if not any(args.values()):
-        this_year = Period.year_to_date()
-        args.update(start=this_year.start.strftime("%Y-%m"), end=this_year.end.strftime("%Y-%m"))
-    form = PeriodForm(formdata=None, data=args)
-    form.township.choices = _township_choices()
-    return form
 
 
 def full_report(period: Period) -> list:
@@ -56,7 +34,7 @@ def dashboard():
 @bp.get("/annual")
 def annual():
     """The report for any month range (up to 5 years) and township."""
-    form = _period_form()
+    form = period_form()
     if not form.validate():
         return render_template("reports/annual.html", form=form, sections=None, period=None), 400
     period = form.period()
@@ -67,7 +45,7 @@ def annual():
 @bp.get("/annual.xlsx")
 def annual_xlsx():
     """The same report as an Excel workbook: one sheet per section, real numbers and shares."""
-    form = _period_form()
+    form = period_form()
     if not form.validate():
         return render_template("reports/annual.html", form=form, sections=None, period=None), 400
     period = form.period()
