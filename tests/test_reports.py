@@ -239,13 +239,13 @@ def _received(supervisor, query=YEAR) -> int:
 def test_the_report_reads_counted_months_until_a_request_of_the_month_changes(app, seeded, supervisor):
     """The summary is used (a number planted in it shows), and a change to a request of
     that month makes the report count the month again, in the same transaction."""
-    from portal.reports.summary import ReportMonth, ReportMonthValue
+    from portal.reports.summary import COUNTY, ReportMonth, ReportMonthValue
 
     assert "counted" in _refresh(app)
     february = date(2025, 2, 1)
     assert db.session.get(ReportMonth, ("LA", february)).computed_version == db.session.get(
         ReportMonth, ("LA", february)).version
-    stored = db.session.get(ReportMonthValue, ("LA", february, "n|all||"))
+    stored = db.session.get(ReportMonthValue, ("LA", february, COUNTY, "n|all||"))
     assert stored.value == 1
     stored.value = 41  # as if counted when 41 applications were in February
     db.session.commit()
@@ -258,7 +258,7 @@ def test_the_report_reads_counted_months_until_a_request_of_the_month_changes(ap
     assert _received(supervisor) == 4
     # The next run counts it again, with the true number.
     assert "counted 1 month(s)" in _refresh(app)
-    assert db.session.get(ReportMonthValue, ("LA", february, "n|all||")).value == 1
+    assert db.session.get(ReportMonthValue, ("LA", february, COUNTY, "n|all||")).value == 1
     assert _received(supervisor) == 4
 
 
@@ -272,7 +272,7 @@ def test_a_change_committed_while_the_month_is_counted_leaves_it_stale(app, seed
     application = kind_for_code("LA").model.query.filter_by(reference=seeded["LA"][1]).one()
     application.refused_at = None  # another worker's change, committed while the job counts
     db.session.commit()
-    summary.store_month("LA", march, read_before_counting, {"n|all||": Decimal(2)})
+    summary.store_month("LA", march, read_before_counting, {summary.COUNTY: {"n|all||": Decimal(2)}})
     db.session.commit()
     assert march not in summary.stored_months("LA", [march])
 
@@ -307,3 +307,16 @@ def test_a_change_to_a_row_the_figures_read_beside_the_request_counts_its_month_
     db.session.scalars(select(Finding)).one().fixed_at = None
     db.session.commit()
     assert fixed() == 0
+
+
+def test_a_township_report_reads_the_townships_stored_months_and_follows_a_move(app, seeded, supervisor):
+    townships = list(db.session.scalars(select(Township).order_by(Township.sort_order)))
+    first, second = (f"{YEAR}&township={t.id}" for t in townships[:2])
+    _refresh(app)
+    assert (_received(supervisor, first), _received(supervisor, second)) == (3, 1)
+    moved = kind_for_code("LA").model.query.filter_by(reference=seeded["LA"][0]).one()
+    moved.township_id = townships[1].id
+    db.session.commit()
+    assert (_received(supervisor, first), _received(supervisor, second), _received(supervisor)) == (2, 2, 4)
+    _refresh(app)
+    assert (_received(supervisor, first), _received(supervisor, second), _received(supervisor)) == (2, 2, 4)

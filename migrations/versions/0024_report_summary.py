@@ -37,9 +37,10 @@ def upgrade():
         'report_month_value',
         sa.Column('request_type', sa.String(length=4), nullable=False),
         sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('township_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('key', sa.String(length=255), nullable=False),
         sa.Column('value', sa.Numeric(precision=18, scale=2), nullable=False),
-        sa.PrimaryKeyConstraint('request_type', 'month', 'key', name=op.f('pk_report_month_value')),
+        sa.PrimaryKeyConstraint('request_type', 'month', 'township_id', 'key', name=op.f('pk_report_month_value')),
     )
 
 

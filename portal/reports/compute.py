@@ -150,42 +150,54 @@ class MonthCounter:
         self.columns = [func.coalesce(func.sum(case((c, m.column() if m.column is not None else 1), else_=0)), 0)
                         for m, c in self.plain]
 
-    def count(self, month: date) -> dict[str, Decimal]:
+    def count(self, month: date) -> dict[int, dict[str, Decimal]]:
+        """The month's numbers by township (0: requests without one): one grouped query,
+        and one per histogram."""
+        township = func.coalesce(ServiceRequest.__table__.c.township_id, 0)
         where = filter_clauses(self.kind, QueueParams(tab="all", township=self.township, date_from=month,
                                                       date_to=month_end(month)), None)
-        numbers: dict[str, Decimal] = {}
+        numbers: dict[int, dict[str, Decimal]] = {}
         if self.plain:
-            row = db.session.execute(select(*self.columns).select_from(self.rows).where(*where)).one()
-            numbers.update({m.key: Decimal(value) for (m, _c), value in zip(self.plain, row, strict=True)})
+            found = db.session.execute(select(township, *self.columns).select_from(self.rows)
+                                       .where(*where).group_by(township))
+            for township_id, *row in found:
+                numbers[township_id] = {m.key: Decimal(value) for (m, _c), value in zip(self.plain, row, strict=True)}
         for measure, condition in zip(self.measures, self.conditions, strict=True):
             if measure.days is None:
                 continue
             days = _whole_days(*measure.days())
-            found = db.session.execute(select(days, func.count()).select_from(self.rows)
-                                       .where(*where, condition).group_by(days))
-            bins = {int(day): count for day, count in found if day is not None}
-            numbers.update({f"{measure.key}|{day}": Decimal(count) for day, count in bins.items()})
-            numbers[f"{measure.key}|*"] = Decimal(sum(bins.values()))
+            found = db.session.execute(select(township, days, func.count()).select_from(self.rows)
+                                       .where(*where, condition).group_by(township, days))
+            for township_id, day, count in found:
+                if day is not None:
+                    numbers.setdefault(township_id, {})[f"{measure.key}|{int(day)}"] = Decimal(count)
+            for bins in numbers.values():
+                total = sum(v for k, v in bins.items() if k.startswith(f"{measure.key}|"))
+                bins[f"{measure.key}|*"] = Decimal(total)
         return numbers
 
 
-def count_month(kind: RequestKind, month: date, township: str, measures: list[Measure]) -> dict[str, Decimal]:
-    """Every measure of one kind over one month's requests."""
-    return MonthCounter(kind, township, measures).count(month)
+def county_of(by_township: dict[int, dict[str, Decimal]]) -> dict[str, Decimal]:
+    """Numbers of the whole county: the sum of every township's (zeros where none)."""
+    total: dict[str, Decimal] = {}
+    for numbers in by_township.values():
+        for key, value in numbers.items():
+            total[key] = total.get(key, Decimal(0)) + value
+    return total
 
 
 def period_numbers(kind: RequestKind, period: Period, measures: list[Measure]) -> dict[date, dict[str, Decimal]]:
     """Each month's numbers: stored ones where the month is unchanged since it was counted
     (the whole county only), the rest counted now."""
     months = period.months()
-    stored = {} if period.township else summary.stored_months(kind.code, months)
+    stored = summary.stored_months(kind.code, months, period.township)
     keys = {key for m in measures for key in m.required_keys()}
     counter, numbers = None, {}
     for month in months:
         found = stored.get(month, {})
         if not keys <= found.keys():
             counter = counter or MonthCounter(kind, period.township, measures)
-            found = counter.count(month)
+            found = county_of(counter.count(month))
         numbers[month] = found
     return numbers
 

@@ -49,13 +49,21 @@ class ReportMonth(db.Model):
     computed_at: Mapped[datetime | None]
 
 
+#: `ReportMonthValue.township_id` of the whole county's numbers (every key of the month,
+#: zeros included); a township's row holds only what is not zero, and 0 stands for
+#: requests without a township.
+COUNTY = -1
+
+
 class ReportMonthValue(db.Model):
-    """One number of a month: a count, a sum or a histogram bin (`portal.reports.compute.Measure`)."""
+    """One number of a month: a count, a sum or a histogram bin (`portal.reports.compute.Measure`),
+    for the county or one township."""
 
     __tablename__ = "report_month_value"
 
     request_type: Mapped[str] = mapped_column(String(4), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
+    township_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
 
@@ -145,26 +153,36 @@ def _dialect_insert(dialect: str):
     return insert
 
 
-def stored_months(request_type: str, months: Iterable[date]) -> dict[date, dict[str, Decimal]]:
-    """The numbers of the months still as they were counted (one statement: the versions
-    and the values are read from one snapshot)."""
+def stored_months(request_type: str, months: Iterable[date], township: str = "") -> dict[date, dict[str, Decimal]]:
+    """The numbers of the months still as they were counted, for the county or one
+    township (one statement: the versions and the values are read from one snapshot)."""
     values, marks = ReportMonthValue.__table__, ReportMonth.__table__
-    query = (select(values.c.month, values.c.key, values.c.value)
+    wanted = [COUNTY, int(township)] if township.isdigit() else [COUNTY]
+    query = (select(values.c.month, values.c.township_id, values.c.key, values.c.value)
              .join(marks, and_(marks.c.request_type == values.c.request_type, marks.c.month == values.c.month))
              .where(marks.c.request_type == request_type, marks.c.month.in_(list(months)),
-                    marks.c.version == marks.c.computed_version))
-    found: dict[date, dict[str, Decimal]] = {}
-    for month, key, value in db.session.execute(query):
-        found.setdefault(month, {})[key] = value
-    return found
+                    values.c.township_id.in_(wanted), marks.c.version == marks.c.computed_version))
+    county: dict[date, dict[str, Decimal]] = {}
+    local: dict[date, dict[str, Decimal]] = {}
+    for month, township_id, key, value in db.session.execute(query):
+        (county if township_id == COUNTY else local).setdefault(month, {})[key] = value
+    if not township.isdigit():
+        return county
+    # The county's keys say the month is complete; a township's number not stored is zero.
+    return {month: {key: local.get(month, {}).get(key, Decimal(0)) for key in keys}
+            for month, keys in county.items()}
 
 
-def store_month(request_type: str, month: date, counted_at_version: int, numbers: dict[str, Decimal]) -> None:
+def store_month(request_type: str, month: date, counted_at_version: int,
+                by_township: dict[int, dict[str, Decimal]]) -> None:
+    """Store a month's numbers per township (see `COUNTY`) with the version they were counted at."""
     values, marks = ReportMonthValue.__table__, ReportMonth.__table__
     db.session.execute(delete(values).where(values.c.request_type == request_type, values.c.month == month))
-    if numbers:
-        db.session.execute(values.insert(), [{"request_type": request_type, "month": month, "key": key,
-                                              "value": value} for key, value in numbers.items()])
+    rows = [{"request_type": request_type, "month": month, "township_id": township_id, "key": key, "value": value}
+            for township_id, numbers in by_township.items() for key, value in numbers.items()
+            if value or township_id == COUNTY]
+    if rows:
+        db.session.execute(values.insert(), rows)
     db.session.execute(update(marks).where(marks.c.request_type == request_type, marks.c.month == month)
                        .values(computed_version=counted_at_version, computed_at=utcnow()))
 
@@ -200,7 +218,7 @@ def refresh(now: datetime | None = None) -> int:
     Each month is its own transaction: its version is read first, so a change committed
     while it is counted leaves it stale (see the module's docstring)."""
     from portal.core.registry import registry
-    from portal.reports.compute import MonthCounter, declared_measures
+    from portal.reports.compute import MonthCounter, county_of, declared_measures
     from portal.reports.period import month_end
 
     first_seen = db.session.scalar(select(func.min(ServiceRequest.created_at)))
@@ -215,7 +233,10 @@ def refresh(now: datetime | None = None) -> int:
         keys = {key for m in measures for key in m.required_keys()}
         for month in months_to_count(code, month_of(first_seen), month_end(last), keys):
             version = current_version(code, month)
-            store_month(code, month, version, counter.count(month))
+            by_township = counter.count(month)
+            # Every key for the county, zeros included: they say the month is complete.
+            county = {key: Decimal(0) for key in keys} | county_of(by_township)
+            store_month(code, month, version, {COUNTY: county, **by_township})
             db.session.commit()
             counted += 1
     return counted
