@@ -155,11 +155,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_REPORT_POSTGRES_URL", ""))
+    parser.add_argument("--sqlite-path", default="",
+                        help="SQLite: this file, filled when it does not exist yet and kept (default: a temporary file)")
     parser.add_argument("--reuse", action="store_true",
                         help="PostgreSQL: keep the database when it holds --rows applications already")
     args = parser.parse_args()
     if args.db in ("sqlite", "both"):
-        database = SQLiteDatabase()
+        database = SQLiteDatabase(path=args.sqlite_path or None)
         try:
             measure(database, args.rows, args.repeat)
         finally:

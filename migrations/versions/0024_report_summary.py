@@ -1,5 +1,6 @@
 """The report's monthly summary: each kind's months, their versions and stored numbers;
-the id in the report index, so that a month is counted from the two indexes alone
+the id in the report index, so that a month is counted from the two indexes alone, and
+the township in the overdue and handler indexes, so that a township's report reads them alone
 
 Revision ID: 0024_report_summary
 Revises: 0022_report_facts
@@ -18,12 +19,20 @@ depends_on = None
 
 
 REPORT_INDEX = ['request_type', 'created_at', 'status', 'is_open', 'township_id']
+DUE_INDEX = ['request_type', 'is_open', 'due_sort']
+HANDLER_INDEX = ['request_type', 'handler_id', 'is_open', 'priority', 'due_sort', 'id']
+
+
+def _replace_index(name, columns):
+    with op.batch_alter_table('service_request', schema=None) as batch_op:
+        batch_op.drop_index(name)
+        batch_op.create_index(name, columns, unique=False)
 
 
 def upgrade():
-    with op.batch_alter_table('service_request', schema=None) as batch_op:
-        batch_op.drop_index('ix_request_report')
-        batch_op.create_index('ix_request_report', [*REPORT_INDEX, 'id'], unique=False)
+    _replace_index('ix_request_report', [*REPORT_INDEX, 'id'])
+    _replace_index('ix_request_queue_due', [*DUE_INDEX, 'township_id'])
+    _replace_index('ix_request_queue_handler', [*HANDLER_INDEX, 'township_id'])
     op.create_table(
         'report_month',
         sa.Column('request_type', sa.String(length=4), nullable=False),
@@ -45,8 +54,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('service_request', schema=None) as batch_op:
-        batch_op.drop_index('ix_request_report')
-        batch_op.create_index('ix_request_report', REPORT_INDEX, unique=False)
+    _replace_index('ix_request_report', REPORT_INDEX)
+    _replace_index('ix_request_queue_due', DUE_INDEX)
+    _replace_index('ix_request_queue_handler', HANDLER_INDEX)
     op.drop_table('report_month_value')
     op.drop_table('report_month')

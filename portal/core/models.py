@@ -60,6 +60,7 @@ class ServiceRequest(db.Model):
     __table_args__ = (
         # Queue tabs: keyset order (priority, due_sort, id) inside a type.
         Index("ix_request_queue_open", "request_type", "is_open", "priority", "due_sort", "id"),
+        # The township at the end: the report's workload of one township reads it alone.
         Index(
             "ix_request_queue_handler",
             "request_type",
@@ -68,6 +69,7 @@ class ServiceRequest(db.Model):
             "priority",
             "due_sort",
             "id",
+            "township_id",
         ),
         Index("ix_request_type_status", "request_type", "status", "priority", "due_sort", "id"),
         Index("ix_request_type_created", "request_type", "created_at"),
@@ -75,8 +77,9 @@ class ServiceRequest(db.Model):
         # alone (no table row read per request; the id joins the kind's own report index):
         # see portal/reports/compute.py.
         Index("ix_request_report", "request_type", "created_at", "status", "is_open", "township_id", "id"),
-        # The overdue tab and its count: a range on due_sort, bounded by the matches.
-        Index("ix_request_queue_due", "request_type", "is_open", "due_sort"),
+        # The overdue tab and its count: a range on due_sort, bounded by the matches (the
+        # township at the end: a township's overdue count reads the index alone).
+        Index("ix_request_queue_due", "request_type", "is_open", "due_sort", "township_id"),
         # Search by the start of the applicant's name (a range on the name).
         Index(
             "ix_request_type_name",
