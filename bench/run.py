@@ -42,8 +42,9 @@ STAFF_LOGIN = ("supervisor", "supervisor-demo-2026")  # portal/demo.py: opens ev
 PAGE_SIZE = 20  # QUEUE_PAGE_SIZE
 #: The deep page opens after this share of the queue: page 40,001 of a 1M queue.
 DEEP_SHARE = 0.8
-#: SPEC §9.
+#: SPEC §9 and issue #20: public pages 30% of the bare page, staff pages 20% this round.
 MIN_SHARE_OF_BARE = 0.30
+MIN_STAFF_SHARE_OF_BARE = 0.20
 MAX_P99_MS = 50.0
 MAX_DEEP_RATIO = 1.5
 MAX_RSS_MB = 150.0
@@ -68,6 +69,8 @@ class Figure:
     other_load: float = 0.0
     verdict: str = ""
     note: str = ""
+    #: The share of the bare page's req/s this page must reach.
+    target_share: float = MIN_SHARE_OF_BARE
 
     @property
     def share(self) -> float:
@@ -195,7 +198,7 @@ def measure(server: Gunicorn, label: str, path: str, args, cookie: str = "", mar
 
 
 def verdict(fig: Figure) -> str:
-    ok = fig.share >= MIN_SHARE_OF_BARE and fig.p99_ms < MAX_P99_MS
+    ok = fig.share >= fig.target_share and fig.p99_ms < MAX_P99_MS
     return "PASS" if ok else "MISS"
 
 
@@ -203,7 +206,7 @@ def show(fig: Figure) -> None:
     if fig.page == "bare 5 KB page":
         target = "(ceiling)"
     else:
-        target = f"{fig.verdict} (>={MIN_SHARE_OF_BARE:.0%} of bare, p99<{MAX_P99_MS:.0f} ms)"
+        target = f"{fig.verdict} (>={fig.target_share:.0%} of bare, p99<{MAX_P99_MS:.0f} ms)"
     say(
         f"{fig.db:<8} {fig.rows:>9,}  {fig.page:<28} {fig.rps:>8,.1f} req/s  = {fig.share:>4.0%} of bare "
         f"{fig.bare_rps:>8,.1f}   p50 {fig.p50_ms:>6.1f} ms  p99 {fig.p99_ms:>6.1f} ms  "
@@ -270,6 +273,8 @@ def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: P
             fig = Figure(
                 database.kind, rows, label, path, result.rps, result.p50_ms, result.p99_ms, bare.rps, size, result.tool, other
             )
+            if page.audience == STAFF:
+                fig.target_share = MIN_STAFF_SHARE_OF_BARE
             fig.verdict = verdict(fig)
             if page is deep:
                 first = next(f for f in figures if f.page == "queue legal-aid page 1")
