@@ -6,6 +6,7 @@ from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
+from portal import field_html
 from portal.core.clock import is_overdue, local_date, local_datetime, time_left, to_local
 from portal.core.contract import CORE_STAFF_LINKS
 from portal.core.identity import mask_id_number, mask_mobile
@@ -96,7 +97,9 @@ def register(app: Flask) -> None:
         digits=only_digits,
     )
     app.jinja_env.globals.update(role_label=role_label, field_attrs=field_attrs, required_select=required_select,
-                                 needs_placeholder=needs_placeholder, is_overdue=is_overdue, kind_of=kind_of, to_local=to_local)
+                                 needs_placeholder=needs_placeholder,
+                                 field_cache_key=field_html.key, field_cache_get=field_html.get,
+                                 field_cache_put=field_html.put, is_overdue=is_overdue, kind_of=kind_of, to_local=to_local)
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks, via Flask-Babel
 
     @app.context_processor
