@@ -14,6 +14,8 @@ new key), the macro's arguments and the language. The store is the app's (one pe
 process and app) and bounded: it is emptied when it reaches `LIMIT` entries.
 """
 
+from dataclasses import fields, is_dataclass
+
 from flask import current_app
 from flask_babel.speaklater import LazyString
 
@@ -39,6 +41,8 @@ def _fingerprint(value):
         return tuple(sorted((str(k), _fingerprint(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return tuple(_fingerprint(v) for v in value)
+    if is_dataclass(value):  # a choice (SelectChoice), a name in two languages
+        return (type(value).__qualname__, *(_fingerprint(getattr(value, f.name)) for f in fields(value)))
     if callable(value):  # choices made when rendered (from the database, perhaps): never shared
         raise TypeError(value)
     return (type(value).__qualname__, str(value))
