@@ -1,5 +1,6 @@
 """Languages: Chinese by default, English second; the choice is remembered."""
 
+import functools
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, make_response, redirect, request
@@ -68,6 +69,35 @@ class Bilingual:
         return self.en if current_language() == "en" and self.en else self.zh
 
 
+@functools.cache
+def _wtforms_catalog(language: str):
+    from babel.support import Translations
+    from wtforms.i18n import messages_path
+
+    return Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the page's language, each catalog
+    read from disk once per process. Flask-WTF read and parsed it again on every request
+    that made a form; it takes a catalog it finds on the request as this request's. The
+    language is looked up when a message is needed, never earlier (a form's language
+    switch may still change it)."""
+
+    def ugettext(self, string):
+        return _wtforms_catalog(current_language()).ugettext(string)
+
+    def ungettext(self, singular, plural, n):
+        return _wtforms_catalog(current_language()).ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
 def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
     app.register_blueprint(bp)
+
+    @app.before_request
+    def wtforms_messages_read_once():
+        request.wtforms_translations = WTFORMS_MESSAGES
