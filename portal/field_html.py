@@ -9,7 +9,7 @@ neither, so that field is rendered afresh). Hidden fields and the CSRF token nev
 
 The key is everything the markup is made of: the field's type, widget, name, id, flags,
 `render_kw`, its label, hint, choices and option hints (a lazily translated text by its
-msgid, a text from the database as it is, so a renamed township or a new lawyer makes a
+msgid (any other lazy text as it reads now), a text from the database as it is, so a renamed township or a new lawyer makes a
 new key), the macro's arguments and the language. The store is the app's (one per
 process and app) and bounded: it is emptied when it reaches `LIMIT` entries.
 """
@@ -17,6 +17,7 @@ process and app) and bounded: it is emptied when it reaches `LIMIT` entries.
 from dataclasses import fields, is_dataclass
 
 from flask import current_app
+from flask_babel import gettext, ngettext, npgettext, pgettext
 from flask_babel.speaklater import LazyString
 
 from portal.i18n import current_language
@@ -24,6 +25,7 @@ from portal.i18n import current_language
 LIMIT = 4096
 NEVER = frozenset({"HiddenField", "CSRFTokenField"})
 EMPTY = (None, "", (), [])
+TRANSLATORS = (gettext, ngettext, pgettext, npgettext)
 
 
 
@@ -34,7 +36,9 @@ def _store() -> dict:
 def _fingerprint(value):
     """A hashable stand-in for a label, hint or choice that changes when its text would."""
     if isinstance(value, LazyString):
-        return ("lazy", value._func.__qualname__, _fingerprint(value._args), _fingerprint(value._kwargs))
+        if value._func in TRANSLATORS:  # its text depends on the msgid, the variables and the language only
+            return ("lazy", value._func.__qualname__, _fingerprint(value._args), _fingerprint(value._kwargs))
+        return str(value)  # text made by some other function (one for staff, one for residents): as it reads now
     if isinstance(value, str | int | float | bool | type(None)):
         return value
     if isinstance(value, dict):
@@ -68,7 +72,7 @@ def key(field, *arguments):
             field.name, field.id, repr(field.data), _fingerprint(vars(field.flags)),
             _fingerprint(field.render_kw), _fingerprint(field.label.text), _fingerprint(field.description),
             _fingerprint(getattr(field, "choices", None)), _fingerprint(getattr(field, "option_hints", None)),
-            _fingerprint(arguments), current_language(),
+            getattr(field, "coerce", None), _fingerprint(arguments), current_language(),
         )
     except TypeError:  # something unhashable: render it afresh
         return None
