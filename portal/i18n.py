@@ -94,7 +94,33 @@ class WTFormsMessages:
 WTFORMS_MESSAGES = WTFormsMessages()
 
 
+_TRANSLATED: dict = {}
+
+
+def lazy_texts_translated_once() -> None:
+    """A lazily translated text without variables (a label, a hint, a choice) is looked
+    up once per process and language. Flask-Babel's lookup (domain, catalog cache, locale,
+    through several context proxies) cost ~25 µs each time, and a queue page renders ~70
+    of them. A text with variables, or made by another function, is worked out as before."""
+    from flask_babel import gettext
+    from flask_babel.speaklater import LazyString
+
+    def __str__(self):
+        if self._func is gettext and not self._kwargs and len(self._args) == 1:
+            key = (current_language(), self._args[0])
+            text = _TRANSLATED.get(key)
+            if text is None:
+                if len(_TRANSLATED) >= 8192:
+                    _TRANSLATED.clear()
+                text = _TRANSLATED[key] = str(gettext(self._args[0]))
+            return text
+        return str(self._func(*self._args, **self._kwargs))
+
+    LazyString.__str__ = __str__
+
+
 def register(app: Flask) -> None:
+    lazy_texts_translated_once()
     babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
     app.register_blueprint(bp)
 

@@ -39,3 +39,15 @@ def test_queue_rows_link_to_their_requests(app, client, make_staff, make_applica
     page = client.get("/staff/queue/legal-aid?tab=all").get_data(as_text=True)
     assert f'href="/staff/requests/{application.reference}"' in page
     assert client.get(f"/staff/requests/{application.reference}").status_code == 200
+
+
+def test_a_lazy_text_is_translated_in_the_language_in_force_each_time(app):
+    from flask_babel import lazy_gettext
+
+    urgent, named = lazy_gettext("Urgent"), lazy_gettext("Taken by %(name)s", name="王")
+    with app.test_request_context("/"):
+        for _ in range(2):
+            with force_locale("en"):
+                assert (str(urgent), str(named)) == ("Urgent", "Taken by 王")
+            with force_locale("zh_Hans"):
+                assert str(urgent) != "Urgent" and str(named) != "Taken by 王" and "王" in str(named)
