@@ -19,6 +19,7 @@ from dataclasses import fields, is_dataclass
 from flask import current_app
 from flask_babel import gettext, ngettext, npgettext, pgettext
 from flask_babel.speaklater import LazyString
+from wtforms.fields.choices import SelectChoice
 
 from portal.i18n import current_language
 
@@ -35,21 +36,30 @@ def _store() -> dict:
 
 def _fingerprint(value):
     """A hashable stand-in for a label, hint or choice that changes when its text would."""
-    if isinstance(value, LazyString):
-        if value._func in TRANSLATORS:  # its text depends on the msgid, the variables and the language only
-            return ("lazy", value._func.__qualname__, _fingerprint(value._args), _fingerprint(value._kwargs))
-        return str(value)  # text made by some other function (one for staff, one for residents): as it reads now
-    if isinstance(value, str | int | float | bool | type(None)):
+    kind = type(value)
+    if kind is str or value is None:
         return value
+    if kind is SelectChoice:  # the common case first: ~40 per form, each visit
+        return (kind, value.value, _fingerprint(value.label), value.optgroup, _fingerprint(value.render_kw))
+    if kind is LazyString:
+        if value._func in TRANSLATORS:  # its text depends on the msgid, the variables and the language only
+            return (kind, value._func, _fingerprint(value._args), _fingerprint(value._kwargs))
+        return str(value)  # text made by some other function (one for staff, one for residents): as it reads now
+    if kind is list or kind is tuple:
+        return tuple(map(_fingerprint, value))
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int | float | bool):
+        return (kind, value)  # 1 and True print differently
     if isinstance(value, dict):
         return tuple(sorted((str(k), _fingerprint(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return tuple(_fingerprint(v) for v in value)
-    if is_dataclass(value):  # a choice (SelectChoice), a name in two languages
-        return (type(value).__qualname__, *(_fingerprint(getattr(value, f.name)) for f in fields(value)))
+        return tuple(map(_fingerprint, value))
+    if is_dataclass(value):  # a name in two languages
+        return (kind, *(_fingerprint(getattr(value, f.name)) for f in fields(value)))
     if callable(value):  # choices made when rendered (from the database, perhaps): never shared
         raise TypeError(value)
-    return (type(value).__qualname__, str(value))
+    return (kind, str(value))
 
 
 def _blank(field) -> bool:
