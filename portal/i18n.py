@@ -1,5 +1,6 @@
 """Languages: Chinese by default, English second; the choice is remembered."""
 
+import functools
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, make_response, redirect, request
@@ -68,6 +69,61 @@ class Bilingual:
         return self.en if current_language() == "en" and self.en else self.zh
 
 
+@functools.cache
+def _wtforms_catalog(language: str):
+    from babel.support import Translations
+    from wtforms.i18n import messages_path
+
+    return Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the page's language, each catalog
+    read from disk once per process. Flask-WTF read and parsed it again on every request
+    that made a form; it takes a catalog it finds on the request as this request's. The
+    language is looked up when a message is needed, never earlier (a form's language
+    switch may still change it)."""
+
+    def ugettext(self, string):
+        return _wtforms_catalog(current_language()).ugettext(string)
+
+    def ungettext(self, singular, plural, n):
+        return _wtforms_catalog(current_language()).ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
+_TRANSLATED: dict = {}
+
+
+def lazy_texts_translated_once() -> None:
+    """A lazily translated text without variables (a label, a hint, a choice) is looked
+    up once per process and language. Flask-Babel's lookup (domain, catalog cache, locale,
+    through several context proxies) cost ~25 µs each time, and a queue page renders ~70
+    of them. A text with variables, or made by another function, is worked out as before."""
+    from flask_babel import gettext
+    from flask_babel.speaklater import LazyString
+
+    def __str__(self):
+        if self._func is gettext and not self._kwargs and len(self._args) == 1:
+            key = (current_language(), self._args[0])
+            text = _TRANSLATED.get(key)
+            if text is None:
+                if len(_TRANSLATED) >= 8192:
+                    _TRANSLATED.clear()
+                text = _TRANSLATED[key] = str(gettext(self._args[0]))
+            return text
+        return str(self._func(*self._args, **self._kwargs))
+
+    LazyString.__str__ = __str__
+
+
 def register(app: Flask) -> None:
+    lazy_texts_translated_once()
     babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
     app.register_blueprint(bp)
+
+    @app.before_request
+    def wtforms_messages_read_once():
+        request.wtforms_translations = WTFORMS_MESSAGES

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_datetime, gettext, ngettext
+from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 #: The due time of requests without a deadline (sorts last; mirrors core.models.NO_DEADLINE).
@@ -68,12 +68,26 @@ def time_left(due: datetime | None) -> str:
         return "—"
     seconds = (due - utcnow()).total_seconds()
     hours = int(abs(seconds) // 3600)
-    if abs(seconds) >= 86400:
-        days = hours // 24
-        text = ngettext("%(num)d day", "%(num)d days", days)
+    in_days = abs(seconds) >= 86400
+    number = hours // 24 if in_days else max(hours, 1)
+    key = (str(get_locale()), in_days, number, seconds < 0)
+    text = _TIME_LEFT.get(key)
+    if text is None:  # each wording once per process and language (a queue page shows one per row)
+        if len(_TIME_LEFT) >= 4096:
+            _TIME_LEFT.clear()
+        text = _TIME_LEFT[key] = _time_left_text(in_days, number, seconds < 0)
+    return text
+
+
+_TIME_LEFT: dict = {}
+
+
+def _time_left_text(in_days: bool, number: int, overdue: bool) -> str:
+    if in_days:
+        text = ngettext("%(num)d day", "%(num)d days", number)
     else:
-        text = ngettext("%(num)d hour", "%(num)d hours", max(hours, 1))
-    if seconds < 0:
+        text = ngettext("%(num)d hour", "%(num)d hours", number)
+    if overdue:
         return gettext("overdue by %(time)s", time=text)
     return gettext("%(time)s left", time=text)
 

@@ -1,5 +1,6 @@
 """The one place where requests are created and change state (SPEC §2)."""
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -8,6 +9,7 @@ from typing import Any
 from flask_babel import force_locale, format_date, format_datetime, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import with_polymorphic
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core import notifications
@@ -292,8 +294,18 @@ def normalise_reference(typed: str) -> str:
     return (typed or "").strip().upper()
 
 
+@functools.cache
+def _any_type():
+    return with_polymorphic(ServiceRequest, "*")
+
+
 def load_by_reference(reference: str) -> ServiceRequest | None:
-    """Return the request with this reference (any type), or None."""
+    """Return the request with this reference (any type), or None.
+
+    Its type's own columns come in the same statement (an outer join of each type's table
+    on the key): loaded later, on the first use of one, they cost a second statement and
+    SQLAlchemy's slower path for expired attributes on every tracking and detail page."""
+    request_any_type = _any_type()
     return db.session.scalar(
-        select(ServiceRequest).where(ServiceRequest.reference == normalise_reference(reference))
+        select(request_any_type).where(request_any_type.reference == normalise_reference(reference))
     )

@@ -1,0 +1,101 @@
+"""The blank fields' markup rendered once per process and language (issue #20).
+
+portal/field_html.py keeps the HTML of a field that holds nothing of the visitor. These
+tests load the legal aid form (its fields come from that store after the first visit)
+and check that the store never shows a stale choice, the wrong language, or one visitor's
+typed values or errors to another.
+"""
+
+from sqlalchemy import select
+
+from portal.accounts.models import AccountKind, User
+from portal.core.models import Township
+from portal.extensions import db
+from portal.i18n import LANGUAGE_COOKIE
+
+from support import PASSWORD, application_form
+
+FORM = "/legal-aid/apply"
+
+
+def form_page(client, language: str = "zh") -> str:
+    client.set_cookie(LANGUAGE_COOKIE, language)
+    response = client.get(FORM)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def stored(app) -> str:
+    return "".join(str(html) for html in app.extensions.get("portal_field_html", {}).values())
+
+
+def test_blank_fields_come_from_the_store_after_the_first_visit(app, client):
+    first = form_page(client)
+    assert 'id="applicant_name"' in stored(app)
+    again = form_page(client)
+    assert again.count('name="township"') == first.count('name="township"') == 1
+    assert len(again) == len(first)
+
+
+def test_a_renamed_township_appears_at_once_though_the_form_was_stored(app, client):
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    old_name = township.name
+    assert old_name in form_page(client) and old_name in form_page(client)
+    township.name = "测试新镇"
+    db.session.commit()
+    page = form_page(client)
+    assert "测试新镇" in page
+    assert f">{old_name}<" not in page
+
+
+def test_each_language_gets_its_own_labels_and_choices(app, client):
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    for _ in range(2):
+        chinese = form_page(client, "zh")
+        english = form_page(client, "en")
+        assert f">{township.name}<" in chinese and f">{township.name_en}<" not in chinese
+        assert f">{township.name_en}<" in english and f">{township.name}<" not in english
+        assert "Full name" in english and "Full name" not in chinese
+
+
+def test_a_form_with_errors_keeps_what_was_typed_and_is_never_stored(app, client):
+    form_page(client)  # the blank fields are stored
+    response = client.submit(FORM, application_form(id_number="36042619910102009X", applicant_name="王小明"))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="id_number-error"' in page and 'aria-invalid="true"' in page
+    assert 'value="王小明"' in page and 'value="36042619910102009X"' in page
+    assert 'value="某建筑公司"' in page  # a field without an error keeps its value too
+    assert "王小明" not in stored(app) and "某建筑公司" not in stored(app) and "-error" not in stored(app)
+    blank = form_page(client)
+    assert "王小明" not in blank and "36042619910102009X" not in blank and "某建筑公司" not in blank
+    assert 'id="id_number-error"' not in blank
+
+
+def test_answers_filled_in_from_the_self_check_are_shown_but_not_stored(app, client):
+    form_page(client)
+    filled = client.get(FORM + "?household_size=7&monthly_income=1234").get_data(as_text=True)
+    assert 'value="7"' in filled and 'value="1234"' in filled
+    assert "1234" not in stored(app)
+    assert 'value="1234"' not in form_page(client)
+
+
+def test_a_signed_in_applicants_name_is_shown_to_them_only(app, client, make_client):
+    resident = User(kind=AccountKind.RESIDENT, mobile="13800000009", display_name="居民张三")
+    resident.set_password(PASSWORD)
+    db.session.add(resident)
+    db.session.commit()
+    form_page(client)
+    applicant = make_client()
+    applicant.sign_in("13800000009")
+    assert 'value="居民张三"' in form_page(applicant) and 'value="13800000009"' in form_page(applicant)
+    assert "居民张三" not in stored(app) and "13800000009" not in stored(app)
+    assert "居民张三" not in form_page(client)
+
+
+def test_wtforms_own_messages_are_in_the_pages_language(app, client):
+    """WTForms' catalog is read once per process and language (portal/i18n.py), still per page."""
+    for language, message in (("zh", "不是有效的选择"), ("en", "Not a valid choice"), ("zh", "不是有效的选择")):
+        client.set_cookie(LANGUAGE_COOKIE, language)
+        page = client.submit(FORM, application_form(matter_type="no-such-matter")).get_data(as_text=True)
+        assert message in page, language
