@@ -359,20 +359,20 @@ def bench_database(kind: str, args, workdir: Path) -> tuple[list[Figure], list[d
 
 
 def summary(figures: list[Figure], memory: list[dict]) -> None:
-    say("\n| db | rows | page | req/s | bare req/s | share of bare | p50 ms | p99 ms | other load | verdict |")
-    say("|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
+    say("\n| db | rows | page | req/s | bare req/s | share of bare | target | p50 ms | p99 ms | other load | verdict |")
+    say("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for fig in figures:
         rows = f"{fig.rows:,}" if fig.rows else ""
         extra = f"; {fig.note}" if fig.note else ""
         say(
             f"| {fig.db} | {rows} | {fig.page} | {fig.rps:,.0f} | {fig.bare_rps:,.0f} | {fig.share:.0%} "
-            f"| {fig.p50_ms:.1f} | {fig.p99_ms:.1f} | {fig.other_load:.0%} | {fig.verdict or 'ceiling'}{extra}{disturbed(fig)} |"
+            f"| {'' if not fig.verdict else format(fig.target_share, '.0%')} | {fig.p50_ms:.1f} | {fig.p99_ms:.1f} | {fig.other_load:.0%} | {fig.verdict or 'ceiling'}{extra}{disturbed(fig)} |"
         )
     for rss in memory:
         say(
             f"| {rss['db']} | {rss['rows']:,} | worker RSS | "
             + ", ".join(f"{r:.0f} MB" for r in rss["workers_rss_mb"])
-            + f" | | | | | | {rss['verdict']} (<{MAX_RSS_MB:.0f} MB) |"
+            + f" | | | | | | | {rss['verdict']} (<{MAX_RSS_MB:.0f} MB) |"
         )
 
 
