@@ -189,3 +189,29 @@ def test_the_service_itself_refuses_an_ineligible_person(make_client, staff):
         perform(application, "assign_lawyer", user=staff["officer"], data={"lawyer": staff["worker"].id})
     db.session.rollback()
     assert reload(reference).lawyer_id is None
+
+
+def test_the_picker_counts_each_persons_open_cases_up_to_a_cap(make_client, staff, monkeypatch):
+    import re
+
+    from portal.core.registry import kind_for_code
+    from portal.legal_aid import assignment, forms
+
+    officer = make_client()
+    officer.set_cookie("lang", "en")
+    officer.sign_in("officer")
+    reference = register(officer, local_today() - timedelta(days=1))
+    kind = kind_for_code("LA")
+    for lawyer, status in (("senior", "assigned"), ("senior", "assigned"), ("senior", "closed"), ("junior", "assigned")):
+        case = kind.make_sample()
+        case.status, case.is_open, case.lawyer_id = status, kind.workflow.state(status).is_open, staff[lawyer].id
+        db.session.commit()
+
+    def offered() -> dict:
+        page = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
+        return dict(re.findall(r">(陈资深|刘新人) \([^)]*\): (\S+) open cases<", page))
+
+    assert offered() == {"陈资深": "2", "刘新人": "1"}  # the closed case is not counted
+    for module in (assignment, forms):
+        monkeypatch.setattr(module, "OPEN_CASES_COUNTED_UP_TO", 1)
+    assert offered() == {"陈资深": "1+", "刘新人": "1"}

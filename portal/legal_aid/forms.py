@@ -38,7 +38,12 @@ from portal.core.forms import ActionForm
 from portal.core.identity import parse_resident_id
 from portal.core.models import Township
 from portal.extensions import db
-from portal.legal_aid.assignment import CLOSING_OUTCOMES, eligible_people, open_cases
+from portal.legal_aid.assignment import (
+    CLOSING_OUTCOMES,
+    OPEN_CASES_COUNTED_UP_TO,
+    eligible_people,
+    open_cases,
+)
 from portal.legal_aid.eligibility import Answers, means_test_needed, misapplied
 from portal.legal_aid.hardship import HardshipRule, Means, hardship_rule
 from portal.legal_aid.matters import (
@@ -505,6 +510,10 @@ class RefusalForm(ActionForm):
     )
 
 
+def _up_to(count: int) -> str:
+    return f"{OPEN_CASES_COUNTED_UP_TO}+" if count > OPEN_CASES_COUNTED_UP_TO else str(count)
+
+
 class AssignLawyerForm(ActionForm):
     """The picker offers only the people who may take this case (Arts. 12, 26), each with
     the number of open cases they handle now."""
@@ -517,7 +526,7 @@ class AssignLawyerForm(ActionForm):
         counts = open_cases(p.user_id for p in people)
         self.lawyer.choices = options(
             (p.user_id, str(_l("%(name)s (%(kind)s, %(firm)s): %(count)s open cases", name=p.user.display_name,
-                               kind=p.kind_label, firm=p.firm or "—", count=counts.get(p.user_id, 0))))
+                               kind=p.kind_label, firm=p.firm or "—", count=_up_to(counts.get(p.user_id, 0)))))
             for p in people
         )
         if self.lawyer.data is None and getattr(request, "lawyer_id", None):
