@@ -38,6 +38,7 @@ def staff(make_staff, make_client):
     make_staff("chief", "supervisor")
     make_staff("manager", "adviser_admin")
     make_staff("officer", "legal_aid_officer")
+    make_staff("root", "admin")
 
     def signed_in(login):
         client = make_client()
@@ -116,9 +117,15 @@ def test_the_report_township_and_period_carry_into_the_links(logged, staff):
     assert listed(client, url)[0] == 5
 
 
-@pytest.mark.parametrize(("login", "status"), [("chief", 200), ("manager", 200), ("officer", 403)])
-def test_the_list_is_for_adviser_administrators_and_supervisors(logged, staff, login, status):
+@pytest.mark.parametrize(("login", "status"), [("chief", 200), ("manager", 200), ("root", 200), ("officer", 403)])
+def test_the_list_is_for_adviser_administrators_supervisors_and_admins(logged, staff, login, status):
     client = staff(login)
     assert client.get(f"/staff/adviser-services/?{YEAR}").status_code == status
     home = client.get("/staff/").get_data(as_text=True)
     assert ('href="/staff/adviser-services/"' in home) == (status == 200)
+
+
+def test_a_cursor_too_long_for_an_id_starts_from_the_first_page(logged, staff):
+    client = staff("chief")
+    page = client.get(f"/staff/adviser-services/?{YEAR}&after=2025-06-01.{'9' * 40}")
+    assert page.status_code == 200

@@ -119,3 +119,23 @@ def test_the_report_township_carries_into_the_rating_links(rated, supervisor):
     number, href = figures_of(section_html(html, "ratings"))["Ratings given · Legal aid"]
     assert number == 1 and f"township={second.id}" in href
     assert listed(supervisor, href) == {rated["satisfied"]}
+
+
+def test_an_officer_neither_sees_nor_uses_the_rating_filter(rated, make_staff, make_client):
+    """Ratings are for supervisors: an officer cannot list who rated the office poorly."""
+    make_staff("clerk", "legal_aid_officer")
+    officer = make_client()
+    officer.set_cookie("lang", "en")
+    officer.sign_in("clerk")
+    slug = kind_for_code("LA").slug
+    everything = listed(officer, f"/staff/queue/{slug}?tab=all")
+    assert rated["dissatisfied"] in everything and rated["very_satisfied"] in everything
+    assert listed(officer, f"/staff/queue/{slug}?tab=all&rating=poor") == everything
+    assert "Service rating" not in officer.get(f"/staff/queue/{slug}?tab=all").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["rated_to=9999-12-31", "rated_from=0001-01-01", "from=0001-01-01",
+                                   "to=9999-12-31"])
+def test_a_date_out_of_any_range_is_ignored_not_an_error(rated, supervisor, query):
+    slug = kind_for_code("LA").slug
+    assert supervisor.get(f"/staff/queue/{slug}?tab=all&{query}").status_code == 200

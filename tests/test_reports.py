@@ -231,6 +231,14 @@ def _refresh(app) -> str:
     return result.output
 
 
+def received_key() -> str:
+    """The stored key of the legal aid applications received (all of a month's)."""
+    from portal.reports.summary import ReportMonthValue
+
+    return db.session.scalars(select(ReportMonthValue.key).where(
+        ReportMonthValue.request_type == "LA", ReportMonthValue.key.startswith("n|all||#"))).first()
+
+
 def _received(supervisor, query=YEAR) -> int:
     html = supervisor.get(f"/staff/reports/annual?{query}").get_data(as_text=True)
     return figures_of(section_html(html, "legal_aid"))["Applications received"][0]
@@ -245,7 +253,7 @@ def test_the_report_reads_counted_months_until_a_request_of_the_month_changes(ap
     february = date(2025, 2, 1)
     assert db.session.get(ReportMonth, ("LA", february)).computed_version == db.session.get(
         ReportMonth, ("LA", february)).version
-    stored = db.session.get(ReportMonthValue, ("LA", february, COUNTY, "n|all||"))
+    stored = db.session.get(ReportMonthValue, ("LA", february, COUNTY, received_key()))
     assert stored.value == 1
     stored.value = 41  # as if counted when 41 applications were in February
     db.session.commit()
@@ -258,7 +266,7 @@ def test_the_report_reads_counted_months_until_a_request_of_the_month_changes(ap
     assert _received(supervisor) == 4
     # The next run counts it again, with the true number.
     assert "counted 1 month(s)" in _refresh(app)
-    assert db.session.get(ReportMonthValue, ("LA", february, COUNTY, "n|all||")).value == 1
+    assert db.session.get(ReportMonthValue, ("LA", february, COUNTY, received_key())).value == 1
     assert _received(supervisor) == 4
 
 
@@ -272,7 +280,7 @@ def test_a_change_committed_while_the_month_is_counted_leaves_it_stale(app, seed
     application = kind_for_code("LA").model.query.filter_by(reference=seeded["LA"][1]).one()
     application.refused_at = None  # another worker's change, committed while the job counts
     db.session.commit()
-    summary.store_month("LA", march, read_before_counting, {summary.COUNTY: {"n|all||": Decimal(2)}})
+    summary.store_month("LA", march, read_before_counting, {summary.COUNTY: {received_key(): Decimal(2)}})
     db.session.commit()
     assert march not in summary.stored_months("LA", [march])
 
@@ -320,3 +328,23 @@ def test_a_township_report_reads_the_townships_stored_months_and_follows_a_move(
     assert (_received(supervisor, first), _received(supervisor, second), _received(supervisor)) == (2, 2, 4)
     _refresh(app)
     assert (_received(supervisor, first), _received(supervisor, second), _received(supervisor)) == (2, 2, 4)
+
+
+def test_months_stored_under_an_old_rule_are_counted_again_after_the_rule_changes(app, seeded, supervisor,
+                                                                                   monkeypatch):
+    """A release that changes what a figure counts (here "approved" becomes "refused")
+    must not show the months stored under the old rule."""
+    from portal.legal_aid import figures
+    from portal.legal_aid.models import LegalAidApplication
+    from portal.reports import compute
+
+    def approved() -> int:
+        html = supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True)
+        return figures_of(section_html(html, "legal_aid"))["Approved"][0]
+
+    _refresh(app)
+    assert approved() == 2
+    label, _rule = figures.DECISIONS["approved"]
+    monkeypatch.setitem(figures.DECISIONS, "approved", (label, lambda: LegalAidApplication.refused_at.is_not(None)))
+    monkeypatch.setattr(compute, "_DEFINITIONS", {})  # a new release starts new processes
+    assert approved() == 1

@@ -11,7 +11,8 @@ from portal.advisers.views import bp
 from portal.advisers.workflow import ADVISER_CONTACT
 from portal.core.contract import Capability, HomeCard, Link
 
-SERVICE_LIST_ROLES = frozenset({ADVISER_ADMIN, Role.SUPERVISOR})
+#: Those who manage the advisers, and those who read the reports that link here.
+SERVICE_LIST_ROLES = frozenset({ADVISER_ADMIN, Role.SUPERVISOR, Role.ADMIN})
 
 CAPABILITY = Capability(
     name="advisers",

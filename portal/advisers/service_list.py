@@ -65,6 +65,9 @@ class ServiceListForm(PeriodForm):
 
 def _cursor(value: str) -> tuple[date, int] | None:
     served, _dot, entry_id = value.partition(".")
+    # A row id fits in 64 bits: a longer number would overflow the database's integer.
+    if not entry_id.isdigit() or len(entry_id) > 18:
+        return None
     try:
         return date.fromisoformat(served), int(entry_id)
     except ValueError:

@@ -26,6 +26,7 @@ from portal.core.access import (
 )
 from portal.core.choices import options
 from portal.core.clock import local_datetime, local_today
+from portal.core.contract import CORE_STAFF_AREAS
 from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
 from portal.core.holidays import has_official_year
@@ -87,11 +88,22 @@ def _queue_kind(slug: str):
     return kind
 
 
+#: Dates a filter accepts: beyond them a day's midnight in UTC does not exist (year 1, 9999).
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _parse_date(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is None or FIRST_DATE <= day <= LAST_DATE else None
+
+
+def _reads_ratings() -> bool:
+    """Ratings are for those who read the reports (supervisors, admins): an officer must
+    not be able to list which applicants rated them poorly."""
+    return current_user.has_role(*CORE_STAFF_AREAS["reports"])
 
 
 def _params(kind) -> queue.QueueParams:
@@ -106,9 +118,8 @@ def _params(kind) -> queue.QueueParams:
         date_to=_parse_date(args.get("to")),
         q=args.get("q", "")[:100],
         extra={f.name: args.get(f.name, "") for f in kind.extra_filters},
-        rating=args.get("rating", "")[:20],
-        rated_from=_parse_date(args.get("rated_from")),
-        rated_to=_parse_date(args.get("rated_to")),
+        **({"rating": args.get("rating", "")[:20], "rated_from": _parse_date(args.get("rated_from")),
+            "rated_to": _parse_date(args.get("rated_to"))} if _reads_ratings() else {}),
     )
 
 
@@ -136,7 +147,7 @@ def queue_page(slug: str):
         townships=townships,
         handlers=_handlers(kind),
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
-        rating_choices=rating_choices() if kind.ratable_states else [],
+        rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
     )
 
 

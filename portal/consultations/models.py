@@ -87,7 +87,9 @@ class ConsultationBooking(ServiceRequest):
     service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("consultation_slot.id"))
     #: Copied from the slot: the appointment time (the queue sorts by it).
-    starts_at: Mapped[datetime]
+    #: The report counts a booking in its appointment's month: the old value is loaded
+    #: before a change, so that a reschedule recounts the month it left (portal.reports.summary).
+    starts_at: Mapped[datetime] = mapped_column(active_history=True)
     channel: Mapped[str] = mapped_column(String(16))
     topic: Mapped[str] = mapped_column(String(24))
     description: Mapped[str] = mapped_column(Text)

@@ -8,8 +8,9 @@ monthly summary when the month has not changed since `refresh-reports` counted i
 through the queue's own indexes.
 """
 
+import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,14 @@ from sqlalchemy import Integer, and_, case, cast, func, select, text, true
 from portal.core.clock import utcnow
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.models import ServiceRequest
-from portal.core.queue import QueueParams, filter_clauses, narrowing_clauses, query_args, tab_clause
+from portal.core.queue import (
+    QueueParams,
+    date_range,
+    filter_clauses,
+    narrowing_clauses,
+    query_args,
+    tab_clause,
+)
 from portal.core.registry import RequestKind, all_kinds, capabilities, registry
 from portal.extensions import db
 from portal.reports import summary
@@ -104,21 +112,46 @@ class Measure:
 
     @property
     def key(self) -> str:
+        """What is counted, readable, and a hash of its definition (see `_definition`)."""
         params = self.selection.params
+        assert not (params.q or params.assignee or params.rating), "a stored figure is a filter of the kind's own"
         chosen = "&".join(f"{name}={value}" for name, value in sorted(params.extra.items()))
         selected = f"{params.tab}|{params.status}|{chosen}"
         if self.column is not None:
             column = self.column()
-            return f"sum|{column.table.name}.{column.name}|{selected}"
-        if self.days is not None:
+            what = f"sum|{column.table.name}.{column.name}|{selected}"
+        elif self.days is not None:
             start, end = self.days()
-            return f"days|{start.name}-{end.name}|{selected}"
-        return f"n|{selected}"
+            what = f"days|{start.name}-{end.name}|{selected}"
+        else:
+            what = f"n|{selected}"
+        return f"{what}#{_definition(self.selection.kind, params, what)}"
 
     def required_keys(self) -> list[str]:
         # A histogram is stored as its bins ("<key>|<days>") and its total ("<key>|*").
         return [f"{self.key}|*"] if self.days is not None else [self.key]
 
+
+
+_DEFINITIONS: dict[tuple, str] = {}
+#: Any fixed moment: the definition's date range is compiled with it (the dates are not part of it).
+_SOME_DAY = datetime(2000, 1, 1)
+
+
+def _definition(kind: RequestKind, params: QueueParams, what: str) -> str:
+    """A short hash of the SQL a measure counts by (its filters' clauses and constants, the
+    tab, the kind's date): a release that changes a figure's rule makes a new key, so the
+    months stored under the old rule are counted again instead of being shown. Built once
+    per process for each measure."""
+    cache_key = (kind.code, what)
+    if (found := _DEFINITIONS.get(cache_key)) is None:
+        clause = and_(true(), *narrowing_clauses(kind, params, kind_table_joined=True),
+                      tab_clause(params.tab, None, kind, _SOME_DAY), date_range(kind, _SOME_DAY, _SOME_DAY))
+        compiled = clause.compile()
+        constants = sorted((name, repr(value)) for name, value in compiled.params.items())
+        text = f"{compiled}|{constants}|{kind.date_attribute}|{what}"
+        found = _DEFINITIONS[cache_key] = hashlib.sha256(text.encode()).hexdigest()[:10]
+    return found
 
 
 def _whole_days(start, end):

@@ -8,8 +8,8 @@ report adds up the stored months and counts live only the months not stored, or 
 since they were.
 
 When a month may be trusted:
-- every flush that adds, changes or deletes a request bumps the `version` of its kind and
-  month, in the same transaction as the change (both months when its date moved);
+- every change that adds, changes or deletes a request bumps the `version` of its kind
+  and month when its transaction commits, as part of it (both months when its date moved);
 - `refresh-reports` (a scheduled job) reads a month's version, counts the month, and
   stores the numbers with the version it read;
 - the report uses a month's numbers only while `computed_version == version`; a change
@@ -119,21 +119,26 @@ def _note_changed_months(session: Session, _context, _instances) -> None:
         if isinstance(request, ServiceRequest):
             changed.update((request.request_type, m) for m in _months_touched(request, new=True))
     for request in (*session.dirty, *session.deleted):
-        if isinstance(request, ServiceRequest) and (request in session.deleted or session.is_modified(request)):
+        # A note or message added to a request changes nothing a figure counts.
+        if isinstance(request, ServiceRequest) and (
+                request in session.deleted or session.is_modified(request, include_collections=False)):
             changed.update((request.request_type, m) for m in _months_touched(request, new=False))
     for request in _requests_of_dependents(session, (*session.new, *session.dirty, *session.deleted)):
         changed.update((request.request_type, m) for m in _months_touched(request, new=False))
 
 
-@event.listens_for(Session, "after_flush")
-def _bump_changed_months(session: Session, _context) -> None:
+@event.listens_for(Session, "before_commit")
+def _bump_changed_months(session: Session) -> None:
+    """Bump the months of the whole transaction just before it commits: their rows stay
+    locked only until the commit, and always in one order, so two writers of the same
+    month wait for each other briefly and never deadlock."""
+    session.flush()  # the transaction's last changes, noted by the flush's own event
     changed = session.info.pop(PENDING_KEY, None)
     if not changed:
         return
     connection = session.connection()
     upsert = _dialect_insert(connection.dialect.name)
     table = ReportMonth.__table__
-    # In key order, so that two transactions never take the rows' locks in opposite orders.
     for request_type, month in sorted(changed):
         statement = upsert(table).values(request_type=request_type, month=month, version=1)
         connection.execute(statement.on_conflict_do_update(
@@ -210,7 +215,7 @@ def months_to_count(request_type: str, first: date, last: date, keys: set[str]) 
 MONTHS_AHEAD = 3
 
 
-def refresh(now: datetime | None = None) -> int:
+def refresh(now: datetime | None = None, *, everything: bool = False) -> int:
     """Count and store every month of every kind with figures that is not stored as it is,
     from the month of the first request of any kind (so that a report of those years
     finds every kind's months, empty ones too) to a few months ahead.
@@ -219,7 +224,7 @@ def refresh(now: datetime | None = None) -> int:
     while it is counted leaves it stale (see the module's docstring)."""
     from portal.core.registry import registry
     from portal.reports.compute import MonthCounter, county_of, declared_measures
-    from portal.reports.period import month_end
+    from portal.reports.period import Period, month_end
 
     first_seen = db.session.scalar(select(func.min(ServiceRequest.created_at)))
     if first_seen is None:
@@ -231,7 +236,9 @@ def refresh(now: datetime | None = None) -> int:
     for code, measures in declared_measures().items():
         counter = MonthCounter(registry().kinds[code], "", measures)
         keys = {key for m in measures for key in m.required_keys()}
-        for month in months_to_count(code, month_of(first_seen), month_end(last), keys):
+        months = (Period(month_of(first_seen), month_end(last)).months() if everything
+                  else months_to_count(code, month_of(first_seen), month_end(last), keys))
+        for month in months:
             version = current_version(code, month)
             by_township = counter.count(month)
             # Every key for the county, zeros included: they say the month is complete.
@@ -243,7 +250,8 @@ def refresh(now: datetime | None = None) -> int:
 
 
 @click.command("refresh-reports")
+@click.option("--all", "everything", is_flag=True, help="Count every month again, changed or not.")
 @with_appcontext
-def refresh_reports_command():
+def refresh_reports_command(everything):
     """Count the report's months that changed since they were last counted (run every few minutes)."""
-    click.echo(f"counted {refresh()} month(s)")
+    click.echo(f"counted {refresh(everything=everything)} month(s)")
