@@ -40,7 +40,20 @@ PG_DB = "portal_bench_advisers"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅兰玉兵辉林鹏飞斌波宇浩凯健俊帆帅旭宁龙晨阳佳欣怡雪琳丹"
 PLACE = "金龙新华桃花和平丰收青松白沙福星红旗光明东山西湖南岭北塘长乐永安太平双江石门高岭云峰秀水梅林竹园花桥柳塘杨柳荷塘泉水龙泉凤凰麻林浏阳"
-QUERIES = ("xingsha", "xs", "星沙", "㮾梨", "langli", "陈明", "chenming", "cm", "金龙村", "jinlong", "陈", "huangxing")
+QUERIES = (
+    "xingsha",
+    "xs",
+    "星沙",
+    "㮾梨",
+    "langli",
+    "陈明",
+    "chenming",
+    "cm",
+    "金龙村",
+    "jinlong",
+    "陈",
+    "huangxing",
+)
 CHUNK = 5000
 
 
@@ -60,8 +73,17 @@ def fill(villages: int, advisers: int, rng: random.Random) -> None:
     people = []
     for i in range(advisers):
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-        people.append({"id": i + 1, "name": name, "kind": "lawyer", "law_firm": "某律师事务所（演示）",
-                       "work_phone": f"139{i:08d}", "is_active": True, "is_demo": True})
+        people.append(
+            {
+                "id": i + 1,
+                "name": name,
+                "kind": "lawyer",
+                "law_firm": "某律师事务所（演示）",
+                "work_phone": f"139{i:08d}",
+                "is_active": True,
+                "is_demo": True,
+            }
+        )
     people[0]["name"] = "陈明"
     db.session.execute(insert(Adviser), people)
     adviser_keys = {p["id"]: search.join_keys(search.name_keys(p["name"])) for p in people}
@@ -75,22 +97,37 @@ def fill(villages: int, advisers: int, rng: random.Random) -> None:
             if i == 0:
                 name = "金龙村"
             adviser_id = rng.randrange(1, advisers + 1) if i else 1
-            village_rows.append({"id": i + 1, "township_id": township.id, "name": name,
-                                 "kind": "community" if name.endswith("社区") else "village", "is_demo": True})
+            village_rows.append(
+                {
+                    "id": i + 1,
+                    "township_id": township.id,
+                    "name": name,
+                    "kind": "community" if name.endswith("社区") else "village",
+                    "is_demo": True,
+                }
+            )
             assignment_rows.append({"village_id": i + 1, "adviser_id": adviser_id, "start_date": today})
-            entry_rows.append({
-                "village_id": i + 1, "township_id": township.id, "adviser_id": adviser_id,
-                "township_order": township.sort_order, "village_name": name,
-                "village_keys": search.join_keys(search.name_keys(name, search.VILLAGE_SUFFIXES)),
-                "township_keys": township_keys[township.id], "adviser_keys": adviser_keys[adviser_id],
-            })
+            entry_rows.append(
+                {
+                    "village_id": i + 1,
+                    "township_id": township.id,
+                    "adviser_id": adviser_id,
+                    "township_order": township.sort_order,
+                    "village_name": name,
+                    "village_keys": search.join_keys(search.name_keys(name, search.VILLAGE_SUFFIXES)),
+                    "township_keys": township_keys[township.id],
+                    "adviser_keys": adviser_keys[adviser_id],
+                }
+            )
         db.session.execute(insert(Village), village_rows)
         db.session.execute(insert(Assignment), assignment_rows)
         db.session.execute(insert(DirectoryEntry), entry_rows)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         for table in ("village", "adviser"):
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            db.session.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
     db.session.execute(text("ANALYZE"))
     db.session.commit()
 
@@ -126,24 +163,41 @@ def scan(q: str):
         select(DirectoryEntry.village_id, rank)
         # concat('') hides the expression from PostgreSQL's index: a real sequential scan.
         .where(search._like(DirectoryEntry.document().concat(""), search.pattern_for(term)))
-        .order_by(text("rank"), DirectoryEntry.township_order, DirectoryEntry.village_name, DirectoryEntry.village_id)
+        .order_by(
+            text("rank"),
+            DirectoryEntry.township_order,
+            DirectoryEntry.village_name,
+            DirectoryEntry.village_id,
+        )
         .limit(31)
     ).all()
 
 
 def run(kind: str, villages: int, advisers: int) -> None:
     url = database_url(kind)
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="bench-uploads-")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="bench-uploads-"),
+        }
+    )
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
         _seed_townships()
         db.session.commit()
         started = time.perf_counter()
         fill(villages, advisers, random.Random(20260101))
-        print(f"\n== {kind}: {advisers:,} advisers, {villages:,} villages "
-              f"(filled in {time.perf_counter() - started:.1f} s)")
-        for label, q in (("contains (3+ chars)", "jinlong"), ("prefix (2 chars)", "xs"), ("exact (1 letter)", "x")):
+        print(
+            f"\n== {kind}: {advisers:,} advisers, {villages:,} villages "
+            f"(filled in {time.perf_counter() - started:.1f} s)"
+        )
+        for label, q in (
+            ("contains (3+ chars)", "jinlong"),
+            ("prefix (2 chars)", "xs"),
+            ("exact (1 letter)", "x"),
+        ):
             print(f"-- plan, {label}: q={q!r}")
             for line in plan(q):
                 print("   " + line)

@@ -60,7 +60,12 @@ class BenchDatabase:
         """Run the real migrations and the demo seed (townships, staff, 4 applications)."""
         for command in ("init-db", "seed-demo") if self.fresh else ("init-db",):
             done = subprocess.run(
-                [FLASK, "--app", "portal", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+                [FLASK, "--app", "portal", command],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
             )
             if done.returncode != 0:
                 raise RuntimeError(f"flask {command} failed:\n{done.stdout}\n{done.stderr}")
@@ -153,7 +158,9 @@ class PostgresDatabase(BenchDatabase):
     @staticmethod
     def reachable(server_url: str) -> bool:
         try:
-            with psycopg.connect(urlunsplit(urlsplit(server_url)._replace(path="/postgres")), connect_timeout=3):
+            with psycopg.connect(
+                urlunsplit(urlsplit(server_url)._replace(path="/postgres")), connect_timeout=3
+            ):
                 return True
         except psycopg.Error:
             return False

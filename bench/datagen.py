@@ -36,15 +36,41 @@ SPAN_DAYS = 3 * 365
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅兰玉兵辉林鹏飞斌波宇浩凯健俊帆帅旭宁龙晨阳佳欣怡雪琳丹"
-STREETS = ("开元路", "星沙大道", "东八路", "泉塘路", "望仙路", "板仓路", "黄兴大道", "特立路", "盼盼路", "映霞路")
+STREETS = (
+    "开元路",
+    "星沙大道",
+    "东八路",
+    "泉塘路",
+    "望仙路",
+    "板仓路",
+    "黄兴大道",
+    "特立路",
+    "盼盼路",
+    "映霞路",
+)
 MATTERS = (
-    "labour", "family_support", "personal_injury", "social_insurance", "state_compensation",
-    "survivor_pension", "civil_capacity", "environment", "other_by_law", "criminal_defence",
-    "criminal_victim", "private_prosecution",
+    "labour",
+    "family_support",
+    "personal_injury",
+    "social_insurance",
+    "state_compensation",
+    "survivor_pension",
+    "civil_capacity",
+    "environment",
+    "other_by_law",
+    "criminal_defence",
+    "criminal_victim",
+    "private_prosecution",
 )
 STAGES = (
-    "pre_litigation", "arbitration", "first_instance", "second_instance", "enforcement",
-    "investigation", "prosecution_review", "criminal_trial",
+    "pre_litigation",
+    "arbitration",
+    "first_instance",
+    "second_instance",
+    "enforcement",
+    "investigation",
+    "prosecution_review",
+    "criminal_trial",
 )
 FACTS = (
     "在星沙某建筑工地务工{n}个月，包工头拖欠工资共计{m}元，多次讨要未果，希望通过仲裁追回。",
@@ -58,17 +84,55 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
 SR_COLUMNS = (
-    "id", "request_type", "reference", "status", "is_open", "priority", "due_at", "due_sort",
-    "applicant_user_id", "applicant_name", "applicant_mobile", "township_id", "handler_id",
-    "locale", "created_at", "updated_at", "closed_at", "version",
+    "id",
+    "request_type",
+    "reference",
+    "status",
+    "is_open",
+    "priority",
+    "due_at",
+    "due_sort",
+    "applicant_user_id",
+    "applicant_name",
+    "applicant_mobile",
+    "township_id",
+    "handler_id",
+    "locale",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "version",
 )
 LA_COLUMNS = (
-    "id", "id_number", "gender", "birth_date", "address", "for_relative", "relation",
-    "represented_name", "represented_id_number", "matter_type", "stage", "opposing_party",
-    "facts", "urgent", "exemption", "household_size", "monthly_income", "pledge_accepted_at",
-    "consent_accepted_at", "decision_due_at", "decided_at", "materials_checklist",
-    "materials_due_at", "materials_answer", "refusal_reasons", "lawyer_id", "assign_due_at",
-    "assigned_at", "closing_summary",
+    "id",
+    "id_number",
+    "gender",
+    "birth_date",
+    "address",
+    "for_relative",
+    "relation",
+    "represented_name",
+    "represented_id_number",
+    "matter_type",
+    "stage",
+    "opposing_party",
+    "facts",
+    "urgent",
+    "exemption",
+    "household_size",
+    "monthly_income",
+    "pledge_accepted_at",
+    "consent_accepted_at",
+    "decision_due_at",
+    "decided_at",
+    "materials_checklist",
+    "materials_due_at",
+    "materials_answer",
+    "refusal_reasons",
+    "lawyer_id",
+    "assign_due_at",
+    "assigned_at",
+    "closing_summary",
 )
 
 
@@ -145,18 +209,55 @@ def generate(ctx: Context, count: int, seed: int) -> Iterator[tuple[tuple, tuple
         updated = closed or assigned or decided or touched
         yield (
             (
-                row_id, "LA", f"LA-{year}-{number:06d}", status, is_open, 0 if urgent else 1,
-                due, due or NO_DEADLINE, None, name, mobile, rng.choice(ctx.townships), handler,
-                "zh_Hans", created, updated, closed, 1,
+                row_id,
+                "LA",
+                f"LA-{year}-{number:06d}",
+                status,
+                is_open,
+                0 if urgent else 1,
+                due,
+                due or NO_DEADLINE,
+                None,
+                name,
+                mobile,
+                rng.choice(ctx.townships),
+                handler,
+                "zh_Hans",
+                created,
+                updated,
+                closed,
+                1,
             ),
             (
-                row_id, resident_id(rng, birth, male), "male" if male else "female", birth,
-                f"长沙县{rng.choice(STREETS)}{rng.randrange(1, 400)}号", False, None, None, None,
-                rng.choice(MATTERS), rng.choice(STAGES), None,
+                row_id,
+                resident_id(rng, birth, male),
+                "male" if male else "female",
+                birth,
+                f"长沙县{rng.choice(STREETS)}{rng.randrange(1, 400)}号",
+                False,
+                None,
+                None,
+                None,
+                rng.choice(MATTERS),
+                rng.choice(STAGES),
+                None,
                 rng.choice(FACTS).format(n=rng.randrange(2, 24), m=rng.randrange(3, 90) * 1000),
-                urgent, None, rng.randrange(1, 6), rng.randrange(0, 40) * 100, created, created,
-                decision_due, decided, checklist, materials_due, None, refusal, lawyer, assign_due,
-                assigned, summary,
+                urgent,
+                None,
+                rng.randrange(1, 6),
+                rng.randrange(0, 40) * 100,
+                created,
+                created,
+                decision_due,
+                decided,
+                checklist,
+                materials_due,
+                None,
+                refusal,
+                lawyer,
+                assign_due,
+                assigned,
+                summary,
             ),
         )
 
@@ -254,7 +355,9 @@ def fill_postgres(url: str, count: int, *, seed: int, now: datetime, progress: C
             townships = [r[0] for r in cur.execute("SELECT id FROM township ORDER BY id")]
             officers, lawyers = _staff(cur.execute(_STAFF_SQL).fetchall())
             next_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM service_request").fetchone()[0]
-            sequences = dict(cur.execute("SELECT year, last_value FROM reference_sequence WHERE prefix = 'LA'").fetchall())
+            sequences = dict(
+                cur.execute("SELECT year, last_value FROM reference_sequence WHERE prefix = 'LA'").fetchall()
+            )
             ctx = Context(townships, officers, lawyers, next_id, sequences, now)
             started = time.monotonic()
             done = 0
@@ -272,7 +375,9 @@ def fill_postgres(url: str, count: int, *, seed: int, now: datetime, progress: C
                     (year, last),
                 )
             # Explicit ids bypass the serial: move it past them for the app's own inserts.
-            cur.execute("SELECT setval(pg_get_serial_sequence('service_request', 'id'), max(id)) FROM service_request")
+            cur.execute(
+                "SELECT setval(pg_get_serial_sequence('service_request', 'id'), max(id)) FROM service_request"
+            )
         conn.commit()
     # What autovacuum does to a table of this size soon after a bulk load: planner
     # statistics and the visibility map (index-only scans for the capped counts).

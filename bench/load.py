@@ -63,10 +63,16 @@ def parse_wrk(output: str) -> Result:
 def run_wrk(url: str, seconds: float, cookie: str = "", nice: int = 0) -> Result:
     """`wrk -t2 -c16 -dNs --latency URL` with our user agent and, for staff pages, the cookie."""
     command = [
-        wrk_path() or "wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--latency",
+        wrk_path() or "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
         # A slow answer is measured (p99), not counted as a failure at wrk's default 2 s.
-        "--timeout", "10s",
-        "-H", f"User-Agent: {USER_AGENT}",
+        "--timeout",
+        "10s",
+        "-H",
+        f"User-Agent: {USER_AGENT}",
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -111,7 +117,9 @@ def run_urllib(url: str, seconds: float, cookie: str = "", threads: int = 4) -> 
     def pick(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0
 
-    return Result(len(latencies), elapsed, len(latencies) / elapsed, pick(0.50), pick(0.99), errors[0], "urllib")
+    return Result(
+        len(latencies), elapsed, len(latencies) / elapsed, pick(0.50), pick(0.99), errors[0], "urllib"
+    )
 
 
 def run(url: str, seconds: float, cookie: str = "", tool: str = "wrk", nice: int = 0) -> Result:

@@ -57,15 +57,25 @@ def discover() -> list[Page]:
         point = db.session.scalars(select(ServicePoint.id).order_by(ServicePoint.id)).first()
         if point is not None:
             day = local_today() + timedelta(days=1)
-            pages.append(Page("booking slots", f"/consultations/book?point={point}&date={day}", PUBLIC, "<form"))
+            pages.append(
+                Page("booking slots", f"/consultations/book?point={point}&date={day}", PUBLIC, "<form")
+            )
     tracked = db.session.execute(
         select(ServiceRequest.reference, ServiceRequest.applicant_mobile)
         .where(ServiceRequest.applicant_mobile.is_not(None), ServiceRequest.request_type == "LA")
-        .order_by(ServiceRequest.id).limit(1)
+        .order_by(ServiceRequest.id)
+        .limit(1)
     ).first()
     if tracked is not None:
-        pages.append(Page("tracking result", f"/track/{tracked.reference}", TRACKER, tracked.reference,
-                          track=(tracked.reference, tracked.applicant_mobile)))
+        pages.append(
+            Page(
+                "tracking result",
+                f"/track/{tracked.reference}",
+                TRACKER,
+                tracked.reference,
+                track=(tracked.reference, tracked.applicant_mobile),
+            )
+        )
     for kind in all_kinds():
         pages.append(Page(f"queue {kind.slug} page 1", f"/staff/queue/{kind.slug}?tab=open", STAFF, ""))
     return pages

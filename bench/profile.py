@@ -60,8 +60,12 @@ def main(argv=None) -> int:
         database = SQLiteDatabase(keep=args.keep)
         env = database.app_env(secrets.token_hex(32), f"{tmp.name}/uploads")
         database.build_schema(env)
-        database.fill(args.rows - database.la_count(), seed=database.la_count(),
-                      now=datetime.now(UTC).replace(tzinfo=None), progress=print)
+        database.fill(
+            args.rows - database.la_count(),
+            seed=database.la_count(),
+            now=datetime.now(UTC).replace(tzinfo=None),
+            progress=print,
+        )
         os.environ.update(env)
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
     os.environ.setdefault("UPLOAD_FOLDER", f"{tmp.name}/uploads")
@@ -77,22 +81,37 @@ def main(argv=None) -> int:
     app = create_app()
     statements = [0]
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
+        event.listen(
+            db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1)
+        )
         with app.test_request_context("/"):
             pages = discover()
-        open_rows = db.session.scalar(select(func.count()).where(ServiceRequest.request_type == "LA", ServiceRequest.is_open))
-        before = max(PAGE_SIZE, min(int(open_rows * DEEP_SHARE), open_rows - PAGE_SIZE) // PAGE_SIZE * PAGE_SIZE)
+        open_rows = db.session.scalar(
+            select(func.count()).where(ServiceRequest.request_type == "LA", ServiceRequest.is_open)
+        )
+        before = max(
+            PAGE_SIZE, min(int(open_rows * DEEP_SHARE), open_rows - PAGE_SIZE) // PAGE_SIZE * PAGE_SIZE
+        )
         at = db.session.execute(
             select(ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id)
             .where(ServiceRequest.request_type == "LA", ServiceRequest.is_open)
-            .order_by(ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id).offset(before - 1).limit(1)
+            .order_by(ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id)
+            .offset(before - 1)
+            .limit(1)
         ).one()
         detail = db.session.scalar(
-            select(ServiceRequest.reference).where(ServiceRequest.request_type == "LA").order_by(ServiceRequest.id)
+            select(ServiceRequest.reference)
+            .where(ServiceRequest.request_type == "LA")
+            .order_by(ServiceRequest.id)
         )
         db.session.remove()
-    pages.append(Page(f"queue legal-aid page {before // PAGE_SIZE + 1:,}",
-                      f"/staff/queue/legal-aid?tab=open&after={at[0]}.{at[1]:%Y%m%d%H%M%S}.{at[2]}", STAFF))
+    pages.append(
+        Page(
+            f"queue legal-aid page {before // PAGE_SIZE + 1:,}",
+            f"/staff/queue/legal-aid?tab=open&after={at[0]}.{at[1]:%Y%m%d%H%M%S}.{at[2]}",
+            STAFF,
+        )
+    )
     pages.append(Page("request detail", f"/staff/requests/{detail}", STAFF, detail))
     if args.only:
         pages = [p for p in pages if re.search(args.only, p.label)]
@@ -123,7 +142,9 @@ def main(argv=None) -> int:
         for _ in range(args.n):
             client.get(page.path)
         cpu = (time.process_time() - started) / args.n * 1000
-        print(f"{page.label:<34} {first.status_code:>6} {cpu:>14.2f} {statements[0] / args.n:>11.1f} {len(body) / 1024:>6.1f}")
+        print(
+            f"{page.label:<34} {first.status_code:>6} {cpu:>14.2f} {statements[0] / args.n:>11.1f} {len(body) / 1024:>6.1f}"
+        )
         if args.pyinstrument and args.pyinstrument == page.label:
             from pyinstrument import Profiler
 

@@ -61,8 +61,13 @@ class OwnPostgres(PostgresDatabase):
     def fill(self, count: int, *, seed: int, now: datetime, progress) -> None:
         from bench import datagen
 
-        datagen.fill_postgres(self.url.replace("postgresql+psycopg://", "postgresql://"), count, seed=seed,
-                              now=now, progress=progress)
+        datagen.fill_postgres(
+            self.url.replace("postgresql+psycopg://", "postgresql://"),
+            count,
+            seed=seed,
+            now=now,
+            progress=progress,
+        )
 
 
 def timed(client, path: str, repeat: int) -> tuple[float, float, int]:
@@ -84,11 +89,23 @@ def measure(database, rows: int, repeat: int) -> None:
     database.build_schema(env)
     if database.fresh:
         database.fill(rows, seed=20261204, now=datetime(2026, 12, 1), progress=lambda *_a: None)
-        print(f"[{database.kind}] filled {database.la_count():,} legal aid rows in {time.monotonic() - started:.0f} s")
+        print(
+            f"[{database.kind}] filled {database.la_count():,} legal aid rows in {time.monotonic() - started:.0f} s"
+        )
     else:
         print(f"[{database.kind}] reused {database.la_count():,} legal aid rows")
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_FOLDER", "STAFF_TWO_FACTOR",
-                                           "PORTAL_INSECURE_COOKIES")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "SECRET_KEY",
+                "UPLOAD_FOLDER",
+                "STAFF_TWO_FACTOR",
+                "PORTAL_INSECURE_COOKIES",
+            )
+        }
+    )
     from portal import create_app
 
     app = create_app()
@@ -96,21 +113,26 @@ def measure(database, rows: int, repeat: int) -> None:
     with app.app_context():
         page = client.get("/staff/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
-        signed = client.post("/staff/login", data={"login": "supervisor", "password": "supervisor-demo-2026",
-                                                   "csrf_token": token})
+        signed = client.post(
+            "/staff/login",
+            data={"login": "supervisor", "password": "supervisor-demo-2026", "csrf_token": token},
+        )
         assert signed.status_code == 302, signed.get_data(as_text=True)[:500]
         year = 2025
         in_year = database.query(
             "SELECT count(*) FROM service_request WHERE request_type = 'LA' "
-            f"AND created_at >= '{year - 1}-12-31 16:00:00' AND created_at < '{year}-12-31 16:00:00'")[0][0]
+            f"AND created_at >= '{year - 1}-12-31 16:00:00' AND created_at < '{year}-12-31 16:00:00'"
+        )[0][0]
         print(f"[{database.kind}] {in_year:,} applications received in {year}")
         pages = (
             (f"annual report {year}", f"/staff/reports/annual?start={year}-01&end={year}-12"),
             (f"annual report {year} (Excel)", f"/staff/reports/annual.xlsx?start={year}-01&end={year}-12"),
             ("annual report, 3 years", f"/staff/reports/annual?start={year - 2}-01&end={year}-12"),
             ("dashboard (this year so far)", "/staff/reports/"),
-            (f"annual report {year}, one township", f"/staff/reports/annual?start={year}-01&end={year}-12"
-                                                     f"&township={first_township(database)}"),
+            (
+                f"annual report {year}, one township",
+                f"/staff/reports/annual?start={year}-01&end={year}-12&township={first_township(database)}",
+            ),
         )
         # Every month counted live (as just after a bulk import), then as a deployment runs:
         # after `refresh-reports` stored the months (the job runs every 5 minutes).
@@ -121,7 +143,9 @@ def measure(database, rows: int, repeat: int) -> None:
         from portal.reports.summary import refresh
 
         months = refresh()
-        print(f"[{database.kind}] refresh-reports counted {months} months in {time.perf_counter() - started:.1f} s")
+        print(
+            f"[{database.kind}] refresh-reports counted {months} months in {time.perf_counter() - started:.1f} s"
+        )
         for label, path in pages:
             report_timing(database, client, f"{label}, monthly summary", path, repeat)
 
@@ -145,20 +169,30 @@ def forget_summary() -> None:
 def report_timing(database, client, label: str, path: str, repeat: int) -> None:
     median, worst, size = timed(client, path, repeat)
     verdict = "ok" if median < SECONDS_TARGET else "OVER"
-    print(f"[{database.kind}] {label:<52} median {median * 1000:7.0f} ms  worst {worst * 1000:7.0f} ms"
-          f"  {size / 1024:6.0f} KB  {verdict}")
+    print(
+        f"[{database.kind}] {label:<52} median {median * 1000:7.0f} ms  worst {worst * 1000:7.0f} ms"
+        f"  {size / 1024:6.0f} KB  {verdict}"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_REPORT_POSTGRES_URL", ""))
-    parser.add_argument("--sqlite-path", default="",
-                        help="SQLite: this file, filled when it does not exist yet and kept (default: a temporary file)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="PostgreSQL: keep the database when it holds --rows applications already")
+    parser.add_argument(
+        "--sqlite-path",
+        default="",
+        help="SQLite: this file, filled when it does not exist yet and kept (default: a temporary file)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL: keep the database when it holds --rows applications already",
+    )
     args = parser.parse_args()
     if args.db in ("sqlite", "both"):
         database = SQLiteDatabase(path=args.sqlite_path or None)

@@ -91,23 +91,32 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--tool", choices=("auto", "wrk", "urllib"), default="auto")
     parser.add_argument("--smoke", action="store_true", help="tiny run: SQLite, 200 rows, 1 s per page")
     parser.add_argument(
-        "--retries", type=int, default=None, help="measure again when other programs disturbed a run (default 2)"
+        "--retries",
+        type=int,
+        default=None,
+        help="measure again when other programs disturbed a run (default 2)",
     )
     parser.add_argument(
-        "--nice", type=int, default=0,
+        "--nice",
+        type=int,
+        default=0,
         help="scheduling priority of gunicorn, wrk and the PostgreSQL backends, e.g. -10 (root) on a shared machine",
     )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the database (prints where)")
     parser.add_argument(
-        "--reuse", metavar="DIR",
+        "--reuse",
+        metavar="DIR",
         help="keep one database per size and use it again next time (SQLite files in DIR, "
-             "PostgreSQL databases <pg-name>_<rows>): filling 1M rows once is enough",
+        "PostgreSQL databases <pg-name>_<rows>): filling 1M rows once is enough",
     )
     parser.add_argument("--pg-name", default=BENCH_DB_NAME, help="name of the PostgreSQL bench database")
     parser.add_argument(
-        "--quiet-wait", type=float, default=None, help="wait up to this many seconds for idle CPUs before each page"
+        "--quiet-wait",
+        type=float,
+        default=None,
+        help="wait up to this many seconds for idle CPUs before each page",
     )
     args = parser.parse_args(argv)
     if args.smoke:
@@ -132,8 +141,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def machine_note(tool: str) -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.machine(),
     )
     wrk = ""
@@ -151,11 +163,16 @@ def code_note() -> str:
     root = BENCH_DIR.parent
     try:
         commit = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--", "portal", "templates", "migrations"],
-            capture_output=True, text=True, timeout=10,
+            capture_output=True,
+            text=True,
+            timeout=10,
         ).stdout.strip()
     except OSError:
         commit = dirty = ""
@@ -164,13 +181,22 @@ def code_note() -> str:
     return f"{root} at {commit}{' with uncommitted changes' if dirty else ''}"
 
 
-def measure(server: Gunicorn, label: str, path: str, args, cookie: str = "", marker: str = "",
-            db_name: str = BENCH_DB_NAME) -> tuple[load.Result, int, float]:
+def measure(
+    server: Gunicorn,
+    label: str,
+    path: str,
+    args,
+    cookie: str = "",
+    marker: str = "",
+    db_name: str = BENCH_DB_NAME,
+) -> tuple[load.Result, int, float]:
     """Check the page answers 200 (with `marker`), warm it up, wait for idle CPUs, load it."""
     url = server.base + path
     status, body = fetch(url, cookie)
     if status != 200 or (marker and marker.encode() not in body):
-        raise RuntimeError(f"{label}: GET {path} gave HTTP {status} (marker {marker!r} found: {marker.encode() in body})")
+        raise RuntimeError(
+            f"{label}: GET {path} gave HTTP {status} (marker {marker!r} found: {marker.encode() in body})"
+        )
     if args.warmup:
         load.run(url, args.warmup, cookie, args.tool, args.nice)
     if args.nice:
@@ -193,7 +219,9 @@ def measure(server: Gunicorn, label: str, path: str, args, cookie: str = "", mar
         if meter.other < quiet.BUSY:
             break
         if attempt < args.retries:
-            say(f"   {label}: other programs used {meter.other:.0%} of the CPUs during the run; measuring again")
+            say(
+                f"   {label}: other programs used {meter.other:.0%} of the CPUs during the run; measuring again"
+            )
     return best[0], len(body), best[1]
 
 
@@ -221,13 +249,27 @@ def disturbed(fig: Figure) -> str:
 
 
 def bench_baseline(env: dict, args, workdir: Path, db: str) -> Figure:
-    server = Gunicorn("baseline_app:app", env, workdir / "baseline.log", pythonpath=str(BENCH_DIR), nice=args.nice)
+    server = Gunicorn(
+        "baseline_app:app", env, workdir / "baseline.log", pythonpath=str(BENCH_DIR), nice=args.nice
+    )
     try:
         server.wait_ready("/")
         result, size, other = measure(server, "bare page", "/", args)
     finally:
         server.stop()
-    fig = Figure(db, 0, "bare 5 KB page", "/", result.rps, result.p50_ms, result.p99_ms, result.rps, size, result.tool, other)
+    fig = Figure(
+        db,
+        0,
+        "bare 5 KB page",
+        "/",
+        result.rps,
+        result.p50_ms,
+        result.p99_ms,
+        result.rps,
+        size,
+        result.tool,
+        other,
+    )
     show(fig)
     return fig
 
@@ -235,15 +277,24 @@ def bench_baseline(env: dict, args, workdir: Path, db: str) -> Figure:
 def discover_pages(env: dict) -> list[Page]:
     """The deployment's pages (bench/pages.py), found by the portal itself in its environment."""
     done = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "pages.py")], cwd=BENCH_DIR.parent, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, str(BENCH_DIR / "pages.py")],
+        cwd=BENCH_DIR.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if done.returncode != 0:
         raise RuntimeError(f"bench/pages.py failed:\n{done.stderr}")
-    return [Page(**{**row, "track": tuple(row["track"]) if row["track"] else None}) for row in json.loads(done.stdout)]
+    return [
+        Page(**{**row, "track": tuple(row["track"]) if row["track"] else None})
+        for row in json.loads(done.stdout)
+    ]
 
 
-def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: Path, bare: Figure) -> tuple[list[Figure], dict]:
+def bench_portal(
+    database: BenchDatabase, env: dict, rows: int, args, workdir: Path, bare: Figure
+) -> tuple[list[Figure], dict]:
     open_rows = database.open_count()
     before = max(PAGE_SIZE, min(int(rows * DEEP_SHARE), open_rows - PAGE_SIZE) // PAGE_SIZE * PAGE_SIZE)
     deep_path = f"{QUEUE}?tab=open&after={database.cursor_after(before)}"
@@ -256,7 +307,9 @@ def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: P
     first.marker = first_marker
     pages.insert(pages.index(first) + 1, deep)
     pages.append(Page("request detail", f"/staff/requests/{detail_ref}", STAFF, detail_ref))
-    server = Gunicorn("portal:create_app()", env, workdir / f"portal-{database.kind}-{rows}.log", nice=args.nice)
+    server = Gunicorn(
+        "portal:create_app()", env, workdir / f"portal-{database.kind}-{rows}.log", nice=args.nice
+    )
     figures = []
     try:
         server.wait_ready("/healthz")
@@ -266,12 +319,24 @@ def bench_portal(database: BenchDatabase, env: dict, rows: int, args, workdir: P
             if page.audience == STAFF:
                 cookie = staff_session(server.base, *STAFF_LOGIN)
             elif page.audience == TRACKER:
-                cookie = form_session(server.base, "/track", {"reference": page.track[0], "mobile": page.track[1]})
+                cookie = form_session(
+                    server.base, "/track", {"reference": page.track[0], "mobile": page.track[1]}
+                )
             else:
                 cookie = ""
             result, size, other = measure(server, label, path, args, cookie, page.marker, database.name)
             fig = Figure(
-                database.kind, rows, label, path, result.rps, result.p50_ms, result.p99_ms, bare.rps, size, result.tool, other
+                database.kind,
+                rows,
+                label,
+                path,
+                result.rps,
+                result.p50_ms,
+                result.p99_ms,
+                bare.rps,
+                size,
+                result.tool,
+                other,
             )
             if page.audience == STAFF:
                 fig.target_share = MIN_STAFF_SHARE_OF_BARE
@@ -313,7 +378,9 @@ def open_database(kind: str, rows: int, args) -> BenchDatabase | None:
             say(f"postgres: no server at {args.pg_url}: skipped")
             return None
         name = f"{args.pg_name}_{rows}" if args.reuse else args.pg_name
-        database: BenchDatabase = PostgresDatabase(args.pg_url, keep=args.keep, name=name, reuse=bool(args.reuse))
+        database: BenchDatabase = PostgresDatabase(
+            args.pg_url, keep=args.keep, name=name, reuse=bool(args.reuse)
+        )
         database.create()
         return database
     path = str(Path(args.reuse) / f"portal-bench-{rows}.sqlite3") if args.reuse else None
@@ -335,7 +402,10 @@ def bench_database(kind: str, args, workdir: Path) -> tuple[list[Figure], list[d
                 database = open_database(kind, rows, args)
                 if database is None:
                     return [], []
-                say(f"\n== {kind}, {rows:,} rows: {database.url}" + ("" if database.fresh else " (kept from an earlier run)"))
+                say(
+                    f"\n== {kind}, {rows:,} rows: {database.url}"
+                    + ("" if database.fresh else " (kept from an earlier run)")
+                )
                 env = database.app_env(secrets.token_hex(32), str(workdir / f"uploads-{kind}"))
                 database.build_schema(env)
             if bare is None:
@@ -359,7 +429,9 @@ def bench_database(kind: str, args, workdir: Path) -> tuple[list[Figure], list[d
 
 
 def summary(figures: list[Figure], memory: list[dict]) -> None:
-    say("\n| db | rows | page | req/s | bare req/s | share of bare | target | p50 ms | p99 ms | other load | verdict |")
+    say(
+        "\n| db | rows | page | req/s | bare req/s | share of bare | target | p50 ms | p99 ms | other load | verdict |"
+    )
     say("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for fig in figures:
         rows = f"{fig.rows:,}" if fig.rows else ""
@@ -402,7 +474,9 @@ def main(argv=None) -> int:
     summary(figures, memory)
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"figures": [asdict(f) for f in figures], "memory": memory}, indent=2, ensure_ascii=False)
+            json.dumps(
+                {"figures": [asdict(f) for f in figures], "memory": memory}, indent=2, ensure_ascii=False
+            )
         )
     missed = [f for f in figures if f.verdict == "MISS"] + [m for m in memory if m["verdict"] == "MISS"]
     say(f"\n{len(missed)} target(s) missed." if missed else "\nAll targets met.")

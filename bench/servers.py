@@ -23,7 +23,9 @@ THREADS = int(os.environ.get("PORTAL_THREADS", 4))
 #: Sent by the sign-in and by the load generator alike: Flask-Login's session protection
 #: hashes the user agent, and a different one would mark every request's session stale.
 USER_AGENT = "portal-bench/1"
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def free_port() -> int:
@@ -80,7 +82,12 @@ class Gunicorn:
         # The deployment's settings (gthread workers, threads, keep-alive, access log,
         # max_requests); only the address differs, and the master's health listener is off.
         command = [GUNICORN, "-c", str(DEPLOY_CONF), "-b", f"{HOST}:{self.port}"]
-        env = {**env, "PORTAL_WORKERS": str(WORKERS), "PORTAL_THREADS": str(THREADS), "PORTAL_HEALTH_BIND": ""}
+        env = {
+            **env,
+            "PORTAL_WORKERS": str(WORKERS),
+            "PORTAL_THREADS": str(THREADS),
+            "PORTAL_HEALTH_BIND": "",
+        }
         if pythonpath:
             command += ["--pythonpath", pythonpath]
         command.append(app)

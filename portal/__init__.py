@@ -75,8 +75,19 @@ def register_blueprints(app: Flask) -> None:
     from portal.ratings.views import staff_bp as rating_follow_ups_bp
     from portal.reports.views import bp as reports_bp
 
-    for blueprint in (public_bp, site_bp, accounts_bp, backoffice_bp, admin_bp, enterprise_admin_bp, outbox_bp,
-                      sms_receipts_bp, reports_bp, ratings_bp, rating_follow_ups_bp):
+    for blueprint in (
+        public_bp,
+        site_bp,
+        accounts_bp,
+        backoffice_bp,
+        admin_bp,
+        enterprise_admin_bp,
+        outbox_bp,
+        sms_receipts_bp,
+        reports_bp,
+        ratings_bp,
+        rating_follow_ups_bp,
+    ):
         app.register_blueprint(blueprint)
     for capability in app.extensions[REGISTRY_KEY].capabilities:
         for blueprint in capability.blueprints:

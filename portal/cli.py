@@ -38,8 +38,10 @@ def init_db_command():
     for result in results:
         click.echo(f"Official holidays {result.summary()}")
     if missing := [year for year in years if year not in {r.year for r in results}]:
-        click.echo(f"Official holidays of {', '.join(map(str, missing))}: not in chinesecalendar "
-                   f"{holidays.package_version()} yet (see import-holidays).")
+        click.echo(
+            f"Official holidays of {', '.join(map(str, missing))}: not in chinesecalendar "
+            f"{holidays.package_version()} yet (see import-holidays)."
+        )
 
 
 @click.command("import-holidays")
@@ -73,7 +75,9 @@ def seed_demo_command():
 @click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--password", required=True)
-@click.option("--role", "roles", multiple=True, required=True, help="A role of this deployment (see the admin page).")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="A role of this deployment (see the admin page)."
+)
 @click.option("--name", "display_name", default=None, help="Display name (defaults to the username).")
 @with_appcontext
 def create_user_command(username, password, roles, display_name):
@@ -81,7 +85,9 @@ def create_user_command(username, password, roles, display_name):
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise click.ClickException(f"user {username!r} exists already")
     if unknown := set(roles) - set(all_roles()):
-        raise click.ClickException(f"unknown role(s) {', '.join(sorted(unknown))}; known: {', '.join(all_roles())}")
+        raise click.ClickException(
+            f"unknown role(s) {', '.join(sorted(unknown))}; known: {', '.join(all_roles())}"
+        )
     from portal.accounts.forms import password_problem
 
     if problem := password_problem(password):
@@ -113,8 +119,16 @@ def register_cli(app: Flask) -> None:
     from portal.core import backup, jobs
     from portal.reports.summary import refresh_reports_command
 
-    commands = [init_db_command, seed_demo_command, create_user_command, send_notifications_command,
-                purge_uploads_command, import_holidays_command, refresh_reports_command, *backup.COMMANDS]
+    commands = [
+        init_db_command,
+        seed_demo_command,
+        create_user_command,
+        send_notifications_command,
+        purge_uploads_command,
+        import_holidays_command,
+        refresh_reports_command,
+        *backup.COMMANDS,
+    ]
     commands += [command for capability in capabilities_of(app) for command in capability.commands]
     for command in commands:
         app.cli.add_command(command)

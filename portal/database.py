@@ -9,6 +9,8 @@ from portal.extensions import db, migrate
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic include_object: autogenerate leaves alone what capabilities made by hand."""
     from portal.models import unmodelled_prefixes

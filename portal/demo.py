@@ -92,7 +92,9 @@ def seed_demo() -> str:
             logins += capability.demo_logins()
     lines = ["Demo data: " + (", ".join(added) if added else "already loaded, nothing added")]
     lines.append("Demo logins (sign in at /staff/login):")
-    lines += [f"  {u:<11} {demo_password(u):<22} {', '.join(r.value for r in roles)}" for u, _n, roles in STAFF]
+    lines += [
+        f"  {u:<11} {demo_password(u):<22} {', '.join(r.value for r in roles)}" for u, _n, roles in STAFF
+    ]
     lines += logins
     lines.append(f"  resident: mobile {RESIDENT_MOBILE} / {RESIDENT_PASSWORD} at /account/login")
     return "\n".join(lines)
@@ -127,8 +129,12 @@ def _seed_users() -> list[str]:
             create_staff_user(username, demo_password(username), roles, name)
             count += 1
     if not db.session.scalar(select(User.id).where(User.mobile == RESIDENT_MOBILE)):
-        resident = User(kind=AccountKind.RESIDENT, mobile=RESIDENT_MOBILE, display_name="赵红（演示）",
-                        mobile_verified_at=utcnow())  # the demo resident has proved it
+        resident = User(
+            kind=AccountKind.RESIDENT,
+            mobile=RESIDENT_MOBILE,
+            display_name="赵红（演示）",
+            mobile_verified_at=utcnow(),
+        )  # the demo resident has proved it
         resident.set_password(RESIDENT_PASSWORD)
         db.session.add(resident)
         count += 1

@@ -29,7 +29,9 @@ MESSAGES = {
 
 WORKFLOW_MESSAGES = {
     403: _l("You may not take this action on this request."),
-    409: _l("This action is not possible in the request's current state, or someone changed it first. Reload the page and check."),
+    409: _l(
+        "This action is not possible in the request's current state, or someone changed it first. Reload the page and check."
+    ),
 }
 
 
@@ -58,7 +60,9 @@ def install_log_masking() -> None:
         try:
             record.msg, record.args = mask_personal_data(record.getMessage()), ()
             if record.exc_info and record.exc_info[0] is not None:
-                record.exc_text = mask_personal_data("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+                record.exc_text = mask_personal_data(
+                    "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+                )
         except Exception:  # noqa: BLE001, S110 (a log line must never raise)
             pass
         return record
@@ -68,7 +72,9 @@ def install_log_masking() -> None:
 
 
 def render_error(code: int, message=None):
-    return render_template("error.html", code=code, message=message or MESSAGES.get(code, MESSAGES[500])), code
+    return render_template(
+        "error.html", code=code, message=message or MESSAGES.get(code, MESSAGES[500])
+    ), code
 
 
 def register(app: Flask) -> None:
@@ -76,7 +82,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, _l("Your form expired or was sent from elsewhere. Reload the page and send it again."))
+        return render_error(
+            400, _l("Your form expired or was sent from elsewhere. Reload the page and send it again.")
+        )
 
     @app.errorhandler(WorkflowError)
     def workflow_error(error: WorkflowError):

@@ -29,7 +29,6 @@ EMPTY = (None, "", (), [])
 TRANSLATORS = (gettext, ngettext, pgettext, npgettext)
 
 
-
 def _store() -> dict:
     return current_app.extensions.setdefault("portal_field_html", {})
 
@@ -44,7 +43,9 @@ def _fingerprint(value):
     if kind is LazyString:
         if value._func in TRANSLATORS:  # its text depends on the msgid, the variables and the language only
             return (kind, value._func, _fingerprint(value._args), _fingerprint(value._kwargs))
-        return str(value)  # text made by some other function (one for staff, one for residents): as it reads now
+        return str(
+            value
+        )  # text made by some other function (one for staff, one for residents): as it reads now
     if kind is list or kind is tuple:
         return tuple(map(_fingerprint, value))
     if isinstance(value, str):
@@ -78,11 +79,21 @@ def key(field, *arguments):
         return None
     try:
         return (
-            type(field).__qualname__, type(field.widget).__qualname__, getattr(field.widget, "multiple", None),
-            field.name, field.id, repr(field.data), _fingerprint(vars(field.flags)),
-            _fingerprint(field.render_kw), _fingerprint(field.label.text), _fingerprint(field.description),
-            _fingerprint(getattr(field, "choices", None)), _fingerprint(getattr(field, "option_hints", None)),
-            getattr(field, "coerce", None), _fingerprint(arguments), current_language(),
+            type(field).__qualname__,
+            type(field.widget).__qualname__,
+            getattr(field.widget, "multiple", None),
+            field.name,
+            field.id,
+            repr(field.data),
+            _fingerprint(vars(field.flags)),
+            _fingerprint(field.render_kw),
+            _fingerprint(field.label.text),
+            _fingerprint(field.description),
+            _fingerprint(getattr(field, "choices", None)),
+            _fingerprint(getattr(field, "option_hints", None)),
+            getattr(field, "coerce", None),
+            _fingerprint(arguments),
+            current_language(),
         )
     except TypeError:  # something unhashable: render it afresh
         return None

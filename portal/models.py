@@ -32,7 +32,9 @@ def unmodelled_prefixes() -> tuple[str, ...]:
     """Name prefixes of the database objects installed capabilities make by hand."""
     from portal.core.registry import installed_capability_packages, load_capability
 
-    return tuple(p for c in map(load_capability, installed_capability_packages()) for p in c.unmodelled_objects)
+    return tuple(
+        p for c in map(load_capability, installed_capability_packages()) for p in c.unmodelled_objects
+    )
 
 
 def import_capability_models() -> list[str]:

@@ -114,7 +114,13 @@ def safe_next_url(target: str | None, fallback_endpoint: str) -> str:
     """Return `target` when it stays on this site, else the fallback page."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return url_for(fallback_endpoint)
 
@@ -204,7 +210,9 @@ def enforce_idle_timeout():
         logout_user()
         session.clear()
         flash(_l("You were signed out after 30 minutes without activity."), "info")
-        return redirect(url_for("backoffice.login", next=request.full_path if request.method == "GET" else None))
+        return redirect(
+            url_for("backoffice.login", next=request.full_path if request.method == "GET" else None)
+        )
     if not last_seen or age > LAST_SEEN_RESOLUTION:
         # Re-signing the session cookie on every request costs; a minute is precise enough.
         session[LAST_SEEN_KEY] = now.isoformat(timespec="seconds")
@@ -220,8 +228,9 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
     if app.config.get("PROXY_FIX_X_FOR"):
         # The client address from X-Forwarded-For only through the trusted proxies.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]),
-                                x_proto=int(app.config["PROXY_FIX_X_FOR"]))
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=int(app.config["PROXY_FIX_X_FOR"])
+        )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

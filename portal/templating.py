@@ -95,7 +95,9 @@ def role_label(role: str) -> str:
 
 def visible_links(links, user) -> list:
     """Links without roles for everyone; the others for staff holding one of their roles."""
-    return [link for link in links if not link.roles or (user.is_authenticated and user.has_role(*link.roles))]
+    return [
+        link for link in links if not link.roles or (user.is_authenticated and user.has_role(*link.roles))
+    ]
 
 
 def register(app: Flask) -> None:
@@ -109,10 +111,19 @@ def register(app: Flask) -> None:
         tel_href=tel_href,
         digits=only_digits,
     )
-    app.jinja_env.globals.update(role_label=role_label, url_maker=url_maker, field_attrs=field_attrs, required_select=required_select,
-                                 needs_placeholder=needs_placeholder,
-                                 field_cache_key=field_html.key, field_cache_get=field_html.get,
-                                 field_cache_put=field_html.put, is_overdue=is_overdue, kind_of=kind_of, to_local=to_local)
+    app.jinja_env.globals.update(
+        role_label=role_label,
+        url_maker=url_maker,
+        field_attrs=field_attrs,
+        required_select=required_select,
+        needs_placeholder=needs_placeholder,
+        field_cache_key=field_html.key,
+        field_cache_get=field_html.get,
+        field_cache_put=field_html.put,
+        is_overdue=is_overdue,
+        kind_of=kind_of,
+        to_local=to_local,
+    )
     app.jinja_env.add_extension("jinja2.ext.i18n")  # {% trans %} blocks, via Flask-Babel
 
     @app.context_processor
@@ -140,8 +151,9 @@ def register(app: Flask) -> None:
             "capabilities": enabled,
             "public_nav": [link for c in enabled for link in c.nav],
             "home_cards": [c.home_card for c in enabled if c.home_card],
-            "staff_links": visible_links([*CORE_STAFF_LINKS, *(link for c in enabled for link in c.staff_links)],
-                                         current_user),
+            "staff_links": visible_links(
+                [*CORE_STAFF_LINKS, *(link for c in enabled for link in c.staff_links)], current_user
+            ),
             "page_has_quick_exit": has_quick_exit(),
             "site": site_furniture(app.config),
             "elderly_mode": elderly_mode_on(),

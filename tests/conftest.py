@@ -110,7 +110,9 @@ class PortalClient(FlaskClient):
         assert match, f"no CSRF token on {page}"
         return match.group(1)
 
-    def submit(self, page: str, data: dict, action: str | None = None, *, answers_checked: bool = True, **kwargs):
+    def submit(
+        self, page: str, data: dict, action: str | None = None, *, answers_checked: bool = True, **kwargs
+    ):
         """GET `page`, take its CSRF token, POST `data` to `action` (default: the page).
 
         Forms rendered with a prefix (one per action) carry `<prefix>-csrf_token`. A public

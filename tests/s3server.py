@@ -14,8 +14,12 @@ class S3Server:
 
     def environment(self) -> dict[str, str]:
         """What boto3 needs, the standard way (read by the app and by any subprocess)."""
-        return {"AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
 
     @staticmethod
     def unused_endpoint() -> str:
@@ -26,9 +30,13 @@ class S3Server:
         import boto3
 
         env = self.environment()
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name=env["AWS_DEFAULT_REGION"],
-                            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=env["AWS_DEFAULT_REGION"],
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        )
 
     def new_bucket(self) -> str:
         name = "portal-test-" + secrets.token_hex(6)
@@ -38,7 +46,9 @@ class S3Server:
     def objects(self, bucket: str, prefix: str = "") -> dict[str, bytes]:
         client = self.client()
         listing = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
-        return {item["Key"]: client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read() for item in listing}
+        return {
+            item["Key"]: client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read() for item in listing
+        }
 
 
 @pytest.fixture(scope="session")

@@ -37,22 +37,39 @@ class Gunicorn:
         self.port, self.health_port = free_port(), free_port()
         self.log = tmp / f"gunicorn-{self.port}.log"
         uploads = tmp / f"uploads-{self.port}"
-        base = {k: v for k, v in os.environ.items()
-                if k not in ("PORTAL_DEMO", "RATELIMIT_STORAGE_URI", "NOTIFICATION_BACKEND", "FLASK_APP")}
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PORTAL_DEMO", "RATELIMIT_STORAGE_URI", "NOTIFICATION_BACKEND", "FLASK_APP")
+        }
         base.update(
-            DATABASE_URL=database_url, SECRET_KEY=SHARED_SECRET, PORTAL_INSECURE_COOKIES="1", UPLOAD_FOLDER=str(uploads),
-            PYTHONPATH=str(PROJECT_ROOT), MOBILE_VERIFICATION="0", STAFF_TWO_FACTOR="0",
-            RATELIMIT_SUBMISSIONS_PER_ADDRESS="100000 per hour", RATELIMIT_SUBMISSIONS_PER_MOBILE="100000 per hour",
+            DATABASE_URL=database_url,
+            SECRET_KEY=SHARED_SECRET,
+            PORTAL_INSECURE_COOKIES="1",
+            UPLOAD_FOLDER=str(uploads),
+            PYTHONPATH=str(PROJECT_ROOT),
+            MOBILE_VERIFICATION="0",
+            STAFF_TWO_FACTOR="0",
+            RATELIMIT_SUBMISSIONS_PER_ADDRESS="100000 per hour",
+            RATELIMIT_SUBMISSIONS_PER_MOBILE="100000 per hour",
             RATELIMIT_TRACK="100000 per minute",
-            PORTAL_BIND=f"127.0.0.1:{self.port}", PORTAL_HEALTH_BIND=f"127.0.0.1:{self.health_port}",
-            PORTAL_WORKERS=str(workers), PORTAL_THREADS=str(threads), PORTAL_GRACEFUL_TIMEOUT="20",
+            PORTAL_BIND=f"127.0.0.1:{self.port}",
+            PORTAL_HEALTH_BIND=f"127.0.0.1:{self.health_port}",
+            PORTAL_WORKERS=str(workers),
+            PORTAL_THREADS=str(threads),
+            PORTAL_GRACEFUL_TIMEOUT="20",
         )
         base.update(env)
         self.uploads = uploads
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py")],
-                cwd=PROJECT_ROOT, env=base, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=PROJECT_ROOT,
+                env=base,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.wait_healthy()
 
     def log_tail(self) -> str:
@@ -113,8 +130,15 @@ class Browser:
     def __init__(self):
         self.cookies = CookieJar()
 
-    def request(self, port: int, method: str, path: str, body: bytes | None = None,
-                content_type: str | None = None, timeout: float = 30) -> tuple[int, bytes, dict]:
+    def request(
+        self,
+        port: int,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        timeout: float = 30,
+    ) -> tuple[int, bytes, dict]:
         url = f"http://127.0.0.1:{port}{path}"
         probe = Request(url, method=method)  # noqa: S310 (loopback only)
         self.cookies.add_cookie_header(probe)
@@ -150,14 +174,25 @@ class Browser:
         """GET the form for its token, then POST it (multipart when there are files)."""
         fields = dict(fields, csrf_token=self.csrf(port, path))
         if not files:
-            return self.request(port, "POST", path, urllib.parse.urlencode(fields).encode(),
-                                "application/x-www-form-urlencoded")
+            return self.request(
+                port,
+                "POST",
+                path,
+                urllib.parse.urlencode(fields).encode(),
+                "application/x-www-form-urlencoded",
+            )
         boundary = secrets.token_hex(16)
         parts = []
         for name, value in fields.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
         for name, (filename, data) in files.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                         f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n".encode()
+                + data
+                + b"\r\n"
+            )
         parts.append(f"--{boundary}--\r\n".encode())
         return self.request(port, "POST", path, b"".join(parts), f"multipart/form-data; boundary={boundary}")

@@ -27,14 +27,17 @@ def verifying(app):
 
 
 def last_code(mobile: str) -> str | None:
-    body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == mobile)
-                              .order_by(OutboxMessage.id.desc())).first()
+    body = db.session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.recipient == mobile).order_by(OutboxMessage.id.desc())
+    ).first()
     match = re.search(r"\d{6}", body or "")
     return match.group(0) if match else None
 
 
 def texts_to(mobile: str) -> int:
-    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.recipient == mobile))
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.recipient == mobile)
+    )
 
 
 def kept_fields(html: str) -> dict:
@@ -52,14 +55,20 @@ def resident(mobile: str = MOBILE, verified: bool = False) -> User:
     user = register_public_account(AccountKind.RESIDENT, mobile, "王五", PASSWORD)
     if verified:
         from portal.core.clock import utcnow
+
         user.mobile_verified_at = utcnow()
     db.session.commit()
     return user
 
 
 def registration(mobile: str = MOBILE) -> dict:
-    return {"kind": "resident", "display_name": "李四", "mobile": mobile,
-            "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    return {
+        "kind": "resident",
+        "display_name": "李四",
+        "mobile": mobile,
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
 
 
 def wrong(code: str) -> str:
@@ -73,7 +82,9 @@ def test_registration_waits_for_the_code_and_records_the_proof(verifying, client
     page = client.submit("/account/register", registration())
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'name="mobile_code"' in html and accounts() == 0
-    refused = client.post("/account/register", data={**kept_fields(html), "mobile_code": wrong(last_code(MOBILE))})
+    refused = client.post(
+        "/account/register", data={**kept_fields(html), "mobile_code": wrong(last_code(MOBILE))}
+    )
     assert refused.status_code == 400 and accounts() == 0
     done = client.post("/account/register", data={**kept_fields(html), "mobile_code": last_code(MOBILE)})
     assert done.status_code == 302 and done.headers["Location"].endswith("/account/requests")
@@ -102,7 +113,12 @@ def test_without_verification_a_signed_in_mobile_must_have_been_proved(verifying
     first = client.submit("/legal-aid/apply", application_form(mobile=MOBILE))
     assert 'name="mobile_code"' in first.get_data(as_text=True)  # registered but never proved
     html = first.get_data(as_text=True)
-    assert client.post("/legal-aid/apply", data={**kept_fields(html), "mobile_code": last_code(MOBILE)}).status_code == 303
+    assert (
+        client.post(
+            "/legal-aid/apply", data={**kept_fields(html), "mobile_code": last_code(MOBILE)}
+        ).status_code
+        == 303
+    )
     assert db.session.scalar(select(User.mobile_verified_at).where(User.mobile == MOBILE)) is not None
     sent = texts_to(MOBILE)
     again = client.submit("/legal-aid/apply", application_form(mobile=MOBILE))
@@ -128,8 +144,9 @@ def test_a_new_mobile_is_proved_and_ends_other_sessions(verifying, client, make_
     assert done.status_code == 303
     user = db.session.scalar(select(User).where(User.mobile == OTHER))
     assert user is not None and user.mobile_verified_at is not None
-    old_number_told = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == MOBILE)
-                                         .order_by(OutboxMessage.id.desc())).first()
+    old_number_told = db.session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.recipient == MOBILE).order_by(OutboxMessage.id.desc())
+    ).first()
     assert "12348" in old_number_told
     assert client.get("/account/requests").status_code == 200  # this browser goes on
     assert elsewhere.get("/account/requests").status_code == 302  # the other one is signed out
@@ -141,9 +158,14 @@ def test_a_mobile_of_another_account_is_refused_after_the_proof(verifying, clien
     client.sign_in(MOBILE)
     html = client.submit("/account/mobile", {"mobile": OTHER, "password": PASSWORD}).get_data(as_text=True)
     refused = client.post("/account/mobile", data={**kept_fields(html), "mobile_code": last_code(OTHER)})
-    assert refused.status_code == 400 and "another account" in refused.get_data(as_text=True) or \
-        "其他账号" in refused.get_data(as_text=True)
-    assert db.session.scalar(select(User.mobile).where(User.display_name == "王五").order_by(User.id)) == MOBILE
+    assert (
+        refused.status_code == 400
+        and "another account" in refused.get_data(as_text=True)
+        or "其他账号" in refused.get_data(as_text=True)
+    )
+    assert (
+        db.session.scalar(select(User.mobile).where(User.display_name == "王五").order_by(User.id)) == MOBILE
+    )
 
 
 # --------------------------------------------------------------------------- password reset
@@ -198,16 +220,21 @@ def test_a_counter_reset_opens_only_the_password_page(client, make_client, make_
     admin = make_client()
     admin.sign_in("admin")
     assert MOBILE in admin.get(f"/staff/admin/residents?mobile={MOBILE}").get_data(as_text=True)
-    shown = admin.submit(f"/staff/admin/residents?mobile={MOBILE}", {},
-                         action=f"/staff/admin/residents/{user.id}/temporary-password")
-    temporary = re.search(r'class="temporary-password"><strong>([a-z0-9]{12})</strong>',
-                          shown.get_data(as_text=True)).group(1)
+    shown = admin.submit(
+        f"/staff/admin/residents?mobile={MOBILE}",
+        {},
+        action=f"/staff/admin/residents/{user.id}/temporary-password",
+    )
+    temporary = re.search(
+        r'class="temporary-password"><strong>([a-z0-9]{12})</strong>', shown.get_data(as_text=True)
+    ).group(1)
     assert client.post("/account/login", data={"login": MOBILE, "password": PASSWORD}).status_code != 302
     signed = client.submit("/account/login", {"login": MOBILE, "password": temporary})
     assert signed.headers["Location"].endswith("/account/password")
     assert client.get("/account/requests").headers["Location"].endswith("/account/password")
-    changed = client.submit("/account/password", {"current": temporary, "password": NEW_PASSWORD,
-                                                   "confirm": NEW_PASSWORD})
+    changed = client.submit(
+        "/account/password", {"current": temporary, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert changed.status_code == 303
     assert client.get("/account/requests").status_code == 200
 
@@ -218,8 +245,12 @@ def test_counter_resets_are_for_admins_only(client, make_staff):
     client.sign_in("officer")
     assert client.get("/staff/admin/residents").status_code == 403
     token = client.csrf_token("/staff/")
-    assert client.post(f"/staff/admin/residents/{user.id}/temporary-password",
-                       data={"csrf_token": token}).status_code == 403
+    assert (
+        client.post(
+            f"/staff/admin/residents/{user.id}/temporary-password", data={"csrf_token": token}
+        ).status_code
+        == 403
+    )
 
 
 # --------------------------------------------------------------------------- one rule
@@ -227,9 +258,15 @@ def test_counter_resets_are_for_admins_only(client, make_staff):
 
 def test_create_user_refuses_a_common_password(app):
     runner = app.test_cli_runner()
-    weak = runner.invoke(args=["create-user", "--username", "clerk", "--password", "1234567890", "--role", "admin"])
+    weak = runner.invoke(
+        args=["create-user", "--username", "clerk", "--password", "1234567890", "--role", "admin"]
+    )
     assert weak.exit_code != 0 and "refused" in weak.output
-    short = runner.invoke(args=["create-user", "--username", "clerk", "--password", "Ab3$", "--role", "admin"])
+    short = runner.invoke(
+        args=["create-user", "--username", "clerk", "--password", "Ab3$", "--role", "admin"]
+    )
     assert short.exit_code != 0
-    strong = runner.invoke(args=["create-user", "--username", "clerk", "--password", NEW_PASSWORD, "--role", "admin"])
+    strong = runner.invoke(
+        args=["create-user", "--username", "clerk", "--password", NEW_PASSWORD, "--role", "admin"]
+    )
     assert strong.exit_code == 0, strong.output

@@ -15,8 +15,13 @@ from support import PASSWORD
 
 
 def register(client, **overrides):
-    data = {"kind": "resident", "display_name": "赵红", "mobile": "13800000001", "password": "long-enough-pw",
-            "confirm": "long-enough-pw"}
+    data = {
+        "kind": "resident",
+        "display_name": "赵红",
+        "mobile": "13800000001",
+        "password": "long-enough-pw",
+        "confirm": "long-enough-pw",
+    }
     data.update(overrides)
     return client.submit("/account/register", data)
 
@@ -64,11 +69,15 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, make_staff):
 def test_login_is_rate_limited_per_address(schema, tmp_path):
     from conftest import PortalClient, app_config
 
-    limited = create_app(dict(app_config(schema, tmp_path), RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="5 per minute"))
+    limited = create_app(
+        dict(app_config(schema, tmp_path), RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="5 per minute")
+    )
     limited.test_client_class = PortalClient
     client = limited.test_client()
     with limited.app_context():
-        statuses = [client.submit("/account/login", {"login": "x", "password": "y"}).status_code for _ in range(7)]
+        statuses = [
+            client.submit("/account/login", {"login": "x", "password": "y"}).status_code for _ in range(7)
+        ]
         db.engine.dispose()  # close its connections now: PostgreSQL's would warn when collected later
     assert statuses[:5] == [200] * 5
     assert statuses[5:] == [429, 429]
@@ -85,17 +94,24 @@ def test_staff_are_signed_out_after_thirty_idle_minutes(client, make_staff):
     assert client.get("/staff/").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_next_never_leaves_the_site(client, make_staff, target):
     make_staff("officer", "legal_aid_officer")
-    response = client.submit("/staff/login", {"login": "officer", "password": PASSWORD}, action=f"/staff/login?next={target}")
+    response = client.submit(
+        "/staff/login", {"login": "officer", "password": PASSWORD}, action=f"/staff/login?next={target}"
+    )
     assert response.headers["Location"] == "/staff/"
 
 
 def test_next_inside_the_site_is_followed(client, make_staff):
     make_staff("officer", "legal_aid_officer")
-    response = client.submit("/staff/login", {"login": "officer", "password": PASSWORD},
-                             action="/staff/login?next=/staff/queue/legal-aid")
+    response = client.submit(
+        "/staff/login",
+        {"login": "officer", "password": PASSWORD},
+        action="/staff/login?next=/staff/queue/legal-aid",
+    )
     assert response.headers["Location"] == "/staff/queue/legal-aid"
 
 
@@ -120,12 +136,27 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
 def test_the_admin_creates_staff_accounts_with_roles(client, make_staff):
     make_staff("admin", "admin")
     client.sign_in("admin")
-    weak = client.submit("/staff/admin/users/new", {"username": "newbie", "display_name": "新人", "password": "short",
-                                                    "roles": ["legal_aid_officer"], "active": "y"})
+    weak = client.submit(
+        "/staff/admin/users/new",
+        {
+            "username": "newbie",
+            "display_name": "新人",
+            "password": "short",
+            "roles": ["legal_aid_officer"],
+            "active": "y",
+        },
+    )
     assert weak.status_code == 400
-    created = client.submit("/staff/admin/users/new", {"username": "newbie", "display_name": "新人",
-                                                       "password": "long-enough-password",
-                                                       "roles": ["legal_aid_officer", "supervisor"], "active": "y"})
+    created = client.submit(
+        "/staff/admin/users/new",
+        {
+            "username": "newbie",
+            "display_name": "新人",
+            "password": "long-enough-password",
+            "roles": ["legal_aid_officer", "supervisor"],
+            "active": "y",
+        },
+    )
     assert created.status_code == 303
     user = db.session.scalar(select(User).where(User.username == "newbie"))
     assert user.roles == {"legal_aid_officer", "supervisor"} and user.is_staff
@@ -133,12 +164,22 @@ def test_the_admin_creates_staff_accounts_with_roles(client, make_staff):
 
 def test_create_user_command(app):
     result = app.test_cli_runner().invoke(
-        args=["create-user", "--username", "chen", "--password", "a-long-password", "--role", "lawyer",
-              "--role", "legal_aid_officer"]
+        args=[
+            "create-user",
+            "--username",
+            "chen",
+            "--password",
+            "a-long-password",
+            "--role",
+            "lawyer",
+            "--role",
+            "legal_aid_officer",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "chen"))
     assert user.roles == {"lawyer", "legal_aid_officer"} and user.check_password("a-long-password")
-    again = app.test_cli_runner().invoke(args=["create-user", "--username", "chen", "--password", "a-long-password",
-                                               "--role", "lawyer"])
+    again = app.test_cli_runner().invoke(
+        args=["create-user", "--username", "chen", "--password", "a-long-password", "--role", "lawyer"]
+    )
     assert again.exit_code != 0

@@ -23,12 +23,23 @@ def logged(app):
     """2025: 陈明 (星沙) mediation 2 + 3, education 1; 王芳 (㮾梨) mediation 4; an entry
     about no village (other, 1); and a mediation of 2024 (outside the year)."""
     world = directory()
-    log = [("chen", "金龙村", "mediation", date(2025, 2, 3), 2), ("chen", "金龙湾社区", "mediation", date(2025, 5, 1), 3),
-           ("chen", "金龙村", "education", date(2025, 6, 1), 1), ("wang", "老金龙村", "mediation", date(2025, 12, 31), 4),
-           ("wang", None, "other", date(2025, 7, 1), 1), ("chen", "金龙村", "mediation", date(2024, 12, 31), 5)]
+    log = [
+        ("chen", "金龙村", "mediation", date(2025, 2, 3), 2),
+        ("chen", "金龙湾社区", "mediation", date(2025, 5, 1), 3),
+        ("chen", "金龙村", "education", date(2025, 6, 1), 1),
+        ("wang", "老金龙村", "mediation", date(2025, 12, 31), 4),
+        ("wang", None, "other", date(2025, 7, 1), 1),
+        ("chen", "金龙村", "mediation", date(2024, 12, 31), 5),
+    ]
     for adviser, village, kind, served_on, count in log:
-        services.log_service(world[adviser], kind=kind, served_on=served_on, count=count,
-                             village_id=world[village].id if village else None, description="张三家的宅基地纠纷")
+        services.log_service(
+            world[adviser],
+            kind=kind,
+            served_on=served_on,
+            count=count,
+            village_id=world[village].id if village else None,
+            description="张三家的宅基地纠纷",
+        )
     db.session.commit()
     return world
 
@@ -61,13 +72,16 @@ def listed(client, url: str) -> tuple[int, list[tuple[str, int]]]:
     return total, rows
 
 
-@pytest.mark.parametrize(("query", "total", "rows"), [
-    (f"{YEAR}", 11, 5),
-    (f"{YEAR}&kind=mediation", 9, 3),
-    (f"{YEAR}&kind=mediation&township=XS", 5, 2),
-    ("start=2025-05&end=2025-06&kind=mediation", 3, 1),
-    ("start=2024-01&end=2025-12&kind=mediation", 14, 4),
-])
+@pytest.mark.parametrize(
+    ("query", "total", "rows"),
+    [
+        (f"{YEAR}", 11, 5),
+        (f"{YEAR}&kind=mediation", 9, 3),
+        (f"{YEAR}&kind=mediation&township=XS", 5, 2),
+        ("start=2025-05&end=2025-06&kind=mediation", 3, 1),
+        ("start=2024-01&end=2025-12&kind=mediation", 14, 4),
+    ],
+)
 def test_the_list_filters_by_kind_period_and_township(logged, staff, query, total, rows):
     query = query.replace("XS", str(township("430121001").id))
     found_total, found = listed(staff("chief"), f"/staff/adviser-services/?{query}")
@@ -77,7 +91,9 @@ def test_the_list_filters_by_kind_period_and_township(logged, staff, query, tota
 def test_the_list_shows_no_description_and_pages_by_keyset(app, logged, staff):
     world = logged
     for day in range(1, PAGE_SIZE + 6):
-        services.log_service(world["wang"], kind="resident_service", served_on=date(2025, 8, 1 + day % 28), count=1)
+        services.log_service(
+            world["wang"], kind="resident_service", served_on=date(2025, 8, 1 + day % 28), count=1
+        )
     db.session.commit()
     client = staff("manager")
     page = client.get(f"/staff/adviser-services/?{YEAR}&kind=resident_service").get_data(as_text=True)
@@ -99,10 +115,17 @@ def test_a_bad_period_or_kind_is_refused_next_to_the_field(logged, staff):
 def test_the_report_counts_services_by_kind_and_each_opens_the_list_it_counts(logged, staff):
     client = staff("chief")
     html = section_html(client.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True), "advisers")
-    found = {label: value for label, value in figures_of(html).items() if "/staff/adviser-services/" in value[1]}
+    found = {
+        label: value for label, value in figures_of(html).items() if "/staff/adviser-services/" in value[1]
+    }
     assert {label: n for label, (n, _url) in found.items()} == {
-        "Adviser services": 11, "Mediations joined": 9, "Legal services to the village": 0,
-        "Services to residents": 0, "Legal education events": 1, "Other": 1}
+        "Adviser services": 11,
+        "Mediations joined": 9,
+        "Legal services to the village": 0,
+        "Services to residents": 0,
+        "Legal education events": 1,
+        "Other": 1,
+    }
     for label, (number, url) in found.items():
         total, rows = listed(client, url)
         assert total == sum(n for _day, n in rows) == number, (label, url)
@@ -111,13 +134,17 @@ def test_the_report_counts_services_by_kind_and_each_opens_the_list_it_counts(lo
 def test_the_report_township_and_period_carry_into_the_links(logged, staff):
     client = staff("chief")
     xingsha = township("430121001").id
-    html = client.get(f"/staff/reports/annual?start=2025-02&end=2025-06&township={xingsha}").get_data(as_text=True)
+    html = client.get(f"/staff/reports/annual?start=2025-02&end=2025-06&township={xingsha}").get_data(
+        as_text=True
+    )
     number, url = figures_of(section_html(html, "advisers"))["Mediations joined"]
     assert number == 5 and f"township={xingsha}" in url and "start=2025-02" in url and "end=2025-06" in url
     assert listed(client, url)[0] == 5
 
 
-@pytest.mark.parametrize(("login", "status"), [("chief", 200), ("manager", 200), ("root", 200), ("officer", 403)])
+@pytest.mark.parametrize(
+    ("login", "status"), [("chief", 200), ("manager", 200), ("root", 200), ("officer", 403)]
+)
 def test_the_list_is_for_adviser_administrators_supervisors_and_admins(logged, staff, login, status):
     client = staff(login)
     assert client.get(f"/staff/adviser-services/?{YEAR}").status_code == status

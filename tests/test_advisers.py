@@ -34,7 +34,14 @@ def test_browse_townships_villages_and_the_adviser(client, world):
     assert "金龙村" in township and "金龙湾社区" in township and "陈明" in township
     assert "老金龙村" not in township
     village = client.get(f"/advisers/villages/{world['金龙村'].id}").get_data(as_text=True)
-    for shown in ("陈明", "测试律师事务所", "13900001001", "每月第二个周三上午", "土地承包", "adviser-placeholder.svg"):
+    for shown in (
+        "陈明",
+        "测试律师事务所",
+        "13900001001",
+        "每月第二个周三上午",
+        "土地承包",
+        "adviser-placeholder.svg",
+    ):
         assert shown in village
     assert f"/advisers/villages/{world['金龙村'].id}/contact" in village
     adviser = client.get(f"/advisers/people/{world['chen'].id}").get_data(as_text=True)
@@ -79,7 +86,7 @@ def test_search_ranks_exact_matches_first(client, world):
 
 def test_search_without_match_and_odd_input(client, world):
     assert result_names(client, "zzzzqqq") == []
-    for q in ['%', '"', "'; drop table village; --", "||", "a" * 200, "星 沙 街 道 金 龙"]:
+    for q in ["%", '"', "'; drop table village; --", "||", "a" * 200, "星 沙 街 道 金 龙"]:
         assert client.get("/advisers/", query_string={"q": q}).status_code == 200, q
 
 
@@ -135,7 +142,10 @@ def test_contact_request_becomes_an_ac_request_tracked_and_queued(client, make_c
     assert reference in confirmation and "陈明" in confirmation
     contact = db.session.scalar(select(AdviserContact))
     assert (contact.adviser_id, contact.village_id, contact.applicant_mobile) == (
-        world["chen"].id, world["金龙村"].id, "13900000021")
+        world["chen"].id,
+        world["金龙村"].id,
+        "13900000021",
+    )
     assert contact.status == "submitted" and contact.township_id == world["金龙村"].township_id
     # The resident and the adviser (whose work phone is a mobile) are told by SMS.
     recipients = set(db.session.scalars(select(OutboxMessage.recipient)))
@@ -174,7 +184,9 @@ def test_signed_in_resident_sees_it_under_my_requests(client, world):
     db.session.add(user)
     db.session.commit()
     client.sign_in("13800000001")
-    sent = client.submit(f"/advisers/villages/{world['金龙村'].id}/contact", contact_form(mobile="13800000001"))
+    sent = client.submit(
+        f"/advisers/villages/{world['金龙村'].id}/contact", contact_form(mobile="13800000001")
+    )
     reference = sent.headers["Location"].rsplit("/", 1)[1]
     mine = client.get("/account/requests").get_data(as_text=True)
     assert reference in mine
@@ -186,10 +198,16 @@ def test_ac_transitions_by_the_linked_adviser_and_the_administrator(client, make
     make_staff("admin1", "adviser_admin")
     world["chen"].user_id = lawyer.id
     db.session.commit()
-    reference = client.submit(f"/advisers/villages/{world['金龙村'].id}/contact", contact_form()).headers[
-        "Location"].rsplit("/", 1)[1]
-    second = client.submit(f"/advisers/villages/{world['老金龙村'].id}/contact", contact_form()).headers[
-        "Location"].rsplit("/", 1)[1]
+    reference = (
+        client.submit(f"/advisers/villages/{world['金龙村'].id}/contact", contact_form())
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
+    second = (
+        client.submit(f"/advisers/villages/{world['老金龙村'].id}/contact", contact_form())
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
 
     adviser = make_client()
     adviser.sign_in("chenming")
@@ -207,8 +225,9 @@ def test_ac_transitions_by_the_linked_adviser_and_the_administrator(client, make
     illegal = adviser.submit(detail, {"answer-answer": "x"}, action=f"{detail}/actions/answer")
     assert illegal.status_code == 409
     assert adviser.submit(detail, {}, action=f"{detail}/actions/accept").status_code == 303
-    answered = adviser.submit(detail, {"answer-answer": "已电话联系，约定周三上午到村部面谈。"},
-                              action=f"{detail}/actions/answer")
+    answered = adviser.submit(
+        detail, {"answer-answer": "已电话联系，约定周三上午到村部面谈。"}, action=f"{detail}/actions/answer"
+    )
     assert answered.status_code == 303
     contact = db.session.scalar(select(AdviserContact).where(AdviserContact.reference == reference))
     assert contact.status == "answered" and contact.answer.startswith("已电话联系") and contact.due_at is None
@@ -227,8 +246,11 @@ def test_ac_transitions_by_the_linked_adviser_and_the_administrator(client, make
 
 def test_administrator_claims_then_answers_and_resident_may_withdraw(client, make_client, make_staff, world):
     make_staff("admin1", "adviser_admin")
-    first = client.submit(f"/advisers/villages/{world['金龙村'].id}/contact", contact_form()).headers[
-        "Location"].rsplit("/", 1)[1]
+    first = (
+        client.submit(f"/advisers/villages/{world['金龙村'].id}/contact", contact_form())
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
     admin = make_client()
     admin.sign_in("admin1")
     detail = f"/staff/requests/{first}"
@@ -236,7 +258,9 @@ def test_administrator_claims_then_answers_and_resident_may_withdraw(client, mak
     contact = db.session.scalar(select(AdviserContact))
     assert contact.status == "assigned"  # taking it takes it up
     # The resident withdraws from the tracking page.
-    withdrawn = client.submit(f"/track/{first}/actions/withdraw", {}, action=f"/track/{first}/actions/withdraw")
+    withdrawn = client.submit(
+        f"/track/{first}/actions/withdraw", {}, action=f"/track/{first}/actions/withdraw"
+    )
     assert withdrawn.status_code == 303
     db.session.expire_all()
     assert db.session.get(AdviserContact, contact.id).status == "withdrawn"

@@ -38,13 +38,21 @@ def test_only_adviser_administrators_manage(world, make_staff, make_client, role
     make_staff("someone", role)
     client = make_client()
     client.sign_in("someone")
-    for path in ("/staff/advisers/", "/staff/advisers/villages", "/staff/advisers/roster",
-                 "/staff/advisers/roster/export.csv", f"/staff/advisers/{world['chen'].id}",
-                 f"/staff/advisers/villages/{world['金龙村'].id}", "/staff/advisers/new"):
+    for path in (
+        "/staff/advisers/",
+        "/staff/advisers/villages",
+        "/staff/advisers/roster",
+        "/staff/advisers/roster/export.csv",
+        f"/staff/advisers/{world['chen'].id}",
+        f"/staff/advisers/villages/{world['金龙村'].id}",
+        "/staff/advisers/new",
+    ):
         assert client.get(path).status_code == 403, (role, path)
-    reassign = client.submit("/staff/advisers/me" if role == "lawyer" else "/staff/login",
-                             {"adviser_id": world["wang"].id, "start_date": "2026-01-01"},
-                             action=f"/staff/advisers/villages/{world['金龙村'].id}/reassign")
+    reassign = client.submit(
+        "/staff/advisers/me" if role == "lawyer" else "/staff/login",
+        {"adviser_id": world["wang"].id, "start_date": "2026-01-01"},
+        action=f"/staff/advisers/villages/{world['金龙村'].id}/reassign",
+    )
     assert reassign.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(Assignment)) == 3
 
@@ -57,23 +65,49 @@ def test_anonymous_is_sent_to_the_staff_sign_in(client, world):
 def test_create_and_edit_an_adviser(admin, world, make_staff):
     lawyer = make_staff("liwei", "lawyer", name="李伟")
     admin.get("/language/en")
-    bad = admin.submit("/staff/advisers/new", {"name": "李伟", "kind": "lawyer", "law_firm": "某所",
-                                                "work_phone": "12345", "user_id": "0"})
+    bad = admin.submit(
+        "/staff/advisers/new",
+        {"name": "李伟", "kind": "lawyer", "law_firm": "某所", "work_phone": "12345", "user_id": "0"},
+    )
     assert bad.status_code == 400 and "0731-84000000" in bad.get_data(as_text=True)
-    made = admin.submit("/staff/advisers/new", {"name": "李伟", "kind": "lawyer", "law_firm": "某律师事务所",
-                                                 "work_phone": "(0731) 8400 0002", "user_id": str(lawyer.id),
-                                                 "is_active": "y"})
+    made = admin.submit(
+        "/staff/advisers/new",
+        {
+            "name": "李伟",
+            "kind": "lawyer",
+            "law_firm": "某律师事务所",
+            "work_phone": "(0731) 8400 0002",
+            "user_id": str(lawyer.id),
+            "is_active": "y",
+        },
+    )
     assert made.status_code == 303
     adviser = db.session.scalar(select(Adviser).where(Adviser.name == "李伟"))
     assert adviser.work_phone == "0731-84000002" and adviser.user_id == lawyer.id
     # One account per adviser.
-    taken = admin.submit(f"/staff/advisers/{world['chen'].id}/edit",
-                         {"name": "陈明", "kind": "lawyer", "law_firm": "x", "work_phone": "13900001001",
-                          "user_id": str(lawyer.id), "is_active": "y"})
+    taken = admin.submit(
+        f"/staff/advisers/{world['chen'].id}/edit",
+        {
+            "name": "陈明",
+            "kind": "lawyer",
+            "law_firm": "x",
+            "work_phone": "13900001001",
+            "user_id": str(lawyer.id),
+            "is_active": "y",
+        },
+    )
     assert taken.status_code == 400
-    renamed = admin.submit(f"/staff/advisers/{world['chen'].id}/edit",
-                           {"name": "陈晓明", "kind": "legal_worker", "law_firm": "x", "work_phone": "13900001001",
-                            "user_id": "0", "is_active": "y"})
+    renamed = admin.submit(
+        f"/staff/advisers/{world['chen'].id}/edit",
+        {
+            "name": "陈晓明",
+            "kind": "legal_worker",
+            "law_firm": "x",
+            "work_phone": "13900001001",
+            "user_id": "0",
+            "is_active": "y",
+        },
+    )
     assert renamed.status_code == 303
     assert {h.village_id for h in search.search("陈晓明")[0]} == {world["金龙村"].id, world["金龙湾社区"].id}
 
@@ -82,23 +116,39 @@ def test_create_and_rename_a_village(admin, world):
     from test_advisers_support import township
 
     xingsha = township("430121001")
-    made = admin.submit("/staff/advisers/villages/new", {"name": "新桥村", "kind": "village", "township_id": str(xingsha.id)})
+    made = admin.submit(
+        "/staff/advisers/villages/new", {"name": "新桥村", "kind": "village", "township_id": str(xingsha.id)}
+    )
     assert made.status_code == 303
     village = db.session.scalar(select(Village).where(Village.name == "新桥村"))
     assert [h.village_id for h in search.search("xinqiao")[0]] == [village.id]
     page = f"/staff/advisers/villages/{village.id}"
-    assert admin.submit(page, {"name": "新桥社区", "kind": "community", "township_id": str(xingsha.id)}).status_code == 303
-    assert search.search("xinqiaocun")[0] == [] and [h.village_id for h in search.search("新桥社区")[0]] == [village.id]
+    assert (
+        admin.submit(
+            page, {"name": "新桥社区", "kind": "community", "township_id": str(xingsha.id)}
+        ).status_code
+        == 303
+    )
+    assert search.search("xinqiaocun")[0] == [] and [h.village_id for h in search.search("新桥社区")[0]] == [
+        village.id
+    ]
     assert "新桥社区" in admin.get("/staff/advisers/villages").get_data(as_text=True)
 
 
 def test_reassigning_a_village_keeps_the_history(admin, client, world):
     village = world["金龙村"]
     page = f"/staff/advisers/villages/{village.id}"
-    moved = admin.submit(page, {"adviser_id": str(world["wang"].id), "start_date": "2026-03-01", "note": "工作调整"},
-                         action=f"{page}/reassign")
+    moved = admin.submit(
+        page,
+        {"adviser_id": str(world["wang"].id), "start_date": "2026-03-01", "note": "工作调整"},
+        action=f"{page}/reassign",
+    )
     assert moved.status_code == 303
-    rows = list(db.session.scalars(select(Assignment).where(Assignment.village_id == village.id).order_by(Assignment.id)))
+    rows = list(
+        db.session.scalars(
+            select(Assignment).where(Assignment.village_id == village.id).order_by(Assignment.id)
+        )
+    )
     assert [(r.adviser_id, r.start_date, r.end_date) for r in rows] == [
         (world["chen"].id, date(2025, 1, 1), date(2026, 3, 1)),
         (world["wang"].id, date(2026, 3, 1), None),
@@ -110,45 +160,64 @@ def test_reassigning_a_village_keeps_the_history(admin, client, world):
     assert village.id in {h.village_id for h in search.search("wangfang")[0]}
     assert village.id not in {h.village_id for h in search.search("chenming")[0]}
     # An unknown adviser, or a start before the current assignment, is refused.
-    assert admin.submit(page, {"adviser_id": "99999", "start_date": "2026-04-01"}, action=f"{page}/reassign").status_code == 400
-    early = admin.submit(page, {"adviser_id": str(world["chen"].id), "start_date": "2026-01-01"}, action=f"{page}/reassign")
+    assert (
+        admin.submit(
+            page, {"adviser_id": "99999", "start_date": "2026-04-01"}, action=f"{page}/reassign"
+        ).status_code
+        == 400
+    )
+    early = admin.submit(
+        page, {"adviser_id": str(world["chen"].id), "start_date": "2026-01-01"}, action=f"{page}/reassign"
+    )
     assert early.status_code == 400
     assert count(Assignment) == 4
 
 
 def upload(client, content: bytes, filename: str):
-    return client.submit("/staff/advisers/roster", {"roster": (io.BytesIO(content), filename)},
-                         content_type="multipart/form-data")
+    return client.submit(
+        "/staff/advisers/roster",
+        {"roster": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_roster_with_an_error_row_imports_nothing_and_reports_each_row(admin, world):
     before = (count(Adviser), count(Village), count(Assignment))
-    csv = "\n".join([
-        HEADER,
-        ",刘强,律师,某律师事务所,13900002001,星沙街道,新星村、新月村,每周一上午,合同",
-        ",赵敏,律师,某律师事务所,1390000,星沙街道,新光村,,",            # malformed phone
-        ",孙华,律师,某律师事务所,13900002003,火星镇,新田村,,",            # unknown township
-        ",刘强,律师,某律师事务所,13900002001,黄兴镇,黄兴新村,,",          # duplicate adviser
-        ",周杰,律师,某律师事务所,13900002005,星沙街道,新星村,,",          # village listed twice
-    ]).encode("utf-8")
+    csv = "\n".join(
+        [
+            HEADER,
+            ",刘强,律师,某律师事务所,13900002001,星沙街道,新星村、新月村,每周一上午,合同",
+            ",赵敏,律师,某律师事务所,1390000,星沙街道,新光村,,",  # malformed phone
+            ",孙华,律师,某律师事务所,13900002003,火星镇,新田村,,",  # unknown township
+            ",刘强,律师,某律师事务所,13900002001,黄兴镇,黄兴新村,,",  # duplicate adviser
+            ",周杰,律师,某律师事务所,13900002005,星沙街道,新星村,,",  # village listed twice
+        ]
+    ).encode("utf-8")
     admin.get("/language/en")  # the report's messages are checked in English
     answer = upload(admin, csv, "roster.csv")
     assert answer.status_code == 400
     html = answer.get_data(as_text=True)
     assert "1390000" in html and "火星镇" in html
     assert html.count('class="row-error"') == 4
-    for message in ("Malformed phone number", "Unknown township", "Duplicate adviser", "also listed in row 2"):
+    for message in (
+        "Malformed phone number",
+        "Unknown township",
+        "Duplicate adviser",
+        "also listed in row 2",
+    ):
         assert message in html, message
     assert (count(Adviser), count(Village), count(Assignment)) == before
 
 
 def test_valid_roster_imports_creates_updates_and_assigns(admin, world):
     chen = world["chen"]
-    csv = "\n".join([
-        HEADER,
-        f"{chen.id},陈明,律师,新所名,13900001001,星沙街道,金龙村、新星村、㮾梨街道/老金龙村,每周二上午,土地",
-        ",刘强,基层法律服务工作者,某法律服务所,0731-84000009,榔梨街道,临湘社区,,",
-    ]).encode("gb18030")  # as Excel saves a Chinese CSV
+    csv = "\n".join(
+        [
+            HEADER,
+            f"{chen.id},陈明,律师,新所名,13900001001,星沙街道,金龙村、新星村、㮾梨街道/老金龙村,每周二上午,土地",
+            ",刘强,基层法律服务工作者,某法律服务所,0731-84000009,榔梨街道,临湘社区,,",
+        ]
+    ).encode("gb18030")  # as Excel saves a Chinese CSV
     answer = upload(admin, csv, "roster.csv")
     assert answer.status_code == 200, answer.get_data(as_text=True)[-3000:]
     db.session.expire_all()
@@ -158,18 +227,22 @@ def test_valid_roster_imports_creates_updates_and_assigns(admin, world):
     assert liu.kind == "legal_worker" and liu.work_phone == "0731-84000009"
     # 老金龙村 moved from 王芳 to 陈明, keeping the old assignment; 新星村 and 临湘社区 are new.
     old = db.session.scalar(select(Village).where(Village.name == "老金龙村"))
-    assert [(a.adviser_id, a.end_date is None) for a in db.session.scalars(
-        select(Assignment).where(Assignment.village_id == old.id).order_by(Assignment.id))] == [
-        (world["wang"].id, False), (chen.id, True)]
+    assert [
+        (a.adviser_id, a.end_date is None)
+        for a in db.session.scalars(
+            select(Assignment).where(Assignment.village_id == old.id).order_by(Assignment.id)
+        )
+    ] == [(world["wang"].id, False), (chen.id, True)]
     community = db.session.scalar(select(Village).where(Village.name == "临湘社区"))
     assert community.kind == "community" and community.township.code == "430121004"
     assert [h.village_id for h in search.search("linxiang")[0]] == [community.id]
     assert {h.village_id for h in search.search("xinxingcun")[0]} == {
-        db.session.scalar(select(Village.id).where(Village.name == "新星村"))}
+        db.session.scalar(select(Village.id).where(Village.name == "新星村"))
+    }
 
 
 def test_excel_roster_round_trip_and_formula_cells_are_neutralised(admin, world):
-    world["wang"].specialties = "=HYPERLINK(\"http://evil\")"
+    world["wang"].specialties = '=HYPERLINK("http://evil")'
     db.session.commit()
     exported = admin.get("/staff/advisers/roster/export.csv")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
@@ -180,14 +253,14 @@ def test_excel_roster_round_trip_and_formula_cells_are_neutralised(admin, world)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][1] == "姓名 Name" and len(rows) == 3
     wang_row = next(r for r in rows if r[1] == "王芳")
-    assert wang_row[8] == "'=HYPERLINK(\"http://evil\")"
+    assert wang_row[8] == '\'=HYPERLINK("http://evil")'
     # Importing the export again changes nothing (no new advisers, villages or assignments).
     before = (count(Adviser), count(Village), count(Assignment))
     again = upload(admin, admin.get("/staff/advisers/roster/export.xlsx").data, "roster.xlsx")
     assert again.status_code == 200, again.get_data(as_text=True)[-3000:]
     assert (count(Adviser), count(Village), count(Assignment)) == before
     db.session.expire_all()
-    assert db.session.get(Adviser, world["wang"].id).specialties == "=HYPERLINK(\"http://evil\")"
+    assert db.session.get(Adviser, world["wang"].id).specialties == '=HYPERLINK("http://evil")'
 
 
 def test_excel_roster_with_errors_and_unreadable_files(admin, world):
@@ -208,8 +281,13 @@ def test_excel_roster_with_errors_and_unreadable_files(admin, world):
 def test_service_log_by_administrator_and_by_the_linked_adviser(admin, world, make_staff, make_client):
     chen = world["chen"]
     page = f"/staff/advisers/{chen.id}"
-    entry = {"kind": "mediation", "served_on": "2026-03-02", "count": "2",
-             "village_id": str(world["金龙村"].id), "description": "土地纠纷调解"}
+    entry = {
+        "kind": "mediation",
+        "served_on": "2026-03-02",
+        "count": "2",
+        "village_id": str(world["金龙村"].id),
+        "description": "土地纠纷调解",
+    }
     assert admin.submit(page, entry, action=f"{page}/service-log").status_code == 303
     # The adviser's own account records too, and only for themselves.
     lawyer = make_staff("chenming", "lawyer", name="陈明")
@@ -229,7 +307,10 @@ def test_service_log_by_administrator_and_by_the_linked_adviser(admin, world, ma
     future = own.submit(page, dict(education, served_on="2999-01-01"), action=f"{page}/service-log")
     assert future.status_code == 400
     entries = list(db.session.scalars(select(ServiceLogEntry).order_by(ServiceLogEntry.id)))
-    assert [(e.kind, e.count, e.adviser_id) for e in entries] == [("mediation", 2, chen.id), ("education", 1, chen.id)]
+    assert [(e.kind, e.count, e.adviser_id) for e in entries] == [
+        ("mediation", 2, chen.id),
+        ("education", 1, chen.id),
+    ]
     assert entries[1].entered_by_id == lawyer.id
     shown = admin.get(page).get_data(as_text=True)
     assert "土地纠纷调解" in shown and "法治讲座" in shown

@@ -20,7 +20,12 @@ def make_village(name: str, code: str = "430121001", kind: str | None = None) ->
 
 
 def make_adviser(name: str, phone: str = "13900001001", **fields) -> Adviser:
-    values = {"kind": "lawyer", "law_firm": "测试律师事务所", "work_phone": phone, "schedule": "每月第二个周三上午"}
+    values = {
+        "kind": "lawyer",
+        "law_firm": "测试律师事务所",
+        "work_phone": phone,
+        "schedule": "每月第二个周三上午",
+    }
     values.update(fields)
     return services.save_adviser(Adviser(name=name, **values))
 

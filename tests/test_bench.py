@@ -23,9 +23,19 @@ def test_smoke_benchmark_prints_every_figure():
     )
     output = done.stdout
     assert done.returncode == 0, output + done.stderr
-    pages = ("bare 5 KB page", "home /", "directory search 星沙", "directory search xingsha", "form legal_aid",
-             "booking slots", "tracking result", "queue legal-aid page 1", r"queue legal-aid page [\d,]+",
-             "queue mediation page 1", "request detail")
+    pages = (
+        "bare 5 KB page",
+        "home /",
+        "directory search 星沙",
+        "directory search xingsha",
+        "form legal_aid",
+        "booking slots",
+        "tracking result",
+        "queue legal-aid page 1",
+        r"queue legal-aid page [\d,]+",
+        "queue mediation page 1",
+        "request detail",
+    )
     for page in pages:
         assert re.search(FIGURE.format(page=page), output, re.MULTILINE), f"no figure for {page}:\n{output}"
     assert re.search(r"time [\d.]+x page 1: (PASS|MISS)", output)

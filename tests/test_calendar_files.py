@@ -38,11 +38,19 @@ def assert_folded(body: bytes) -> None:
 
 # The writer on its own.
 
+
 def test_an_event_file_has_reminders_and_folded_lines():
     start = datetime(2026, 12, 3, 1, 0)
-    body = event_file(uid=event_uid("CB-2026-000042"), sequence=0, start=start, end=start + timedelta(minutes=30),
-                      summary="法律咨询 CB-2026-000042", location="长沙县公共法律服务中心 " + LONG_ADDRESS,
-                      description="电话：0731-12348", stamp=datetime(2026, 12, 1, 8, 0))
+    body = event_file(
+        uid=event_uid("CB-2026-000042"),
+        sequence=0,
+        start=start,
+        end=start + timedelta(minutes=30),
+        summary="法律咨询 CB-2026-000042",
+        location="长沙县公共法律服务中心 " + LONG_ADDRESS,
+        description="电话：0731-12348",
+        stamp=datetime(2026, 12, 1, 8, 0),
+    )
     assert_folded(body)
     assert b"\r\n " in body  # at least one continuation line
     calendar, event = parse(body)
@@ -56,24 +64,40 @@ def test_an_event_file_has_reminders_and_folded_lines():
 
 def test_a_cancellation_is_method_cancel_status_cancelled_without_reminders():
     start = datetime(2026, 12, 3, 1, 0)
-    body = event_file(uid="x@y", sequence=3, start=start, end=start + timedelta(minutes=30), summary="s",
-                      stamp=start, method=Method.CANCEL)
+    body = event_file(
+        uid="x@y",
+        sequence=3,
+        start=start,
+        end=start + timedelta(minutes=30),
+        summary="s",
+        stamp=start,
+        method=Method.CANCEL,
+    )
     calendar, event = parse(body)
     assert (calendar["METHOD"], event["STATUS"], event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 3)
     assert event.walk("VALARM") == []
 
 
-@pytest.mark.parametrize("bad", [
-    {"method": Method.CANCEL, "status": EventStatus.CONFIRMED},
-    {"method": Method.PUBLISH, "status": EventStatus.CANCELLED},
-    {"sequence": -1},
-    {"alarms": (timedelta(hours=2),)},
-    {"start": datetime(2026, 12, 3, 1, 0, tzinfo=UTC)},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"method": Method.CANCEL, "status": EventStatus.CONFIRMED},
+        {"method": Method.PUBLISH, "status": EventStatus.CANCELLED},
+        {"sequence": -1},
+        {"alarms": (timedelta(hours=2),)},
+        {"start": datetime(2026, 12, 3, 1, 0, tzinfo=UTC)},
+    ],
+)
 def test_the_writer_refuses_inconsistent_values(bad):
     start = datetime(2026, 12, 3, 1, 0)
-    values = {"uid": "x@y", "sequence": 0, "start": start, "end": start + timedelta(minutes=30), "summary": "s",
-              "stamp": start} | bad
+    values = {
+        "uid": "x@y",
+        "sequence": 0,
+        "start": start,
+        "end": start + timedelta(minutes=30),
+        "summary": "s",
+        "stamp": start,
+    } | bad
     if values["start"].tzinfo:
         values["end"] = values["start"] + timedelta(minutes=30)
     with pytest.raises(ValueError):
@@ -82,10 +106,19 @@ def test_the_writer_refuses_inconsistent_values(bad):
 
 # A booking over HTTP: book, reschedule, cancel.
 
+
 @pytest.fixture
 def point(app):
-    point = ServicePoint(code="CENTRE", kind="centre", name="长沙县公共法律服务中心", name_en="County centre",
-                         address=LONG_ADDRESS, phone="0731-12348", hours="9-17", services="咨询")
+    point = ServicePoint(
+        code="CENTRE",
+        kind="centre",
+        name="长沙县公共法律服务中心",
+        name_en="County centre",
+        address=LONG_ADDRESS,
+        phone="0731-12348",
+        hours="9-17",
+        services="咨询",
+    )
     db.session.add(point)
     db.session.commit()
     return point
@@ -93,8 +126,9 @@ def point(app):
 
 def make_slot(point, hours_ahead: float) -> ConsultationSlot:
     start = (utcnow() + timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
-    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30),
-                            capacity=1)
+    slot = ConsultationSlot(
+        service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=1
+    )
     db.session.add(slot)
     db.session.commit()
     return slot
@@ -102,9 +136,17 @@ def make_slot(point, hours_ahead: float) -> ConsultationSlot:
 
 def book(client, point, slot) -> str:
     day = to_local(slot.starts_at).date().isoformat()
-    response = client.submit(f"/consultations/book?point={point.id}&date={day}",
-                             {"slot": str(slot.id), "channel": "in_person", "topic": "labour",
-                              "description": "被拖欠工资怎么办", "name": "周建国", "mobile": "13900000011"})
+    response = client.submit(
+        f"/consultations/book?point={point.id}&date={day}",
+        {
+            "slot": str(slot.id),
+            "channel": "in_person",
+            "topic": "labour",
+            "description": "被拖欠工资怎么办",
+            "name": "周建国",
+            "mobile": "13900000011",
+        },
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return response.headers["Location"].rsplit("/", 1)[1]
 
@@ -119,8 +161,12 @@ def download(client, reference) -> bytes:
 def last_notice(reference) -> str:
     db.session.expire_all()
     request_id = db.session.scalar(select(ServiceRequest.id).where(ServiceRequest.reference == reference))
-    return db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.request_id == request_id)
-                             .order_by(OutboxMessage.id.desc()).limit(1))
+    return db.session.scalar(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.request_id == request_id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
 
 
 def test_a_booking_its_reschedule_and_its_cancellation_keep_one_uid_with_a_rising_sequence(client, point):
@@ -133,33 +179,50 @@ def test_a_booking_its_reschedule_and_its_cancellation_keep_one_uid_with_a_risin
     assert_folded(booked)
     calendar, event = parse(booked)
     assert (calendar["METHOD"], event["STATUS"], str(event["UID"]), event["SEQUENCE"]) == (
-        "PUBLISH", "CONFIRMED", uid, 0)
+        "PUBLISH",
+        "CONFIRMED",
+        uid,
+        0,
+    )
     assert event.decoded("DTSTART").replace(tzinfo=None) == first.starts_at
     assert event.decoded("DTEND").replace(tzinfo=None) == first.ends_at
     assert str(event["SUMMARY"]) == f"Legal consultation {reference}"
     assert str(event["LOCATION"]) == f"{point.name} {LONG_ADDRESS}"
     assert triggers(event) == [b"-P1D", b"-PT2H"]
 
-    moved = client.submit(f"/track/{reference}", {"reschedule-slot": str(second.id)},
-                          action=f"/track/{reference}/actions/reschedule")
+    moved = client.submit(
+        f"/track/{reference}",
+        {"reschedule-slot": str(second.id)},
+        action=f"/track/{reference}/actions/reschedule",
+    )
     assert moved.status_code == 303
     assert "please update your calendar" in last_notice(reference)
     tracking = client.get(f"/track/{reference}").get_data(as_text=True)
     assert f"/consultations/booked/{reference}/calendar.ics" in tracking  # the new file is one click away
     calendar, event = parse(download(client, reference))
     assert (calendar["METHOD"], event["STATUS"], str(event["UID"]), event["SEQUENCE"]) == (
-        "PUBLISH", "CONFIRMED", uid, 1)
+        "PUBLISH",
+        "CONFIRMED",
+        uid,
+        1,
+    )
     assert event.decoded("DTSTART").replace(tzinfo=None) == second.starts_at
     assert triggers(event) == [b"-P1D", b"-PT2H"]
 
-    cancelled = client.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
+    cancelled = client.submit(
+        f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel"
+    )
     assert cancelled.status_code == 303
     assert "remove it from your calendar" in last_notice(reference)
     cancellation = download(client, reference)
     assert_folded(cancellation)
     calendar, event = parse(cancellation)
     assert (calendar["METHOD"], event["STATUS"], str(event["UID"]), event["SEQUENCE"]) == (
-        "CANCEL", "CANCELLED", uid, 2)
+        "CANCEL",
+        "CANCELLED",
+        uid,
+        2,
+    )
     assert event.decoded("DTSTART").replace(tzinfo=None) == second.starts_at
     assert event.walk("VALARM") == []
     assert "remove it from your calendar" in str(event["DESCRIPTION"])

@@ -29,10 +29,16 @@ def test_seed_demo_loads_the_county_once(app):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "officer-demo-2026" in first.output
-    counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Township, Holiday, User, ServiceRequest)]
+    counts = [
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (Township, Holiday, User, ServiceRequest)
+    ]
     second = runner.invoke(args=["seed-demo"])
     assert "nothing added" in second.output
-    assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Township, Holiday, User, ServiceRequest)] == counts
+    assert [
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (Township, Holiday, User, ServiceRequest)
+    ] == counts
     assert counts[0] == 18
     assert db.session.scalar(select(Township.name).where(Township.code == "430121004")) == "㮾梨街道"
 

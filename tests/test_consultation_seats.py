@@ -15,13 +15,22 @@ SEATS = 10
 
 
 def make_slot(seats: int, start=None):
-    point = ServicePoint(code="CENTRE", kind="centre", name="中心", name_en="Centre", address="a", phone="1",
-                         hours="h", services="s")
+    point = ServicePoint(
+        code="CENTRE",
+        kind="centre",
+        name="中心",
+        name_en="Centre",
+        address="a",
+        phone="1",
+        hours="h",
+        services="s",
+    )
     db.session.add(point)
     db.session.flush()
     start = start or (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
-    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30),
-                            capacity=seats)
+    slot = ConsultationSlot(
+        service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=seats
+    )
     db.session.add(slot)
     db.session.commit()
     ids = point.id, slot.id
@@ -30,8 +39,13 @@ def make_slot(seats: int, start=None):
 
 
 def booking_form(slot_id: int, index: int, mobile: str | None = None) -> BookingDetails:
-    return BookingDetails(slot_id=slot_id, name=f"申请人{index}", mobile=mobile or f"139{index:08d}",
-                          topic="labour", description="工资")
+    return BookingDetails(
+        slot_id=slot_id,
+        name=f"申请人{index}",
+        mobile=mobile or f"139{index:08d}",
+        topic="labour",
+        description="工资",
+    )
 
 
 def run_attempts(app, point_id: int, forms, service=book) -> list[str]:
@@ -71,7 +85,9 @@ def test_two_hundred_attempts_on_ten_seats_book_exactly_ten(app):
 def test_two_hundred_walk_ins_on_ten_seats_seat_exactly_ten(app, make_staff):
     """The desk's walk-in path takes its seat the same way: never more people than seats."""
     desk = make_staff("desk", "consultation_desk")
-    point_id, slot_id = make_slot(seats=SEATS, start=(utcnow() + timedelta(minutes=10)).replace(microsecond=0))
+    point_id, slot_id = make_slot(
+        seats=SEATS, start=(utcnow() + timedelta(minutes=10)).replace(microsecond=0)
+    )
     from portal.consultations.models import StaffServicePoint
 
     db.session.add(StaffServicePoint(user_id=desk.id, service_point_id=point_id))
@@ -84,7 +100,9 @@ def test_two_hundred_walk_ins_on_ten_seats_seat_exactly_ten(app, make_staff):
 
         return register_walk_in(point, details, db.session.get(User, desk_id))
 
-    results = run_attempts(app, point_id, [booking_form(slot_id, i) for i in range(ATTEMPTS)], service=walk_in)
+    results = run_attempts(
+        app, point_id, [booking_form(slot_id, i) for i in range(ATTEMPTS)], service=walk_in
+    )
     assert results.count("booked") == SEATS
     assert results.count("slot") == ATTEMPTS - SEATS
     db.session.expire_all()

@@ -23,8 +23,16 @@ from portal.extensions import db
 
 
 def make_point(code="CENTRE", name="长沙县公共法律服务中心"):
-    point = ServicePoint(code=code, kind="centre", name=name, name_en="Centre", address="开元路", phone="0731-1",
-                         hours="9-17", services="咨询")
+    point = ServicePoint(
+        code=code,
+        kind="centre",
+        name=name,
+        name_en="Centre",
+        address="开元路",
+        phone="0731-1",
+        hours="9-17",
+        services="咨询",
+    )
     db.session.add(point)
     db.session.commit()
     return point
@@ -32,8 +40,14 @@ def make_point(code="CENTRE", name="长沙县公共法律服务中心"):
 
 def make_slot(point, hours_ahead: float, capacity=1, booked=0, blocked=False):
     start = (utcnow() + timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
-    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30),
-                            capacity=capacity, booked=booked, blocked=blocked)
+    slot = ConsultationSlot(
+        service_point_id=point.id,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        capacity=capacity,
+        booked=booked,
+        blocked=blocked,
+    )
     db.session.add(slot)
     db.session.commit()
     return slot
@@ -44,8 +58,14 @@ def day_of(slot) -> str:
 
 
 def booking_form(slot, **overrides):
-    data = {"slot": str(slot.id), "channel": "in_person", "topic": "labour", "description": "被拖欠工资怎么办",
-            "name": "周建国", "mobile": "13900000011"}
+    data = {
+        "slot": str(slot.id),
+        "channel": "in_person",
+        "topic": "labour",
+        "description": "被拖欠工资怎么办",
+        "name": "周建国",
+        "mobile": "13900000011",
+    }
     data.update(overrides)
     return data
 
@@ -123,15 +143,20 @@ def test_a_mobile_holds_at_most_two_upcoming_bookings(client, point):
 def test_cancel_and_reschedule_up_to_two_hours_before(client, point):
     first, second = make_slot(point, 26), make_slot(point, 50)
     reference = book(client, point, first).headers["Location"].rsplit("/", 1)[1]
-    moved = client.submit(f"/track/{reference}", {"reschedule-slot": str(second.id)},
-                          action=f"/track/{reference}/actions/reschedule")
+    moved = client.submit(
+        f"/track/{reference}",
+        {"reschedule-slot": str(second.id)},
+        action=f"/track/{reference}/actions/reschedule",
+    )
     assert moved.status_code == 303
     booking = reload(reference)
     assert (booking.slot_id, booking.starts_at, booking.status) == (second.id, second.starts_at, "booked")
     db.session.refresh(first)
     db.session.refresh(second)
     assert (first.booked, second.booked) == (0, 1)
-    cancelled = client.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
+    cancelled = client.submit(
+        f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel"
+    )
     assert cancelled.status_code == 303
     assert reload(reference).status == "cancelled"
     db.session.refresh(second)
@@ -144,7 +169,9 @@ def test_no_change_within_two_hours(client, point):
     booking = reload(reference)
     booking.starts_at = utcnow() + timedelta(minutes=90)  # the appointment is now close
     db.session.commit()
-    response = client.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
+    response = client.submit(
+        f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel"
+    )
     assert response.status_code == 303
     assert reload(reference).status == "booked"
     assert "2" in client.get(f"/track/{reference}").get_data(as_text=True)
@@ -152,7 +179,11 @@ def test_no_change_within_two_hours(client, point):
 
 def test_reminders_go_once_the_day_before(app, client, point):
     tomorrow_noon = to_local(utcnow()).replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    slot = make_slot(point, (tomorrow_noon.astimezone(__import__("datetime").UTC).replace(tzinfo=None) - utcnow()).total_seconds() / 3600)
+    slot = make_slot(
+        point,
+        (tomorrow_noon.astimezone(__import__("datetime").UTC).replace(tzinfo=None) - utcnow()).total_seconds()
+        / 3600,
+    )
     reference = book(client, point, slot).headers["Location"].rsplit("/", 1)[1]
     runner = app.test_cli_runner()
     assert "queued 1" in runner.invoke(args=["send-reminders"]).output
@@ -168,8 +199,11 @@ def test_when_nothing_is_free_people_join_the_waiting_list_and_get_a_freed_seat(
     reference = book(holder, point, full).headers["Location"].rsplit("/", 1)[1]
     page = client.get(f"/consultations/book?point={point.id}").get_data(as_text=True)
     assert "12348" in page and "waiting-list" in page
-    joined = client.submit(f"/consultations/book?point={point.id}", {"name": "吴秀英", "mobile": "13600000000"},
-                           action=f"/consultations/waiting-list?point={point.id}")
+    joined = client.submit(
+        f"/consultations/book?point={point.id}",
+        {"name": "吴秀英", "mobile": "13600000000"},
+        action=f"/consultations/waiting-list?point={point.id}",
+    )
     assert joined.status_code == 200
     holder.submit(f"/track/{reference}/actions/cancel", {}, action=f"/track/{reference}/actions/cancel")
     entry = db.session.scalar(select(WaitingListEntry))
@@ -204,17 +238,30 @@ def test_the_desk_checks_in_and_records_the_consultation(client, make_client, po
     staff.sign_in("desk")
     day = staff.get(f"/staff/consultations/{point.id}/day?date={day_of(slot)}").get_data(as_text=True)
     assert reference in day
-    checked = staff.submit(f"/staff/consultations/{point.id}/day?date={day_of(slot)}",
-                           {"next": f"/staff/consultations/{point.id}/day"},
-                           action=f"/staff/requests/{reference}/actions/check_in")
-    assert checked.status_code == 303 and checked.headers["Location"] == f"/staff/consultations/{point.id}/day"
-    incomplete = staff.submit(f"/staff/requests/{reference}", {"complete-summary": "x"},
-                              action=f"/staff/requests/{reference}/actions/complete")
+    checked = staff.submit(
+        f"/staff/consultations/{point.id}/day?date={day_of(slot)}",
+        {"next": f"/staff/consultations/{point.id}/day"},
+        action=f"/staff/requests/{reference}/actions/check_in",
+    )
+    assert (
+        checked.status_code == 303 and checked.headers["Location"] == f"/staff/consultations/{point.id}/day"
+    )
+    incomplete = staff.submit(
+        f"/staff/requests/{reference}",
+        {"complete-summary": "x"},
+        action=f"/staff/requests/{reference}/actions/complete",
+    )
     assert incomplete.status_code == 400
-    done = staff.submit(f"/staff/requests/{reference}",
-                        {"complete-summary": "工资被拖欠三个月", "complete-advice": "申请劳动仲裁",
-                         "complete-referral": "legal_aid", "complete-minutes": "25"},
-                        action=f"/staff/requests/{reference}/actions/complete")
+    done = staff.submit(
+        f"/staff/requests/{reference}",
+        {
+            "complete-summary": "工资被拖欠三个月",
+            "complete-advice": "申请劳动仲裁",
+            "complete-referral": "legal_aid",
+            "complete-minutes": "25",
+        },
+        action=f"/staff/requests/{reference}/actions/complete",
+    )
     assert done.status_code == 303
     booking = reload(reference)
     assert (booking.status, booking.referral, booking.minutes_spent) == ("completed", "legal_aid", 25)
@@ -225,10 +272,17 @@ def test_a_walk_in_takes_a_seat_and_is_checked_in(client, point, desk):
     # A walk-in takes a seat today: half an hour ahead, or behind when that would be tomorrow.
     slot = make_slot(point, 0.5 if to_local(utcnow()).hour < 23 else -0.5, capacity=2)
     client.sign_in("desk")
-    response = client.submit(f"/staff/consultations/{point.id}/day",
-                             {"slot": str(slot.id), "name": "路人甲", "mobile": "13500000000", "topic": "family",
-                              "description": "离婚财产分割"},
-                             action=f"/staff/consultations/{point.id}/walk-in")
+    response = client.submit(
+        f"/staff/consultations/{point.id}/day",
+        {
+            "slot": str(slot.id),
+            "name": "路人甲",
+            "mobile": "13500000000",
+            "topic": "family",
+            "description": "离婚财产分割",
+        },
+        action=f"/staff/consultations/{point.id}/walk-in",
+    )
     assert response.status_code == 303
     booking = db.session.scalar(select(ConsultationBooking))
     assert (booking.status, booking.walk_in) == ("checked_in", True)
@@ -249,27 +303,48 @@ def test_desk_staff_see_only_their_service_points(client, make_client, point, de
 
 
 def test_lowering_capacity_never_drops_a_booking(client, make_client, point, make_staff):
-    template = SlotTemplate(service_point_id=point.id, weekday=0, start_time=__import__("datetime").time(9),
-                            end_time=__import__("datetime").time(10), slot_minutes=30, capacity=3)
+    template = SlotTemplate(
+        service_point_id=point.id,
+        weekday=0,
+        start_time=__import__("datetime").time(9),
+        end_time=__import__("datetime").time(10),
+        slot_minutes=30,
+        capacity=3,
+    )
     db.session.add(template)
     db.session.commit()
     monday = local_today() + timedelta(days=(7 - local_today().weekday()) or 7)
     from portal.consultations.slots import local_to_utc
 
-    slot = ConsultationSlot(service_point_id=point.id, starts_at=local_to_utc(monday, __import__("datetime").time(9)),
-                            ends_at=local_to_utc(monday, __import__("datetime").time(9, 30)), capacity=3, booked=0)
+    slot = ConsultationSlot(
+        service_point_id=point.id,
+        starts_at=local_to_utc(monday, __import__("datetime").time(9)),
+        ends_at=local_to_utc(monday, __import__("datetime").time(9, 30)),
+        capacity=3,
+        booked=0,
+    )
     db.session.add(slot)
     db.session.commit()
     for mobile in ("13900000001", "13900000002"):
         assert book(make_client(), point, slot, mobile=mobile).status_code == 303
     make_staff("admin", "admin")
     client.sign_in("admin")
-    changed = client.submit(f"/staff/consultations/{point.id}/settings", {"capacity": "1"},
-                            action=f"/staff/consultations/{point.id}/templates/{template.id}/capacity")
+    changed = client.submit(
+        f"/staff/consultations/{point.id}/settings",
+        {"capacity": "1"},
+        action=f"/staff/consultations/{point.id}/templates/{template.id}/capacity",
+    )
     assert changed.status_code == 303
     db.session.refresh(slot)
     assert (slot.capacity, slot.booked) == (2, 2)  # kept at its bookings, none dropped, none free
-    assert db.session.scalar(select(func.count()).select_from(ConsultationBooking).where(ConsultationBooking.status == "booked")) == 2
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ConsultationBooking)
+            .where(ConsultationBooking.status == "booked")
+        )
+        == 2
+    )
 
 
 def test_closing_a_day_with_bookings_needs_confirmation(client, make_client, point, make_staff):
@@ -278,11 +353,17 @@ def test_closing_a_day_with_bookings_needs_confirmation(client, make_client, poi
     make_staff("admin", "admin")
     client.sign_in("admin")
     day = day_of(slot)
-    refused = client.submit(f"/staff/consultations/{point.id}/settings", {"day": day, "reason": "停电"},
-                            action=f"/staff/consultations/{point.id}/closures")
+    refused = client.submit(
+        f"/staff/consultations/{point.id}/settings",
+        {"day": day, "reason": "停电"},
+        action=f"/staff/consultations/{point.id}/closures",
+    )
     assert refused.status_code == 409
-    closed = client.submit(f"/staff/consultations/{point.id}/settings", {"day": day, "reason": "停电", "confirm": "y"},
-                           action=f"/staff/consultations/{point.id}/closures")
+    closed = client.submit(
+        f"/staff/consultations/{point.id}/settings",
+        {"day": day, "reason": "停电", "confirm": "y"},
+        action=f"/staff/consultations/{point.id}/closures",
+    )
     assert closed.status_code == 303
     db.session.refresh(slot)
     assert slot.blocked and slot.booked == 1
@@ -291,7 +372,11 @@ def test_closing_a_day_with_bookings_needs_confirmation(client, make_client, poi
 def test_the_queue_filters_by_service_point_topic_and_channel(client, make_client, point, desk, make_staff):
     other = make_point("SJS-102", "黄兴司法所")
     a = book(make_client(), point, make_slot(point, 26), topic="family").headers["Location"].rsplit("/", 1)[1]
-    b = book(make_client(), other, make_slot(other, 27), mobile="13700000000", channel="video").headers["Location"].rsplit("/", 1)[1]
+    b = (
+        book(make_client(), other, make_slot(other, 27), mobile="13700000000", channel="video")
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
     make_staff("boss", "supervisor")
     client.sign_in("boss")
 
@@ -343,19 +428,34 @@ def desk_world(make_staff) -> dict:
 
     for role in ("consultation_desk", "admin", "supervisor", "legal_aid_officer"):
         make_staff(role, role)
-    point = ServicePoint(code="CENTRE", kind="centre", name="中心", name_en="Centre", address="a", phone="1",
-                         hours="h", services="s")
+    point = ServicePoint(
+        code="CENTRE",
+        kind="centre",
+        name="中心",
+        name_en="Centre",
+        address="a",
+        phone="1",
+        hours="h",
+        services="s",
+    )
     point.templates = [SlotTemplate(weekday=0, start_time=time(9), end_time=time(10), capacity=1)]
     db.session.add(point)
     db.session.flush()
     start = (utcnow() + timedelta(days=2)).replace(microsecond=0)
-    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=1)
+    slot = ConsultationSlot(
+        service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=1
+    )
     closure = Closure(service_point_id=point.id, day=local_today() + timedelta(days=40), reason="x")
     desk = db.session.scalar(select(User).where(User.username == "consultation_desk"))
     db.session.add_all([slot, closure, StaffServicePoint(user_id=desk.id, service_point_id=point.id)])
     db.session.commit()
-    return {"point_id": point.id, "slot_id": slot.id, "template_id": point.templates[0].id,
-            "closure_id": closure.id, "change": "block"}
+    return {
+        "point_id": point.id,
+        "slot_id": slot.id,
+        "template_id": point.templates[0].id,
+        "closure_id": closure.id,
+        "change": "block",
+    }
 
 
 @pytest.mark.parametrize("role", ["consultation_desk", "admin", "supervisor", "legal_aid_officer"])
@@ -373,7 +473,11 @@ def test_desk_pages_answer_each_role_as_the_policy_says(app, make_staff, make_cl
             url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(values[name]), url)
         response = client.get(url) if "GET" in rule.methods else client.submit("/staff/", {}, action=url)
         if role in DESK_PAGES[rule.endpoint]:
-            assert response.status_code < 500 and response.status_code != 403, (role, url, response.status_code)
+            assert response.status_code < 500 and response.status_code != 403, (
+                role,
+                url,
+                response.status_code,
+            )
         else:
             assert response.status_code == 403, (role, url, response.status_code)
 
@@ -382,8 +486,16 @@ def test_an_admin_posting_a_walk_in_is_refused_with_a_page_not_an_error(app, mak
     values = desk_world(make_staff)
     client = make_client()
     client.sign_in("admin")
-    response = client.submit(f"/staff/consultations/{values['point_id']}/day", {
-        "slot": str(values["slot_id"]), "name": "张三", "mobile": "13900000099", "topic": "labour",
-        "description": "工资"}, action=f"/staff/consultations/{values['point_id']}/walk-in")
+    response = client.submit(
+        f"/staff/consultations/{values['point_id']}/day",
+        {
+            "slot": str(values["slot_id"]),
+            "name": "张三",
+            "mobile": "13900000099",
+            "topic": "labour",
+            "description": "工资",
+        },
+        action=f"/staff/consultations/{values['point_id']}/walk-in",
+    )
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(ConsultationBooking)) == 0

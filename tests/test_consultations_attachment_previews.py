@@ -9,14 +9,21 @@ from portal.core import storage
 from portal.core.models import Attachment
 from portal.extensions import db
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000000000005000157a1d7440000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000000000005000157a1d7440000000049454e44ae426082"
+)
 
 
 def attach(app, booking, name, content_type, body):
     """A file as the portal stores one: a random key in the configured store."""
-    file = Attachment(request_id=booking.id, stored_name=secrets.token_hex(16) + ".bin",
-                      original_name=name, content_type=content_type, size=len(body))
+    file = Attachment(
+        request_id=booking.id,
+        stored_name=secrets.token_hex(16) + ".bin",
+        original_name=name,
+        content_type=content_type,
+        size=len(body),
+    )
     storage.current().put(file.stored_name, body, content_type)
     db.session.add(file)
     db.session.commit()

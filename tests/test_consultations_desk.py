@@ -32,7 +32,8 @@ def reference_of(response) -> str:
 def status_of(reference) -> str:
     db.session.expire_all()
     return db.session.scalar(
-        select(ConsultationBooking.status).where(ConsultationBooking.reference == reference))
+        select(ConsultationBooking.status).where(ConsultationBooking.reference == reference)
+    )
 
 
 def test_a_future_booking_cannot_be_checked_in_or_marked_missed(client, make_client, point, desk):
@@ -46,7 +47,9 @@ def test_a_future_booking_cannot_be_checked_in_or_marked_missed(client, make_cli
     assert "/actions/check_in" not in day and "/actions/no_show" not in day
     assert "can be checked in or marked only on that day" in day
     for action in ("check_in", "no_show"):
-        refused = staff.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/{action}")
+        refused = staff.submit(
+            f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/{action}"
+        )
         assert refused.status_code == 409
         assert "only on that day" in refused.get_data(as_text=True)
         assert status_of(reference) == "booked"
@@ -59,7 +62,9 @@ def test_on_the_day_the_desk_checks_in(client, make_client, point, desk):
     staff.sign_in("desk")
     day = staff.get(f"/staff/consultations/{point.id}/day?date={day_of(slot)}").get_data(as_text=True)
     assert f"/staff/requests/{reference}/actions/check_in" in day
-    checked = staff.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/check_in")
+    checked = staff.submit(
+        f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/check_in"
+    )
     assert checked.status_code == 303 and status_of(reference) == "checked_in"
 
 
@@ -72,9 +77,17 @@ def test_walk_in_and_close_today_are_offered_only_for_today(client, point, desk)
     today = client.get(f"/staff/consultations/{point.id}/day").get_data(as_text=True)
     assert "/walk-in" in today and "/close-today" in today
     # A slot of another day, posted anyway, is not a choice for a walk-in.
-    refused = client.submit(f"/staff/consultations/{point.id}/day",
-                            {"slot": str(slot.id), "name": "路人甲", "mobile": "13500000000", "topic": "family",
-                             "description": "离婚财产分割"}, action=f"/staff/consultations/{point.id}/walk-in")
+    refused = client.submit(
+        f"/staff/consultations/{point.id}/day",
+        {
+            "slot": str(slot.id),
+            "name": "路人甲",
+            "mobile": "13500000000",
+            "topic": "family",
+            "description": "离婚财产分割",
+        },
+        action=f"/staff/consultations/{point.id}/walk-in",
+    )
     assert refused.status_code == 400
     assert db.session.scalar(select(ConsultationBooking.id)) is None
 
@@ -113,9 +126,13 @@ def test_a_call_back_is_marked_called_and_the_desk_sees_the_number(client, make_
     day = staff.get(f"/staff/consultations/{point.id}/day?date={day_of(slot)}").get_data(as_text=True)
     assert "13912345678" in day and 'href="tel:13912345678"' in day
     assert "/actions/called" in day and f"/{reference}/actions/check_in" not in day
-    refused = staff.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/check_in")
+    refused = staff.submit(
+        f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/check_in"
+    )
     assert refused.status_code == 409 and status_of(reference) == "booked"
-    called = staff.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/called")
+    called = staff.submit(
+        f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/called"
+    )
     assert called.status_code == 303 and status_of(reference) == "checked_in"
 
 
@@ -123,11 +140,15 @@ def test_an_in_person_booking_cannot_be_marked_called(client, make_client, point
     reference = reference_of(book(client, point, make_slot(point, 26)))
     the_day_comes(reference)
     client.sign_in("desk")
-    refused = client.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/called")
+    refused = client.submit(
+        f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/called"
+    )
     assert refused.status_code == 409 and status_of(reference) == "booked"
 
 
-def test_a_supervisor_reading_the_desk_sees_the_call_back_number_masked(client, make_client, make_staff, point):
+def test_a_supervisor_reading_the_desk_sees_the_call_back_number_masked(
+    client, make_client, make_staff, point
+):
     make_staff("boss", "supervisor", name="钱主任")
     reference = reference_of(book(client, point, make_slot(point, 26), channel="phone", mobile="13912345678"))
     slot = the_day_comes(reference)
@@ -143,13 +164,28 @@ def test_filtering_by_township_lists_its_office_first_then_the_county_centre(cli
 
     here, there = db.session.scalars(select(Township).order_by(Township.code).limit(2)).all()
     for code, name, township in (("SJS-1", "星沙司法所", here), ("SJS-2", "黄兴司法所", there)):
-        db.session.add(ServicePoint(code=code, kind="justice_office", name=name, name_en=name, township_id=township.id,
-                                    address="某路1号", phone="0731-2", hours="9-17", services="咨询", sort_order=5))
+        db.session.add(
+            ServicePoint(
+                code=code,
+                kind="justice_office",
+                name=name,
+                name_en=name,
+                township_id=township.id,
+                address="某路1号",
+                phone="0731-2",
+                hours="9-17",
+                services="咨询",
+                sort_order=5,
+            )
+        )
     db.session.commit()
     every = client.get("/consultations/").get_data(as_text=True)
     assert "星沙司法所" in every and "黄兴司法所" in every and point.name in every
     filtered = client.get(f"/consultations/?township={there.id}").get_data(as_text=True)
-    assert "黄兴司法所" in filtered and "星沙司法所" not in filtered.split('id="township"')[1].split("</select>")[1]
+    assert (
+        "黄兴司法所" in filtered
+        and "星沙司法所" not in filtered.split('id="township"')[1].split("</select>")[1]
+    )
     assert filtered.index("<h3>黄兴司法所") < filtered.index(f"<h3>{point.name}")
     assert "uri.amap.com/search?keyword=" in filtered
 
@@ -170,7 +206,9 @@ def test_the_confirmation_says_what_to_bring_for_the_topic_and_links_a_map(clien
     from portal.consultations.choices import WHAT_TO_BRING
 
     slot = make_slot(point, 26)
-    confirmation = client.get(book(client, point, slot).headers["Location"] + "?lang=en", follow_redirects=True)
+    confirmation = client.get(
+        book(client, point, slot).headers["Location"] + "?lang=en", follow_redirects=True
+    )
     page = confirmation.get_data(as_text=True)
     assert "uri.amap.com/search?keyword=" in page
     assert str(WHAT_TO_BRING["labour"]) in page or "劳动合同" in page

@@ -25,7 +25,9 @@ def test_the_form_offers_one_day_of_one_point_chosen_first(client, point):
     page = client.get(f"/track/{reference}").get_data(as_text=True)
     assert offered(page) == [str(same_day_later.id)]  # the booking's own day, its own time left out
     assert f'<option value="{day_of(other_day)}"' in page  # another day is chosen first, by GET
-    chosen = client.get(f"/track/{reference}?point={point.id}&date={day_of(other_day)}").get_data(as_text=True)
+    chosen = client.get(f"/track/{reference}?point={point.id}&date={day_of(other_day)}").get_data(
+        as_text=True
+    )
     assert offered(chosen) == [str(other_day.id)]
 
 
@@ -35,8 +37,11 @@ def test_a_booking_moves_to_another_office_and_keeps_its_reference(client, point
     reference = book(client, point, own).headers["Location"].rsplit("/", 1)[1]
     page = client.get(f"/track/{reference}?point={other.id}&date={day_of(there)}").get_data(as_text=True)
     assert offered(page) == [str(there.id)]
-    moved = client.submit(f"/track/{reference}?point={other.id}&date={day_of(there)}",
-                          {"reschedule-slot": str(there.id)}, action=f"/track/{reference}/actions/reschedule")
+    moved = client.submit(
+        f"/track/{reference}?point={other.id}&date={day_of(there)}",
+        {"reschedule-slot": str(there.id)},
+        action=f"/track/{reference}/actions/reschedule",
+    )
     assert moved.status_code == 303
     booking = reload(reference)
     assert (booking.reference, booking.service_point_id, booking.slot_id) == (reference, other.id, there.id)
@@ -54,7 +59,9 @@ def test_a_full_time_at_another_office_is_refused_with_a_message(client, point):
     client.get(page)
     full.booked = 1
     db.session.commit()
-    refused = client.submit(page, {"reschedule-slot": str(full.id)}, action=f"/track/{reference}/actions/reschedule")
+    refused = client.submit(
+        page, {"reschedule-slot": str(full.id)}, action=f"/track/{reference}/actions/reschedule"
+    )
     assert refused.status_code == 303  # the tracking page's way: back to it, with the message
     assert "该时间刚刚约满" in client.get(refused.headers["Location"]).get_data(as_text=True)
     booking = reload(reference)

@@ -51,8 +51,10 @@ def test_healthz_answers_while_every_worker_is_busy(served_database, tmp_path):
         # Two uploads that never finish hold both threads of the only worker.
         for _ in range(2):
             connection = socket.create_connection(("127.0.0.1", server.port))
-            connection.sendall(b"POST /track HTTP/1.1\r\nHost: portal\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                               b"Content-Length: 100000\r\n\r\nreference=")
+            connection.sendall(
+                b"POST /track HTTP/1.1\r\nHost: portal\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 100000\r\n\r\nreference="
+            )
             stalled.append(connection)
         time.sleep(1)
         with pytest.raises(TimeoutError):  # the app's own /healthz waits behind them
@@ -89,8 +91,9 @@ def test_a_reload_under_load_loses_no_request_and_no_acknowledged_submission(ser
                 status, _body, _ = browser.request(server.port, "GET", "/")
                 if status != 200:
                     failures.append(("GET /", status))
-                status, _body, headers = browser.submit(server.port, "/legal-aid/apply",
-                                                        dict(form, mobile=f"1390000{number:04d}"))
+                status, _body, headers = browser.submit(
+                    server.port, "/legal-aid/apply", dict(form, mobile=f"1390000{number:04d}")
+                )
                 if status != 303 or not REFERENCE.search(headers.get("Location", "")):
                     failures.append(("POST /legal-aid/apply", status, _body[:300]))
                 else:
@@ -126,7 +129,8 @@ def test_a_reload_under_load_loses_no_request_and_no_acknowledged_submission(ser
 
 
 def test_two_app_servers_with_their_own_disks_serve_each_others_uploads_from_one_s3_store(
-        served_database, tmp_path, s3_env):
+    served_database, tmp_path, s3_env
+):
     url, form = served_database
     bucket = s3_env.new_bucket()
     shared = dict(STORAGE_URL=f"s3://{bucket}/portal", **s3_env.environment())
@@ -136,20 +140,28 @@ def test_two_app_servers_with_their_own_disks_serve_each_others_uploads_from_one
         for stored_on, read_on, name in ((first, second, "工资条.pdf"), (second, first, "合同.pdf")):
             browser = Browser()
             body = PDF + name.encode()
-            status, _data, headers = browser.submit(stored_on.port, "/legal-aid/apply", form,
-                                                    files={"attachments": (name, body)})
+            status, _data, headers = browser.submit(
+                stored_on.port, "/legal-aid/apply", form, files={"attachments": (name, body)}
+            )
             assert status == 303, _data[:500]
             reference = REFERENCE.search(headers["Location"]).group(0)
-            attachment_id = db.session.scalar(select(Attachment.id).join(ServiceRequest)
-                                              .where(ServiceRequest.reference == reference))
+            attachment_id = db.session.scalar(
+                select(Attachment.id).join(ServiceRequest).where(ServiceRequest.reference == reference)
+            )
             db.session.commit()
-            status, data, headers = browser.request(read_on.port, "GET", f"/track/{reference}/files/{attachment_id}")
+            status, data, headers = browser.request(
+                read_on.port, "GET", f"/track/{reference}/files/{attachment_id}"
+            )
             assert status == 200 and data == body
             assert headers["Content-Disposition"].startswith("attachment")
             # Another browser on the same server: the access check holds.
-            assert Browser().request(read_on.port, "GET", f"/track/{reference}/files/{attachment_id}")[0] == 404
+            assert (
+                Browser().request(read_on.port, "GET", f"/track/{reference}/files/{attachment_id}")[0] == 404
+            )
         assert len(s3_env.objects(bucket, "portal/")) == 2
-        assert not any(server.uploads.exists() and any(server.uploads.iterdir()) for server in (first, second))
+        assert not any(
+            server.uploads.exists() and any(server.uploads.iterdir()) for server in (first, second)
+        )
     finally:
         first.stop()
         second.stop()
@@ -162,7 +174,9 @@ def test_nginx_takes_the_apps_body_limit_and_forwards_what_proxy_fix_reads():
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in site
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in site
     assert re.search(r"Strict-Transport-Security \"max-age=\d{8,}", site)
-    assert "immutable" in site and "keepalive " not in site.split("upstream portal_app", 1)[1].split("}", 1)[0]
+    assert (
+        "immutable" in site and "keepalive " not in site.split("upstream portal_app", 1)[1].split("}", 1)[0]
+    )
     env = (PROJECT_ROOT / "deploy" / "portal.env.example").read_text()
     assert "PROXY_FIX_X_FOR=1" in env  # one nginx hop, as the site sets one X-Forwarded-For entry
 

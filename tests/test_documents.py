@@ -71,18 +71,22 @@ def glyphs_drawn(pdf: bytes):
         elif operator in (b"Tj", b"TJ"):
             strings = operands[0] if operator == b"TJ" else operands
             for string in strings:
-                if isinstance(string, (int, float)) or type(string).__name__ in ("NumberObject", "FloatObject"):
+                if isinstance(string, (int, float)) or type(string).__name__ in (
+                    "NumberObject",
+                    "FloatObject",
+                ):
                     continue
                 raw = original_bytes(string)
                 for i in range(0, len(raw), 2):  # Identity-H: two bytes per glyph
-                    gid = int.from_bytes(raw[i:i + 2], "big")
+                    gid = int.from_bytes(raw[i : i + 2], "big")
                     yield fonts[current], gid, maps[current].get(gid, "")
 
 
 def system_font_file(family: str) -> tuple[str, int]:
     """The font file (and its index in a collection) fontconfig gives for `family`."""
-    found = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}", family],
-                           capture_output=True, text=True, check=True).stdout.split("\n")
+    found = subprocess.run(
+        ["fc-match", "-f", "%{family}\n%{file}\n%{index}", family], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
     assert family in found[0].split(","), f"fontconfig has no {family!r}, it offers {found[0]!r}"
     return found[1], int(found[2] or 0)
 
@@ -93,8 +97,11 @@ def extract_text(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-@pytest.mark.skipif(not fonts_with(EXTENSION_A), reason="no installed font covers CJK Extension A (U+3BBE 㮾): "
-                    "install Debian's fonts-noto-cjk (`make browsers` or .ci/run do it as root)")
+@pytest.mark.skipif(
+    not fonts_with(EXTENSION_A),
+    reason="no installed font covers CJK Extension A (U+3BBE 㮾): "
+    "install Debian's fonts-noto-cjk (`make browsers` or .ci/run do it as root)",
+)
 def test_cjk_extension_a_is_drawn_with_the_named_font_and_no_glyph_is_missing(app):
     from fontTools.ttLib import TTFont
 
@@ -131,8 +138,11 @@ def test_pdf_of_a_printable_page_uses_its_template_and_reads_static_files_from_d
       <h1>体检报告 {{ name }}</h1><p class="no-print">PRINT-BUTTON</p>
       <p>{{ 'FOR-PDF' if document_format == 'pdf' else 'FOR-SCREEN' }}</p>{% endblock %}"""
     app.jinja_env.loader = ChoiceLoader([DictLoader({"test_document.html": page}), app.jinja_env.loader])
-    app.add_url_rule("/test-document.pdf", "test_document_pdf",
-                     lambda: documents.pdf_response("test_document.html", "报告/2026\r\n", name=LANGLI))
+    app.add_url_rule(
+        "/test-document.pdf",
+        "test_document_pdf",
+        lambda: documents.pdf_response("test_document.html", "报告/2026\r\n", name=LANGLI),
+    )
     read = []
     real = documents.static_file_for
     monkeypatch.setattr(documents, "static_file_for", lambda url, *a: read.append(url) or real(url, *a))
@@ -164,13 +174,13 @@ def test_the_fetcher_reads_static_files_and_refuses_everything_else(app):
     assert static_file_for(base + "css/print.css", base, static) == static / "css" / "print.css"
     assert static_file_for(base + "css/print.css?v=2", base, static) == static / "css" / "print.css"
     refused = [
-        "http://example.com/static/css/print.css",      # another host
-        "https://localhost/static/css/print.css",       # another scheme
+        "http://example.com/static/css/print.css",  # another host
+        "https://localhost/static/css/print.css",  # another scheme
         "file:///etc/passwd",
-        "http://localhost/account/login",               # a page of the portal: never HTTP to itself
+        "http://localhost/account/login",  # a page of the portal: never HTTP to itself
         "http://localhost/static/../portal/config.py",
         "http://localhost/static/%2e%2e/portal/config.py",
-        "http://localhost/static/css/",                 # a folder
+        "http://localhost/static/css/",  # a folder
         "http://localhost/static/css/missing.css",
         "http://localhost/staticx/css/print.css",
     ]
@@ -206,14 +216,29 @@ def test_a_document_without_a_head_gets_the_document_stylesheet(app):
 
 def test_excel_writes_real_dates_and_numbers_a_frozen_header_and_fitted_widths(app):
     long_text = "长沙县㮾梨街道某有限责任公司劳动合同管理存在重大风险需在三十日内整改完毕"
-    workbook = load_workbook(io.BytesIO(xlsx_bytes([
-        Sheet("概况 Summary", ["日期", "金额", "说明", "记录时间"], [
-            [date(2026, 3, 1), 12345.5, long_text, datetime(2026, 3, 1, 2, 30)],  # naive = stored UTC
-            [date(2026, 3, 2), 7, "=HYPERLINK(\"http://evil\")", None],
-        ]),
-        Sheet("发现/问题[1]", ["领域", "数量"], ([f"区域{i}", i] for i in range(3))),
-        Sheet("发现/问题[1]", ["x"], []),
-    ])))
+    workbook = load_workbook(
+        io.BytesIO(
+            xlsx_bytes(
+                [
+                    Sheet(
+                        "概况 Summary",
+                        ["日期", "金额", "说明", "记录时间"],
+                        [
+                            [
+                                date(2026, 3, 1),
+                                12345.5,
+                                long_text,
+                                datetime(2026, 3, 1, 2, 30),
+                            ],  # naive = stored UTC
+                            [date(2026, 3, 2), 7, '=HYPERLINK("http://evil")', None],
+                        ],
+                    ),
+                    Sheet("发现/问题[1]", ["领域", "数量"], ([f"区域{i}", i] for i in range(3))),
+                    Sheet("发现/问题[1]", ["x"], []),
+                ]
+            )
+        )
+    )
     assert workbook.sheetnames == ["概况 Summary", "发现 问题 1", "发现 问题 1 2"]
     sheet = workbook["概况 Summary"]
     assert sheet.freeze_panes == "A2"
@@ -225,7 +250,7 @@ def test_excel_writes_real_dates_and_numbers_a_frozen_header_and_fitted_widths(a
     assert text.value == long_text and text.data_type == "s"
     assert moment.is_date and moment.value == datetime(2026, 3, 1, 10, 30)  # Changsha time
     assert moment.number_format == "yyyy-mm-dd hh:mm"
-    assert sheet["C3"].value == "'=HYPERLINK(\"http://evil\")"  # a formula stays text
+    assert sheet["C3"].value == '\'=HYPERLINK("http://evil")'  # a formula stays text
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
     assert 12 <= widths["A"] <= 14  # 2026-03-01
     assert widths["C"] == documents.MAX_WIDTH  # 37 Chinese characters = 74, capped

@@ -94,8 +94,14 @@ def test_art_32_frees_only_its_own_claims_from_the_hardship_test(client, exempti
     assert verdict(page) == "likely"
     assert "No economic-hardship test applies to this claim (Art. 32)." in page
     # Another claim of the same person: tested on income as usual, and the page says why.
-    page = self_check(client, matter=uncovered, claim_exemption=exemption, township=URBAN,
-                      household_size="1", monthly_income="9000")
+    page = self_check(
+        client,
+        matter=uncovered,
+        claim_exemption=exemption,
+        township=URBAN,
+        household_size="1",
+        monthly_income="9000",
+    )
     assert verdict(page) == "unlikely"
     assert "Art. 32" in page and "No economic-hardship test applies" not in page
 
@@ -122,8 +128,14 @@ def test_art_42_waives_the_means_check_only_where_it_applies(client, waiver, cov
     page = self_check(client, matter=covered, means_waiver=waiver)
     assert verdict(page) == "likely"
     assert "The means check is waived when you show proof of your situation (Art. 42)." in page
-    page = self_check(client, matter=uncovered, means_waiver=waiver, township=URBAN,
-                      household_size="1", monthly_income="9000")
+    page = self_check(
+        client,
+        matter=uncovered,
+        means_waiver=waiver,
+        township=URBAN,
+        household_size="1",
+        monthly_income="9000",
+    )
     assert verdict(page) in ("not_covered", "unlikely")
     assert "The means check is waived" not in page
 
@@ -149,25 +161,37 @@ def test_the_proof_of_the_exemption_is_named(client):
 @pytest.mark.parametrize(("income", "expected"), [("", "maybe"), ("1000", "likely"), ("90000", "maybe")])
 def test_a_criminal_suspect_is_never_ruled_out_on_income(client, income, expected):
     """Art. 24: 'because of economic hardship or other reasons'."""
-    page = self_check(client, matter="criminal_defence", township=URBAN, household_size="1", monthly_income=income)
+    page = self_check(
+        client, matter="criminal_defence", township=URBAN, household_size="1", monthly_income=income
+    )
     assert verdict(page) == expected
     assert "Art. 24" in page
     assert "above the hardship standard" not in page
 
 
 def test_a_criminal_suspect_with_a_waiver_is_likely(client):
-    assert verdict(self_check(client, matter="criminal_defence", means_waiver="no_income_vulnerable")) == "likely"
+    assert (
+        verdict(self_check(client, matter="criminal_defence", means_waiver="no_income_vulnerable"))
+        == "likely"
+    )
 
 
 def test_a_crime_victim_is_means_tested(client):
     """Art. 29: victims and private prosecutors without an agent because of hardship."""
-    page = self_check(client, matter="criminal_victim", township=URBAN, household_size="1", monthly_income="9000")
+    page = self_check(
+        client, matter="criminal_victim", township=URBAN, household_size="1", monthly_income="9000"
+    )
     assert verdict(page) == "unlikely"
 
 
 def test_income_rule_urban_and_rural_amounts_by_township(client):
     # 2 people on 3,200 a month: 1,600 each. Urban standard 1,860, rural 1,400.
-    assert verdict(self_check(client, matter="labour", township=URBAN, household_size="2", monthly_income="3200")) == "likely"
+    assert (
+        verdict(
+            self_check(client, matter="labour", township=URBAN, household_size="2", monthly_income="3200")
+        )
+        == "likely"
+    )
     rural = self_check(client, matter="labour", township=RURAL, household_size="2", monthly_income="3200")
     assert verdict(rural) == "maybe"  # within 20% above the rural standard
     assert "The amount for rural areas applies where you live." in rural
@@ -177,8 +201,11 @@ def test_income_rule_urban_and_rural_amounts_by_township(client):
 
 
 def test_income_rule_with_decimal_settings(client, app):
-    app.config.update(MINIMUM_LIVING_STANDARD_MONTHLY=930.5, MINIMUM_LIVING_STANDARD_RURAL_MONTHLY=700.5,
-                      HARDSHIP_MULTIPLIER=1.5)
+    app.config.update(
+        MINIMUM_LIVING_STANDARD_MONTHLY=930.5,
+        MINIMUM_LIVING_STANDARD_RURAL_MONTHLY=700.5,
+        HARDSHIP_MULTIPLIER=1.5,
+    )
     # Standards: 1,395.75 urban, 1,050.75 rural; 2 people on 2,790: 1,395 each.
     urban = self_check(client, matter="labour", township=URBAN, household_size="2", monthly_income="2790")
     assert verdict(urban) == "likely" and "1395.75" in urban
@@ -217,7 +244,10 @@ def test_hunan_rule_low_income_or_sudden_hardship(client, app):
     assert verdict(neither) == "unlikely" and "recognition as a low-income household" in neither
     assert verdict(self_check(client, matter="labour")) == "maybe"
     # A criminal suspect still is not ruled out.
-    assert verdict(self_check(client, matter="criminal_defence", low_income="no", sudden_hardship="no")) == "maybe"
+    assert (
+        verdict(self_check(client, matter="criminal_defence", low_income="no", sudden_hardship="no"))
+        == "maybe"
+    )
 
 
 def test_a_rule_of_the_deployments_own(client, app):
@@ -226,8 +256,14 @@ def test_a_rule_of_the_deployments_own(client, app):
 
 
 def test_the_province_s_matters_follow_the_setting(client, app):
-    assert verdict(self_check(client, matter="farm_inputs", township=URBAN, household_size="3",
-                              monthly_income="1000")) == "likely"
+    assert (
+        verdict(
+            self_check(
+                client, matter="farm_inputs", township=URBAN, household_size="3", monthly_income="1000"
+            )
+        )
+        == "likely"
+    )
     app.config["LEGAL_AID_PROVINCIAL_MATTERS"] = ()
     page = self_check(client, matter="farm_inputs")
     assert verdict(page) is None and 'id="matter-error"' in page  # no longer offered
@@ -241,8 +277,15 @@ def test_a_case_handled_in_another_county_is_sent_there(client):
 
 
 def test_the_answers_are_carried_into_the_application_form(client):
-    page = self_check(client, matter="labour", means_waiver="migrant_worker", place="here", township=RURAL,
-                      household_size="4", monthly_income="5000")
+    page = self_check(
+        client,
+        matter="labour",
+        means_waiver="migrant_worker",
+        place="here",
+        township=RURAL,
+        household_size="4",
+        monthly_income="5000",
+    )
     link = re.search(r'href="(/legal-aid/apply\?[^"]+)"[^>]*>Apply with these answers', page)
     assert link, "no link into the form"
     form = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)

@@ -95,7 +95,11 @@ def test_a_signed_in_applicants_name_is_shown_to_them_only(app, client, make_cli
 
 def test_wtforms_own_messages_are_in_the_pages_language(app, client):
     """WTForms' catalog is read once per process and language (portal/i18n.py), still per page."""
-    for language, message in (("zh", "不是有效的选择"), ("en", "Not a valid choice"), ("zh", "不是有效的选择")):
+    for language, message in (
+        ("zh", "不是有效的选择"),
+        ("en", "Not a valid choice"),
+        ("zh", "不是有效的选择"),
+    ):
         client.set_cookie(LANGUAGE_COOKIE, language)
         page = client.submit(FORM, application_form(matter_type="no-such-matter")).get_data(as_text=True)
         assert message in page, language

@@ -38,7 +38,9 @@ def _legal_aid(client, make_client):
 
 def _mediation(client, make_client):
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
-    db.session.add(MediationCommittee(name="星沙街道人民调解委员会", name_en="Xingsha", township_id=township.id))
+    db.session.add(
+        MediationCommittee(name="星沙街道人民调解委员会", name_en="Xingsha", township_id=township.id)
+    )
     db.session.commit()
     return client, "/mediation/apply", mediation_form({"township_id": township.id}), "applicant_name"
 
@@ -63,7 +65,13 @@ def _health_check(client, make_client):
     return clerk, "/health-checks/request", request_form(), "industry"
 
 
-PUBLIC_FORMS = {"LA": _legal_aid, "MD": _mediation, "CB": _consultation, "AC": _adviser_contact, "HC": _health_check}
+PUBLIC_FORMS = {
+    "LA": _legal_aid,
+    "MD": _mediation,
+    "CB": _consultation,
+    "AC": _adviser_contact,
+    "HC": _health_check,
+}
 
 
 def test_every_kind_has_a_public_form_here(app):
@@ -79,8 +87,10 @@ def hidden_fields(html: str) -> list[tuple[str, str]]:
     """The check page's hidden inputs, as the browser sends them back."""
     import html as html_lib
 
-    return [(html_lib.unescape(n), html_lib.unescape(v))
-            for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)]
+    return [
+        (html_lib.unescape(n), html_lib.unescape(v))
+        for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
+    ]
 
 
 def post_fields(client, page, fields, **extra):
@@ -97,7 +107,7 @@ def test_a_valid_form_shows_the_answers_before_anything_is_sent(public_form):
     assert check.status_code == 200 and 'id="check-form"' in html, html[:3000]
     assert count_requests() == before  # nothing sent yet
     typed = data[name_field]
-    assert f"<dd class=\"prose\">{typed}</dd>" in html  # the answer, shown with its label
+    assert f'<dd class="prose">{typed}</dd>' in html  # the answer, shown with its label
     assert html.count(f'name="{CHANGE_ANSWER}"') >= 3  # a "Change" for each answer
     kept = hidden_fields(html)
     assert (name_field, typed) in kept
@@ -125,7 +135,9 @@ def test_switching_language_keeps_the_typed_name_on_every_public_form(public_for
 
 
 def test_switching_language_on_the_check_page_shows_it_again_in_that_language(client):
-    check = client.submit("/legal-aid/apply", application_form(), answers_checked=False).get_data(as_text=True)
+    check = client.submit("/legal-aid/apply", application_form(), answers_checked=False).get_data(
+        as_text=True
+    )
     kept = hidden_fields(check)
     english = post_fields(client, "/legal-aid/apply", kept, switch_language="en").get_data(as_text=True)
     assert "Check your answers before sending" in english and "周建国" in english
@@ -133,8 +145,9 @@ def test_switching_language_on_the_check_page_shows_it_again_in_that_language(cl
 
 
 def test_messages_say_what_to_do_and_the_summary_shows_them_whole(client):
-    page = client.submit("/legal-aid/apply", application_form(applicant_name="", mobile="", pledge=None)).get_data(
-        as_text=True)
+    page = client.submit(
+        "/legal-aid/apply", application_form(applicant_name="", mobile="", pledge=None)
+    ).get_data(as_text=True)
     summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert "请填写您的姓名" in summary or "Enter your full name." in summary, summary
     assert "This field is required" not in page and "必填" not in summary
@@ -154,8 +167,9 @@ def test_a_required_radio_starts_with_no_answer(client):
 def _track_sample(client, kind):
     found = kind.make_sample()
     db.session.commit()
-    response = client.submit("/track", {"reference": found.reference.replace("-", "").lower(),
-                                        "mobile": found.applicant_mobile})
+    response = client.submit(
+        "/track", {"reference": found.reference.replace("-", "").lower(), "mobile": found.applicant_mobile}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return found
 
@@ -171,8 +185,11 @@ def test_every_action_that_cannot_be_undone_asks_on_a_page_of_its_own(app, make_
     checked = 0
     for kind in all_kinds():
         for transition in kind.workflow.transitions:
-            if not (transition.needs_confirmation and transition.actor == APPLICANT
-                    and kind.workflow.initial in transition.sources):
+            if not (
+                transition.needs_confirmation
+                and transition.actor == APPLICANT
+                and kind.workflow.initial in transition.sources
+            ):
                 continue
             client = make_client()
             found = _track_sample(client, kind)
@@ -183,7 +200,9 @@ def test_every_action_that_cannot_be_undone_asks_on_a_page_of_its_own(app, make_
             question = client.get(action_url)
             assert question.status_code == 200 and f'action="{action_url}"' in question.get_data(as_text=True)
             db.session.expire_all()
-            assert load_by_reference(found.reference).status == kind.workflow.initial  # the GET changed nothing
+            assert (
+                load_by_reference(found.reference).status == kind.workflow.initial
+            )  # the GET changed nothing
             done = client.submit(action_url, {}, action=action_url)
             assert done.status_code == 303
             db.session.expire_all()
@@ -241,8 +260,12 @@ def test_a_decision_deadline_is_not_shown_once_decided(client, make_client, make
     assert "作出决定期限" in client.get(f"/track/{reference}").get_data(as_text=True)
     officer = make_client()
     officer.sign_in("officer")
-    assert officer.submit(f"/staff/requests/{reference}", {},
-                          action=f"/staff/requests/{reference}/claim").status_code == 303
+    assert (
+        officer.submit(
+            f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim"
+        ).status_code
+        == 303
+    )
     assert officer_act(officer, reference, "approve", {"approve-comment": "符合条件"}).status_code == 303
     assert "作出决定期限" not in client.get(f"/track/{reference}").get_data(as_text=True)
 
@@ -255,15 +278,27 @@ def test_what_the_office_asks_for_comes_first_on_tracking(client, make_client, m
     officer = make_client()
     officer.sign_in("officer")
     officer.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim")
-    assert officer_act(officer, reference, "request_materials",
-                       {"request_materials-other_items": "劳务合同原件照片",
-                        "request_materials-comment": "请补充劳务合同。"}).status_code == 303
+    assert (
+        officer_act(
+            officer,
+            reference,
+            "request_materials",
+            {
+                "request_materials-other_items": "劳务合同原件照片",
+                "request_materials-comment": "请补充劳务合同。",
+            },
+        ).status_code
+        == 303
+    )
     page = client.get(f"/track/{reference}").get_data(as_text=True)
     top = page.split('class="latest-update"', 1)[1].split("</section>", 1)[0]
     assert "劳务合同原件照片" in top and "请补充劳务合同。" in top
     # Before the answer form and the details, not buried under the history.
-    assert page.index('class="latest-update"') < page.index('id="action-answer_materials"') < page.index(
-        'id="timeline-title"')
+    assert (
+        page.index('class="latest-update"')
+        < page.index('id="action-answer_materials"')
+        < page.index('id="timeline-title"')
+    )
 
 
 def test_no_public_form_starts_with_a_radio_answer_chosen(public_form):
@@ -284,6 +319,8 @@ def test_a_family_booking_carries_the_quick_exit_and_others_do_not(client, make_
         sent = booker.submit(page, booking_form(slot, topic=topic, mobile=mobile))
         assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
         reference = sent.headers["Location"].rsplit("/", 1)[1]
-        shown[topic] = ['id="quick-exit"' in booker.get(url).get_data(as_text=True)
-                        for url in (sent.headers["Location"], f"/track/{reference}")]
+        shown[topic] = [
+            'id="quick-exit"' in booker.get(url).get_data(as_text=True)
+            for url in (sent.headers["Location"], f"/track/{reference}")
+        ]
     assert shown == {"family": [True, True], "labour": [False, False]}

@@ -21,16 +21,30 @@ PASSWORD = "long-enough-pw-2026"
 
 
 def register_enterprise(client, mobile: str, name="唐会计", company="长沙星沙精工机械有限公司"):
-    response = client.submit("/account/register", {
-        "kind": "enterprise", "display_name": name, "mobile": mobile, "company_name": company, "uscc": USCC,
-        "password": PASSWORD, "confirm": PASSWORD})
+    response = client.submit(
+        "/account/register",
+        {
+            "kind": "enterprise",
+            "display_name": name,
+            "mobile": mobile,
+            "company_name": company,
+            "uscc": USCC,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
 
 def send_documents(client):
-    return client.submit("/account/enterprise", {
-        "verify-licence": [(io.BytesIO(PDF), "营业执照.pdf")],
-        "verify-authorisation": [(io.BytesIO(PDF), "授权书.pdf")]}, content_type="multipart/form-data")
+    return client.submit(
+        "/account/enterprise",
+        {
+            "verify-licence": [(io.BytesIO(PDF), "营业执照.pdf")],
+            "verify-authorisation": [(io.BytesIO(PDF), "授权书.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.fixture
@@ -44,8 +58,15 @@ def team(app, make_staff):
         "outsider": make_staff("lawyer3", "lawyer", name="周律师"),
     }
     for key, specialties in (("lead", ["labour", "contracts"]), ("member", ["ip"]), ("outsider", ["tax"])):
-        save_profile(people[key], kind="lawyer", licence_number=f"1430120{key}", practising_since=date(2015, 3, 1),
-                     firm="湖南某律师事务所", work_phone="0731-84011234", specialties=specialties)
+        save_profile(
+            people[key],
+            kind="lawyer",
+            licence_number=f"1430120{key}",
+            practising_since=date(2015, 3, 1),
+            firm="湖南某律师事务所",
+            work_phone="0731-84011234",
+            specialties=specialties,
+        )
     db.session.commit()
     return people
 
@@ -72,9 +93,18 @@ def verified_clerk(make_client, mobile="13800000011"):
 
 
 def request_form(**overrides):
-    data = {"areas": ["labour", "contracts"], "mode": "onsite", "preferred_dates": "三月下旬", "notes": "",
-            "industry": "机械制造", "employees": "120", "township_id": "", "park": "", "q_labour": "no",
-            "q_contracts": "yes"}
+    data = {
+        "areas": ["labour", "contracts"],
+        "mode": "onsite",
+        "preferred_dates": "三月下旬",
+        "notes": "",
+        "industry": "机械制造",
+        "employees": "120",
+        "township_id": "",
+        "park": "",
+        "q_labour": "no",
+        "q_contracts": "yes",
+    }
     from portal.core.models import Township
 
     data["township_id"] = str(db.session.scalars(select(Township.id).order_by(Township.sort_order)).first())
@@ -96,9 +126,14 @@ def test_typing_a_credit_code_makes_nobody_a_member_until_a_coordinator_verifies
     register_enterprise(client, "13800000011")
     page = client.get("/health-checks/request").get_data(as_text=True)
     assert 'name="areas"' not in page  # no form before verification
-    wrong = client.submit("/account/enterprise", {"verify-licence": [(io.BytesIO(b"GIF89a"), "licence.gif")],
-                                                  "verify-authorisation": [(io.BytesIO(PDF), "授权书.pdf")]},
-                          content_type="multipart/form-data")
+    wrong = client.submit(
+        "/account/enterprise",
+        {
+            "verify-licence": [(io.BytesIO(b"GIF89a"), "licence.gif")],
+            "verify-authorisation": [(io.BytesIO(PDF), "授权书.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
     assert wrong.status_code == 400 and 'id="verify-licence-error"' in wrong.get_data(as_text=True)
     assert send_documents(client).status_code == 303
     member = db.session.scalar(select(EnterpriseMember))
@@ -106,10 +141,18 @@ def test_typing_a_credit_code_makes_nobody_a_member_until_a_coordinator_verifies
     listed = coordinator.get("/staff/health-checks/members").get_data(as_text=True)
     assert "长沙星沙精工机械有限公司" in listed
     document = member.documents[0]
-    assert coordinator.get(f"/staff/health-checks/members/{member.id}/documents/{document.id}").status_code == 200
-    refused = coordinator.submit(f"/staff/health-checks/members/{member.id}", {"decision": "reject", "note": ""})
+    assert (
+        coordinator.get(f"/staff/health-checks/members/{member.id}/documents/{document.id}").status_code
+        == 200
+    )
+    refused = coordinator.submit(
+        f"/staff/health-checks/members/{member.id}", {"decision": "reject", "note": ""}
+    )
     assert refused.status_code == 400
-    assert coordinator.submit(f"/staff/health-checks/members/{member.id}", {"decision": "verify"}).status_code == 303
+    assert (
+        coordinator.submit(f"/staff/health-checks/members/{member.id}", {"decision": "verify"}).status_code
+        == 303
+    )
     assert 'name="areas"' in client.get("/health-checks/request").get_data(as_text=True)
     assert signed_in(make_client, "lawyer").get("/staff/health-checks/members").status_code == 403
 
@@ -132,29 +175,70 @@ def test_the_whole_check_from_request_to_follow_up(team, make_client, app, tmp_p
     reference = clerk.submit("/health-checks/request", request_form()).headers["Location"].rsplit("/", 1)[1]
     coordinator = signed_in(make_client, "hc")
     assert act(coordinator, reference, "accept").status_code == 303
-    assert act(coordinator, reference, "assign_team", {
-        "assign_team-lead": str(team["lead"].id), "assign_team-members": [str(team["member"].id)]}).status_code == 303
+    assert (
+        act(
+            coordinator,
+            reference,
+            "assign_team",
+            {"assign_team-lead": str(team["lead"].id), "assign_team-members": [str(team["member"].id)]},
+        ).status_code
+        == 303
+    )
     assert check(reference).lead.id == team["lead"].id
     lead = signed_in(make_client, "lawyer")
     outsider = signed_in(make_client, "lawyer3")
     assert outsider.get(f"/staff/requests/{reference}").status_code == 403
     assert outsider.get(f"/staff/health-checks/{reference}/findings").status_code == 403
     day = (local_today() + timedelta(days=5)).isoformat()
-    assert act(lead, reference, "schedule_visit", {"schedule_visit-day": day, "schedule_visit-start": "09:30",
-                                                   "schedule_visit-place": "星沙开元路 1 号"}).status_code == 303
+    assert (
+        act(
+            lead,
+            reference,
+            "schedule_visit",
+            {
+                "schedule_visit-day": day,
+                "schedule_visit-start": "09:30",
+                "schedule_visit-place": "星沙开元路 1 号",
+            },
+        ).status_code
+        == 303
+    )
     ics = clerk.get(f"/health-checks/{reference}/visit.ics")
     assert ics.status_code == 200 and b"BEGIN:VALARM" in ics.data
     assert act(lead, reference, "start_report").status_code == 303
 
     findings = f"/staff/health-checks/{reference}/findings"
-    bad = lead.submit(findings, {"area": "labour", "risk": "", "finding": "x", "legal_basis": "y",
-                                 "recommendation": "z"})
+    bad = lead.submit(
+        findings, {"area": "labour", "risk": "", "finding": "x", "legal_basis": "y", "recommendation": "z"}
+    )
     assert bad.status_code == 400 and 'id="risk-error"' in bad.get_data(as_text=True)
-    assert lead.submit(findings, {"area": "labour", "risk": "high", "finding": "12 名员工未签书面劳动合同。",
-                                  "legal_basis": "《劳动合同法》第八十二条", "recommendation": "一个月内补签。",
-                                  "fix_by": (local_today() + timedelta(days=30)).isoformat()}).status_code == 303
-    assert lead.submit(findings, {"area": "contracts", "risk": "medium", "finding": "采购合同未约定异议期。",
-                                  "legal_basis": "《民法典》第六百二十一条", "recommendation": "修订范本。"}).status_code == 303
+    assert (
+        lead.submit(
+            findings,
+            {
+                "area": "labour",
+                "risk": "high",
+                "finding": "12 名员工未签书面劳动合同。",
+                "legal_basis": "《劳动合同法》第八十二条",
+                "recommendation": "一个月内补签。",
+                "fix_by": (local_today() + timedelta(days=30)).isoformat(),
+            },
+        ).status_code
+        == 303
+    )
+    assert (
+        lead.submit(
+            findings,
+            {
+                "area": "contracts",
+                "risk": "medium",
+                "finding": "采购合同未约定异议期。",
+                "legal_basis": "《民法典》第六百二十一条",
+                "recommendation": "修订范本。",
+            },
+        ).status_code
+        == 303
+    )
     assert act(coordinator, reference, "publish").status_code == 303
     assert check(reference).status == "report_published" and check(reference).current_report.version == 1
 
@@ -172,23 +256,52 @@ def test_the_whole_check_from_request_to_follow_up(team, make_client, app, tmp_p
     assert isinstance(rows[0][5], date)  # a real date, not text
     assert sum(r[-1] for r in summary.iter_rows(min_row=2, values_only=True)) == 2
 
-    assert act(coordinator, reference, "correct_report", {"correct_report-comment": "更正第二条的法律依据。"}).status_code == 303
+    assert (
+        act(
+            coordinator, reference, "correct_report", {"correct_report-comment": "更正第二条的法律依据。"}
+        ).status_code
+        == 303
+    )
     assert [r.version for r in check(reference).reports] == [1, 2]
     assert clerk.get(f"/health-checks/{reference}/report/v1").status_code == 200
 
     finding = check(reference).findings[0]
-    fixed = clerk.submit(f"/health-checks/{reference}/report", {f"fixed{finding.id}-note": "已全部补签。"},
-                         action=f"/health-checks/{reference}/findings/{finding.id}/fixed")
+    fixed = clerk.submit(
+        f"/health-checks/{reference}/report",
+        {f"fixed{finding.id}-note": "已全部补签。"},
+        action=f"/health-checks/{reference}/findings/{finding.id}/fixed",
+    )
     assert fixed.status_code == 303 and check(reference).findings[0].fixed_at is not None
-    assert clerk.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/request_follow_up").status_code == 303
-    assert act(lead, reference, "schedule_follow_up", {
-        "schedule_follow_up-day": day, "schedule_follow_up-start": "14:00",
-        "schedule_follow_up-place": "星沙开元路 1 号"}).status_code == 303
+    assert (
+        clerk.submit(
+            f"/track/{reference}", {}, action=f"/track/{reference}/actions/request_follow_up"
+        ).status_code
+        == 303
+    )
+    assert (
+        act(
+            lead,
+            reference,
+            "schedule_follow_up",
+            {
+                "schedule_follow_up-day": day,
+                "schedule_follow_up-start": "14:00",
+                "schedule_follow_up-place": "星沙开元路 1 号",
+            },
+        ).status_code
+        == 303
+    )
     too_early = act(lead, reference, "record_follow_up")
     assert too_early.status_code == 409  # every finding needs its result first
     for item in check(reference).findings:
-        assert lead.submit(findings, {f"result{item.id}-result": "resolved", f"result{item.id}-note": "已核实"},
-                           action=f"{findings}/{item.id}/follow-up").status_code == 303
+        assert (
+            lead.submit(
+                findings,
+                {f"result{item.id}-result": "resolved", f"result{item.id}-note": "已核实"},
+                action=f"{findings}/{item.id}/follow-up",
+            ).status_code
+            == 303
+        )
     assert act(lead, reference, "record_follow_up").status_code == 303
     assert check(reference).status == "closed"
 
@@ -200,8 +313,16 @@ def test_a_second_account_typing_the_same_code_cannot_see_the_report(team, make_
     act(coordinator, reference, "accept")
     act(coordinator, reference, "assign_team", {"assign_team-lead": str(team["lead"].id)})
     assert check(reference).lead is not None
-    act(coordinator, reference, "schedule_visit", {"schedule_visit-day": local_today().isoformat(),
-                                                   "schedule_visit-start": "23:59", "schedule_visit-place": "x"})
+    act(
+        coordinator,
+        reference,
+        "schedule_visit",
+        {
+            "schedule_visit-day": local_today().isoformat(),
+            "schedule_visit-start": "23:59",
+            "schedule_visit-place": "x",
+        },
+    )
     act(coordinator, reference, "start_report")
     empty = act(coordinator, reference, "publish")
     assert empty.status_code == 400  # no finding: publishing asks for confirmation
@@ -221,8 +342,14 @@ def test_an_admin_hands_an_enterprise_to_a_new_clerk_and_the_old_one_loses_it(te
     make_staff("admin", "admin")
     admin = signed_in(make_client, "admin")
     old = db.session.scalar(select(EnterpriseMember).where(EnterpriseMember.status == "verified"))
-    assert admin.submit("/staff/admin/enterprises/", {"mobile": "13800000022"},
-                        action=f"/staff/admin/enterprises/members/{old.id}/transfer").status_code == 303
+    assert (
+        admin.submit(
+            "/staff/admin/enterprises/",
+            {"mobile": "13800000022"},
+            action=f"/staff/admin/enterprises/members/{old.id}/transfer",
+        ).status_code
+        == 303
+    )
     assert 'name="areas"' in newcomer.get("/health-checks/request").get_data(as_text=True)
     assert 'name="areas"' not in clerk.get("/health-checks/request").get_data(as_text=True)
 
@@ -231,18 +358,36 @@ def test_the_enterprise_reports_a_breach_of_the_pledge_and_staff_see_it(team, ma
     clerk = verified_clerk(make_client)
     reference = clerk.submit("/health-checks/request", request_form()).headers["Location"].rsplit("/", 1)[1]
     coordinator = signed_in(make_client, "hc")
-    for action, data in (("accept", {}), ("assign_team", {"assign_team-lead": str(team["lead"].id)}),
-                         ("schedule_visit", {"schedule_visit-day": local_today().isoformat(),
-                                             "schedule_visit-start": "23:59", "schedule_visit-place": "x"}),
-                         ("start_report", {}), ("publish", {"publish-confirm_empty": "y"})):
+    for action, data in (
+        ("accept", {}),
+        ("assign_team", {"assign_team-lead": str(team["lead"].id)}),
+        (
+            "schedule_visit",
+            {
+                "schedule_visit-day": local_today().isoformat(),
+                "schedule_visit-start": "23:59",
+                "schedule_visit-place": "x",
+            },
+        ),
+        ("start_report", {}),
+        ("publish", {"publish-confirm_empty": "y"}),
+    ):
         assert act(coordinator, reference, action, data).status_code == 303, action
     page = f"/health-checks/{reference}/report"
     assert clerk.submit(page, {"report": ""}, action=f"/health-checks/{reference}/breach").status_code == 303
     assert check(reference).breach_reported_at is None  # an empty report is not recorded
-    assert clerk.submit(page, {"report": "律师推销收费的常年法律顾问服务。"},
-                        action=f"/health-checks/{reference}/breach").status_code == 303
+    assert (
+        clerk.submit(
+            page, {"report": "律师推销收费的常年法律顾问服务。"}, action=f"/health-checks/{reference}/breach"
+        ).status_code
+        == 303
+    )
     assert check(reference).breach_report == "律师推销收费的常年法律顾问服务。"
-    assert "律师推销收费的常年法律顾问服务。" in coordinator.get(f"/staff/requests/{reference}").get_data(as_text=True)
+    assert "律师推销收费的常年法律顾问服务。" in coordinator.get(f"/staff/requests/{reference}").get_data(
+        as_text=True
+    )
     stranger = make_client()
     register_enterprise(stranger, "13800000077", name="旁人")
-    assert stranger.submit("/", {"report": "x"}, action=f"/health-checks/{reference}/breach").status_code == 404
+    assert (
+        stranger.submit("/", {"report": "x"}, action=f"/health-checks/{reference}/breach").status_code == 404
+    )

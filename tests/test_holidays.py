@@ -32,8 +32,12 @@ def first_unknown_year() -> int:
 
 def rows_of(year: int) -> dict[date, Holiday]:
     db.session.expire_all()
-    return {h.day: h for h in db.session.scalars(
-        select(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31))))}
+    return {
+        h.day: h
+        for h in db.session.scalars(
+            select(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))
+        )
+    }
 
 
 # The State Council's notice for 2026 (国办发明电〔2025〕7号): Spring Festival off from Sunday
@@ -149,7 +153,10 @@ def test_import_holidays_of_an_unknown_year_exits_non_zero_with_a_clear_message(
         result = runner.invoke(args=["import-holidays", "--year", str(year)])
         assert result.exit_code != 0
         assert f"no official holiday calendar for {year}" in result.output
-        assert "nothing was imported" in result.output and "pip install --upgrade chinesecalendar" in result.output
+        assert (
+            "nothing was imported" in result.output
+            and "pip install --upgrade chinesecalendar" in result.output
+        )
         assert not rows_of(year)
     assert runner.invoke(args=["import-holidays"]).exit_code != 0  # --year is required
 
@@ -173,8 +180,9 @@ def test_init_db_and_seed_demo_succeed_when_the_package_knows_no_year(app, monke
     assert db.session.scalar(select(func.count()).select_from(Holiday)) == 0
 
 
-def test_the_admin_page_shows_the_source_and_marks_additions_and_corrections_as_staff(client, make_staff,
-                                                                                      calendar_2026):
+def test_the_admin_page_shows_the_source_and_marks_additions_and_corrections_as_staff(
+    client, make_staff, calendar_2026
+):
     make_staff("admin", "admin")
     client.sign_in("admin")
     page = client.get("/staff/admin/holidays").get_data(as_text=True)
@@ -187,8 +195,10 @@ def test_the_admin_page_shows_the_source_and_marks_additions_and_corrections_as_
     assert official.source == "official"
     form = client.get(f"/staff/admin/holidays/{official.id}")
     assert form.status_code == 200 and 'value="2026-02-23"' in form.get_data(as_text=True)
-    saved = client.submit(f"/staff/admin/holidays/{official.id}",
-                          {"day": "2026-02-23", "name": "县局安排上班", "is_workday": "y"})
+    saved = client.submit(
+        f"/staff/admin/holidays/{official.id}",
+        {"day": "2026-02-23", "name": "县局安排上班", "is_workday": "y"},
+    )
     assert saved.status_code == 303
     row = rows_of(2026)[date(2026, 2, 23)]
     assert (row.name, row.is_workday, row.source) == ("县局安排上班", True, "staff")
@@ -202,8 +212,12 @@ def test_the_admin_page_shows_the_source_and_marks_additions_and_corrections_as_
     assert client.get("/staff/admin/holidays/999999").status_code == 404
 
 
-@pytest.mark.parametrize(("role", "warned"), [("admin", True), ("supervisor", True), ("consultation_desk", False)])
-def test_the_staff_home_warns_in_december_when_next_year_is_missing(client, make_staff, monkeypatch, role, warned):
+@pytest.mark.parametrize(
+    ("role", "warned"), [("admin", True), ("supervisor", True), ("consultation_desk", False)]
+)
+def test_the_staff_home_warns_in_december_when_next_year_is_missing(
+    client, make_staff, monkeypatch, role, warned
+):
     import portal.backoffice.views as views
 
     make_staff("someone", role)

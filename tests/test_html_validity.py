@@ -77,7 +77,12 @@ def get_everything(app, client, who: str, pages: Pages, value_sets: list[dict], 
 def post_forms_empty(app, client, who: str, pages: Pages) -> None:
     """Every public form sent empty (with its CSRF token): the pages that show errors."""
     for rule in app.url_map.iter_rules():
-        if "POST" not in rule.methods or rule.arguments or rule.rule.startswith("/staff") or "GET" not in rule.methods:
+        if (
+            "POST" not in rule.methods
+            or rule.arguments
+            or rule.rule.startswith("/staff")
+            or "GET" not in rule.methods
+        ):
             continue
         page = client.get(rule.rule)
         if page.status_code != 200 or "csrf_token" not in page.get_data(as_text=True):
@@ -87,8 +92,18 @@ def post_forms_empty(app, client, who: str, pages: Pages) -> None:
 
 def run_vnu(directory: Path) -> list[dict]:
     result = subprocess.run(
-        [JAVA, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *sorted(str(p) for p in directory.glob("*.html"))],
-        capture_output=True, text=True, timeout=600,
+        [
+            JAVA,
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            *sorted(str(p) for p in directory.glob("*.html")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     # vnu writes its JSON report on stderr and exits non-zero when it found errors.
     report = json.loads(result.stderr or result.stdout)
@@ -99,7 +114,9 @@ def describe(messages: list[dict], files: dict[str, str]) -> str:
     lines = []
     for m in messages[:60]:
         name = Path(m.get("url", "")).name
-        lines.append(f"- {files.get(name, name)} line {m.get('lastLine')}: {m.get('message')}\n    {m.get('extract', '').strip()[:160]}")
+        lines.append(
+            f"- {files.get(name, name)} line {m.get('lastLine')}: {m.get('message')}\n    {m.get('extract', '').strip()[:160]}"
+        )
     return f"{len(messages)} error(s):\n" + "\n".join(lines)
 
 
@@ -125,7 +142,9 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     samples = [kind.make_sample() for kind in all_kinds()]
     db.session.commit()
     slugs = {k.code: k.slug for k in all_kinds()}
-    value_sets = [{"reference": s.reference, "slug": slugs[s.request_type], "code": s.reference} for s in samples]
+    value_sets = [
+        {"reference": s.reference, "slug": slugs[s.request_type], "code": s.reference} for s in samples
+    ]
 
     out = tmp_path / "html"
     out.mkdir()
@@ -139,7 +158,9 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     for sample in samples:  # the applicant's own tracking pages
         applicant = make_client()
         applicant.submit("/track", {"reference": sample.reference, "mobile": sample.applicant_mobile})
-        pages.keep("applicant", "GET", f"/track/{sample.reference}", applicant.get(f"/track/{sample.reference}"))
+        pages.keep(
+            "applicant", "GET", f"/track/{sample.reference}", applicant.get(f"/track/{sample.reference}")
+        )
         for transition in kind_of(sample).workflow.from_state(sample.status, APPLICANT):
             if transition.needs_confirmation:  # the page that asks before withdraw, cancel...
                 url = f"/track/{sample.reference}/actions/{transition.action}"
@@ -152,10 +173,14 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     get_everything(app, resident, "resident", pages, [], prefix="/account")
     pages.keep("resident", "GET", "/staff/ (forbidden)", resident.get("/staff/"))
 
-    staff_names = db.session.scalars(select(User.username).where(User.kind == AccountKind.STAFF).order_by(User.username))
+    staff_names = db.session.scalars(
+        select(User.username).where(User.kind == AccountKind.STAFF).order_by(User.username)
+    )
     for username in staff_names:  # every demo staff account: the pages of each role
         staff = make_client()
-        signed_in = staff.submit("/staff/login", {"login": username, "password": demo.demo_password(username)})
+        signed_in = staff.submit(
+            "/staff/login", {"login": username, "password": demo.demo_password(username)}
+        )
         if signed_in.status_code != 302:
             continue
         get_everything(app, staff, username, pages, value_sets, prefix="/staff")

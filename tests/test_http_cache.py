@@ -41,9 +41,12 @@ def test_no_cache_ever_serves_one_persons_page_to_another(app, make_client, make
     make_staff("officer", "legal_aid_officer", name="Officer Zhang")
     tracker = make_client()
     for request_obj in made:
-        assert tracker.submit(
-            "/track", {"reference": request_obj.reference, "mobile": request_obj.applicant_mobile}
-        ).status_code == 302
+        assert (
+            tracker.submit(
+                "/track", {"reference": request_obj.reference, "mobile": request_obj.applicant_mobile}
+            ).status_code
+            == 302
+        )
     staff = make_client()
     staff.sign_in("officer", PASSWORD)
     personal = [value for r in made for value in (r.applicant_name, r.applicant_mobile)] + ["Officer Zhang"]
@@ -70,7 +73,9 @@ def test_no_cache_ever_serves_one_persons_page_to_another(app, make_client, make
                 assert value not in body, f"{url} shared with {value} ({who})"
             # What a cache would hand the next visitor must be what that visitor gets.
             newcomer = make_client().get(url)
-            assert newcomer.get_data() == response.get_data(), f"{url}: {who}'s copy differs from a newcomer's"
+            assert newcomer.get_data() == response.get_data(), (
+                f"{url}: {who}'s copy differs from a newcomer's"
+            )
     assert shared >= 3  # home, the directory, the site pages at least
 
 
@@ -78,7 +83,7 @@ def test_a_page_showing_a_flash_message_is_not_shared(client):
     # An anonymous visitor sent to the sign-in page gets a flash message in the session.
     assert client.get("/staff/queue/legal-aid").status_code == 302
     shown = client.get("/")
-    assert "class=\"flashes\"" in shown.get_data(as_text=True)
+    assert 'class="flashes"' in shown.get_data(as_text=True)
     assert not cacheable(shown)
 
 

@@ -40,7 +40,8 @@ def test_every_message_has_a_finished_chinese_translation():
     with CATALOG.open("rb") as handle:
         catalog = read_po(handle)
     missing = [
-        m.id for m in catalog
+        m.id
+        for m in catalog
         if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))
     ]
     assert not missing, f"untranslated: {missing[:10]}"
@@ -50,12 +51,28 @@ def test_the_catalog_template_is_not_stale(tmp_path):
     """Every string in the code and templates is in the catalog (run `make babel-update`)."""
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_l",
-         "-k", "lazy_gettext", "--no-location", "-o", str(fresh), "."],
-        cwd=PROJECT_ROOT, check=True, capture_output=True,
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
     )
     with fresh.open("rb") as handle:
         extracted = {m.id for m in read_po(handle) if m.id}
     with CATALOG.open("rb") as handle:
         translated = {m.id for m in read_po(handle) if m.id}
-    assert extracted - translated == set(), f"not in the catalog: {sorted(map(str, extracted - translated))[:10]}"
+    assert extracted - translated == set(), (
+        f"not in the catalog: {sorted(map(str, extracted - translated))[:10]}"
+    )

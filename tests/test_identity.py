@@ -74,7 +74,12 @@ def test_invalid_resident_ids_are_refused_with_the_rule_they_break(number, probl
 
 @pytest.mark.parametrize(
     "typed",
-    ["４３０１２１１９９００１０１１２３７", "4301 2119 9001 0112 37", " 430121199001011237 ", "４３０１２１　１９９００１０１　１２３７"],
+    [
+        "４３０１２１１９９００１０１１２３７",
+        "4301 2119 9001 0112 37",
+        " 430121199001011237 ",
+        "４３０１２１　１９９００１０１　１２３７",
+    ],
 )
 def test_full_width_digits_and_spaces_are_normalised(typed):
     assert parse_resident_id(typed).number == "430121199001011237"
@@ -87,7 +92,10 @@ def test_full_width_x_is_accepted():
 
 def test_residence_permit_codes_are_provinces():
     assert {"81", "82", "83"} <= PROVINCE_CODES
-    assert not {"00", "10", "16", "24", "30", "38", "40", "47", "55", "60", "66", "71", "80", "84", "91"} & PROVINCE_CODES
+    assert (
+        not {"00", "10", "16", "24", "30", "38", "40", "47", "55", "60", "66", "71", "80", "84", "91"}
+        & PROVINCE_CODES
+    )
 
 
 def test_birth_date_in_the_future_is_refused():
@@ -108,7 +116,10 @@ def test_any_17_digits_with_their_check_char_parse_iff_province_and_date_are_rea
 
 
 ID_BODY = st.tuples(
-    st.integers(0, 99), st.integers(0, 9999), st.dates(date(1850, 1, 1), date(2026, 11, 28)), st.integers(0, 999)
+    st.integers(0, 99),
+    st.integers(0, 9999),
+    st.dates(date(1850, 1, 1), date(2026, 11, 28)),
+    st.integers(0, 999),
 ).map(lambda parts: f"{parts[0]:02d}{parts[1]:04d}{parts[2]:%Y%m%d}{parts[3]:03d}")
 
 
@@ -190,8 +201,14 @@ def test_uscc_with_its_check_char_is_valid_and_any_other_is_not(first17):
 
 @pytest.mark.parametrize(
     ("raw", "normalised"),
-    [("13800138000", "13800138000"), ("+8613800138000", "13800138000"), ("0086 138-0013-8000", "13800138000"),
-     ("199 0000 0000", "19900000000"), ("１３８００１３８０００", "13800138000"), ("＋８６ １３８ ００１３ ８０００", "13800138000")],
+    [
+        ("13800138000", "13800138000"),
+        ("+8613800138000", "13800138000"),
+        ("0086 138-0013-8000", "13800138000"),
+        ("199 0000 0000", "19900000000"),
+        ("１３８００１３８０００", "13800138000"),
+        ("＋８６ １３８ ００１３ ８０００", "13800138000"),
+    ],
 )
 def test_mobile_is_normalised(raw, normalised):
     assert normalise_mobile(raw) == normalised
@@ -202,7 +219,11 @@ def test_invalid_mobiles(raw):
     assert normalise_mobile(raw) is None
 
 
-@given(st.sampled_from("3456789"), st.text(alphabet="0123456789", min_size=9, max_size=9), st.sampled_from(["", "+86", "0086"]))
+@given(
+    st.sampled_from("3456789"),
+    st.text(alphabet="0123456789", min_size=9, max_size=9),
+    st.sampled_from(["", "+86", "0086"]),
+)
 def test_every_valid_mobile_form_normalises_to_11_digits(second, rest, prefix):
     assert normalise_mobile(prefix + "1" + second + rest) == "1" + second + rest
 
@@ -216,8 +237,12 @@ def test_masking_keeps_only_the_ends():
 
 
 def test_the_legal_aid_form_reads_full_width_numbers(client):
-    response = client.submit("/legal-aid/apply", application_form(id_number="４３０１２１ １９９００１０１ １２３７",
-                                                                 mobile="１３９ ０００ ０００１１"))
+    response = client.submit(
+        "/legal-aid/apply",
+        application_form(
+            id_number="４３０１２１ １９９００１０１ １２３７", mobile="１３９ ０００ ０００１１"
+        ),
+    )
     assert response.status_code == 303
     application = db.session.scalar(select(LegalAidApplication))
     assert (application.id_number, application.applicant_mobile) == ("430121199001011237", "13900000011")
@@ -228,7 +253,10 @@ def test_the_legal_aid_form_reads_full_width_numbers(client):
     [
         ("36042619910102009X", "The last character does not match the others"),
         ("360426199113010079", "The birth date in the number"),
-        (("990121199001011237"[:17] + id_check_char("99012119900101123")), "The first two digits are not a province code"),
+        (
+            ("990121199001011237"[:17] + id_check_char("99012119900101123")),
+            "The first two digits are not a province code",
+        ),
         ("43012119900101", "A resident ID number has 18 characters"),
     ],
 )
@@ -241,9 +269,18 @@ def test_the_legal_aid_form_says_which_rule_an_id_breaks(client, number, message
 
 def register_enterprise(client, uscc: str):
     client.get("/language/en")
-    return client.submit("/account/register", {
-        "kind": "enterprise", "display_name": "唐会计", "mobile": "13800000011", "company_name": "星沙某科技有限公司",
-        "uscc": uscc, "password": "long-enough-pw", "confirm": "long-enough-pw"})
+    return client.submit(
+        "/account/register",
+        {
+            "kind": "enterprise",
+            "display_name": "唐会计",
+            "mobile": "13800000011",
+            "company_name": "星沙某科技有限公司",
+            "uscc": uscc,
+            "password": "long-enough-pw",
+            "confirm": "long-enough-pw",
+        },
+    )
 
 
 @pytest.mark.parametrize(

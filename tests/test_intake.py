@@ -43,8 +43,9 @@ def test_a_file_sent_with_a_mistake_elsewhere_is_kept_and_claimed_by_the_correct
 def test_another_browser_cannot_claim_a_staged_file(client, make_client):
     data = application_form(applicant_name="")
     data["attachments"] = [(io.BytesIO(PDF), "mine.pdf")]
-    token = staged_tokens(client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
-                          .get_data(as_text=True))[0]
+    token = staged_tokens(
+        client.submit("/legal-aid/apply", data, content_type="multipart/form-data").get_data(as_text=True)
+    )[0]
     stranger = make_client()
     refused = stranger.submit("/legal-aid/apply", {**application_form(), "staged_upload": token})
     assert refused.status_code == 400  # the file is not theirs: "attach it again", nothing created
@@ -55,8 +56,9 @@ def test_another_browser_cannot_claim_a_staged_file(client, make_client):
 def test_a_file_removed_while_the_form_was_open_is_asked_for_again_not_dropped(client, app):
     data = application_form(applicant_name="")
     data["attachments"] = [(io.BytesIO(PDF), "工资条.pdf")]
-    token = staged_tokens(client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
-                          .get_data(as_text=True))[0]
+    token = staged_tokens(
+        client.submit("/legal-aid/apply", data, content_type="multipart/form-data").get_data(as_text=True)
+    )[0]
     row = db.session.scalar(select(PendingUpload))
     assert attachments.purge_unclaimed(row.created_at + timedelta(hours=25)) == 1  # a day later
     again = client.submit("/legal-aid/apply", {**application_form(), "staged_upload": token})

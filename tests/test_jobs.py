@@ -22,30 +22,52 @@ from conftest import app_config
 def job_rows() -> dict[str, dict]:
     """Each job's row as plain values (the transaction ends: outside a request every
     transaction takes SQLite's write lock, and other runners wait for it)."""
-    rows = {row.name: {"outcome": row.last_outcome, "holder": row.lease_holder, "error": row.last_error}
-            for row in db.session.scalars(select(jobs.ScheduledJob))}
+    rows = {
+        row.name: {"outcome": row.last_outcome, "holder": row.lease_holder, "error": row.last_error}
+        for row in db.session.scalars(select(jobs.ScheduledJob))
+    }
     db.session.commit()
     return rows
 
 
 def run_jobs_process(database_url: str, uploads) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("FLASK_APP", "PORTAL_DEMO")}
-    env.update(DATABASE_URL=database_url, SECRET_KEY="jobs-test", UPLOAD_FOLDER=str(uploads),
-               PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "run-jobs"], cwd=PROJECT_ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY="jobs-test",
+        UPLOAD_FOLDER=str(uploads),
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "portal", "run-jobs"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_runners_started_together_do_each_job_once(app, tmp_path):
     declared = [job.command for job in jobs.declared_jobs(app)]
-    assert {"send-notifications", "purge-uploads", "generate-slots", "send-reminders", "withdraw-expired"} <= set(declared)
+    assert {
+        "send-notifications",
+        "purge-uploads",
+        "generate-slots",
+        "send-reminders",
+        "withdraw-expired",
+    } <= set(declared)
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     db.session.commit()
     runners = [run_jobs_process(url, tmp_path / "uploads") for _ in range(2)]
     outputs = [runner.communicate(timeout=120) for runner in runners]
     assert [runner.returncode for runner in runners] == [0, 0], outputs
-    ran = Counter(line.removeprefix("running ") for out, _err in outputs for line in out.splitlines()
-                  if line.startswith("running "))
+    ran = Counter(
+        line.removeprefix("running ")
+        for out, _err in outputs
+        for line in out.splitlines()
+        if line.startswith("running ")
+    )
     assert ran == Counter(declared), outputs  # every job, each exactly once
     rows = job_rows()
     assert all(rows[name]["outcome"] == "ok" and rows[name]["holder"] is None for name in declared)
@@ -83,7 +105,9 @@ def test_a_job_is_due_again_after_its_period_and_a_dead_runners_lease_expires(ap
     assert jobs.take(job, now=start + timedelta(minutes=1), due_only=False) is None  # held
     jobs.release(lease)
     assert jobs.take(job, now=start + timedelta(hours=23)) is None  # ran today
-    assert jobs.take(job, now=start + timedelta(days=1) - timedelta(seconds=10)) is not None  # the timer's tick
+    assert (
+        jobs.take(job, now=start + timedelta(days=1) - timedelta(seconds=10)) is not None
+    )  # the timer's tick
     # A runner that died holding it: its lease lapses after JOB_LEASE_TIMEOUT.
     later = start + timedelta(days=3)
     assert jobs.take(job, now=later, due_only=False) is not None
@@ -102,7 +126,10 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(app, monkeypatch):
     assert "failed: send-notifications" in result.output
     assert "running purge-uploads" in result.output and "running generate-slots" in result.output
     rows = job_rows()
-    assert rows["send-notifications"]["outcome"] == "failed" and "no_such_module" in rows["send-notifications"]["error"]
+    assert (
+        rows["send-notifications"]["outcome"] == "failed"
+        and "no_such_module" in rows["send-notifications"]["error"]
+    )
     assert rows["send-notifications"]["holder"] is None and rows["purge-uploads"]["outcome"] == "ok"
 
 
@@ -124,5 +151,7 @@ def test_run_jobs_refuses_an_unknown_job_name(app):
 
 def test_every_declared_job_has_its_command(schema, tmp_path):
     application = create_app(app_config(schema, tmp_path / "uploads"))
-    assert set(application.extensions[jobs.EXTENSION_KEY]) == {j.command for j in jobs.declared_jobs(application)}
+    assert set(application.extensions[jobs.EXTENSION_KEY]) == {
+        j.command for j in jobs.declared_jobs(application)
+    }
     assert "run-jobs" in application.cli.commands

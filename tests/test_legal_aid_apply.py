@@ -17,7 +17,13 @@ PNG_HEADER = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR"
 
 
 def png(width: int, height: int) -> bytes:
-    return PNG_HEADER + width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x02\x00\x00\x00" + b"\x00" * 64
+    return (
+        PNG_HEADER
+        + width.to_bytes(4, "big")
+        + height.to_bytes(4, "big")
+        + b"\x08\x02\x00\x00\x00"
+        + b"\x00" * 64
+    )
 
 
 def test_a_complete_application_gets_a_reference_and_a_confirmation(client):
@@ -49,7 +55,9 @@ def test_references_count_up_per_type_and_year(client, make_application):
 
 
 def test_a_wrong_id_number_is_shown_next_to_the_field_and_input_is_kept(client):
-    response = client.submit("/legal-aid/apply", application_form(id_number="36042619910102009X", applicant_name="王小明"))
+    response = client.submit(
+        "/legal-aid/apply", application_form(id_number="36042619910102009X", applicant_name="王小明")
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="id_number-error"' in page
@@ -82,8 +90,12 @@ def test_applying_for_a_relative_needs_their_details(client):
         assert f'id="{field}-error"' in page
     ok = client.submit(
         "/legal-aid/apply",
-        application_form(applying_for="relative", relation="parent", represented_name="周父",
-                         represented_id_number="11010519491231002X"),
+        application_form(
+            applying_for="relative",
+            relation="parent",
+            represented_name="周父",
+            represented_id_number="11010519491231002X",
+        ),
     )
     assert ok.status_code == 303
     application = db.session.scalar(select(LegalAidApplication))
@@ -95,11 +107,19 @@ def test_income_questions_are_needed_unless_an_exemption_applies(client):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="household_size-error"' in page and 'id="monthly_income-error"' in page
-    exempt = client.submit("/legal-aid/apply", application_form(
-        matter_type="family_support", household_size="", monthly_income="", claim_exemption="abuse_victim"))
+    exempt = client.submit(
+        "/legal-aid/apply",
+        application_form(
+            matter_type="family_support", household_size="", monthly_income="", claim_exemption="abuse_victim"
+        ),
+    )
     assert exempt.status_code == 303
     application = db.session.scalar(select(LegalAidApplication))
-    assert (application.claim_exemption, application.exemption, application.household_size) == ("abuse_victim", None, None)
+    assert (application.claim_exemption, application.exemption, application.household_size) == (
+        "abuse_victim",
+        None,
+        None,
+    )
 
 
 def test_urgent_applications_sort_first(client, make_application):
@@ -171,8 +191,13 @@ def test_the_confirmation_is_only_for_the_browser_that_applied(client, make_clie
 def test_a_signed_in_resident_finds_the_application_under_my_requests(client, app):
     register = client.submit(
         "/account/register",
-        {"kind": "resident", "display_name": "周建国", "mobile": "13900000011", "password": "long-enough-pw",
-         "confirm": "long-enough-pw"},
+        {
+            "kind": "resident",
+            "display_name": "周建国",
+            "mobile": "13900000011",
+            "password": "long-enough-pw",
+            "confirm": "long-enough-pw",
+        },
     )
     assert register.status_code == 302
     client.submit("/legal-aid/apply", application_form())

@@ -24,8 +24,14 @@ def staff(make_staff):
     senior = make_staff("senior", "lawyer", name="陈资深")
     junior = make_staff("junior", "lawyer", name="刘新人")
     worker = make_staff("worker", "lawyer", name="周基层")
-    save_profile(senior, kind="lawyer", licence_number="14301200910000001", practising_since=date(2010, 3, 1),
-                 firm="湖南星城律师事务所", work_phone="0731-84000001")
+    save_profile(
+        senior,
+        kind="lawyer",
+        licence_number="14301200910000001",
+        practising_since=date(2010, 3, 1),
+        firm="湖南星城律师事务所",
+        work_phone="0731-84000001",
+    )
     save_profile(junior, kind="lawyer", practising_since=local_today() - timedelta(days=400), firm="新锐律所")
     save_profile(worker, kind="grassroots", practising_since=date(2005, 1, 1), firm="星沙法律服务所")
     db.session.commit()
@@ -44,10 +50,18 @@ def act(client, reference, action, data=None, **kwargs):
 
 def notice_form(received: date, serious: bool = False) -> dict:
     form = {
-        "source": "notice", "authority": "长沙县公安局", "case_number": "长县公刑字〔2026〕101号",
-        "charge": "故意伤害罪", "stage": "investigation", "detention_place": "长沙县看守所",
-        "received_on": received.isoformat(), "person_name": "赵某", "id_number": VALID_ID,
-        "contact_mobile": "13900000022", "township_id": "1", "facts": "犯罪嫌疑人未委托辩护人",
+        "source": "notice",
+        "authority": "长沙县公安局",
+        "case_number": "长县公刑字〔2026〕101号",
+        "charge": "故意伤害罪",
+        "stage": "investigation",
+        "detention_place": "长沙县看守所",
+        "received_on": received.isoformat(),
+        "person_name": "赵某",
+        "id_number": VALID_ID,
+        "contact_mobile": "13900000022",
+        "township_id": "1",
+        "facts": "犯罪嫌疑人未委托辩护人",
         "authority_mobile": "13900000033",
     }
     if serious:
@@ -60,6 +74,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 def register(client, received: date, serious: bool = False) -> str:
     from portal.core.models import Township
+
     form = notice_form(received, serious)
     form["township_id"] = str(db.session.scalars(select(Township.id)).first())
     form["attachments"] = [(io.BytesIO(PDF), "通知辩护书.pdf")]
@@ -79,7 +94,9 @@ def test_a_notice_enters_approved_with_the_3_day_clock_from_receipt(make_client,
     assert application.pledge_accepted_at is None and application.household_size is None  # no means test
     # 3 days from the day received (not from registration), on the deadline rules' calendar.
     assert application.due_at == due_after(local_midnight(received), 3, "calendar")
-    assert local_end_of_day(received + timedelta(days=3)) <= application.due_at < local_end_of_day(local_today())
+    assert (
+        local_end_of_day(received + timedelta(days=3)) <= application.due_at < local_end_of_day(local_today())
+    )
     assert [p.name for p in application.parties] == ["长沙县公安局"]
     assert [(a.purpose, a.original_name) for a in application.attachments] == [("notice", "通知辩护书.pdf")]
 
@@ -109,8 +126,12 @@ def test_an_art_26_case_refuses_a_junior_lawyer_and_the_letter_names_the_senior(
     assert refused.status_code in (400, 409)
     assert reload(reference).lawyer_id is None
 
-    assert act(officer, reference, "assign_lawyer",
-               {"assign_lawyer-lawyer": str(staff["senior"].id)}).status_code == 303
+    assert (
+        act(
+            officer, reference, "assign_lawyer", {"assign_lawyer-lawyer": str(staff["senior"].id)}
+        ).status_code
+        == 303
+    )
     assert reload(reference).status == "assigned"
 
     pdf = officer.get(f"/legal-aid/letters/{reference}/pdf")
@@ -125,8 +146,12 @@ def test_change_of_person_and_closing_sent_back_then_closed(client, make_client,
     officer = make_client()
     officer.sign_in("officer")
     reference = register(officer, local_today())
-    assert act(officer, reference, "assign_lawyer",
-               {"assign_lawyer-lawyer": str(staff["junior"].id)}).status_code == 303
+    assert (
+        act(
+            officer, reference, "assign_lawyer", {"assign_lawyer-lawyer": str(staff["junior"].id)}
+        ).status_code
+        == 303
+    )
 
     # The recipient (through a relative's mobile) sees the lawyer's firm and asks for another person.
     tracked = client.submit("/track", {"reference": reference, "mobile": "13900000022"})
@@ -134,14 +159,21 @@ def test_change_of_person_and_closing_sent_back_then_closed(client, make_client,
     tracking = client.get(f"/track/{reference}").get_data(as_text=True)
     assert "刘新人" in tracking and "新锐律所" in tracking
     version = reload(reference).version
-    asked = client.submit(f"/track/{reference}", {"ask_change-comment": "律师未及时会见", "ask_change-version": str(version)},
-                          action=f"/track/{reference}/actions/ask_change")
+    asked = client.submit(
+        f"/track/{reference}",
+        {"ask_change-comment": "律师未及时会见", "ask_change-version": str(version)},
+        action=f"/track/{reference}/actions/ask_change",
+    )
     assert asked.status_code == 303
     assert reload(reference).change_reasons == "律师未及时会见"
 
     # The officer grants it by assigning another lawyer.
-    assert act(officer, reference, "change_lawyer",
-               {"change_lawyer-lawyer": str(staff["senior"].id)}).status_code == 303
+    assert (
+        act(
+            officer, reference, "change_lawyer", {"change_lawyer-lawyer": str(staff["senior"].id)}
+        ).status_code
+        == 303
+    )
     application = reload(reference)
     assert application.lawyer_id == staff["senior"].id and application.change_requested_at is None
     # Nothing pending now: a refusal of the change is not possible.
@@ -152,19 +184,31 @@ def test_change_of_person_and_closing_sent_back_then_closed(client, make_client,
     missing = act(lawyer, reference, "submit_closing", {"submit_closing-summary": "结案"})
     assert missing.status_code == 400 and reload(reference).status == "assigned"
     ended = (local_today() - timedelta(days=1)).isoformat()
-    report = {"submit_closing-outcome": "charges_dropped", "submit_closing-ended_on": ended,
-              "submit_closing-summary": "检察院决定不起诉"}
+    report = {
+        "submit_closing-outcome": "charges_dropped",
+        "submit_closing-ended_on": ended,
+        "submit_closing-summary": "检察院决定不起诉",
+    }
     assert act(lawyer, reference, "submit_closing", report).status_code == 303
     assert reload(reference).status == "closing"
 
-    assert act(officer, reference, "return_closing", {"return_closing-reasons": "缺少不起诉决定书"}).status_code == 303
+    assert (
+        act(officer, reference, "return_closing", {"return_closing-reasons": "缺少不起诉决定书"}).status_code
+        == 303
+    )
     application = reload(reference)
     assert application.status == "assigned" and application.closing_returned_reason == "缺少不起诉决定书"
 
-    late = report | {"submit_closing-ended_on": (local_today() - timedelta(days=40)).isoformat(),
-                     "submit_closing-attachments": [(io.BytesIO(PDF), "不起诉决定书.pdf")]}
-    assert act(lawyer, reference, "submit_closing", late, content_type="multipart/form-data").status_code == 303
-    assert ("closing", "不起诉决定书.pdf") in [(a.purpose, a.original_name) for a in reload(reference).attachments]
+    late = report | {
+        "submit_closing-ended_on": (local_today() - timedelta(days=40)).isoformat(),
+        "submit_closing-attachments": [(io.BytesIO(PDF), "不起诉决定书.pdf")],
+    }
+    assert (
+        act(lawyer, reference, "submit_closing", late, content_type="multipart/form-data").status_code == 303
+    )
+    assert ("closing", "不起诉决定书.pdf") in [
+        (a.purpose, a.original_name) for a in reload(reference).attachments
+    ]
     detail = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert "30" in detail and ("submitted more than" in detail or "超过案件办结后" in detail)
     assert act(officer, reference, "close").status_code == 303
@@ -202,9 +246,18 @@ def test_the_picker_counts_each_persons_open_cases_up_to_a_cap(make_client, staf
     officer.sign_in("officer")
     reference = register(officer, local_today() - timedelta(days=1))
     kind = kind_for_code("LA")
-    for lawyer, status in (("senior", "assigned"), ("senior", "assigned"), ("senior", "closed"), ("junior", "assigned")):
+    for lawyer, status in (
+        ("senior", "assigned"),
+        ("senior", "assigned"),
+        ("senior", "closed"),
+        ("junior", "assigned"),
+    ):
         case = kind.make_sample()
-        case.status, case.is_open, case.lawyer_id = status, kind.workflow.state(status).is_open, staff[lawyer].id
+        case.status, case.is_open, case.lawyer_id = (
+            status,
+            kind.workflow.state(status).is_open,
+            staff[lawyer].id,
+        )
         db.session.commit()
 
     def offered() -> dict:

@@ -25,6 +25,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 def with_profile(user):
     """A lawyer's legal-service profile: only legal aid personnel may be assigned (Art. 12)."""
     from portal.accounts.profiles import save_profile
+
     save_profile(user, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
     db.session.commit()
     return user
@@ -74,8 +75,12 @@ def act(staff_client, reference, action, data=None):
 
 def applicant_act(client, reference, action, data, **kwargs):
     application = reload(reference)
-    return client.submit(f"/track/{reference}", {f"{action}-version": str(application.version), **data},
-                         action=f"/track/{reference}/actions/{action}", **kwargs)
+    return client.submit(
+        f"/track/{reference}",
+        {f"{action}-version": str(application.version), **data},
+        action=f"/track/{reference}/actions/{action}",
+        **kwargs,
+    )
 
 
 def reload(reference) -> LegalAidApplication:
@@ -89,8 +94,12 @@ def last_message() -> str:
 
 def under_review(applicant, officer) -> str:
     reference = applied(applicant)
-    assert officer.submit(f"/staff/requests/{reference}", {},
-                          action=f"/staff/requests/{reference}/claim").status_code == 303
+    assert (
+        officer.submit(
+            f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim"
+        ).status_code
+        == 303
+    )
     assert reload(reference).status == "under_review"
     return reference
 
@@ -104,8 +113,12 @@ def refused(applicant, officer, reasons="家庭人均月收入超过经济困难
 def assigned(applicant, officer, staff) -> str:
     reference = under_review(applicant, officer)
     assert act(officer, reference, "approve", {"approve-comment": "符合法律援助条件"}).status_code == 303
-    assert act(officer, reference, "assign_lawyer",
-               {"assign_lawyer-lawyer": str(staff["lawyer"].id)}).status_code == 303
+    assert (
+        act(
+            officer, reference, "assign_lawyer", {"assign_lawyer-lawyer": str(staff["lawyer"].id)}
+        ).status_code
+        == 303
+    )
     assert reload(reference).status == "assigned"
     return reference
 
@@ -128,13 +141,23 @@ def test_one_materials_request_pauses_the_clock_and_resumes_it_with_the_days_lef
     application.set_due(application.decision_due_at)
     db.session.commit()
 
-    asked = act(officer, reference, "request_materials",
-                {"request_materials-items": ["income_proof", "dispute_evidence"],
-                 "request_materials-other_items": "劳动合同照片"})
+    asked = act(
+        officer,
+        reference,
+        "request_materials",
+        {
+            "request_materials-items": ["income_proof", "dispute_evidence"],
+            "request_materials-other_items": "劳动合同照片",
+        },
+    )
     assert asked.status_code == 303
     application = reload(reference)
     assert application.status == "needs_materials"
-    assert application.decision_days_left == 3 and application.decision_due_at is None and application.due_at is None
+    assert (
+        application.decision_days_left == 3
+        and application.decision_due_at is None
+        and application.due_at is None
+    )
     notice = last_message()
     assert "all at once" in notice and "劳动合同照片" in notice
     assert "treated as withdrawn" in notice and "3 days left" in notice
@@ -142,10 +165,16 @@ def test_one_materials_request_pauses_the_clock_and_resumes_it_with_the_days_lef
     # Everything missing is told at one time: a second request cannot be made (later either).
     page = applicant.get(f"/track/{reference}").get_data(as_text=True)
     assert "劳动合同照片" in page and "treated as withdrawn" in page
-    answer = applicant_act(applicant, reference, "answer_materials",
-                           {"answer_materials-comment": "已补充",
-                            "answer_materials-attachments": [(io.BytesIO(PDF), "工资条.pdf")]},
-                           content_type="multipart/form-data")
+    answer = applicant_act(
+        applicant,
+        reference,
+        "answer_materials",
+        {
+            "answer_materials-comment": "已补充",
+            "answer_materials-attachments": [(io.BytesIO(PDF), "工资条.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 303
     application = reload(reference)
     assert application.status == "under_review" and application.materials_received_via == "applicant"
@@ -170,10 +199,14 @@ def test_materials_handed_in_at_the_counter_are_recorded_by_the_officer(app, app
     assert reload(reference).status == "needs_materials"
     recorded = officer.submit(
         f"/staff/requests/{reference}",
-        {"record_materials-comment": "申请人到窗口提交收入证明原件一份",
-         "record_materials-version": str(reload(reference).version),
-         "record_materials-attachments": [(io.BytesIO(PDF), "收入证明.pdf")]},
-        action=f"/staff/requests/{reference}/actions/record_materials", content_type="multipart/form-data")
+        {
+            "record_materials-comment": "申请人到窗口提交收入证明原件一份",
+            "record_materials-version": str(reload(reference).version),
+            "record_materials-attachments": [(io.BytesIO(PDF), "收入证明.pdf")],
+        },
+        action=f"/staff/requests/{reference}/actions/record_materials",
+        content_type="multipart/form-data",
+    )
     assert recorded.status_code == 303
     application = reload(reference)
     assert application.status == "under_review"
@@ -190,24 +223,45 @@ def test_materials_handed_in_at_the_counter_are_recorded_by_the_officer(app, app
 
 def test_early_aid_then_refusal_ends_it(app, applicant, officer, staff):
     reference = under_review(applicant, officer)
-    no_date = act(officer, reference, "early_aid",
-                  {"early_aid-lawyer": str(staff["lawyer"].id), "early_aid-ground": "deadline"})
+    no_date = act(
+        officer,
+        reference,
+        "early_aid",
+        {"early_aid-lawyer": str(staff["lawyer"].id), "early_aid-ground": "deadline"},
+    )
     assert no_date.status_code == 400  # the expiring date of the limitation period is needed
     expires = (to_local(utcnow()) + timedelta(days=4)).date()
-    started = act(officer, reference, "early_aid",
-                  {"early_aid-lawyer": str(staff["lawyer"].id), "early_aid-ground": "deadline",
-                   "early_aid-expires_on": expires.isoformat()})
+    started = act(
+        officer,
+        reference,
+        "early_aid",
+        {
+            "early_aid-lawyer": str(staff["lawyer"].id),
+            "early_aid-ground": "deadline",
+            "early_aid-expires_on": expires.isoformat(),
+        },
+    )
     assert started.status_code == 303
     application = reload(reference)
     assert application.status == "under_review"  # the decision still follows
     assert (application.lawyer_id, application.early_aid_ground, application.early_aid_until) == (
-        staff["lawyer"].id, "deadline", expires)
+        staff["lawyer"].id,
+        "deadline",
+        expires,
+    )
     assert "before the decision" in last_message()
     detail = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert "Early aid (Art. 44)" in detail and expires.isoformat() in detail
     # The lawyer sees the case at once.
-    assert act(officer, reference, "early_aid",
-               {"early_aid-lawyer": str(staff["lawyer"].id), "early_aid-ground": "preservation"}).status_code == 409
+    assert (
+        act(
+            officer,
+            reference,
+            "early_aid",
+            {"early_aid-lawyer": str(staff["lawyer"].id), "early_aid-ground": "preservation"},
+        ).status_code
+        == 409
+    )
 
     assert act(officer, reference, "refuse", {"refuse-reasons": "不属于法律援助事项范围"}).status_code == 303
     application = reload(reference)
@@ -228,14 +282,26 @@ def test_termination_on_each_ground_with_its_decision(app, applicant, officer, s
     assert 'id="terminate-reasons-error"' in missing.get_data(as_text=True)
     assert reload(reference).status == "assigned"
 
-    assert act(officer, reference, "terminate",
-               {"terminate-ground": ground, "terminate-reasons": "经核查，情况属实"}).status_code == 303
+    assert (
+        act(
+            officer,
+            reference,
+            "terminate",
+            {"terminate-ground": ground, "terminate-reasons": "经核查，情况属实"},
+        ).status_code
+        == 303
+    )
     application = reload(reference)
-    assert (application.status, application.termination_ground, application.is_open) == ("terminated", ground, False)
+    assert (application.status, application.termination_ground, application.is_open) == (
+        "terminated",
+        ground,
+        False,
+    )
     records = db.session.scalars(select(DeceptionRecord)).all()
     if ground in ("deception", "concealment"):
         assert [(r.ground, r.id_number, r.recorded_by_id) for r in records] == [
-            (ground, application.id_number, staff["officer"].id)]
+            (ground, application.id_number, staff["officer"].id)
+        ]
     else:
         assert records == []
     assert "Art. 48(" in last_message() and "object to the county justice bureau" in last_message()
@@ -247,10 +313,23 @@ def test_termination_on_each_ground_with_its_decision(app, applicant, officer, s
 
 def test_a_closed_case_cannot_be_terminated(app, applicant, officer, staff):
     reference = assigned(applicant, officer, staff)
-    assert act(officer, reference, "submit_closing", {"submit_closing-outcome": "mediated", "submit_closing-ended_on": "2026-01-05",
-                                                      "submit_closing-summary": "调解结案"}).status_code == 303
+    assert (
+        act(
+            officer,
+            reference,
+            "submit_closing",
+            {
+                "submit_closing-outcome": "mediated",
+                "submit_closing-ended_on": "2026-01-05",
+                "submit_closing-summary": "调解结案",
+            },
+        ).status_code
+        == 303
+    )
     assert act(officer, reference, "close").status_code == 303
-    answer = act(officer, reference, "terminate", {"terminate-ground": "own_lawyer", "terminate-reasons": "x"})
+    answer = act(
+        officer, reference, "terminate", {"terminate-ground": "own_lawyer", "terminate-reasons": "x"}
+    )
     assert answer.status_code == 409
     assert "not possible in the request" in answer.get_data(as_text=True)
     assert reload(reference).status == "closed"
@@ -264,12 +343,20 @@ def test_objection_to_a_refusal_upheld_then_objection_corrected(app, applicant, 
     # Without reasons, the objection is refused next to the field.
     empty = applicant_act(applicant, reference, "object", {})
     assert empty.status_code == 400 and 'id="object-comment-error"' in empty.get_data(as_text=True)
-    filed = applicant_act(applicant, reference, "object",
-                          {"object-comment": "我的收入证明未被考虑", "object-attachments": [(io.BytesIO(PDF), "证明.pdf")]},
-                          content_type="multipart/form-data")
+    filed = applicant_act(
+        applicant,
+        reference,
+        "object",
+        {"object-comment": "我的收入证明未被考虑", "object-attachments": [(io.BytesIO(PDF), "证明.pdf")]},
+        content_type="multipart/form-data",
+    )
     assert filed.status_code == 303
     application = reload(reference)
-    assert (application.status, application.objection_to, application.is_open) == ("objection", "refused", True)
+    assert (application.status, application.objection_to, application.is_open) == (
+        "objection",
+        "refused",
+        True,
+    )
     assert to_local(application.due_at).date() == to_local(due_after(utcnow(), 5)).date()
     assert "objection" in [a.purpose for a in application.attachments]
 
@@ -278,9 +365,15 @@ def test_objection_to_a_refusal_upheld_then_objection_corrected(app, applicant, 
     assert act(officer, reference, "uphold_refusal", {"uphold_refusal-reasons": "x"}).status_code == 403
     assert act(reviewer, reference, "uphold_refusal", {}).status_code == 400
     # The guard: this objection is about a refusal, not a termination.
-    assert act(reviewer, reference, "uphold_termination", {"uphold_termination-reasons": "x"}).status_code == 409
-    assert act(reviewer, reference, "uphold_refusal",
-               {"uphold_refusal-reasons": "经复核，原决定认定事实清楚"}).status_code == 303
+    assert (
+        act(reviewer, reference, "uphold_termination", {"uphold_termination-reasons": "x"}).status_code == 409
+    )
+    assert (
+        act(
+            reviewer, reference, "uphold_refusal", {"uphold_refusal-reasons": "经复核，原决定认定事实清楚"}
+        ).status_code
+        == 303
+    )
     application = reload(reference)
     assert (application.status, application.objection_outcome) == ("refused", "upheld")
     assert "administrative reconsideration" in last_message() and "lawsuit" in last_message()
@@ -289,8 +382,15 @@ def test_objection_to_a_refusal_upheld_then_objection_corrected(app, applicant, 
 
     # Objected again, the bureau orders the centre to correct: it decides again, and approves.
     applicant_act(applicant, reference, "object", {"object-comment": "补充新的证据"})
-    assert act(reviewer, reference, "correct_refusal",
-               {"correct_refusal-reasons": "原决定未考虑申请人提交的低保证明"}).status_code == 303
+    assert (
+        act(
+            reviewer,
+            reference,
+            "correct_refusal",
+            {"correct_refusal-reasons": "原决定未考虑申请人提交的低保证明"},
+        ).status_code
+        == 303
+    )
     application = reload(reference)
     assert (application.status, application.objection_outcome) == ("under_review", "corrected")
     assert application.refused_at is None and application.decision_due_at is not None
@@ -304,20 +404,37 @@ def test_objection_to_a_refusal_upheld_then_objection_corrected(app, applicant, 
 
 def test_objection_to_a_termination_upheld_and_corrected(app, applicant, officer, reviewer, staff):
     reference = assigned(applicant, officer, staff)
-    act(officer, reference, "terminate", {"terminate-ground": "finances_changed", "terminate-reasons": "已购置商品房"})
+    act(
+        officer,
+        reference,
+        "terminate",
+        {"terminate-ground": "finances_changed", "terminate-reasons": "已购置商品房"},
+    )
     applicant_act(applicant, reference, "object", {"object-comment": "房屋系贷款购买"})
     assert reload(reference).objection_to == "terminated"
     assert act(reviewer, reference, "correct_refusal", {"correct_refusal-reasons": "x"}).status_code == 409
-    assert act(reviewer, reference, "uphold_termination", {"uphold_termination-reasons": "理由不成立"}).status_code == 303
+    assert (
+        act(
+            reviewer, reference, "uphold_termination", {"uphold_termination-reasons": "理由不成立"}
+        ).status_code
+        == 303
+    )
     assert reload(reference).status == "terminated"
     assert "administrative reconsideration" in last_message()
 
     applicant_act(applicant, reference, "object", {"object-comment": "再次异议"})
-    assert act(reviewer, reference, "correct_termination",
-               {"correct_termination-reasons": "终止理由不成立"}).status_code == 303
+    assert (
+        act(
+            reviewer, reference, "correct_termination", {"correct_termination-reasons": "终止理由不成立"}
+        ).status_code
+        == 303
+    )
     application = reload(reference)
     assert (application.status, application.lawyer_id, application.terminated_at) == (
-        "assigned", staff["lawyer"].id, None)
+        "assigned",
+        staff["lawyer"].id,
+        None,
+    )
     assert applicant.get(f"/legal-aid/decisions/{reference}/termination").status_code == 404
 
 
@@ -328,7 +445,9 @@ def test_no_objection_to_an_approval_and_the_optional_filing_limit(app, applican
     assert "/actions/object" not in applicant.get(f"/track/{reference}").get_data(as_text=True)
     answer = applicant.submit("/track", {"object-comment": "x"}, action=f"/track/{reference}/actions/object")
     assert answer.status_code == 409
-    assert "This action is not possible" in answer.get_data(as_text=True) or "当前状态" in answer.get_data(as_text=True)
+    assert "This action is not possible" in answer.get_data(as_text=True) or "当前状态" in answer.get_data(
+        as_text=True
+    )
     assert reload(reference).status == "approved"
 
     app.config["LEGAL_AID_OBJECTION_FILING_DAYS"] = 10
@@ -363,12 +482,26 @@ def test_each_decision_is_a_printable_page_and_a_pdf_on_tracking(app, applicant,
     assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
 
     text = pdf_text(applicant, f"/legal-aid/decisions/{approved}/approval/pdf")
-    for part in ("Decision to grant legal aid", approved, "周建国", "申请人符合经济困难标准",
-                 "Legal basis", "Art", "Changsha County Legal Aid Centre", "Date of decision"):
+    for part in (
+        "Decision to grant legal aid",
+        approved,
+        "周建国",
+        "申请人符合经济困难标准",
+        "Legal basis",
+        "Art",
+        "Changsha County Legal Aid Centre",
+        "Date of decision",
+    ):
         assert part in text, part
     text = pdf_text(applicant, f"/legal-aid/decisions/{refused_ref}/refusal/pdf")
-    for part in ("Decision not to grant legal aid", refused_ref, "所涉事项不属于法律援助范围",
-                 "Remedies", "Art. 49", "Date of decision"):
+    for part in (
+        "Decision not to grant legal aid",
+        refused_ref,
+        "所涉事项不属于法律援助范围",
+        "Remedies",
+        "Art. 49",
+        "Date of decision",
+    ):
         assert part in text, part
     # No decision of that kind, or not this browser's: 404.
     assert applicant.get(f"/legal-aid/decisions/{approved}/refusal/pdf").status_code == 404
@@ -383,4 +516,6 @@ def test_events_are_audited(app, applicant, officer, reviewer):
     act(reviewer, reference, "uphold_refusal", {"uphold_refusal-reasons": "维持"})
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.from_status.is_not(None))).all()
     assert [(e.action, e.from_status, e.to_status) for e in events][-2:] == [
-        ("object", "refused", "objection"), ("uphold_refusal", "objection", "refused")]
+        ("object", "refused", "objection"),
+        ("uphold_refusal", "objection", "refused"),
+    ]

@@ -37,21 +37,48 @@ def error_of(page: str, field: str) -> str:
 
 CLAIMS = [
     # question, exemption, a claim it covers, a claim it does not cover, its proof on the confirmation
-    ("claim_exemption", "martyr_relative", "not_listed", "labour", "Proof that you are a close relative of the hero"),
+    (
+        "claim_exemption",
+        "martyr_relative",
+        "not_listed",
+        "labour",
+        "Proof that you are a close relative of the hero",
+    ),
     ("claim_exemption", "good_samaritan", "not_listed", "labour", "Proof of the act of bravery"),
     ("claim_exemption", "retrial_acquittal", "state_compensation", "labour", "The retrial judgment"),
     ("claim_exemption", "abuse_victim", "family_support", "environment", "Proof of the abuse"),
-    ("means_waiver", "no_income_vulnerable", "family_support", "not_listed", "Proof of your age or disability"),
-    ("means_waiver", "assistance_recipient", "labour", "not_listed", "Your certificate of minimum living allowance"),
+    (
+        "means_waiver",
+        "no_income_vulnerable",
+        "family_support",
+        "not_listed",
+        "Proof of your age or disability",
+    ),
+    (
+        "means_waiver",
+        "assistance_recipient",
+        "labour",
+        "not_listed",
+        "Your certificate of minimum living allowance",
+    ),
     ("means_waiver", "migrant_worker", "labour", "personal_injury", "Proof that you are a migrant worker"),
-    ("means_waiver", "migrant_worker", "work_injury", "family_support", "Proof that you are a migrant worker"),
+    (
+        "means_waiver",
+        "migrant_worker",
+        "work_injury",
+        "family_support",
+        "Proof that you are a migrant worker",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("question", "exemption", "covered", "uncovered", "proof"), CLAIMS)
-def test_an_exemption_frees_the_claim_it_covers_from_the_income_questions(client, question, exemption, covered,
-                                                                          uncovered, proof):
-    response = apply(client, matter_type=covered, household_size="", monthly_income="", **{question: exemption})
+def test_an_exemption_frees_the_claim_it_covers_from_the_income_questions(
+    client, question, exemption, covered, uncovered, proof
+):
+    response = apply(
+        client, matter_type=covered, household_size="", monthly_income="", **{question: exemption}
+    )
     assert response.status_code == 303, error_summary(response)
     application = db.session.scalar(select(LegalAidApplication))
     stored = application.claim_exemption if question == "claim_exemption" else application.exemption
@@ -67,9 +94,12 @@ TIED = [c for c in CLAIMS if c[0] == "claim_exemption" or c[1] == "migrant_worke
 
 
 @pytest.mark.parametrize(("question", "exemption", "covered", "uncovered", "proof"), TIED)
-def test_an_exemption_chosen_for_a_claim_it_does_not_cover_is_refused_next_to_it(client, question, exemption,
-                                                                                covered, uncovered, proof):
-    response = apply(client, matter_type=uncovered, household_size="", monthly_income="", **{question: exemption})
+def test_an_exemption_chosen_for_a_claim_it_does_not_cover_is_refused_next_to_it(
+    client, question, exemption, covered, uncovered, proof
+):
+    response = apply(
+        client, matter_type=uncovered, household_size="", monthly_income="", **{question: exemption}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "only" in error_of(page, question)  # e.g. "... only for a claim for state compensation"
@@ -78,10 +108,13 @@ def test_an_exemption_chosen_for_a_claim_it_does_not_cover_is_refused_next_to_it
     assert apply(client, matter_type=uncovered, **{question: "none"}).status_code == 303
 
 
-@pytest.mark.parametrize(("question", "exemption"), [("claim_exemption", "other_no_test"),
-                                                     ("means_waiver", "other_waiver")])
+@pytest.mark.parametrize(
+    ("question", "exemption"), [("claim_exemption", "other_no_test"), ("means_waiver", "other_waiver")]
+)
 def test_other_situations_set_by_law_go_to_the_office(client, question, exemption):
-    response = apply(client, matter_type="labour", household_size="", monthly_income="", **{question: exemption})
+    response = apply(
+        client, matter_type="labour", household_size="", monthly_income="", **{question: exemption}
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The law that" in page
@@ -89,12 +122,20 @@ def test_other_situations_set_by_law_go_to_the_office(client, question, exemptio
 
 def test_a_criminal_suspect_may_apply_without_income_figures(client):
     """Art. 24: 'economic hardship or other reasons'."""
-    response = apply(client, matter_type="criminal_defence", stage="investigation", handling_authority="police",
-                     household_size="", monthly_income="")
+    response = apply(
+        client,
+        matter_type="criminal_defence",
+        stage="investigation",
+        handling_authority="police",
+        household_size="",
+        monthly_income="",
+    )
     assert response.status_code == 303
     application = db.session.scalar(select(LegalAidApplication))
     assert (application.matter_type, application.household_size) == ("criminal_defence", None)
-    assert "income" not in " ".join(materials_to_bring(client.get(response.headers["Location"]).get_data(as_text=True)))
+    assert "income" not in " ".join(
+        materials_to_bring(client.get(response.headers["Location"]).get_data(as_text=True))
+    )
 
 
 def test_a_crime_victim_gives_income_figures(client):
@@ -114,8 +155,16 @@ def test_nothing_is_chosen_in_advance_on_the_form(client):
     response = client.submit("/legal-aid/apply", {})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    for name in ("township", "applying_for", "matter_type", "stage", "handling_authority", "case_place",
-                 "claim_exemption", "means_waiver"):
+    for name in (
+        "township",
+        "applying_for",
+        "matter_type",
+        "stage",
+        "handling_authority",
+        "case_place",
+        "claim_exemption",
+        "means_waiver",
+    ):
         assert f'id="{name}-error"' in page, name
     assert applications() == 0
 
@@ -146,14 +195,20 @@ def test_the_hunan_rule_asks_about_recognition_and_sudden_hardship(client, app):
     response = apply(client, household_size=None, monthly_income=None, low_income="yes", sudden_hardship="no")
     assert response.status_code == 303
     application = db.session.scalar(select(LegalAidApplication))
-    assert (application.hardship_rule, application.low_income, application.sudden_hardship) == ("hunan", True, False)
+    assert (application.hardship_rule, application.low_income, application.sudden_hardship) == (
+        "hunan",
+        True,
+        False,
+    )
     confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Proof that your household is recognised as low-income" in materials_to_bring(confirmation)
 
 
 def test_the_officer_sees_the_exemption_and_its_proof_first_in_the_checklist(client, make_client, make_staff):
     make_staff("officer", "legal_aid_officer")
-    response = apply(client, matter_type="labour", means_waiver="migrant_worker", household_size="", monthly_income="")
+    response = apply(
+        client, matter_type="labour", means_waiver="migrant_worker", household_size="", monthly_income=""
+    )
     reference = response.headers["Location"].rsplit("/", 1)[1]
     officer = make_client()
     officer.get("/language/en")
@@ -162,14 +217,17 @@ def test_the_officer_sees_the_exemption_and_its_proof_first_in_the_checklist(cli
     page = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert "Means check waived" in page and "Migrant worker claiming pay or a work injury" in page
     boxes = re.findall(r'name="request_materials-items"[^>]*value="(\w+)"', page) or re.findall(
-        r'value="(\w+)"[^>]*name="request_materials-items"', page)
+        r'value="(\w+)"[^>]*name="request_materials-items"', page
+    )
     assert boxes[:2] == ["id_copy", "proof_migrant_worker"], boxes
 
 
 def materials_to_bring(page: str) -> list[str]:
     block = re.search(r'<ul id="materials-to-bring">(.*?)</ul>', page, re.S)
     assert block, "no list of materials on the confirmation"
-    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)
+    ]
 
 
 def error_summary(response) -> str:
@@ -179,8 +237,15 @@ def error_summary(response) -> str:
 
 
 def test_answers_that_are_not_among_the_choices_are_refused_not_a_crash(client):
-    response = apply(client, township="abc", matter_type="bogus", claim_exemption="bogus", means_waiver="²",
-                     applying_for="nobody", low_income="maybe")
+    response = apply(
+        client,
+        township="abc",
+        matter_type="bogus",
+        claim_exemption="bogus",
+        means_waiver="²",
+        applying_for="nobody",
+        low_income="maybe",
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     for name in ("township", "matter_type", "claim_exemption", "means_waiver", "applying_for"):

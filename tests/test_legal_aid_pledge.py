@@ -51,8 +51,13 @@ def test_the_officer_sees_that_the_pledge_cannot_be_relied_on(client, officer, m
 
 def test_the_history_follows_the_person_applied_for(client, officer, make_application):
     ended_for_deception(make_application, OTHER_ID, ground="concealment")
-    reference = apply(client, applying_for="relative", relation="parent", represented_name="郑某",
-                      represented_id_number=OTHER_ID)
+    reference = apply(
+        client,
+        applying_for="relative",
+        relation="parent",
+        represented_name="郑某",
+        represented_id_number=OTHER_ID,
+    )
     page = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert 'id="pledge-history"' in page and "(Art. 48(2))" in page
 

@@ -42,13 +42,25 @@ def officer_view(make_client, make_staff, reference: str) -> str:
 
 
 def test_a_parent_applies_for_a_child_without_capacity(client, make_client, make_staff):
-    response = apply(client, applying_for="guardian", relation="parent", guardian_basis="by_law",
-                     represented_name="周小明", represented_id_number=CHILD_ID, matter_type="personal_injury",
-                     means_waiver="no_income_vulnerable", household_size="", monthly_income="")
+    response = apply(
+        client,
+        applying_for="guardian",
+        relation="parent",
+        guardian_basis="by_law",
+        represented_name="周小明",
+        represented_id_number=CHILD_ID,
+        matter_type="personal_injury",
+        means_waiver="no_income_vulnerable",
+        household_size="",
+        monthly_income="",
+    )
     assert response.status_code == 303, errors(response)
     application = db.session.scalar(select(LegalAidApplication))
     assert (application.applicant_role, application.authority, application.relation) == (
-        "guardian", "guardian_by_law", "parent")
+        "guardian",
+        "guardian_by_law",
+        "parent",
+    )
     assert application.for_relative and application.represented_id_number == CHILD_ID
     confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Guardian by law" in confirmation and "Proof that you are their guardian" in confirmation
@@ -57,8 +69,14 @@ def test_a_parent_applies_for_a_child_without_capacity(client, make_client, make
 
 
 def test_an_appointed_guardian_applies_for_an_adult_without_full_capacity(client, make_client, make_staff):
-    response = apply(client, applying_for="guardian", relation="not_related", guardian_basis="appointed",
-                     represented_name="吴秀英", represented_id_number=ADULT_ID)
+    response = apply(
+        client,
+        applying_for="guardian",
+        relation="not_related",
+        guardian_basis="appointed",
+        represented_name="吴秀英",
+        represented_id_number=ADULT_ID,
+    )
     assert response.status_code == 303, errors(response)
     application = db.session.scalar(select(LegalAidApplication))
     assert application.authority == "guardian_appointed"
@@ -67,8 +85,13 @@ def test_an_appointed_guardian_applies_for_an_adult_without_full_capacity(client
 
 
 def test_a_guardian_says_how_they_became_one(client):
-    response = apply(client, applying_for="guardian", relation="parent", represented_name="周小明",
-                     represented_id_number=CHILD_ID)
+    response = apply(
+        client,
+        applying_for="guardian",
+        relation="parent",
+        represented_name="周小明",
+        represented_id_number=CHILD_ID,
+    )
     assert response.status_code == 400 and "guardian_basis" in errors(response)
     assert count() == 0
 
@@ -76,13 +99,23 @@ def test_a_guardian_says_how_they_became_one(client):
 def test_an_agent_needs_the_written_authorisation_and_an_adult_principal(client):
     unsigned = apply(client, applying_for="agent", represented_name="吴秀英", represented_id_number=ADULT_ID)
     assert unsigned.status_code == 400 and "agent_authorised" in errors(unsigned)
-    child = apply(client, applying_for="agent", agent_authorised="y", represented_name="周小明",
-                  represented_id_number=CHILD_ID)
+    child = apply(
+        client,
+        applying_for="agent",
+        agent_authorised="y",
+        represented_name="周小明",
+        represented_id_number=CHILD_ID,
+    )
     assert child.status_code == 400 and "applying_for" in errors(child)
     assert "parent or guardian applies" in child.get_data(as_text=True)
     assert count() == 0
-    signed = apply(client, applying_for="agent", agent_authorised="y", represented_name="吴秀英",
-                   represented_id_number=ADULT_ID)
+    signed = apply(
+        client,
+        applying_for="agent",
+        agent_authorised="y",
+        represented_name="吴秀英",
+        represented_id_number=ADULT_ID,
+    )
     assert signed.status_code == 303
     application = db.session.scalar(select(LegalAidApplication))
     assert (application.applicant_role, application.authority) == ("agent", "written_authorisation")
@@ -91,21 +124,41 @@ def test_an_agent_needs_the_written_authorisation_and_an_adult_principal(client)
 
 
 def test_a_close_relative_must_be_related(client):
-    response = apply(client, applying_for="relative", relation="not_related", represented_name="吴秀英",
-                     represented_id_number=ADULT_ID)
+    response = apply(
+        client,
+        applying_for="relative",
+        relation="not_related",
+        represented_name="吴秀英",
+        represented_id_number=ADULT_ID,
+    )
     assert response.status_code == 400 and "relation" in errors(response)
-    ok = apply(client, applying_for="relative", relation="parent", represented_name="吴秀英",
-               represented_id_number=ADULT_ID)
+    ok = apply(
+        client,
+        applying_for="relative",
+        relation="parent",
+        represented_name="吴秀英",
+        represented_id_number=ADULT_ID,
+    )
     assert ok.status_code == 303
     assert db.session.scalar(select(LegalAidApplication.authority)) == "close_relative"
 
 
 def test_the_person_applied_for_needs_a_valid_id_of_someone_else(client):
-    own = apply(client, applying_for="relative", relation="parent", represented_name="周建国",
-                represented_id_number="430121199001011237")
+    own = apply(
+        client,
+        applying_for="relative",
+        relation="parent",
+        represented_name="周建国",
+        represented_id_number="430121199001011237",
+    )
     assert own.status_code == 400 and "Myself" in own.get_data(as_text=True)
-    bad = apply(client, applying_for="relative", relation="parent", represented_name="吴秀英",
-                represented_id_number="99010519491231002X")
+    bad = apply(
+        client,
+        applying_for="relative",
+        relation="parent",
+        represented_name="吴秀英",
+        represented_id_number="99010519491231002X",
+    )
     assert bad.status_code == 400
     assert "The first two digits are not a province code" in bad.get_data(as_text=True)
     assert count() == 0
@@ -115,12 +168,22 @@ def test_applying_for_oneself_ignores_the_other_persons_fields(client):
     response = apply(client, relation="parent", represented_name="someone", represented_id_number="junk")
     assert response.status_code == 303
     application = db.session.scalar(select(LegalAidApplication))
-    assert (application.for_relative, application.relation, application.represented_name) == (False, None, None)
+    assert (application.for_relative, application.relation, application.represented_name) == (
+        False,
+        None,
+        None,
+    )
 
 
 def test_the_authority_handling_the_case_is_recorded(client):
-    response = apply(client, matter_type="criminal_defence", stage="prosecution_review",
-                     handling_authority="procuratorate", household_size="", monthly_income="")
+    response = apply(
+        client,
+        matter_type="criminal_defence",
+        stage="prosecution_review",
+        handling_authority="procuratorate",
+        household_size="",
+        monthly_income="",
+    )
     assert response.status_code == 303
     assert db.session.scalar(select(LegalAidApplication.handling_authority)) == "procuratorate"
     assert "A procuratorate" in client.get(response.headers["Location"]).get_data(as_text=True)

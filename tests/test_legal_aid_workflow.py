@@ -20,6 +20,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 def with_profile(user):
     """A lawyer's legal-service profile: only legal aid personnel may be assigned (Art. 12)."""
     from portal.accounts.profiles import save_profile
+
     save_profile(user, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
     db.session.commit()
     return user
@@ -59,7 +60,9 @@ def test_tracking_needs_the_reference_and_the_same_mobile(client, make_client):
     assert 'id="reference-error"' in wrong.get_data(as_text=True)
     assert stranger.get(f"/track/{reference}").status_code == 404
     unknown = stranger.submit("/track", {"reference": "LA-2020-999999", "mobile": "13900000011"})
-    assert unknown.get_data(as_text=True).count("field-error") == wrong.get_data(as_text=True).count("field-error")
+    assert unknown.get_data(as_text=True).count("field-error") == wrong.get_data(as_text=True).count(
+        "field-error"
+    )
     right = stranger.submit("/track", {"reference": reference.lower(), "mobile": "+86 139 0000 0011"})
     assert right.status_code == 302
     page = stranger.get(right.headers["Location"]).get_data(as_text=True)
@@ -74,16 +77,27 @@ def test_the_whole_journey(client, make_client, staff):
     queue = officer.get("/staff/queue/legal-aid?tab=unassigned").get_data(as_text=True)
     assert reference in queue
 
-    assert officer.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim").status_code == 303
+    assert (
+        officer.submit(
+            f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim"
+        ).status_code
+        == 303
+    )
     application = reload(reference)
     assert (application.status, application.handler_id) == ("under_review", staff["officer"].id)
 
     # 补正: the whole checklist at once
     empty = act(officer, reference, "request_materials", {})
     assert empty.status_code == 400
-    asked = act(officer, reference, "request_materials",
-                {"request_materials-items": ["income_proof", "dispute_evidence"],
-                 "request_materials-other_items": "劳务合同原件照片"})
+    asked = act(
+        officer,
+        reference,
+        "request_materials",
+        {
+            "request_materials-items": ["income_proof", "dispute_evidence"],
+            "request_materials-other_items": "劳务合同原件照片",
+        },
+    )
     assert asked.status_code == 303
     application = reload(reference)
     assert application.status == "needs_materials"
@@ -95,8 +109,11 @@ def test_the_whole_journey(client, make_client, staff):
     assert "劳务合同原件照片" in tracking
     answer = client.submit(
         f"/track/{reference}",
-        {"answer_materials-comment": "已补充工资条和合同照片", "answer_materials-version": str(application.version),
-         "answer_materials-attachments": [(io.BytesIO(PDF), "工资条.pdf")]},
+        {
+            "answer_materials-comment": "已补充工资条和合同照片",
+            "answer_materials-version": str(application.version),
+            "answer_materials-attachments": [(io.BytesIO(PDF), "工资条.pdf")],
+        },
         action=f"/track/{reference}/actions/answer_materials",
         content_type="multipart/form-data",
     )
@@ -119,24 +136,42 @@ def test_the_whole_journey(client, make_client, staff):
     lawyer = make_client()
     lawyer.sign_in("lawyer")
     assert reference in lawyer.get("/staff/queue/legal-aid").get_data(as_text=True)
-    reported = act(lawyer, reference, "submit_closing",
-                   {"submit_closing-outcome": "mediated", "submit_closing-ended_on": "2026-01-05",
-                    "submit_closing-summary": "调解结案，追回工资三万六千元"})
+    reported = act(
+        lawyer,
+        reference,
+        "submit_closing",
+        {
+            "submit_closing-outcome": "mediated",
+            "submit_closing-ended_on": "2026-01-05",
+            "submit_closing-summary": "调解结案，追回工资三万六千元",
+        },
+    )
     assert reported.status_code == 303
     closed = act(officer, reference, "close")
     assert closed.status_code == 303
     assert reload(reference).status == "closed"
 
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-    assert actions == ["submit", "claim", "start_review", "request_materials", "answer_materials", "approve",
-                       "assign_lawyer", "submit_closing", "close"]
+    assert actions == [
+        "submit",
+        "claim",
+        "start_review",
+        "request_materials",
+        "answer_materials",
+        "approve",
+        "assign_lawyer",
+        "submit_closing",
+        "close",
+    ]
     timeline = client.get(f"/track/{reference}").get_data(as_text=True)
     history = timeline.split('id="timeline-title"', 1)[1]
     assert "陈律师" in history  # the History entry names the lawyer
     inbox = [m.body for m in db.session.scalars(select(InboxMessage).order_by(InboxMessage.id))]
     assert len(inbox) == 8  # submit, start review, materials, answer, approve, lawyer, report, closed
     assert all(reference in body for body in inbox)
-    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 8  # one SMS per inbox message
+    assert (
+        db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 8
+    )  # one SMS per inbox message
 
 
 def test_refusal_needs_written_reasons_and_tells_about_the_objection(client, make_client, staff):
@@ -146,7 +181,10 @@ def test_refusal_needs_written_reasons_and_tells_about_the_objection(client, mak
     officer.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim")
     assert act(officer, reference, "refuse", {}).status_code == 400
     assert reload(reference).status == "under_review"
-    assert act(officer, reference, "refuse", {"refuse-reasons": "家庭人均收入超过经济困难标准"}).status_code == 303
+    assert (
+        act(officer, reference, "refuse", {"refuse-reasons": "家庭人均收入超过经济困难标准"}).status_code
+        == 303
+    )
     application = reload(reference)
     assert application.status == "refused" and not application.is_open
     last = db.session.scalars(select(InboxMessage).order_by(InboxMessage.id.desc())).first()
@@ -189,10 +227,19 @@ def test_only_the_handler_acts_and_a_supervisor_can_reassign(client, make_client
     assert taken.status_code == 409
     assert "张敏" in taken.get_data(as_text=True)
     assert act(officer2, reference, "approve").status_code == 403
-    assert officer2.submit(f"/staff/requests/{reference}", {"handler": str(staff["officer2"].id)},
-                           action=f"/staff/requests/{reference}/reassign").status_code == 403
-    moved = supervisor.submit(f"/staff/requests/{reference}", {"handler": str(staff["officer2"].id), "comment": "休假"},
-                              action=f"/staff/requests/{reference}/reassign")
+    assert (
+        officer2.submit(
+            f"/staff/requests/{reference}",
+            {"handler": str(staff["officer2"].id)},
+            action=f"/staff/requests/{reference}/reassign",
+        ).status_code
+        == 403
+    )
+    moved = supervisor.submit(
+        f"/staff/requests/{reference}",
+        {"handler": str(staff["officer2"].id), "comment": "休假"},
+        action=f"/staff/requests/{reference}/reassign",
+    )
     assert moved.status_code == 303
     assert reload(reference).handler_id == staff["officer2"].id
     assert act(officer2, reference, "approve").status_code == 303
@@ -215,8 +262,11 @@ def test_showing_the_full_id_is_audited(client, make_client, staff, make_applica
     officer.sign_in("officer")
     detail = officer.get(f"/staff/requests/{application.reference}").get_data(as_text=True)
     assert "430121199001011237" not in detail and "4301**********1237" in detail
-    shown = officer.submit(f"/staff/requests/{application.reference}", {},
-                           action=f"/staff/requests/{application.reference}/reveal-id")
+    shown = officer.submit(
+        f"/staff/requests/{application.reference}",
+        {},
+        action=f"/staff/requests/{application.reference}/reveal-id",
+    )
     assert "430121199001011237" in shown.get_data(as_text=True)
     audit = db.session.scalar(select(ReadAudit))
     assert (audit.user_id, audit.what) == (staff["officer"].id, "id_number")
@@ -226,15 +276,20 @@ def test_internal_notes_never_reach_the_applicant(client, make_client, staff):
     reference = applied(client)
     officer = make_client()
     officer.sign_in("officer")
-    officer.submit(f"/staff/requests/{reference}", {"body": "申请人情绪激动，注意沟通方式"},
-                   action=f"/staff/requests/{reference}/notes")
+    officer.submit(
+        f"/staff/requests/{reference}",
+        {"body": "申请人情绪激动，注意沟通方式"},
+        action=f"/staff/requests/{reference}/notes",
+    )
     assert "申请人情绪激动" in officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert "申请人情绪激动" not in client.get(f"/track/{reference}").get_data(as_text=True)
 
 
 def test_the_applicant_can_withdraw(client):
     reference = applied(client)
-    response = client.submit(f"/track/{reference}/actions/withdraw", {}, action=f"/track/{reference}/actions/withdraw")
+    response = client.submit(
+        f"/track/{reference}/actions/withdraw", {}, action=f"/track/{reference}/actions/withdraw"
+    )
     assert response.status_code == 303
     assert reload(reference).status == "withdrawn"
     again = client.submit("/track", {}, action=f"/track/{reference}/actions/withdraw")

@@ -14,5 +14,7 @@ def test_ruff_passes():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
-    result = subprocess.run([ruff, "check", "portal", "tests", "bench"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [ruff, "check", "portal", "tests", "bench"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-4000:]

@@ -23,7 +23,9 @@ def people(app, make_staff):
     from portal.core.models import Township
 
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
-    committee = MediationCommittee(name="星沙街道人民调解委员会", name_en="Xingsha Committee", township_id=township.id)
+    committee = MediationCommittee(
+        name="星沙街道人民调解委员会", name_en="Xingsha Committee", township_id=township.id
+    )
     db.session.add(committee)
     db.session.commit()
     return {
@@ -37,11 +39,19 @@ def people(app, make_staff):
 
 def form(people, **overrides) -> dict:
     data = {
-        "applicant_name": "冯桂兰", "mobile": APPLICANT_MOBILE, "applicant_address": "",
-        "township": str(people["township_id"]), "other_name": "冯建军", "other_mobile": OTHER_MOBILE,
-        "other_address": "星沙街道某小区", "dispute_type": "neighbours",
-        "facts": "邻居在通道上堆放杂物，雨天积水流入我家。", "claims": "清理通道杂物，修好排水沟。",
-        "in_court": "no", "preferred_mediator": "", "consent": "y",
+        "applicant_name": "冯桂兰",
+        "mobile": APPLICANT_MOBILE,
+        "applicant_address": "",
+        "township": str(people["township_id"]),
+        "other_name": "冯建军",
+        "other_mobile": OTHER_MOBILE,
+        "other_address": "星沙街道某小区",
+        "dispute_type": "neighbours",
+        "facts": "邻居在通道上堆放杂物，雨天积水流入我家。",
+        "claims": "清理通道杂物，修好排水沟。",
+        "in_court": "no",
+        "preferred_mediator": "",
+        "consent": "y",
     }
     data.update(overrides)
     return data
@@ -71,9 +81,16 @@ def signed_in(make_client, username):
 
 def accept(make_client, people, reference):
     coordinator = signed_in(make_client, "mediation")
-    response = act(coordinator, reference, "accept", {
-        "accept-committee": str(people["committee_id"]), "accept-mediator": str(people["mediator"].id),
-        "accept-second_mediator": ""})
+    response = act(
+        coordinator,
+        reference,
+        "accept",
+        {
+            "accept-committee": str(people["committee_id"]),
+            "accept-mediator": str(people["mediator"].id),
+            "accept-second_mediator": "",
+        },
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     return coordinator
 
@@ -104,21 +121,35 @@ def test_the_whole_journey_to_an_agreement_both_parties_see(client, people, make
     found = case(reference)
     assert found.status == "accepted" and found.mediator_id == people["mediator"].id
     assert found.other_party.notified_at is not None
-    texts = [m.body for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == OTHER_MOBILE))]
+    texts = [
+        m.body
+        for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == OTHER_MOBILE))
+    ]
     assert len(texts) == 1 and reference in texts[0] and APPLICANT_MOBILE not in texts[0]
 
     other = make_client()
     assert other.submit("/track", {"reference": reference, "mobile": OTHER_MOBILE}).status_code == 302
     page = other.get(f"/track/{reference}").get_data(as_text=True)
     assert "清理通道杂物" in page and APPLICANT_MOBILE not in page and "0041" not in page
-    assert other.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/party_agree").status_code == 303
+    assert (
+        other.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/party_agree").status_code
+        == 303
+    )
     assert case(reference).status == "mediating"
 
     mediator = signed_in(make_client, "mediator")
     day = local_today() + timedelta(days=2)
-    scheduled = act(mediator, reference, "schedule_session", {
-        "schedule_session-day": day.isoformat(), "schedule_session-start": "09:30",
-        "schedule_session-minutes": "90", "schedule_session-place": "星沙司法所调解室"})
+    scheduled = act(
+        mediator,
+        reference,
+        "schedule_session",
+        {
+            "schedule_session-day": day.isoformat(),
+            "schedule_session-start": "09:30",
+            "schedule_session-minutes": "90",
+            "schedule_session-place": "星沙司法所调解室",
+        },
+    )
     assert scheduled.status_code == 303
     session = case(reference).sessions[0]
     for viewer in (client, other):
@@ -128,18 +159,43 @@ def test_the_whole_journey_to_an_agreement_both_parties_see(client, people, make
         assert str(event["LOCATION"]) == "星沙司法所调解室"
         assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=90)
 
-    no_terms = act(mediator, reference, "record_agreement", {
-        "record_agreement-agreement_form": "oral", "record_agreement-terms": "",
-        "record_agreement-effective_on": local_today().isoformat()})
-    assert no_terms.status_code == 400 and 'id="record_agreement-terms-error"' in no_terms.get_data(as_text=True)
-    written_without_copy = act(mediator, reference, "record_agreement", {
-        "record_agreement-agreement_form": "written", "record_agreement-terms": "三日内清理杂物。",
-        "record_agreement-effective_on": local_today().isoformat()})
+    no_terms = act(
+        mediator,
+        reference,
+        "record_agreement",
+        {
+            "record_agreement-agreement_form": "oral",
+            "record_agreement-terms": "",
+            "record_agreement-effective_on": local_today().isoformat(),
+        },
+    )
+    assert no_terms.status_code == 400 and 'id="record_agreement-terms-error"' in no_terms.get_data(
+        as_text=True
+    )
+    written_without_copy = act(
+        mediator,
+        reference,
+        "record_agreement",
+        {
+            "record_agreement-agreement_form": "written",
+            "record_agreement-terms": "三日内清理杂物。",
+            "record_agreement-effective_on": local_today().isoformat(),
+        },
+    )
     assert written_without_copy.status_code == 400
-    signed = act(mediator, reference, "record_agreement", {
-        "record_agreement-agreement_form": "written", "record_agreement-terms": "冯建军三日内清理杂物，双方共同出资修排水沟。",
-        "record_agreement-amount": "800", "record_agreement-effective_on": local_today().isoformat(),
-        "record_agreement-attachments": [(io.BytesIO(PDF), "协议书.pdf")]}, content_type="multipart/form-data")
+    signed = act(
+        mediator,
+        reference,
+        "record_agreement",
+        {
+            "record_agreement-agreement_form": "written",
+            "record_agreement-terms": "冯建军三日内清理杂物，双方共同出资修排水沟。",
+            "record_agreement-amount": "800",
+            "record_agreement-effective_on": local_today().isoformat(),
+            "record_agreement-attachments": [(io.BytesIO(PDF), "协议书.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
     assert signed.status_code == 303
     assert case(reference).status == "agreement" and case(reference).attachments[0].purpose == "agreement"
 
@@ -148,7 +204,9 @@ def test_the_whole_journey_to_an_agreement_both_parties_see(client, people, make
         assert "冯建军三日内清理杂物" in outcome
     party_inbox = db.session.scalars(select(InboxMessage).where(InboxMessage.party_id.is_not(None))).all()
     assert any("30" in m.body or "司法确认" in m.body or "confirm" in m.body for m in party_inbox)
-    assert "协议书.pdf" not in other.get(f"/track/{reference}").get_data(as_text=True)  # files stay the applicant's
+    assert "协议书.pdf" not in other.get(f"/track/{reference}").get_data(
+        as_text=True
+    )  # files stay the applicant's
 
 
 def test_a_mediator_outside_the_case_gets_403(client, people, make_client):
@@ -165,14 +223,22 @@ def test_the_other_party_may_refuse_and_either_party_may_end(client, people, mak
     accept(make_client, people, refused)
     other = make_client()
     other.submit("/track", {"reference": refused, "mobile": OTHER_MOBILE})
-    other.submit(f"/track/{refused}/actions/party_refuse", {}, action=f"/track/{refused}/actions/party_refuse")
+    other.submit(
+        f"/track/{refused}/actions/party_refuse", {}, action=f"/track/{refused}/actions/party_refuse"
+    )
     assert case(refused).status == "declined" and not case(refused).is_open
 
     ended = applied(client, people)
     accept(make_client, people, ended)
     act(signed_in(make_client, "mediator"), ended, "start")
-    assert client.submit(f"/track/{ended}/actions/applicant_end", {"applicant_end-comment": "不想再谈了"},
-                         action=f"/track/{ended}/actions/applicant_end").status_code == 303
+    assert (
+        client.submit(
+            f"/track/{ended}/actions/applicant_end",
+            {"applicant_end-comment": "不想再谈了"},
+            action=f"/track/{ended}/actions/applicant_end",
+        ).status_code
+        == 303
+    )
     assert case(ended).status == "failed" and case(ended).outcome_reason == "不想再谈了"
     # Ending is not for a third person who merely knows the reference.
     stranger = make_client()
@@ -184,8 +250,9 @@ def test_a_coordinator_declines_with_reasons_pointing_to_court(client, people, m
     coordinator = signed_in(make_client, "mediation")
     assert act(coordinator, reference, "decline", {"decline-reason": ""}).status_code == 400
     assert act(coordinator, reference, "decline", {"decline-reason": "该纠纷已由法院受理"}).status_code == 303
-    message = db.session.scalars(select(InboxMessage).where(InboxMessage.party_id.is_(None))
-                                 .order_by(InboxMessage.id.desc())).first()
+    message = db.session.scalars(
+        select(InboxMessage).where(InboxMessage.party_id.is_(None)).order_by(InboxMessage.id.desc())
+    ).first()
     assert "该纠纷已由法院受理" in message.body and "12348" in message.body
 
 
@@ -203,10 +270,18 @@ def test_a_written_agreement_is_reminded_of_court_confirmation_once(client, peop
     accept(make_client, people, reference)
     mediator = signed_in(make_client, "mediator")
     act(mediator, reference, "start")
-    act(mediator, reference, "record_agreement", {
-        "record_agreement-agreement_form": "written", "record_agreement-terms": "清理杂物。",
-        "record_agreement-effective_on": (local_today() - timedelta(days=25)).isoformat(),
-        "record_agreement-attachments": [(io.BytesIO(PDF), "协议书.pdf")]}, content_type="multipart/form-data")
+    act(
+        mediator,
+        reference,
+        "record_agreement",
+        {
+            "record_agreement-agreement_form": "written",
+            "record_agreement-terms": "清理杂物。",
+            "record_agreement-effective_on": (local_today() - timedelta(days=25)).isoformat(),
+            "record_agreement-attachments": [(io.BytesIO(PDF), "协议书.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
     runner = app.test_cli_runner()
     before = len(db.session.scalars(select(OutboxMessage)).all())
     assert "sent 1" in runner.invoke(args=["mediation-reminders"]).output
@@ -222,11 +297,14 @@ def test_staff_write_to_the_other_party_only_once_they_are_told(client, people, 
     party_id = case(reference).other_party.id
     coordinator = signed_in(make_client, "mediation")
     page = f"/staff/requests/{reference}"
-    early = coordinator.submit(page, {f"party{party_id}-body": "您好"}, action=f"{page}/parties/{party_id}/message")
+    early = coordinator.submit(
+        page, {f"party{party_id}-body": "您好"}, action=f"{page}/parties/{party_id}/message"
+    )
     assert early.status_code == 404
     accept(make_client, people, reference)
-    sent = coordinator.submit(page, {f"party{party_id}-body": "请于周三上午到司法所。"},
-                              action=f"{page}/parties/{party_id}/message")
+    sent = coordinator.submit(
+        page, {f"party{party_id}-body": "请于周三上午到司法所。"}, action=f"{page}/parties/{party_id}/message"
+    )
     assert sent.status_code == 303
     other = make_client()
     other.submit("/track", {"reference": reference, "mobile": OTHER_MOBILE})

@@ -39,6 +39,7 @@ SMTP_USER, SMTP_PASSWORD = "portal", "mail-pass-1"
 
 # --- a fake SMS gateway: http.server in a thread ----------------------------------------
 
+
 class FakeGateway:
     """Records every well-signed request; answers with `answer(payload)` (default: accepted)."""
 
@@ -53,7 +54,10 @@ class FakeGateway:
             def do_POST(self):  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 expected = sign(GATEWAY_SECRET, self.headers.get("X-Timestamp", ""), body)
-                if self.headers.get("X-Access-Key") != GATEWAY_KEY or self.headers.get("X-Signature") != expected:
+                if (
+                    self.headers.get("X-Access-Key") != GATEWAY_KEY
+                    or self.headers.get("X-Signature") != expected
+                ):
                     return self._reply(403, {"code": "SignatureDoesNotMatch"})
                 payload = json.loads(body)
                 time.sleep(gateway.delay)
@@ -86,9 +90,14 @@ def gateway(app):
     fake.thread.start()
     app.config.update(
         NOTIFICATION_BACKEND="portal.core.messaging.sms_gateway:HttpSmsGateway",
-        SMS_GATEWAY_URL=fake.url, SMS_GATEWAY_ACCESS_KEY=GATEWAY_KEY, SMS_GATEWAY_SECRET=GATEWAY_SECRET,
-        SMS_TEMPLATE_CODES={"LA.submitted": {"zh_Hans": "SMS_100", "en": "SMS_200"}, "free_text": "SMS_900",
-                            "staff_message": "SMS_300"},
+        SMS_GATEWAY_URL=fake.url,
+        SMS_GATEWAY_ACCESS_KEY=GATEWAY_KEY,
+        SMS_GATEWAY_SECRET=GATEWAY_SECRET,
+        SMS_TEMPLATE_CODES={
+            "LA.submitted": {"zh_Hans": "SMS_100", "en": "SMS_200"},
+            "free_text": "SMS_900",
+            "staff_message": "SMS_300",
+        },
         SMS_RECEIPT_SECRET=RECEIPT_SECRET,
     )
     yield fake
@@ -99,15 +108,33 @@ def gateway(app):
 
 # --- a real SMTP server (aiosmtpd) with TLS -----------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1 (the mail server's; the sender trusts it via SMTP_CA_FILE)."""
     folder = tmp_path_factory.mktemp("wt19m-tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     return cert, key
 
@@ -133,7 +160,9 @@ class MailInbox:
 
 
 def authenticate(server, session, envelope, mechanism, auth_data):
-    return AuthResult(success=(auth_data.login, auth_data.password) == (SMTP_USER.encode(), SMTP_PASSWORD.encode()))
+    return AuthResult(
+        success=(auth_data.login, auth_data.password) == (SMTP_USER.encode(), SMTP_PASSWORD.encode())
+    )
 
 
 def free_port() -> int:
@@ -148,16 +177,35 @@ def start_smtp(app, certificate, security: str):
     server_tls.load_cert_chain(cert, key)
     inbox, port = MailInbox(), free_port()
     if security == "tls":
-        controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=server_tls,
-                                authenticator=authenticate, auth_require_tls=False)
+        controller = Controller(
+            inbox,
+            hostname="127.0.0.1",
+            port=port,
+            ssl_context=server_tls,
+            authenticator=authenticate,
+            auth_require_tls=False,
+        )
     else:  # STARTTLS required before anything else, and before the password
-        controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=server_tls,
-                                require_starttls=True, authenticator=authenticate, auth_require_tls=True)
+        controller = Controller(
+            inbox,
+            hostname="127.0.0.1",
+            port=port,
+            tls_context=server_tls,
+            require_starttls=True,
+            authenticator=authenticate,
+            auth_require_tls=True,
+        )
     controller.start()
     app.config.update(
-        EMAIL_BACKEND="portal.core.messaging.smtp:SmtpSender", SMTP_HOST="127.0.0.1", SMTP_PORT=port,
-        SMTP_SECURITY=security, SMTP_USERNAME=SMTP_USER, SMTP_PASSWORD=SMTP_PASSWORD, SMTP_CA_FILE=str(cert),
-        SMTP_TIMEOUT=5.0, MAIL_FROM="长沙县司法局 <noreply@portal.example.cn>",
+        EMAIL_BACKEND="portal.core.messaging.smtp:SmtpSender",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=port,
+        SMTP_SECURITY=security,
+        SMTP_USERNAME=SMTP_USER,
+        SMTP_PASSWORD=SMTP_PASSWORD,
+        SMTP_CA_FILE=str(cert),
+        SMTP_TIMEOUT=5.0,
+        MAIL_FROM="长沙县司法局 <noreply@portal.example.cn>",
     )
     return inbox, controller
 
@@ -179,6 +227,7 @@ def text_of(header: str) -> str:
 
 
 # --- SMS through the gateway ----------------------------------------------------------------
+
 
 def test_an_sms_reaches_the_gateway_as_its_approved_template_with_our_out_id(app, gateway, make_application):
     application = make_application()
@@ -213,19 +262,29 @@ def test_each_person_gets_the_template_of_their_language(app, gateway, make_appl
     codes = {p["phone_number"]: p["template_code"] for p in gateway.received}
     assert codes == {"13900000011": "SMS_200", "13900000012": "SMS_200", "13900000013": "SMS_100"}
     bodies = {m.recipient: m for m in outbox()}
-    assert "legal aid" in bodies["13900000011"].body.lower() and english.reference in bodies["13900000011"].body
+    assert (
+        "legal aid" in bodies["13900000011"].body.lower() and english.reference in bodies["13900000011"].body
+    )
     assert bodies["13900000012"].locale == "en" and chose_english.reference in bodies["13900000012"].body
     assert "法律援助" in bodies["13900000013"].body and chinese.reference in bodies["13900000013"].body
 
 
 def test_a_throttled_gateway_is_retried_with_growing_pauses(app, gateway, make_application):
-    answers = iter([(200, {"code": "isv.BUSINESS_LIMIT_CONTROL", "message": "too many"}), (503, {}),
-                    (200, {"code": "OK", "biz_id": "b-1"})])
+    answers = iter(
+        [
+            (200, {"code": "isv.BUSINESS_LIMIT_CONTROL", "message": "too many"}),
+            (503, {}),
+            (200, {"code": "OK", "biz_id": "b-1"}),
+        ]
+    )
     gateway.answer = lambda payload: next(answers)
     make_application()
     assert deliver_pending()["retry"] == 1
     [message] = outbox()
-    assert (message.status, message.attempts) == ("pending", 1) and "BUSINESS_LIMIT_CONTROL" in message.last_error
+    assert (message.status, message.attempts) == (
+        "pending",
+        1,
+    ) and "BUSINESS_LIMIT_CONTROL" in message.last_error
     first_pause = message.next_attempt_at - utcnow()
     assert timedelta(seconds=50) < first_pause <= timedelta(minutes=1)
     assert deliver_pending()["retry"] == 0  # still backing off: the gateway is not asked
@@ -239,18 +298,27 @@ def test_a_throttled_gateway_is_retried_with_growing_pauses(app, gateway, make_a
     db.session.commit()
     assert deliver_pending()["sent"] == 1
     assert len(gateway.received) == 3 and outbox()[0].status == "sent"
-    assert [retry_delay(n) for n in (1, 2, 3)] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert [retry_delay(n) for n in (1, 2, 3)] == [
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+    ]
     assert retry_delay(30) == app.config["NOTIFICATION_RETRY_MAX"]
 
 
 def test_a_final_refusal_is_not_retried_and_a_missing_template_code_never_reaches_the_gateway(app, gateway):
     gateway.answer = lambda payload: (200, {"code": "isv.MOBILE_NUMBER_ILLEGAL", "message": "bad number"})
-    notifications.queue_message("13900000099", "x", template="staff_message", params={"reference": "R", "content": "x"})
+    notifications.queue_message(
+        "13900000099", "x", template="staff_message", params={"reference": "R", "content": "x"}
+    )
     notifications.queue_message("13900000098", "y", template="no_such_template", params={})
     db.session.commit()
     assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 2}
     refused, unknown = outbox()
-    assert (refused.status, refused.attempts) == ("failed", 1) and "MOBILE_NUMBER_ILLEGAL" in refused.last_error
+    assert (refused.status, refused.attempts) == (
+        "failed",
+        1,
+    ) and "MOBILE_NUMBER_ILLEGAL" in refused.last_error
     assert unknown.status == "failed" and "no_such_template" in unknown.last_error
     assert [p["phone_number"] for p in gateway.received] == ["13900000099"]
 
@@ -264,7 +332,10 @@ def test_messages_about_one_request_go_out_in_order(app, gateway, make_applicati
     make_staff("boss", "supervisor")
     client.sign_in("boss")
     page = f"/staff/requests/{application.reference}"
-    assert client.submit(page, {"body": "请携带身份证原件。"}, action=page + "/message").status_code in (302, 303)
+    assert client.submit(page, {"body": "请携带身份证原件。"}, action=page + "/message").status_code in (
+        302,
+        303,
+    )
     first, second = outbox()
     assert deliver_pending() == {"sent": 0, "retry": 1, "failed": 0}
     assert gateway.out_ids() == [first.id]  # the second was not even tried
@@ -272,14 +343,18 @@ def test_messages_about_one_request_go_out_in_order(app, gateway, make_applicati
     down["on"] = False
     assert deliver_pending() == {"sent": 2, "retry": 0, "failed": 0}  # one run: the first released the second
     assert gateway.out_ids() == [first.id, first.id, second.id]
-    assert json.loads(gateway.received[-1]["template_param"]) == {"reference": application.reference,
-                                                                  "content": "请携带身份证原件。"}
+    assert json.loads(gateway.received[-1]["template_param"]) == {
+        "reference": application.reference,
+        "content": "请携带身份证原件。",
+    }
     assert gateway.received[-1]["template_code"] == "SMS_300"
 
 
 def test_a_finally_failed_message_lets_the_next_one_go(app, gateway, make_application):
     app.config.update(NOTIFICATION_MAX_ATTEMPTS=1)
-    gateway.answer = lambda payload: (503, {}) if payload["template_code"] == "SMS_100" else (200, {"code": "OK"})
+    gateway.answer = lambda payload: (
+        (503, {}) if payload["template_code"] == "SMS_100" else (200, {"code": "OK"})
+    )
     application = make_application()
     notifications.notify(application, subject="s", body="第二条", template="free_text")
     db.session.commit()
@@ -289,10 +364,15 @@ def test_a_finally_failed_message_lets_the_next_one_go(app, gateway, make_applic
 
 # --- email over SMTP --------------------------------------------------------------------------
 
+
 def test_an_email_goes_over_starttls_with_a_password_and_arrives_whole(app, smtp_server):
     message = notifications.queue_message(
-        "resident@example.cn", "您的申请 LA-2026-000001 已受理。", channel="email",
-        subject="法律援助 LA-2026-000001", template="LA.submitted", params={"reference": "LA-2026-000001"},
+        "resident@example.cn",
+        "您的申请 LA-2026-000001 已受理。",
+        channel="email",
+        subject="法律援助 LA-2026-000001",
+        template="LA.submitted",
+        params={"reference": "LA-2026-000001"},
         locale="zh_Hans",
     )
     db.session.commit()
@@ -311,8 +391,13 @@ def test_an_email_goes_over_starttls_with_a_password_and_arrives_whole(app, smtp
 def test_an_email_goes_over_implicit_tls(app, certificate):
     inbox, controller = start_smtp(app, certificate, "tls")
     try:
-        notifications.queue_message("clerk@example.cn", "Your request is received.", channel="email",
-                                    subject="Request received", locale="en")
+        notifications.queue_message(
+            "clerk@example.cn",
+            "Your request is received.",
+            channel="email",
+            subject="Request received",
+            locale="en",
+        )
         db.session.commit()
         assert deliver_pending()["sent"] == 1
     finally:
@@ -321,7 +406,9 @@ def test_an_email_goes_over_implicit_tls(app, certificate):
     assert arrived["Subject"] == "Request received" and arrived["Content-Language"] == "en"
 
 
-def test_the_mail_server_refusing_the_recipient_fails_at_once_and_a_wrong_password_is_retried(app, smtp_server):
+def test_the_mail_server_refusing_the_recipient_fails_at_once_and_a_wrong_password_is_retried(
+    app, smtp_server
+):
     notifications.queue_message("nobody@example.cn", "x", channel="email", subject="x")
     db.session.commit()
     assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1}
@@ -344,12 +431,15 @@ def test_a_mail_server_with_an_untrusted_certificate_gets_nothing(app, smtp_serv
 
 # --- two senders at once ------------------------------------------------------------------------
 
+
 def test_two_senders_at_once_deliver_each_message_exactly_once(app, gateway, smtp_server):
     gateway.delay = 0.01  # widen the window in which both could pick the same row
     for n in range(24):
         notifications.queue_message(f"139{n:08d}", f"短信 {n}", template="free_text")
     for n in range(8):
-        notifications.queue_message(f"person{n}@example.cn", f"邮件 {n}", channel="email", subject=f"邮件 {n}")
+        notifications.queue_message(
+            f"person{n}@example.cn", f"邮件 {n}", channel="email", subject=f"邮件 {n}"
+        )
     db.session.commit()
     results, errors = [], []
     start_together = threading.Barrier(2)
@@ -379,11 +469,14 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(app, gateway, smt
 
 # --- delivery receipts ------------------------------------------------------------------------
 
+
 def post_receipt(client, receipts, secret=RECEIPT_SECRET, age=0, signature=None):
     body = json.dumps(receipts).encode()
     timestamp = str(int(time.time()) - age)
     headers = {"X-Timestamp": timestamp, "X-Signature": signature or sign(secret, timestamp, body)}
-    return client.post("/notifications/sms-receipts", data=body, headers=headers, content_type="application/json")
+    return client.post(
+        "/notifications/sms-receipts", data=body, headers=headers, content_type="application/json"
+    )
 
 
 def test_signed_receipts_mark_messages_delivered_or_undelivered(app, gateway, make_application, client):
@@ -392,21 +485,41 @@ def test_signed_receipts_mark_messages_delivered_or_undelivered(app, gateway, ma
     deliver_pending()
     first, second = outbox()
     # No CSRF token: the gateway has no session; the signature is its proof.
-    answer = post_receipt(client, [
-        {"out_id": str(first.id), "phone_number": "+86 13900000011", "success": True, "err_code": "DELIVERED"},
-        {"out_id": str(second.id), "phone_number": "13900000022", "success": False, "err_code": "MK:0001"},
-        {"out_id": "999999", "phone_number": "13900000011", "success": True},
-    ])
+    answer = post_receipt(
+        client,
+        [
+            {
+                "out_id": str(first.id),
+                "phone_number": "+86 13900000011",
+                "success": True,
+                "err_code": "DELIVERED",
+            },
+            {
+                "out_id": str(second.id),
+                "phone_number": "13900000022",
+                "success": False,
+                "err_code": "MK:0001",
+            },
+            {"out_id": "999999", "phone_number": "13900000011", "success": True},
+        ],
+    )
     assert answer.status_code == 200 and answer.get_json() == {"code": "OK", "matched": 2, "ignored": 1}
     first, second = outbox()
     assert (first.delivery, second.delivery) == ("delivered", "undelivered")
     assert first.delivered_at is not None and "MK:0001" in second.last_error and second.has_failed
     # The same receipt again changes nothing.
-    assert post_receipt(client, {"out_id": str(first.id), "phone_number": "13900000011", "success": True}).status_code == 200
+    assert (
+        post_receipt(
+            client, {"out_id": str(first.id), "phone_number": "13900000011", "success": True}
+        ).status_code
+        == 200
+    )
     assert outbox()[0].delivery == "delivered"
 
 
-def test_receipts_without_a_good_signature_are_refused_and_change_nothing(app, gateway, make_application, client):
+def test_receipts_without_a_good_signature_are_refused_and_change_nothing(
+    app, gateway, make_application, client
+):
     make_application()
     deliver_pending()
     [message] = outbox()

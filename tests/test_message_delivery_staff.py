@@ -30,8 +30,13 @@ def failed_application(app, gateway, make_application):  # noqa: F811
     return application
 
 
-def test_a_failed_message_shows_on_the_request_and_in_the_outbox(app, gateway, make_application, make_staff,  # noqa: F811
-                                                                 make_client):
+def test_a_failed_message_shows_on_the_request_and_in_the_outbox(
+    app,
+    gateway,
+    make_application,
+    make_staff,  # noqa: F811
+    make_client,
+):
     application = failed_application(app, gateway, make_application)
     make_staff("officer", "legal_aid_officer")
     make_staff("boss", "supervisor")
@@ -53,8 +58,13 @@ def test_a_failed_message_shows_on_the_request_and_in_the_outbox(app, gateway, m
     assert "MOBILE_NUMBER_ILLEGAL" in listing
 
 
-def test_sending_again_queues_the_message_from_scratch_and_is_audited(app, gateway, make_application,  # noqa: F811
-                                                                      make_staff, make_client):
+def test_sending_again_queues_the_message_from_scratch_and_is_audited(
+    app,
+    gateway,
+    make_application,  # noqa: F811
+    make_staff,
+    make_client,
+):
     application = failed_application(app, gateway, make_application)
     make_staff("boss", "supervisor")
     boss = english(make_client())
@@ -67,7 +77,9 @@ def test_sending_again_queues_the_message_from_scratch_and_is_audited(app, gatew
     assert (message.status, message.attempts, message.last_error) == ("pending", 0, None)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "resend_message"))
     assert event.request_id == application.id and event.actor.username == "boss"
-    assert "Undelivered message sent again" in boss.get(detail).get_data(as_text=True)  # the audit trail names it
+    assert "Undelivered message sent again" in boss.get(detail).get_data(
+        as_text=True
+    )  # the audit trail names it
     assert deliver_pending()["sent"] == 1 and outbox()[0].status == "sent"
     assert len(gateway.received) == 2 and gateway.received[0]["out_id"] == gateway.received[1]["out_id"]
     # A message that did not fail is not sent again.
@@ -77,16 +89,30 @@ def test_sending_again_queues_the_message_from_scratch_and_is_audited(app, gatew
     assert db.session.query(AuditEvent).filter_by(action="resend_message").count() == 1
 
 
-def test_an_undelivered_receipt_puts_the_message_in_the_outbox(app, gateway, make_application, make_staff,  # noqa: F811
-                                                               make_client, client):
+def test_an_undelivered_receipt_puts_the_message_in_the_outbox(
+    app,
+    gateway,
+    make_application,
+    make_staff,  # noqa: F811
+    make_client,
+    client,
+):
     make_application()
     deliver_pending()
     [message] = outbox()
-    body = json.dumps([{"out_id": str(message.id), "phone_number": "13900000011", "success": False,
-                        "err_code": "MN:0017"}]).encode()
+    body = json.dumps(
+        [{"out_id": str(message.id), "phone_number": "13900000011", "success": False, "err_code": "MN:0017"}]
+    ).encode()
     stamp = str(int(time.time()))
-    assert client.post("/notifications/sms-receipts", data=body, content_type="application/json",
-                       headers={"X-Timestamp": stamp, "X-Signature": sign(RECEIPT_SECRET, stamp, body)}).status_code == 200
+    assert (
+        client.post(
+            "/notifications/sms-receipts",
+            data=body,
+            content_type="application/json",
+            headers={"X-Timestamp": stamp, "X-Signature": sign(RECEIPT_SECRET, stamp, body)},
+        ).status_code
+        == 200
+    )
     make_staff("admin", "admin")
     admin = english(make_client())
     admin.sign_in("admin")
@@ -97,8 +123,12 @@ def test_an_undelivered_receipt_puts_the_message_in_the_outbox(app, gateway, mak
 
 
 def test_the_outbox_hides_the_text_of_messages_about_no_request(app, make_staff, make_client):
-    notifications.queue_message("13900000031", "您的验证码为 123456，5 分钟内有效。", template="verification_code",
-                                params={"code": "123456", "minutes": 5})
+    notifications.queue_message(
+        "13900000031",
+        "您的验证码为 123456，5 分钟内有效。",
+        template="verification_code",
+        params={"code": "123456", "minutes": 5},
+    )
     db.session.commit()
     message = db.session.scalar(select(OutboxMessage))
     message.status = "failed"
@@ -122,7 +152,12 @@ def test_the_outbox_refuses_other_staff_and_visitors(app, make_staff, make_clien
     assert officer.get("/staff/outbox/").status_code == 403
     boss.sign_in("boss")
     token = boss.csrf_token("/staff/outbox/")
-    assert officer.post(f"/staff/outbox/{message.id}/resend", data={"csrf_token": officer.csrf_token("/staff/")}).status_code == 403
+    assert (
+        officer.post(
+            f"/staff/outbox/{message.id}/resend", data={"csrf_token": officer.csrf_token("/staff/")}
+        ).status_code
+        == 403
+    )
     assert visitor.get("/staff/outbox/").status_code == 302
     assert boss.post(f"/staff/outbox/{message.id}/resend", data={}).status_code == 400  # no CSRF token
     assert db.session.get(OutboxMessage, message.id).status == "failed"
@@ -131,8 +166,14 @@ def test_the_outbox_refuses_other_staff_and_visitors(app, make_staff, make_clien
 
 
 @needs_vnu
-def test_the_outbox_and_the_detail_warning_are_valid_html(app, gateway, make_application, make_staff,  # noqa: F811
-                                                          make_client, tmp_path):
+def test_the_outbox_and_the_detail_warning_are_valid_html(
+    app,
+    gateway,
+    make_application,
+    make_staff,  # noqa: F811
+    make_client,
+    tmp_path,
+):
     application = failed_application(app, gateway, make_application)
     notifications.queue_message("13900000031", "x", template="verification_code", params={"code": "1"})
     db.session.commit()

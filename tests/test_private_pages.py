@@ -54,7 +54,9 @@ def walk(app, client, values: dict, personal: list[str], signed_in: bool = False
 def test_applicant_pages_of_every_kind_are_never_cached(app, client):
     made = samples()
     for request_obj in made:  # the applicant proves reference + mobile, as a person would
-        response = client.submit("/track", {"reference": request_obj.reference, "mobile": request_obj.applicant_mobile})
+        response = client.submit(
+            "/track", {"reference": request_obj.reference, "mobile": request_obj.applicant_mobile}
+        )
         assert response.status_code == 302
     for request_obj in made:
         values = {"reference": request_obj.reference, "slug": "x", "attachment_id": 1}
@@ -68,8 +70,10 @@ def test_staff_pages_are_never_cached(app, make_staff, make_client):
     client = make_client()
     client.sign_in("supervisor", PASSWORD)
     for request_obj in made:
-        values = {"reference": request_obj.reference, "slug": next(k.slug for k in all_kinds()
-                                                                  if k.code == request_obj.request_type)}
+        values = {
+            "reference": request_obj.reference,
+            "slug": next(k.slug for k in all_kinds() if k.code == request_obj.request_type),
+        }
         personal = [request_obj.applicant_name, request_obj.applicant_mobile]
         assert walk(app, client, values, personal, signed_in=True) > 10
 
@@ -80,4 +84,3 @@ def test_the_tracking_page_and_a_form_with_personal_data_are_private(client, app
     for url in (f"/track/{made[0].reference}", "/legal-aid/apply", "/consultations/book", "/account/login"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
-

@@ -70,8 +70,10 @@ def test_admin_adds_and_edits_a_profile(admin, make_staff):
     assert admin.get("/staff/admin/users").status_code == 200
     assert checked(admin.get(profile_page(chen)).get_data(as_text=True), "specialties", "criminal")
 
-    again = admin.submit(profile_page(chen), {**GOOD, "kind": "grassroots", "licence_number": "",
-                                              "specialties": ["contracts"], "active": ""})
+    again = admin.submit(
+        profile_page(chen),
+        {**GOOD, "kind": "grassroots", "licence_number": "", "specialties": ["contracts"], "active": ""},
+    )
     assert again.status_code == 303
     db.session.expire_all()
     profile = profile_of(chen)
@@ -84,8 +86,16 @@ def test_admin_adds_and_edits_a_profile(admin, make_staff):
 def test_bad_input_is_refused_next_to_each_field_and_the_rest_is_kept(admin, make_staff):
     chen = make_staff("chen", "lawyer", name="陈律师")
     tomorrow = (local_today() + timedelta(days=1)).isoformat()
-    answer = admin.submit(profile_page(chen), {**GOOD, "licence_number": "  ", "practising_since": tomorrow,
-                                               "work_phone": "call 0731", "firm": "湖南㮾梨律师事务所"})
+    answer = admin.submit(
+        profile_page(chen),
+        {
+            **GOOD,
+            "licence_number": "  ",
+            "practising_since": tomorrow,
+            "work_phone": "call 0731",
+            "firm": "湖南㮾梨律师事务所",
+        },
+    )
     assert answer.status_code == 400
     html = answer.get_data(as_text=True)
     for field in ("licence_number", "practising_since", "work_phone"):
@@ -93,7 +103,9 @@ def test_bad_input_is_refused_next_to_each_field_and_the_rest_is_kept(admin, mak
         assert f'aria-describedby="{field}-hint {field}-error"' in html, field
     assert "error-summary" in html
     # What was typed comes back, the good and the bad.
-    assert 'value="湖南㮾梨律师事务所"' in html and 'value="call 0731"' in html and f'value="{tomorrow}"' in html
+    assert (
+        'value="湖南㮾梨律师事务所"' in html and 'value="call 0731"' in html and f'value="{tomorrow}"' in html
+    )
     assert checked(html, "specialties", "labour") and checked(html, "specialties", "criminal")
     assert checked(html, "kind", "lawyer") and not checked(html, "specialties", "family")
     assert profile_of(chen) is None
@@ -110,10 +122,16 @@ def test_bad_input_is_refused_next_to_each_field_and_the_rest_is_kept(admin, mak
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400 and 'id="kind-error"' in html and 'id="specialties-error"' in html
     # Full-width digits and an em dash are read as what they are.
-    assert admin.submit(profile_page(chen), {**GOOD, "work_phone": "０７３１—８４０１０００１"}).status_code == 303
+    assert (
+        admin.submit(profile_page(chen), {**GOOD, "work_phone": "０７３１—８４０１０００１"}).status_code
+        == 303
+    )
     assert profile_of(chen).work_phone == "0731-84010001"
     # A volunteer needs no licence number.
-    assert admin.submit(profile_page(chen), {**GOOD, "kind": "volunteer", "licence_number": ""}).status_code == 303
+    assert (
+        admin.submit(profile_page(chen), {**GOOD, "kind": "volunteer", "licence_number": ""}).status_code
+        == 303
+    )
 
 
 def test_only_admins_open_the_profile_page_and_only_for_staff_accounts(admin, make_staff, make_client):
@@ -139,8 +157,14 @@ def test_the_picker_returns_active_people_by_kind_specialty_and_experience(app, 
     def person(username, kind, specialties, since=None, active=True, account_active=True):
         user = make_staff(username, "lawyer", name=username)
         user.is_active_account = account_active
-        save_profile(user, kind=kind, specialties=specialties, practising_since=since, active=active,
-                     licence_number="L-" + username if kind == "lawyer" else None)
+        save_profile(
+            user,
+            kind=kind,
+            specialties=specialties,
+            practising_since=since,
+            active=active,
+            licence_number="L-" + username if kind == "lawyer" else None,
+        )
         db.session.commit()
         return user
 
@@ -170,8 +194,17 @@ def test_the_picker_returns_active_people_by_kind_specialty_and_experience(app, 
 
 
 def test_the_vocabulary_holds_the_health_check_areas_and_the_other_practice_areas():
-    assert list(HEALTH_CHECK_AREAS) == ["governance", "contracts", "labour", "ip", "tax", "safety", "data",
-                                        "financing", "disputes"]
+    assert list(HEALTH_CHECK_AREAS) == [
+        "governance",
+        "contracts",
+        "labour",
+        "ip",
+        "tax",
+        "safety",
+        "data",
+        "financing",
+        "disputes",
+    ]
     assert {"criminal", "family"} <= set(SPECIALTIES) and "labour" in SPECIALTIES
     assert {k.value for k in ServicePersonKind} == {"lawyer", "grassroots", "volunteer"}
 
@@ -190,8 +223,9 @@ def test_demo_lawyers_have_profiles_one_senior_one_junior(app, monkeypatch):
 
     monkeypatch.setattr(demo, "capabilities", lambda: ())
     assert "2 legal-service profiles" in demo.seed_demo()
-    lawyer, lawyer2 = (profile_of(db.session.scalar(select(User).where(User.username == u)))
-                       for u in ("lawyer", "lawyer2"))
+    lawyer, lawyer2 = (
+        profile_of(db.session.scalar(select(User).where(User.username == u))) for u in ("lawyer", "lawyer2")
+    )
     assert lawyer.kind == lawyer2.kind == ServicePersonKind.LAWYER
     assert lawyer.years_practising() >= 3 and lawyer2.years_practising() < 3
     assert set(lawyer.specialties).isdisjoint(lawyer2.specialties)
@@ -204,4 +238,5 @@ def test_the_health_checks_use_the_same_area_codes_and_labels(app):
     """One vocabulary: a team is matched to an enterprise's areas by these codes."""
     vocabulary = pytest.importorskip("portal.health_checks.vocabulary")
     assert {code: str(label) for code, label in vocabulary.AREAS.items()} == {
-        code: str(label) for code, label in HEALTH_CHECK_AREAS.items()}
+        code: str(label) for code, label in HEALTH_CHECK_AREAS.items()
+    }

@@ -79,7 +79,10 @@ def test_filters_and_search(client, officer, make_application):
     assert found("status=approved") == set()
     assert found("assignee=none") == {a.reference, b.reference}
     today = utcnow().date()
-    assert found(f"from={today - timedelta(days=1)}&to={today + timedelta(days=1)}") == {a.reference, b.reference}
+    assert found(f"from={today - timedelta(days=1)}&to={today + timedelta(days=1)}") == {
+        a.reference,
+        b.reference,
+    }
     assert found(f"from={today + timedelta(days=2)}") == set()
     assert client.get("/staff/queue/legal-aid?from=not-a-date&after=garbage").status_code == 200
 
@@ -131,8 +134,11 @@ def plan_of(query) -> str:
 
 @pytest.mark.parametrize(
     ("tab", "q", "index"),
-    [("overdue", "", "ix_request_queue_due"), ("mine", "", "ix_request_queue_handler"),
-     ("open", "周", "ix_request_type_name")],
+    [
+        ("overdue", "", "ix_request_queue_due"),
+        ("mine", "", "ix_request_queue_handler"),
+        ("open", "周", "ix_request_type_name"),
+    ],
 )
 def test_counts_and_searches_use_an_index(app, officer, tab, q, index):
     if db.engine.dialect.name != "sqlite":
@@ -141,7 +147,9 @@ def test_counts_and_searches_use_an_index(app, officer, tab, q, index):
     from portal.legal_aid.workflow import LEGAL_AID
 
     clauses = filter_clauses(LEGAL_AID, QueueParams(tab=tab, q=q), None)
-    query = select(ServiceRequest.id).where(*clauses, tab_clause(tab, officer, LEGAL_AID, utcnow())).limit(1001)
+    query = (
+        select(ServiceRequest.id).where(*clauses, tab_clause(tab, officer, LEGAL_AID, utcnow())).limit(1001)
+    )
     plan = plan_of(query)
     assert index in plan, plan
     db.session.rollback()

@@ -36,7 +36,9 @@ def test_two_app_processes_share_one_login_limit(schema, tmp_path):
         app.test_client_class = PortalClient
         client = app.test_client()
         with app.app_context():
-            statuses += [client.submit("/account/login", {"login": "x", "password": "y"}).status_code for _ in range(2)]
+            statuses += [
+                client.submit("/account/login", {"login": "x", "password": "y"}).status_code for _ in range(2)
+            ]
             db.session.remove()
             db.engine.dispose()
     assert statuses == [200, 200, 200, 429]

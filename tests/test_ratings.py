@@ -35,7 +35,9 @@ def request_in(app):
 
 def rate(client, reference, level, comment=""):
     # The token of the tracking form: a page without a rating form has none of its own.
-    return client.submit("/track", {"level": str(level), "comment": comment}, action=f"/track/{reference}/rating")
+    return client.submit(
+        "/track", {"level": str(level), "comment": comment}, action=f"/track/{reference}/rating"
+    )
 
 
 def ratings_of(found) -> int:
@@ -49,7 +51,11 @@ def test_the_applicant_rates_a_closed_request_once(client, request_in):
     response = rate(client, found.reference, 4, "律师很耐心")
     assert response.status_code == 303
     page = client.get(f"/track/{found.reference}").get_data(as_text=True)
-    assert "Your rating: <strong>Satisfied</strong>" in page and "律师很耐心" in page and 'name="level"' not in page
+    assert (
+        "Your rating: <strong>Satisfied</strong>" in page
+        and "律师很耐心" in page
+        and 'name="level"' not in page
+    )
     again = rate(client, found.reference, 1, "改主意了")
     assert again.status_code == 409
     assert "This request has been rated already" in again.get_data(as_text=True)
@@ -76,8 +82,9 @@ def test_only_the_applicant_rates(client, make_client, request_in):
 
 def test_a_rating_without_a_level_is_refused_next_to_the_field_keeping_the_comment(client, request_in):
     found = request_in(client)
-    response = client.submit(f"/track/{found.reference}", {"comment": "等了很久"},
-                              action=f"/track/{found.reference}/rating")
+    response = client.submit(
+        f"/track/{found.reference}", {"comment": "等了很久"}, action=f"/track/{found.reference}/rating"
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Choose how satisfied you are." in html and "等了很久" in html
@@ -93,7 +100,9 @@ def working_days_after(start: date, count: int, days_off: set[date]) -> date:
     return day
 
 
-def test_a_poor_rating_opens_a_follow_up_that_a_supervisor_answers(app, client, request_in, make_staff, make_client):
+def test_a_poor_rating_opens_a_follow_up_that_a_supervisor_answers(
+    app, client, request_in, make_staff, make_client
+):
     today = local_today()
     holiday = working_days_after(today, 3, set())  # a weekday off inside the 15 working days
     db.session.add(Holiday(day=holiday, name="地方假日"))
@@ -102,7 +111,9 @@ def test_a_poor_rating_opens_a_follow_up_that_a_supervisor_answers(app, client, 
     assert rate(client, found.reference, 2, "三次来电都没人接").status_code == 303
     rating = db.session.scalar(select(Rating).where(Rating.request_id == found.id))
     assert to_local(rating.follow_up_due_at).date() == working_days_after(today, 15, {holiday})
-    assert "A supervisor will look into your rating" in client.get(f"/track/{found.reference}").get_data(as_text=True)
+    assert "A supervisor will look into your rating" in client.get(f"/track/{found.reference}").get_data(
+        as_text=True
+    )
 
     make_staff("chief", "supervisor")
     make_staff("officer", "legal_aid_officer")
@@ -117,7 +128,9 @@ def test_a_poor_rating_opens_a_follow_up_that_a_supervisor_answers(app, client, 
     page = f"/staff/rating-follow-ups/{rating.id}"
     assert "三次来电都没人接" in supervisor.get(page).get_data(as_text=True)
     empty = supervisor.submit(page, {"answer": "  "})
-    assert empty.status_code == 400 and "Write the answer the person will read." in empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "Write the answer the person will read." in empty.get_data(
+        as_text=True
+    )
     answer = "已核实，值班电话已增设专人接听，对给您带来的不便表示歉意。"
     assert supervisor.submit(page, {"answer": answer}).status_code == 303
     assert supervisor.submit(page, {"answer": "再答一次"}).status_code == 409
@@ -125,9 +138,20 @@ def test_a_poor_rating_opens_a_follow_up_that_a_supervisor_answers(app, client, 
     db.session.expire_all()
     assert db.session.get(Rating, rating.id).follow_up_answer == answer
     assert answer in client.get(f"/track/{found.reference}").get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(InboxMessage)
-                             .where(InboxMessage.request_id == found.id, InboxMessage.body.contains(answer))) == 1
-    assert found.reference not in supervisor.get("/staff/rating-follow-ups/").get_data(as_text=True).split("<h2>Answered</h2>")[0]
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(InboxMessage)
+            .where(InboxMessage.request_id == found.id, InboxMessage.body.contains(answer))
+        )
+        == 1
+    )
+    assert (
+        found.reference
+        not in supervisor.get("/staff/rating-follow-ups/")
+        .get_data(as_text=True)
+        .split("<h2>Answered</h2>")[0]
+    )
 
 
 def test_the_follow_up_days_are_a_setting(app, client, request_in):
@@ -138,7 +162,9 @@ def test_the_follow_up_days_are_a_setting(app, client, request_in):
     assert to_local(rating.follow_up_due_at).date() == working_days_after(local_today(), 3, set())
 
 
-def test_ratings_appear_in_the_report_by_service_township_and_staff(app, client, request_in, make_staff, make_client):
+def test_ratings_appear_in_the_report_by_service_township_and_staff(
+    app, client, request_in, make_staff, make_client
+):
     found = request_in(client)
     rate(client, found.reference, 1)
     other = make_client()
@@ -150,12 +176,19 @@ def test_ratings_appear_in_the_report_by_service_township_and_staff(app, client,
     supervisor.sign_in("chief")
     year = local_today().year
     html = supervisor.get(f"/staff/reports/annual?start={year}-01&end={year}-12").get_data(as_text=True)
-    ratings = html[html.index('id="section-ratings"'):]
-    ratings = ratings[:ratings.index('<section class="report-section"')]
-    assert "Ratings by service" in ratings and "Ratings by township" in ratings and "Ratings by staff member" in ratings
+    ratings = html[html.index('id="section-ratings"') :]
+    ratings = ratings[: ratings.index('<section class="report-section"')]
+    assert (
+        "Ratings by service" in ratings
+        and "Ratings by township" in ratings
+        and "Ratings by staff member" in ratings
+    )
     # The row links to the legal aid queue filtered by the ratings it counts.
-    assert re.search(r'<th scope="row">Legal aid</th>\s*<td><a href="/staff/queue/[^"]*rating=rated[^"]*">2</a></td>'
-                     r'\s*<td>50.0%</td>', ratings)
+    assert re.search(
+        r'<th scope="row">Legal aid</th>\s*<td><a href="/staff/queue/[^"]*rating=rated[^"]*">2</a></td>'
+        r"\s*<td>50.0%</td>",
+        ratings,
+    )
     assert "Follow-ups open now" in ratings
 
 

@@ -59,19 +59,28 @@ def listed(client, url: str) -> set[str]:
     page = client.get(url)
     assert page.status_code == 200, url
     html = page.get_data(as_text=True)
-    return set(REFERENCE.findall(html[html.find("<tbody>"):html.find("</tbody>")])) if "<tbody>" in html else set()
+    return (
+        set(REFERENCE.findall(html[html.find("<tbody>") : html.find("</tbody>")]))
+        if "<tbody>" in html
+        else set()
+    )
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("rating=poor", {"dissatisfied", "very_dissatisfied", "last_year"}),
-    ("rating=poor&rated_from=2025-01-01&rated_to=2025-12-31", {"dissatisfied", "very_dissatisfied"}),
-    ("rating=satisfied", {"very_satisfied", "satisfied"}),
-    ("rating=rated", {"very_satisfied", "satisfied", "dissatisfied", "very_dissatisfied", "last_year"}),
-    ("rating=1", {"very_dissatisfied", "last_year"}),
-    ("rated_from=2025-06-01&rated_to=2025-06-02", {"satisfied", "dissatisfied"}),
-    ("rating=nonsense", {"very_satisfied", "satisfied", "dissatisfied", "very_dissatisfied", "last_year",
-                         "not_rated"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("rating=poor", {"dissatisfied", "very_dissatisfied", "last_year"}),
+        ("rating=poor&rated_from=2025-01-01&rated_to=2025-12-31", {"dissatisfied", "very_dissatisfied"}),
+        ("rating=satisfied", {"very_satisfied", "satisfied"}),
+        ("rating=rated", {"very_satisfied", "satisfied", "dissatisfied", "very_dissatisfied", "last_year"}),
+        ("rating=1", {"very_dissatisfied", "last_year"}),
+        ("rated_from=2025-06-01&rated_to=2025-06-02", {"satisfied", "dissatisfied"}),
+        (
+            "rating=nonsense",
+            {"very_satisfied", "satisfied", "dissatisfied", "very_dissatisfied", "last_year", "not_rated"},
+        ),
+    ],
+)
 def test_the_rating_filter_narrows_the_queue(rated, supervisor, query, expected):
     slug = kind_for_code("LA").slug
     assert listed(supervisor, f"/staff/queue/{slug}?tab=all&{query}") == {rated[name] for name in expected}
@@ -79,11 +88,16 @@ def test_the_rating_filter_narrows_the_queue(rated, supervisor, query, expected)
 
 def test_the_rating_filter_is_in_the_filter_bar_with_labels_and_works_as_a_plain_form(rated, supervisor):
     slug = kind_for_code("MD").slug
-    html = supervisor.get(f"/staff/queue/{slug}?tab=all&rating=poor&rated_from=2025-01-01").get_data(as_text=True)
+    html = supervisor.get(f"/staff/queue/{slug}?tab=all&rating=poor&rated_from=2025-01-01").get_data(
+        as_text=True
+    )
     start = html.index('<form method="get" class="filters"')
-    bar = html[start:html.index("</form>", start)]
+    bar = html[start : html.index("</form>", start)]
     assert '<label for="rating">Service rating</label>' in bar
-    assert '<label for="rated_from">Rated: from</label>' in bar and '<label for="rated_to">Rated: until</label>' in bar
+    assert (
+        '<label for="rated_from">Rated: from</label>' in bar
+        and '<label for="rated_to">Rated: until</label>' in bar
+    )
     assert '<option value="poor" selected>' in bar and 'name="rated_from" value="2025-01-01"' in bar
     # The tabs and the next page keep the filter.
     assert re.search(r'href="/staff/queue/[^"]*tab=closed[^"]*rating=poor', html)
@@ -93,8 +107,11 @@ def rating_links(html: str) -> dict[str, tuple[int, str]]:
     """Every figure and table row of the ratings section that links to a queue."""
     section = section_html(html, "ratings")
     rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td><a href="([^"]+)">(\d+)</a>', section)
-    return {unescape(label.strip()): (int(n), unescape(href)) for label, href, n in rows
-            if href.startswith("/staff/queue/")}
+    return {
+        unescape(label.strip()): (int(n), unescape(href))
+        for label, href, n in rows
+        if href.startswith("/staff/queue/")
+    }
 
 
 def test_every_rating_figure_and_row_opens_the_queue_listing_what_it_counts(rated, supervisor):
@@ -107,8 +124,11 @@ def test_every_rating_figure_and_row_opens_the_queue_listing_what_it_counts(rate
     assert "rating=poor" in figures["Poor ratings (dissatisfied, very dissatisfied) · Legal aid"][1]
     # The tables: by service, by township (two for legal aid), by staff member.
     assert links["Legal aid"][0] == 4 and links["Nobody assigned · Legal aid"][0] == 4
-    assert sorted(n for label, (n, _href) in links.items() if label.endswith("· Legal aid")
-                  and not label.startswith(("Ratings given", "Poor", "Nobody"))) == [1, 3]
+    assert sorted(
+        n
+        for label, (n, _href) in links.items()
+        if label.endswith("· Legal aid") and not label.startswith(("Ratings given", "Poor", "Nobody"))
+    ) == [1, 3]
     for label, (number, href) in links.items():
         assert len(listed(supervisor, href)) == number, (label, href)
 
@@ -134,8 +154,9 @@ def test_an_officer_neither_sees_nor_uses_the_rating_filter(rated, make_staff, m
     assert "Service rating" not in officer.get(f"/staff/queue/{slug}?tab=all").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", ["rated_to=9999-12-31", "rated_from=0001-01-01", "from=0001-01-01",
-                                   "to=9999-12-31"])
+@pytest.mark.parametrize(
+    "query", ["rated_to=9999-12-31", "rated_from=0001-01-01", "from=0001-01-01", "to=9999-12-31"]
+)
 def test_a_date_out_of_any_range_is_ignored_not_an_error(rated, supervisor, query):
     slug = kind_for_code("LA").slug
     assert supervisor.get(f"/staff/queue/{slug}?tab=all&{query}").status_code == 200

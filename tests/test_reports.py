@@ -44,12 +44,32 @@ def seeded(app):
         return request
 
     # Legal aid: 4 received in 2025 (2 approved, both in time; 1 refused late; 1 waiting).
-    make("LA", "assigned", at(2025, 2), approved_at=at(2025, 2, 12), decided_at=at(2025, 2, 12),
-         decision_due_at=at(2025, 2, 17), source="notice")  # a notified defence (通知辩护)
-    make("LA", "refused", at(2025, 3), refused_at=at(2025, 3, 25), decided_at=at(2025, 3, 25),
-         decision_due_at=at(2025, 3, 17))
-    make("LA", "closed", at(2025, 3, 20), approved_at=at(2025, 3, 21), decided_at=at(2025, 3, 21),
-         decision_due_at=at(2025, 3, 27), closing_outcome="mediated")
+    make(
+        "LA",
+        "assigned",
+        at(2025, 2),
+        approved_at=at(2025, 2, 12),
+        decided_at=at(2025, 2, 12),
+        decision_due_at=at(2025, 2, 17),
+        source="notice",
+    )  # a notified defence (通知辩护)
+    make(
+        "LA",
+        "refused",
+        at(2025, 3),
+        refused_at=at(2025, 3, 25),
+        decided_at=at(2025, 3, 25),
+        decision_due_at=at(2025, 3, 17),
+    )
+    make(
+        "LA",
+        "closed",
+        at(2025, 3, 20),
+        approved_at=at(2025, 3, 21),
+        decided_at=at(2025, 3, 21),
+        decision_due_at=at(2025, 3, 27),
+        closing_outcome="mediated",
+    )
     make("LA", "submitted", at(2025, 11), township_id=townships[1].id)
     make("LA", "closed", datetime(2024, 12, 31, 15, 0), approved_at=at(2025, 1, 2))  # 2024 locally: outside
     # Consultations: counted by appointment date; 2 in March 2025 (one attended, one missed).
@@ -62,8 +82,17 @@ def seeded(app):
     make("MD", "failed", at(2025, 6))
     # Health checks: one closed, with a high labour risk found and fixed.
     check = make("HC", "closed", at(2025, 7))
-    db.session.add(Finding(check_id=check.id, area="labour", risk="high", finding="未签劳动合同",
-                           legal_basis="劳动合同法第十条", recommendation="补签", fixed_at=at(2025, 8)))
+    db.session.add(
+        Finding(
+            check_id=check.id,
+            area="labour",
+            risk="high",
+            finding="未签劳动合同",
+            legal_basis="劳动合同法第十条",
+            recommendation="补签",
+            fixed_at=at(2025, 8),
+        )
+    )
     db.session.commit()
     # Advisers: one contact request, closed.
     make("AC", "closed", at(2025, 9))
@@ -79,7 +108,7 @@ def figures_of(html: str) -> dict[str, tuple[int, str]]:
 def section_html(html: str, key: str) -> str:
     start = html.index(f'id="section-{key}"')
     end = html.find('<section class="report-section"', start)
-    return html[start:end if end != -1 else len(html)]
+    return html[start : end if end != -1 else len(html)]
 
 
 @pytest.fixture
@@ -92,9 +121,16 @@ def supervisor(make_staff, make_client):
 
 
 EXPECTED = {
-    "legal_aid": {"Applications received": 4, "Approved": 2, "Refused": 1, "Decided": 3,
-                  "Decided within the time limit": 2, "Cases closed": 1,
-                  "Notified defence (notices received)": 1, "Applications of detained persons passed on": 0},
+    "legal_aid": {
+        "Applications received": 4,
+        "Approved": 2,
+        "Refused": 1,
+        "Decided": 3,
+        "Decided within the time limit": 2,
+        "Cases closed": 1,
+        "Notified defence (notices received)": 1,
+        "Applications of detained persons passed on": 0,
+    },
     "consultations": {"Consultations booked": 2, "Attended": 1, "Missed (no-show)": 1, "Cancelled": 0},
     "mediation": {"Disputes received": 2, "Agreements reached": 1, "Ended without agreement": 1},
     "health_checks": {"Health checks requested": 1, "Closed": 1, "With findings marked fixed": 1},
@@ -125,7 +161,7 @@ def test_every_figure_opens_the_queue_listing_exactly_what_it_counts(seeded, sup
                 continue  # the advisers' service log, not a queue (test_adviser_services.py)
             assert href.startswith("/staff/queue/"), (label, href)
             queue = supervisor.get(href).get_data(as_text=True)
-            table = queue[queue.find("<tbody>"):queue.find("</tbody>")] if "<tbody>" in queue else ""
+            table = queue[queue.find("<tbody>") : queue.find("</tbody>")] if "<tbody>" in queue else ""
             assert len(set(REFERENCE.findall(table))) == number, (section, label, href)
             checked += 1
     assert checked >= 20
@@ -158,17 +194,26 @@ def test_excel_has_one_sheet_per_section_with_real_numbers_and_percentages(seede
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row and row[0].value}
     assert rows["Applications received"][1].value == 4
     approved = rows["Approved"]
-    assert approved[1].value == 2 and approved[2].value == pytest.approx(0.5) and approved[2].number_format == "0.0%"
+    assert (
+        approved[1].value == 2
+        and approved[2].value == pytest.approx(0.5)
+        and approved[2].number_format == "0.0%"
+    )
     assert sheet.column_dimensions["A"].width > 10
-    mediation = {row[0].value: row for row in workbook["People's mediation"].iter_rows(min_row=2) if row[0].value}
+    mediation = {
+        row[0].value: row for row in workbook["People's mediation"].iter_rows(min_row=2) if row[0].value
+    }
     assert mediation["Agreements reached"][3].value == pytest.approx(1200.5)
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("start=2025-06&end=2025-01", "The end month must not be before the start month."),
-    ("start=2019-01&end=2025-01", "A report covers at most 5 years (60 months)."),
-    ("start=2025-13&end=2025-12", "Enter a month as YYYY-MM, e.g. 2025-01."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=2025-06&end=2025-01", "The end month must not be before the start month."),
+        ("start=2019-01&end=2025-01", "A report covers at most 5 years (60 months)."),
+        ("start=2025-13&end=2025-12", "Enter a month as YYYY-MM, e.g. 2025-01."),
+    ],
+)
 def test_a_bad_range_is_refused_next_to_the_field_with_what_was_typed(app, supervisor, query, message):
     response = supervisor.get(f"/staff/reports/annual?{query}")
     assert response.status_code == 400
@@ -212,17 +257,24 @@ def _median(values):
 def test_median_days_to_decide_is_taken_over_the_decided_applications_it_links_to(seeded, supervisor):
     from portal.legal_aid.models import LegalAidApplication
 
-    decided = db.session.scalars(select(LegalAidApplication).where(
-        LegalAidApplication.decided_at.is_not(None), LegalAidApplication.created_at >= datetime(2024, 12, 31, 16),
-        LegalAidApplication.created_at < datetime(2025, 12, 31, 16))).all()
+    decided = db.session.scalars(
+        select(LegalAidApplication).where(
+            LegalAidApplication.decided_at.is_not(None),
+            LegalAidApplication.created_at >= datetime(2024, 12, 31, 16),
+            LegalAidApplication.created_at < datetime(2025, 12, 31, 16),
+        )
+    ).all()
     expected = _median([(a.decided_at - a.created_at).days for a in decided])
     html = section_html(supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True), "legal_aid")
-    value, href, of = re.search(r'Median days from receipt to decision</th>\s*<td>([\d.]+)<br>'
-                                r'<a class="hint" href="([^"]+)">of (\d+) requests</a>', html).groups()
+    value, href, of = re.search(
+        r"Median days from receipt to decision</th>\s*<td>([\d.]+)<br>"
+        r'<a class="hint" href="([^"]+)">of (\d+) requests</a>',
+        html,
+    ).groups()
     assert len(decided) == 3
     assert (float(value), int(of)) == (expected, 3)
     queue = supervisor.get(href.replace("&amp;", "&")).get_data(as_text=True)
-    assert len(set(REFERENCE.findall(queue[queue.find("<tbody>"):queue.find("</tbody>")]))) == 3
+    assert len(set(REFERENCE.findall(queue[queue.find("<tbody>") : queue.find("</tbody>")]))) == 3
 
 
 def _refresh(app) -> str:
@@ -235,8 +287,11 @@ def received_key() -> str:
     """The stored key of the legal aid applications received (all of a month's)."""
     from portal.reports.summary import ReportMonthValue
 
-    return db.session.scalars(select(ReportMonthValue.key).where(
-        ReportMonthValue.request_type == "LA", ReportMonthValue.key.startswith("n|all||#"))).first()
+    return db.session.scalars(
+        select(ReportMonthValue.key).where(
+            ReportMonthValue.request_type == "LA", ReportMonthValue.key.startswith("n|all||#")
+        )
+    ).first()
 
 
 def _received(supervisor, query=YEAR) -> int:
@@ -251,8 +306,10 @@ def test_the_report_reads_counted_months_until_a_request_of_the_month_changes(ap
 
     assert "counted" in _refresh(app)
     february = date(2025, 2, 1)
-    assert db.session.get(ReportMonth, ("LA", february)).computed_version == db.session.get(
-        ReportMonth, ("LA", february)).version
+    assert (
+        db.session.get(ReportMonth, ("LA", february)).computed_version
+        == db.session.get(ReportMonth, ("LA", february)).version
+    )
     stored = db.session.get(ReportMonthValue, ("LA", february, COUNTY, received_key()))
     assert stored.value == 1
     stored.value = 41  # as if counted when 41 applications were in February
@@ -261,7 +318,8 @@ def test_the_report_reads_counted_months_until_a_request_of_the_month_changes(ap
     # A change of a February application (any column) makes February stale: counted live.
     february_application = kind_for_code("LA").model.query.filter_by(reference=seeded["LA"][0]).one()
     february_application.township_id = db.session.scalars(
-        select(Township.id).where(Township.id != february_application.township_id)).first()
+        select(Township.id).where(Township.id != february_application.township_id)
+    ).first()
     db.session.commit()
     assert _received(supervisor) == 4
     # The next run counts it again, with the true number.
@@ -301,7 +359,9 @@ def test_a_booking_moved_to_another_month_makes_both_months_count_again(app, see
     assert booked() == {"2025-03": "1", "2025-04": "1"}
 
 
-def test_a_change_to_a_row_the_figures_read_beside_the_request_counts_its_month_again(app, seeded, supervisor):
+def test_a_change_to_a_row_the_figures_read_beside_the_request_counts_its_month_again(
+    app, seeded, supervisor
+):
     """Health check figures count findings (another table): unmarking a fixed finding
     shows at once, although the check itself did not change."""
     from portal.health_checks.models import Finding
@@ -330,8 +390,9 @@ def test_a_township_report_reads_the_townships_stored_months_and_follows_a_move(
     assert (_received(supervisor, first), _received(supervisor, second), _received(supervisor)) == (2, 2, 4)
 
 
-def test_months_stored_under_an_old_rule_are_counted_again_after_the_rule_changes(app, seeded, supervisor,
-                                                                                   monkeypatch):
+def test_months_stored_under_an_old_rule_are_counted_again_after_the_rule_changes(
+    app, seeded, supervisor, monkeypatch
+):
     """A release that changes what a figure counts (here "approved" becomes "refused")
     must not show the months stored under the old rule."""
     from portal.legal_aid import figures
@@ -345,6 +406,8 @@ def test_months_stored_under_an_old_rule_are_counted_again_after_the_rule_change
     _refresh(app)
     assert approved() == 2
     label, _rule = figures.DECISIONS["approved"]
-    monkeypatch.setitem(figures.DECISIONS, "approved", (label, lambda: LegalAidApplication.refused_at.is_not(None)))
+    monkeypatch.setitem(
+        figures.DECISIONS, "approved", (label, lambda: LegalAidApplication.refused_at.is_not(None))
+    )
     monkeypatch.setattr(compute, "_DEFINITIONS", {})  # a new release starts new processes
     assert approved() == 1

@@ -80,13 +80,24 @@ def world(app, make_staff, make_client):
     samples = {}
     for kind in all_kinds():
         sample = kind.make_sample()
-        attachment = Attachment(request_id=sample.id, stored_name=f"{sample.id:032d}.pdf", original_name="a.pdf",
-                                content_type="application/pdf", size=10)
+        attachment = Attachment(
+            request_id=sample.id,
+            stored_name=f"{sample.id:032d}.pdf",
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=10,
+        )
         db.session.add(attachment)
         db.session.commit()
-        __import__("pathlib").Path(app.config["UPLOAD_FOLDER"], attachment.stored_name).write_bytes(b"%PDF-1.4\n")
-        samples[kind.code] = {"reference": sample.reference, "attachment_id": attachment.id, "slug": kind.slug,
-                              "status": sample.status}
+        __import__("pathlib").Path(app.config["UPLOAD_FOLDER"], attachment.stored_name).write_bytes(
+            b"%PDF-1.4\n"
+        )
+        samples[kind.code] = {
+            "reference": sample.reference,
+            "attachment_id": attachment.id,
+            "slug": kind.slug,
+            "status": sample.status,
+        }
     return {
         "samples": samples,
         "user_id": db.session.scalar(select(User.id).where(User.username == "lawyer")),
@@ -135,7 +146,9 @@ def capability_area(endpoint: str):
     from portal.core.contract import CORE_STAFF_AREAS
 
     blueprint = endpoint.split(".", 1)[0]
-    if blueprint in CORE_STAFF_AREAS:  # the core's own staff pages (outbox, reports, follow-ups), declared like a capability's
+    if (
+        blueprint in CORE_STAFF_AREAS
+    ):  # the core's own staff pages (outbox, reports, follow-ups), declared like a capability's
         return {str(r) for r in CORE_STAFF_AREAS[blueprint]}
     for capability in REGISTRY.capabilities:
         if capability.staff_areas and blueprint in capability.staff_areas:
@@ -144,7 +157,9 @@ def capability_area(endpoint: str):
 
 
 def test_every_staff_route_is_shared_or_in_a_declared_staff_area(app):
-    shared = ALL_STAFF_PAGES | {e for e in app.view_functions if e.startswith("backoffice.") or is_admin_page(e)}
+    shared = ALL_STAFF_PAGES | {
+        e for e in app.view_functions if e.startswith("backoffice.") or is_admin_page(e)
+    }
     undeclared = {r.endpoint for r in staff_rules(app)} - shared
     undeclared = {e for e in undeclared if capability_area(e) is None}
     assert not undeclared, f"declare who may use: {sorted(undeclared)}"
@@ -226,7 +241,13 @@ def test_every_post_without_a_csrf_token_is_refused_and_writes_nothing(schema, t
             assert response.status_code == 400, (url, response.status_code)
             checked.append(rule.endpoint)
         db.engine.dispose()  # close its connections now: PostgreSQL's would warn when collected later
-    assert {"accounts.login", "legal_aid.apply", "public.track", "backoffice.claim_request", "accounts.logout"} <= set(checked)
+    assert {
+        "accounts.login",
+        "legal_aid.apply",
+        "public.track",
+        "backoffice.claim_request",
+        "accounts.logout",
+    } <= set(checked)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
     assert db.session.scalar(select(func.count()).select_from(User)) == users_before
@@ -266,10 +287,18 @@ def test_one_applicant_cannot_reach_another_applicants_request_or_files(client, 
     first = client.submit("/legal-aid/apply", data, content_type="multipart/form-data")
     mine = first.headers["Location"].rsplit("/", 1)[1]
     other = make_client()
-    theirs = other.submit("/legal-aid/apply", application_form(mobile="13700000000")).headers["Location"].rsplit("/", 1)[1]
+    theirs = (
+        other.submit("/legal-aid/apply", application_form(mobile="13700000000"))
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
     attachment = db.session.scalar(select(Attachment))
     assert client.get(f"/track/{mine}/files/{attachment.id}").status_code == 200
-    assert client.get(f"/track/{mine}/files/{attachment.id}").headers["Content-Disposition"].startswith("attachment")
+    assert (
+        client.get(f"/track/{mine}/files/{attachment.id}")
+        .headers["Content-Disposition"]
+        .startswith("attachment")
+    )
     assert other.get(f"/track/{mine}").status_code == 404
     assert other.get(f"/track/{mine}/files/{attachment.id}").status_code == 404
     assert other.get(f"/track/{theirs}/files/{attachment.id}").status_code == 404  # file of another request
@@ -279,7 +308,7 @@ def test_one_applicant_cannot_reach_another_applicants_request_or_files(client, 
 
 def test_exports_neutralise_formula_cells(client, make_staff, make_application):
     make_staff("officer", "legal_aid_officer")
-    make_application(applicant_name="=HYPERLINK(\"http://evil\")")
+    make_application(applicant_name='=HYPERLINK("http://evil")')
     make_application(applicant_name="@SUM(1+1)")
     client.sign_in("officer")
     csv = client.get("/staff/queue/legal-aid/export.csv").get_data(as_text=True)
@@ -289,4 +318,4 @@ def test_exports_neutralise_formula_cells(client, make_staff, make_application):
 
     workbook = load_workbook(io.BytesIO(client.get("/staff/queue/legal-aid/export.xlsx").data))
     names = [row[3] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
-    assert set(names) == {"'=HYPERLINK(\"http://evil\")", "'@SUM(1+1)"}
+    assert set(names) == {'\'=HYPERLINK("http://evil")', "'@SUM(1+1)"}

@@ -18,7 +18,19 @@ from support import PASSWORD
 
 NASTY = "a\x00b\x01c\x1b[31m\x7f"
 SEARCHES = ['"', 'a"b', "NEAR(x", "x*", "' OR 1=1 --", "AND OR NOT", "\x00", "%", "_", "\\", "陈" * 300]
-TEXT_TYPES = {"", "text", "search", "tel", "email", "number", "date", "url", "password", "datetime-local", "time"}
+TEXT_TYPES = {
+    "",
+    "text",
+    "search",
+    "tel",
+    "email",
+    "number",
+    "date",
+    "url",
+    "password",
+    "datetime-local",
+    "time",
+}
 
 
 class Forms(HTMLParser):
@@ -31,7 +43,11 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.current = {"method": (a.get("method") or "get").lower(), "action": a.get("action") or "", "fields": []}
+            self.current = {
+                "method": (a.get("method") or "get").lower(),
+                "action": a.get("action") or "",
+                "fields": [],
+            }
             self.forms.append(self.current)
         elif self.current is None or not a.get("name"):
             if tag == "option" and self.select is not None and self.select[2] is None:
@@ -88,7 +104,9 @@ def send_everything(app, client, values: dict) -> tuple[int, int]:
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         url = fill(rule, values)
-        response = client.get(url, query_string={"q": NASTY, "page": NASTY, "status": NASTY, "township": NASTY})
+        response = client.get(
+            url, query_string={"q": NASTY, "page": NASTY, "status": NASTY, "township": NASTY}
+        )
         assert response.status_code < 500, url
         response = client.get(url)
         if response.status_code != 200 or "html" not in response.content_type:
@@ -119,8 +137,12 @@ def samples():
 def test_a_nul_byte_in_every_form_and_search_field_of_the_public_pages(app, client):
     made = samples()
     for request_obj in made:
-        assert client.submit("/track", {"reference": request_obj.reference,
-                                        "mobile": request_obj.applicant_mobile}).status_code == 302
+        assert (
+            client.submit(
+                "/track", {"reference": request_obj.reference, "mobile": request_obj.applicant_mobile}
+            ).status_code
+            == 302
+        )
     pages, fields = send_everything(app, client, {"reference": made[0].reference, "slug": "x"})
     assert pages > 10 and fields > 30
 
@@ -146,7 +168,11 @@ def test_an_over_long_number_or_a_nul_byte_in_a_url_is_a_404(app, client, make_s
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or not rule.arguments:
             continue
-        integers = {name for name, conv in rule._converters.items() if type(conv).__name__.endswith("IntegerConverter")}
+        integers = {
+            name
+            for name, conv in rule._converters.items()
+            if type(conv).__name__.endswith("IntegerConverter")
+        }
         for huge in (str(10**25), "9" * 5000):
             url = fill(rule, {name: (huge if name in integers else "%00") for name in rule.arguments})
             method = "get" if "GET" in rule.methods else "post"

@@ -16,8 +16,12 @@ from support import application_form
 
 
 def limited_app(schema, tmp_path, **settings):
-    config = dict(app_config(schema, tmp_path), RATELIMIT_ENABLED=True,
-                  RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15", RATELIMIT_KEY_PREFIX=f"portal-test-{uuid.uuid4().hex}")
+    config = dict(
+        app_config(schema, tmp_path),
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        RATELIMIT_KEY_PREFIX=f"portal-test-{uuid.uuid4().hex}",
+    )
     app = create_app({**config, **settings})
     app.test_client_class = PortalClient
     return app
@@ -31,8 +35,11 @@ def apply(client, mobile: str, address: str = "203.0.113.5", **overrides):
 @pytest.mark.skipif(not redis_answers(), reason="Redis is not running on 127.0.0.1:6379")
 def test_two_app_instances_share_the_submission_limits(app, schema, tmp_path):
     prefix = f"portal-test-{uuid.uuid4().hex}"
-    settings = {"RATELIMIT_KEY_PREFIX": prefix, "RATELIMIT_SUBMISSIONS_PER_MOBILE": "2 per hour",
-                "RATELIMIT_SUBMISSIONS_PER_ADDRESS": "4 per hour"}
+    settings = {
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "RATELIMIT_SUBMISSIONS_PER_MOBILE": "2 per hour",
+        "RATELIMIT_SUBMISSIONS_PER_ADDRESS": "4 per hour",
+    }
     statuses = []
     for process in range(2):  # like two gunicorn workers
         instance = limited_app(schema, tmp_path / str(process), **settings)

@@ -22,8 +22,11 @@ def test_a_failed_insert_is_logged_without_parameters_and_masked(app, client, ca
     db.session.commit()
 
     def duplicate():  # a failed insert carrying an ID number and a mobile, inside a request
-        db.session.add(User(kind=AccountKind.RESIDENT, mobile=MOBILE, display_name=f"身份证 {VALID_ID}",
-                            password_hash="x"))
+        db.session.add(
+            User(
+                kind=AccountKind.RESIDENT, mobile=MOBILE, display_name=f"身份证 {VALID_ID}", password_hash="x"
+            )
+        )
         try:
             db.session.commit()
         except IntegrityError:
@@ -53,8 +56,10 @@ def test_every_log_line_masks_id_numbers_and_mobiles(app, caplog):
     assert MOBILE not in caplog.text and VALID_ID not in caplog.text and "0000 0011" not in caplog.text
     assert caplog.text.count("139****0011") == 3
     # references, dates and times stay readable
-    assert mask_personal_data("LA-2026-000123 at 2026-11-30 14:00:05, 20261130140005") == \
-        "LA-2026-000123 at 2026-11-30 14:00:05, 20261130140005"
+    assert (
+        mask_personal_data("LA-2026-000123 at 2026-11-30 14:00:05, 20261130140005")
+        == "LA-2026-000123 at 2026-11-30 14:00:05, 20261130140005"
+    )
 
 
 def test_the_engine_hides_parameters(app):
@@ -74,14 +79,25 @@ def test_lazy_translated_strings_with_user_data_are_escaped(app):
 def test_an_uploads_file_name_comes_back_escaped(client):
     from test_health_checks import PASSWORD, PDF, USCC
 
-    registered = client.submit("/account/register", {
-        "kind": "enterprise", "display_name": "唐会计", "mobile": "13800000011", "company_name": "星沙精工有限公司",
-        "uscc": USCC, "password": PASSWORD, "confirm": PASSWORD})
+    registered = client.submit(
+        "/account/register",
+        {
+            "kind": "enterprise",
+            "display_name": "唐会计",
+            "mobile": "13800000011",
+            "company_name": "星沙精工有限公司",
+            "uscc": USCC,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert registered.status_code == 302
-    evil = '<img src=x onerror=alert(1)>.pdf'
-    answer = client.submit("/account/enterprise", {"verify-licence": [(io.BytesIO(b""), evil)],
-                                                   "verify-authorisation": [(io.BytesIO(PDF), "a.pdf")]},
-                           content_type="multipart/form-data")
+    evil = "<img src=x onerror=alert(1)>.pdf"
+    answer = client.submit(
+        "/account/enterprise",
+        {"verify-licence": [(io.BytesIO(b""), evil)], "verify-authorisation": [(io.BytesIO(PDF), "a.pdf")]},
+        content_type="multipart/form-data",
+    )
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400 and "&lt;img src=x onerror=alert(1)&gt;.pdf" in html
     assert "<img src=x" not in html

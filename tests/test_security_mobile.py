@@ -30,8 +30,9 @@ def requests_made() -> int:
 
 
 def code_sent() -> str:
-    body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == MOBILE)
-                              .order_by(OutboxMessage.id.desc())).first()
+    body = db.session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.recipient == MOBILE).order_by(OutboxMessage.id.desc())
+    ).first()
     return re.search(r"\d{6}", body).group(0)
 
 
@@ -49,8 +50,15 @@ def test_an_anonymous_application_waits_for_the_code(verifying, client):
     assert requests_made() == 0  # nothing is kept before the code
     code = code_sent()
     assert db.session.scalar(select(MobileCode.code_hash)) != code  # stored hashed
-    wrong = client.post("/legal-aid/apply", data={**kept_fields(html), "mobile_code": "000000" if code != "000000" else "111111"})
-    assert wrong.status_code == 400 and 'id="mobile_code-error"' in wrong.get_data(as_text=True) and requests_made() == 0
+    wrong = client.post(
+        "/legal-aid/apply",
+        data={**kept_fields(html), "mobile_code": "000000" if code != "000000" else "111111"},
+    )
+    assert (
+        wrong.status_code == 400
+        and 'id="mobile_code-error"' in wrong.get_data(as_text=True)
+        and requests_made() == 0
+    )
     done = client.post("/legal-aid/apply", data={**kept_fields(html), "mobile_code": code})
     assert done.status_code == 303 and requests_made() == 1
 
@@ -93,5 +101,7 @@ def test_the_demo_shows_the_code_only_with_the_log_backend(verifying, app, clien
     app.config["DEMO_MODE"] = False
     with client.session_transaction() as session:
         session.pop("mobile_code_id")
-    html = client.post("/legal-aid/apply", data={**kept_fields(html), "mobile_code_resend": "1"}).get_data(as_text=True)
+    html = client.post("/legal-aid/apply", data={**kept_fields(html), "mobile_code_resend": "1"}).get_data(
+        as_text=True
+    )
     assert 'name="mobile_code"' in html and code_sent() not in html

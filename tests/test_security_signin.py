@@ -32,7 +32,7 @@ def attempt(browser, login: str, password: str):
 def error_of(response) -> str:
     html = response.get_data(as_text=True)
     start = html.index('class="field-error"') if 'class="field-error"' in html else html.index("login-error")
-    return re.sub(r"\s+", " ", html[start:start + 400])
+    return re.sub(r"\s+", " ", html[start : start + 400])
 
 
 def test_a_lockout_from_one_address_leaves_the_owner_free_elsewhere(make_client, make_staff):
@@ -68,8 +68,11 @@ def test_unknown_user_wrong_password_and_locked_account_get_the_same_answer(make
     wrong = attempt(browser, "member", "guess-guess-guess")
     locked = attempt(browser, "locked", PASSWORD)
     assert unknown.status_code == wrong.status_code == locked.status_code == 200
-    assert error_of(unknown).replace("nobody", "X") == error_of(wrong).replace("member", "X") \
+    assert (
+        error_of(unknown).replace("nobody", "X")
+        == error_of(wrong).replace("member", "X")
         == error_of(locked).replace("locked", "X")
+    )
 
 
 @pytest.mark.parametrize("case", ["unknown", "wrong", "locked", "locked_right_password", "right", "disabled"])
@@ -79,8 +82,17 @@ def test_every_branch_does_exactly_one_password_hash_check(app, make_staff, monk
         db.session.scalar(select(User).where(User.username == "officer")).is_active_account = False
     if case.startswith("locked"):
         for scope, key, login in services.throttle_keys("officer", HOME):
-            db.session.add(LoginThrottle(scope=scope, key=key, login=login, address=HOME, failures=5,
-                                         first_failure_at=utcnow(), locked_until=utcnow().replace(year=2100)))
+            db.session.add(
+                LoginThrottle(
+                    scope=scope,
+                    key=key,
+                    login=login,
+                    address=HOME,
+                    failures=5,
+                    first_failure_at=utcnow(),
+                    locked_until=utcnow().replace(year=2100),
+                )
+            )
     db.session.commit()
     services.dummy_hash()  # made once per process, not per request
     calls = []
@@ -106,7 +118,10 @@ def test_the_admin_sees_and_lifts_locks(client, make_client, make_staff):
     page = client.get("/staff/admin/locks").get_data(as_text=True)
     assert "officer" in page and HOME in page
     lock = db.session.scalar(select(LoginThrottle).where(LoginThrottle.locked_until.is_not(None)))
-    assert client.submit("/staff/admin/locks", {}, action=f"/staff/admin/locks/{lock.id}/clear").status_code == 303
+    assert (
+        client.submit("/staff/admin/locks", {}, action=f"/staff/admin/locks/{lock.id}/clear").status_code
+        == 303
+    )
     assert attempt(attacker, "officer", PASSWORD).status_code == 302
 
 
@@ -118,9 +133,16 @@ def test_only_admins_see_the_locks(client, make_staff):
 
 @pytest.mark.parametrize("password", ["short-pw", "1234567890", "Password123", "qwertyuiop", "aaaaaaaaaaaa"])
 def test_weak_passwords_are_refused(client, password):
-    response = client.submit("/account/register", {"kind": "resident", "display_name": "赵红",
-                                                   "mobile": "13800000001", "password": password,
-                                                   "confirm": password})
+    response = client.submit(
+        "/account/register",
+        {
+            "kind": "resident",
+            "display_name": "赵红",
+            "mobile": "13800000001",
+            "password": password,
+            "confirm": password,
+        },
+    )
     assert response.status_code == 200 and 'id="password-error"' in response.get_data(as_text=True)
     assert db.session.scalar(select(User.id)) is None
 
@@ -128,8 +150,16 @@ def test_weak_passwords_are_refused(client, password):
 def test_the_admin_cannot_give_a_common_password(client, make_staff):
     make_staff("boss", "admin")
     client.sign_in("boss")
-    weak = client.submit("/staff/admin/users/new", {"username": "newbie", "display_name": "新人",
-                                                    "password": "password123", "roles": ["lawyer"], "active": "y"})
+    weak = client.submit(
+        "/staff/admin/users/new",
+        {
+            "username": "newbie",
+            "display_name": "新人",
+            "password": "password123",
+            "roles": ["lawyer"],
+            "active": "y",
+        },
+    )
     assert weak.status_code == 400
 
 

@@ -47,7 +47,12 @@ def test_staff_enrol_at_the_first_sign_in_and_then_need_the_code(two_factor, cli
     later = make_client()
     page = password_step(later)
     assert "totp-key" not in later.get(page).get_data(as_text=True)  # no key shown once enrolled
-    assert later.submit(page, {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}).status_code == 400
+    assert (
+        later.submit(
+            page, {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"}
+        ).status_code
+        == 400
+    )
     assert later.get("/staff/").status_code == 302
     assert later.submit(page, {"code": pyotp.TOTP(secret).now()}).status_code == 302
     assert later.get("/staff/").status_code == 200
@@ -92,7 +97,9 @@ def test_an_admin_resets_a_lost_second_factor(two_factor, app, client, make_clie
     app.config["STAFF_TWO_FACTOR"] = False  # the admin signs in by password here
     admin = make_client()
     admin.sign_in("boss")
-    reset = admin.submit(f"/staff/admin/users/{officer.id}", {}, action=f"/staff/admin/users/{officer.id}/reset-two-factor")
+    reset = admin.submit(
+        f"/staff/admin/users/{officer.id}", {}, action=f"/staff/admin/users/{officer.id}/reset-two-factor"
+    )
     assert reset.status_code == 303
     assert client.get("/staff/").status_code == 302  # its sessions ended
     app.config["STAFF_TWO_FACTOR"] = True

@@ -54,8 +54,13 @@ def test_a_password_change_or_a_disable_by_the_admin_ends_every_session(client, 
     officer_browser = make_client()
     officer_browser.sign_in("officer")
     client.sign_in("boss")
-    form = {"username": "officer", "display_name": "Officer", "roles": "legal_aid_officer", "active": "y",
-            "password": "a-new-long-passphrase"}
+    form = {
+        "username": "officer",
+        "display_name": "Officer",
+        "roles": "legal_aid_officer",
+        "active": "y",
+        "password": "a-new-long-passphrase",
+    }
     assert client.submit(f"/staff/admin/users/{officer.id}", form).status_code == 303
     assert officer_browser.get("/staff/").status_code == 302
     officer_browser.sign_in("officer", "a-new-long-passphrase")

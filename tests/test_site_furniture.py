@@ -32,11 +32,21 @@ def html_of(client, url: str) -> str:
 
 def test_footer_shows_the_site_owner_contact_identifier_and_filings_from_settings(app, client):
     app.config.update(
-        SITE_OWNER="某某县司法局", SITE_CONTACT_PHONE="0731-8888 1234", SITE_CONTACT_ADDRESS="某某路9号",
-        SITE_IDENTIFIER="4301219999", ICP_FILING="湘ICP备12345678号-2", PUBLIC_SECURITY_FILING="湘公网安备43012102000123号",
+        SITE_OWNER="某某县司法局",
+        SITE_CONTACT_PHONE="0731-8888 1234",
+        SITE_CONTACT_ADDRESS="某某路9号",
+        SITE_IDENTIFIER="4301219999",
+        ICP_FILING="湘ICP备12345678号-2",
+        PUBLIC_SECURITY_FILING="湘公网安备43012102000123号",
     )
     footer = html_of(client, "/").split('<footer class="site-footer">', 1)[1]
-    for text in ("某某县司法局", "某某路9号", "4301219999", "湘ICP备12345678号-2", "湘公网安备43012102000123号"):
+    for text in (
+        "某某县司法局",
+        "某某路9号",
+        "4301219999",
+        "湘ICP备12345678号-2",
+        "湘公网安备43012102000123号",
+    ):
         assert text in footer
     assert 'href="tel:073188881234"' in footer
     assert 'href="https://beian.miit.gov.cn/"' in footer
@@ -53,7 +63,13 @@ def test_empty_filing_numbers_are_left_out(app, client):
 
 
 def test_the_demo_defaults_say_they_are_demo_values(app):
-    for name in ("SITE_OWNER", "SITE_CONTACT_ADDRESS", "SITE_IDENTIFIER", "ICP_FILING", "PUBLIC_SECURITY_FILING"):
+    for name in (
+        "SITE_OWNER",
+        "SITE_CONTACT_ADDRESS",
+        "SITE_IDENTIFIER",
+        "ICP_FILING",
+        "PUBLIC_SECURITY_FILING",
+    ):
         assert "演示" in app.config[name], name
 
 
@@ -62,7 +78,9 @@ def test_header_has_the_hotline_as_a_tap_to_call_link_and_the_bureau_mark(client
     header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
     assert re.search(r'<a class="hotline" href="tel:12348">[^<]*<strong>12348</strong></a>', header)
     # Static URLs carry their content hash (?v=, portal/static_files.py).
-    assert re.search(r'<img class="bureau-mark" src="/static/img/bureau-mark\.svg\?v=[0-9a-f]{12}" alt=""', header)
+    assert re.search(
+        r'<img class="bureau-mark" src="/static/img/bureau-mark\.svg\?v=[0-9a-f]{12}" alt=""', header
+    )
     assert client.get("/static/img/bureau-mark.svg").status_code == 200
 
 
@@ -85,19 +103,31 @@ def test_the_site_map_lists_every_enabled_capability_and_the_shared_pages(app, c
     assert len(urls) >= 4
     for url in urls:
         assert f'href="{url}"' in page, url
-    for url in ("/", "/track", "/account/login", "/account/register", "/privacy", "/accessibility", "/staff/login"):
+    for url in (
+        "/",
+        "/track",
+        "/account/login",
+        "/account/register",
+        "/privacy",
+        "/accessibility",
+        "/staff/login",
+    ):
         assert f'href="{url}"' in page, url
 
 
 def test_favicon_is_linked_and_served(client):
     page = html_of(client, "/")
     assert re.search(r'<link rel="icon" href="/static/favicon\.ico\?v=[0-9a-f]{12}"', page)
-    assert re.search(r'<link rel="icon" href="/static/favicon\.svg\?v=[0-9a-f]{12}" type="image/svg\+xml">', page)
+    assert re.search(
+        r'<link rel="icon" href="/static/favicon\.svg\?v=[0-9a-f]{12}" type="image/svg\+xml">', page
+    )
     icon = client.get("/static/favicon.ico")
     assert icon.status_code == 200 and icon.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert client.get("/static/favicon.svg").status_code == 200
     legacy = client.get("/favicon.ico")
-    assert legacy.status_code == 301 and legacy.headers["Location"].partition("?")[0].endswith("/static/favicon.ico")
+    assert legacy.status_code == 301 and legacy.headers["Location"].partition("?")[0].endswith(
+        "/static/favicon.ico"
+    )
 
 
 # ---------------------------------------------------------------------- tap-to-call
@@ -194,7 +224,9 @@ def test_elderly_mode_accepts_a_referer_of_this_site_or_of_the_public_address(ap
     same = client.post("/display/elderly", data={"on": "1"}, headers={"Referer": "http://localhost/privacy"})
     assert same.status_code == 303
     app.config["PUBLIC_BASE_URL"] = "https://legal.example.gov.cn"
-    proxied = client.post("/display/elderly", data={"on": "1"}, headers={"Origin": "https://legal.example.gov.cn"})
+    proxied = client.post(
+        "/display/elderly", data={"on": "1"}, headers={"Origin": "https://legal.example.gov.cn"}
+    )
     assert proxied.status_code == 303
 
 

@@ -5,9 +5,20 @@ import pytest
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/legal-aid/", "/legal-aid/apply", "/track", "/account/login", "/account/register",
-     "/staff/login", "/consultations/", "/consultations/book", "/health-checks/",
-     "/health-checks/request", "/advisers/"],
+    [
+        "/",
+        "/legal-aid/",
+        "/legal-aid/apply",
+        "/track",
+        "/account/login",
+        "/account/register",
+        "/staff/login",
+        "/consultations/",
+        "/consultations/book",
+        "/health-checks/",
+        "/health-checks/request",
+        "/advisers/",
+    ],
 )
 def test_public_page_answers_in_chinese(client, path):
     response = client.get(path)

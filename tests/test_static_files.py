@@ -34,5 +34,7 @@ def test_a_changed_file_gets_a_new_url_and_names_outside_the_folder_get_none(tmp
 
 def test_url_for_static_is_fingerprinted_and_other_endpoints_are_not(app):
     with app.test_request_context():
-        assert re.fullmatch(r"/static/css/print\.css\?v=[0-9a-f]{12}", url_for("static", filename="css/print.css"))
+        assert re.fullmatch(
+            r"/static/css/print\.css\?v=[0-9a-f]{12}", url_for("static", filename="css/print.css")
+        )
         assert "v=" not in url_for("public.home")

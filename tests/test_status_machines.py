@@ -127,8 +127,12 @@ def run(request_obj, steps, staff: Staff, data_for, goal: Transition) -> set[str
             transition = choices[step.index % len(choices)]
             action, actor = transition.action, transition.actor
             user = staff.right_one(transition, request_obj, step.who) if actor == STAFF else None
-            needs_claim = (actor == STAFF and transition.handler_only and user is staff.handler
-                           and request_obj.handler_id is None)
+            needs_claim = (
+                actor == STAFF
+                and transition.handler_only
+                and user is staff.handler
+                and request_obj.handler_id is None
+            )
         else:
             action, actor = step.action, step.actor
             user = staff.any(step.who) if actor == STAFF else None
@@ -166,12 +170,16 @@ def lawyer(make_staff):
     from portal.accounts.profiles import save_profile
 
     user = make_staff("lawyer", "lawyer")
-    save_profile(user, kind="lawyer", practising_since=date(2010, 1, 1))  # Art. 12: only profiles are assigned
+    save_profile(
+        user, kind="lawyer", practising_since=date(2010, 1, 1)
+    )  # Art. 12: only profiles are assigned
     db.session.commit()
     return user
 
 
-def test_legal_aid_never_leaves_its_machine_and_takes_every_transition(app, make_application, officer, lawyer):
+def test_legal_aid_never_leaves_its_machine_and_takes_every_transition(
+    app, make_application, officer, lawyer
+):
     kind = kind_for_code("LA")
     workflow = kind.workflow
     staff = Staff(handler=officer, participant=lawyer)
@@ -221,8 +229,16 @@ def desk_and_point(make_staff):
 
     point = db.session.scalar(db.select(ServicePoint).where(ServicePoint.code == "C"))
     if point is None:
-        point = ServicePoint(code="C", kind="centre", name="中心", name_en="Centre", address="a", phone="1",
-                             hours="h", services="s")
+        point = ServicePoint(
+            code="C",
+            kind="centre",
+            name="中心",
+            name_en="Centre",
+            address="a",
+            phone="1",
+            hours="h",
+            services="s",
+        )
         db.session.add(point)
         db.session.flush()
         desk = make_staff("desk", "consultation_desk")
@@ -231,7 +247,9 @@ def desk_and_point(make_staff):
     return db.session.scalar(db.select(User).where(User.username == "desk")), point
 
 
-def test_consultation_bookings_never_leave_their_machine_and_take_every_transition(app, make_staff, monkeypatch):
+def test_consultation_bookings_never_leave_their_machine_and_take_every_transition(
+    app, make_staff, monkeypatch
+):
     from portal.consultations import workflow as booking_workflow
     from portal.consultations.models import ConsultationBooking, ConsultationSlot
     from portal.core.clock import utcnow
@@ -252,15 +270,28 @@ def test_consultation_bookings_never_leave_their_machine_and_take_every_transiti
         slots = []
         for _ in range(2):
             start += timedelta(hours=1)
-            slots.append(ConsultationSlot(service_point_id=point.id, starts_at=start,
-                                          ends_at=start + timedelta(minutes=30), capacity=5, booked=0))
+            slots.append(
+                ConsultationSlot(
+                    service_point_id=point.id,
+                    starts_at=start,
+                    ends_at=start + timedelta(minutes=30),
+                    capacity=5,
+                    booked=0,
+                )
+            )
         db.session.add_all(slots)
         db.session.flush()
         slots[0].booked = 1
-        booking = ConsultationBooking(service_point_id=point.id, slot_id=slots[0].id, starts_at=slots[0].starts_at,
-                                      channel="phone" if goal.action == "called" else "in_person",
-                                      topic="labour", description="工资", applicant_name="周",
-                                      applicant_mobile="13900000011")
+        booking = ConsultationBooking(
+            service_point_id=point.id,
+            slot_id=slots[0].id,
+            starts_at=slots[0].starts_at,
+            channel="phone" if goal.action == "called" else "in_person",
+            topic="labour",
+            description="工资",
+            applicant_name="周",
+            applicant_mobile="13900000011",
+        )
         submit(booking)
         db.session.commit()
         data = {
@@ -315,7 +346,11 @@ def test_mediations_never_leave_their_machine_and_take_every_transition(app, mak
         "accept": {"committee": committee.id, "mediator": str(mediator.id), "second_mediator": ""},
         "decline": {"reason": "已由法院受理"},
         "record_failure": {"reason": "双方分歧过大"},
-        "schedule_session": {"starts": datetime.combine(day, time(9, 30)), "minutes": "60", "place": "调解室"},
+        "schedule_session": {
+            "starts": datetime.combine(day, time(9, 30)),
+            "minutes": "60",
+            "place": "调解室",
+        },
         "record_agreement": {"agreement_form": "oral", "terms": "三日内清理", "effective_on": day},
         "close": {"performance": "performed"},
     }

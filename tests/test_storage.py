@@ -96,8 +96,9 @@ def test_staged_files_left_behind_are_removed_from_the_bucket(client, app, s3_en
     assert s3_env.objects(bucket) == {}
 
 
-def test_a_store_that_is_down_gives_a_503_form_that_keeps_what_was_typed_and_no_request(schema, tmp_path, s3_env,
-                                                                                         monkeypatch):
+def test_a_store_that_is_down_gives_a_503_form_that_keeps_what_was_typed_and_no_request(
+    schema, tmp_path, s3_env, monkeypatch
+):
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_env.unused_endpoint())  # nothing listens there
     down = create_app({**app_config(schema, tmp_path / "uploads"), "STORAGE_URL": "s3://gone/files"})
     from conftest import PortalClient

@@ -52,7 +52,9 @@ class Enterprise(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     township: Mapped[Township | None] = relationship(lazy="joined")
-    members: Mapped[list["EnterpriseMember"]] = relationship(back_populates="enterprise", order_by="EnterpriseMember.id")
+    members: Mapped[list["EnterpriseMember"]] = relationship(
+        back_populates="enterprise", order_by="EnterpriseMember.id"
+    )
 
 
 class EnterpriseMember(db.Model):
@@ -75,7 +77,8 @@ class EnterpriseMember(db.Model):
     enterprise: Mapped[Enterprise] = relationship(back_populates="members", lazy="joined")
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
     documents: Mapped[list["EnterpriseDocument"]] = relationship(
-        order_by="EnterpriseDocument.id", cascade="all, delete-orphan")
+        order_by="EnterpriseDocument.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_verified(self) -> bool:
@@ -116,9 +119,10 @@ def membership_of(user) -> EnterpriseMember | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
-        select(EnterpriseMember).where(EnterpriseMember.user_id == user.id,
-                                       EnterpriseMember.status != MemberStatus.REVOKED)
-        .order_by(EnterpriseMember.id.desc()).limit(1)
+        select(EnterpriseMember)
+        .where(EnterpriseMember.user_id == user.id, EnterpriseMember.status != MemberStatus.REVOKED)
+        .order_by(EnterpriseMember.id.desc())
+        .limit(1)
     )
 
 
@@ -129,10 +133,16 @@ def verified_enterprise(user) -> Enterprise | None:
 
 
 def is_verified_member(user, enterprise_id: int) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and db.session.scalar(
-        select(EnterpriseMember.id).where(EnterpriseMember.user_id == user.id,
-                                          EnterpriseMember.enterprise_id == enterprise_id,
-                                          EnterpriseMember.status == MemberStatus.VERIFIED)))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and db.session.scalar(
+            select(EnterpriseMember.id).where(
+                EnterpriseMember.user_id == user.id,
+                EnterpriseMember.enterprise_id == enterprise_id,
+                EnterpriseMember.status == MemberStatus.VERIFIED,
+            )
+        )
+    )
 
 
 def send_for_verification(member: EnterpriseMember, staged_by_kind: dict) -> None:
@@ -166,8 +176,11 @@ def revoke(member: EnterpriseMember, by, note: str | None = None) -> None:
 def transfer(member: EnterpriseMember, to_user, by) -> EnterpriseMember:
     """Hand an enterprise's verified membership to another account (the old one ends)."""
     revoke(member, by, note=str(_l("Handed over to another account.")))
-    existing = db.session.scalar(select(EnterpriseMember).where(
-        EnterpriseMember.enterprise_id == member.enterprise_id, EnterpriseMember.user_id == to_user.id))
+    existing = db.session.scalar(
+        select(EnterpriseMember).where(
+            EnterpriseMember.enterprise_id == member.enterprise_id, EnterpriseMember.user_id == to_user.id
+        )
+    )
     new = existing or EnterpriseMember(enterprise_id=member.enterprise_id, user_id=to_user.id)
     new.status = MemberStatus.VERIFIED
     new.decided_by_id = by.id

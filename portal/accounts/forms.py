@@ -56,8 +56,11 @@ class LoginForm(FlaskForm):
 
 
 class SecondFactorForm(FlaskForm):
-    code = StringField(_l("Code from the authenticator app, or a recovery code"),
-                       validators=[DataRequired(), Length(max=20)], render_kw={"autocomplete": "one-time-code"})
+    code = StringField(
+        _l("Code from the authenticator app, or a recovery code"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
 
 
 class RegisterForm(FlaskForm):
@@ -95,11 +98,18 @@ class RegisterForm(FlaskForm):
 class VerificationForm(FlaskForm):
     """The documents that show this account may act for the enterprise."""
 
-    licence = MultipleFileField(_l("Business licence"), validators=[AcceptedUploads()],
-                                description=_l("A photo or scan of the licence (PDF, JPEG or PNG)."))
+    licence = MultipleFileField(
+        _l("Business licence"),
+        validators=[AcceptedUploads()],
+        description=_l("A photo or scan of the licence (PDF, JPEG or PNG)."),
+    )
     authorisation = MultipleFileField(
-        _l("Authorisation letter"), validators=[AcceptedUploads()],
-        description=_l("A letter with the company seal saying that you act for the enterprise on this portal."))
+        _l("Authorisation letter"),
+        validators=[AcceptedUploads()],
+        description=_l(
+            "A letter with the company seal saying that you act for the enterprise on this portal."
+        ),
+    )
 
     def validate_licence(self, field):
         if not getattr(field, "checked", None):
@@ -114,18 +124,26 @@ class EnterpriseDetailsForm(FlaskForm):
     """What the enterprise tells the bureau about itself (used by its health checks)."""
 
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
-    employees = IntegerField(_l("Number of employees"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
-    township_id = SelectField(_l("Township or street"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    employees = IntegerField(
+        _l("Number of employees"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    township_id = SelectField(
+        _l("Township or street"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
+    )
     park = StringField(_l("Industrial park (if any)"), validators=[Optional(), Length(max=100)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.township_id.choices = options([("", _l("Choose…"))] + [(c.value, c.label) for c in township_options()])
+        self.township_id.choices = options(
+            [("", _l("Choose…"))] + [(c.value, c.label) for c in township_options()]
+        )
 
 
 class ResetRequestForm(FlaskForm):
-    mobile = StringField(_l("Mobile number"), validators=[DataRequired(message=_l("Enter your mobile number.")),
-                                                          MobileNumber()])
+    mobile = StringField(
+        _l("Mobile number"),
+        validators=[DataRequired(message=_l("Enter your mobile number.")), MobileNumber()],
+    )
 
 
 class NewPasswordForm(FlaskForm):
@@ -139,18 +157,25 @@ class NewPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(NewPasswordForm):
-    code = StringField(_l("Code from the text message"),
-                       validators=[DataRequired(message=_l("Enter the code from the text message.")), Length(max=12)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    code = StringField(
+        _l("Code from the text message"),
+        validators=[DataRequired(message=_l("Enter the code from the text message.")), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField(_l("Current password"),
-                            validators=[DataRequired(message=_l("Enter your current password.")), Length(max=128)])
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=128)],
+    )
 
 
 class ChangeMobileForm(FlaskForm):
-    mobile = StringField(_l("New mobile number"),
-                         validators=[DataRequired(message=_l("Enter the new mobile number.")), MobileNumber()])
-    password = PasswordField(_l("Your password"),
-                             validators=[DataRequired(message=_l("Enter your password.")), Length(max=128)])
+    mobile = StringField(
+        _l("New mobile number"),
+        validators=[DataRequired(message=_l("Enter the new mobile number.")), MobileNumber()],
+    )
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(message=_l("Enter your password.")), Length(max=128)]
+    )

@@ -59,8 +59,14 @@ def _throttles(identifier: str, address: str) -> list[LoginThrottle]:
     for scope, key, login in throttle_keys(identifier, address):
         row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
         if row is None:
-            row = LoginThrottle(scope=scope, key=key, login=login, address=(address or "unknown")[:64],
-                                failures=0, first_failure_at=utcnow())
+            row = LoginThrottle(
+                scope=scope,
+                key=key,
+                login=login,
+                address=(address or "unknown")[:64],
+                failures=0,
+                first_failure_at=utcnow(),
+            )
             db.session.add(row)
         rows.append(row)
     return rows
@@ -123,13 +129,20 @@ def authenticate(identifier: str, password: str, address: str = "unknown") -> Si
 
 def current_locks() -> list[LoginThrottle]:
     """Sign-in locks in force, newest first (the admin's locks page)."""
-    return list(db.session.scalars(
-        select(LoginThrottle).where(LoginThrottle.locked_until > utcnow()).order_by(LoginThrottle.locked_until.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(LoginThrottle)
+            .where(LoginThrottle.locked_until > utcnow())
+            .order_by(LoginThrottle.locked_until.desc())
+        )
+    )
 
 
 def register_public_account(
-    kind: AccountKind, mobile: str, display_name: str, password: str,
+    kind: AccountKind,
+    mobile: str,
+    display_name: str,
+    password: str,
     company_name: str | None = None,
 ) -> User:
     """Create a resident or enterprise account (enterprise fields only for enterprises).
@@ -168,7 +181,10 @@ def staff_choices(*roles: str) -> list:
     that page a fifth of its time."""
     return db.session.execute(
         select(User.id, User.display_name)
-        .where(User.is_active_account.is_(True), User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))))
+        .where(
+            User.is_active_account.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))),
+        )
         .order_by(User.display_name, User.id)
     ).all()
 

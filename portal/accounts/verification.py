@@ -50,8 +50,12 @@ def _sms_limits(mobile: str) -> list:
         return []
     keys = {"mobile": mobile, "address": request.remote_addr or "unknown"}
     prefix = config.get("RATELIMIT_KEY_PREFIX") or "portal"
-    return [(item, (prefix, "sms", what, keys[what]))
-            for what, setting in SMS_LIMITS if config.get(setting) for item in parse_many(config[setting])]
+    return [
+        (item, (prefix, "sms", what, keys[what]))
+        for what, setting in SMS_LIMITS
+        if config.get(setting)
+        for item in parse_many(config[setting])
+    ]
 
 
 def take_sms_allowance(mobile: str) -> bool:
@@ -71,16 +75,27 @@ def new_code(mobile: str, template: str = "verification_code") -> tuple[MobileCo
     from portal.core.notifications import queue_message
 
     code = f"{secrets.randbelow(10**6):06d}"
-    row = MobileCode(mobile=mobile, code_hash=code_hash(mobile, code), created_at=utcnow(),
-                     expires_at=utcnow() + current_app.config["MOBILE_CODE_TTL"])
+    row = MobileCode(
+        mobile=mobile,
+        code_hash=code_hash(mobile, code),
+        created_at=utcnow(),
+        expires_at=utcnow() + current_app.config["MOBILE_CODE_TTL"],
+    )
     db.session.add(row)
     minutes = int(current_app.config["MOBILE_CODE_TTL"].total_seconds() // 60)
     if template == "password_reset_code":
-        text = _l("Your code to set a new password is %(code)s, valid for %(minutes)s minutes. "
-                  "If you did not ask for it, ignore this message.", code=code, minutes=minutes)
+        text = _l(
+            "Your code to set a new password is %(code)s, valid for %(minutes)s minutes. "
+            "If you did not ask for it, ignore this message.",
+            code=code,
+            minutes=minutes,
+        )
     else:
-        text = _l("Your verification code is %(code)s, valid for %(minutes)s minutes. "
-                  "Do not tell it to anyone.", code=code, minutes=minutes)
+        text = _l(
+            "Your verification code is %(code)s, valid for %(minutes)s minutes. Do not tell it to anyone.",
+            code=code,
+            minutes=minutes,
+        )
     queue_message(mobile, str(text), template=template, params={"code": code, "minutes": minutes})
     return row, code
 
@@ -88,8 +103,13 @@ def new_code(mobile: str, template: str = "verification_code") -> tuple[MobileCo
 def code_matches(row: MobileCode | None, mobile: str, typed: str) -> bool:
     """Whether `typed` is the live code of `row` for `mobile`; a wrong try is counted."""
     now = utcnow()
-    usable = (row is not None and row.mobile == mobile and row.verified_at is None and row.expires_at > now
-              and row.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"])
+    usable = (
+        row is not None
+        and row.mobile == mobile
+        and row.verified_at is None
+        and row.expires_at > now
+        and row.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"]
+    )
     if not usable:
         return False
     if hmac.compare_digest(row.code_hash, code_hash(mobile, typed)):
@@ -119,10 +139,19 @@ def verify_intake_mobile(mobile: str, staged_tokens: list[str]):
     if not needs_verification(mobile):
         return None
     typed = "".join(ch for ch in request.form.get(CODE_FIELD, "") if ch.isdigit())
-    row = db.session.get(MobileCode, session[SESSION_KEY]) if isinstance(session.get(SESSION_KEY), int) else None
+    row = (
+        db.session.get(MobileCode, session[SESSION_KEY])
+        if isinstance(session.get(SESSION_KEY), int)
+        else None
+    )
     now = utcnow()
-    usable = (row is not None and row.mobile == mobile and row.verified_at is None and row.expires_at > now
-              and row.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"])
+    usable = (
+        row is not None
+        and row.mobile == mobile
+        and row.verified_at is None
+        and row.expires_at > now
+        and row.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"]
+    )
     if usable and typed and RESEND_FIELD not in request.form:
         if hmac.compare_digest(row.code_hash, code_hash(mobile, typed)):
             row.verified_at = now  # committed with the request
@@ -142,17 +171,32 @@ def verify_intake_mobile(mobile: str, staged_tokens: list[str]):
         return code_page(mobile, staged_tokens)  # the form again without a code: same code
     code = send_code(mobile)
     if code is None:
-        return code_page(mobile, staged_tokens, status=429,
-                         error=_l("Too many codes were sent to this number. Wait a while, or call 12348."))
+        return code_page(
+            mobile,
+            staged_tokens,
+            status=429,
+            error=_l("Too many codes were sent to this number. Wait a while, or call 12348."),
+        )
     return code_page(mobile, staged_tokens, demo_code=code if shows_code_on_page() else None)
 
 
 def code_page(mobile: str, staged_tokens: list[str], *, error=None, demo_code=None, status: int = 200):
     from portal.core.intake import STAGED_FIELD
 
-    kept = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in (CODE_FIELD, RESEND_FIELD, STAGED_FIELD, "csrf_token")]
-    page = render_template("accounts/verify_mobile.html", masked=mask_mobile(mobile), kept=kept,
-                           staged_tokens=staged_tokens, error=error, demo_code=demo_code,
-                           code_field=CODE_FIELD, resend_field=RESEND_FIELD, staged_field=STAGED_FIELD)
+    kept = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in (CODE_FIELD, RESEND_FIELD, STAGED_FIELD, "csrf_token")
+    ]
+    page = render_template(
+        "accounts/verify_mobile.html",
+        masked=mask_mobile(mobile),
+        kept=kept,
+        staged_tokens=staged_tokens,
+        error=error,
+        demo_code=demo_code,
+        code_field=CODE_FIELD,
+        resend_field=RESEND_FIELD,
+        staged_field=STAGED_FIELD,
+    )
     return current_app.make_response((page, status))

@@ -89,8 +89,11 @@ def complete_sign_in(user: User):
 @bp.before_app_request
 def temporary_password_first():
     """A counter reset's temporary password opens nothing but the page to replace it."""
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD):
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD
+    ):
         return redirect(url_for("accounts.change_password"))
     return None
 
@@ -116,10 +119,12 @@ def second_factor():
                 db.session.commit()
                 two_factor.finish()
                 response = complete_sign_in(user)
-                return render_template("accounts/recovery_codes.html", codes=codes,
-                                       next_url=response.headers["Location"])
-        elif services.second_factor_allowed(user.username or "", address, failed=False) and \
-                two_factor.check(user, form.code.data):
+                return render_template(
+                    "accounts/recovery_codes.html", codes=codes, next_url=response.headers["Location"]
+                )
+        elif services.second_factor_allowed(user.username or "", address, failed=False) and two_factor.check(
+            user, form.code.data
+        ):
             db.session.commit()  # a recovery code is used up
             two_factor.finish()
             return complete_sign_in(user)
@@ -127,8 +132,9 @@ def second_factor():
         db.session.commit()
         form.code.errors.append(_l("The code is wrong or too old: type the current one."))
     uri = two_factor.provisioning_uri(user, secret) if enrolling else None
-    return render_template("accounts/two_factor.html", form=form, enrolling=enrolling, secret=secret, uri=uri), \
-        400 if form.is_submitted() else 200
+    return render_template(
+        "accounts/two_factor.html", form=form, enrolling=enrolling, secret=secret, uri=uri
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -169,8 +175,13 @@ def register():
         if db.session.scalar(select(User.id).where(User.mobile == form.mobile.data)):
             if proving:  # the owner of the number, proved: tell them where to go
                 db.session.commit()
-                flash(_l("This mobile number has an account already. Sign in, or set a new password "
-                         "if you have forgotten it."), "info")
+                flash(
+                    _l(
+                        "This mobile number has an account already. Sign in, or set a new password "
+                        "if you have forgotten it."
+                    ),
+                    "info",
+                )
                 return redirect(url_for("accounts.login"), 303)
             form.mobile.errors.append(_l("An account with this mobile number exists already: sign in."))
         else:
@@ -239,16 +250,25 @@ def enterprise():
         return redirect(url_for("accounts.enterprise"), 303)
     if not member.is_verified and verification.is_submitted():
         valid = verification.validate()
-        staged = {kind: attachments.stage(getattr(verification, kind).checked)
-                  for kind in ("licence", "authorisation") if getattr(getattr(verification, kind), "checked", None)}
+        staged = {
+            kind: attachments.stage(getattr(verification, kind).checked)
+            for kind in ("licence", "authorisation")
+            if getattr(getattr(verification, kind), "checked", None)
+        }
         if valid:
             send_for_verification(member, staged)
             db.session.commit()
             flash(_l("Sent. A coordinator checks the documents, usually within two working days."), "success")
             return redirect(url_for("accounts.enterprise"), 303)
         status = 400
-    return render_template("accounts/enterprise.html", member=member, verification=verification, details=details,
-                           statuses=MEMBER_STATUS_LABELS, kinds=DOCUMENT_KINDS), status
+    return render_template(
+        "accounts/enterprise.html",
+        member=member,
+        verification=verification,
+        details=details,
+        statuses=MEMBER_STATUS_LABELS,
+        kinds=DOCUMENT_KINDS,
+    ), status
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -278,8 +298,11 @@ RESET_DEMO_KEY = "reset_demo_code"
 
 
 def public_account_with_mobile(mobile: str) -> User | None:
-    return db.session.scalar(select(User).where(User.mobile == mobile, User.kind != AccountKind.STAFF,
-                                                User.is_active_account.is_(True)))
+    return db.session.scalar(
+        select(User).where(
+            User.mobile == mobile, User.kind != AccountKind.STAFF, User.is_active_account.is_(True)
+        )
+    )
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -297,7 +320,9 @@ def reset_password():
     if form.validate_on_submit():
         mobile = form.mobile.data
         if not verification.take_sms_allowance(mobile):
-            form.mobile.errors.append(_l("Too many codes were sent to this number. Wait a while, or call 12348."))
+            form.mobile.errors.append(
+                _l("Too many codes were sent to this number. Wait a while, or call 12348.")
+            )
             return render_template("accounts/reset_password.html", form=form), 429
         row = None
         if public_account_with_mobile(mobile) is not None:
@@ -340,10 +365,17 @@ def reset_password_code():
         db.session.commit()  # a wrong try counts
         session[RESET_TRIES_KEY] = session.get(RESET_TRIES_KEY, 0) + 1
         too_many = session[RESET_TRIES_KEY] >= current_app.config["MOBILE_CODE_MAX_TRIES"]
-        form.code.errors.append(_l("The code is wrong too often: ask for a new one.") if too_many
-                                else _l("The code is wrong or too old."))
-    return render_template("accounts/reset_password_code.html", form=form, masked=mask_mobile(mobile),
-                           demo_code=session.get(RESET_DEMO_KEY)), 400 if form.is_submitted() else 200
+        form.code.errors.append(
+            _l("The code is wrong too often: ask for a new one.")
+            if too_many
+            else _l("The code is wrong or too old.")
+        )
+    return render_template(
+        "accounts/reset_password_code.html",
+        form=form,
+        masked=mask_mobile(mobile),
+        demo_code=session.get(RESET_DEMO_KEY),
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/mobile", methods=["GET", "POST"])
@@ -367,13 +399,16 @@ def change_mobile():
                 return code_page
             if db.session.scalar(select(User.id).where(User.mobile == new, User.id != user.id)):
                 db.session.commit()
-                form.mobile.errors.append(_l("This number belongs to another account. Call 12348 if it is yours."))
+                form.mobile.errors.append(
+                    _l("This number belongs to another account. Call 12348 if it is yours.")
+                )
             else:
                 _move_to_mobile(user, new, proved=proving)
                 flash(_l("Your mobile number is changed. Other devices are signed out."), "success")
                 return redirect(url_for("accounts.my_requests"), 303)
-    return render_template("accounts/change_mobile.html", form=form,
-                           current=mask_mobile(current_user.mobile)), 400 if form.is_submitted() else 200
+    return render_template(
+        "accounts/change_mobile.html", form=form, current=mask_mobile(current_user.mobile)
+    ), 400 if form.is_submitted() else 200
 
 
 def _move_to_mobile(user: User, new: str, proved: bool) -> None:
@@ -384,9 +419,18 @@ def _move_to_mobile(user: User, new: str, proved: bool) -> None:
     user.mobile_verified_at = utcnow() if proved else None
     user.end_all_sessions()
     if old:
-        queue_message(old, str(_l("The sign-in number of your legal services account was changed to %(mobile)s. "
-                                  "If this was not you, call 12348 at once.", mobile=mask_mobile(new))),
-                      template="mobile_changed", params={"mobile": mask_mobile(new)})
+        queue_message(
+            old,
+            str(
+                _l(
+                    "The sign-in number of your legal services account was changed to %(mobile)s. "
+                    "If this was not you, call 12348 at once.",
+                    mobile=mask_mobile(new),
+                )
+            ),
+            template="mobile_changed",
+            params={"mobile": mask_mobile(new)},
+        )
     db.session.commit()
     audit_log.info("mobile changed by its owner: account %s", user.id)
     start_session(user)

@@ -27,8 +27,10 @@ CAPABILITY = Capability(
     # Advisers with a linked account (role lawyer) open their own page and service log.
     # The service log by kind, period and township (the report links to it): for whoever
     # manages advisers and for supervisors.
-    staff_areas={staff_bp.name: frozenset({ADVISER_ADMIN, Role.LAWYER}),
-                 services_bp.name: SERVICE_LIST_ROLES},
+    staff_areas={
+        staff_bp.name: frozenset({ADVISER_ADMIN, Role.LAWYER}),
+        services_bp.name: SERVICE_LIST_ROLES,
+    },
     nav=(Link("advisers.index", _l("Legal advisers")),),
     home_card=HomeCard(
         "advisers.index",
@@ -36,8 +38,11 @@ CAPABILITY = Capability(
         _l("Every village and community has a legal adviser: find yours and contact them."),
     ),
     staff_links=(
-        Link("adviser_admin.advisers", _l("Village legal advisers: advisers, villages, roster, service log"),
-             frozenset({ADVISER_ADMIN})),
+        Link(
+            "adviser_admin.advisers",
+            _l("Village legal advisers: advisers, villages, roster, service log"),
+            frozenset({ADVISER_ADMIN}),
+        ),
         Link("adviser_admin.me", _l("My adviser page"), frozenset({Role.LAWYER})),
         Link("adviser_services.index", _l("Adviser services by kind"), SERVICE_LIST_ROLES),
     ),

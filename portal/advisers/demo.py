@@ -43,8 +43,32 @@ VILLAGES = [
     ("开慧社区", "葛家村", "白沙村"),
 ]
 SURNAMES = "陈李王张刘杨黄赵周吴徐孙胡朱高林何郭马罗"
-GIVEN = ("明", "芳", "伟", "静", "强", "丽", "军", "敏", "磊", "燕", "勇", "娟", "涛", "霞", "斌", "兰", "鹏", "琴")
-FIRMS = ("湘星律师事务所（演示）", "松雅律师事务所（演示）", "临湘法律服务所（演示）", "星城律师事务所（演示）")
+GIVEN = (
+    "明",
+    "芳",
+    "伟",
+    "静",
+    "强",
+    "丽",
+    "军",
+    "敏",
+    "磊",
+    "燕",
+    "勇",
+    "娟",
+    "涛",
+    "霞",
+    "斌",
+    "兰",
+    "鹏",
+    "琴",
+)
+FIRMS = (
+    "湘星律师事务所（演示）",
+    "松雅律师事务所（演示）",
+    "临湘法律服务所（演示）",
+    "星城律师事务所（演示）",
+)
 SCHEDULES = ("每月第二个周三上午在村（社区）部坐班", "每月第一、三个周五下午驻村", "每周二上午在社区服务站")
 SPECIALTIES = ("婚姻家庭、土地承包", "劳动争议、合同纠纷", "邻里纠纷、人身损害赔偿", "征地拆迁、村务管理")
 
@@ -97,10 +121,18 @@ def seed_adviser_demo() -> list[str]:
                 services.assign(village, advisers[v % 2], start=start)
             adviser = advisers[1] if v == 2 else advisers[v % 2]
             services.log_service(
-                adviser, kind="resident_service", served_on=today - timedelta(days=7 + v), count=3, village_id=village.id
+                adviser,
+                kind="resident_service",
+                served_on=today - timedelta(days=7 + v),
+                count=3,
+                village_id=village.id,
             )
             services.log_service(
-                adviser, kind="education", served_on=today - timedelta(days=30 + v), count=1, village_id=village.id,
+                adviser,
+                kind="education",
+                served_on=today - timedelta(days=30 + v),
+                count=1,
+                village_id=village.id,
                 description="法治讲座（演示）",
             )
     added.append(f"{sum(len(v) for v in VILLAGES[: len(townships)])} villages, {adviser_count} advisers")
@@ -138,11 +170,18 @@ def sample_contact() -> AdviserContact:
     """One submitted contact request to a new adviser of a new village (shared tests, benchmark)."""
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
     village = services.save_village(Village(township_id=township.id, name="示例村（演示）"))
-    adviser = services.save_adviser(Adviser(name="示例律师（演示）", law_firm="示例律师事务所", work_phone="0731-84000000"))
+    adviser = services.save_adviser(
+        Adviser(name="示例律师（演示）", law_firm="示例律师事务所", work_phone="0731-84000000")
+    )
     services.assign(village, adviser)
     contact = AdviserContact(
-        applicant_name="钱大伯（演示）", applicant_mobile="13900000021", township_id=township.id,
-        adviser_id=adviser.id, village_id=village.id, topic="land", description="承包地边界争议。",
+        applicant_name="钱大伯（演示）",
+        applicant_mobile="13900000021",
+        township_id=township.id,
+        adviser_id=adviser.id,
+        village_id=village.id,
+        topic="land",
+        description="承包地边界争议。",
         preferred_time="weekday_morning",
     )
     return submit(contact)

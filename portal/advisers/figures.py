@@ -15,15 +15,22 @@ def services_by_kind(period, with_tables: bool) -> tuple[list, list]:
     from portal.reports.compute import Count, Table
 
     found = service_list.services_by_kind(period)
-    rows = [Count(str(label), found.get(kind, (0, 0))[0], service_list.list_url(period, kind))
-            for kind, label in SERVICE_KINDS.items()]
+    rows = [
+        Count(str(label), found.get(kind, (0, 0))[0], service_list.list_url(period, kind))
+        for kind, label in SERVICE_KINDS.items()
+    ]
     everything = sum(row.value for row in rows)
     total = Count(str(_l("Adviser services")), everything, service_list.list_url(period))
     if not with_tables:
         return [total], []
-    shares = [Count(r.label, r.value, r.url, share=r.value / everything if everything else None) for r in rows]
-    return [total], [Table("services", str(_l("Adviser services by kind")), shares,
-                           value_label=str(_l("Number of services")))]
+    shares = [
+        Count(r.label, r.value, r.url, share=r.value / everything if everything else None) for r in rows
+    ]
+    return [total], [
+        Table(
+            "services", str(_l("Adviser services by kind")), shares, value_label=str(_l("Number of services"))
+        )
+    ]
 
 
 def report_sections() -> tuple[ReportSection, ...]:

@@ -23,9 +23,11 @@ from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUE
 
 
 class ContactForm(FlaskForm):
-    """"Contact my adviser": a short request that becomes an AC request."""
+    """ "Contact my adviser": a short request that becomes an AC request."""
 
-    topic = SelectField(_l("What is it about?"), choices=options(TOPICS), validators=[DataRequired(message=CHOOSE_TOPIC)])
+    topic = SelectField(
+        _l("What is it about?"), choices=options(TOPICS), validators=[DataRequired(message=CHOOSE_TOPIC)]
+    )
     description = TextAreaField(
         _l("Describe your question briefly"),
         validators=[DataRequired(message=ENTER_QUESTION), Length(min=5, max=1000)],
@@ -34,10 +36,15 @@ class ContactForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)])
     mobile = StringField(_l("Mobile number"), validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()])
     preferred_time = SelectField(
-        _l("When may the adviser call you?"), choices=options(PREFERRED_TIMES), default="any", validators=[DataRequired()]
+        _l("When may the adviser call you?"),
+        choices=options(PREFERRED_TIMES),
+        default="any",
+        validators=[DataRequired()],
     )
     consent = BooleanField(
-        _l("I agree that the justice bureau and the adviser use my name and number only to answer this request."),
+        _l(
+            "I agree that the justice bureau and the adviser use my name and number only to answer this request."
+        ),
         validators=[DataRequired(message=_l("Your consent is needed to pass your request to the adviser."))],
     )
 
@@ -48,7 +55,9 @@ class PhoneNumber:
     def __call__(self, form, field):
         normalised = normalise_phone(field.data or "")
         if normalised is None:
-            raise ValidationError(_l("Enter a mobile number or a landline with its area code, e.g. 0731-84000000."))
+            raise ValidationError(
+                _l("Enter a mobile number or a landline with its area code, e.g. 0731-84000000.")
+            )
         field.data = normalised
 
 
@@ -60,7 +69,9 @@ def lawyer_options():
 class AdviserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
     kind = SelectField(_l("Kind of adviser"), choices=options(ADVISER_KINDS), validators=[DataRequired()])
-    law_firm = StringField(_l("Law firm or legal service office"), validators=[DataRequired(), Length(max=100)])
+    law_firm = StringField(
+        _l("Law firm or legal service office"), validators=[DataRequired(), Length(max=100)]
+    )
     work_phone = StringField(_l("Public work phone"), validators=[DataRequired(), PhoneNumber()])
     schedule = TextAreaField(
         _l("On-site schedule"),
@@ -104,7 +115,9 @@ class ReassignForm(FlaskForm):
 class ServiceLogForm(FlaskForm):
     kind = SelectField(_l("Kind of service"), choices=options(SERVICE_KINDS), validators=[DataRequired()])
     served_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
-    count = IntegerField(_l("How many"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10000)])
+    count = IntegerField(
+        _l("How many"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10000)]
+    )
     village_id = SelectField(_l("Village or community"), coerce=int, default=0)
     description = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=1000)])
 

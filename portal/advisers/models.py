@@ -41,7 +41,9 @@ class Adviser(db.Model):
     schedule: Mapped[str | None] = mapped_column(Text)
     specialties: Mapped[str | None] = mapped_column(String(200))
     #: The staff account (role lawyer) of an adviser who works AC requests on the portal.
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), unique=True
+    )
     is_active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -38,7 +38,12 @@ COLUMNS = (
     ("specialties", "业务专长", "Specialties"),
 )
 REQUIRED = ("name", "law_firm", "work_phone")
-KIND_VALUES = {"lawyer": "lawyer", "律师": "lawyer", "legal_worker": "legal_worker", "基层法律服务工作者": "legal_worker"}
+KIND_VALUES = {
+    "lawyer": "lawyer",
+    "律师": "lawyer",
+    "legal_worker": "legal_worker",
+    "基层法律服务工作者": "legal_worker",
+}
 KIND_EXPORT = {"lawyer": "律师", "legal_worker": "基层法律服务工作者"}
 VILLAGE_SEPARATORS = re.compile(r"[、,，;；\n]+")
 MAX_ROWS = 20_000
@@ -224,7 +229,13 @@ def _check_identity(report: RowReport, seen_ids: dict, seen_people: dict) -> Non
         else:
             adviser_id = int(values["id"])
             if adviser_id in seen_ids:
-                errors.append(gettext("Duplicate adviser: No. %(id)s is also in row %(row)s.", id=adviser_id, row=seen_ids[adviser_id]))
+                errors.append(
+                    gettext(
+                        "Duplicate adviser: No. %(id)s is also in row %(row)s.",
+                        id=adviser_id,
+                        row=seen_ids[adviser_id],
+                    )
+                )
             seen_ids.setdefault(adviser_id, report.number)
             adviser = db.session.get(Adviser, adviser_id)
             if adviser is None:
@@ -232,7 +243,13 @@ def _check_identity(report: RowReport, seen_ids: dict, seen_people: dict) -> Non
     person = (values.get("name", ""), values.get("work_phone", ""))
     if all(person):
         if person in seen_people:
-            errors.append(gettext("Duplicate adviser: %(name)s with this phone is also in row %(row)s.", name=person[0], row=seen_people[person]))
+            errors.append(
+                gettext(
+                    "Duplicate adviser: %(name)s with this phone is also in row %(row)s.",
+                    name=person[0],
+                    row=seen_people[person],
+                )
+            )
         seen_people.setdefault(person, report.number)
         if adviser is None and not values.get("id"):
             adviser = db.session.scalar(
@@ -298,4 +315,3 @@ def apply(report: ImportReport, user) -> None:
                 existing[(township.id, normalise(name))] = village
             services.assign(village, adviser, start=today, user=user, note=gettext("Roster import"))
     report.applied = True
-

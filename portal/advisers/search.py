@@ -71,7 +71,9 @@ def _index_clause(substring: str):
     """A WHERE clause the trigram index answers."""
     if db.engine.dialect.name == "sqlite":
         phrase = '"' + substring.replace('"', '""') + '"'
-        return DirectoryEntry.village_id.in_(select(FTS.c.rowid).where(FTS.c.directory_fts.op("MATCH")(phrase)))
+        return DirectoryEntry.village_id.in_(
+            select(FTS.c.rowid).where(FTS.c.directory_fts.op("MATCH")(phrase))
+        )
     return _like(DirectoryEntry.document(), substring)
 
 
@@ -100,7 +102,12 @@ def search_query(q: str, *, limit: int = 30, offset: int = 0):
     return (
         select(DirectoryEntry.village_id, rank)
         .where(and_(*clauses))
-        .order_by(text("rank"), DirectoryEntry.township_order, DirectoryEntry.village_name, DirectoryEntry.village_id)
+        .order_by(
+            text("rank"),
+            DirectoryEntry.township_order,
+            DirectoryEntry.village_name,
+            DirectoryEntry.village_id,
+        )
         .limit(limit)
         .offset(offset)
     )

@@ -47,8 +47,11 @@ def services_by_kind(period: Period) -> dict[str, tuple[int, int]]:
     """{kind: (services, entries)} in the period: the sum of the entries' counts, and how
     many entries (one grouped query over `service_clauses`)."""
     entry = ServiceLogEntry
-    query = (select(entry.kind, func.sum(entry.count), func.count()).where(*service_clauses(period))
-             .group_by(entry.kind))
+    query = (
+        select(entry.kind, func.sum(entry.count), func.count())
+        .where(*service_clauses(period))
+        .group_by(entry.kind)
+    )
     return {kind: (int(services or 0), entries) for kind, services, entries in db.session.execute(query)}
 
 
@@ -77,16 +80,29 @@ def _cursor(value: str) -> tuple[date, int] | None:
 def _page(clauses: list, after: str):
     """One page, newest day first, and the cursor of the next page (None at the end)."""
     entry = ServiceLogEntry
-    query = (select(entry.id, entry.served_on, entry.kind, entry.count, Adviser.name.label("adviser_name"),
-                    Village.name.label("village_name"), Township.name.label("township_name"),
-                    Township.name_en.label("township_name_en"))
-             .join(Adviser, Adviser.id == entry.adviser_id)
-             .outerjoin(Village, Village.id == entry.village_id)
-             .outerjoin(Township, Township.id == Village.township_id)
-             .where(*clauses).order_by(entry.served_on.desc(), entry.id.desc()).limit(PAGE_SIZE + 1))
+    query = (
+        select(
+            entry.id,
+            entry.served_on,
+            entry.kind,
+            entry.count,
+            Adviser.name.label("adviser_name"),
+            Village.name.label("village_name"),
+            Township.name.label("township_name"),
+            Township.name_en.label("township_name_en"),
+        )
+        .join(Adviser, Adviser.id == entry.adviser_id)
+        .outerjoin(Village, Village.id == entry.village_id)
+        .outerjoin(Township, Township.id == Village.township_id)
+        .where(*clauses)
+        .order_by(entry.served_on.desc(), entry.id.desc())
+        .limit(PAGE_SIZE + 1)
+    )
     if cursor := _cursor(after):
         served, entry_id = cursor
-        query = query.where(or_(entry.served_on < served, and_(entry.served_on == served, entry.id < entry_id)))
+        query = query.where(
+            or_(entry.served_on < served, and_(entry.served_on == served, entry.id < entry_id))
+        )
     rows = db.session.execute(query).all()
     last = rows[PAGE_SIZE - 1] if len(rows) > PAGE_SIZE else None
     return rows[:PAGE_SIZE], (f"{last.served_on.isoformat()}.{last.id}" if last else None)
@@ -101,9 +117,18 @@ def index():
         return render_template("advisers/staff/services.html", form=form, rows=[], period=None), 400
     period, kind = form.period(), form.kind.data or ""
     clauses = service_clauses(period, kind)
-    total = db.session.execute(select(func.coalesce(func.sum(ServiceLogEntry.count), 0), func.count())
-                               .where(*clauses)).one()
+    total = db.session.execute(
+        select(func.coalesce(func.sum(ServiceLogEntry.count), 0), func.count()).where(*clauses)
+    ).one()
     rows, next_cursor = _page(clauses, request.args.get("after", ""))
-    return render_template("advisers/staff/services.html", form=form, rows=rows, period=period,
-                           services=total[0], entries=total[1], next_cursor=next_cursor,
-                           kinds=SERVICE_KINDS, page_args={**period_args(period), **({"kind": kind} if kind else {})})
+    return render_template(
+        "advisers/staff/services.html",
+        form=form,
+        rows=rows,
+        period=period,
+        services=total[0],
+        entries=total[1],
+        next_cursor=next_cursor,
+        kinds=SERVICE_KINDS,
+        page_args={**period_args(period), **({"kind": kind} if kind else {})},
+    )

@@ -63,7 +63,9 @@ def save_adviser(adviser: Adviser) -> Adviser:
     return adviser
 
 
-def assign(village: Village, adviser: Adviser, *, start: date | None = None, user=None, note: str | None = None):
+def assign(
+    village: Village, adviser: Adviser, *, start: date | None = None, user=None, note: str | None = None
+):
     """Make `adviser` the village's adviser; the previous assignment ends, and is kept."""
     start = start or local_today()
     previous = current_assignment(village.id)
@@ -109,10 +111,14 @@ def villages_of(adviser_id: int, *, current: bool = True) -> list[Assignment]:
     query = select(Assignment).where(Assignment.adviser_id == adviser_id)
     if current:
         query = query.where(Assignment.end_date.is_(None))
-    return list(db.session.scalars(query.order_by(Assignment.end_date.is_(None).desc(), Assignment.start_date.desc())))
+    return list(
+        db.session.scalars(query.order_by(Assignment.end_date.is_(None).desc(), Assignment.start_date.desc()))
+    )
 
 
-def log_service(adviser: Adviser, *, kind: str, served_on: date, count: int, village_id=None, description=None, user=None):
+def log_service(
+    adviser: Adviser, *, kind: str, served_on: date, count: int, village_id=None, description=None, user=None
+):
     """Record services in the adviser's log."""
     if kind not in SERVICE_KINDS:
         raise ValueError(kind)

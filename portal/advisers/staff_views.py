@@ -78,7 +78,9 @@ def advisers():
         query = query.where(Adviser.id > after)
     rows = list(db.session.scalars(query))
     next_cursor = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
-    return render_template("advisers/staff/advisers.html", advisers=rows[:PAGE_SIZE], q=q, next_cursor=next_cursor)
+    return render_template(
+        "advisers/staff/advisers.html", advisers=rows[:PAGE_SIZE], q=q, next_cursor=next_cursor
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -90,7 +92,9 @@ def new_adviser():
             db.session.commit()
             flash(_l("Adviser saved."), "success")
             return redirect(url_for("adviser_admin.detail", adviser_id=adviser.id), 303)
-    return render_template("advisers/staff/adviser_form.html", form=form, adviser=None), 400 if form.is_submitted() else 200
+    return render_template(
+        "advisers/staff/adviser_form.html", form=form, adviser=None
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/<int:adviser_id>/edit", methods=["GET", "POST"])
@@ -110,7 +114,9 @@ def edit_adviser(adviser_id: int):
 def _fill_adviser(form: AdviserForm, adviser: Adviser) -> bool:
     user_id = form.user_id.data or None
     if user_id is not None:
-        taken = db.session.scalar(select(Adviser.id).where(Adviser.user_id == user_id, Adviser.id != adviser.id))
+        taken = db.session.scalar(
+            select(Adviser.id).where(Adviser.user_id == user_id, Adviser.id != adviser.id)
+        )
         if taken:
             form.user_id.errors = [*form.user_id.errors, _l("This account is linked to another adviser.")]
             return False
@@ -209,14 +215,23 @@ def villages():
     township = next((t for t in townships if str(t.id) == chosen), townships[0] if townships else None)
     rows, next_cursor = [], None
     if township is not None:
-        query = select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(PAGE_SIZE + 1)
+        query = (
+            select(Village)
+            .where(Village.township_id == township.id)
+            .order_by(Village.id)
+            .limit(PAGE_SIZE + 1)
+        )
         if (after := _cursor()) is not None:
             query = query.where(Village.id > after)
         found = list(db.session.scalars(query))
         next_cursor = found[PAGE_SIZE - 1].id if len(found) > PAGE_SIZE else None
         rows = services.village_rows([v.id for v in found[:PAGE_SIZE]])
     return render_template(
-        "advisers/staff/villages.html", townships=townships, township=township, rows=rows, next_cursor=next_cursor
+        "advisers/staff/villages.html",
+        townships=townships,
+        township=township,
+        rows=rows,
+        next_cursor=next_cursor,
     )
 
 
@@ -279,11 +294,16 @@ def reassign(village_id: int):
         return render_village(found, reassign_form=form, status=400)
     current = services.current_assignment(found.id)
     if current is not None and form.start_date.data < current.start_date:
-        form.start_date.errors = [*form.start_date.errors, _l("The new assignment cannot start before the current one.")]
+        form.start_date.errors = [
+            *form.start_date.errors,
+            _l("The new assignment cannot start before the current one."),
+        ]
         return render_village(found, reassign_form=form, status=400)
     services.assign(found, adviser, start=form.start_date.data, user=current_user, note=form.note.data)
     db.session.commit()
-    flash(_l("%(village)s is now served by %(adviser)s.", village=found.name, adviser=adviser.name), "success")
+    flash(
+        _l("%(village)s is now served by %(adviser)s.", village=found.name, adviser=adviser.name), "success"
+    )
     return redirect(url_for("adviser_admin.village", village_id=found.id), 303)
 
 

@@ -44,13 +44,14 @@ def _page() -> int:
 @public_page
 def index():
     """Browse by township, or search villages, townships and advisers (?q=)."""
-    q = request.args.get("q", "").strip()[:search.MAX_QUERY]
+    q = request.args.get("q", "").strip()[: search.MAX_QUERY]
     if q:
         page = _page()
         hits, more = search.search(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         terms = search.query_terms(q)
         matching_townships = [
-            t for t in db.session.scalars(select(Township).order_by(Township.sort_order))
+            t
+            for t in db.session.scalars(select(Township).order_by(Township.sort_order))
             if terms and search.SEP + terms[0] + search.SEP in (t.search_keys or "")
         ]
         return render_template(
@@ -108,7 +109,7 @@ def adviser(adviser_id: int):
 
 @bp.route("/villages/<int:village_id>/contact", methods=["GET", "POST"])
 def contact(village_id: int):
-    """"Contact my adviser": a short request that enters the adviser queue (type AC)."""
+    """ "Contact my adviser": a short request that enters the adviser queue (type AC)."""
     found = db.get_or_404(Village, village_id)
     assignment = services.current_assignment(found.id)
     if assignment is None or not assignment.adviser.is_active:
@@ -132,12 +133,20 @@ def contact(village_id: int):
         )
         return submit(contact_request, user=resident, locale=current_language())
 
-    return run_intake(Intake(form, "advisers/contact.html", send, confirmation="advisers.contact_sent",
-                             context={"village": found, "adviser": assignment.adviser}))
+    return run_intake(
+        Intake(
+            form,
+            "advisers/contact.html",
+            send,
+            confirmation="advisers.contact_sent",
+            context={"village": found, "adviser": assignment.adviser},
+        )
+    )
 
 
 @bp.get("/contact/sent/<reference>")
 def contact_sent(reference: str):
     """The printable confirmation with the AC reference, for the browser that sent it."""
-    return render_template("advisers/contact_sent.html", request_obj=applicant_request_or_404(reference, "AC"))
-
+    return render_template(
+        "advisers/contact_sent.html", request_obj=applicant_request_or_404(reference, "AC")
+    )

@@ -43,7 +43,11 @@ class AnswerForm(ActionForm):
 
 STATES = (
     State(S.SUBMITTED, _l("Submitted"), public_hint=_l("Received. Your adviser will take it up soon.")),
-    State(S.ASSIGNED, _l("With the adviser"), public_hint=_l("Your adviser will contact you at the time you preferred.")),
+    State(
+        S.ASSIGNED,
+        _l("With the adviser"),
+        public_hint=_l("Your adviser will contact you at the time you preferred."),
+    ),
     State(S.ANSWERED, _l("Answered"), public_hint=_l("Your adviser answered: see below.")),
     State(S.CLOSED, _l("Closed"), is_open=False),
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
@@ -105,9 +109,18 @@ def on_submit(contact: AdviserContact, data, now) -> dict:
     if adviser is not None and normalise_mobile(adviser.work_phone):
         # Tell the adviser by SMS (without the resident's question: it may be private).
         with force_locale(contact.locale):
-            body = gettext("New contact request %(reference)s for you on the legal services portal.", reference=contact.reference)
-        notifications.queue_message(adviser.work_phone, body, request_id=contact.id, template="adviser.new_contact",
-                                    params={"reference": contact.reference}, locale=contact.locale)
+            body = gettext(
+                "New contact request %(reference)s for you on the legal services portal.",
+                reference=contact.reference,
+            )
+        notifications.queue_message(
+            adviser.work_phone,
+            body,
+            request_id=contact.id,
+            template="adviser.new_contact",
+            params={"reference": contact.reference},
+            locale=contact.locale,
+        )
     return {"adviser": adviser.name if adviser else "—"}
 
 
@@ -135,7 +148,13 @@ WORKFLOW = Workflow(
     submitted_notice=_l(
         "We received your request %(reference)s to village legal adviser %(adviser)s. They will contact you soon."
     ),
-    effects={"submit": on_submit, "accept": on_accept, "answer": on_answer, "close": on_stop, "withdraw": on_stop},
+    effects={
+        "submit": on_submit,
+        "accept": on_accept,
+        "answer": on_answer,
+        "close": on_stop,
+        "withdraw": on_stop,
+    },
 )
 
 

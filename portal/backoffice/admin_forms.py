@@ -40,7 +40,9 @@ class StaffUserForm(FlaskForm):
         validators=[Optional(), Length(max=128), StrongPassword()],
         description=_l("Required for a new account; leave empty to keep the current one."),
     )
-    roles = RoleCheckboxes(_l("Roles"), choices=role_choices, validators=[DataRequired(message=_l("Give at least one role."))])
+    roles = RoleCheckboxes(
+        _l("Roles"), choices=role_choices, validators=[DataRequired(message=_l("Give at least one role."))]
+    )
     active = BooleanField(_l("Account active"), default=True)
 
 
@@ -85,17 +87,31 @@ class WorkPhone:
 class ServicePersonForm(FlaskForm):
     """A staff account's profile as a lawyer, grassroots legal service worker or volunteer."""
 
-    kind = RadioField(_l("Kind"), choices=options(KIND_LABELS),
-                      validators=[DataRequired(message=_l("Choose the kind of legal-service person."))])
+    kind = RadioField(
+        _l("Kind"),
+        choices=options(KIND_LABELS),
+        validators=[DataRequired(message=_l("Choose the kind of legal-service person."))],
+    )
     licence_number = StringField(
-        _l("Licence number"), filters=[clean_text], validators=[Length(max=40)],
+        _l("Licence number"),
+        filters=[clean_text],
+        validators=[Length(max=40)],
         description=_l("The number on the practising certificate (执业证号); required for a lawyer."),
     )
-    practising_since = DateField(_l("Practising since"), validators=[Optional()],
-                                 description=_l("The date of the first practising certificate, as YYYY-MM-DD."))
-    firm = StringField(_l("Law firm or legal service office"), filters=[clean_text], validators=[Optional(), Length(max=200)])
-    work_phone = StringField(_l("Work phone"), filters=[clean_phone], validators=[Optional(), Length(max=20), WorkPhone()],
-                             description=_l("Shown to colleagues, for example 0731-84011234."))
+    practising_since = DateField(
+        _l("Practising since"),
+        validators=[Optional()],
+        description=_l("The date of the first practising certificate, as YYYY-MM-DD."),
+    )
+    firm = StringField(
+        _l("Law firm or legal service office"), filters=[clean_text], validators=[Optional(), Length(max=200)]
+    )
+    work_phone = StringField(
+        _l("Work phone"),
+        filters=[clean_phone],
+        validators=[Optional(), Length(max=20), WorkPhone()],
+        description=_l("Shown to colleagues, for example 0731-84011234."),
+    )
     specialties = CheckboxListField(_l("Specialties"), choices=specialty_choices)
     active = BooleanField(_l("Offered for new cases and teams"), default=True)
 

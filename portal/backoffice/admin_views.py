@@ -65,7 +65,9 @@ def new_user():
         elif db.session.scalar(select(User.id).where(User.username == form.username.data)):
             form.username.errors.append(_l("This username is taken."))
         else:
-            user = create_staff_user(form.username.data, form.password.data, form.roles.data, form.display_name.data)
+            user = create_staff_user(
+                form.username.data, form.password.data, form.roles.data, form.display_name.data
+            )
             user.is_active_account = form.active.data
             db.session.commit()
             flash(_l("Account %(name)s created.", name=user.username), "success")
@@ -82,7 +84,9 @@ def edit_user(user_id: int):
         abort(404)
     form = StaffUserForm(obj=user, roles=sorted(user.roles), active=user.is_active_account)
     if form.validate_on_submit():
-        clash = db.session.scalar(select(User.id).where(User.username == form.username.data, User.id != user.id))
+        clash = db.session.scalar(
+            select(User.id).where(User.username == form.username.data, User.id != user.id)
+        )
         if clash:
             form.username.errors.append(_l("This username is taken."))
         else:
@@ -159,8 +163,11 @@ def residents():
     """Find a resident's or enterprise clerk's account by mobile, for a counter reset."""
     typed = (request.args.get("mobile") or "").strip()[:32]
     mobile = normalise_mobile(typed)
-    found = list(db.session.scalars(
-        select(User).where(User.mobile == mobile, User.kind != AccountKind.STAFF))) if mobile else []
+    found = (
+        list(db.session.scalars(select(User).where(User.mobile == mobile, User.kind != AccountKind.STAFF)))
+        if mobile
+        else []
+    )
     return render_template("admin/residents.html", typed=typed, searched=bool(typed), found=found)
 
 
@@ -214,8 +221,14 @@ def holidays():
         if db.session.scalar(select(Holiday.id).where(Holiday.day == form.day.data)):
             form.day.errors.append(_l("This date is in the calendar already."))
         else:
-            db.session.add(Holiday(day=form.day.data, name=form.name.data, is_workday=form.is_workday.data,
-                                   source=HolidaySource.STAFF))
+            db.session.add(
+                Holiday(
+                    day=form.day.data,
+                    name=form.name.data,
+                    is_workday=form.is_workday.data,
+                    source=HolidaySource.STAFF,
+                )
+            )
             db.session.commit()
             flash(_l("Calendar updated."), "success")
             return redirect(url_for("admin.holidays"), 303)
@@ -234,7 +247,9 @@ def edit_holiday(holiday_id: int):
         abort(404)
     form = HolidayForm(obj=holiday)
     if form.validate_on_submit():
-        if db.session.scalar(select(Holiday.id).where(Holiday.day == form.day.data, Holiday.id != holiday.id)):
+        if db.session.scalar(
+            select(Holiday.id).where(Holiday.day == form.day.data, Holiday.id != holiday.id)
+        ):
             form.day.errors.append(_l("This date is in the calendar already."))
         else:
             holiday.day = form.day.data

@@ -56,11 +56,18 @@ def transfer_member(member_id: int):
     """Hand the enterprise to another enterprise account, given by its mobile number."""
     member = _member_or_404(member_id)
     mobile = normalise_mobile(request.form.get("mobile") or "")
-    target = db.session.scalar(select(User).where(User.mobile == mobile, User.kind == AccountKind.ENTERPRISE)) \
-        if mobile else None
+    target = (
+        db.session.scalar(select(User).where(User.mobile == mobile, User.kind == AccountKind.ENTERPRISE))
+        if mobile
+        else None
+    )
     if target is None or target.id == member.user_id or member.status != MemberStatus.VERIFIED:
-        flash(_l("Give the mobile number of another enterprise account; only a verified membership can be handed over."),
-              "error")
+        flash(
+            _l(
+                "Give the mobile number of another enterprise account; only a verified membership can be handed over."
+            ),
+            "error",
+        )
         return redirect(url_for("enterprise_admin.enterprises"), 303)
     transfer(member, target, current_user)
     db.session.commit()

@@ -26,7 +26,10 @@ audit_log = logging.getLogger("portal.audit")
 PAGE_SIZE = 100
 #: The page's tabs: what each shows.
 VIEWS = {
-    "failed": (_l("Not delivered"), or_(OutboxMessage.status == FAILED, OutboxMessage.delivery == UNDELIVERED)),
+    "failed": (
+        _l("Not delivered"),
+        or_(OutboxMessage.status == FAILED, OutboxMessage.delivery == UNDELIVERED),
+    ),
     "waiting": (_l("Waiting or retrying"), OutboxMessage.status.in_((PENDING, SENDING))),
 }
 STATUS_LABELS = {
@@ -80,10 +83,13 @@ def page():
         .order_by(OutboxMessage.id.desc())
         .limit(PAGE_SIZE)
     ).all()
-    counts = {name: db.session.scalar(select(func.count()).select_from(OutboxMessage).where(clause))
-              for name, (_label, clause) in VIEWS.items()}
-    return render_template("backoffice/outbox.html", rows=rows, view=view, views=VIEWS, counts=counts,
-                           page_size=PAGE_SIZE)
+    counts = {
+        name: db.session.scalar(select(func.count()).select_from(OutboxMessage).where(clause))
+        for name, (_label, clause) in VIEWS.items()
+    }
+    return render_template(
+        "backoffice/outbox.html", rows=rows, view=view, views=VIEWS, counts=counts, page_size=PAGE_SIZE
+    )
 
 
 @bp.post("/<int:message_id>/resend")
@@ -98,7 +104,12 @@ def resend_message(message_id: int):
         return redirect(back, 303)
     found = db.session.get(ServiceRequest, message.request_id) if message.request_id else None
     if found is not None:
-        record_event(found, "resend_message", user=current_user, comment=f"#{message.id} {mask_recipient(message.recipient)}")
+        record_event(
+            found,
+            "resend_message",
+            user=current_user,
+            comment=f"#{message.id} {mask_recipient(message.recipient)}",
+        )
     else:  # a message about no request (e.g. a waiting-list offer): the audit log keeps it
         audit_log.info("outbox message %s queued again by staff %s", message.id, current_user.id)
     db.session.commit()
@@ -111,7 +122,9 @@ def request_link(reference: str | None, message: OutboxMessage):
     if reference is None:
         return None
     found = db.session.get(ServiceRequest, message.request_id)
-    return url_for("backoffice.detail", reference=reference) if found and can_view(current_user, found) else None
+    return (
+        url_for("backoffice.detail", reference=reference) if found and can_view(current_user, found) else None
+    )
 
 
 bp.add_app_template_global(request_link, "outbox_request_link")

@@ -67,7 +67,9 @@ def home():
             kind, current_user, queue.QueueParams(), scope=queue_scope(current_user, kind)
         )
         summaries.append((kind, counts))
-    return render_template("backoffice/home.html", summaries=summaries, missing_calendar_year=_missing_calendar_year())
+    return render_template(
+        "backoffice/home.html", summaries=summaries, missing_calendar_year=_missing_calendar_year()
+    )
 
 
 def _missing_calendar_year() -> int | None:
@@ -118,8 +120,15 @@ def _params(kind) -> queue.QueueParams:
         date_to=_parse_date(args.get("to")),
         q=args.get("q", "")[:100],
         extra={f.name: args.get(f.name, "") for f in kind.extra_filters},
-        **({"rating": args.get("rating", "")[:20], "rated_from": _parse_date(args.get("rated_from")),
-            "rated_to": _parse_date(args.get("rated_to"))} if _reads_ratings() else {}),
+        **(
+            {
+                "rating": args.get("rating", "")[:20],
+                "rated_from": _parse_date(args.get("rated_from")),
+                "rated_to": _parse_date(args.get("rated_to")),
+            }
+            if _reads_ratings()
+            else {}
+        ),
     )
 
 
@@ -133,9 +142,13 @@ def queue_page(slug: str):
     kind = _queue_kind(slug)
     params = _params(kind)
     scope = queue_scope(current_user, kind)
-    rows, next_cursor = queue.fetch_page(kind, current_user, params, scope=scope, after=request.args.get("after", ""))
+    rows, next_cursor = queue.fetch_page(
+        kind, current_user, params, scope=scope, after=request.args.get("after", "")
+    )
     counts = queue.tab_counts(kind, current_user, params, scope=scope)
-    townships = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)).all()
+    townships = db.session.execute(
+        select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)
+    ).all()
     return render_template(
         "backoffice/queue.html",
         kind=kind,
@@ -229,8 +242,9 @@ def action_forms(found, submitted=None):
     return forms
 
 
-def render_detail(found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None,
-                  party_forms=None):
+def render_detail(
+    found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None, party_forms=None
+):
     kind = kind_of(found)
     reassign_form = None
     if can_reassign(current_user, found):
@@ -247,12 +261,18 @@ def render_detail(found, *, submitted=None, reveal=False, status=200, note_form=
             reassign_form=reassign_form,
             note_form=note_form or NoteForm(formdata=None),
             message_form=message_form or MessageForm(formdata=None),
-            party_forms=[(p, (party_forms or {}).get(p.id) or PartyMessageForm(prefix=f"party{p.id}", formdata=None))
-                         for p in found.parties if p.notified_at is not None],
+            party_forms=[
+                (p, (party_forms or {}).get(p.id) or PartyMessageForm(prefix=f"party{p.id}", formdata=None))
+                for p in found.parties
+                if p.notified_at is not None
+            ],
             reveal=reveal,
             read_audit=list(
                 db.session.scalars(
-                    select(ReadAudit).where(ReadAudit.request_id == found.id).order_by(ReadAudit.id.desc()).limit(20)
+                    select(ReadAudit)
+                    .where(ReadAudit.request_id == found.id)
+                    .order_by(ReadAudit.id.desc())
+                    .limit(20)
                 )
             ),
         ),

@@ -31,7 +31,9 @@ CAPABILITY = Capability(
         start_endpoint="consultations.book",
         start_label=_l("Book a consultation"),
     ),
-    staff_links=(Link("desk.points", _l("Consultation desks: day view, walk-ins, opening hours"), DESK_PAGES),),
+    staff_links=(
+        Link("desk.points", _l("Consultation desks: day view, walk-ins, opening hours"), DESK_PAGES),
+    ),
     commands=(generate_slots_command, send_reminders_command),
     jobs=(Job("generate-slots", timedelta(days=1)), Job("send-reminders", timedelta(minutes=10))),
     seed_demo=demo.seed_demo,

@@ -29,7 +29,15 @@ POINT_KINDS = {
     "justice_office": _l("Township justice office"),
     "mediation_studio": _l("Enterprise mediation studio"),
 }
-WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
+WEEKDAYS = [
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+]
 #: What to bring to a consultation, per topic (your identity card always).
 WHAT_TO_BRING = {
     "family": _l("Marriage certificate or divorce papers, household register, papers on shared property."),

@@ -20,15 +20,38 @@ SERVICES = "法律咨询、法律援助申请受理、人民调解、公证咨�
 
 
 def _point_rows():
-    yield ("CENTRE", "centre", "长沙县公共法律服务中心", "Changsha County Public Legal Service Centre", None,
-           "星沙街道开元路（演示地址）", "0731-8400 0000", 2)
+    yield (
+        "CENTRE",
+        "centre",
+        "长沙县公共法律服务中心",
+        "Changsha County Public Legal Service Centre",
+        None,
+        "星沙街道开元路（演示地址）",
+        "0731-8400 0000",
+        2,
+    )
     for township in db.session.scalars(select(Township).order_by(Township.sort_order)):
         short = township.name.removesuffix("街道").removesuffix("镇")
-        yield (f"SJS-{township.code[-3:]}", "justice_office", f"{short}司法所",
-               f"{township.name_en.replace(' Subdistrict', '').replace(' Town', '')} Justice Office", township.id,
-               f"{township.name}政府院内（演示地址）", f"0731-8400 {township.code[-3:]}0", 1)
-    yield ("STUDIO-LENS", "mediation_studio", "驻企调解工作室（经开区）", "Enterprise Mediation Studio (Economic Development Zone)",
-           None, "经开区（演示地址）", "0731-8400 9999", 1)
+        yield (
+            f"SJS-{township.code[-3:]}",
+            "justice_office",
+            f"{short}司法所",
+            f"{township.name_en.replace(' Subdistrict', '').replace(' Town', '')} Justice Office",
+            township.id,
+            f"{township.name}政府院内（演示地址）",
+            f"0731-8400 {township.code[-3:]}0",
+            1,
+        )
+    yield (
+        "STUDIO-LENS",
+        "mediation_studio",
+        "驻企调解工作室（经开区）",
+        "Enterprise Mediation Studio (Economic Development Zone)",
+        None,
+        "经开区（演示地址）",
+        "0731-8400 9999",
+        1,
+    )
 
 
 def seed_service_points() -> list[str]:
@@ -39,8 +62,16 @@ def seed_service_points() -> list[str]:
         if code in existing:
             continue
         point = ServicePoint(
-            code=code, kind=kind, name=name, name_en=name_en, township_id=township_id, address=address,
-            phone=phone, hours="周一至周五 9:00-11:30, 14:00-17:00", services=SERVICES, sort_order=order,
+            code=code,
+            kind=kind,
+            name=name,
+            name_en=name_en,
+            township_id=township_id,
+            address=address,
+            phone=phone,
+            hours="周一至周五 9:00-11:30, 14:00-17:00",
+            services=SERVICES,
+            sort_order=order,
         )
         point.templates = [
             SlotTemplate(weekday=day, start_time=start, end_time=end, slot_minutes=30, capacity=capacity)
@@ -60,17 +91,31 @@ def sample_booking():
     from portal.consultations.services import BookingDetails, book
     from portal.core.clock import utcnow
 
-    point = ServicePoint(code=f"SAMPLE-{utcnow():%H%M%S%f}", kind="centre", name="示例服务点（演示）",
-                         name_en="Sample service point", address="（演示地址）", phone="0731-84000000",
-                         hours="9:00-17:00", services=SERVICES)
+    point = ServicePoint(
+        code=f"SAMPLE-{utcnow():%H%M%S%f}",
+        kind="centre",
+        name="示例服务点（演示）",
+        name_en="Sample service point",
+        address="（演示地址）",
+        phone="0731-84000000",
+        hours="9:00-17:00",
+        services=SERVICES,
+    )
     db.session.add(point)
     db.session.flush()
     start: datetime = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
-    slot = ConsultationSlot(service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=2)
+    slot = ConsultationSlot(
+        service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=2
+    )
     db.session.add(slot)
     db.session.flush()
-    details = BookingDetails(slot_id=slot.id, name="周建国（演示）", mobile="13900000031", topic="labour",
-                             description="工资被拖欠（演示）。")
+    details = BookingDetails(
+        slot_id=slot.id,
+        name="周建国（演示）",
+        mobile="13900000031",
+        topic="labour",
+        description="工资被拖欠（演示）。",
+    )
     return book(point.id, details)
 
 
@@ -78,7 +123,9 @@ def assign_desk(user, code: str) -> None:
     """Give a desk user a service point (idempotent)."""
     point = db.session.scalar(select(ServicePoint).where(ServicePoint.code == code))
     if point and not db.session.scalar(
-        select(StaffServicePoint.id).where(StaffServicePoint.user_id == user.id, StaffServicePoint.service_point_id == point.id)
+        select(StaffServicePoint.id).where(
+            StaffServicePoint.user_id == user.id, StaffServicePoint.service_point_id == point.id
+        )
     ):
         db.session.add(StaffServicePoint(user_id=user.id, service_point_id=point.id))
 

@@ -78,7 +78,11 @@ def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
     bookings = list(
         db.session.scalars(
             select(ConsultationBooking)
-            .where(ConsultationBooking.slot_id.in_([s.id for s in slots]) if slots else ConsultationBooking.id.is_(None))
+            .where(
+                ConsultationBooking.slot_id.in_([s.id for s in slots])
+                if slots
+                else ConsultationBooking.id.is_(None)
+            )
             .order_by(ConsultationBooking.starts_at, ConsultationBooking.id)
         )
     )
@@ -88,7 +92,9 @@ def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
     now = utcnow()
     free_now = {s.id: (s.free if s.ends_at > now else 0) for s in slots}
     form = walk_in_form or WalkInForm(formdata=None)
-    form.slot.choices = options((s.id, slot_label(s)) for s in slots if free_now[s.id] > 0) if is_today else []
+    form.slot.choices = (
+        options((s.id, slot_label(s)) for s in slots if free_now[s.id] > 0) if is_today else []
+    )
     may_serve = can_serve_at(current_user, point)
     return render_template(
         "consultations/desk_day.html",
@@ -114,8 +120,11 @@ def booking_actions(booking) -> list:
     (a transition its guard refuses now, e.g. a check-in before the day, is not offered)."""
     workflow = kind_of(booking).workflow
     now = utcnow()
-    return [t for t in workflow.from_state(booking.status, STAFF)
-            if can_take(current_user, booking, t) and not (t.guard and t.guard(booking, now))]
+    return [
+        t
+        for t in workflow.from_state(booking.status, STAFF)
+        if can_take(current_user, booking, t) and not (t.guard and t.guard(booking, now))
+    ]
 
 
 def _not_yet(booking):
@@ -174,8 +183,14 @@ def change_slot(point_id: int, slot_id: int, change: str):
     _set_blocked(point, [slot.id], change == "block")
     db.session.commit()
     if change == "block" and slot.booked:
-        flash(ngettext("Slot blocked. %(num)d booking in it stands: contact them if needed.",
-                       "Slot blocked. %(num)d bookings in it stand: contact them if needed.", slot.booked), "info")
+        flash(
+            ngettext(
+                "Slot blocked. %(num)d booking in it stands: contact them if needed.",
+                "Slot blocked. %(num)d bookings in it stand: contact them if needed.",
+                slot.booked,
+            ),
+            "info",
+        )
     else:
         flash(_l("Slot updated."), "success")
     return redirect(url_for("desk.day_view", point_id=point.id, date=request.form.get("date")), 303)
@@ -190,25 +205,38 @@ def close_today(point_id: int):
     day = local_today()
     remaining = [s for s in slots_on(point.id, day) if s.starts_at > utcnow()]
     _set_blocked(point, [s.id for s in remaining], True)
-    if not db.session.scalar(select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == day)):
+    if not db.session.scalar(
+        select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == day)
+    ):
         db.session.add(Closure(service_point_id=point.id, day=day, reason=str(_l("Closed today"))))
     db.session.commit()
     booked = sum(s.booked for s in remaining)
-    flash(ngettext("Closed for the rest of today. %(num)d booking remains: contact them.",
-                   "Closed for the rest of today. %(num)d bookings remain: contact them.", booked), "info")
+    flash(
+        ngettext(
+            "Closed for the rest of today. %(num)d booking remains: contact them.",
+            "Closed for the rest of today. %(num)d bookings remain: contact them.",
+            booked,
+        ),
+        "info",
+    )
     return redirect(url_for("desk.day_view", point_id=point.id), 303)
 
 
 def render_settings(point, template_form=None, closure_form=None, status=200):
     desk_users = list(
         db.session.scalars(
-            select(User).join(StaffServicePoint).where(StaffServicePoint.service_point_id == point.id).order_by(User.display_name)
+            select(User)
+            .join(StaffServicePoint)
+            .where(StaffServicePoint.service_point_id == point.id)
+            .order_by(User.display_name)
         )
     )
     candidates = active_staff_with_role(DESK)
     closures = list(
         db.session.scalars(
-            select(Closure).where(Closure.service_point_id == point.id, Closure.day >= local_today()).order_by(Closure.day)
+            select(Closure)
+            .where(Closure.service_point_id == point.id, Closure.day >= local_today())
+            .order_by(Closure.day)
         )
     )
     return render_template(
@@ -279,7 +307,13 @@ def template_capacity(point_id: int, template_id: int):
     db.session.commit()
     flash(_l("Capacity changed for %(updated)s future slots.", updated=updated), "success")
     if kept:
-        flash(_l("%(kept)s slots have more bookings than the new capacity: they keep those bookings.", kept=kept), "info")
+        flash(
+            _l(
+                "%(kept)s slots have more bookings than the new capacity: they keep those bookings.",
+                kept=kept,
+            ),
+            "info",
+        )
     return redirect(url_for("desk.settings", point_id=point.id), 303)
 
 
@@ -305,10 +339,17 @@ def add_closure(point_id: int):
     slots = slots_on(point.id, form.day.data)
     booked = sum(s.booked for s in slots)
     if booked and not form.confirm.data:
-        form.confirm.errors = [ngettext("%(num)d booking exists that day. Tick the box to close anyway.",
-                                        "%(num)d bookings exist that day. Tick the box to close anyway.", booked)]
+        form.confirm.errors = [
+            ngettext(
+                "%(num)d booking exists that day. Tick the box to close anyway.",
+                "%(num)d bookings exist that day. Tick the box to close anyway.",
+                booked,
+            )
+        ]
         return render_settings(point, closure_form=form, status=409)
-    if db.session.scalar(select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == form.day.data)):
+    if db.session.scalar(
+        select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == form.day.data)
+    ):
         form.day.errors = [_l("This day is closed already.")]
         return render_settings(point, closure_form=form, status=400)
     db.session.add(Closure(service_point_id=point.id, day=form.day.data, reason=form.reason.data))
@@ -342,7 +383,9 @@ def desk_staff(point_id: int):
         abort(403)
     user_id = request.form.get("user_id", type=int)
     link = db.session.scalar(
-        select(StaffServicePoint).where(StaffServicePoint.user_id == user_id, StaffServicePoint.service_point_id == point.id)
+        select(StaffServicePoint).where(
+            StaffServicePoint.user_id == user_id, StaffServicePoint.service_point_id == point.id
+        )
     )
     if request.form.get("remove") and link:
         db.session.delete(link)
@@ -350,4 +393,3 @@ def desk_staff(point_id: int):
         db.session.add(StaffServicePoint(user_id=user_id, service_point_id=point.id))
     db.session.commit()
     return redirect(url_for("desk.settings", point_id=point.id), 303)
-

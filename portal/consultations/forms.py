@@ -32,8 +32,11 @@ class BookingForm(FlaskForm):
 
     slot = RadioField(_l("Time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])
     # No answer chosen in advance: a default would be a guess (SPEC §13, issue 16).
-    channel = RadioField(_l("How"), choices=options(CHANNELS),
-                         validators=[DataRequired(message=_l("Choose how you want the consultation."))])
+    channel = RadioField(
+        _l("How"),
+        choices=options(CHANNELS),
+        validators=[DataRequired(message=_l("Choose how you want the consultation."))],
+    )
     topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired(message=CHOOSE_TOPIC)])
     description = TextAreaField(
         _l("Your question in a few words"),
@@ -46,8 +49,12 @@ class BookingForm(FlaskForm):
     def details(self) -> BookingDetails:
         """The validated answers as the booking service takes them."""
         return BookingDetails(
-            slot_id=self.slot.data, name=self.name.data.strip(), mobile=self.mobile.data,
-            topic=self.topic.data, description=self.description.data.strip(), channel=self.channel.data,
+            slot_id=self.slot.data,
+            name=self.name.data.strip(),
+            mobile=self.mobile.data,
+            topic=self.topic.data,
+            description=self.description.data.strip(),
+            channel=self.channel.data,
         )
 
     def set_slots(self, slots) -> None:
@@ -66,7 +73,8 @@ class RescheduleForm(ActionForm):
 
         self.choice = choice_for(request)
         self.slot.choices = options(
-            (s.id, f"{format_datetime(s.starts_at, 'yyyy-MM-dd EEE')} {slot_label(s)}") for s in self.choice.slots
+            (s.id, f"{format_datetime(s.starts_at, 'yyyy-MM-dd EEE')} {slot_label(s)}")
+            for s in self.choice.slots
         )
 
 
@@ -98,8 +106,12 @@ class WalkInForm(FlaskForm):
 
     def details(self) -> BookingDetails:
         return BookingDetails(
-            slot_id=self.slot.data, name=self.name.data.strip(), mobile=self.mobile.data,
-            topic=self.topic.data, description=self.description.data.strip(), channel="in_person",
+            slot_id=self.slot.data,
+            name=self.name.data.strip(),
+            mobile=self.mobile.data,
+            topic=self.topic.data,
+            description=self.description.data.strip(),
+            channel="in_person",
         )
 
 
@@ -107,8 +119,14 @@ class TemplateForm(FlaskForm):
     weekday = SelectField(_l("Weekday"), coerce=int, choices=options(enumerate(WEEKDAYS)))
     start_time = TimeField(_l("Opens"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
     end_time = TimeField(_l("Closes"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
-    slot_minutes = IntegerField(_l("Slot length (minutes)"), default=30, validators=[InputRequired(), NumberRange(min=10, max=240)])
-    capacity = IntegerField(_l("Lawyers on duty (seats per slot)"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)])
+    slot_minutes = IntegerField(
+        _l("Slot length (minutes)"), default=30, validators=[InputRequired(), NumberRange(min=10, max=240)]
+    )
+    capacity = IntegerField(
+        _l("Lawyers on duty (seats per slot)"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=50)],
+    )
 
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:

@@ -36,7 +36,9 @@ class SlotTemplate(db.Model):
     """A weekly opening: e.g. Mondays 09:00-11:30, 30-minute slots, 2 lawyers on duty."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id", ondelete="CASCADE"), index=True)
+    service_point_id: Mapped[int] = mapped_column(
+        ForeignKey("service_point.id", ondelete="CASCADE"), index=True
+    )
     weekday: Mapped[int]  # 0 = Monday
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
@@ -112,7 +114,9 @@ class WaitingListEntry(db.Model):
     """Someone waiting for a free seat at a service point; offered the first freed seat."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id", ondelete="CASCADE"), index=True)
+    service_point_id: Mapped[int] = mapped_column(
+        ForeignKey("service_point.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     mobile: Mapped[str] = mapped_column(String(16))
     locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")

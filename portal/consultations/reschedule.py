@@ -33,8 +33,11 @@ def _posted_slot(booking: ConsultationBooking) -> ConsultationSlot | None:
 
 def choice_for(booking: ConsultationBooking) -> RescheduleChoice:
     """The points, the chosen point's free days (by week) and the chosen day's free times."""
-    points = list(db.session.scalars(
-        select(ServicePoint).where(ServicePoint.is_active.is_(True)).order_by(ServicePoint.sort_order)))
+    points = list(
+        db.session.scalars(
+            select(ServicePoint).where(ServicePoint.is_active.is_(True)).order_by(ServicePoint.sort_order)
+        )
+    )
     posted = _posted_slot(booking)
     wanted_point = str(posted.service_point_id) if posted else http.args.get("point", "")
     point = next((p for p in points if str(p.id) == wanted_point), None) or booking.service_point
@@ -43,7 +46,11 @@ def choice_for(booking: ConsultationBooking) -> RescheduleChoice:
     own_day = to_local(booking.starts_at).date()
     day = next((d for d in days if d.isoformat() == wanted_day), None)
     if day is None:  # by default the booking's own day if it has another free time, else the first free day
-        day = own_day if own_day in days and point.id == booking.service_point_id else (days[0] if days else None)
+        day = (
+            own_day
+            if own_day in days and point.id == booking.service_point_id
+            else (days[0] if days else None)
+        )
     slots = [s for s in free_slots(point.id, day) if s.id != booking.slot_id] if day else []
     if posted is not None and posted.id != booking.slot_id and posted.id not in {s.id for s in slots}:
         slots.append(posted)  # a time just filled is answered "just filled", not "not a valid choice"

@@ -66,7 +66,9 @@ def lock_mobile(mobile: str) -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"booking:{mobile}"})
 
 
-def book(point_id: int, details: BookingDetails, *, user=None, locale: str = "zh_Hans") -> ConsultationBooking:
+def book(
+    point_id: int, details: BookingDetails, *, user=None, locale: str = "zh_Hans"
+) -> ConsultationBooking:
     """Take a seat in the chosen slot and record the booking, or raise BookingError."""
     slot = db.session.get(ConsultationSlot, details.slot_id)
     if slot is None or slot.service_point_id != point_id:
@@ -74,7 +76,8 @@ def book(point_id: int, details: BookingDetails, *, user=None, locale: str = "zh
     lock_mobile(details.mobile)
     if upcoming_bookings(details.mobile) >= MAX_UPCOMING_PER_MOBILE:
         raise BookingError(
-            "mobile", _l("This mobile number already holds 2 upcoming bookings: cancel one, or come after them.")
+            "mobile",
+            _l("This mobile number already holds 2 upcoming bookings: cancel one, or come after them."),
         )
     if not take_seat(slot.id):
         raise BookingError("slot", _l("That time was just filled. Please choose another."))
@@ -128,7 +131,9 @@ def send_reminders(now=None) -> int:
         # Only the process whose UPDATE marks the booking sends; the dedupe key backs it up.
         table = ConsultationBooking.__table__
         marked = db.session.execute(
-            update(table).where(table.c.id == booking.id, table.c.reminder_sent_at.is_(None)).values(reminder_sent_at=now)
+            update(table)
+            .where(table.c.id == booking.id, table.c.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
         )
         if marked.rowcount != 1:
             continue
@@ -139,9 +144,15 @@ def send_reminders(now=None) -> int:
                 "place": str(Bilingual(booking.service_point.name, booking.service_point.name_en)),
             }
             body = str(REMINDER) % params
-        notifications.notify(booking, subject=booking.reference, body=body, template="consultation.reminder",
-                             params=params, locale=booking.locale,
-                             dedupe_key=f"reminder:{booking.id}:{booking.starts_at:%Y%m%d%H%M}")
+        notifications.notify(
+            booking,
+            subject=booking.reference,
+            body=body,
+            template="consultation.reminder",
+            params=params,
+            locale=booking.locale,
+            dedupe_key=f"reminder:{booking.id}:{booking.starts_at:%Y%m%d%H%M}",
+        )
         db.session.commit()
         sent += 1
     db.session.commit()

@@ -25,10 +25,19 @@ def bookable_window(now: datetime | None = None) -> tuple[datetime, datetime]:
     """Slots may be booked from 2 hours ahead to the end of the 30th day ahead."""
     now = now or utcnow()
     last_day = local_today(now) + timedelta(days=MAX_DAYS_AHEAD)
-    return now + timedelta(hours=MIN_HOURS_AHEAD), local_to_utc(last_day + timedelta(days=1), datetime.min.time())
+    return now + timedelta(hours=MIN_HOURS_AHEAD), local_to_utc(
+        last_day + timedelta(days=1), datetime.min.time()
+    )
 
 
-def planned_slots(point_id: int, templates: list[SlotTemplate], first: date, last: date, closed: set[date], calendar: WorkCalendar):
+def planned_slots(
+    point_id: int,
+    templates: list[SlotTemplate],
+    first: date,
+    last: date,
+    closed: set[date],
+    calendar: WorkCalendar,
+):
     """Yield the slot rows the templates give between two local dates."""
     day = first
     while day <= last:
@@ -70,12 +79,22 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
     end_of_last = local_to_utc(last, datetime.max.time().replace(microsecond=0))
     # The daily job tops up points whose horizon ran short; named points (an admin's
     # change) are filled in whole: existing slots are kept by ON CONFLICT DO NOTHING.
-    stale = [p for p in points if p.templates and (
-        point_ids is not None or horizon.get(p.id) is None or horizon[p.id] < end_of_last - timedelta(days=3))]
+    stale = [
+        p
+        for p in points
+        if p.templates
+        and (
+            point_ids is not None
+            or horizon.get(p.id) is None
+            or horizon[p.id] < end_of_last - timedelta(days=3)
+        )
+    ]
     if not stale:
         return 0
     calendar = WorkCalendar.load(first, last)
-    closures = db.session.execute(select(Closure.service_point_id, Closure.day).where(Closure.day.between(first, last))).all()
+    closures = db.session.execute(
+        select(Closure.service_point_id, Closure.day).where(Closure.day.between(first, last))
+    ).all()
     rows = []
     for point in stale:
         closed = {day for point_id, day in closures if point_id == point.id}
@@ -83,7 +102,9 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
     if rows:
         insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         result = db.session.execute(
-            insert(ConsultationSlot).values(rows).on_conflict_do_nothing(index_elements=["service_point_id", "starts_at"])
+            insert(ConsultationSlot)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["service_point_id", "starts_at"])
         )
         created = result.rowcount
     else:
@@ -176,8 +197,12 @@ def take_walk_in_seat(slot_id: int) -> bool:
     """A walk-in takes a seat in a slot of today, also one that starts within 2 hours."""
     result = db.session.execute(
         update(ConsultationSlot)
-        .where(ConsultationSlot.id == slot_id, ConsultationSlot.blocked.is_(False),
-               ConsultationSlot.booked < ConsultationSlot.capacity, ConsultationSlot.ends_at > utcnow())
+        .where(
+            ConsultationSlot.id == slot_id,
+            ConsultationSlot.blocked.is_(False),
+            ConsultationSlot.booked < ConsultationSlot.capacity,
+            ConsultationSlot.ends_at > utcnow(),
+        )
         .values(booked=ConsultationSlot.booked + 1)
         .execution_options(synchronize_session=False)
     )
@@ -212,19 +237,24 @@ def apply_template_capacity(template: SlotTemplate) -> tuple[int, int]:
     """
     future = db.session.scalars(
         select(ConsultationSlot).where(
-            ConsultationSlot.service_point_id == template.service_point_id, ConsultationSlot.starts_at > utcnow()
+            ConsultationSlot.service_point_id == template.service_point_id,
+            ConsultationSlot.starts_at > utcnow(),
         )
     )
     updated = kept = 0
     for slot in future:
         local_start = to_local(slot.starts_at)
-        if local_start.weekday() != template.weekday or not (template.start_time <= local_start.time() < template.end_time):
+        if local_start.weekday() != template.weekday or not (
+            template.start_time <= local_start.time() < template.end_time
+        ):
             continue
         if set_capacity(slot, template.capacity):
             updated += 1
         else:
             db.session.execute(
-                update(ConsultationSlot).where(ConsultationSlot.id == slot.id).values(capacity=ConsultationSlot.booked)
+                update(ConsultationSlot)
+                .where(ConsultationSlot.id == slot.id)
+                .values(capacity=ConsultationSlot.booked)
             )
             kept += 1
     return updated, kept
@@ -233,7 +263,8 @@ def apply_template_capacity(template: SlotTemplate) -> tuple[int, int]:
 def free_days(point_ids: list[int]) -> list[date]:
     """The local days on which one of the service points still has a free slot (in the booking window)."""
     starts = db.session.scalars(  # distinct: each start time once, not once per desk (4,460 rows → 223)
-        select(ConsultationSlot.starts_at).distinct()
+        select(ConsultationSlot.starts_at)
+        .distinct()
         .where(ConsultationSlot.service_point_id.in_(point_ids), free_slots_clause())
     )
     return sorted({to_local(start).date() for start in starts})

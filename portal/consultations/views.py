@@ -36,14 +36,23 @@ bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 @bp.app_context_processor
 def consultation_labels():
     """Labels for the booking partials shown on shared pages (tracking, staff detail)."""
-    return {"cb_labels": {"channels": CHANNELS, "topics": TOPICS, "referrals": REFERRALS, "kinds": POINT_KINDS,
-                          "bring": WHAT_TO_BRING},
-            "BookingState": BookingState}
+    return {
+        "cb_labels": {
+            "channels": CHANNELS,
+            "topics": TOPICS,
+            "referrals": REFERRALS,
+            "kinds": POINT_KINDS,
+            "bring": WHAT_TO_BRING,
+        },
+        "BookingState": BookingState,
+    }
 
 
 def active_points() -> list[ServicePoint]:
     return list(
-        db.session.scalars(select(ServicePoint).where(ServicePoint.is_active.is_(True)).order_by(ServicePoint.sort_order))
+        db.session.scalars(
+            select(ServicePoint).where(ServicePoint.is_active.is_(True)).order_by(ServicePoint.sort_order)
+        )
     )
 
 
@@ -51,8 +60,9 @@ def points_near(points: list[ServicePoint], township_id: int | None) -> list[Ser
     """With a township chosen: its own office(s) first, then the county centre; else every point."""
     if township_id is None:
         return points
-    return ([p for p in points if p.township_id == township_id and p.kind != "centre"]
-            + [p for p in points if p.kind == "centre"])
+    return [p for p in points if p.township_id == township_id and p.kind != "centre"] + [
+        p for p in points if p.kind == "centre"
+    ]
 
 
 def _chosen_township(townships) -> int | None:
@@ -67,10 +77,17 @@ def index():
     hours, phone, services, a map link, what to bring and their next free times."""
     points = active_points()
     township_ids = {p.township_id for p in points if p.township_id is not None}
-    townships = list(db.session.scalars(select(Township).where(Township.id.in_(township_ids)).order_by(Township.code)))
+    townships = list(
+        db.session.scalars(select(Township).where(Township.id.in_(township_ids)).order_by(Township.code))
+    )
     chosen = _chosen_township(townships)
-    return render_template("consultations/index.html", points=points_near(points, chosen), townships=townships,
-                           township=chosen, next_free=next_free_by_point())
+    return render_template(
+        "consultations/index.html",
+        points=points_near(points, chosen),
+        townships=townships,
+        township=chosen,
+        next_free=next_free_by_point(),
+    )
 
 
 def _chosen_point(points) -> ServicePoint | None:
@@ -117,16 +134,24 @@ def book_page():
         "waiting_form": WaitingListForm(formdata=None),
     }
     if point is None:  # step 1: no form to submit yet
-        return render_template("consultations/book.html", form=form, **context), 400 if form.is_submitted() else 200
+        return render_template(
+            "consultations/book.html", form=form, **context
+        ), 400 if form.is_submitted() else 200
     applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
 
     def take_seat(form: BookingForm, _staged):
         return book(point.id, form.details(), user=applicant, locale=current_language())
 
-    return run_intake(Intake(
-        form, "consultations/book.html", take_seat, confirmation="consultations.booked", context=context,
-        on_refused=lambda refused: refused.set_slots(free_slots(point.id, day)),
-    ))
+    return run_intake(
+        Intake(
+            form,
+            "consultations/book.html",
+            take_seat,
+            confirmation="consultations.booked",
+            context=context,
+            on_refused=lambda refused: refused.set_slots(free_slots(point.id, day)),
+        )
+    )
 
 
 # The stable address is /consultations/book (SPEC §10).
@@ -143,8 +168,14 @@ def waiting_list():
     form = WaitingListForm()
     if not form.validate_on_submit():
         return render_template(
-            "consultations/book.html", form=BookingForm(formdata=None), points=points, point=point,
-            day=local_today(), weeks=[], any_free=False, waiting_form=form,
+            "consultations/book.html",
+            form=BookingForm(formdata=None),
+            points=points,
+            point=point,
+            day=local_today(),
+            weeks=[],
+            any_free=False,
+            waiting_form=form,
         ), 400
     join(point, form.name.data.strip(), form.mobile.data, current_language())
     db.session.commit()
@@ -172,5 +203,3 @@ def calendar_file(reference: str):
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{booking.reference}.ics"'},
     )
-
-

@@ -26,7 +26,9 @@ def join(point: ServicePoint, name: str, mobile: str, locale: str) -> WaitingLis
     )
     if existing:
         return existing
-    entry = WaitingListEntry(service_point_id=point.id, name=name, mobile=mobile, locale=locale, created_at=utcnow())
+    entry = WaitingListEntry(
+        service_point_id=point.id, name=name, mobile=mobile, locale=locale, created_at=utcnow()
+    )
     db.session.add(entry)
     return entry
 

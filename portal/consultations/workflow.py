@@ -28,15 +28,19 @@ CHANGE_DEADLINE = timedelta(hours=2)
 def too_late_to_change(booking: ConsultationBooking, now) -> object | None:
     """Cancel or reschedule up to 2 hours before the appointment."""
     if booking.starts_at - now < CHANGE_DEADLINE:
-        return _l("Bookings can be changed only up to 2 hours before the appointment. Please call the service point.")
+        return _l(
+            "Bookings can be changed only up to 2 hours before the appointment. Please call the service point."
+        )
     return None
 
 
 def not_on_the_day(booking: ConsultationBooking, now) -> object | None:
     """The desk serves (or marks missed) a booking on its own day only, never ahead of it."""
     if to_local(booking.starts_at).date() != local_today(now):
-        return _l("This booking is for %(day)s: it can be checked in or marked only on that day.",
-                  day=to_local(booking.starts_at).date().isoformat())
+        return _l(
+            "This booking is for %(day)s: it can be checked in or marked only on that day.",
+            day=to_local(booking.starts_at).date().isoformat(),
+        )
     return None
 
 
@@ -57,7 +61,13 @@ def call_back_refused(booking: ConsultationBooking, now) -> object | None:
 
 
 STATES = (
-    State(S.BOOKED, _l("Booked"), public_hint=_l("Your consultation is booked. If you come in person, please arrive a few minutes early.")),
+    State(
+        S.BOOKED,
+        _l("Booked"),
+        public_hint=_l(
+            "Your consultation is booked. If you come in person, please arrive a few minutes early."
+        ),
+    ),
     State(S.CHECKED_IN, _l("Checked in"), public_hint=_l("You are checked in; a lawyer will see you.")),
     State(S.COMPLETED, _l("Completed"), is_open=False),
     State(S.CANCELLED, _l("Cancelled"), is_open=False),
@@ -65,11 +75,25 @@ STATES = (
 )
 
 TRANSITIONS = (
-    Transition("check_in", frozenset({S.BOOKED}), S.CHECKED_IN, _l("Check in"), roles=DESK, handler_only=False,
-               guard=check_in_refused),
+    Transition(
+        "check_in",
+        frozenset({S.BOOKED}),
+        S.CHECKED_IN,
+        _l("Check in"),
+        roles=DESK,
+        handler_only=False,
+        guard=check_in_refused,
+    ),
     # A call-back is served by phone: "called" takes the place of the check-in.
-    Transition("called", frozenset({S.BOOKED}), S.CHECKED_IN, _l("Called"), roles=DESK, handler_only=False,
-               guard=call_back_refused),
+    Transition(
+        "called",
+        frozenset({S.BOOKED}),
+        S.CHECKED_IN,
+        _l("Called"),
+        roles=DESK,
+        handler_only=False,
+        guard=call_back_refused,
+    ),
     Transition(
         "complete",
         frozenset({S.CHECKED_IN}),
@@ -100,8 +124,10 @@ TRANSITIONS = (
         handler_only=False,
         form=forms.StaffCancelForm,
         style="danger",
-        notice=_l("Consultation %(reference)s on %(when)s is cancelled by the service point; please remove it from "
-                 "your calendar. Reason: %(reason)s"),
+        notice=_l(
+            "Consultation %(reference)s on %(when)s is cancelled by the service point; please remove it from "
+            "your calendar. Reason: %(reason)s"
+        ),
     ),
     Transition(
         "reschedule",
@@ -112,8 +138,10 @@ TRANSITIONS = (
         form=forms.RescheduleForm,
         guard=too_late_to_change,
         done_message=_l("Your booking has been moved to the new time."),
-        notice=_l("Consultation %(reference)s is moved to %(when)s at %(place)s. If it is in your calendar, please "
-                 "update your calendar."),
+        notice=_l(
+            "Consultation %(reference)s is moved to %(when)s at %(place)s. If it is in your calendar, please "
+            "update your calendar."
+        ),
     ),
     Transition(
         "cancel",
@@ -124,10 +152,14 @@ TRANSITIONS = (
         guard=too_late_to_change,
         style="danger",
         confirm_question=_l("Cancel your booking?"),
-        confirm_hint=_l("The time is given to someone else and you cannot take this back. You may book again."),
+        confirm_hint=_l(
+            "The time is given to someone else and you cannot take this back. You may book again."
+        ),
         done_message=_l("Your booking has been cancelled."),
-        notice=_l("Consultation %(reference)s on %(when)s is cancelled. If it is in your calendar, please remove it "
-                 "from your calendar."),
+        notice=_l(
+            "Consultation %(reference)s on %(when)s is cancelled. If it is in your calendar, please remove it "
+            "from your calendar."
+        ),
     ),
 )
 
@@ -209,7 +241,9 @@ _booking = ConsultationBooking.__table__
 
 def _desk_scope(user):
     """Desk staff see bookings of their service points only."""
-    return ServiceRequest.id.in_(select(_booking.c.id).where(_booking.c.service_point_id.in_(points_of(user))))
+    return ServiceRequest.id.in_(
+        select(_booking.c.id).where(_booking.c.service_point_id.in_(points_of(user)))
+    )
 
 
 def _desk_in_scope(booking, user) -> bool:
@@ -253,11 +287,24 @@ CONSULTATIONS = RequestKind(
     quick_exit=lambda booking: booking.topic == "family",
     date_range_label=_l("Appointment"),
     extra_filters=(
-        QueueFilter("point", _l("Service point"), _point_choices,
-                    lambda v: _column_filter(_booking.c.service_point_id)(int(v)) if v.isdigit() else None),
-        QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _column_filter(_booking.c.topic)),
-        QueueFilter("channel", _l("Channel"), lambda: [(k, str(v)) for k, v in CHANNELS.items()],
-                    _column_filter(_booking.c.channel)),
+        QueueFilter(
+            "point",
+            _l("Service point"),
+            _point_choices,
+            lambda v: _column_filter(_booking.c.service_point_id)(int(v)) if v.isdigit() else None,
+        ),
+        QueueFilter(
+            "topic",
+            _l("Topic"),
+            lambda: [(k, str(v)) for k, v in TOPICS.items()],
+            _column_filter(_booking.c.topic),
+        ),
+        QueueFilter(
+            "channel",
+            _l("Channel"),
+            lambda: [(k, str(v)) for k, v in CHANNELS.items()],
+            _column_filter(_booking.c.channel),
+        ),
     ),
     export_columns=(
         (_l("Appointment"), lambda b: local_datetime(b.starts_at)),

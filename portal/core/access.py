@@ -136,12 +136,14 @@ def party_for_mobile(request: ServiceRequest, mobile: str) -> RequestParty | Non
 
 
 def can_party_take(request: ServiceRequest, transition: Transition) -> bool:
-    return transition.actor == PARTY and request.status in transition.sources and party_viewing(request) is not None
+    return (
+        transition.actor == PARTY
+        and request.status in transition.sources
+        and party_viewing(request) is not None
+    )
 
 
 def can_applicant_take(request: ServiceRequest, transition: Transition) -> bool:
     return (
-        transition.actor == APPLICANT
-        and request.status in transition.sources
-        and applicant_may_see(request)
+        transition.actor == APPLICANT and request.status in transition.sources and applicant_may_see(request)
     )

@@ -81,9 +81,7 @@ def check_upload(storage: FileStorage) -> CheckedUpload:
     if content_type != "application/pdf":
         pixels = image_pixels(data, content_type)
         if pixels is None or pixels > config["UPLOAD_MAX_PIXELS"]:
-            raise ValidationError(
-                _l("%(name)s cannot be read as an image of a reasonable size.", name=name)
-            )
+            raise ValidationError(_l("%(name)s cannot be read as an image of a reasonable size.", name=name))
     return CheckedUpload(original_name=name[:200], content_type=content_type, data=data)
 
 
@@ -161,14 +159,18 @@ def staged(tokens: list[str]) -> list[PendingUpload]:
     wanted = wanted_tokens(tokens)
     if not key or not wanted:
         return []
-    return list(db.session.scalars(
-        select(PendingUpload).where(PendingUpload.token.in_(wanted), PendingUpload.session_key == key)
-        .order_by(PendingUpload.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(PendingUpload)
+            .where(PendingUpload.token.in_(wanted), PendingUpload.session_key == key)
+            .order_by(PendingUpload.id)
+        )
+    )
 
 
-def claim_all(request: ServiceRequest, pending: list[PendingUpload], *, purpose: str,
-              by_applicant: bool = True) -> list[Attachment]:
+def claim_all(
+    request: ServiceRequest, pending: list[PendingUpload], *, purpose: str, by_applicant: bool = True
+) -> list[Attachment]:
     """Turn staged files into the request's attachments, in the request's transaction."""
     attachments = []
     for row in pending:
@@ -191,8 +193,12 @@ def claim_all(request: ServiceRequest, pending: list[PendingUpload], *, purpose:
 def adopt(row: PendingUpload) -> dict:
     """Take a staged file for another owner than a request (e.g. an enterprise's licence):
     its file fields, with the pending row removed in the caller's transaction."""
-    fields = {"stored_name": row.stored_name, "original_name": row.original_name,
-              "content_type": row.content_type, "size": row.size}
+    fields = {
+        "stored_name": row.stored_name,
+        "original_name": row.original_name,
+        "content_type": row.content_type,
+        "size": row.size,
+    }
     db.session.delete(row)
     return fields
 
@@ -200,7 +206,9 @@ def adopt(row: PendingUpload) -> dict:
 def stage_checked(data: dict) -> dict:
     """Stage every list of checked uploads in a transition's data (before `perform`)."""
     return {
-        key: stage(value) if isinstance(value, list) and value and isinstance(value[0], CheckedUpload) else value
+        key: stage(value)
+        if isinstance(value, list) and value and isinstance(value[0], CheckedUpload)
+        else value
         for key, value in data.items()
     }
 
@@ -239,7 +247,9 @@ def download(request: ServiceRequest, attachment_id: int):
 def send_attachment(attachment):
     """Serve a file as a download, never inline (the browser must not render it here)."""
     # Keep Chinese names (werkzeug encodes them per RFC 6266); drop path and header characters.
-    download_name = re.sub(r'[\\/\r\n"\x00]', "_", attachment.original_name).strip(". ") or attachment.stored_name
+    download_name = (
+        re.sub(r'[\\/\r\n"\x00]', "_", attachment.original_name).strip(". ") or attachment.stored_name
+    )
     if not download_name.lower().endswith(Path(attachment.stored_name).suffix):
         download_name += Path(attachment.stored_name).suffix
     return storage.current().send(attachment.stored_name, attachment.content_type, download_name)

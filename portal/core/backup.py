@@ -36,8 +36,13 @@ def missing_files() -> list[str]:
 
 
 @click.command("backup-files")
-@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to copy the files into (created if needed).")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to copy the files into (created if needed).",
+)
 @with_appcontext
 def backup_files_command(target: Path):
     """Copy every stored file into a directory (run it after pg_dump: deploy/backup.sh)."""
@@ -58,8 +63,13 @@ def backup_files_command(target: Path):
 
 
 @click.command("restore-files")
-@click.option("--from", "source", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A directory written by backup-files.")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A directory written by backup-files.",
+)
 @with_appcontext
 def restore_files_command(source: Path):
     """Put backed-up files into the configured store, then check every row finds its file."""
@@ -68,12 +78,16 @@ def restore_files_command(source: Path):
     restored = 0
     for path in sorted(source.iterdir()):
         if storage.KEY.fullmatch(path.name) and path.name not in present:
-            store.put(path.name, path.read_bytes(), CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+            store.put(
+                path.name, path.read_bytes(), CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+            )
             restored += 1
     click.echo(f"restored {restored} file(s) into {store.describe()}")
     if missing := missing_files():
-        raise click.ClickException(f"{len(missing)} file(s) named in the database are not in the store, "
-                                   f"e.g. {', '.join(missing[:5])}")
+        raise click.ClickException(
+            f"{len(missing)} file(s) named in the database are not in the store, "
+            f"e.g. {', '.join(missing[:5])}"
+        )
     click.echo("every file named in the database is in the store")
 
 

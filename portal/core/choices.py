@@ -20,7 +20,9 @@ def township_options() -> list[SelectChoice]:
     from portal.extensions import db
 
     english = str(get_locale()) == "en"
-    rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
+    rows = db.session.execute(
+        select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)
+    )
     return options((t_id, name_en if english else name) for t_id, name, name_en in rows)
 
 

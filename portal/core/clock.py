@@ -63,7 +63,7 @@ def local_date(value, fmt: str = "yyyy-MM-dd") -> str:
 
 
 def time_left(due: datetime | None) -> str:
-    """"2 days left", "5 hours left" or "overdue by 1 day"."""
+    """ "2 days left", "5 hours left" or "overdue by 1 day"."""
     if due is None or due >= NO_DEADLINE:
         return "—"
     seconds = (due - utcnow()).total_seconds()

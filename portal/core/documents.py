@@ -90,7 +90,7 @@ def static_file_for(url: str, static_url: str, static_folder: str | Path) -> Pat
     if not path.startswith(base.path) or "\x00" in path:
         return None
     folder = Path(static_folder).resolve()
-    candidate = (folder / path[len(base.path):]).resolve()
+    candidate = (folder / path[len(base.path) :]).resolve()
     if not candidate.is_relative_to(folder) or not candidate.is_file():
         return None
     return candidate
@@ -140,7 +140,9 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     static_url = urljoin(base_url, current_app.static_url_path.lstrip("/") + "/")
     fetcher = static_file_fetcher(static_url, current_app.static_folder)
     html = with_document_stylesheet(html, urljoin(static_url, DOCUMENT_STYLESHEET))
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher, media_type="print").write_pdf()
+    return weasyprint.HTML(
+        string=html, base_url=base_url, url_fetcher=fetcher, media_type="print"
+    ).write_pdf()
 
 
 def with_document_stylesheet(html: str, href: str) -> str:
@@ -155,7 +157,7 @@ def with_document_stylesheet(html: str, href: str) -> str:
     head_end = re.search(r"</head\s*>", html, re.IGNORECASE)
     if head_end is None:
         return link + html
-    return html[: head_end.start()] + link + html[head_end.start():]
+    return html[: head_end.start()] + link + html[head_end.start() :]
 
 
 def render_document_pdf(template_name: str, **context) -> bytes:
@@ -165,7 +167,9 @@ def render_document_pdf(template_name: str, **context) -> bytes:
 
 def pdf_response(template_name: str, filename: str, *, inline: bool = False, **context) -> Response:
     """Serve a printable page's template as a PDF download (`filename`, .pdf added)."""
-    return _download(render_document_pdf(template_name, **context), filename, ".pdf", PDF_MIMETYPE, inline=inline)
+    return _download(
+        render_document_pdf(template_name, **context), filename, ".pdf", PDF_MIMETYPE, inline=inline
+    )
 
 
 def _download(data: bytes, filename: str, suffix: str, mimetype: str, *, inline: bool = False) -> Response:
@@ -173,8 +177,14 @@ def _download(data: bytes, filename: str, suffix: str, mimetype: str, *, inline:
     name = re.sub(r'[\\/\r\n"\x00-\x1f]', "_", filename).strip(". ") or "document"
     if not name.lower().endswith(suffix):
         name += suffix
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=not inline, download_name=name,
-                     max_age=0, etag=False)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=not inline,
+        download_name=name,
+        max_age=0,
+        etag=False,
+    )
 
 
 # --- Excel ------------------------------------------------------------------------------
@@ -265,7 +275,7 @@ def _sheet_titles(titles: Iterable[str]) -> list[str]:
         clean = clean or f"Sheet{number}"
         candidate, n = clean, 2
         while candidate.lower() in seen:
-            candidate = f"{clean[:31 - len(str(n)) - 1]} {n}"
+            candidate = f"{clean[: 31 - len(str(n)) - 1]} {n}"
             n += 1
         seen.add(candidate.lower())
         result.append(candidate)
@@ -288,9 +298,12 @@ def xlsx_workbook(sheets: Iterable[Sheet]) -> Workbook:
         columns = max([len(headers), *(len(row) for row in sample)], default=0)
         for index in range(columns):
             widest = max(
-                (_display_width(row[index]) for row in chain([headers], sample) if index < len(row)), default=0
+                (_display_width(row[index]) for row in chain([headers], sample) if index < len(row)),
+                default=0,
             )
-            sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(
+                max(widest + 2, MIN_WIDTH), MAX_WIDTH
+            )
         sheet.freeze_panes = "A2"
         bold = Font(bold=True)
         sheet.append([_cell(sheet, value, font=bold) for value in headers])

@@ -37,6 +37,8 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     )
 
 
-def xlsx_response(filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Response:
+def xlsx_response(
+    filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]
+) -> Response:
     """One sheet of a list as an Excel download (written row by row: memory stays flat)."""
     return documents.xlsx_response(filename, [documents.Sheet(sheet_title, headers, rows)])

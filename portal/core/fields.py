@@ -16,11 +16,15 @@ from portal.core.identity import normalise_mobile, parse_resident_id, resident_i
 ID_PROBLEMS = {
     identity.FORMAT: _l("A resident ID number has 18 characters: 17 digits, then a digit or X."),
     identity.PROVINCE: _l("The first two digits are not a province code: check the number."),
-    identity.BIRTH_DATE: _l("The birth date in the number (digits 7 to 14) is not a real date: check the number."),
+    identity.BIRTH_DATE: _l(
+        "The birth date in the number (digits 7 to 14) is not a real date: check the number."
+    ),
     identity.CHECK_CHAR: _l("The last character does not match the others: check for a mistyped digit."),
 }
 USCC_PROBLEMS = {
-    identity.FORMAT: _l("A unified social credit code has 18 digits and capital letters (no I, O, S, V or Z)."),
+    identity.FORMAT: _l(
+        "A unified social credit code has 18 digits and capital letters (no I, O, S, V or Z)."
+    ),
     identity.STRUCTURE: _l(
         "This is not how a unified social credit code starts: copy it from the business licence."
     ),

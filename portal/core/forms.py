@@ -43,15 +43,16 @@ class NoteForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(
-        _l("Message to the applicant"), validators=[DataRequired(), Length(max=500)]
-    )
+    body = TextAreaField(_l("Message to the applicant"), validators=[DataRequired(), Length(max=500)])
 
 
 class PartyMessageForm(FlaskForm):
     body = TextAreaField(
-        _l("Message to the other party"), validators=[DataRequired(), Length(max=500)],
-        description=_l("They read it on the portal, and by SMS when their mobile is known. Never write the applicant's contact details here."),
+        _l("Message to the other party"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l(
+            "They read it on the portal, and by SMS when their mobile is known. Never write the applicant's contact details here."
+        ),
     )
 
 
@@ -68,7 +69,10 @@ class TrackForm(FlaskForm):
     )
     mobile = StringField(
         _l("Mobile number given with the request"),
-        validators=[DataRequired(message=_l("Enter the mobile number given with the request.")), Length(max=20)],
+        validators=[
+            DataRequired(message=_l("Enter the mobile number given with the request.")),
+            Length(max=20),
+        ],
     )
 
 

@@ -85,7 +85,7 @@ def is_known(year: int) -> bool:
 
 
 def _readable(english: str, is_workday: bool) -> str:
-    """"春节 Spring Festival", or "春节调休 Spring Festival (exchanged working day)"."""
+    """ "春节 Spring Festival", or "春节调休 Spring Festival (exchanged working day)"."""
     try:
         chinese = chinese_calendar.Holiday(english).chinese
     except ValueError:  # a holiday newer than the names this code knows
@@ -134,8 +134,11 @@ def import_year(year: int) -> ImportResult:
     for day, wanted in sorted(official.items()):
         row = rows.get(day)
         if row is None:
-            db.session.add(Holiday(day=day, name=wanted.name, is_workday=wanted.is_workday,
-                                   source=HolidaySource.OFFICIAL))
+            db.session.add(
+                Holiday(
+                    day=day, name=wanted.name, is_workday=wanted.is_workday, source=HolidaySource.OFFICIAL
+                )
+            )
             counts["added"] += 1
         elif row.source != HolidaySource.OFFICIAL:
             counts["kept_staff"] += 1
@@ -159,8 +162,14 @@ def import_known_years(years: range) -> list[ImportResult]:
 
 def has_official_year(year: int) -> bool:
     """Whether any official row of `year` is in the calendar (i.e. it was imported)."""
-    return db.session.scalar(
-        select(Holiday.id)
-        .where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)), Holiday.source == HolidaySource.OFFICIAL)
-        .limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Holiday.id)
+            .where(
+                Holiday.day.between(date(year, 1, 1), date(year, 12, 31)),
+                Holiday.source == HolidaySource.OFFICIAL,
+            )
+            .limit(1)
+        )
+        is not None
+    )

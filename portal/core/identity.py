@@ -32,7 +32,13 @@ USCC_TYPES = frozenset("123456789")
 USCC_NATIONAL_REGION = "10"
 
 # Why a value is not a valid number: one code per rule, for messages that say which.
-FORMAT, PROVINCE, BIRTH_DATE, CHECK_CHAR, STRUCTURE = "format", "province", "birth_date", "check_char", "structure"
+FORMAT, PROVINCE, BIRTH_DATE, CHECK_CHAR, STRUCTURE = (
+    "format",
+    "province",
+    "birth_date",
+    "check_char",
+    "structure",
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,12 @@ def id_check_char(first17: str) -> str:
 def resident_id_problem(value: str | None, today: date | None = None) -> str | None:
     """The rule a resident ID number breaks (FORMAT, PROVINCE, BIRTH_DATE, CHECK_CHAR), or None."""
     number = compact(value)
-    if len(number) != 18 or not number[:17].isascii() or not number[:17].isdigit() or number[17] not in "0123456789X":
+    if (
+        len(number) != 18
+        or not number[:17].isascii()
+        or not number[:17].isdigit()
+        or number[17] not in "0123456789X"
+    ):
         return FORMAT
     if number[:2] not in PROVINCE_CODES:
         return PROVINCE

@@ -84,7 +84,12 @@ def check_answers(intake: Intake):
         staged_uploads=intake.staged,
         action=request.full_path.rstrip("?"),
         intake_form_id="check-form",
-        names={"change": CHANGE_ANSWER, "send": ANSWERS_CHECKED, "marker": ON_CHECK_PAGE, "staged": STAGED_FIELD},
+        names={
+            "change": CHANGE_ANSWER,
+            "send": ANSWERS_CHECKED,
+            "marker": ON_CHECK_PAGE,
+            "staged": STAGED_FIELD,
+        },
         files_field_id=next((f.id for f in intake.form if f.type in _FILE_FIELDS), None),
         **intake.context,
     )
@@ -105,7 +110,10 @@ def verify_mobile(intake: Intake):
 #: counter PC or a carrier's NAT serves many people) and per mobile given (tight: each
 #: submission texts that mobile). Only accepted submissions count, never page views,
 #: validation errors or language switches; staff-entered requests are exempt.
-SUBMISSION_LIMITS = (("address", "RATELIMIT_SUBMISSIONS_PER_ADDRESS"), ("mobile", "RATELIMIT_SUBMISSIONS_PER_MOBILE"))
+SUBMISSION_LIMITS = (
+    ("address", "RATELIMIT_SUBMISSIONS_PER_ADDRESS"),
+    ("mobile", "RATELIMIT_SUBMISSIONS_PER_MOBILE"),
+)
 
 
 def _submission_limits(created: ServiceRequest) -> list:
@@ -121,7 +129,9 @@ def _submission_limits(created: ServiceRequest) -> list:
     pairs = []
     for what, setting in SUBMISSION_LIMITS:
         if keys[what] and config.get(setting):
-            pairs += [(item, (prefix, "submissions", what, keys[what])) for item in parse_many(config[setting])]
+            pairs += [
+                (item, (prefix, "submissions", what, keys[what])) for item in parse_many(config[setting])
+            ]
     return pairs
 
 
@@ -133,8 +143,13 @@ def within_submission_limits(intake: Intake, created: ServiceRequest):
     pairs = _submission_limits(created)
     if all(limiter.limiter.test(item, *ids) for item, ids in pairs):
         return None
-    return render_error(429, _l("This address or mobile number has sent many requests recently. Wait an hour, "
-                                "or call 12348 or visit a justice office."))
+    return render_error(
+        429,
+        _l(
+            "This address or mobile number has sent many requests recently. Wait an hour, "
+            "or call 12348 or visit a justice office."
+        ),
+    )
 
 
 def count_submission(created: ServiceRequest) -> None:
@@ -174,7 +189,11 @@ def _run_steps(intake: Intake):
     valid = form.validate_on_submit()
     plain_required_messages(form)
     upload_field = next((f for f in form if isinstance(f, MultipleFileField)), None)
-    if valid and upload_field and len(attachments.wanted_tokens(request.form.getlist(STAGED_FIELD))) > len(intake.staged):
+    if (
+        valid
+        and upload_field
+        and len(attachments.wanted_tokens(request.form.getlist(STAGED_FIELD))) > len(intake.staged)
+    ):
         # A file listed on the form is gone (removed after a day, or staged by another
         # browser): say so rather than create the request without it.
         upload_field.errors.append(_l("A file you attached earlier is no longer kept. Attach it again."))
@@ -237,7 +256,11 @@ def _use_language(language: str) -> None:
 
 def _render(intake: Intake, status: int):
     page = render_template(
-        intake.template, form=intake.form, staged_uploads=intake.staged, intake_form_id="intake-form", **intake.context
+        intake.template,
+        form=intake.form,
+        staged_uploads=intake.staged,
+        intake_form_id="intake-form",
+        **intake.context,
     )
     return current_app.make_response((page, status))
 
@@ -250,7 +273,11 @@ def answer_rows(form: FlaskForm):
         if question.type == "BooleanField":
             shown = gettext("Yes") if question.data else ""
         elif hasattr(question, "iter_choices"):
-            chosen = [str(choice[1]) for choice in question.iter_choices() if choice[2] and choice[0] not in ("", None)]
+            chosen = [
+                str(choice[1])
+                for choice in question.iter_choices()
+                if choice[2] and choice[0] not in ("", None)
+            ]
             shown = "、".join(chosen) if str(get_locale()).startswith("zh") else ", ".join(chosen)
         else:
             shown = question._value() if hasattr(question, "_value") else str(question.data or "")

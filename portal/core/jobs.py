@@ -74,21 +74,34 @@ def _ensure_row(name: str) -> None:
         pass  # another runner made it first
 
 
-def take(job: Job, *, now: datetime | None = None, due_only: bool = True, holder: str | None = None) -> Lease | None:
+def take(
+    job: Job, *, now: datetime | None = None, due_only: bool = True, holder: str | None = None
+) -> Lease | None:
     """Take the job's lease if it is due (or whenever free, with due_only=False); None when
     another runner holds it or it ran recently. Commits."""
     now = now or utcnow()
     holder = holder or new_holder()
     _ensure_row(job.command)
     db.session.commit()
-    conditions = [ScheduledJob.name == job.command,
-                  or_(ScheduledJob.lease_until.is_(None), ScheduledJob.lease_until < now)]
+    conditions = [
+        ScheduledJob.name == job.command,
+        or_(ScheduledJob.lease_until.is_(None), ScheduledJob.lease_until < now),
+    ]
     if due_only:
-        conditions.append(or_(ScheduledJob.last_started_at.is_(None),
-                              ScheduledJob.last_started_at <= now - job.every + min(TIMER_SLACK, job.every / 2)))
+        conditions.append(
+            or_(
+                ScheduledJob.last_started_at.is_(None),
+                ScheduledJob.last_started_at <= now - job.every + min(TIMER_SLACK, job.every / 2),
+            )
+        )
     taken = db.session.execute(
-        update(ScheduledJob).where(*conditions)
-        .values(lease_holder=holder, lease_until=now + current_app.config["JOB_LEASE_TIMEOUT"], last_started_at=now)
+        update(ScheduledJob)
+        .where(*conditions)
+        .values(
+            lease_holder=holder,
+            lease_until=now + current_app.config["JOB_LEASE_TIMEOUT"],
+            last_started_at=now,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -99,9 +112,15 @@ def release(lease: Lease, error: BaseException | None = None) -> None:
     """Give the lease back and record how the run ended. Commits."""
     db.session.rollback()  # whatever the job left half-done is not ours to keep
     db.session.execute(
-        update(ScheduledJob).where(ScheduledJob.name == lease.name, ScheduledJob.lease_holder == lease.holder)
-        .values(lease_holder=None, lease_until=None, last_finished_at=utcnow(),
-                last_outcome="failed" if error else "ok", last_error=str(error)[:2000] if error else None)
+        update(ScheduledJob)
+        .where(ScheduledJob.name == lease.name, ScheduledJob.lease_holder == lease.holder)
+        .values(
+            lease_holder=None,
+            lease_until=None,
+            last_finished_at=utcnow(),
+            last_outcome="failed" if error else "ok",
+            last_error=str(error)[:2000] if error else None,
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -148,8 +167,13 @@ def leased_command(command: click.Command, job: Job) -> click.Command:
             raise
         release(lease)
 
-    wrapped = click.Command(command.name, callback=callback, params=command.params, help=command.help,
-                            short_help=command.short_help)
+    wrapped = click.Command(
+        command.name,
+        callback=callback,
+        params=command.params,
+        help=command.help,
+        short_help=command.short_help,
+    )
     return wrapped
 
 
@@ -161,7 +185,9 @@ def run_jobs_command(only, force):
     app = _app_context(click.get_current_context())
     commands = app.extensions[EXTENSION_KEY]
     if unknown := set(only) - set(commands):
-        raise click.ClickException(f"unknown job(s): {', '.join(sorted(unknown))}; known: {', '.join(commands)}")
+        raise click.ClickException(
+            f"unknown job(s): {', '.join(sorted(unknown))}; known: {', '.join(commands)}"
+        )
     failed = []
     for job in declared_jobs(app):
         if only and job.command not in only:

@@ -154,9 +154,7 @@ class AuditEvent(db.Model):
     """One thing that happened to a request: who, when, from which state to which."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: "applicant", "staff" or "system": who acted when there is no account.
     actor_kind: Mapped[str] = mapped_column(String(16))
@@ -176,9 +174,7 @@ class InternalNote(db.Model):
     """A staff-only note on a request; never shown to the applicant."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -190,9 +186,7 @@ class Attachment(db.Model):
     """A file uploaded with a request, stored under a random name outside static/."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), index=True)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     original_name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(40))
@@ -230,9 +224,7 @@ class RequestParty(db.Model):
     applicant's mobile, ID number or files."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), index=True)
     #: What the party is to the request, e.g. "other_party".
     role: Mapped[str] = mapped_column(String(20), default="other_party")
     name: Mapped[str] = mapped_column(String(100))
@@ -253,9 +245,7 @@ class InboxMessage(db.Model):
     """A message to the applicant (or to another party), shown with the request on the portal."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), index=True)
     #: Set for a message to another party of the request; None for the applicant's.
     party_id: Mapped[int | None] = mapped_column(
         ForeignKey("request_party.id", ondelete="CASCADE"), index=True
@@ -270,7 +260,10 @@ class InboxMessage(db.Model):
 class OutboxMessage(db.Model):
     """A message waiting for (or done with) delivery by SMS or email."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"), Index("ix_outbox_delivery", "delivery"))
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_delivery", "delivery"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int | None] = mapped_column(
@@ -318,9 +311,7 @@ class ReadAudit(db.Model):
     """Who saw a full ID number, and when (SPEC §2, audit of reading)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     what: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -52,8 +52,13 @@ class LogSender:
 
     def send(self, message: OutboxMessage) -> None:
         # The log is no place for full phone numbers: mask the recipient.
-        log.info("notification to %s via %s [%s]: %s", mask_recipient(message.recipient), message.channel,
-                 message.template_key, message.body)
+        log.info(
+            "notification to %s via %s [%s]: %s",
+            mask_recipient(message.recipient),
+            message.channel,
+            message.template_key,
+            message.body,
+        )
 
 
 def _language(user_id: int | None, chosen: str | None) -> str:
@@ -113,13 +118,23 @@ def notify_party(
     """Write a message to another party: their inbox on the request, and an SMS when a mobile is known."""
     db.session.add(
         InboxMessage(
-            request_id=party.request_id, party_id=party.id, user_id=party.user_id,
-            subject=subject, body=body, created_at=utcnow(),
+            request_id=party.request_id,
+            party_id=party.id,
+            user_id=party.user_id,
+            subject=subject,
+            body=body,
+            created_at=utcnow(),
         )
     )
     if party.mobile:
-        queue_message(party.mobile, body, request_id=party.request_id, template=template, params=params,
-                      locale=party_locale(party))
+        queue_message(
+            party.mobile,
+            body,
+            request_id=party.request_id,
+            template=template,
+            params=params,
+            locale=party_locale(party),
+        )
     party.notified_at = party.notified_at or utcnow()
 
 
@@ -133,8 +148,15 @@ def queue_sms(
     locale: str | None = None,
 ) -> None:
     """Queue one SMS to the applicant's mobile, in the applicant's language."""
-    queue_message(request.applicant_mobile, body, request_id=request.id, dedupe_key=dedupe_key,
-                  template=template, params=params, locale=locale or recipient_locale(request))
+    queue_message(
+        request.applicant_mobile,
+        body,
+        request_id=request.id,
+        dedupe_key=dedupe_key,
+        template=template,
+        params=params,
+        locale=locale or recipient_locale(request),
+    )
 
 
 def queue_message(

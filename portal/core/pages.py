@@ -53,8 +53,10 @@ def has_quick_exit() -> bool:
 
     blueprint = request.blueprint
     return bool(blueprint) and any(
-        blueprint in {bp.name for bp in capability.blueprints} and blueprint not in (capability.staff_areas or {})
-        for capability in capabilities() if any(kind.quick_exit is True for kind in capability.kinds)
+        blueprint in {bp.name for bp in capability.blueprints}
+        and blueprint not in (capability.staff_areas or {})
+        for capability in capabilities()
+        if any(kind.quick_exit is True for kind in capability.kinds)
     )
 
 
@@ -83,7 +85,8 @@ def share_if_anonymous(response):
         request.method not in ("GET", "HEAD")
         or response.status_code != 200
         or session.modified
-        or session.accessed and bool(session)
+        or session.accessed
+        and bool(session)
         or response.headers.get("Set-Cookie")
         or response.direct_passthrough
     ):

@@ -89,13 +89,19 @@ def narrowing_clauses(kind: RequestKind, params: QueueParams, *, kind_table_join
 
 def query_args(params: QueueParams) -> dict[str, str]:
     """The queue page's URL arguments for these params (what `backoffice` parses back)."""
-    args = {"tab": params.tab, "status": params.status, "township": params.township,
-            "assignee": params.assignee, "q": params.q,
-            "from": params.date_from.isoformat() if params.date_from else "",
-            "to": params.date_to.isoformat() if params.date_to else "", **params.extra,
-            "rating": params.rating,
-            "rated_from": params.rated_from.isoformat() if params.rated_from else "",
-            "rated_to": params.rated_to.isoformat() if params.rated_to else ""}
+    args = {
+        "tab": params.tab,
+        "status": params.status,
+        "township": params.township,
+        "assignee": params.assignee,
+        "q": params.q,
+        "from": params.date_from.isoformat() if params.date_from else "",
+        "to": params.date_to.isoformat() if params.date_to else "",
+        **params.extra,
+        "rating": params.rating,
+        "rated_from": params.rated_from.isoformat() if params.rated_from else "",
+        "rated_to": params.rated_to.isoformat() if params.rated_to else "",
+    }
     return {name: value for name, value in args.items() if value}
 
 
@@ -136,7 +142,11 @@ def tab_clause(tab: str, user, kind: RequestKind, now: datetime):
         clauses.append(ServiceRequest.handler_id.is_(None))
     elif tab == "mine":
         mine = ServiceRequest.handler_id == user.id
-        if kind.participant_clause is not None and kind.participant_role and user.has_role(kind.participant_role):
+        if (
+            kind.participant_clause is not None
+            and kind.participant_role
+            and user.has_role(kind.participant_role)
+        ):
             # Only for participants: the OR would keep others off the handler index.
             mine = or_(mine, kind.participant_clause(user))
         clauses.append(mine)
@@ -172,7 +182,11 @@ def cursor_seeks(tab: str, cursor: str) -> list | None:
         priority_text, due, row_id = cursor.split(".")
         priority, due_at = int(priority_text), datetime.strptime(due, "%Y%m%d%H%M%S")
         return [
-            and_(ServiceRequest.priority == priority, ServiceRequest.due_sort == due_at, ServiceRequest.id > int(row_id)),
+            and_(
+                ServiceRequest.priority == priority,
+                ServiceRequest.due_sort == due_at,
+                ServiceRequest.id > int(row_id),
+            ),
             and_(ServiceRequest.priority == priority, ServiceRequest.due_sort > due_at),
             ServiceRequest.priority > priority,
         ]
@@ -191,10 +205,20 @@ def _shown_columns():
     request = ServiceRequest
     return (
         select(
-            request.id, request.reference, request.request_type, request.status, request.priority,
-            request.due_sort, request.due_at, request.is_open, request.created_at, request.closed_at,
-            request.applicant_name, request.applicant_mobile,
-            Township.name.label("township_name"), Township.name_en.label("township_name_en"),
+            request.id,
+            request.reference,
+            request.request_type,
+            request.status,
+            request.priority,
+            request.due_sort,
+            request.due_at,
+            request.is_open,
+            request.created_at,
+            request.closed_at,
+            request.applicant_name,
+            request.applicant_mobile,
+            Township.name.label("township_name"),
+            Township.name_en.label("township_name_en"),
             User.display_name.label("handler_name"),
         )
         .select_from(request)
@@ -228,7 +252,10 @@ def tab_counts(kind, user, params: QueueParams, *, scope) -> dict[str, tuple[int
     now = utcnow()
     counts_per_tab = [
         select(literal(tab).label("tab"), func.count().label("n")).select_from(
-            select(ServiceRequest.id).where(*clauses, tab_clause(tab, user, kind, now)).limit(cap + 1).subquery()
+            select(ServiceRequest.id)
+            .where(*clauses, tab_clause(tab, user, kind, now))
+            .limit(cap + 1)
+            .subquery()
         )
         for tab in TABS
     ]

@@ -155,9 +155,11 @@ def build_registry(packages, core_roles) -> Registry:
             if set(kind.ratable_states) - {s.name for s in kind.workflow.states}:
                 raise DeclarationError(f"kind {kind.code!r} declares undeclared ratable states")
     for capability in capabilities:
-        declared = [*(r for k in capability.kinds for r in _kind_roles(k)),
-                    *(r for roles in (capability.staff_areas or {}).values() for r in roles),
-                    *(r for link in capability.staff_links for r in link.roles)]
+        declared = [
+            *(r for k in capability.kinds for r in _kind_roles(k)),
+            *(r for roles in (capability.staff_areas or {}).values() for r in roles),
+            *(r for link in capability.staff_links for r in link.roles),
+        ]
         unknown = {str(r) for r in declared} - set(registry.roles)
         if unknown:
             raise DeclarationError(f"{capability.name} names undeclared roles {sorted(unknown)}")

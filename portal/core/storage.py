@@ -30,8 +30,10 @@ EXTENSION_KEY = "portal.storage"
 class StorageError(Exception):
     """The file store could not do what was asked; answered with a 503 page."""
 
-    message = _l("The file store cannot be reached at the moment. Nothing was sent: "
-                 "wait a few minutes and try again, or call the office.")
+    message = _l(
+        "The file store cannot be reached at the moment. Nothing was sent: "
+        "wait a few minutes and try again, or call the office."
+    )
 
 
 class StorageUnavailable(StorageError):
@@ -41,8 +43,10 @@ class StorageUnavailable(StorageError):
 class StoredFileMissing(StorageError):
     """A key that a row names is not in the store."""
 
-    message = _l("This file cannot be read at the moment. The office has been told; "
-                 "try again later or ask the office for a copy.")
+    message = _l(
+        "This file cannot be read at the moment. The office has been told; "
+        "try again later or ask the office for a copy."
+    )
 
 
 def checked_key(key: str) -> str:
@@ -101,7 +105,9 @@ class LocalStorage:
         path = self.folder / checked_key(key)
         if not path.is_file():
             raise StoredFileMissing(key)
-        return send_file(path, mimetype=mimetype, as_attachment=not inline, download_name=download_name, max_age=0)
+        return send_file(
+            path, mimetype=mimetype, as_attachment=not inline, download_name=download_name, max_age=0
+        )
 
 
 class S3Storage:
@@ -120,7 +126,9 @@ class S3Storage:
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         with _s3_errors(key):
-            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data, ContentType=content_type)
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._name(key), Body=data, ContentType=content_type
+            )
 
     def _get(self, key: str):
         with _s3_errors(key):
@@ -137,18 +145,21 @@ class S3Storage:
 
     def keys(self) -> Iterator[str]:
         with _s3_errors("(listing)"):
-            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self.prefix
+            )
             for page in pages:
                 for item in page.get("Contents", ()):
-                    name = item["Key"][len(self.prefix):]
+                    name = item["Key"][len(self.prefix) :]
                     if KEY.fullmatch(name):
                         yield name
 
     def send(self, key: str, mimetype: str, download_name: str, *, inline: bool = False):
         """Stream the object through the app (the access check has been made by the caller)."""
         obj = self._get(key)
-        response = send_file(obj["Body"], mimetype=mimetype, as_attachment=not inline,
-                             download_name=download_name, max_age=0)
+        response = send_file(
+            obj["Body"], mimetype=mimetype, as_attachment=not inline, download_name=download_name, max_age=0
+        )
         response.content_length = obj["ContentLength"]
         return response
 
@@ -175,8 +186,10 @@ def _s3_client():
 
     # Short timeouts and few retries: a person waiting on a form gets the 503 page in
     # seconds, not after a minute of retries.
-    return boto3.client("s3", config=Config(connect_timeout=3, read_timeout=20,
-                                            retries={"max_attempts": 2, "mode": "standard"}))
+    return boto3.client(
+        "s3",
+        config=Config(connect_timeout=3, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"}),
+    )
 
 
 def storage_for(url: str | None, upload_folder: str) -> Storage:

@@ -151,11 +151,7 @@ class Workflow:
 
     def from_state(self, status: str, actor: str | None = None) -> list[Transition]:
         """Transitions allowed from a state, optionally only those of one kind of actor."""
-        return [
-            t
-            for t in self.transitions
-            if status in t.sources and (actor is None or t.actor == actor)
-        ]
+        return [t for t in self.transitions if status in t.sources and (actor is None or t.actor == actor)]
 
     @property
     def open_states(self) -> list[str]:

@@ -29,8 +29,13 @@ CAPABILITY = Capability(
         start_endpoint="health_checks.request_page",
         start_label=_l("Request a legal health check"),
     ),
-    staff_links=(Link("health_checks_staff.members", _l("Enterprise accounts waiting for verification"),
-                      frozenset({COORDINATOR})),),
+    staff_links=(
+        Link(
+            "health_checks_staff.members",
+            _l("Enterprise accounts waiting for verification"),
+            frozenset({COORDINATOR}),
+        ),
+    ),
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
     report_figures=figures.report_sections,

@@ -30,15 +30,33 @@ def sample_check() -> HealthCheck:
     """One submitted check by a verified member of a new enterprise (shared tests, benchmark)."""
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
     count = db.session.scalar(select(func.count()).select_from(Enterprise)) or 0
-    clerk = register_public_account(AccountKind.ENTERPRISE, f"1370000{count:04d}", "示例企业联系人（演示）",
-                                    "sample-enterprise-2026", company_name="示例企业（演示）")
+    clerk = register_public_account(
+        AccountKind.ENTERPRISE,
+        f"1370000{count:04d}",
+        "示例企业联系人（演示）",
+        "sample-enterprise-2026",
+        company_name="示例企业（演示）",
+    )
     db.session.flush()
     member = join_enterprise(clerk, "示例企业（演示）", demo_uscc(900 + count))
     member.status = MemberStatus.VERIFIED
     db.session.flush()
-    return request_check(member.enterprise, clerk, CheckRequest(
-        areas=["labour", "contracts"], mode="onsite", preferred_dates=None, notes=None, answers={"labour": "no"},
-        industry="制造业", employees=50, township_id=township.id, park=None), locale="zh_Hans")
+    return request_check(
+        member.enterprise,
+        clerk,
+        CheckRequest(
+            areas=["labour", "contracts"],
+            mode="onsite",
+            preferred_dates=None,
+            notes=None,
+            answers={"labour": "no"},
+            industry="制造业",
+            employees=50,
+            township_id=township.id,
+            park=None,
+        ),
+        locale="zh_Hans",
+    )
 
 
 def demo_uscc(n: int) -> str:
@@ -59,8 +77,9 @@ def seed_demo() -> list[str]:
     for index, (company, clerk_name, mobile, industry, employees) in enumerate(ENTERPRISES):
         clerk = db.session.scalar(select(User).where(User.mobile == mobile))
         if clerk is None:
-            clerk = register_public_account(AccountKind.ENTERPRISE, mobile, clerk_name, CLERK_PASSWORD,
-                                            company_name=company)
+            clerk = register_public_account(
+                AccountKind.ENTERPRISE, mobile, clerk_name, CLERK_PASSWORD, company_name=company
+            )
             db.session.flush()
         member = join_enterprise(clerk, company, demo_uscc(index + 1))
         member.status = MemberStatus.VERIFIED
@@ -80,22 +99,64 @@ def _seed_published(member: EnterpriseMember) -> list[str]:
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
     if coordinator is None or lawyer is None:
         return []
-    check = request_check(member.enterprise, member.user, CheckRequest(
-        areas=["labour", "contracts", "governance"], mode="onsite", preferred_dates="三月下旬工作日上午",
-        notes=None, answers={"labour": "no", "contracts": "unsure", "governance": "yes"}, industry="机械制造",
-        employees=120, township_id=township.id, park="长沙经开区"), locale="zh_Hans")
+    check = request_check(
+        member.enterprise,
+        member.user,
+        CheckRequest(
+            areas=["labour", "contracts", "governance"],
+            mode="onsite",
+            preferred_dates="三月下旬工作日上午",
+            notes=None,
+            answers={"labour": "no", "contracts": "unsure", "governance": "yes"},
+            industry="机械制造",
+            employees=120,
+            township_id=township.id,
+            park="长沙经开区",
+        ),
+        locale="zh_Hans",
+    )
     perform(check, "accept", user=coordinator)
-    perform(check, "assign_team", user=coordinator,
-            data={"lead": str(lawyer.id), "members": [str(lawyer2.id)] if lawyer2 else []})
-    perform(check, "schedule_visit", user=coordinator, data={
-        "day": local_today() + timedelta(days=1), "start": time(9, 30), "place": "星沙开元路（演示地址）"})
+    perform(
+        check,
+        "assign_team",
+        user=coordinator,
+        data={"lead": str(lawyer.id), "members": [str(lawyer2.id)] if lawyer2 else []},
+    )
+    perform(
+        check,
+        "schedule_visit",
+        user=coordinator,
+        data={
+            "day": local_today() + timedelta(days=1),
+            "start": time(9, 30),
+            "place": "星沙开元路（演示地址）",
+        },
+    )
     perform(check, "start_report", user=lawyer)
-    add_finding(check, lawyer, FindingDetails(
-        "labour", "high", "12 名一线员工入职超过一个月仍未签订书面劳动合同。", "《劳动合同法》第八十二条",
-        "一个月内补签书面劳动合同，并核查应付的二倍工资。", local_today() + timedelta(days=30)))
-    add_finding(check, lawyer, FindingDetails(
-        "contracts", "medium", "采购合同未约定质量异议期限。", "《民法典》第六百二十一条",
-        "修订采购合同范本，约定检验和异议期限。", None))
+    add_finding(
+        check,
+        lawyer,
+        FindingDetails(
+            "labour",
+            "high",
+            "12 名一线员工入职超过一个月仍未签订书面劳动合同。",
+            "《劳动合同法》第八十二条",
+            "一个月内补签书面劳动合同，并核查应付的二倍工资。",
+            local_today() + timedelta(days=30),
+        ),
+    )
+    add_finding(
+        check,
+        lawyer,
+        FindingDetails(
+            "contracts",
+            "medium",
+            "采购合同未约定质量异议期限。",
+            "《民法典》第六百二十一条",
+            "修订采购合同范本，约定检验和异议期限。",
+            None,
+        ),
+    )
     perform(check, "publish", user=coordinator, data={"confirm_empty": False})
     return ["1 published health check report"]
 
@@ -103,6 +164,8 @@ def _seed_published(member: EnterpriseMember) -> list[str]:
 def demo_logins() -> list[str]:
     username, password, _name = COORDINATOR_LOGIN
     lines = [f"  {username:<11} {password:<22} health_check_coordinator"]
-    lines += [f"  enterprise: mobile {mobile} / {CLERK_PASSWORD} at /account/login (verified clerk)"
-              for _c, _n, mobile, _i, _e in ENTERPRISES]
+    lines += [
+        f"  enterprise: mobile {mobile} / {CLERK_PASSWORD} at /account/login (verified clerk)"
+        for _c, _n, mobile, _i, _e in ENTERPRISES
+    ]
     return lines

@@ -19,16 +19,19 @@ def _with_findings(*conditions):
 
 
 PROGRESS = {
-    "published": (_l("Report published"),
-                  lambda: ServiceRequest.id.in_(select(Report.__table__.c.check_id))),
+    "published": (_l("Report published"), lambda: ServiceRequest.id.in_(select(Report.__table__.c.check_id))),
     "fixed": (_l("Findings marked fixed"), lambda: _with_findings(_findings.c.fixed_at.is_not(None))),
-    "resolved": (_l("Findings resolved at the follow-up"),
-                 lambda: _with_findings(_findings.c.follow_up_result == "resolved")),
+    "resolved": (
+        _l("Findings resolved at the follow-up"),
+        lambda: _with_findings(_findings.c.follow_up_result == "resolved"),
+    ),
 }
 
 
 def _risk_choices():
-    return [(f"{area}:{risk}", f"{AREAS[area]} · {RISK_LEVELS[risk]}") for area in AREAS for risk in RISK_LEVELS]
+    return [
+        (f"{area}:{risk}", f"{AREAS[area]} · {RISK_LEVELS[risk]}") for area in AREAS for risk in RISK_LEVELS
+    ]
 
 
 def _risk_clause(value: str):
@@ -39,8 +42,12 @@ def _risk_clause(value: str):
 
 
 REPORT_FILTERS = (
-    QueueFilter("progress", _l("Progress"), lambda: [(k, str(v[0])) for k, v in PROGRESS.items()],
-                lambda value: PROGRESS[value][1]() if value in PROGRESS else None),
+    QueueFilter(
+        "progress",
+        _l("Progress"),
+        lambda: [(k, str(v[0])) for k, v in PROGRESS.items()],
+        lambda value: PROGRESS[value][1]() if value in PROGRESS else None,
+    ),
     QueueFilter("risk", _l("Risk found"), _risk_choices, _risk_clause),
 )
 
@@ -52,13 +59,22 @@ def report_sections() -> tuple[ReportSection, ...]:
             _l("Enterprise legal health checks"),
             figures=(
                 Figure("requested", _l("Health checks requested"), "HC"),
-                Figure("published", _l("Reports published"), "HC", filters=(("progress", "published"),),
-                       share_of="requested"),
+                Figure(
+                    "published",
+                    _l("Reports published"),
+                    "HC",
+                    filters=(("progress", "published"),),
+                    share_of="requested",
+                ),
                 Figure("closed", _l("Closed"), "HC", status=S.CLOSED),
                 Figure("declined", _l("Declined"), "HC", status=S.DECLINED),
                 Figure("fixed", _l("With findings marked fixed"), "HC", filters=(("progress", "fixed"),)),
-                Figure("resolved", _l("With findings resolved at the follow-up"), "HC",
-                       filters=(("progress", "resolved"),)),
+                Figure(
+                    "resolved",
+                    _l("With findings resolved at the follow-up"),
+                    "HC",
+                    filters=(("progress", "resolved"),),
+                ),
             ),
             breakdowns=(
                 Breakdown("areas", _l("Checks by area requested"), "HC", "area"),

@@ -32,17 +32,32 @@ class Checkboxes(SelectMultipleField):
 class RequestForm(FlaskForm):
     """A verified enterprise member asks for a health check."""
 
-    areas = Checkboxes(_l("What should the lawyers check?"), choices=options(AREAS),
-                       validators=[DataRequired(message=_l("Choose at least one area."))])
+    areas = Checkboxes(
+        _l("What should the lawyers check?"),
+        choices=options(AREAS),
+        validators=[DataRequired(message=_l("Choose at least one area."))],
+    )
     # No answer chosen in advance: a default would be a guess.
-    mode = RadioField(_l("How"), choices=options(MODES),
-                      validators=[DataRequired(message=_l("Choose how the health check is done."))])
-    preferred_dates = StringField(_l("Dates that suit you"), validators=[Optional(), Length(max=200)],
-                                  description=_l("For example: any weekday morning in the second half of March."))
-    notes = TextAreaField(_l("Anything the lawyers should know (optional)"), validators=[Optional(), Length(max=2000)])
+    mode = RadioField(
+        _l("How"),
+        choices=options(MODES),
+        validators=[DataRequired(message=_l("Choose how the health check is done."))],
+    )
+    preferred_dates = StringField(
+        _l("Dates that suit you"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For example: any weekday morning in the second half of March."),
+    )
+    notes = TextAreaField(
+        _l("Anything the lawyers should know (optional)"), validators=[Optional(), Length(max=2000)]
+    )
     industry = StringField(_l("Industry"), validators=[DataRequired(), Length(max=100)])
-    employees = IntegerField(_l("Number of employees"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
-    township_id = SelectField(_l("Township or street"), validators=[DataRequired(message=_l("Choose the township."))])
+    employees = IntegerField(
+        _l("Number of employees"), validators=[InputRequired(), NumberRange(min=0, max=1_000_000)]
+    )
+    township_id = SelectField(
+        _l("Township or street"), validators=[DataRequired(message=_l("Choose the township."))]
+    )
     park = StringField(_l("Industrial park (if any)"), validators=[Optional(), Length(max=100)])
 
     def __init__(self, *args, **kwargs):
@@ -56,11 +71,15 @@ class RequestForm(FlaskForm):
 
 # One optional yes / no / not sure question per area, as fields q_<area>.
 for _area, _question in QUESTIONS.items():
-    setattr(RequestForm, f"q_{_area}", RadioField(_question, choices=options(ANSWERS), validators=[Optional()]))
+    setattr(
+        RequestForm, f"q_{_area}", RadioField(_question, choices=options(ANSWERS), validators=[Optional()])
+    )
 
 
 class ReasonForm(ActionForm):
-    reason = TextAreaField(_l("Reason, told to the enterprise"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason, told to the enterprise"), validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class TeamForm(ActionForm):
@@ -82,8 +101,11 @@ class TeamForm(ActionForm):
 class VisitForm(ActionForm):
     day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date."))])
     start = TimeField(_l("Starts at"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
-    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("The enterprise's address, or the video call's link for a remote check."))
+    place = StringField(
+        _l("Place"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("The enterprise's address, or the video call's link for a remote check."),
+    )
 
     def validate_day(self, field):
         if field.data and field.data < local_today():
@@ -98,24 +120,36 @@ class PublishForm(ActionForm):
 
     def validate_confirm_empty(self, field):
         if not getattr(self, "_has_findings", True) and not field.data:
-            raise ValidationError(_l("No finding is recorded. Tick the box to publish a report without findings."))
+            raise ValidationError(
+                _l("No finding is recorded. Tick the box to publish a report without findings.")
+            )
 
 
 class SendBackForm(ActionForm):
-    comment = TextAreaField(_l("What the lawyers should change"), validators=[DataRequired(), Length(max=2000)])
+    comment = TextAreaField(
+        _l("What the lawyers should change"), validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class CorrectionForm(ActionForm):
-    comment = TextAreaField(_l("What was corrected, told to the enterprise"), validators=[DataRequired(), Length(max=2000)])
+    comment = TextAreaField(
+        _l("What was corrected, told to the enterprise"), validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class FindingForm(FlaskForm):
     area = SelectField(_l("Area"), validators=[DataRequired(message=_l("Choose the area."))])
-    risk = SelectField(_l("Risk level"), choices=options([CHOOSE, *RISK_LEVELS.items()]),
-                       validators=[DataRequired(message=_l("Choose the risk level."))])
+    risk = SelectField(
+        _l("Risk level"),
+        choices=options([CHOOSE, *RISK_LEVELS.items()]),
+        validators=[DataRequired(message=_l("Choose the risk level."))],
+    )
     finding = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(max=3000)])
-    legal_basis = StringField(_l("Legal basis (law and article)"), validators=[DataRequired(), Length(max=300)],
-                              description=_l("For example: Labour Contract Law, Art. 10."))
+    legal_basis = StringField(
+        _l("Legal basis (law and article)"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("For example: Labour Contract Law, Art. 10."),
+    )
     recommendation = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=3000)])
     fix_by = DateField(_l("Fix by (optional)"), validators=[Optional()])
 
@@ -124,8 +158,11 @@ class FindingForm(FlaskForm):
 
 
 class FollowUpResultForm(FlaskForm):
-    result = RadioField(_l("At the follow-up visit"), choices=options(FOLLOW_UP_RESULTS),
-                        validators=[InputRequired(message=_l("Say whether it is resolved."))])
+    result = RadioField(
+        _l("At the follow-up visit"),
+        choices=options(FOLLOW_UP_RESULTS),
+        validators=[InputRequired(message=_l("Say whether it is resolved."))],
+    )
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
 
 
@@ -134,5 +171,8 @@ class FixedForm(FlaskForm):
 
 
 class BreachForm(FlaskForm):
-    report = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=2000)],
-                           description=_l("For example: a lawyer of the team offered paid services during the check."))
+    report = TextAreaField(
+        _l("What happened"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("For example: a lawyer of the team offered paid services during the check."),
+    )

@@ -37,12 +37,15 @@ class HealthCheck(ServiceRequest):
     breach_report: Mapped[str | None] = mapped_column(Text)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
-    team: Mapped[list["TeamMember"]] = relationship(order_by="TeamMember.id", cascade="all, delete-orphan",
-                                                    lazy="selectin")
-    findings: Mapped[list["Finding"]] = relationship(order_by="Finding.id", cascade="all, delete-orphan",
-                                                     back_populates="check")
-    reports: Mapped[list["Report"]] = relationship(order_by="Report.version", cascade="all, delete-orphan",
-                                                   back_populates="check")
+    team: Mapped[list["TeamMember"]] = relationship(
+        order_by="TeamMember.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+    findings: Mapped[list["Finding"]] = relationship(
+        order_by="Finding.id", cascade="all, delete-orphan", back_populates="check"
+    )
+    reports: Mapped[list["Report"]] = relationship(
+        order_by="Report.version", cascade="all, delete-orphan", back_populates="check"
+    )
 
     @property
     def area_codes(self) -> list[str]:

@@ -15,8 +15,10 @@ def summary(report: Report) -> list[dict]:
     """Per area: how many findings at each risk level (areas with findings, in the list's order)."""
     counts = Counter((f["area"], f["risk"]) for f in report.findings)
     areas = [a for a in AREAS if any(area == a for area, _risk in counts)]
-    return [{"area": a, "label": AREAS[a], **{risk: counts.get((a, risk), 0) for risk in RISK_LEVELS}}
-            for a in areas]
+    return [
+        {"area": a, "label": AREAS[a], **{risk: counts.get((a, risk), 0) for risk in RISK_LEVELS}}
+        for a in areas
+    ]
 
 
 def _filename(check: HealthCheck, report: Report) -> str:
@@ -27,26 +29,50 @@ def _filename(check: HealthCheck, report: Report) -> str:
 def report_pdf(check: HealthCheck, report: Report):
     """The printable report page itself, rendered to PDF (print styles hide its forms)."""
     return documents.pdf_response(
-        "health_checks/report.html", _filename(check, report),
-        check=check, report=report, summary=summary(report), member_view=False,
+        "health_checks/report.html",
+        _filename(check, report),
+        check=check,
+        report=report,
+        summary=summary(report),
+        member_view=False,
     )
 
 
 def report_xlsx(check: HealthCheck, report: Report):
     """Two sheets: the summary by area and level, and every finding with real dates."""
     levels = list(RISK_LEVELS)
-    summary_rows = [[str(row["label"]), *[row[level] for level in levels], sum(row[level] for level in levels)]
-                    for row in summary(report)]
+    summary_rows = [
+        [str(row["label"]), *[row[level] for level in levels], sum(row[level] for level in levels)]
+        for row in summary(report)
+    ]
     finding_rows = [
-        [str(AREAS.get(f["area"], f["area"])), str(RISK_LEVELS.get(f["risk"], f["risk"])), f["finding"],
-         f["legal_basis"], f["recommendation"], date.fromisoformat(f["fix_by"]) if f["fix_by"] else None]
+        [
+            str(AREAS.get(f["area"], f["area"])),
+            str(RISK_LEVELS.get(f["risk"], f["risk"])),
+            f["finding"],
+            f["legal_basis"],
+            f["recommendation"],
+            date.fromisoformat(f["fix_by"]) if f["fix_by"] else None,
+        ]
         for f in report.findings
     ]
     sheets = [
-        documents.Sheet(gettext("Summary"), [gettext("Area"), *[str(RISK_LEVELS[level]) for level in levels],
-                                             gettext("Total")], summary_rows),
-        documents.Sheet(gettext("Findings"), [gettext("Area"), gettext("Risk level"), gettext("Finding"),
-                                              gettext("Legal basis (law and article)"), gettext("Recommendation"),
-                                              gettext("Fix by")], finding_rows),
+        documents.Sheet(
+            gettext("Summary"),
+            [gettext("Area"), *[str(RISK_LEVELS[level]) for level in levels], gettext("Total")],
+            summary_rows,
+        ),
+        documents.Sheet(
+            gettext("Findings"),
+            [
+                gettext("Area"),
+                gettext("Risk level"),
+                gettext("Finding"),
+                gettext("Legal basis (law and article)"),
+                gettext("Recommendation"),
+                gettext("Fix by"),
+            ],
+            finding_rows,
+        ),
     ]
     return documents.xlsx_response(_filename(check, report), sheets)

@@ -96,5 +96,10 @@ def report_breach(check: HealthCheck, by, text: str) -> None:
     """The enterprise reports that the team solicited paid business: kept and flagged to staff."""
     check.breach_reported_at = utcnow()
     check.breach_report = text
-    record_event(check, "breach_reported", user=by, actor_kind=APPLICANT,
-                 comment=str(_l("Solicitation reported: %(text)s", text=text)))
+    record_event(
+        check,
+        "breach_reported",
+        user=by,
+        actor_kind=APPLICANT,
+        comment=str(_l("Solicitation reported: %(text)s", text=text)),
+    )

@@ -33,10 +33,15 @@ def _coordinator_only() -> None:
 def members():
     """Enterprise memberships waiting for verification (documents sent first)."""
     _coordinator_only()
-    rows = list(db.session.scalars(
-        select(EnterpriseMember).where(EnterpriseMember.status == MemberStatus.PENDING)
-        .order_by(EnterpriseMember.submitted_at.is_(None), EnterpriseMember.submitted_at, EnterpriseMember.id)
-    ))
+    rows = list(
+        db.session.scalars(
+            select(EnterpriseMember)
+            .where(EnterpriseMember.status == MemberStatus.PENDING)
+            .order_by(
+                EnterpriseMember.submitted_at.is_(None), EnterpriseMember.submitted_at, EnterpriseMember.id
+            )
+        )
+    )
     return render_template("health_checks/staff_members.html", rows=rows)
 
 
@@ -85,8 +90,10 @@ def _check_for_team(reference: str) -> HealthCheck:
     check = load_by_reference(reference)
     if not isinstance(check, HealthCheck):
         abort(404)
-    if not (can_view(current_user, check) and (is_participant(current_user, check)
-                                                or works_queue(current_user, kind_for_code("HC")))):
+    if not (
+        can_view(current_user, check)
+        and (is_participant(current_user, check) or works_queue(current_user, kind_for_code("HC")))
+    ):
         abort(403)
     return check
 
@@ -95,11 +102,18 @@ def _render_findings(check, form=None, status=200, results=None):
     form = form or FindingForm(formdata=None)
     form.set_areas(check.area_codes)
     return render_template(
-        "health_checks/staff_findings.html", check=check, form=form,
+        "health_checks/staff_findings.html",
+        check=check,
+        form=form,
         writable=check.status == HealthCheckState.IN_REVIEW,
         following_up=check.status == HealthCheckState.FOLLOW_UP_SCHEDULED,
-        results=results or {f.id: FollowUpResultForm(prefix=f"result{f.id}", formdata=None, result=f.follow_up_result,
-                                                    note=f.follow_up_note) for f in check.findings},
+        results=results
+        or {
+            f.id: FollowUpResultForm(
+                prefix=f"result{f.id}", formdata=None, result=f.follow_up_result, note=f.follow_up_note
+            )
+            for f in check.findings
+        },
     ), status
 
 
@@ -118,10 +132,18 @@ def add(reference: str):
     form.set_areas(check.area_codes)
     if not form.validate_on_submit():
         return _render_findings(check, form, 400)
-    add_finding(check, current_user, FindingDetails(
-        area=form.area.data, risk=form.risk.data, finding=form.finding.data.strip(),
-        legal_basis=form.legal_basis.data.strip(), recommendation=form.recommendation.data.strip(),
-        fix_by=form.fix_by.data))
+    add_finding(
+        check,
+        current_user,
+        FindingDetails(
+            area=form.area.data,
+            risk=form.risk.data,
+            finding=form.finding.data.strip(),
+            legal_basis=form.legal_basis.data.strip(),
+            recommendation=form.recommendation.data.strip(),
+            fix_by=form.fix_by.data,
+        ),
+    )
     db.session.commit()
     flash(_l("Finding added."), "success")
     return redirect(url_for("health_checks_staff.findings", reference=check.reference), 303)
@@ -156,9 +178,16 @@ def follow_up(reference: str, finding_id: int):
         abort(409)
     form = FollowUpResultForm(prefix=f"result{finding.id}")
     if not form.validate_on_submit():
-        return _render_findings(check, status=400, results={
-            f.id: (form if f.id == finding.id else FollowUpResultForm(prefix=f"result{f.id}", formdata=None))
-            for f in check.findings})
+        return _render_findings(
+            check,
+            status=400,
+            results={
+                f.id: (
+                    form if f.id == finding.id else FollowUpResultForm(prefix=f"result{f.id}", formdata=None)
+                )
+                for f in check.findings
+            },
+        )
     record_follow_up_result(finding, current_user, form.result.data, (form.note.data or "").strip())
     db.session.commit()
     flash(_l("Follow-up result recorded."), "success")

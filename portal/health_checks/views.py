@@ -28,9 +28,17 @@ bp = Blueprint("health_checks", __name__, url_prefix="/health-checks")
 @bp.app_context_processor
 def health_check_labels():
     """Labels for the health-check partials shown on shared pages (tracking, staff detail)."""
-    return {"hc_labels": {"areas": AREAS, "modes": MODES, "risks": RISK_LEVELS, "answers": ANSWERS,
-                          "questions": QUESTIONS, "follow_up": FOLLOW_UP_RESULTS},
-            "HealthCheckState": HealthCheckState}
+    return {
+        "hc_labels": {
+            "areas": AREAS,
+            "modes": MODES,
+            "risks": RISK_LEVELS,
+            "answers": ANSWERS,
+            "questions": QUESTIONS,
+            "follow_up": FOLLOW_UP_RESULTS,
+        },
+        "HealthCheckState": HealthCheckState,
+    }
 
 
 @bp.get("/")
@@ -47,19 +55,38 @@ def request_page():
     if member is None or not member.is_verified:
         return render_template("health_checks/not_verified.html", member=member)
     enterprise = member.enterprise
-    form = RequestForm(data={"industry": enterprise.industry, "employees": enterprise.employees,
-                             "township_id": str(enterprise.township_id or ""), "park": enterprise.park})
+    form = RequestForm(
+        data={
+            "industry": enterprise.industry,
+            "employees": enterprise.employees,
+            "township_id": str(enterprise.township_id or ""),
+            "park": enterprise.park,
+        }
+    )
 
     def send(form: RequestForm, _staged) -> HealthCheck:
         details = CheckRequest(
-            areas=form.areas.data, mode=form.mode.data, preferred_dates=(form.preferred_dates.data or "").strip() or None,
-            notes=(form.notes.data or "").strip() or None, answers=form.answers(), industry=form.industry.data.strip(),
-            employees=form.employees.data, township_id=int(form.township_id.data), park=(form.park.data or "").strip() or None,
+            areas=form.areas.data,
+            mode=form.mode.data,
+            preferred_dates=(form.preferred_dates.data or "").strip() or None,
+            notes=(form.notes.data or "").strip() or None,
+            answers=form.answers(),
+            industry=form.industry.data.strip(),
+            employees=form.employees.data,
+            township_id=int(form.township_id.data),
+            park=(form.park.data or "").strip() or None,
         )
         return request_check(enterprise, current_user, details, locale=current_language())
 
-    return run_intake(Intake(form, "health_checks/request.html", send, confirmation="health_checks.requested",
-                             context={"enterprise": enterprise, "questions": QUESTIONS}))
+    return run_intake(
+        Intake(
+            form,
+            "health_checks/request.html",
+            send,
+            confirmation="health_checks.requested",
+            context={"enterprise": enterprise, "questions": QUESTIONS},
+        )
+    )
 
 
 @bp.get("/requested/<reference>")
@@ -80,8 +107,11 @@ def _check_for_report(reference: str) -> HealthCheck:
 
 
 def _report_or_404(check: HealthCheck, version: int | None):
-    report = check.current_report if version is None else next(
-        (r for r in check.reports if r.version == version), None)
+    report = (
+        check.current_report
+        if version is None
+        else next((r for r in check.reports if r.version == version), None)
+    )
     if report is None:
         abort(404)
     return report
@@ -95,9 +125,16 @@ def report(reference: str, version: int | None = None):
     shown = _report_or_404(check, version)
     findings = {f.id: f for f in check.findings}
     member_view = is_verified_member(current_user, check.enterprise_id)
-    return render_template("health_checks/report.html", check=check, report=shown, live=findings,
-                           summary=summary(shown), member_view=member_view, fixed_form=FixedForm(formdata=None),
-                           breach_form=BreachForm(formdata=None))
+    return render_template(
+        "health_checks/report.html",
+        check=check,
+        report=shown,
+        live=findings,
+        summary=summary(shown),
+        member_view=member_view,
+        fixed_form=FixedForm(formdata=None),
+        breach_form=BreachForm(formdata=None),
+    )
 
 
 @bp.get("/<reference>/report.pdf")
@@ -154,16 +191,26 @@ def breach(reference: str):
 def visit_calendar(reference: str):
     """The visit as a calendar event, for the applicant or a verified member."""
     found = load_by_reference(reference)
-    if not isinstance(found, HealthCheck) or found.visit_at is None or not (
-            applicant_may_see(found) or is_verified_member(current_user, found.enterprise_id)):
+    if (
+        not isinstance(found, HealthCheck)
+        or found.visit_at is None
+        or not (applicant_may_see(found) or is_verified_member(current_user, found.enterprise_id))
+    ):
         abort(404)
     from datetime import timedelta
 
     body = event_file(
-        uid=f"{found.reference}-visit@{UID_DOMAIN}", sequence=found.visit_sequence, start=found.visit_at,
-        end=found.visit_at + timedelta(hours=3), stamp=utcnow(), location=found.visit_place or "",
+        uid=f"{found.reference}-visit@{UID_DOMAIN}",
+        sequence=found.visit_sequence,
+        start=found.visit_at,
+        end=found.visit_at + timedelta(hours=3),
+        stamp=utcnow(),
+        location=found.visit_place or "",
         summary=f"{gettext('Legal health check visit')} {found.reference}",
         description=gettext("The lawyers pledge not to use the check to offer paid services."),
     )
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{found.reference}-visit.ics"'})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{found.reference}-visit.ics"'},
+    )

@@ -31,18 +31,45 @@ COORDINATORS = frozenset({COORDINATOR})
 BEFORE_VISIT = frozenset({S.SUBMITTED, S.ACCEPTED, S.TEAM_ASSIGNED, S.SCHEDULED})
 
 STATES = (
-    State(S.SUBMITTED, _l("Submitted"), public_hint=_l("Received. The coordinator answers within a few working days.")),
+    State(
+        S.SUBMITTED,
+        _l("Submitted"),
+        public_hint=_l("Received. The coordinator answers within a few working days."),
+    ),
     State(S.ACCEPTED, _l("Accepted"), public_hint=_l("Accepted. A lawyer team is being put together.")),
-    State(S.TEAM_ASSIGNED, _l("Team assigned"), public_hint=_l("A lawyer team is assigned; the visit date follows.")),
-    State(S.SCHEDULED, _l("Visit scheduled"), public_hint=_l("The visit is scheduled: see the date and place below.")),
+    State(
+        S.TEAM_ASSIGNED,
+        _l("Team assigned"),
+        public_hint=_l("A lawyer team is assigned; the visit date follows."),
+    ),
+    State(
+        S.SCHEDULED,
+        _l("Visit scheduled"),
+        public_hint=_l("The visit is scheduled: see the date and place below."),
+    ),
     State(S.IN_REVIEW, _l("Report in preparation"), public_hint=_l("The lawyers are writing the report.")),
-    State(S.REPORT_PUBLISHED, _l("Report published"), public_hint=_l("The report is ready: read it, and mark findings as fixed when you have dealt with them.")),
-    State(S.FOLLOW_UP_REQUESTED, _l("Follow-up requested"), public_hint=_l("You asked for a follow-up visit; the team proposes a date.")),
-    State(S.FOLLOW_UP_SCHEDULED, _l("Follow-up scheduled"), public_hint=_l("The follow-up visit is scheduled: see the date and place below.")),
+    State(
+        S.REPORT_PUBLISHED,
+        _l("Report published"),
+        public_hint=_l(
+            "The report is ready: read it, and mark findings as fixed when you have dealt with them."
+        ),
+    ),
+    State(
+        S.FOLLOW_UP_REQUESTED,
+        _l("Follow-up requested"),
+        public_hint=_l("You asked for a follow-up visit; the team proposes a date."),
+    ),
+    State(
+        S.FOLLOW_UP_SCHEDULED,
+        _l("Follow-up scheduled"),
+        public_hint=_l("The follow-up visit is scheduled: see the date and place below."),
+    ),
     State(S.CLOSED, _l("Closed"), is_open=False),
     State(S.DECLINED, _l("Declined"), is_open=False),
     State(S.CANCELLED, _l("Cancelled"), is_open=False),
 )
+
 
 def follow_up_unrecorded(check: HealthCheck, now) -> object | None:
     """Every finding needs its follow-up result before the follow-up is closed."""
@@ -51,43 +78,150 @@ def follow_up_unrecorded(check: HealthCheck, now) -> object | None:
     return None
 
 
-VISIT_NOTICE = _l("Legal health check %(reference)s: the lawyers come on %(when)s, at %(place)s. Add it to your calendar from the tracking page.")
+VISIT_NOTICE = _l(
+    "Legal health check %(reference)s: the lawyers come on %(when)s, at %(place)s. Add it to your calendar from the tracking page."
+)
 
 TRANSITIONS = (
-    Transition("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, _l("Accept"), roles=COORDINATORS, handler_only=False,
-               notice=_l("Your legal health check %(reference)s is accepted. A lawyer team will be assigned.")),
-    Transition("decline", frozenset({S.SUBMITTED, S.ACCEPTED}), S.DECLINED, _l("Decline"), roles=COORDINATORS,
-               handler_only=False, form=forms.ReasonForm, style="danger",
-               notice=_l("Your legal health check %(reference)s is declined: %(reason)s")),
-    Transition("assign_team", frozenset({S.ACCEPTED}), S.TEAM_ASSIGNED, _l("Assign the lawyer team"),
-               roles=COORDINATORS, handler_only=False, form=forms.TeamForm,
-               notice=_l("The lawyer team for %(reference)s is led by %(lead)s. The team pledges not to use the check to offer paid services.")),
-    Transition("schedule_visit", frozenset({S.TEAM_ASSIGNED, S.SCHEDULED}), S.SCHEDULED, _l("Schedule the visit"),
-               roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.VisitForm, notice=VISIT_NOTICE),
-    Transition("start_report", frozenset({S.SCHEDULED}), S.IN_REVIEW, _l("Visit done: write the report"),
-               roles=COORDINATORS, handler_only=False, participant_may=True,
-               notice=_l("The lawyers visited for %(reference)s and are writing the report.")),
-    Transition("send_back", frozenset({S.IN_REVIEW}), S.IN_REVIEW, _l("Send the report back to the lawyers"),
-               roles=COORDINATORS, handler_only=False, form=forms.SendBackForm, public=False),
-    Transition("publish", frozenset({S.IN_REVIEW}), S.REPORT_PUBLISHED, _l("Publish the report"),
-               roles=COORDINATORS, handler_only=False, form=forms.PublishForm,
-               notice=_l("The report of your legal health check %(reference)s is published: %(count)s findings. Read it on the portal.")),
-    Transition("correct_report", frozenset({S.REPORT_PUBLISHED}), S.REPORT_PUBLISHED, _l("Publish a corrected version"),
-               roles=COORDINATORS, handler_only=False, form=forms.CorrectionForm,
-               notice=_l("A corrected version %(version)s of the report %(reference)s is published; the earlier version is kept.")),
-    Transition("request_follow_up", frozenset({S.REPORT_PUBLISHED}), S.FOLLOW_UP_REQUESTED, _l("Ask for a follow-up visit"),
-               actor=APPLICANT,
-               notice=_l("We received your request for a follow-up visit for %(reference)s. The team will propose a date.")),
-    Transition("schedule_follow_up", frozenset({S.FOLLOW_UP_REQUESTED, S.FOLLOW_UP_SCHEDULED}), S.FOLLOW_UP_SCHEDULED,
-               _l("Schedule the follow-up visit"), roles=COORDINATORS, handler_only=False, participant_may=True,
-               form=forms.VisitForm, notice=VISIT_NOTICE),
-    Transition("record_follow_up", frozenset({S.FOLLOW_UP_SCHEDULED}), S.CLOSED, _l("Follow-up done: close"),
-               roles=COORDINATORS, handler_only=False, participant_may=True, guard=follow_up_unrecorded,
-               notice=_l("The follow-up of %(reference)s is recorded: %(resolved)s of %(count)s findings resolved. The check is closed.")),
-    Transition("close", frozenset({S.REPORT_PUBLISHED}), S.CLOSED, _l("Close"), roles=COORDINATORS, handler_only=False,
-               notice=_l("Your legal health check %(reference)s is closed. You may request a new one at any time.")),
-    Transition("cancel", BEFORE_VISIT, S.CANCELLED, _l("Cancel the request"), actor=APPLICANT, style="danger",
-               notice=_l("You cancelled legal health check %(reference)s.")),
+    Transition(
+        "accept",
+        frozenset({S.SUBMITTED}),
+        S.ACCEPTED,
+        _l("Accept"),
+        roles=COORDINATORS,
+        handler_only=False,
+        notice=_l("Your legal health check %(reference)s is accepted. A lawyer team will be assigned."),
+    ),
+    Transition(
+        "decline",
+        frozenset({S.SUBMITTED, S.ACCEPTED}),
+        S.DECLINED,
+        _l("Decline"),
+        roles=COORDINATORS,
+        handler_only=False,
+        form=forms.ReasonForm,
+        style="danger",
+        notice=_l("Your legal health check %(reference)s is declined: %(reason)s"),
+    ),
+    Transition(
+        "assign_team",
+        frozenset({S.ACCEPTED}),
+        S.TEAM_ASSIGNED,
+        _l("Assign the lawyer team"),
+        roles=COORDINATORS,
+        handler_only=False,
+        form=forms.TeamForm,
+        notice=_l(
+            "The lawyer team for %(reference)s is led by %(lead)s. The team pledges not to use the check to offer paid services."
+        ),
+    ),
+    Transition(
+        "schedule_visit",
+        frozenset({S.TEAM_ASSIGNED, S.SCHEDULED}),
+        S.SCHEDULED,
+        _l("Schedule the visit"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.VisitForm,
+        notice=VISIT_NOTICE,
+    ),
+    Transition(
+        "start_report",
+        frozenset({S.SCHEDULED}),
+        S.IN_REVIEW,
+        _l("Visit done: write the report"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        notice=_l("The lawyers visited for %(reference)s and are writing the report."),
+    ),
+    Transition(
+        "send_back",
+        frozenset({S.IN_REVIEW}),
+        S.IN_REVIEW,
+        _l("Send the report back to the lawyers"),
+        roles=COORDINATORS,
+        handler_only=False,
+        form=forms.SendBackForm,
+        public=False,
+    ),
+    Transition(
+        "publish",
+        frozenset({S.IN_REVIEW}),
+        S.REPORT_PUBLISHED,
+        _l("Publish the report"),
+        roles=COORDINATORS,
+        handler_only=False,
+        form=forms.PublishForm,
+        notice=_l(
+            "The report of your legal health check %(reference)s is published: %(count)s findings. Read it on the portal."
+        ),
+    ),
+    Transition(
+        "correct_report",
+        frozenset({S.REPORT_PUBLISHED}),
+        S.REPORT_PUBLISHED,
+        _l("Publish a corrected version"),
+        roles=COORDINATORS,
+        handler_only=False,
+        form=forms.CorrectionForm,
+        notice=_l(
+            "A corrected version %(version)s of the report %(reference)s is published; the earlier version is kept."
+        ),
+    ),
+    Transition(
+        "request_follow_up",
+        frozenset({S.REPORT_PUBLISHED}),
+        S.FOLLOW_UP_REQUESTED,
+        _l("Ask for a follow-up visit"),
+        actor=APPLICANT,
+        notice=_l(
+            "We received your request for a follow-up visit for %(reference)s. The team will propose a date."
+        ),
+    ),
+    Transition(
+        "schedule_follow_up",
+        frozenset({S.FOLLOW_UP_REQUESTED, S.FOLLOW_UP_SCHEDULED}),
+        S.FOLLOW_UP_SCHEDULED,
+        _l("Schedule the follow-up visit"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.VisitForm,
+        notice=VISIT_NOTICE,
+    ),
+    Transition(
+        "record_follow_up",
+        frozenset({S.FOLLOW_UP_SCHEDULED}),
+        S.CLOSED,
+        _l("Follow-up done: close"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        guard=follow_up_unrecorded,
+        notice=_l(
+            "The follow-up of %(reference)s is recorded: %(resolved)s of %(count)s findings resolved. The check is closed."
+        ),
+    ),
+    Transition(
+        "close",
+        frozenset({S.REPORT_PUBLISHED}),
+        S.CLOSED,
+        _l("Close"),
+        roles=COORDINATORS,
+        handler_only=False,
+        notice=_l("Your legal health check %(reference)s is closed. You may request a new one at any time."),
+    ),
+    Transition(
+        "cancel",
+        BEFORE_VISIT,
+        S.CANCELLED,
+        _l("Cancel the request"),
+        actor=APPLICANT,
+        style="danger",
+        notice=_l("You cancelled legal health check %(reference)s."),
+    ),
 )
 
 
@@ -122,14 +256,27 @@ def on_visit(check: HealthCheck, data, now) -> dict:
 def publish_version(check: HealthCheck, note: str | None, now) -> Report:
     """Freeze the findings as they are now into a new report version."""
     content = [
-        {"area": f.area, "area_label": str(AREAS.get(f.area, f.area)), "risk": f.risk,
-         "risk_label": str(RISK_LEVELS.get(f.risk, f.risk)), "finding": f.finding, "legal_basis": f.legal_basis,
-         "recommendation": f.recommendation, "fix_by": f.fix_by.isoformat() if f.fix_by else None, "id": f.id}
+        {
+            "area": f.area,
+            "area_label": str(AREAS.get(f.area, f.area)),
+            "risk": f.risk,
+            "risk_label": str(RISK_LEVELS.get(f.risk, f.risk)),
+            "finding": f.finding,
+            "legal_basis": f.legal_basis,
+            "recommendation": f.recommendation,
+            "fix_by": f.fix_by.isoformat() if f.fix_by else None,
+            "id": f.id,
+        }
         for f in check.findings
     ]
     version = (check.current_report.version if check.current_report else 0) + 1
-    report = Report(check_id=check.id, version=version, content=json.dumps(content, ensure_ascii=False),
-                    correction_note=note, published_at=now)
+    report = Report(
+        check_id=check.id,
+        version=version,
+        content=json.dumps(content, ensure_ascii=False),
+        correction_note=note,
+        published_at=now,
+    )
     check.reports.append(report)
     return report
 
@@ -160,8 +307,18 @@ WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
     initial=S.SUBMITTED,
-    main_path=(S.SUBMITTED, S.ACCEPTED, S.TEAM_ASSIGNED, S.SCHEDULED, S.IN_REVIEW, S.REPORT_PUBLISHED, S.CLOSED),
-    submitted_notice=_l("We received your request for a legal health check %(reference)s. The coordinator answers within a few working days."),
+    main_path=(
+        S.SUBMITTED,
+        S.ACCEPTED,
+        S.TEAM_ASSIGNED,
+        S.SCHEDULED,
+        S.IN_REVIEW,
+        S.REPORT_PUBLISHED,
+        S.CLOSED,
+    ),
+    submitted_notice=_l(
+        "We received your request for a legal health check %(reference)s. The coordinator answers within a few working days."
+    ),
     effects={
         "submit": on_submit,
         "decline": on_reason,
@@ -206,8 +363,10 @@ HEALTH_CHECK = RequestKind(
     participant_role=Role.LAWYER,
     is_participant=_is_team_member,
     participant_clause=_team_clause,
-    extra_filters=(QueueFilter("area", _l("Area"), lambda: [(k, str(v)) for k, v in AREAS.items()], _area_clause),
-                   *REPORT_FILTERS),
+    extra_filters=(
+        QueueFilter("area", _l("Area"), lambda: [(k, str(v)) for k, v in AREAS.items()], _area_clause),
+        *REPORT_FILTERS,
+    ),
     export_columns=(
         (_l("Enterprise"), lambda c: c.enterprise.name if getattr(c, "enterprise", None) else ""),
         (_l("Areas"), lambda c: "、".join(str(AREAS.get(a, a)) for a in getattr(c, "area_codes", []))),

@@ -52,10 +52,14 @@ def refusal_for(application: LegalAidApplication, user_id: int):
         return None
     profile = profile_of(user_id)
     if profile is None or not profile.active:
-        return _l("Only legal aid personnel with an active profile (lawyers, grassroots legal service workers, volunteers) may be assigned.")
+        return _l(
+            "Only legal aid personnel with an active profile (lawyers, grassroots legal service workers, volunteers) may be assigned."
+        )
     if application.serious_sentence:
-        return _l("A case with a possible life or death sentence, or a death-penalty review, needs a lawyer with at least %(years)s years of practice (Legal Aid Law, Art. 26).",
-                  years=current_app.config["LEGAL_AID_SERIOUS_CASE_YEARS"])
+        return _l(
+            "A case with a possible life or death sentence, or a death-penalty review, needs a lawyer with at least %(years)s years of practice (Legal Aid Law, Art. 26).",
+            years=current_app.config["LEGAL_AID_SERIOUS_CASE_YEARS"],
+        )
     return _l("Criminal defence is handled by lawyers only.")
 
 
@@ -74,9 +78,13 @@ def open_cases(user_ids) -> dict[int, int]:
     table, requests = LegalAidApplication.__table__, ServiceRequest.__table__
 
     def counted(user_id: int):
-        cases = (select(table.c.id).select_from(table.join(requests, requests.c.id == table.c.id))
-                 .where(table.c.lawyer_id == user_id, requests.c.is_open.is_(True))
-                 .limit(OPEN_CASES_COUNTED_UP_TO + 1).subquery())
+        cases = (
+            select(table.c.id)
+            .select_from(table.join(requests, requests.c.id == table.c.id))
+            .where(table.c.lawyer_id == user_id, requests.c.is_open.is_(True))
+            .limit(OPEN_CASES_COUNTED_UP_TO + 1)
+            .subquery()
+        )
         return select(func.count()).select_from(cases).scalar_subquery()
 
     row = db.session.execute(select(*(counted(user_id) for user_id in people))).one()

@@ -28,8 +28,13 @@ CAPABILITY = Capability(
         start_endpoint="legal_aid.apply",
         start_label=_l("Apply for legal aid"),
     ),
-    staff_links=(Link("legal_aid_staff.register", _l("Register a notice of defence or a forwarded application"),
-                      frozenset({OFFICER})),),
+    staff_links=(
+        Link(
+            "legal_aid_staff.register",
+            _l("Register a notice of defence or a forwarded application"),
+            frozenset({OFFICER}),
+        ),
+    ),
     commands=(withdraw_expired_command,),
     jobs=(Job("withdraw-expired", timedelta(hours=1)),),
     seed_demo=demo.seed_demo,

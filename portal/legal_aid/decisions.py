@@ -32,7 +32,9 @@ class Decision:
     remedies: object | None
 
 
-def decision_of(application: LegalAidApplication, which: str, objection_days: int | None = None) -> Decision | None:
+def decision_of(
+    application: LegalAidApplication, which: str, objection_days: int | None = None
+) -> Decision | None:
     """The standing decision document of this kind, or None."""
     from flask import current_app
 
@@ -40,7 +42,9 @@ def decision_of(application: LegalAidApplication, which: str, objection_days: in
     a = application
     if which == APPROVAL and a.approved_at:
         return Decision(
-            APPROVAL, DECISIONS[APPROVAL], a.approved_at,
+            APPROVAL,
+            DECISIONS[APPROVAL],
+            a.approved_at,
             _l("Legal aid is granted. The legal aid centre assigns a lawyer to handle the matter."),
             a.approval_note or str(_l("The application meets the conditions for legal aid.")),
             _l("Legal Aid Law of the People's Republic of China, Arts. 31, 34, 41 and 43"),
@@ -48,7 +52,9 @@ def decision_of(application: LegalAidApplication, which: str, objection_days: in
         )
     if which == REFUSAL and a.refused_at:
         return Decision(
-            REFUSAL, DECISIONS[REFUSAL], a.refused_at,
+            REFUSAL,
+            DECISIONS[REFUSAL],
+            a.refused_at,
             _l("Legal aid is not granted."),
             a.refusal_reasons or "",
             _l("Legal Aid Law of the People's Republic of China, Arts. 31, 34 and 43"),
@@ -57,7 +63,9 @@ def decision_of(application: LegalAidApplication, which: str, objection_days: in
     if which == TERMINATION and a.terminated_at:
         ground = TERMINATION_GROUNDS.get(a.termination_ground or "", a.termination_ground or "")
         return Decision(
-            TERMINATION, DECISIONS[TERMINATION], a.terminated_at,
+            TERMINATION,
+            DECISIONS[TERMINATION],
+            a.terminated_at,
             _l("Legal aid is terminated: %(ground)s.", ground=ground),
             a.termination_reasons or "",
             _l("Legal Aid Law of the People's Republic of China, Art. 48"),
@@ -67,7 +75,11 @@ def decision_of(application: LegalAidApplication, which: str, objection_days: in
 
 
 def _remedy(days: int, application: LegalAidApplication | None = None, which: str | None = None):
-    if application is not None and application.objection_outcome == "upheld" and application.objection_to == which:
+    if (
+        application is not None
+        and application.objection_outcome == "upheld"
+        and application.objection_to == which
+    ):
         return _l(
             "The county justice bureau reviewed your objection and upheld this decision. If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
         )

@@ -79,8 +79,10 @@ def means_waiver(answers: Answers) -> Exemption | None:
 def misapplied(answers: Answers) -> list[tuple[str, object]]:
     """(question, why) for each exemption chosen that does not apply to this claim."""
     wrong = []
-    for question, chosen in (("claim_exemption", CLAIM_EXEMPTIONS.get(answers.claim_exemption or "")),
-                             ("means_waiver", MEANS_WAIVERS.get(answers.means_waiver or ""))):
+    for question, chosen in (
+        ("claim_exemption", CLAIM_EXEMPTIONS.get(answers.claim_exemption or "")),
+        ("means_waiver", MEANS_WAIVERS.get(answers.means_waiver or "")),
+    ):
         if chosen and not chosen.applies_to(answers.matter):
             wrong.append((question, chosen.not_this_claim))
     return wrong
@@ -110,19 +112,29 @@ def _assess(answers: Answers, rule: HardshipRule) -> Assessment:
     listed = answers.matter in covered_matters()
     if claim is not None and not claim.by_law:
         reasons = [
-            _l("The matter is of a kind the Legal Aid Law covers.") if listed
-            else _l("This claim is covered even though its kind is not among the matters the law lists (Art. 32)."),
+            _l("The matter is of a kind the Legal Aid Law covers.")
+            if listed
+            else _l(
+                "This claim is covered even though its kind is not among the matters the law lists (Art. 32)."
+            ),
             _l("No economic-hardship test applies to this claim (Art. 32)."),
         ]
         return Assessment(LIKELY, reasons, [claim.proof])
     if not listed and claim is None:
-        return Assessment(NOT_COVERED_RESULT, [
-            _l("This kind of matter is not among those the Legal Aid Law covers (Arts. 24, 29 and 31)."),
-            _l("Book a free legal consultation: a lawyer can advise you on other help."),
-        ])
+        return Assessment(
+            NOT_COVERED_RESULT,
+            [
+                _l("This kind of matter is not among those the Legal Aid Law covers (Arts. 24, 29 and 31)."),
+                _l("Book a free legal consultation: a lawyer can advise you on other help."),
+            ],
+        )
     reasons = [_l("The matter is of a kind the Legal Aid Law covers.")] if listed else []
     if claim is not None:  # Art. 32(五): which law, and does it apply? The office checks.
-        reasons.append(_l("The legal aid office checks which law you mean and whether it frees this claim from the hardship test (Art. 32)."))
+        reasons.append(
+            _l(
+                "The legal aid office checks which law you mean and whether it frees this claim from the hardship test (Art. 32)."
+            )
+        )
         return Assessment(MAYBE, reasons, [claim.proof])
     best = LIKELY
     if answers.matter == OTHER_BY_LAW:
@@ -130,7 +142,11 @@ def _assess(answers: Answers, rule: HardshipRule) -> Assessment:
         best = MAYBE
     if waiver is not None:
         if waiver.by_law:
-            reasons.append(_l("The legal aid office checks which law you mean and whether it waives the means check (Art. 42)."))
+            reasons.append(
+                _l(
+                    "The legal aid office checks which law you mean and whether it waives the means check (Art. 42)."
+                )
+            )
             return Assessment(MAYBE, reasons, [waiver.proof])
         reasons.append(_l("The means check is waived when you show proof of your situation (Art. 42)."))
         return Assessment(best, reasons, [waiver.proof])
@@ -143,8 +159,12 @@ def _assess(answers: Answers, rule: HardshipRule) -> Assessment:
 def _criminal_defence(answers: Answers, waiver: Exemption | None, rule: HardshipRule) -> Assessment:
     """Art. 24: hardship or other reasons; income never rules a suspect out."""
     reasons = [
-        _l("A suspect or defendant without a lawyer may apply because of economic hardship or for other reasons (Art. 24)."),
-        _l("In some cases the police, procuratorate or court must ask for a legal aid lawyer without any application: for example if you are under 18, blind, deaf or mute, cannot fully understand your own conduct, or may face life imprisonment or death (Art. 25)."),
+        _l(
+            "A suspect or defendant without a lawyer may apply because of economic hardship or for other reasons (Art. 24)."
+        ),
+        _l(
+            "In some cases the police, procuratorate or court must ask for a legal aid lawyer without any application: for example if you are under 18, blind, deaf or mute, cannot fully understand your own conduct, or may face life imprisonment or death (Art. 25)."
+        ),
     ]
     if waiver is not None and not waiver.by_law:
         reasons.append(_l("The means check is waived when you show proof of your situation (Art. 42)."))

@@ -23,9 +23,19 @@ _table = LegalAidApplication.__table__
 #: application row (docs/performance.md, "Annual report"). A filter that reads another
 #: column must add it here (and in a migration), or the report slows down again.
 REPORT_INDEX = Index(
-    "ix_legal_aid_report", _table.c.id, _table.c.decided_at, _table.c.decision_due_at, _table.c.approved_at,
-    _table.c.refused_at, _table.c.terminated_at, _table.c.objection_filed_at, _table.c.early_aid_at,
-    _table.c.termination_ground, _table.c.objection_outcome, _table.c.lawyer_id, _table.c.source,
+    "ix_legal_aid_report",
+    _table.c.id,
+    _table.c.decided_at,
+    _table.c.decision_due_at,
+    _table.c.approved_at,
+    _table.c.refused_at,
+    _table.c.terminated_at,
+    _table.c.objection_filed_at,
+    _table.c.early_aid_at,
+    _table.c.termination_ground,
+    _table.c.objection_outcome,
+    _table.c.lawyer_id,
+    _table.c.source,
     _table.c.closing_outcome,
 )
 
@@ -42,8 +52,10 @@ DECISIONS = {
     "refused": (_l("Refused"), lambda: _where(_table.c.refused_at.is_not(None))),
     "decided": (_l("Decided"), lambda: _where(_table.c.decided_at.is_not(None))),
     # Art. 43: decided by the deadline (the clock paused while materials were awaited).
-    "in_time": (_l("Decided within the time limit"),
-                lambda: _where(_table.c.decided_at <= _table.c.decision_due_at)),
+    "in_time": (
+        _l("Decided within the time limit"),
+        lambda: _where(_table.c.decided_at <= _table.c.decision_due_at),
+    ),
     "terminated": (_l("Terminated"), lambda: _where(_table.c.terminated_at.is_not(None))),
     "objection": (_l("Objection filed"), lambda: _where(_table.c.objection_filed_at.is_not(None))),
     "early_aid": (_l("Early aid given"), lambda: _where(_table.c.early_aid_at.is_not(None))),
@@ -64,22 +76,48 @@ def _lawyer_choices():
 OBJECTION_OUTCOMES = {"upheld": _l("Decision upheld"), "corrected": _l("Centre ordered to correct")}
 
 REPORT_FILTERS = (
-    QueueFilter("decision", _l("Decision"), lambda: [(k, str(v[0])) for k, v in DECISIONS.items()],
-                lambda value: DECISIONS[value][1]() if value in DECISIONS else None, on_kind_table=True),
-    QueueFilter("ground", _l("Termination ground"), lambda: [(k, str(v)) for k, v in TERMINATION_GROUNDS.items()],
-                lambda value: _where(_table.c.termination_ground == value) if value in TERMINATION_GROUNDS else None,
-                on_kind_table=True),
-    QueueFilter("objection", _l("Objection outcome"), lambda: [(k, str(v)) for k, v in OBJECTION_OUTCOMES.items()],
-                lambda value: _where(_table.c.objection_outcome == value) if value in OBJECTION_OUTCOMES else None,
-                on_kind_table=True),
-    QueueFilter("source", _l("How the case came in"), lambda: [(k, str(v)) for k, v in SOURCES.items()],
-                lambda value: _where(_table.c.source == value) if value in SOURCES else None, on_kind_table=True),
-    QueueFilter("outcome", _l("Closing outcome"), lambda: [(k, str(v)) for k, v in CLOSING_OUTCOMES.items()],
-                lambda value: _where(_table.c.closing_outcome == value) if value in CLOSING_OUTCOMES else None,
-                on_kind_table=True),
-    QueueFilter("lawyer", _l("Lawyer"), _lawyer_choices,
-                lambda value: _where(_table.c.lawyer_id == int(value)) if value.isdigit() else None,
-                on_kind_table=True),
+    QueueFilter(
+        "decision",
+        _l("Decision"),
+        lambda: [(k, str(v[0])) for k, v in DECISIONS.items()],
+        lambda value: DECISIONS[value][1]() if value in DECISIONS else None,
+        on_kind_table=True,
+    ),
+    QueueFilter(
+        "ground",
+        _l("Termination ground"),
+        lambda: [(k, str(v)) for k, v in TERMINATION_GROUNDS.items()],
+        lambda value: _where(_table.c.termination_ground == value) if value in TERMINATION_GROUNDS else None,
+        on_kind_table=True,
+    ),
+    QueueFilter(
+        "objection",
+        _l("Objection outcome"),
+        lambda: [(k, str(v)) for k, v in OBJECTION_OUTCOMES.items()],
+        lambda value: _where(_table.c.objection_outcome == value) if value in OBJECTION_OUTCOMES else None,
+        on_kind_table=True,
+    ),
+    QueueFilter(
+        "source",
+        _l("How the case came in"),
+        lambda: [(k, str(v)) for k, v in SOURCES.items()],
+        lambda value: _where(_table.c.source == value) if value in SOURCES else None,
+        on_kind_table=True,
+    ),
+    QueueFilter(
+        "outcome",
+        _l("Closing outcome"),
+        lambda: [(k, str(v)) for k, v in CLOSING_OUTCOMES.items()],
+        lambda value: _where(_table.c.closing_outcome == value) if value in CLOSING_OUTCOMES else None,
+        on_kind_table=True,
+    ),
+    QueueFilter(
+        "lawyer",
+        _l("Lawyer"),
+        _lawyer_choices,
+        lambda value: _where(_table.c.lawyer_id == int(value)) if value.isdigit() else None,
+        on_kind_table=True,
+    ),
 )
 
 
@@ -95,28 +133,54 @@ def report_sections() -> tuple[ReportSection, ...]:
             _l("Legal aid"),
             figures=(
                 Figure("received", _l("Applications received"), "LA"),
-                Figure("approved", _l("Approved"), "LA", filters=(("decision", "approved"),), share_of="received"),
-                Figure("refused", _l("Refused"), "LA", filters=(("decision", "refused"),), share_of="received"),
+                Figure(
+                    "approved", _l("Approved"), "LA", filters=(("decision", "approved"),), share_of="received"
+                ),
+                Figure(
+                    "refused", _l("Refused"), "LA", filters=(("decision", "refused"),), share_of="received"
+                ),
                 Figure("decided", _l("Decided"), "LA", filters=(("decision", "decided"),)),
-                Figure("in_time", _l("Decided within the time limit"), "LA", filters=(("decision", "in_time"),),
-                       share_of="decided"),
-                Figure("days_to_decide", _l("Median days from receipt to decision"), "LA",
-                       filters=(("decision", "decided"),), median_days=_receipt_to_decision),
+                Figure(
+                    "in_time",
+                    _l("Decided within the time limit"),
+                    "LA",
+                    filters=(("decision", "in_time"),),
+                    share_of="decided",
+                ),
+                Figure(
+                    "days_to_decide",
+                    _l("Median days from receipt to decision"),
+                    "LA",
+                    filters=(("decision", "decided"),),
+                    median_days=_receipt_to_decision,
+                ),
                 Figure("closed", _l("Cases closed"), "LA", status=S.CLOSED),
                 Figure("early_aid", _l("Early aid given"), "LA", filters=(("decision", "early_aid"),)),
                 Figure("terminated", _l("Terminated"), "LA", filters=(("decision", "terminated"),)),
                 Figure("objections", _l("Objections filed"), "LA", filters=(("decision", "objection"),)),
-                Figure("notified", _l("Notified defence (notices received)"), "LA",
-                       filters=(("source", "notice"),)),
-                Figure("forwarded", _l("Applications of detained persons passed on"), "LA",
-                       filters=(("source", "detention"),)),
+                Figure(
+                    "notified",
+                    _l("Notified defence (notices received)"),
+                    "LA",
+                    filters=(("source", "notice"),),
+                ),
+                Figure(
+                    "forwarded",
+                    _l("Applications of detained persons passed on"),
+                    "LA",
+                    filters=(("source", "detention"),),
+                ),
             ),
             breakdowns=(
                 Breakdown("terminations", _l("Terminations by ground"), "LA", "ground"),
                 Breakdown("objection_outcomes", _l("Objections by outcome"), "LA", "objection"),
                 Breakdown("closing_outcomes", _l("Closed cases by outcome"), "LA", "outcome"),
-                Breakdown("lawyers", _l("Lawyer workload: applications of the period per assigned lawyer"), "LA",
-                          "lawyer"),
+                Breakdown(
+                    "lawyers",
+                    _l("Lawyer workload: applications of the period per assigned lawyer"),
+                    "LA",
+                    "lawyer",
+                ),
             ),
             trend_kind="LA",
         ),

@@ -144,9 +144,7 @@ def means_fields() -> tuple:
     """The hardship questions of every rule, in MEANS_QUESTIONS order (a form keeps those
     of the rule in force)."""
     return (
-        WholeNumberField(
-            _l("People in your household"), validators=[Optional(), NumberRange(min=1, max=30)]
-        ),
+        WholeNumberField(_l("People in your household"), validators=[Optional(), NumberRange(min=1, max=30)]),
         WholeNumberField(
             _l("Household income per month (yuan)"),
             validators=[Optional(), NumberRange(min=0, max=10_000_000)],
@@ -172,7 +170,9 @@ def matter_field():
         _l("What is the matter about?"),
         choices=matter_choices,
         validators=[DataRequired(message=_l("Choose what the matter is about."))],
-        description=_l("Legal aid covers criminal cases and the civil and administrative matters the law lists (Legal Aid Law, Arts. 24, 29 and 31), and those the province adds."),
+        description=_l(
+            "Legal aid covers criminal cases and the civil and administrative matters the law lists (Legal Aid Law, Arts. 24, 29 and 31), and those the province adds."
+        ),
     )
 
 
@@ -203,10 +203,16 @@ class Situation:
     def means_problems(self) -> list:
         """The hardship questions left unanswered (when the claim needs them)."""
         unanswered = {
-            "household_size": _l("Enter the number of people in your household, or choose a situation above."),
+            "household_size": _l(
+                "Enter the number of people in your household, or choose a situation above."
+            ),
             "monthly_income": _l("Enter the household income per month, or choose a situation above."),
-            "low_income": _l("Say whether your household is recognised as low-income, or choose a situation above."),
-            "sudden_hardship": _l("Say whether a sudden event left you in hardship, or choose a situation above."),
+            "low_income": _l(
+                "Say whether your household is recognised as low-income, or choose a situation above."
+            ),
+            "sudden_hardship": _l(
+                "Say whether a sudden event left you in hardship, or choose a situation above."
+            ),
         }
         problems = []
         for name, message in unanswered.items():
@@ -236,9 +242,15 @@ class EligibilityForm(Situation, FlaskForm):
 
     #: Answers carried into the application form: self-check name -> form field name.
     CARRIED = {
-        "matter": "matter_type", "claim_exemption": "claim_exemption", "means_waiver": "means_waiver",
-        "place": "case_place", "township": "township", "household_size": "household_size",
-        "monthly_income": "monthly_income", "low_income": "low_income", "sudden_hardship": "sudden_hardship",
+        "matter": "matter_type",
+        "claim_exemption": "claim_exemption",
+        "means_waiver": "means_waiver",
+        "place": "case_place",
+        "township": "township",
+        "household_size": "household_size",
+        "monthly_income": "monthly_income",
+        "low_income": "low_income",
+        "sudden_hardship": "sudden_hardship",
     }
 
     def __init__(self, *args, rule: HardshipRule | None = None, **kwargs):
@@ -277,7 +289,9 @@ class CheckboxListField(SelectMultipleField):
 class ApplicationForm(Situation, FlaskForm):
     """The application for legal aid (SPEC §3)."""
 
-    applicant_name = StringField(_l("Full name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)])
+    applicant_name = StringField(
+        _l("Full name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)]
+    )
     id_number = StringField(
         _l("Resident ID number"),
         validators=[DataRequired(message=ENTER_ID_NUMBER), ResidentIdNumber()],
@@ -327,10 +341,13 @@ class ApplicationForm(Situation, FlaskForm):
         description=PLACE_HINT,
     )
     case_place_name = StringField(
-        _l("Which county or city?"), validators=[Optional(), Length(max=50)],
+        _l("Which county or city?"),
+        validators=[Optional(), Length(max=50)],
         description=_l("Only if the case is handled elsewhere."),
     )
-    opposing_party = StringField(_l("Other party (person or organisation)"), validators=[Optional(), Length(max=200)])
+    opposing_party = StringField(
+        _l("Other party (person or organisation)"), validators=[Optional(), Length(max=200)]
+    )
     facts = TextAreaField(
         _l("What happened, and what do you want to achieve?"),
         validators=[DataRequired(message=ENTER_FACTS), Length(min=20, max=3000)],
@@ -408,28 +425,52 @@ class ApplicationForm(Situation, FlaskForm):
         number = self.represented_id_number.data or ""
         represented = parse_resident_id(number)
         if not number.strip():
-            problems.append((self.represented_id_number, _l("Enter the resident ID number of the person you apply for.")))
+            problems.append(
+                (self.represented_id_number, _l("Enter the resident ID number of the person you apply for."))
+            )
         elif represented is None:
             problems.append((self.represented_id_number, resident_id_message(number)))
         else:
             self.represented_id_number.data = represented.number
             if represented.number == self.id_number.data:
-                problems.append((self.represented_id_number, _l(
-                    "This is your own ID number: if the legal aid is for you, choose Myself above.")))
+                problems.append(
+                    (
+                        self.represented_id_number,
+                        _l("This is your own ID number: if the legal aid is for you, choose Myself above."),
+                    )
+                )
         if role in (GUARDIAN, RELATIVE) and not self.relation.data:
             problems.append((self.relation, _l("Choose how the person is related to you.")))
         if role == RELATIVE and self.relation.data == NOT_RELATED:
-            problems.append((self.relation, _l(
-                "Only a close relative may apply this way: choose the relation, or another answer to who needs legal aid.")))
+            problems.append(
+                (
+                    self.relation,
+                    _l(
+                        "Only a close relative may apply this way: choose the relation, or another answer to who needs legal aid."
+                    ),
+                )
+            )
         if role == GUARDIAN and not self.guardian_basis.data:
             problems.append((self.guardian_basis, _l("Say how you became their guardian.")))
         if role == AGENT:
             if not self.agent_authorised.data:
-                problems.append((self.agent_authorised, _l(
-                    "You need their signed authorisation to apply for them: tick to confirm that you have it.")))
+                problems.append(
+                    (
+                        self.agent_authorised,
+                        _l(
+                            "You need their signed authorisation to apply for them: tick to confirm that you have it."
+                        ),
+                    )
+                )
             if represented is not None and represented.age_on(local_today()) < 18:
-                problems.append((self.applying_for, _l(
-                    "A child under 18 cannot authorise anyone: their parent or guardian applies for them (Art. 40).")))
+                problems.append(
+                    (
+                        self.applying_for,
+                        _l(
+                            "A child under 18 cannot authorise anyone: their parent or guardian applies for them (Art. 40)."
+                        ),
+                    )
+                )
         return problems
 
     def details(self) -> ApplicationDetails:
@@ -506,7 +547,10 @@ class DecisionForm(ActionForm):
 class RefusalForm(ActionForm):
     reasons = TextAreaField(
         _l("Reasons for the refusal"),
-        validators=[DataRequired(message=_l("A refusal must give its reasons in writing.")), Length(max=3000)],
+        validators=[
+            DataRequired(message=_l("A refusal must give its reasons in writing.")),
+            Length(max=3000),
+        ],
     )
 
 
@@ -518,15 +562,28 @@ class AssignLawyerForm(ActionForm):
     """The picker offers only the people who may take this case (Arts. 12, 26), each with
     the number of open cases they handle now."""
 
-    lawyer = SelectField(_l("Legal aid person"), coerce=int,
-                         validators=[InputRequired(message=_l("Choose the person to assign."))])
+    lawyer = SelectField(
+        _l("Legal aid person"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the person to assign."))],
+    )
 
     def prepare(self, request) -> None:
         people = eligible_people(request) if isinstance(request, LegalAidApplication) else []
         counts = open_cases(p.user_id for p in people)
         self.lawyer.choices = options(
-            (p.user_id, str(_l("%(name)s (%(kind)s, %(firm)s): %(count)s open cases", name=p.user.display_name,
-                               kind=p.kind_label, firm=p.firm or "—", count=_up_to(counts.get(p.user_id, 0)))))
+            (
+                p.user_id,
+                str(
+                    _l(
+                        "%(name)s (%(kind)s, %(firm)s): %(count)s open cases",
+                        name=p.user.display_name,
+                        kind=p.kind_label,
+                        firm=p.firm or "—",
+                        count=_up_to(counts.get(p.user_id, 0)),
+                    )
+                ),
+            )
             for p in people
         )
         if self.lawyer.data is None and getattr(request, "lawyer_id", None):
@@ -545,19 +602,28 @@ class ChangeRequestForm(ActionForm):
 class ChangeRefusalForm(ActionForm):
     reasons = TextAreaField(
         _l("Reasons for keeping the assigned person"),
-        validators=[DataRequired(message=_l("A refusal must give its reasons in writing.")), Length(max=2000)],
+        validators=[
+            DataRequired(message=_l("A refusal must give its reasons in writing.")),
+            Length(max=2000),
+        ],
     )
 
 
 class ClosingReportForm(ActionForm):
     """The lawyer's closing report (结案报告): outcome, the day the case ended, documents."""
 
-    outcome = SelectField(_l("Outcome"), choices=options([("", "—"), *CLOSING_OUTCOMES.items()]),
-                          validators=[InputRequired(message=_l("Choose the outcome."))])
-    ended_on = DateField(_l("Date the case ended"),
-                         validators=[InputRequired(message=_l("Enter the date the case ended."))])
-    summary = TextAreaField(_l("Closing summary"),
-                            validators=[DataRequired(message=_l("Write the closing summary.")), Length(max=3000)])
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=options([("", "—"), *CLOSING_OUTCOMES.items()]),
+        validators=[InputRequired(message=_l("Choose the outcome."))],
+    )
+    ended_on = DateField(
+        _l("Date the case ended"), validators=[InputRequired(message=_l("Enter the date the case ended."))]
+    )
+    summary = TextAreaField(
+        _l("Closing summary"),
+        validators=[DataRequired(message=_l("Write the closing summary.")), Length(max=3000)],
+    )
     attachments = MultipleFileField(
         _l("Closing documents (judgment, mediation agreement, case file)"),
         validators=[AcceptedUploads()],
@@ -579,7 +645,6 @@ class ClosingReturnForm(ActionForm):
     )
 
 
-
 class CounterMaterialsForm(ActionForm):
     """Materials the applicant handed in at the counter, recorded by the officer."""
 
@@ -597,8 +662,11 @@ class CounterMaterialsForm(ActionForm):
 class EarlyAidForm(AssignLawyerForm):
     """Art. 44: aid before the decision, with its ground and the date that expires."""
 
-    ground = Radios(_l("Ground for early aid"), choices=options(EARLY_AID_GROUNDS),
-                    validators=[InputRequired(message=_l("Choose the ground for early aid."))])
+    ground = Radios(
+        _l("Ground for early aid"),
+        choices=options(EARLY_AID_GROUNDS),
+        validators=[InputRequired(message=_l("Choose the ground for early aid."))],
+    )
     expires_on = DateField(
         _l("Date the limitation period or deadline expires"),
         validators=[Optional()],
@@ -620,11 +688,17 @@ class EarlyAidForm(AssignLawyerForm):
 class TerminationForm(ActionForm):
     """Art. 48: one of its grounds and the reasons, in writing."""
 
-    ground = Radios(_l("Ground for termination (Legal Aid Law, Art. 48)"), choices=options(TERMINATION_GROUNDS),
-                    validators=[InputRequired(message=_l("Choose the ground for termination."))])
+    ground = Radios(
+        _l("Ground for termination (Legal Aid Law, Art. 48)"),
+        choices=options(TERMINATION_GROUNDS),
+        validators=[InputRequired(message=_l("Choose the ground for termination."))],
+    )
     reasons = TextAreaField(
         _l("Reasons for the termination"),
-        validators=[DataRequired(message=_l("A termination must give its reasons in writing.")), Length(max=3000)],
+        validators=[
+            DataRequired(message=_l("A termination must give its reasons in writing.")),
+            Length(max=3000),
+        ],
     )
 
 
@@ -659,31 +733,58 @@ class NoticeForm(FlaskForm):
     """A notice of the police, procuratorate or court (通知辩护), or a detained person's
     application passed on by the detention authority (Art. 39), registered by staff."""
 
-    source = Radios(_l("What arrived"), choices=options(NOTICE_SOURCES),
-                    validators=[InputRequired(message=_l("Choose what arrived."))])
-    authority = StringField(_l("Notifying or forwarding authority"),
-                            validators=[DataRequired(message=_l("Enter the authority.")), Length(max=200)])
-    authority_mobile = StringField(_l("Authority contact mobile (optional)"), validators=[Optional(), MobileNumber()])
-    case_number = StringField(_l("Authority's case number"),
-                              validators=[DataRequired(message=_l("Enter the case number.")), Length(max=60)])
-    charge = StringField(_l("Charge"), validators=[DataRequired(message=_l("Enter the charge.")), Length(max=200)])
-    stage = SelectField(_l("Stage of the proceedings"),
-                        choices=options([("", "—"), *((k, STAGES[k]) for k in CRIMINAL_STAGES)]),
-                        validators=[InputRequired(message=_l("Choose the stage."))])
-    detention_place = StringField(_l("Place of detention"),
-                                  validators=[DataRequired(message=_l("Enter the place of detention.")), Length(max=200)])
-    received_on = DateField(_l("Date the notice was received"),
-                            validators=[InputRequired(message=_l("Enter the date the notice was received."))])
-    person_name = StringField(_l("Name of the suspect or defendant"),
-                              validators=[DataRequired(message=_l("Enter the name.")), Length(max=100)])
-    id_number = StringField(_l("Resident ID number of the suspect or defendant"),
-                            validators=[DataRequired(message=_l("Enter the resident ID number.")), ResidentIdNumber()])
-    contact_mobile = StringField(_l("Mobile of a close relative (for messages about the case)"),
-                                 validators=[DataRequired(message=_l("Enter a mobile number.")), MobileNumber()])
-    township_id = SelectField(_l("Township of residence"), coerce=int,
-                              validators=[InputRequired(message=_l("Choose the township."))])
+    source = Radios(
+        _l("What arrived"),
+        choices=options(NOTICE_SOURCES),
+        validators=[InputRequired(message=_l("Choose what arrived."))],
+    )
+    authority = StringField(
+        _l("Notifying or forwarding authority"),
+        validators=[DataRequired(message=_l("Enter the authority.")), Length(max=200)],
+    )
+    authority_mobile = StringField(
+        _l("Authority contact mobile (optional)"), validators=[Optional(), MobileNumber()]
+    )
+    case_number = StringField(
+        _l("Authority's case number"),
+        validators=[DataRequired(message=_l("Enter the case number.")), Length(max=60)],
+    )
+    charge = StringField(
+        _l("Charge"), validators=[DataRequired(message=_l("Enter the charge.")), Length(max=200)]
+    )
+    stage = SelectField(
+        _l("Stage of the proceedings"),
+        choices=options([("", "—"), *((k, STAGES[k]) for k in CRIMINAL_STAGES)]),
+        validators=[InputRequired(message=_l("Choose the stage."))],
+    )
+    detention_place = StringField(
+        _l("Place of detention"),
+        validators=[DataRequired(message=_l("Enter the place of detention.")), Length(max=200)],
+    )
+    received_on = DateField(
+        _l("Date the notice was received"),
+        validators=[InputRequired(message=_l("Enter the date the notice was received."))],
+    )
+    person_name = StringField(
+        _l("Name of the suspect or defendant"),
+        validators=[DataRequired(message=_l("Enter the name.")), Length(max=100)],
+    )
+    id_number = StringField(
+        _l("Resident ID number of the suspect or defendant"),
+        validators=[DataRequired(message=_l("Enter the resident ID number.")), ResidentIdNumber()],
+    )
+    contact_mobile = StringField(
+        _l("Mobile of a close relative (for messages about the case)"),
+        validators=[DataRequired(message=_l("Enter a mobile number.")), MobileNumber()],
+    )
+    township_id = SelectField(
+        _l("Township of residence"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the township."))],
+    )
     serious_sentence = BooleanField(
-        _l("Possible life imprisonment or death sentence, or death-penalty review (Art. 26)"))
+        _l("Possible life imprisonment or death sentence, or death-penalty review (Art. 26)")
+    )
     facts = TextAreaField(_l("What the notice says"), validators=[Optional(), Length(max=3000)])
     attachments = MultipleFileField(
         _l("The notice and its documents"),
@@ -698,16 +799,27 @@ class NoticeForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.received_on.data and self.received_on.data > local_today():
-            self.received_on.errors = [*self.received_on.errors, _l("The notice cannot arrive in the future.")]
+            self.received_on.errors = [
+                *self.received_on.errors,
+                _l("The notice cannot arrive in the future."),
+            ]
             valid = False
         return valid
 
     def details(self) -> NoticeDetails:
         return NoticeDetails(
-            source=self.source.data, authority=self.authority.data, case_number=self.case_number.data,
-            charge=self.charge.data, detention_place=self.detention_place.data, received_on=self.received_on.data,
-            person_name=self.person_name.data, resident_id=parse_resident_id(self.id_number.data),
-            contact_mobile=self.contact_mobile.data, township_id=self.township_id.data, stage=self.stage.data,
-            serious_sentence=bool(self.serious_sentence.data), facts=self.facts.data or "",
+            source=self.source.data,
+            authority=self.authority.data,
+            case_number=self.case_number.data,
+            charge=self.charge.data,
+            detention_place=self.detention_place.data,
+            received_on=self.received_on.data,
+            person_name=self.person_name.data,
+            resident_id=parse_resident_id(self.id_number.data),
+            contact_mobile=self.contact_mobile.data,
+            township_id=self.township_id.data,
+            stage=self.stage.data,
+            serious_sentence=bool(self.serious_sentence.data),
+            facts=self.facts.data or "",
             authority_mobile=self.authority_mobile.data or None,
         )

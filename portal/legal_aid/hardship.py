@@ -109,7 +109,10 @@ class IncomeRule(HardshipRule):
 
     def describe(self):
         if self.urban == self.rural:
-            return _l("The hardship standard is %(amount)s yuan a month per household member.", amount=yuan(self.urban))
+            return _l(
+                "The hardship standard is %(amount)s yuan a month per household member.",
+                amount=yuan(self.urban),
+            )
         return _l(
             "The hardship standard is %(urban)s yuan a month per household member in urban areas and %(rural)s yuan in rural areas, by the township where you live.",
             urban=yuan(self.urban),
@@ -119,7 +122,9 @@ class IncomeRule(HardshipRule):
     def judge(self, means: Means) -> Finding:
         proofs = ["income_proof"]
         if not means.household_size or means.monthly_income is None:
-            return Finding(UNKNOWN, [_l("Give your household size and income to check the economic condition.")], proofs)
+            return Finding(
+                UNKNOWN, [_l("Give your household size and income to check the economic condition.")], proofs
+            )
         per_person = decimal(means.monthly_income) / means.household_size
         amount = self.amount_for(means.township_code)
         reasons = []
@@ -129,28 +134,47 @@ class IncomeRule(HardshipRule):
             low = high = amount
             if self.urban != self.rural:
                 rural = self.is_rural(means.township_code)
-                reasons.append(_l("The amount for rural areas applies where you live.") if rural
-                               else _l("The amount for urban areas applies where you live."))
+                reasons.append(
+                    _l("The amount for rural areas applies where you live.")
+                    if rural
+                    else _l("The amount for urban areas applies where you live.")
+                )
         income = yuan(per_person)
         if per_person <= low:
-            reasons.append(_l(
-                "Your household income per person (%(income)s yuan a month) is within the hardship standard of %(threshold)s yuan.",
-                income=income, threshold=yuan(low)))
+            reasons.append(
+                _l(
+                    "Your household income per person (%(income)s yuan a month) is within the hardship standard of %(threshold)s yuan.",
+                    income=income,
+                    threshold=yuan(low),
+                )
+            )
             return Finding(WITHIN, reasons, proofs)
         if per_person > high * BORDERLINE_SHARE:
-            reasons.append(_l(
-                "Your household income per person (%(income)s yuan a month) is above the hardship standard of %(threshold)s yuan.",
-                income=income, threshold=yuan(high)))
+            reasons.append(
+                _l(
+                    "Your household income per person (%(income)s yuan a month) is above the hardship standard of %(threshold)s yuan.",
+                    income=income,
+                    threshold=yuan(high),
+                )
+            )
             reasons.append(_l("You may still apply; the legal aid office makes the decision."))
             return Finding(ABOVE, reasons, proofs)
         if amount is None:
-            reasons.append(_l(
-                "Choose the township where you live: the standard is %(urban)s yuan in urban areas and %(rural)s yuan in rural areas.",
-                urban=yuan(self.urban), rural=yuan(self.rural)))
+            reasons.append(
+                _l(
+                    "Choose the township where you live: the standard is %(urban)s yuan in urban areas and %(rural)s yuan in rural areas.",
+                    urban=yuan(self.urban),
+                    rural=yuan(self.rural),
+                )
+            )
             return Finding(UNKNOWN, reasons, proofs)
-        reasons.append(_l(
-            "Your household income per person (%(income)s yuan a month) is slightly above the hardship standard of %(threshold)s yuan; the office looks at your whole situation.",
-            income=income, threshold=yuan(amount)))
+        reasons.append(
+            _l(
+                "Your household income per person (%(income)s yuan a month) is slightly above the hardship standard of %(threshold)s yuan; the office looks at your whole situation.",
+                income=income,
+                threshold=yuan(amount),
+            )
+        )
         return Finding(BORDERLINE, reasons, proofs)
 
 
@@ -167,18 +191,39 @@ class HunanRule(HardshipRule):
 
     def judge(self, means: Means) -> Finding:
         if means.low_income:
-            return Finding(WITHIN, [_l("Your household is recognised as low-income: that is economic hardship under the province's rule.")],
-                           ["low_income_proof"])
+            return Finding(
+                WITHIN,
+                [
+                    _l(
+                        "Your household is recognised as low-income: that is economic hardship under the province's rule."
+                    )
+                ],
+                ["low_income_proof"],
+            )
         if means.sudden_hardship:
-            return Finding(WITHIN, [_l("A sudden hardship that needs social assistance is economic hardship under the province's rule.")],
-                           ["sudden_hardship_proof"])
+            return Finding(
+                WITHIN,
+                [
+                    _l(
+                        "A sudden hardship that needs social assistance is economic hardship under the province's rule."
+                    )
+                ],
+                ["sudden_hardship_proof"],
+            )
         if means.low_income is None or means.sudden_hardship is None:
-            return Finding(UNKNOWN, [_l("Answer the questions about your household to check the economic condition.")],
-                           ["low_income_proof"])
+            return Finding(
+                UNKNOWN,
+                [_l("Answer the questions about your household to check the economic condition.")],
+                ["low_income_proof"],
+            )
         return Finding(
             ABOVE,
-            [_l("Under the province's rule, economic hardship means recognition as a low-income household or a sudden hardship, and neither applies."),
-             _l("You may still apply; the legal aid office makes the decision.")],
+            [
+                _l(
+                    "Under the province's rule, economic hardship means recognition as a low-income household or a sudden hardship, and neither applies."
+                ),
+                _l("You may still apply; the legal aid office makes the decision."),
+            ],
             [],
         )
 

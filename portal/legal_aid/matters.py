@@ -102,19 +102,33 @@ CLAIM_EXEMPTIONS = {
         Exemption(
             "martyr_relative",
             _l("Protecting a hero or martyr in my family"),
-            _l("Their name, honour or other rights, when the hero or martyr is your close relative (Art. 32(1))."),
+            _l(
+                "Their name, honour or other rights, when the hero or martyr is your close relative (Art. 32(1))."
+            ),
             "proof_martyr_relative",
             frozenset({NOT_COVERED, OTHER_BY_LAW}),
-            _l("For a relative of a hero or martyr, the hardship test is removed only for a claim that protects the hero's or martyr's name, honour or rights (Art. 32)."),
+            _l(
+                "For a relative of a hero or martyr, the hardship test is removed only for a claim that protects the hero's or martyr's name, honour or rights (Art. 32)."
+            ),
         ),
         Exemption(
             "good_samaritan",
             _l("A claim that comes from helping others bravely"),
             _l("Rights that arise from an act of bravery for a just cause, 见义勇为 (Art. 32(2))."),
             "proof_good_samaritan",
-            frozenset({NOT_COVERED, OTHER_BY_LAW, "personal_injury", "work_injury", "criminal_victim",
-                       "criminal_civil_claim"}),
-            _l("Acting bravely for others removes the hardship test only for a claim that arises from that act (Art. 32)."),
+            frozenset(
+                {
+                    NOT_COVERED,
+                    OTHER_BY_LAW,
+                    "personal_injury",
+                    "work_injury",
+                    "criminal_victim",
+                    "criminal_civil_claim",
+                }
+            ),
+            _l(
+                "Acting bravely for others removes the hardship test only for a claim that arises from that act (Art. 32)."
+            ),
         ),
         Exemption(
             "retrial_acquittal",
@@ -122,16 +136,28 @@ CLAIM_EXEMPTIONS = {
             _l("Art. 32(3)."),
             "proof_retrial_acquittal",
             frozenset({"state_compensation"}),
-            _l("Acquittal at a retrial removes the hardship test only for a claim for state compensation (Art. 32)."),
+            _l(
+                "Acquittal at a retrial removes the hardship test only for a claim for state compensation (Art. 32)."
+            ),
         ),
         Exemption(
             "abuse_victim",
             _l("Abuse, abandonment or domestic violence against me"),
             _l("Your rights as a victim of abuse, abandonment or domestic violence (Art. 32(4))."),
             "proof_abuse_victim",
-            frozenset({NOT_COVERED, OTHER_BY_LAW, "family_support", "criminal_victim", "private_prosecution",
-                       "criminal_civil_claim"}),
-            _l("Abuse, abandonment or domestic violence removes the hardship test only for claims about them (Art. 32)."),
+            frozenset(
+                {
+                    NOT_COVERED,
+                    OTHER_BY_LAW,
+                    "family_support",
+                    "criminal_victim",
+                    "private_prosecution",
+                    "criminal_civil_claim",
+                }
+            ),
+            _l(
+                "Abuse, abandonment or domestic violence removes the hardship test only for claims about them (Art. 32)."
+            ),
         ),
         Exemption(
             "other_no_test",
@@ -156,7 +182,9 @@ MEANS_WAIVERS = {
         Exemption(
             "assistance_recipient",
             _l("I receive minimum living allowance or other assistance"),
-            _l("Minimum living allowance (低保), support for people in extreme poverty (特困供养), judicial assistance or special care for service families (优抚) (Art. 42(2))."),
+            _l(
+                "Minimum living allowance (低保), support for people in extreme poverty (特困供养), judicial assistance or special care for service families (优抚) (Art. 42(2))."
+            ),
             "proof_assistance_recipient",
         ),
         Exemption(
@@ -165,7 +193,9 @@ MEANS_WAIVERS = {
             _l("Only for a claim for unpaid pay or for a work injury (Art. 42(3))."),
             "proof_migrant_worker",
             WAGE_OR_WORK_INJURY,
-            _l("For migrant workers, the means check is waived only for a claim for unpaid pay or a work injury (Art. 42)."),
+            _l(
+                "For migrant workers, the means check is waived only for a claim for unpaid pay or a work injury (Art. 42)."
+            ),
         ),
         Exemption(
             "other_waiver",
@@ -220,7 +250,9 @@ APPLICANT_ROLES = {
 }
 APPLICANT_ROLE_HINTS = {
     GUARDIAN: _l("A child under 18, or an adult who cannot fully manage their own affairs (Art. 40)."),
-    RELATIVE: _l("For example a relative who is detained, a victim of crime, or a person whose guardian harms them (Arts. 29 and 40)."),
+    RELATIVE: _l(
+        "For example a relative who is detained, a victim of crime, or a person whose guardian harms them (Arts. 29 and 40)."
+    ),
     AGENT: _l("They must sign a written authorisation for you."),
 }
 GUARDIAN_BASES = {
@@ -256,7 +288,9 @@ MATERIALS = {
     "income_proof": _l("Proof of household income or an economic-hardship statement"),
     "status_proof": _l("Proof of the situation that waives the means check"),
     "relation_proof": _l("Proof of your relation to the person you apply for"),
-    "guardian_proof": _l("Proof that you are their guardian (household register, birth certificate, or the appointment or court decision)"),
+    "guardian_proof": _l(
+        "Proof that you are their guardian (household register, birth certificate, or the appointment or court decision)"
+    ),
     "dispute_evidence": _l("Main evidence of the dispute (contract, pay slips, medical records…)"),
     "court_documents": _l("Court, arbitration or police documents received so far"),
     "power_of_attorney": _l("Signed authorisation of the person you apply for"),
@@ -265,10 +299,16 @@ MATERIALS = {
     "proof_martyr_relative": _l("Proof that you are a close relative of the hero or martyr"),
     "proof_good_samaritan": _l("Proof of the act of bravery, such as its official recognition"),
     "proof_retrial_acquittal": _l("The retrial judgment that acquitted you"),
-    "proof_abuse_victim": _l("Proof of the abuse, abandonment or domestic violence (police record, protection order, medical records…)"),
+    "proof_abuse_victim": _l(
+        "Proof of the abuse, abandonment or domestic violence (police record, protection order, medical records…)"
+    ),
     "proof_other_no_test": _l("The law that removes the hardship test, and proof that it applies to you"),
     "proof_no_income_vulnerable": _l("Proof of your age or disability, and that you have no fixed income"),
-    "proof_assistance_recipient": _l("Your certificate of minimum living allowance, extreme-poverty support, judicial assistance or special care"),
-    "proof_migrant_worker": _l("Proof that you are a migrant worker, and of the work (contract, pay records or work-injury documents)"),
+    "proof_assistance_recipient": _l(
+        "Your certificate of minimum living allowance, extreme-poverty support, judicial assistance or special care"
+    ),
+    "proof_migrant_worker": _l(
+        "Proof that you are a migrant worker, and of the work (contract, pay records or work-injury documents)"
+    ),
     "proof_other_waiver": _l("The law that waives the means check, and proof that it applies to you"),
 }

@@ -122,7 +122,9 @@ class LegalAidApplication(ServiceRequest):
     @property
     def recipient_id_number(self) -> str:
         """The ID number of the person who would receive the aid."""
-        return self.represented_id_number if self.for_relative and self.represented_id_number else self.id_number
+        return (
+            self.represented_id_number if self.for_relative and self.represented_id_number else self.id_number
+        )
 
 
 class DeceptionRecord(db.Model):

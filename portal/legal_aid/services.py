@@ -91,19 +91,31 @@ def other_centre(place_name: str | None):
     """What to tell a person whose case belongs to another county's centre (Art. 38)."""
     place = (place_name or "").strip()
     contact = next(
-        (text for name, text in current_app.config["LEGAL_AID_OTHER_CENTRES"].items() if place and name in place),
+        (
+            text
+            for name, text in current_app.config["LEGAL_AID_OTHER_CENTRES"].items()
+            if place and name in place
+        ),
         None,
     )
-    how = (_l("Contact: %(contact)s.", contact=contact) if contact
-           else _l("The %(phone)s legal service hotline tells you how to reach it.",
-                   phone=current_app.config["COUNTY_HOTLINE"]))
+    how = (
+        _l("Contact: %(contact)s.", contact=contact)
+        if contact
+        else _l(
+            "The %(phone)s legal service hotline tells you how to reach it.",
+            phone=current_app.config["COUNTY_HOTLINE"],
+        )
+    )
     return _l(
         "Apply to the legal aid centre of %(place)s: the centre where the case is handled, or where the matter happened, decides on it, not this county's (Legal Aid Law, Art. 38). %(how)s",
-        place=place, how=how,
+        place=place,
+        how=how,
     )
 
 
-def receive_application(details: ApplicationDetails, *, user=None, locale: str = "zh_Hans") -> LegalAidApplication:
+def receive_application(
+    details: ApplicationDetails, *, user=None, locale: str = "zh_Hans"
+) -> LegalAidApplication:
     """Receive an application: refuse one that another centre must decide, else submit it."""
     if details.case_place == ELSEWHERE:
         raise IntakeError("case_place", other_centre(details.case_place_name))
@@ -198,8 +210,14 @@ def register_notice(details: NoticeDetails, *, officer) -> LegalAidApplication:
         urgent=True,
     )
     submit(application, user=None)
-    application.parties.append(RequestParty(role=AUTHORITY_PARTY, name=application.notice_authority,
-                                            mobile=details.authority_mobile or None, notified_at=utcnow()))
+    application.parties.append(
+        RequestParty(
+            role=AUTHORITY_PARTY,
+            name=application.notice_authority,
+            mobile=details.authority_mobile or None,
+            notified_at=utcnow(),
+        )
+    )
     system_perform(application, "register_notice", comment=str(NOTICE_SOURCES[details.source]))
     claim(application, officer)  # the officer who registered it assigns the lawyer
     return application
@@ -213,7 +231,8 @@ def materials_to_bring(application: LegalAidApplication) -> list[str]:
     """The materials (keys of MATERIALS) this application needs, its exemption's proof included."""
     items = ["id_copy"]
     items += {GUARDIAN: ["guardian_proof"], RELATIVE: ["relation_proof"], AGENT: ["power_of_attorney"]}.get(
-        application.applicant_role, [])
+        application.applicant_role, []
+    )
     if exemption := CLAIM_EXEMPTIONS.get(application.claim_exemption or ""):
         items.append(exemption.proof)
     if waiver := MEANS_WAIVERS.get(application.exemption or ""):
@@ -234,9 +253,13 @@ def materials_to_bring(application: LegalAidApplication) -> list[str]:
 def pledge_history(application: LegalAidApplication) -> list[DeceptionRecord]:
     """Aid ended for deception or concealment of the applicant or the person aided."""
     numbers = {application.id_number, application.recipient_id_number}
-    return list(db.session.scalars(
-        select(DeceptionRecord).where(DeceptionRecord.id_number.in_(numbers)).order_by(DeceptionRecord.recorded_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(DeceptionRecord)
+            .where(DeceptionRecord.id_number.in_(numbers))
+            .order_by(DeceptionRecord.recorded_at)
+        )
+    )
 
 
 def record_against_person(application: LegalAidApplication, ground: str, user=None) -> DeceptionRecord:
@@ -244,8 +267,13 @@ def record_against_person(application: LegalAidApplication, ground: str, user=No
     (the termination's effect calls this); flushed, not committed."""
     if ground not in DECEPTION_GROUNDS:
         raise ValueError(f"not a ground recorded against the person: {ground}")
-    record = DeceptionRecord(id_number=application.recipient_id_number, ground=ground, application_id=application.id,
-                             recorded_at=utcnow(), recorded_by_id=getattr(user, "id", None))
+    record = DeceptionRecord(
+        id_number=application.recipient_id_number,
+        ground=ground,
+        application_id=application.id,
+        recorded_at=utcnow(),
+        recorded_by_id=getattr(user, "id", None),
+    )
     db.session.add(record)
     db.session.flush()
     return record

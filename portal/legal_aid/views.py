@@ -48,10 +48,18 @@ def legal_aid_labels():
     """Labels and look-ups for the legal aid partials shown on shared pages (tracking, staff detail)."""
     return {
         "la_labels": {
-            "matters": ALL_MATTERS, "stages": STAGES, "relations": RELATIONS, "exemptions": EXEMPTION_LABELS,
-            "authorities": AUTHORITIES, "authority": AUTHORITY_LABELS, "materials": MATERIALS,
-            "claim_exemptions": CLAIM_EXEMPTIONS, "means_waivers": MEANS_WAIVERS, "grounds": DECEPTION_GROUNDS,
-            "termination": TERMINATION_GROUNDS, "early_aid": EARLY_AID_GROUNDS,
+            "matters": ALL_MATTERS,
+            "stages": STAGES,
+            "relations": RELATIONS,
+            "exemptions": EXEMPTION_LABELS,
+            "authorities": AUTHORITIES,
+            "authority": AUTHORITY_LABELS,
+            "materials": MATERIALS,
+            "claim_exemptions": CLAIM_EXEMPTIONS,
+            "means_waivers": MEANS_WAIVERS,
+            "grounds": DECEPTION_GROUNDS,
+            "termination": TERMINATION_GROUNDS,
+            "early_aid": EARLY_AID_GROUNDS,
         },
         "la_decisions": decisions_of,
         "la_materials_to_bring": materials_to_bring,
@@ -75,8 +83,13 @@ def index():
     if "matter" in request.args and form.validate():
         assessment = assess(form.answers(), rule)
         apply_link = url_for("legal_aid.apply", **form.carried())
-    return render_template("legal_aid/index.html", form=form, assessment=assessment, standard=rule.describe(),
-                           apply_link=apply_link)
+    return render_template(
+        "legal_aid/index.html",
+        form=form,
+        assessment=assessment,
+        standard=rule.describe(),
+        apply_link=apply_link,
+    )
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -91,7 +104,9 @@ def apply():
         if current_user.is_authenticated and not current_user.is_staff:
             form.applicant_name.data = form.applicant_name.data or current_user.display_name
             form.mobile.data = form.mobile.data or current_user.mobile
-    return run_intake(Intake(form, "legal_aid/apply.html", submit_application, confirmation="legal_aid.applied"))
+    return run_intake(
+        Intake(form, "legal_aid/apply.html", submit_application, confirmation="legal_aid.applied")
+    )
 
 
 def submit_application(form: ApplicationForm, staged_files) -> LegalAidApplication:
@@ -107,8 +122,9 @@ def submit_application(form: ApplicationForm, staged_files) -> LegalAidApplicati
 def applied(reference: str):
     """The printable confirmation, for the browser that submitted the application."""
     application = applicant_request_or_404(reference, "LA")
-    return render_template("legal_aid/applied.html", application=application,
-                           to_bring=materials_to_bring(application))
+    return render_template(
+        "legal_aid/applied.html", application=application, to_bring=materials_to_bring(application)
+    )
 
 
 def _decision_or_404(reference: str, which: str):
@@ -136,8 +152,9 @@ def decision(reference: str, which: str):
 def decision_pdf(reference: str, which: str):
     """The same decision document as a PDF (the printable page itself)."""
     application, doc = _decision_or_404(reference, which)
-    return documents.pdf_response("legal_aid/decision.html", f"{application.reference}-{which}",
-                                  application=application, decision=doc)
+    return documents.pdf_response(
+        "legal_aid/decision.html", f"{application.reference}-{which}", application=application, decision=doc
+    )
 
 
 def _letter_or_404(reference: str):
@@ -156,11 +173,18 @@ def _letter_or_404(reference: str):
 def letter(reference: str):
     """法律援助公函 (Art. 36): to the recipient, the assigned person and, for a notice, the authority."""
     application, person, authority = _letter_or_404(reference)
-    return render_template("legal_aid/letter.html", application=application, person=person, authority=authority)
+    return render_template(
+        "legal_aid/letter.html", application=application, person=person, authority=authority
+    )
 
 
 @bp.get("/letters/<reference>/pdf")
 def letter_pdf(reference: str):
     application, person, authority = _letter_or_404(reference)
-    return documents.pdf_response("legal_aid/letter.html", f"{application.reference}-letter",
-                                  application=application, person=person, authority=authority)
+    return documents.pdf_response(
+        "legal_aid/letter.html",
+        f"{application.reference}-letter",
+        application=application,
+        person=person,
+        authority=authority,
+    )

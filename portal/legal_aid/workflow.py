@@ -41,16 +41,32 @@ STATES = (
     ),
     State(S.APPROVED, _l("Approved"), public_hint=_l("Legal aid is granted; a lawyer is being assigned.")),
     State(S.ASSIGNED, _l("Lawyer assigned"), public_hint=_l("Your lawyer handles the case.")),
-    State(S.CLOSING, _l("Closing report under review"),
-          public_hint=_l("Your lawyer has reported the case finished; the centre is reviewing the closing report.")),
+    State(
+        S.CLOSING,
+        _l("Closing report under review"),
+        public_hint=_l(
+            "Your lawyer has reported the case finished; the centre is reviewing the closing report."
+        ),
+    ),
     State(S.CLOSED, _l("Closed"), is_open=False),
-    State(S.REFUSED, _l("Refused"), is_open=False,
-          public_hint=_l("Legal aid is not granted. You may object to the county justice bureau (Art. 49).")),
+    State(
+        S.REFUSED,
+        _l("Refused"),
+        is_open=False,
+        public_hint=_l("Legal aid is not granted. You may object to the county justice bureau (Art. 49)."),
+    ),
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
-    State(S.TERMINATED, _l("Legal aid terminated"), is_open=False,
-          public_hint=_l("Legal aid has ended. You may object to the county justice bureau (Art. 49).")),
-    State(S.OBJECTION, _l("Objection under review"),
-          public_hint=_l("The county justice bureau is reviewing your objection.")),
+    State(
+        S.TERMINATED,
+        _l("Legal aid terminated"),
+        is_open=False,
+        public_hint=_l("Legal aid has ended. You may object to the county justice bureau (Art. 49)."),
+    ),
+    State(
+        S.OBJECTION,
+        _l("Objection under review"),
+        public_hint=_l("The county justice bureau is reviewing your objection."),
+    ),
 )
 
 TRANSITIONS = (
@@ -82,9 +98,7 @@ TRANSITIONS = (
         actor=APPLICANT,
         form=forms.MaterialsAnswerForm,
         done_message=_l("Thank you: your materials have been sent. The review goes on."),
-        notice=_l(
-            "We received your materials for %(reference)s. A decision is due by %(decision_due)s."
-        ),
+        notice=_l("We received your materials for %(reference)s. A decision is due by %(decision_due)s."),
     ),
     Transition(
         "record_materials",
@@ -217,7 +231,9 @@ TRANSITIONS = (
         S.APPROVED,
         _l("Notice registered"),
         actor=SYSTEM,
-        notice=_l("The legal aid centre registered the notice on %(reference)s. A lawyer will be assigned by %(assign_due)s."),
+        notice=_l(
+            "The legal aid centre registered the notice on %(reference)s. A lawyer will be assigned by %(assign_due)s."
+        ),
     ),
     Transition(
         "assign_lawyer",
@@ -226,8 +242,12 @@ TRANSITIONS = (
         _l("Assign a lawyer"),
         roles=OFFICERS,
         form=forms.AssignLawyerForm,
-        notice=_l("%(lawyer)s now handles your case %(reference)s and will contact you. The assignment letter is on the tracking page."),
-        party_notice=_l("Legal aid case %(reference)s: the legal aid centre assigned %(lawyer)s. The assignment letter (法律援助公函) follows."),
+        notice=_l(
+            "%(lawyer)s now handles your case %(reference)s and will contact you. The assignment letter is on the tracking page."
+        ),
+        party_notice=_l(
+            "Legal aid case %(reference)s: the legal aid centre assigned %(lawyer)s. The assignment letter (法律援助公函) follows."
+        ),
     ),
     Transition(
         "change_lawyer",
@@ -236,8 +256,12 @@ TRANSITIONS = (
         _l("Change the lawyer"),
         roles=OFFICERS,
         form=forms.AssignLawyerForm,
-        notice=_l("%(lawyer)s now handles your case %(reference)s and will contact you. The assignment letter is on the tracking page."),
-        party_notice=_l("Legal aid case %(reference)s: the legal aid centre assigned %(lawyer)s. The assignment letter (法律援助公函) follows."),
+        notice=_l(
+            "%(lawyer)s now handles your case %(reference)s and will contact you. The assignment letter is on the tracking page."
+        ),
+        party_notice=_l(
+            "Legal aid case %(reference)s: the legal aid centre assigned %(lawyer)s. The assignment letter (法律援助公函) follows."
+        ),
     ),
     Transition(
         "ask_change",
@@ -247,7 +271,9 @@ TRANSITIONS = (
         actor=APPLICANT,
         form=forms.ChangeRequestForm,
         guard=lambda application, now: _change_pending(application),
-        notice=_l("We received your request for another person on %(reference)s. The legal aid centre decides on it."),
+        notice=_l(
+            "We received your request for another person on %(reference)s. The legal aid centre decides on it."
+        ),
     ),
     Transition(
         "refuse_change",
@@ -268,7 +294,9 @@ TRANSITIONS = (
         roles=OFFICERS,
         participant_may=True,
         form=forms.ClosingReportForm,
-        notice=_l("Your lawyer has finished case %(reference)s. The legal aid centre reviews the closing report."),
+        notice=_l(
+            "Your lawyer has finished case %(reference)s. The legal aid centre reviews the closing report."
+        ),
     ),
     Transition(
         "return_closing",
@@ -297,7 +325,9 @@ TRANSITIONS = (
         style="danger",
         notice=_l("You withdrew application %(reference)s."),
         confirm_question=_l("Withdraw your legal aid application?"),
-        confirm_hint=_l("The centre stops reviewing it and you cannot take this back. You may apply again later."),
+        confirm_hint=_l(
+            "The centre stops reviewing it and you cannot take this back. You may apply again later."
+        ),
         done_message=_l("Your application has been withdrawn."),
     ),
     Transition(
@@ -331,7 +361,9 @@ def on_submit(application: LegalAidApplication, data, now) -> dict:
 
 def _second_materials_request(application: LegalAidApplication):
     if application.materials_requested_at is not None:
-        return _l("The materials request was already sent. The law asks for everything missing at one time, so a second request is not possible.")
+        return _l(
+            "The materials request was already sent. The law asks for everything missing at one time, so a second request is not possible."
+        )
     return None
 
 
@@ -376,7 +408,9 @@ def days_left(due, now) -> int:
         return 0
     if current_app.config["LEGAL_AID_DAYS_KIND"] == "working":
         calendar = WorkCalendar.load(today, last)
-        return sum(1 for n in range(1, (last - today).days + 1) if calendar.is_working_day(today + timedelta(days=n)))
+        return sum(
+            1 for n in range(1, (last - today).days + 1) if calendar.is_working_day(today + timedelta(days=n))
+        )
     return (last - today).days
 
 
@@ -407,8 +441,11 @@ def _resume_decision_clock(application: LegalAidApplication, now) -> dict:
     application.materials_due_at = None
     left = application.decision_days_left
     application.decision_days_left = None
-    due = due_after(now, _days("LEGAL_AID_DECISION_DAYS") if left is None else left,
-                    current_app.config["LEGAL_AID_DAYS_KIND"])
+    due = due_after(
+        now,
+        _days("LEGAL_AID_DECISION_DAYS") if left is None else left,
+        current_app.config["LEGAL_AID_DAYS_KIND"],
+    )
     application.decision_due_at = due
     application.set_due(due)
     return {"decision_due": to_local(due).date()}
@@ -497,9 +534,12 @@ def on_terminate(application: LegalAidApplication, data, now) -> dict:
         # Arts. 41, 48(一)-(二): recorded against the person aided.
         actor = current_user if has_request_context() and current_user.is_authenticated else None
         record_against_person(application, ground, user=actor)
-    return {"ground": TERMINATION_GROUNDS[ground], "reasons": _sentence(application.termination_reasons, application.locale),
-            "objection_days": _days("LEGAL_AID_OBJECTION_DAYS"),
-            EVENT_COMMENT: application.termination_reasons or None}
+    return {
+        "ground": TERMINATION_GROUNDS[ground],
+        "reasons": _sentence(application.termination_reasons, application.locale),
+        "objection_days": _days("LEGAL_AID_OBJECTION_DAYS"),
+        EVENT_COMMENT: application.termination_reasons or None,
+    }
 
 
 def on_object(application: LegalAidApplication, data, now) -> dict:
@@ -574,7 +614,9 @@ def on_submit_closing(application: LegalAidApplication, data, now) -> dict:
     application.closing_returned_reason = None
     attachments.claim_all(application, data.get("attachments") or [], purpose="closing")
     # The officer reviews the report within the assignment days (a deadline in the queue).
-    application.set_due(due_after(now, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"]))
+    application.set_due(
+        due_after(now, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
+    )
     return {EVENT_COMMENT: application.closing_summary}
 
 

@@ -24,11 +24,17 @@ CAPABILITY = Capability(
     home_card=HomeCard(
         "mediation.index",
         _l("People's mediation"),
-        _l("A dispute with a neighbour, a relative, an employer or a shop? Mediators help both sides agree, free of charge."),
+        _l(
+            "A dispute with a neighbour, a relative, an employer or a shop? Mediators help both sides agree, free of charge."
+        ),
         start_endpoint="mediation.apply",
         start_label=_l("Apply for mediation"),
     ),
-    staff_links=(Link("mediation_staff.register", _l("Register a dispute brought in person"), frozenset({COORDINATOR})),),
+    staff_links=(
+        Link(
+            "mediation_staff.register", _l("Register a dispute brought in person"), frozenset({COORDINATOR})
+        ),
+    ),
     commands=(mediation_reminders_command,),
     jobs=(Job("mediation-reminders", timedelta(hours=6)),),
     seed_demo=demo.seed_demo,

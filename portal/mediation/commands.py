@@ -36,11 +36,18 @@ def _send_once(case: MediationCase, column, template, day, key: str) -> bool:
     params = {"reference": case.reference, "day": day.isoformat()}
     with force_locale(case.locale):
         body = str(template) % params
-    notifications.notify(case, subject=case.reference, body=body, template=key, params=params, locale=case.locale)
+    notifications.notify(
+        case, subject=case.reference, body=body, template=key, params=params, locale=case.locale
+    )
     for party in case.parties:
         with force_locale(party.locale):
-            notifications.notify_party(party, subject=case.reference, body=str(template) % params,
-                                       template=f"{key}.party", params=params)
+            notifications.notify_party(
+                party,
+                subject=case.reference,
+                body=str(template) % params,
+                template=f"{key}.party",
+                params=params,
+            )
     return True
 
 
@@ -51,22 +58,39 @@ def mediation_reminders_command():
     today = local_today()
     table = MediationCase.__table__
     sent = 0
-    confirm = db.session.scalars(select(MediationCase).where(
-        MediationCase.status == MediationState.AGREEMENT, MediationCase.agreement_form == "written",
-        MediationCase.confirmation_reminded_at.is_(None),
-        MediationCase.agreement_effective_on <= today - timedelta(days=CONFIRMATION_DAYS - REMIND_BEFORE),
-        MediationCase.agreement_effective_on > today - timedelta(days=CONFIRMATION_DAYS),
-    )).all()
+    confirm = db.session.scalars(
+        select(MediationCase).where(
+            MediationCase.status == MediationState.AGREEMENT,
+            MediationCase.agreement_form == "written",
+            MediationCase.confirmation_reminded_at.is_(None),
+            MediationCase.agreement_effective_on <= today - timedelta(days=CONFIRMATION_DAYS - REMIND_BEFORE),
+            MediationCase.agreement_effective_on > today - timedelta(days=CONFIRMATION_DAYS),
+        )
+    ).all()
     for case in confirm:
         last_day = case.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
-        sent += _send_once(case, table.c.confirmation_reminded_at, CONFIRMATION_REMINDER, last_day,
-                           "mediation.confirmation_reminder")
-    due = db.session.scalars(select(MediationCase).where(
-        MediationCase.status == MediationState.AGREEMENT, MediationCase.performance_checked_at.is_(None),
-        MediationCase.performance_due_on.is_not(None), MediationCase.performance_due_on < today,
-    )).all()
+        sent += _send_once(
+            case,
+            table.c.confirmation_reminded_at,
+            CONFIRMATION_REMINDER,
+            last_day,
+            "mediation.confirmation_reminder",
+        )
+    due = db.session.scalars(
+        select(MediationCase).where(
+            MediationCase.status == MediationState.AGREEMENT,
+            MediationCase.performance_checked_at.is_(None),
+            MediationCase.performance_due_on.is_not(None),
+            MediationCase.performance_due_on < today,
+        )
+    ).all()
     for case in due:
-        sent += _send_once(case, table.c.performance_checked_at, PERFORMANCE_CHECK, case.performance_due_on,
-                           "mediation.performance_check")
+        sent += _send_once(
+            case,
+            table.c.performance_checked_at,
+            PERFORMANCE_CHECK,
+            case.performance_due_on,
+            "mediation.performance_check",
+        )
     db.session.commit()
     click.echo(f"sent {sent} mediation reminder(s)")

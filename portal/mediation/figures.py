@@ -25,8 +25,12 @@ def _failed():
 OUTCOMES = {"agreement": (_l("Agreement reached"), _agreed), "failed": (_l("No agreement"), _failed)}
 
 REPORT_FILTERS = (
-    QueueFilter("outcome", _l("Outcome"), lambda: [(k, str(v[0])) for k, v in OUTCOMES.items()],
-                lambda value: OUTCOMES[value][1]() if value in OUTCOMES else None),
+    QueueFilter(
+        "outcome",
+        _l("Outcome"),
+        lambda: [(k, str(v[0])) for k, v in OUTCOMES.items()],
+        lambda value: OUTCOMES[value][1]() if value in OUTCOMES else None,
+    ),
 )
 
 
@@ -37,9 +41,15 @@ def report_sections() -> tuple[ReportSection, ...]:
             _l("People's mediation"),
             figures=(
                 Figure("received", _l("Disputes received"), "MD"),
-                Figure("agreements", _l("Agreements reached"), "MD", filters=(("outcome", "agreement"),),
-                       share_of="received", total=lambda: _table.c.agreement_amount,
-                       total_label=_l("Amount agreed (yuan)")),
+                Figure(
+                    "agreements",
+                    _l("Agreements reached"),
+                    "MD",
+                    filters=(("outcome", "agreement"),),
+                    share_of="received",
+                    total=lambda: _table.c.agreement_amount,
+                    total_label=_l("Amount agreed (yuan)"),
+                ),
                 Figure("failed", _l("Ended without agreement"), "MD", filters=(("outcome", "failed"),)),
                 Figure("declined", _l("Declined"), "MD", status=S.DECLINED),
             ),

@@ -31,36 +31,66 @@ CHOOSE = ("", _l("Choose…"))
 
 
 def mediator_options(blank_label):
-    return options([("", blank_label)] + [(str(u.id), u.display_name) for u in active_staff_with_role(MEDIATOR)])
+    return options(
+        [("", blank_label)] + [(str(u.id), u.display_name) for u in active_staff_with_role(MEDIATOR)]
+    )
 
 
 class ApplicationForm(FlaskForm):
     """What a person gives to ask for mediation (SPEC §12)."""
 
-    applicant_name = StringField(_l("Your full name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)])
-    mobile = StringField(_l("Your mobile number"), validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()],
-                         description=_l("We text you about the mediation. The other party never sees it."))
+    applicant_name = StringField(
+        _l("Your full name"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)]
+    )
+    mobile = StringField(
+        _l("Your mobile number"),
+        validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()],
+        description=_l("We text you about the mediation. The other party never sees it."),
+    )
     applicant_address = StringField(_l("Your address (optional)"), validators=[Optional(), Length(max=200)])
-    township = SelectField(_l("Township or street where the dispute arose"), validators=[DataRequired(message=CHOOSE_TOWNSHIP)])
-    other_name = StringField(_l("The other party's name"), validators=[DataRequired(message=_l("Enter the other party's name.")), Length(max=100)],
-                             description=_l("A person or a company."))
-    other_mobile = StringField(_l("The other party's mobile (if you know it)"), validators=[Optional()],
-                               description=_l("The committee contacts them only after it accepts your application."))
-    other_address = StringField(_l("The other party's address (if you know it)"), validators=[Optional(), Length(max=200)])
-    dispute_type = SelectField(_l("What is the dispute about?"), choices=options([CHOOSE, *DISPUTE_TYPES.items()]),
-                               validators=[DataRequired(message=_l("Choose what the dispute is about."))])
-    facts = TextAreaField(_l("What happened"), validators=[DataRequired(message=ENTER_FACTS), Length(max=3000)])
-    claims = TextAreaField(_l("What you ask for"), validators=[DataRequired(message=_l("Say what you ask the other party to do.")), Length(max=2000)],
-                           description=_l("For example: repay 8,000 yuan by the end of the month."))
+    township = SelectField(
+        _l("Township or street where the dispute arose"), validators=[DataRequired(message=CHOOSE_TOWNSHIP)]
+    )
+    other_name = StringField(
+        _l("The other party's name"),
+        validators=[DataRequired(message=_l("Enter the other party's name.")), Length(max=100)],
+        description=_l("A person or a company."),
+    )
+    other_mobile = StringField(
+        _l("The other party's mobile (if you know it)"),
+        validators=[Optional()],
+        description=_l("The committee contacts them only after it accepts your application."),
+    )
+    other_address = StringField(
+        _l("The other party's address (if you know it)"), validators=[Optional(), Length(max=200)]
+    )
+    dispute_type = SelectField(
+        _l("What is the dispute about?"),
+        choices=options([CHOOSE, *DISPUTE_TYPES.items()]),
+        validators=[DataRequired(message=_l("Choose what the dispute is about."))],
+    )
+    facts = TextAreaField(
+        _l("What happened"), validators=[DataRequired(message=ENTER_FACTS), Length(max=3000)]
+    )
+    claims = TextAreaField(
+        _l("What you ask for"),
+        validators=[DataRequired(message=_l("Say what you ask the other party to do.")), Length(max=2000)],
+        description=_l("For example: repay 8,000 yuan by the end of the month."),
+    )
     in_court = RadioField(
         _l("Has a court or an arbitration body already taken the case?"),
         choices=options([("no", _l("No")), ("yes", _l("Yes"))]),
         validators=[InputRequired(message=_l("Say whether a court or arbitration already has the case."))],
     )
-    preferred_mediator = SelectField(_l("Preferred mediator (optional)"), validators=[Optional()],
-                                     description=_l("You may choose a mediator; the committee decides."))
+    preferred_mediator = SelectField(
+        _l("Preferred mediator (optional)"),
+        validators=[Optional()],
+        description=_l("You may choose a mediator; the committee decides."),
+    )
     consent = BooleanField(
-        _l("I agree that the committee uses these details to mediate, and tells the other party my name and what I ask for."),
+        _l(
+            "I agree that the committee uses these details to mediate, and tells the other party my name and what I ask for."
+        ),
         validators=[DataRequired(message=_l("Your consent is needed to start mediation."))],
     )
 
@@ -81,10 +111,15 @@ class ApplicationForm(FlaskForm):
 class RegisterForm(ApplicationForm):
     """Staff register a dispute that arrived in person or that a committee took up itself."""
 
-    channel = SelectField(_l("How the dispute came"), choices=options({k: v for k, v in CHANNELS.items() if k != "online"}),
-                          validators=[DataRequired()])
-    consent = BooleanField(_l("The applicant agreed that the committee uses these details to mediate."),
-                           validators=[DataRequired(message=_l("Record the applicant's consent to mediate."))])
+    channel = SelectField(
+        _l("How the dispute came"),
+        choices=options({k: v for k, v in CHANNELS.items() if k != "online"}),
+        validators=[DataRequired()],
+    )
+    consent = BooleanField(
+        _l("The applicant agreed that the committee uses these details to mediate."),
+        validators=[DataRequired(message=_l("Record the applicant's consent to mediate."))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,8 +138,11 @@ class AcceptForm(ActionForm):
     def prepare(self, request) -> None:
         from portal.mediation.models import MediationCommittee
 
-        committees = db.session.scalars(db.select(MediationCommittee).where(MediationCommittee.is_active.is_(True))
-                                        .order_by(MediationCommittee.id))
+        committees = db.session.scalars(
+            db.select(MediationCommittee)
+            .where(MediationCommittee.is_active.is_(True))
+            .order_by(MediationCommittee.id)
+        )
         self.committee.choices = options((c.id, c.name) for c in committees)
         self.mediator.choices = mediator_options(_l("Choose…"))
         self.second_mediator.choices = mediator_options(_l("None"))
@@ -123,10 +161,16 @@ class ReasonForm(ActionForm):
 class SessionForm(ActionForm):
     day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date."))])
     start = TimeField(_l("Starts at"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
-    minutes = SelectField(_l("Length"), choices=options([("60", _l("1 hour")), ("90", _l("1.5 hours")),
-                                                         ("120", _l("2 hours"))]), default="60")
-    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("For example: Xingsha justice office, mediation room 2."))
+    minutes = SelectField(
+        _l("Length"),
+        choices=options([("60", _l("1 hour")), ("90", _l("1.5 hours")), ("120", _l("2 hours"))]),
+        default="60",
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: Xingsha justice office, mediation room 2."),
+    )
 
     def validate_day(self, field):
         if field.data and field.data < local_today():
@@ -139,16 +183,27 @@ class SessionForm(ActionForm):
 
 
 class AgreementForm(ActionForm):
-    agreement_form = RadioField(_l("Form of the agreement"), choices=options(AGREEMENT_FORMS),
-                                validators=[InputRequired(message=_l("Choose written or oral."))])
-    terms = TextAreaField(_l("Terms agreed"), validators=[DataRequired(message=_l("An agreement needs its terms."))
-                                                         , Length(max=5000)])
-    amount = DecimalField(_l("Amount to be paid, in yuan (optional)"), places=2,
-                          validators=[Optional(), NumberRange(min=0, max=100_000_000)])
+    agreement_form = RadioField(
+        _l("Form of the agreement"),
+        choices=options(AGREEMENT_FORMS),
+        validators=[InputRequired(message=_l("Choose written or oral."))],
+    )
+    terms = TextAreaField(
+        _l("Terms agreed"),
+        validators=[DataRequired(message=_l("An agreement needs its terms.")), Length(max=5000)],
+    )
+    amount = DecimalField(
+        _l("Amount to be paid, in yuan (optional)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=100_000_000)],
+    )
     effective_on = DateField(_l("Effective from"), default=local_today, validators=[InputRequired()])
     performance_due_on = DateField(_l("To be performed by (optional)"), validators=[Optional()])
-    attachments = MultipleFileField(_l("Signed agreement (PDF, JPEG or PNG)"), validators=[AcceptedUploads()],
-                                    description=_l("Required for a written agreement."))
+    attachments = MultipleFileField(
+        _l("Signed agreement (PDF, JPEG or PNG)"),
+        validators=[AcceptedUploads()],
+        description=_l("Required for a written agreement."),
+    )
 
     def validate_attachments(self, field):
         if self.agreement_form.data == "written" and not getattr(field, "checked", None):
@@ -160,11 +215,11 @@ class AgreementForm(ActionForm):
 
 
 class CloseForm(ActionForm):
-    performance = SelectField(_l("Performance of the agreement"),
-                              choices=options([("", _l("No agreement to perform")), *PERFORMANCE.items()]),
-                              validators=[Optional()])
-
-
+    performance = SelectField(
+        _l("Performance of the agreement"),
+        choices=options([("", _l("No agreement to perform")), *PERFORMANCE.items()]),
+        validators=[Optional()],
+    )
 
 
 def dispute_from(form: ApplicationForm, channel: str = "online"):
@@ -183,6 +238,8 @@ def dispute_from(form: ApplicationForm, channel: str = "online"):
         facts=form.facts.data.strip(),
         claims=form.claims.data.strip(),
         in_court=form.in_court.data == "yes",
-        preferred_mediator_id=int(form.preferred_mediator.data) if (form.preferred_mediator.data or "").isdigit() else None,
+        preferred_mediator_id=int(form.preferred_mediator.data)
+        if (form.preferred_mediator.data or "").isdigit()
+        else None,
         channel=channel,
     )

@@ -39,7 +39,9 @@ class MediationCase(ServiceRequest):
     #: A court or an arbitration body already has the case (then mediation is usually declined).
     in_court: Mapped[bool] = mapped_column(default=False)
     applicant_address: Mapped[str | None] = mapped_column(String(200))
-    preferred_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    preferred_mediator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     #: online, counter or initiative (vocabulary.CHANNELS); staff-entered cases record who.
     channel: Mapped[str] = mapped_column(String(16), default="online")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

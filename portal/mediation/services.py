@@ -42,6 +42,9 @@ def receive(dispute: Dispute, *, user=None, entered_by=None, locale: str = "zh_H
         entered_by_id=getattr(entered_by, "id", None),
     )
     # The other party reads messages in the applicant's language until they choose their own.
-    case.parties.append(RequestParty(name=dispute.other_name, mobile=dispute.other_mobile,
-                                     address=dispute.other_address, locale=locale))
+    case.parties.append(
+        RequestParty(
+            name=dispute.other_name, mobile=dispute.other_mobile, address=dispute.other_address, locale=locale
+        )
+    )
     return submit(case, user=user, locale=locale)

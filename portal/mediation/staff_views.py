@@ -24,8 +24,9 @@ def register():
         raise Forbidden()
     form = RegisterForm()
     if form.validate_on_submit():
-        case = receive(dispute_from(form, channel=form.channel.data), entered_by=current_user,
-                       locale=current_language())
+        case = receive(
+            dispute_from(form, channel=form.channel.data), entered_by=current_user, locale=current_language()
+        )
         db.session.commit()
         flash(_l("Registered: %(reference)s.", reference=case.reference), "success")
         return redirect(url_for("backoffice.detail", reference=case.reference), 303)

@@ -24,8 +24,15 @@ bp = Blueprint("mediation", __name__, url_prefix="/mediation")
 @bp.app_context_processor
 def mediation_labels():
     """Labels for the mediation partials shown on shared pages (tracking, staff detail)."""
-    return {"md_labels": {"disputes": DISPUTE_TYPES, "channels": CHANNELS, "forms": AGREEMENT_FORMS,
-                          "performance": PERFORMANCE}, "MediationState": MediationState}
+    return {
+        "md_labels": {
+            "disputes": DISPUTE_TYPES,
+            "channels": CHANNELS,
+            "forms": AGREEMENT_FORMS,
+            "performance": PERFORMANCE,
+        },
+        "MediationState": MediationState,
+    }
 
 
 @bp.get("/")
@@ -68,10 +75,17 @@ def session_calendar(reference: str, session_id: int):
     if session is None or session.case_id != found.id:
         abort(404)
     body = event_file(
-        uid=f"{found.reference}-{session.id}@{UID_DOMAIN}", sequence=session.sequence,
-        start=session.starts_at, end=session.ends_at, stamp=utcnow(), location=session.place,
+        uid=f"{found.reference}-{session.id}@{UID_DOMAIN}",
+        sequence=session.sequence,
+        start=session.starts_at,
+        end=session.ends_at,
+        stamp=utcnow(),
+        location=session.place,
         summary=f"{gettext('Mediation session')} {found.reference}",
         description=gettext("Mediation is free and voluntary. Bring any papers about the dispute."),
     )
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{found.reference}-{session.id}.ics"'})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{found.reference}-{session.id}.ics"'},
+    )

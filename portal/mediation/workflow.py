@@ -32,11 +32,37 @@ COORDINATORS = frozenset({COORDINATOR})
 CONFIRMATION_DAYS = 30
 
 STATES = (
-    State(S.SUBMITTED, _l("Submitted"), public_hint=_l("Received. The mediation committee decides within a few working days whether it can mediate.")),
-    State(S.ACCEPTED, _l("Accepted"), public_hint=_l("A committee and a mediator are assigned. Mediation is voluntary: the other party is asked whether they agree.")),
-    State(S.MEDIATING, _l("Mediating"), public_hint=_l("Both parties agreed to mediate. The mediator arranges sessions with you.")),
-    State(S.AGREEMENT, _l("Agreement reached"), public_hint=_l("The parties reached an agreement: see its terms below.")),
-    State(S.FAILED, _l("Mediation ended without agreement"), public_hint=_l("No agreement was reached. You may go to court or arbitration, or apply for legal aid.")),
+    State(
+        S.SUBMITTED,
+        _l("Submitted"),
+        public_hint=_l(
+            "Received. The mediation committee decides within a few working days whether it can mediate."
+        ),
+    ),
+    State(
+        S.ACCEPTED,
+        _l("Accepted"),
+        public_hint=_l(
+            "A committee and a mediator are assigned. Mediation is voluntary: the other party is asked whether they agree."
+        ),
+    ),
+    State(
+        S.MEDIATING,
+        _l("Mediating"),
+        public_hint=_l("Both parties agreed to mediate. The mediator arranges sessions with you."),
+    ),
+    State(
+        S.AGREEMENT,
+        _l("Agreement reached"),
+        public_hint=_l("The parties reached an agreement: see its terms below."),
+    ),
+    State(
+        S.FAILED,
+        _l("Mediation ended without agreement"),
+        public_hint=_l(
+            "No agreement was reached. You may go to court or arbitration, or apply for legal aid."
+        ),
+    ),
     State(S.CLOSED, _l("Closed"), is_open=False),
     State(S.DECLINED, _l("Declined"), is_open=False),
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
@@ -48,73 +74,160 @@ ENDED_NOTICE = _l(
 
 TRANSITIONS = (
     Transition(
-        "accept", frozenset({S.SUBMITTED}), S.ACCEPTED, _l("Accept and assign a mediator"),
-        roles=COORDINATORS, handler_only=False, form=forms.AcceptForm,
-        notice=_l("Your mediation application %(reference)s is accepted by %(committee)s. Mediator %(mediator)s will contact you; the other party is now asked whether they agree."),
-        party_notice=_l("%(applicant)s asks %(committee)s to mediate a dispute with you (%(reference)s). Mediation is free and voluntary. Mediator %(mediator)s will contact you. To answer or follow it, go to the legal services portal, Track a request, with this reference and your mobile number."),
+        "accept",
+        frozenset({S.SUBMITTED}),
+        S.ACCEPTED,
+        _l("Accept and assign a mediator"),
+        roles=COORDINATORS,
+        handler_only=False,
+        form=forms.AcceptForm,
+        notice=_l(
+            "Your mediation application %(reference)s is accepted by %(committee)s. Mediator %(mediator)s will contact you; the other party is now asked whether they agree."
+        ),
+        party_notice=_l(
+            "%(applicant)s asks %(committee)s to mediate a dispute with you (%(reference)s). Mediation is free and voluntary. Mediator %(mediator)s will contact you. To answer or follow it, go to the legal services portal, Track a request, with this reference and your mobile number."
+        ),
     ),
     Transition(
-        "decline", frozenset({S.SUBMITTED, S.ACCEPTED}), S.DECLINED, _l("Decline"),
-        roles=COORDINATORS, handler_only=False, form=forms.ReasonForm, style="danger",
-        notice=_l("Mediation %(reference)s cannot go ahead: %(reason)s You may go to court or arbitration, or apply for legal aid (call 12348)."),
+        "decline",
+        frozenset({S.SUBMITTED, S.ACCEPTED}),
+        S.DECLINED,
+        _l("Decline"),
+        roles=COORDINATORS,
+        handler_only=False,
+        form=forms.ReasonForm,
+        style="danger",
+        notice=_l(
+            "Mediation %(reference)s cannot go ahead: %(reason)s You may go to court or arbitration, or apply for legal aid (call 12348)."
+        ),
         party_notice=_l("Mediation %(reference)s will not go ahead."),
     ),
     Transition(
-        "party_agree", frozenset({S.ACCEPTED}), S.MEDIATING, _l("I agree to mediation"), actor=PARTY,
+        "party_agree",
+        frozenset({S.ACCEPTED}),
+        S.MEDIATING,
+        _l("I agree to mediation"),
+        actor=PARTY,
         notice=_l("The other party agreed to mediate %(reference)s. The mediator will arrange a session."),
-        party_notice=_l("Thank you: you agreed to mediate %(reference)s. The mediator will arrange a session."),
+        party_notice=_l(
+            "Thank you: you agreed to mediate %(reference)s. The mediator will arrange a session."
+        ),
     ),
     Transition(
-        "party_refuse", frozenset({S.ACCEPTED}), S.DECLINED, _l("I do not agree to mediation"), actor=PARTY,
+        "party_refuse",
+        frozenset({S.ACCEPTED}),
+        S.DECLINED,
+        _l("I do not agree to mediation"),
+        actor=PARTY,
         style="danger",
-        notice=_l("The other party does not agree to mediate %(reference)s, so mediation cannot go ahead. You may go to court or arbitration, or apply for legal aid (call 12348)."),
+        notice=_l(
+            "The other party does not agree to mediate %(reference)s, so mediation cannot go ahead. You may go to court or arbitration, or apply for legal aid (call 12348)."
+        ),
         party_notice=_l("You did not agree to mediate %(reference)s. The case is closed."),
     ),
     Transition(
-        "start", frozenset({S.ACCEPTED}), S.MEDIATING, _l("Both parties agreed: start mediating"),
-        roles=COORDINATORS, handler_only=False, participant_may=True,
+        "start",
+        frozenset({S.ACCEPTED}),
+        S.MEDIATING,
+        _l("Both parties agreed: start mediating"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
         notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
         party_notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
     ),
     Transition(
-        "schedule_session", frozenset({S.MEDIATING}), S.MEDIATING, _l("Schedule a session"),
-        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.SessionForm,
-        notice=_l("Mediation session for %(reference)s: %(when)s at %(place)s. Add it to your calendar from the tracking page."),
-        party_notice=_l("Mediation session for %(reference)s: %(when)s at %(place)s. Add it to your calendar from the tracking page."),
+        "schedule_session",
+        frozenset({S.MEDIATING}),
+        S.MEDIATING,
+        _l("Schedule a session"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.SessionForm,
+        notice=_l(
+            "Mediation session for %(reference)s: %(when)s at %(place)s. Add it to your calendar from the tracking page."
+        ),
+        party_notice=_l(
+            "Mediation session for %(reference)s: %(when)s at %(place)s. Add it to your calendar from the tracking page."
+        ),
     ),
     Transition(
-        "record_agreement", frozenset({S.MEDIATING}), S.AGREEMENT, _l("Record the agreement"),
-        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.AgreementForm,
-        notice=_l("An agreement was reached in mediation %(reference)s. Its terms are on the tracking page.%(confirmation)s"),
-        party_notice=_l("An agreement was reached in mediation %(reference)s. Its terms are on the tracking page.%(confirmation)s"),
+        "record_agreement",
+        frozenset({S.MEDIATING}),
+        S.AGREEMENT,
+        _l("Record the agreement"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.AgreementForm,
+        notice=_l(
+            "An agreement was reached in mediation %(reference)s. Its terms are on the tracking page.%(confirmation)s"
+        ),
+        party_notice=_l(
+            "An agreement was reached in mediation %(reference)s. Its terms are on the tracking page.%(confirmation)s"
+        ),
     ),
     Transition(
-        "record_failure", frozenset({S.MEDIATING}), S.FAILED, _l("End without agreement"),
-        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.ReasonForm, style="danger",
-        notice=ENDED_NOTICE, party_notice=ENDED_NOTICE,
+        "record_failure",
+        frozenset({S.MEDIATING}),
+        S.FAILED,
+        _l("End without agreement"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.ReasonForm,
+        style="danger",
+        notice=ENDED_NOTICE,
+        party_notice=ENDED_NOTICE,
     ),
     Transition(
-        "applicant_end", frozenset({S.ACCEPTED, S.MEDIATING}), S.FAILED, _l("End the mediation"), actor=APPLICANT,
-        style="danger", notice=ENDED_NOTICE, party_notice=ENDED_NOTICE,
+        "applicant_end",
+        frozenset({S.ACCEPTED, S.MEDIATING}),
+        S.FAILED,
+        _l("End the mediation"),
+        actor=APPLICANT,
+        style="danger",
+        notice=ENDED_NOTICE,
+        party_notice=ENDED_NOTICE,
     ),
     Transition(
-        "party_end", frozenset({S.MEDIATING}), S.FAILED, _l("End the mediation"), actor=PARTY,
-        style="danger", notice=ENDED_NOTICE, party_notice=ENDED_NOTICE,
+        "party_end",
+        frozenset({S.MEDIATING}),
+        S.FAILED,
+        _l("End the mediation"),
+        actor=PARTY,
+        style="danger",
+        notice=ENDED_NOTICE,
+        party_notice=ENDED_NOTICE,
     ),
     Transition(
-        "withdraw", frozenset({S.SUBMITTED}), S.WITHDRAWN, _l("Withdraw my application"), actor=APPLICANT,
-        style="danger", notice=_l("You withdrew mediation application %(reference)s."),
+        "withdraw",
+        frozenset({S.SUBMITTED}),
+        S.WITHDRAWN,
+        _l("Withdraw my application"),
+        actor=APPLICANT,
+        style="danger",
+        notice=_l("You withdrew mediation application %(reference)s."),
     ),
     Transition(
-        "close", frozenset({S.AGREEMENT, S.FAILED}), S.CLOSED, _l("Close the case"),
-        roles=COORDINATORS, handler_only=False, participant_may=True, form=forms.CloseForm,
+        "close",
+        frozenset({S.AGREEMENT, S.FAILED}),
+        S.CLOSED,
+        _l("Close the case"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.CloseForm,
         notice=_l("Mediation case %(reference)s is closed."),
     ),
 )
 
 
 def _names(case: MediationCase) -> dict:
-    committee = case.committee or (db.session.get(MediationCommittee, case.committee_id) if case.committee_id else None)
+    committee = case.committee or (
+        db.session.get(MediationCommittee, case.committee_id) if case.committee_id else None
+    )
     mediator = case.mediator or (db.session.get(User, case.mediator_id) if case.mediator_id else None)
     return {
         "committee": Bilingual(committee.name, committee.name_en) if committee else "—",
@@ -160,8 +273,13 @@ def on_ended(case: MediationCase, data, now) -> dict:
 
 def on_schedule(case: MediationCase, data, now) -> dict:
     starts = from_local(data["starts"])
-    session = MediationSession(case_id=case.id, starts_at=starts, ends_at=starts + timedelta(minutes=int(data["minutes"])),
-                               place=data["place"].strip(), created_at=now)
+    session = MediationSession(
+        case_id=case.id,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=int(data["minutes"])),
+        place=data["place"].strip(),
+        created_at=now,
+    )
     db.session.add(session)
     case.set_due(session.starts_at)
     return {"when": starts, "place": session.place}
@@ -178,8 +296,12 @@ def on_agreement(case: MediationCase, data, now) -> dict:
     confirmation = ""
     if case.agreement_form == "written":
         last_day = case.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
-        confirmation = str(_l(" Both parties may jointly ask the people's court to confirm it by %(day)s (judicial confirmation, free of charge).",
-                              day=last_day.isoformat()))
+        confirmation = str(
+            _l(
+                " Both parties may jointly ask the people's court to confirm it by %(day)s (judicial confirmation, free of charge).",
+                day=last_day.isoformat(),
+            )
+        )
     return {"confirmation": confirmation}
 
 
@@ -194,7 +316,9 @@ WORKFLOW = Workflow(
     transitions=TRANSITIONS,
     initial=S.SUBMITTED,
     main_path=(S.SUBMITTED, S.ACCEPTED, S.MEDIATING, S.AGREEMENT, S.CLOSED),
-    submitted_notice=_l("We received your mediation application %(reference)s. The committee will contact you within a few working days."),
+    submitted_notice=_l(
+        "We received your mediation application %(reference)s. The committee will contact you within a few working days."
+    ),
     effects={
         "submit": on_submit,
         "accept": on_accept,
@@ -241,7 +365,9 @@ MEDIATION = RequestKind(
     is_participant=_is_mediator_of,
     participant_clause=_mediator_clause,
     extra_filters=(
-        QueueFilter("dispute", _l("Dispute"), lambda: [(k, str(v)) for k, v in DISPUTE_TYPES.items()], _type_clause),
+        QueueFilter(
+            "dispute", _l("Dispute"), lambda: [(k, str(v)) for k, v in DISPUTE_TYPES.items()], _type_clause
+        ),
         *REPORT_FILTERS,
     ),
     export_columns=(
@@ -252,4 +378,3 @@ MEDIATION = RequestKind(
     quick_exit=True,  # family disputes: someone may be watching the screen
     make_sample=sample_case,
 )
-

@@ -21,12 +21,14 @@ def progress_steps(workflow: Workflow, status: str, reached: list[str]) -> list[
     path = list(workflow.main_path)
     if status in path:
         here = path.index(status)
-        return [Step(workflow.state(name), DONE if i < here else CURRENT if i == here else TO_COME)
-                for i, name in enumerate(path)]
+        return [
+            Step(workflow.state(name), DONE if i < here else CURRENT if i == here else TO_COME)
+            for i, name in enumerate(path)
+        ]
     on_path = [name for name in reached if name in path]
     last = max((path.index(name) for name in on_path), default=0)
     steps = [Step(workflow.state(name), DONE) for name in path[: last + 1]]
     steps.append(Step(workflow.state(status), CURRENT))
     if workflow.state(status).is_open:
-        steps += [Step(workflow.state(name), TO_COME) for name in path[last + 1:]]
+        steps += [Step(workflow.state(name), TO_COME) for name in path[last + 1 :]]
     return steps

@@ -126,9 +126,16 @@ def elderly_mode() -> ResponseReturnValue:
     turn_on = request.form.get("on") == "1"
     response = make_response(redirect(safe_next_url(request.form.get("next"), "public.home"), 303))
     if turn_on:
-        response.set_cookie(ELDERLY_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        response.set_cookie(
+            ELDERLY_COOKIE,
+            "1",
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
     else:
-        response.delete_cookie(ELDERLY_COOKIE, samesite="Lax", httponly=True,
-                               secure=current_app.config["SESSION_COOKIE_SECURE"])
+        response.delete_cookie(
+            ELDERLY_COOKIE, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
+        )
     return response

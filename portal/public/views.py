@@ -30,6 +30,7 @@ from portal.public.progress import progress_steps
 
 bp = Blueprint("public", __name__)
 
+
 @bp.get("/")
 @public_page
 def home():
@@ -108,8 +109,11 @@ def track_request(reference: str):
         begin_writing()
         db.session.execute(
             update(InboxMessage)
-            .where(InboxMessage.request_id == found.id, InboxMessage.party_id.is_(None),
-                   InboxMessage.read_at.is_(None))
+            .where(
+                InboxMessage.request_id == found.id,
+                InboxMessage.party_id.is_(None),
+                InboxMessage.read_at.is_(None),
+            )
             .values(read_at=utcnow())
         )
         db.session.commit()
@@ -167,9 +171,15 @@ def confirm_action(reference: str, action: str):
 
 
 def _render_confirmation(found, party, transition, form, status=200):
-    return render_template("public/confirm_action.html", request_obj=found, kind=kind_of(found), party=party,
-                           transition=transition, form=form,
-                           quick_exit_here=request_has_quick_exit(kind_of(found), found)), status
+    return render_template(
+        "public/confirm_action.html",
+        request_obj=found,
+        kind=kind_of(found),
+        party=party,
+        transition=transition,
+        form=form,
+        quick_exit_here=request_has_quick_exit(kind_of(found), found),
+    ), status
 
 
 def done_message(found, transition) -> str:
@@ -206,7 +216,11 @@ def applicant_action(reference: str, action: str):
         )
     except WorkflowError as error:
         db.session.rollback()
-        flash(getattr(error, "message", None) or _l("This request changed in the meantime: check it and try again."), "error")
+        flash(
+            getattr(error, "message", None)
+            or _l("This request changed in the meantime: check it and try again."),
+            "error",
+        )
         return redirect(url_for("public.track_request", reference=reference), 303)
     db.session.commit()
     flash(done_message(found, transition), "success")

@@ -22,20 +22,22 @@ class Rating(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("service_request.id", ondelete="CASCADE"), unique=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), unique=True)
     #: 5 非常满意 … 1 非常不满意 (see `portal.ratings.levels`).
     level: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     #: The staff member who handled the request when it was rated (reports by staff member).
-    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    handler_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     #: Set for a poor rating: the supervisor answers the person by then.
     follow_up_due_at: Mapped[datetime | None]
     follow_up_answer: Mapped[str | None] = mapped_column(Text)
     follow_up_answered_at: Mapped[datetime | None]
-    follow_up_answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    follow_up_answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     request: Mapped[ServiceRequest] = relationship(lazy="joined")
     handler = relationship("User", foreign_keys=[handler_id])

@@ -33,8 +33,9 @@ POOR_RATINGS = _l("Poor ratings (dissatisfied, very dissatisfied)")
 def rated(kind: RequestKind, period: Period, level: str = "rated", **narrower) -> Selection:
     """The kind's requests rated in the period (at the level: "rated" is any), in the
     period's township; `narrower` adds queue params (e.g. a handler)."""
-    params = QueueParams(tab="all", township=period.township, rating=level,
-                         rated_from=period.start, rated_to=period.end)
+    params = QueueParams(
+        tab="all", township=period.township, rating=level, rated_from=period.start, rated_to=period.end
+    )
     return Selection(kind, replace(params, **narrower))
 
 
@@ -42,9 +43,12 @@ def _levels_by(chosen: Selection, column=None) -> dict:
     """{group: {level: count}} of the selected requests (group None without a column)."""
     groups = [column] if column is not None else []
     request = ServiceRequest.__table__
-    query = (select(*groups, Rating.level, func.count())
-             .select_from(request.join(Rating.__table__, Rating.request_id == request.c.id))
-             .where(*chosen.clauses()).group_by(*groups, Rating.level))
+    query = (
+        select(*groups, Rating.level, func.count())
+        .select_from(request.join(Rating.__table__, Rating.request_id == request.c.id))
+        .where(*chosen.clauses())
+        .group_by(*groups, Rating.level)
+    )
     grouped: dict = defaultdict(dict)
     for *group, level, value in db.session.execute(query):
         grouped[group[0] if group else None][level] = value
@@ -67,8 +71,10 @@ def ratings_section(period: Period) -> SectionResult:
     kinds = [k for k in all_kinds() if k.ratable_states]
     by_service, by_township, by_staff = [], [], []
     english = current_language() == "en"
-    townships = {i: (en if english and en else name)
-                 for i, name, en in db.session.execute(select(Township.id, Township.name, Township.name_en))}
+    townships = {
+        i: (en if english and en else name)
+        for i, name, en in db.session.execute(select(Township.id, Township.name, Township.name_en))
+    }
     for kind in kinds:
         everything = rated(kind, period)
         levels = _levels_by(everything).get(None, {})
@@ -76,8 +82,11 @@ def ratings_section(period: Period) -> SectionResult:
         poor = rated(kind, period, "poor")
         result.figures += [
             replace(given, label=f"{GIVEN} · {kind.label}"),
-            Count(f"{POOR_RATINGS} · {kind.label}",
-                  sum(v for level, v in levels.items() if level in POOR), poor.url),
+            Count(
+                f"{POOR_RATINGS} · {kind.label}",
+                sum(v for level, v in levels.items() if level in POOR),
+                poor.url,
+            ),
         ]
         by_service.append(given)
         for township, found in _levels_by(everything, ServiceRequest.township_id).items():
@@ -104,9 +113,12 @@ def _follow_ups(period: Period) -> list[Count]:
     township = [ServiceRequest.township_id == int(period.township)] if period.township.isdigit() else []
 
     def count_open(*extra) -> int:
-        return db.session.scalar(select(func.count()).select_from(Rating)
-                                 .join(ServiceRequest, ServiceRequest.id == Rating.request_id)
-                                 .where(*open_items, *township, *extra))
+        return db.session.scalar(
+            select(func.count())
+            .select_from(Rating)
+            .join(ServiceRequest, ServiceRequest.id == Rating.request_id)
+            .where(*open_items, *township, *extra)
+        )
 
     return [
         Count(str(_l("Follow-ups open now")), count_open(), follow_ups),

@@ -46,8 +46,13 @@ def rate(request: ServiceRequest, level: int, comment: str | None, *, now: datet
     if level not in LEVELS:
         raise ValueError(f"unknown rating level {level!r}")
     now = now or utcnow()
-    rating = Rating(request_id=request.id, level=level, comment=(comment or "").strip() or None,
-                    handler_id=request.handler_id, created_at=now)
+    rating = Rating(
+        request_id=request.id,
+        level=level,
+        comment=(comment or "").strip() or None,
+        handler_id=request.handler_id,
+        created_at=now,
+    )
     if level in POOR:
         rating.follow_up_due_at = due_after(now, current_app.config["RATING_FOLLOW_UP_DAYS"], "working")
     db.session.add(rating)
@@ -69,8 +74,11 @@ def answer_follow_up(rating: Rating, user, answer: str, *, now: datetime | None 
     rating.follow_up_answered_by_id = user.id
     request = rating.request
     with force_locale(request.locale):
-        body = gettext("Reply to your rating of %(reference)s: %(answer)s",
-                       reference=request.reference, answer=rating.follow_up_answer)
+        body = gettext(
+            "Reply to your rating of %(reference)s: %(answer)s",
+            reference=request.reference,
+            answer=rating.follow_up_answer,
+        )
     # Internal: the person reads the answer in their messages and on the rating panel.
     record_event(request, "rating_answered", user=user, comment=rating.follow_up_answer, public=False)
     notifications.notify(request, subject=request.reference, body=body)

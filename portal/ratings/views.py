@@ -54,15 +54,19 @@ def rate_request(reference: str):
 def index():
     """Poor ratings waiting for an answer (earliest due first), then the latest answered."""
     open_items = db.session.scalars(
-        select(Rating).where(Rating.follow_up_due_at.is_not(None), Rating.follow_up_answered_at.is_(None))
+        select(Rating)
+        .where(Rating.follow_up_due_at.is_not(None), Rating.follow_up_answered_at.is_(None))
         .order_by(Rating.follow_up_due_at, Rating.id)
     ).all()
     answered = db.session.scalars(
-        select(Rating).where(Rating.follow_up_answered_at.is_not(None))
-        .order_by(Rating.follow_up_answered_at.desc()).limit(50)
+        select(Rating)
+        .where(Rating.follow_up_answered_at.is_not(None))
+        .order_by(Rating.follow_up_answered_at.desc())
+        .limit(50)
     ).all()
-    return render_template("ratings/follow_ups.html", open_items=open_items, answered=answered,
-                           levels=LEVELS, now=utcnow())
+    return render_template(
+        "ratings/follow_ups.html", open_items=open_items, answered=answered, levels=LEVELS, now=utcnow()
+    )
 
 
 def _rating_or_404(rating_id: int) -> Rating:
@@ -79,7 +83,9 @@ def follow_up(rating_id: int):
     form = FollowUpAnswerForm()
     if request.method == "POST" and not rating.follow_up_open:
         flash(_l("This follow-up has been answered already."), "error")
-        return render_template("ratings/follow_up.html", rating=rating, form=form, levels=LEVELS, now=utcnow()), 409
+        return render_template(
+            "ratings/follow_up.html", rating=rating, form=form, levels=LEVELS, now=utcnow()
+        ), 409
     if rating.follow_up_open and form.validate_on_submit():
         try:
             answer_follow_up(rating, current_user, form.answer.data)
@@ -91,4 +97,6 @@ def follow_up(rating_id: int):
         flash(_l("Your answer is sent to the person."), "success")
         return redirect(url_for("rating_follow_ups.index"), 303)
     status = 400 if form.errors else 200
-    return render_template("ratings/follow_up.html", rating=rating, form=form, levels=LEVELS, now=utcnow()), status
+    return render_template(
+        "ratings/follow_up.html", rating=rating, form=form, levels=LEVELS, now=utcnow()
+    ), status

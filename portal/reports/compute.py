@@ -80,16 +80,27 @@ class Selection:
     params: QueueParams
 
     def clauses(self, *, kind_table_joined: bool = False) -> list:
-        return [*filter_clauses(self.kind, self.params, None, kind_table_joined=kind_table_joined),
-                tab_clause(self.params.tab, None, self.kind, utcnow())]
+        return [
+            *filter_clauses(self.kind, self.params, None, kind_table_joined=kind_table_joined),
+            tab_clause(self.params.tab, None, self.kind, utcnow()),
+        ]
 
     @property
     def url(self) -> str:
         return url_for("backoffice.queue_page", slug=self.kind.slug, **query_args(self.params))
 
 
-def selection(kind: RequestKind, period: Period, *, tab="all", status="", extra=(), in_period=True,
-              start: date | None = None, end: date | None = None) -> Selection:
+def selection(
+    kind: RequestKind,
+    period: Period,
+    *,
+    tab="all",
+    status="",
+    extra=(),
+    in_period=True,
+    start: date | None = None,
+    end: date | None = None,
+) -> Selection:
     """The queue params of a figure: the period (or a month of it), township, state, filters."""
     params = QueueParams(tab=tab, status=status, township=period.township, extra=dict(extra))
     if in_period:
@@ -114,7 +125,9 @@ class Measure:
     def key(self) -> str:
         """What is counted, readable, and a hash of its definition (see `_definition`)."""
         params = self.selection.params
-        assert not (params.q or params.assignee or params.rating), "a stored figure is a filter of the kind's own"
+        assert not (params.q or params.assignee or params.rating), (
+            "a stored figure is a filter of the kind's own"
+        )
         chosen = "&".join(f"{name}={value}" for name, value in sorted(params.extra.items()))
         selected = f"{params.tab}|{params.status}|{chosen}"
         if self.column is not None:
@@ -132,7 +145,6 @@ class Measure:
         return [f"{self.key}|*"] if self.days is not None else [self.key]
 
 
-
 _DEFINITIONS: dict[tuple, str] = {}
 #: Any fixed moment: the definition's date range is compiled with it (the dates are not part of it).
 _SOME_DAY = datetime(2000, 1, 1)
@@ -145,8 +157,12 @@ def _definition(kind: RequestKind, params: QueueParams, what: str) -> str:
     per process for each measure."""
     cache_key = (kind.code, what)
     if (found := _DEFINITIONS.get(cache_key)) is None:
-        clause = and_(true(), *narrowing_clauses(kind, params, kind_table_joined=True),
-                      tab_clause(params.tab, None, kind, _SOME_DAY), date_range(kind, _SOME_DAY, _SOME_DAY))
+        clause = and_(
+            true(),
+            *narrowing_clauses(kind, params, kind_table_joined=True),
+            tab_clause(params.tab, None, kind, _SOME_DAY),
+            date_range(kind, _SOME_DAY, _SOME_DAY),
+        )
         compiled = clause.compile()
         constants = sorted((name, repr(value)) for name, value in compiled.params.items())
         text = f"{compiled}|{constants}|{kind.date_attribute}|{what}"
@@ -170,37 +186,56 @@ class MonthCounter:
         self.kind, self.township, self.measures = kind, township, measures
         # Filters and sums on the kind's own table read it joined: one pass over the month.
         joined = any(f.on_kind_table for f in kind.extra_filters) or any(
-            m.column is not None or m.days is not None for m in measures)
+            m.column is not None or m.days is not None for m in measures
+        )
         self.rows = ServiceRequest.__table__
         if joined:
             table = kind.model.__table__
             self.rows = self.rows.outerjoin(table, table.c.id == ServiceRequest.__table__.c.id)
         now = utcnow()
         # A selection is the month's rows (type, township, dates: the WHERE) and these.
-        self.conditions = [and_(true(), *narrowing_clauses(kind, m.selection.params, kind_table_joined=joined),
-                                tab_clause(m.selection.params.tab, None, kind, now)) for m in measures]
+        self.conditions = [
+            and_(
+                true(),
+                *narrowing_clauses(kind, m.selection.params, kind_table_joined=joined),
+                tab_clause(m.selection.params.tab, None, kind, now),
+            )
+            for m in measures
+        ]
         self.plain = [(m, c) for m, c in zip(measures, self.conditions, strict=True) if m.days is None]
-        self.columns = [func.coalesce(func.sum(case((c, m.column() if m.column is not None else 1), else_=0)), 0)
-                        for m, c in self.plain]
+        self.columns = [
+            func.coalesce(func.sum(case((c, m.column() if m.column is not None else 1), else_=0)), 0)
+            for m, c in self.plain
+        ]
 
     def count(self, month: date) -> dict[int, dict[str, Decimal]]:
         """The month's numbers by township (0: requests without one): one grouped query,
         and one per histogram."""
         township = func.coalesce(ServiceRequest.__table__.c.township_id, 0)
-        where = filter_clauses(self.kind, QueueParams(tab="all", township=self.township, date_from=month,
-                                                      date_to=month_end(month)), None)
+        where = filter_clauses(
+            self.kind,
+            QueueParams(tab="all", township=self.township, date_from=month, date_to=month_end(month)),
+            None,
+        )
         numbers: dict[int, dict[str, Decimal]] = {}
         if self.plain:
-            found = db.session.execute(select(township, *self.columns).select_from(self.rows)
-                                       .where(*where).group_by(township))
+            found = db.session.execute(
+                select(township, *self.columns).select_from(self.rows).where(*where).group_by(township)
+            )
             for township_id, *row in found:
-                numbers[township_id] = {m.key: Decimal(value) for (m, _c), value in zip(self.plain, row, strict=True)}
+                numbers[township_id] = {
+                    m.key: Decimal(value) for (m, _c), value in zip(self.plain, row, strict=True)
+                }
         for measure, condition in zip(self.measures, self.conditions, strict=True):
             if measure.days is None:
                 continue
             days = _whole_days(*measure.days())
-            found = db.session.execute(select(township, days, func.count()).select_from(self.rows)
-                                       .where(*where, condition).group_by(township, days))
+            found = db.session.execute(
+                select(township, days, func.count())
+                .select_from(self.rows)
+                .where(*where, condition)
+                .group_by(township, days)
+            )
             for township_id, day, count in found:
                 if day is not None:
                     numbers.setdefault(township_id, {})[f"{measure.key}|{int(day)}"] = Decimal(count)
@@ -219,7 +254,9 @@ def county_of(by_township: dict[int, dict[str, Decimal]]) -> dict[str, Decimal]:
     return total
 
 
-def period_numbers(kind: RequestKind, period: Period, measures: list[Measure]) -> dict[date, dict[str, Decimal]]:
+def period_numbers(
+    kind: RequestKind, period: Period, measures: list[Measure]
+) -> dict[date, dict[str, Decimal]]:
     """Each month's numbers: stored ones where the month is unchanged since it was counted
     (the whole county only), the rest counted now."""
     months = period.months()
@@ -237,7 +274,9 @@ def period_numbers(kind: RequestKind, period: Period, measures: list[Measure]) -
 
 def count_now(selection_: Selection) -> int:
     """One count through the queue's own clauses and indexes (figures of today)."""
-    return db.session.scalar(select(func.count()).select_from(ServiceRequest.__table__).where(*selection_.clauses()))
+    return db.session.scalar(
+        select(func.count()).select_from(ServiceRequest.__table__).where(*selection_.clauses())
+    )
 
 
 def total_of(selection_: Selection, column) -> Decimal:
@@ -273,8 +312,9 @@ def _figure_selection(figure: Figure, period: Period) -> Selection | None:
     kind = registry().kinds.get(figure.kind)
     if kind is None:
         return None  # a figure of a kind that is not enabled here
-    return selection(kind, period, tab=figure.tab, status=figure.status, extra=figure.filters,
-                     in_period=figure.in_period)
+    return selection(
+        kind, period, tab=figure.tab, status=figure.status, extra=figure.filters, in_period=figure.in_period
+    )
 
 
 def _breakdown_selections(breakdown: Breakdown, period: Period) -> list[tuple[str, Selection]]:
@@ -282,9 +322,19 @@ def _breakdown_selections(breakdown: Breakdown, period: Period) -> list[tuple[st
     queue_filter = next((f for f in kind.extra_filters if f.name == breakdown.filter), None) if kind else None
     if queue_filter is None:
         return []
-    return [(str(label), selection(kind, period, tab=breakdown.tab, extra={breakdown.filter: value},
-                                   in_period=breakdown.in_period))
-            for value, label in queue_filter.choices()]
+    return [
+        (
+            str(label),
+            selection(
+                kind,
+                period,
+                tab=breakdown.tab,
+                extra={breakdown.filter: value},
+                in_period=breakdown.in_period,
+            ),
+        )
+        for value, label in queue_filter.choices()
+    ]
 
 
 def month_label(first: date) -> str:
@@ -325,8 +375,8 @@ class _Numbers:
         prefix = f"{measure.key}|"
         for numbers in self.months[measure.selection.kind.code].values():
             for key, value in numbers.items():
-                if key.startswith(prefix) and key[len(prefix):].lstrip("-").isdigit():
-                    day = int(key[len(prefix):])
+                if key.startswith(prefix) and key[len(prefix) :].lstrip("-").isdigit():
+                    day = int(key[len(prefix) :])
                     merged[day] = merged.get(day, Decimal(0)) + value
         return merged
 
@@ -345,8 +395,12 @@ def section_measures(section: ReportSection, period: Period, *, with_tables: boo
             if figure.total is not None:
                 measures.append(Measure(chosen, column=figure.total))
     if with_tables:
-        measures += [Measure(s) for b in section.breakdowns for _l, s in _breakdown_selections(b, period)
-                     if _by_month(s)]
+        measures += [
+            Measure(s)
+            for b in section.breakdowns
+            for _l, s in _breakdown_selections(b, period)
+            if _by_month(s)
+        ]
         if trend_kind := registry().kinds.get(section.trend_kind or ""):
             measures.append(Measure(selection(trend_kind, period)))
     return measures
@@ -385,11 +439,19 @@ def compute_section(section: ReportSection, period: Period, *, with_tables: bool
             values[figure.key] = value_of(chosen)
     for figure, chosen in figures:
         value = values[figure.key]
-        count = Count(str(figure.label), value, chosen.url, of=medians_of.get(figure.key),
-                      share=_share(value, values.get(figure.share_of)) if figure.share_of else None)
+        count = Count(
+            str(figure.label),
+            value,
+            chosen.url,
+            of=medians_of.get(figure.key),
+            share=_share(value, values.get(figure.share_of)) if figure.share_of else None,
+        )
         if figure.total is not None:
-            count.total = (numbers.total(Measure(chosen, column=figure.total)) if _by_month(chosen)
-                           else total_of(chosen, figure.total()))
+            count.total = (
+                numbers.total(Measure(chosen, column=figure.total))
+                if _by_month(chosen)
+                else total_of(chosen, figure.total())
+            )
             count.total_label = str(figure.total_label or "")
         result.figures.append(count)
     for breakdown, rows in breakdowns:
@@ -397,8 +459,13 @@ def compute_section(section: ReportSection, period: Period, *, with_tables: bool
         if len(counts) > 12:  # long lists (area × level): only what was found
             counts = [c for c in counts if c.value]
         everything = sum(c.value for c in counts)
-        result.tables.append(Table(breakdown.key, str(breakdown.title),
-                                   [replace(c, share=_share(c.value, everything)) for c in counts]))
+        result.tables.append(
+            Table(
+                breakdown.key,
+                str(breakdown.title),
+                [replace(c, share=_share(c.value, everything)) for c in counts],
+            )
+        )
     if trend_kind is not None:
         trend, rows = Measure(selection(trend_kind, period)), []
         for month in period.months():
@@ -444,12 +511,18 @@ def workload_now(period: Period) -> SectionResult:
     for kind in all_kinds():
         base = selection(kind, period, tab="open", in_period=False)
         handler = ServiceRequest.__table__.c.handler_id
-        query = (select(handler, func.count()).select_from(ServiceRequest.__table__)
-                 .where(*base.clauses(), handler.is_not(None)).group_by(handler))
+        query = (
+            select(handler, func.count())
+            .select_from(ServiceRequest.__table__)
+            .where(*base.clauses(), handler.is_not(None))
+            .group_by(handler)
+        )
         for handler_id, value in db.session.execute(query):
             user = db.session.get(User, handler_id)
             assigned = Selection(kind, replace(base.params, assignee=str(handler_id)))
-            rows.append(Count(f"{user.display_name if user else handler_id} · {kind.label}", value, assigned.url))
+            rows.append(
+                Count(f"{user.display_name if user else handler_id} · {kind.label}", value, assigned.url)
+            )
     rows.sort(key=lambda c: (-c.value, c.label))
     result.tables.append(Table("workload", result.title, rows))
     return result

@@ -61,8 +61,12 @@ INVALID_MONTH = _l("Enter a month as YYYY-MM, e.g. 2025-01.")
 
 
 def _month_field(label):
-    return StringField(label, validators=[DataRequired(message=INVALID_MONTH)],
-                       description=_l("Year and month, e.g. 2025-01"), render_kw={"inputmode": "numeric"})
+    return StringField(
+        label,
+        validators=[DataRequired(message=INVALID_MONTH)],
+        description=_l("Year and month, e.g. 2025-01"),
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 class PeriodForm(FlaskForm):
@@ -91,13 +95,20 @@ class PeriodForm(FlaskForm):
             raise ValidationError(_l("A report covers at most 5 years (60 months)."))
 
     def period(self) -> Period:
-        return Period(parse_month(self.start.data), month_end(parse_month(self.end.data)), self.township.data or "")
+        return Period(
+            parse_month(self.start.data), month_end(parse_month(self.end.data)), self.township.data or ""
+        )
 
 
 def township_choices() -> list:
     english = current_language() == "en"
-    rows = db.session.execute(select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order))
-    return options([("", gettext("All townships"))] + [(str(i), name_en if english else name) for i, name, name_en in rows])
+    rows = db.session.execute(
+        select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)
+    )
+    return options(
+        [("", gettext("All townships"))]
+        + [(str(i), name_en if english else name) for i, name, name_en in rows]
+    )
 
 
 def period_form(form_class: type[PeriodForm] = PeriodForm) -> PeriodForm:

@@ -121,7 +121,8 @@ def _note_changed_months(session: Session, _context, _instances) -> None:
     for request in (*session.dirty, *session.deleted):
         # A note or message added to a request changes nothing a figure counts.
         if isinstance(request, ServiceRequest) and (
-                request in session.deleted or session.is_modified(request, include_collections=False)):
+            request in session.deleted or session.is_modified(request, include_collections=False)
+        ):
             changed.update((request.request_type, m) for m in _months_touched(request, new=False))
     for request in _requests_of_dependents(session, (*session.new, *session.dirty, *session.deleted)):
         changed.update((request.request_type, m) for m in _months_touched(request, new=False))
@@ -141,8 +142,11 @@ def _bump_changed_months(session: Session) -> None:
     table = ReportMonth.__table__
     for request_type, month in sorted(changed):
         statement = upsert(table).values(request_type=request_type, month=month, version=1)
-        connection.execute(statement.on_conflict_do_update(
-            index_elements=[table.c.request_type, table.c.month], set_={"version": table.c.version + 1}))
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.request_type, table.c.month], set_={"version": table.c.version + 1}
+            )
+        )
 
 
 @event.listens_for(Session, "after_rollback")
@@ -158,15 +162,23 @@ def _dialect_insert(dialect: str):
     return insert
 
 
-def stored_months(request_type: str, months: Iterable[date], township: str = "") -> dict[date, dict[str, Decimal]]:
+def stored_months(
+    request_type: str, months: Iterable[date], township: str = ""
+) -> dict[date, dict[str, Decimal]]:
     """The numbers of the months still as they were counted, for the county or one
     township (one statement: the versions and the values are read from one snapshot)."""
     values, marks = ReportMonthValue.__table__, ReportMonth.__table__
     wanted = [COUNTY, int(township)] if township.isdigit() else [COUNTY]
-    query = (select(values.c.month, values.c.township_id, values.c.key, values.c.value)
-             .join(marks, and_(marks.c.request_type == values.c.request_type, marks.c.month == values.c.month))
-             .where(marks.c.request_type == request_type, marks.c.month.in_(list(months)),
-                    values.c.township_id.in_(wanted), marks.c.version == marks.c.computed_version))
+    query = (
+        select(values.c.month, values.c.township_id, values.c.key, values.c.value)
+        .join(marks, and_(marks.c.request_type == values.c.request_type, marks.c.month == values.c.month))
+        .where(
+            marks.c.request_type == request_type,
+            marks.c.month.in_(list(months)),
+            values.c.township_id.in_(wanted),
+            marks.c.version == marks.c.computed_version,
+        )
+    )
     county: dict[date, dict[str, Decimal]] = {}
     local: dict[date, dict[str, Decimal]] = {}
     for month, township_id, key, value in db.session.execute(query):
@@ -174,32 +186,43 @@ def stored_months(request_type: str, months: Iterable[date], township: str = "")
     if not township.isdigit():
         return county
     # The county's keys say the month is complete; a township's number not stored is zero.
-    return {month: {key: local.get(month, {}).get(key, Decimal(0)) for key in keys}
-            for month, keys in county.items()}
+    return {
+        month: {key: local.get(month, {}).get(key, Decimal(0)) for key in keys}
+        for month, keys in county.items()
+    }
 
 
-def store_month(request_type: str, month: date, counted_at_version: int,
-                by_township: dict[int, dict[str, Decimal]]) -> None:
+def store_month(
+    request_type: str, month: date, counted_at_version: int, by_township: dict[int, dict[str, Decimal]]
+) -> None:
     """Store a month's numbers per township (see `COUNTY`) with the version they were counted at."""
     values, marks = ReportMonthValue.__table__, ReportMonth.__table__
     db.session.execute(delete(values).where(values.c.request_type == request_type, values.c.month == month))
-    rows = [{"request_type": request_type, "month": month, "township_id": township_id, "key": key, "value": value}
-            for township_id, numbers in by_township.items() for key, value in numbers.items()
-            if value or township_id == COUNTY]
+    rows = [
+        {"request_type": request_type, "month": month, "township_id": township_id, "key": key, "value": value}
+        for township_id, numbers in by_township.items()
+        for key, value in numbers.items()
+        if value or township_id == COUNTY
+    ]
     if rows:
         db.session.execute(values.insert(), rows)
-    db.session.execute(update(marks).where(marks.c.request_type == request_type, marks.c.month == month)
-                       .values(computed_version=counted_at_version, computed_at=utcnow()))
+    db.session.execute(
+        update(marks)
+        .where(marks.c.request_type == request_type, marks.c.month == month)
+        .values(computed_version=counted_at_version, computed_at=utcnow())
+    )
 
 
 def current_version(request_type: str, month: date) -> int:
     """The month's version now, making its row (version 0) when nothing bumped it yet."""
     marks = ReportMonth.__table__
     statement = _dialect_insert(db.session.get_bind().dialect.name)(marks).values(
-        request_type=request_type, month=month, version=0)
+        request_type=request_type, month=month, version=0
+    )
     db.session.execute(statement.on_conflict_do_nothing(index_elements=[marks.c.request_type, marks.c.month]))
-    return db.session.scalar(select(marks.c.version).where(marks.c.request_type == request_type,
-                                                           marks.c.month == month))
+    return db.session.scalar(
+        select(marks.c.version).where(marks.c.request_type == request_type, marks.c.month == month)
+    )
 
 
 def months_to_count(request_type: str, first: date, last: date, keys: set[str]) -> list[date]:
@@ -236,8 +259,11 @@ def refresh(now: datetime | None = None, *, everything: bool = False) -> int:
     for code, measures in declared_measures().items():
         counter = MonthCounter(registry().kinds[code], "", measures)
         keys = {key for m in measures for key in m.required_keys()}
-        months = (Period(month_of(first_seen), month_end(last)).months() if everything
-                  else months_to_count(code, month_of(first_seen), month_end(last), keys))
+        months = (
+            Period(month_of(first_seen), month_end(last)).months()
+            if everything
+            else months_to_count(code, month_of(first_seen), month_end(last), keys)
+        )
         for month in months:
             version = current_version(code, month)
             by_township = counter.count(month)

@@ -16,8 +16,12 @@ bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 def full_report(period: Period) -> list:
     """Every section: each capability's declared figures, then ratings, overdue and workload."""
     without_jit()
-    return [*(compute_section(s, period) for s in declared_sections()),
-            ratings_section(period), overdue_now(period), workload_now(period)]
+    return [
+        *(compute_section(s, period) for s in declared_sections()),
+        ratings_section(period),
+        overdue_now(period),
+        workload_now(period),
+    ]
 
 
 @bp.get("/")
@@ -26,9 +30,14 @@ def dashboard():
     period = Period.year_to_date()
     without_jit()
     sections = [compute_section(s, period, with_tables=False) for s in declared_sections()]
-    return render_template("reports/dashboard.html", period=period, sections=sections,
-                           ratings=ratings_section(period), overdue=overdue_now(period),
-                           last_year=local_today().year - 1)
+    return render_template(
+        "reports/dashboard.html",
+        period=period,
+        sections=sections,
+        ratings=ratings_section(period),
+        overdue=overdue_now(period),
+        last_year=local_today().year - 1,
+    )
 
 
 @bp.get("/annual")
@@ -38,8 +47,13 @@ def annual():
     if not form.validate():
         return render_template("reports/annual.html", form=form, sections=None, period=None), 400
     period = form.period()
-    return render_template("reports/annual.html", form=form, period=period, sections=full_report(period),
-                           export_args={k: v for k, v in request.args.items() if k in ("start", "end", "township")})
+    return render_template(
+        "reports/annual.html",
+        form=form,
+        period=period,
+        sections=full_report(period),
+        export_args={k: v for k, v in request.args.items() if k in ("start", "end", "township")},
+    )
 
 
 @bp.get("/annual.xlsx")
@@ -50,22 +64,34 @@ def annual_xlsx():
         return render_template("reports/annual.html", form=form, sections=None, period=None), 400
     period = form.period()
     township = next((str(c.label) for c in form.township.choices if c.value == period.township), "")
-    about = Sheet(gettext("Report"), [gettext("Item"), gettext("Value")], [
-        [gettext("From"), period.start], [gettext("To"), period.end], [gettext("Township"), township],
-        [gettext("Made at"), utcnow()],
-    ])
+    about = Sheet(
+        gettext("Report"),
+        [gettext("Item"), gettext("Value")],
+        [
+            [gettext("From"), period.start],
+            [gettext("To"), period.end],
+            [gettext("Township"), township],
+            [gettext("Made at"), utcnow()],
+        ],
+    )
     sheets = [about, *(_sheet(section) for section in full_report(period))]
-    name = f"report-{period.start:%Y%m}-{period.end:%Y%m}" + (f"-{period.township}" if period.township else "")
+    name = f"report-{period.start:%Y%m}-{period.end:%Y%m}" + (
+        f"-{period.township}" if period.township else ""
+    )
     return xlsx_response(name, sheets)
 
 
 def _sheet(section) -> Sheet:
     """A section as rows: its figures, then each table under a line with the table's title."""
     headers = [gettext("Figure"), gettext("Number"), gettext("Share"), gettext("Amount")]
-    rows = [[c.label, c.value, Percent(c.share) if c.share is not None else None, c.total]
-            for c in section.figures]
+    rows = [
+        [c.label, c.value, Percent(c.share) if c.share is not None else None, c.total]
+        for c in section.figures
+    ]
     for table in section.tables:
         rows.append([])
-        rows.append([table.title, table.value_label or gettext("Number"), table.share_label or gettext("Share")])
+        rows.append(
+            [table.title, table.value_label or gettext("Number"), table.share_label or gettext("Share")]
+        )
         rows += [[c.label, c.value, Percent(c.share) if c.share is not None else None] for c in table.rows]
     return Sheet(section.title, headers, rows)

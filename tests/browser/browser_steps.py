@@ -81,7 +81,9 @@ def switch_language(page: Page, to: str) -> None:
 def go_to_application_form(page: Page, T) -> None:
     """From the home page, as a resident would: Legal aid, then Apply for legal aid."""
     page.goto("/")
-    page.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Legal aid"), exact=True).click()
+    page.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Legal aid"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Legal aid"))
     page.get_by_role("link", name=T("Apply for legal aid"), exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Apply for legal aid"))
@@ -92,10 +94,14 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
     field(page, T("Full name")).fill(name)
     field(page, T("Resident ID number")).fill(VALID_ID)
     field(page, T("Mobile number")).fill(mobile)
-    field(page, T("Address")).fill("长沙县星沙街道开元路 1 号" if T.locale != "en" else "1 Kaiyuan Road, Xingsha")
+    field(page, T("Address")).fill(
+        "长沙县星沙街道开元路 1 号" if T.locale != "en" else "1 Kaiyuan Road, Xingsha"
+    )
     field(page, T("Township or street where you live")).select_option(label=township_name(T))
     page.get_by_role("radio", name=T("Myself"), exact=True).check()
-    field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay or an employment relationship"))
+    field(page, T("What is the matter about?")).select_option(
+        label=T("Unpaid pay or an employment relationship")
+    )
     field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
     page.get_by_role("radio", name=T("An arbitration commission"), exact=True).check()
     page.get_by_role("radio", name=T("In this county"), exact=True).check()
@@ -105,7 +111,8 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
     )
     for question in (T("Is your claim one of these?"), T("Does one of these describe you?")):
         page.get_by_role("group", name=starts_with(question)).get_by_role(
-            "radio", name=T("None of these"), exact=True).check()
+            "radio", name=T("None of these"), exact=True
+        ).check()
     field(page, T("People in your household")).fill("3")
     field(page, T("Household income per month (yuan)")).fill("2400")
     if attachments:
@@ -127,7 +134,9 @@ def check_answers_and_send(page: Page, T, *answers: str) -> None:
     answers (each of `answers` must be there), then "Accept and send"."""
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
     for answer in answers:
-        expect(page.get_by_role("main").get_by_role("definition").filter(has_text=answer).first).to_be_visible()
+        expect(
+            page.get_by_role("main").get_by_role("definition").filter(has_text=answer).first
+        ).to_be_visible()
     page.get_by_role("button", name=T("Accept and send"), exact=True).click()
 
 
@@ -154,7 +163,9 @@ def apply_for_legal_aid(page: Page, T, *, name: str, mobile: str, attachments: l
 def track(page: Page, T, reference: str, mobile: str) -> None:
     """Find a request at /track by its reference and the mobile number given with it."""
     page.goto("/")
-    page.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Track a request"), exact=True).click()
+    page.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Track a request"), exact=True
+    ).click()
     field(page, T("Reference number")).fill(reference)
     field(page, T("Mobile number given with the request")).fill(mobile)
     page.get_by_role("button", name=T("Show my request"), exact=True).click()
@@ -245,7 +256,8 @@ def go_to_booking(page: Page, T) -> None:
     """From the home page: Consultation booking, then Book a consultation."""
     page.goto("/")
     page.get_by_role("navigation", name=T("Main")).get_by_role(
-        "link", name=T("Consultation booking"), exact=True).click()
+        "link", name=T("Consultation booking"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Consultation booking"))
     page.get_by_role("link", name=T("Book a consultation"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Book a consultation"))
@@ -255,8 +267,11 @@ def choose_point_and_day(page: Page, T, point: str, days_ahead: int = 2) -> date
     """Choose the service point, then the first weekday at least `days_ahead` days ahead
     (so that the 2-hour rule never interferes) that has free times; returns that day."""
     field(page, T("Service point")).select_option(label=point)
-    days = field(page, T("Day")).locator("option").evaluate_all(
-        "options => options.map(o => [o.value, o.textContent.trim()])")
+    days = (
+        field(page, T("Day"))
+        .locator("option")
+        .evaluate_all("options => options.map(o => [o.value, o.textContent.trim()])")
+    )
     for value, label in days[days_ahead:]:
         if date.fromisoformat(value).weekday() >= 5:
             continue
@@ -290,8 +305,15 @@ def send_booking(page: Page, T) -> str:
     return read_reference(page, BOOKING_REFERENCE)
 
 
-def book_consultation(page: Page, T, *, name: str, mobile: str, point: str | None = None,
-                      question: str = "公司拖欠两个月工资，想咨询如何维权。") -> tuple[str, date, str]:
+def book_consultation(
+    page: Page,
+    T,
+    *,
+    name: str,
+    mobile: str,
+    point: str | None = None,
+    question: str = "公司拖欠两个月工资，想咨询如何维权。",
+) -> tuple[str, date, str]:
     """The whole booking from the home page; returns (reference, day, time)."""
     go_to_booking(page, T)
     day = choose_point_and_day(page, T, point or centre_name(T))
@@ -301,8 +323,12 @@ def book_consultation(page: Page, T, *, name: str, mobile: str, point: str | Non
 
 def open_day_view(page: Page, T, point_name: str, day: date) -> None:
     """Staff home, Consultation desks, the point's day view, then Next day up to `day`."""
-    page.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Staff home"), exact=True).click()
-    page.get_by_role("link", name=T("Consultation desks: day view, walk-ins, opening hours"), exact=True).click()
+    page.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Staff home"), exact=True
+    ).click()
+    page.get_by_role(
+        "link", name=T("Consultation desks: day view, walk-ins, opening hours"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Consultation desks"))
     row = page.get_by_role("row").filter(has_text=point_name)
     row.get_by_role("link", name=starts_with(T("Day view"))).click()
@@ -311,14 +337,20 @@ def open_day_view(page: Page, T, point_name: str, day: date) -> None:
     shown = date.fromisoformat(re.search(r"\d{4}-\d{2}-\d{2}", heading.inner_text()).group(0))
     assert shown <= day, f"the day view opens on {shown}, after {day}"
     while shown < day:
-        page.get_by_role("navigation", name=T("Days")).get_by_role("link", name=starts_with(T("Next day"))).click()
+        page.get_by_role("navigation", name=T("Days")).get_by_role(
+            "link", name=starts_with(T("Next day"))
+        ).click()
         shown += timedelta(days=1)
         expect(heading).to_contain_text(shown.isoformat())
 
 
 def term_value(page: Page | Locator, term: str) -> Locator:
     """The <dd> after the <dt> `term` of a description list."""
-    return page.get_by_role("term").filter(has_text=exactly(term)).first.locator("xpath=following-sibling::dd[1]")
+    return (
+        page.get_by_role("term")
+        .filter(has_text=exactly(term))
+        .first.locator("xpath=following-sibling::dd[1]")
+    )
 
 
 # --------------------------------------------------------------------------- advisers
@@ -342,8 +374,13 @@ def fill_contact(page: Page, T, *, name: str, mobile: str, question: str) -> Non
     field(page, T("Your name")).fill(name)
     field(page, T("Mobile number")).fill(mobile)
     field(page, T("When may the adviser call you?")).select_option(label=T("Weekday afternoons"))
-    field(page, T("I agree that the justice bureau and the adviser use my name and number only to answer "
-                  "this request.")).check()
+    field(
+        page,
+        T(
+            "I agree that the justice bureau and the adviser use my name and number only to answer "
+            "this request."
+        ),
+    ).check()
 
 
 def roster_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -359,7 +396,17 @@ def roster_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 #: A roster of two rows, the second one wrong (unknown township): nothing may be imported.
 ROSTER_GOOD_NAME = "测试顾问甲"
 ROSTER_ROWS = [
-    ["", ROSTER_GOOD_NAME, "律师", "浏阳河律师事务所（测试）", "13900003001", "星沙街道", "测试新村", "每周一上午", "合同纠纷"],
+    [
+        "",
+        ROSTER_GOOD_NAME,
+        "律师",
+        "浏阳河律师事务所（测试）",
+        "13900003001",
+        "星沙街道",
+        "测试新村",
+        "每周一上午",
+        "合同纠纷",
+    ],
     ["", "测试顾问乙", "律师", "浏阳河律师事务所（测试）", "13900003002", "火星镇", "测试二村", "", ""],
 ]
 ROSTER_BAD_TOWNSHIP = "火星镇"

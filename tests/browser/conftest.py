@@ -98,7 +98,9 @@ class Labels:
         from babel.support import Translations
 
         self.locale = locale
-        self._translations = Translations.load(str(PROJECT_ROOT / "translations"), [locale], domain="messages")
+        self._translations = Translations.load(
+            str(PROJECT_ROOT / "translations"), [locale], domain="messages"
+        )
 
     def __call__(self, message: str) -> str:
         return self._translations.gettext(message)
@@ -257,7 +259,8 @@ def serving(tmp_path_factory, **overrides: str):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("PORTAL_DEMO", "RATELIMIT_STORAGE_URI", "NOTIFICATION_BACKEND", "FLASK_APP", "FLASK_DEBUG")
+        if key
+        not in ("PORTAL_DEMO", "RATELIMIT_STORAGE_URI", "NOTIFICATION_BACKEND", "FLASK_APP", "FLASK_DEBUG")
     }
     env.update(
         DATABASE_URL=database_url,
@@ -285,13 +288,33 @@ def serving(tmp_path_factory, **overrides: str):
         _run_flask(env, "init-db")
         _run_flask(env, "seed-demo")
         username, password = LOCKOUT_USER
-        _run_flask(env, "create-user", "--username", username, "--password", password,
-                   "--role", "legal_aid_officer", "--name", "Lockout Test")
+        _run_flask(
+            env,
+            "create-user",
+            "--username",
+            username,
+            "--password",
+            password,
+            "--role",
+            "legal_aid_officer",
+            "--name",
+            "Lockout Test",
+        )
         with server.log_path.open("wb") as log:
             server.process = subprocess.Popen(
-                [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                 "--graceful-timeout", "5", "--error-logfile", "-", *_no_control_socket(),
-                 "portal:create_app()"],
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    "-w",
+                    "2",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "--graceful-timeout",
+                    "5",
+                    "--error-logfile",
+                    "-",
+                    *_no_control_socket(),
+                    "portal:create_app()",
+                ],
                 cwd=PROJECT_ROOT,
                 env=env,
                 stdout=log,
@@ -313,7 +336,9 @@ def serving(tmp_path_factory, **overrides: str):
 @pytest.fixture(scope="session")
 def browser(live_server):
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -335,8 +360,13 @@ def new_context(request, browser: Browser, live_server: LiveServer):
     pages: list[Page] = []
     problems: list[str] = []
 
-    def factory(language: str | None = None, javascript: bool = True, bypass_csp: bool = False,
-                storage_state: dict | None = None, viewport: dict | None = None) -> BrowserContext:
+    def factory(
+        language: str | None = None,
+        javascript: bool = True,
+        bypass_csp: bool = False,
+        storage_state: dict | None = None,
+        viewport: dict | None = None,
+    ) -> BrowserContext:
         context = browser.new_context(
             base_url=live_server.base_url,
             java_script_enabled=javascript,
@@ -355,8 +385,13 @@ def new_context(request, browser: Browser, live_server: LiveServer):
         # What no page may show: a script the CSP refused, a JavaScript error, a server error.
         context.on("console", lambda message: _csp_refusal(message, problems))
         context.on("weberror", lambda error: problems.append(f"JavaScript error: {error.error}"))
-        context.on("response", lambda response: response.status >= 500 and problems.append(
-            f"HTTP {response.status} from {response.request.method} {response.url}"))
+        context.on(
+            "response",
+            lambda response: (
+                response.status >= 500
+                and problems.append(f"HTTP {response.status} from {response.request.method} {response.url}")
+            ),
+        )
         contexts.append(context)
         return context
 
@@ -377,8 +412,9 @@ def new_context(request, browser: Browser, live_server: LiveServer):
         except Exception as error:  # noqa: BLE001
             print(f"closing a browser context failed: {error}")
     if problems:
-        pytest.fail("the browser saw problems:\n" + "\n".join(problems) + "\n" + live_server.log_tail(),
-                    pytrace=False)
+        pytest.fail(
+            "the browser saw problems:\n" + "\n".join(problems) + "\n" + live_server.log_tail(), pytrace=False
+        )
 
 
 def _csp_refusal(message, problems: list[str]) -> None:
@@ -387,8 +423,11 @@ def _csp_refusal(message, problems: list[str]) -> None:
 
 
 def _offline(route) -> None:
-    route.fulfill(status=200, content_type="text/html; charset=utf-8",
-                  body="<!doctype html><title>offline</title><p>Blocked by the browser tests.</p>")
+    route.fulfill(
+        status=200,
+        content_type="text/html; charset=utf-8",
+        body="<!doctype html><title>offline</title><p>Blocked by the browser tests.</p>",
+    )
 
 
 @pytest.fixture

@@ -201,8 +201,10 @@ def _adviser_contact_sent(page: Page, T, **kw):
 PUBLIC_PAGES = {
     "home": _goto("/"),
     "legal-aid": _goto("/legal-aid/"),
-    "self-check-result": _goto("/legal-aid/?matter=labour&claim_exemption=none&means_waiver=none"
-                               "&household_size=3&monthly_income=2400"),
+    "self-check-result": _goto(
+        "/legal-aid/?matter=labour&claim_exemption=none&means_waiver=none"
+        "&household_size=3&monthly_income=2400"
+    ),
     "apply": _goto("/legal-aid/apply"),
     "apply-with-errors": _apply_with_errors,
     "confirmation": _confirmation,
@@ -238,6 +240,7 @@ STAFF_PAGES = {
     "staff-detail-with-errors": _staff_detail_with_errors,
 }
 
+
 def _desk_booking(page: Page, T, mobile: str) -> tuple[str, object]:
     """Desk staff book for someone on the public page (staff have no public navigation)."""
     page.goto("/consultations/book")
@@ -258,7 +261,9 @@ def _desk_booking_detail(page: Page, T, **_):
     action panel opened."""
     reference, day = _desk_booking(page, T, _mobile(T, 75))
     open_day_view(page, T, CENTRE_NAME_ZH, day)
-    page.get_by_role("row").filter(has_text=reference).get_by_role("link", name=starts_with("Axe Desk")).click()
+    page.get_by_role("row").filter(has_text=reference).get_by_role(
+        "link", name=starts_with("Axe Desk")
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     for summary in page.locator("details > summary").all():
         summary.click()
@@ -273,8 +278,9 @@ def _desk_settings(page: Page, T, **_):
 
 def _adviser_staff_list(page: Page, T, **_):
     page.goto("/staff/")
-    page.get_by_role("link", name=T("Village legal advisers: advisers, villages, roster, service log"),
-                     exact=True).click()
+    page.get_by_role(
+        "link", name=T("Village legal advisers: advisers, villages, roster, service log"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Village legal advisers"))
 
 
@@ -373,9 +379,12 @@ def test_public_page_has_no_axe_violations(page_name, language, new_context, lab
 
 @pytest.mark.parametrize("language", [ZH, EN])
 @pytest.mark.parametrize("page_name", list(STAFF_PAGES))
-def test_staff_page_has_no_axe_violations(page_name, language, new_context, labels, axe_source, officer_state):
-    context = new_context(language=language, bypass_csp=True, storage_state=officer_state,
-                          viewport=VIEWPORTS[language])
+def test_staff_page_has_no_axe_violations(
+    page_name, language, new_context, labels, axe_source, officer_state
+):
+    context = new_context(
+        language=language, bypass_csp=True, storage_state=officer_state, viewport=VIEWPORTS[language]
+    )
     page = context.new_page()
     STAFF_PAGES[page_name](page, labels(language))
     assert "/staff/login" not in page.url, "the officer's session did not carry over"
@@ -405,11 +414,13 @@ def staff_state(browser, live_server, labels):
 
 @pytest.mark.parametrize("language", [ZH, EN])
 @pytest.mark.parametrize("page_name", list(FEATURE_STAFF_PAGES))
-def test_feature_staff_page_has_no_axe_violations(page_name, language, new_context, labels, axe_source,
-                                                  staff_state, tmp_path):
+def test_feature_staff_page_has_no_axe_violations(
+    page_name, language, new_context, labels, axe_source, staff_state, tmp_path
+):
     account, setup = FEATURE_STAFF_PAGES[page_name]
-    context = new_context(language=language, bypass_csp=True, storage_state=staff_state(account),
-                          viewport=VIEWPORTS[language])
+    context = new_context(
+        language=language, bypass_csp=True, storage_state=staff_state(account), viewport=VIEWPORTS[language]
+    )
     page = context.new_page()
     setup(page, labels(language), tmp_path=tmp_path)
     assert "/staff/login" not in page.url, f"the session of {account[0]} did not carry over"
@@ -426,8 +437,10 @@ def assert_no_sideways_scrolling(page: Page) -> None:
                 .slice(0, 5).map(el => el.outerHTML.slice(0, 120))""",
             widths[1],
         )
-        pytest.fail(f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen (WCAG 1.4.10): {culprits}",
-                    pytrace=False)
+        pytest.fail(
+            f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen (WCAG 1.4.10): {culprits}",
+            pytrace=False,
+        )
 
 
 # --------------------------------------------------------------------------- keyboard
@@ -469,7 +482,9 @@ def test_keyboard_only_application(new_context, labels):
         T("What is the matter about?"): "Unpaid",
         T("Where does the matter stand?"): "Labour",
         T("Other party (person or organisation)"): "A building contractor",
-        T("What happened, and what do you want to achieve?"): "The contractor has not paid eight months of wages.",
+        T(
+            "What happened, and what do you want to achieve?"
+        ): "The contractor has not paid eight months of wages.",
         T("People in your household"): "3",
         T("Household income per month (yuan)"): "2400",
     }
@@ -480,8 +495,10 @@ def test_keyboard_only_application(new_context, labels):
         T("Is your claim one of these?"): T("None of these"),
         T("Does one of these describe you?"): T("None of these"),
     }
-    ticked = [box.evaluate("el => el.labels[0].innerText.trim().replace(/\\s+/g, ' ')")
-              for box in declarations(page, T).all()]
+    ticked = [
+        box.evaluate("el => el.labels[0].innerText.trim().replace(/\\s+/g, ' ')")
+        for box in declarations(page, T).all()
+    ]
     done: set[str] = set()
     for _step in range(80):
         keyboard.press("Tab")
@@ -519,7 +536,9 @@ def test_keyboard_only_application(new_context, labels):
         pytest.fail("80 presses of Tab never reached the Send the application button")
 
     assert set(typed) | set(picked) <= done, f"never reached by Tab: {(set(typed) | set(picked)) - done}"
-    assert len(done) == len(typed) + len(picked) + 2, "both declarations must be reachable and ticked by keyboard"
+    assert len(done) == len(typed) + len(picked) + 2, (
+        "both declarations must be reachable and ticked by keyboard"
+    )
     keyboard.press("Space")
     # Check your answers, by keyboard too: Tab past each "Change" to "Accept and send".
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))

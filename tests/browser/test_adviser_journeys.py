@@ -42,7 +42,9 @@ def test_resident_finds_the_adviser_by_pinyin_and_contacts_them(language, javasc
     T = labels(language)
     page = new_context(language=language, javascript=javascript).new_page()
     page.goto("/")
-    page.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Legal advisers"), exact=True).click()
+    page.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Legal advisers"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Find my village legal adviser"))
 
     for query in ("xingsha", "xs"):
@@ -63,17 +65,28 @@ def test_resident_finds_the_adviser_by_pinyin_and_contacts_them(language, javasc
     search_results(page).get_by_role("link", name=village, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(village)
     expect(page.get_by_role("heading", level=2, name=T("Your legal adviser"))).to_be_visible()
-    adviser_name = page.get_by_role("term").filter(has_text=T("Adviser")).first.locator(
-        "xpath=following-sibling::dd[1]/a").inner_text().strip()
+    adviser_name = (
+        page.get_by_role("term")
+        .filter(has_text=T("Adviser"))
+        .first.locator("xpath=following-sibling::dd[1]/a")
+        .inner_text()
+        .strip()
+    )
     assert adviser_name, "the village page names no adviser"
 
     page.get_by_role("link", name=T("Contact my adviser"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Contact my adviser"))
     expect(page.get_by_role("main")).to_contain_text(adviser_name)
     mobile = "13900000601" if language == ZH else "13900000602"
-    fill_contact(page, T, name="钱大妈" if language == ZH else "Qian Xiuzhen", mobile=mobile,
-                 question="承包地被邻居占用，想请顾问帮忙调解。" if language == ZH
-                 else "A neighbour has fenced part of my contracted land.")
+    fill_contact(
+        page,
+        T,
+        name="钱大妈" if language == ZH else "Qian Xiuzhen",
+        mobile=mobile,
+        question="承包地被邻居占用，想请顾问帮忙调解。"
+        if language == ZH
+        else "A neighbour has fenced part of my contracted land.",
+    )
     page.get_by_role("button", name=T("Send to my adviser"), exact=True).click()
     check_answers_and_send(page, T, "钱大妈" if language == ZH else "Qian Xiuzhen")
 
@@ -97,8 +110,9 @@ def test_roster_import_with_one_bad_row_imports_nothing(new_context, labels, tmp
     page.goto("/staff/login")
     sign_in(page, T, *ADVISER_ADMIN)
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Staff home"))
-    page.get_by_role("link", name=T("Village legal advisers: advisers, villages, roster, service log"),
-                     exact=True).click()
+    page.get_by_role(
+        "link", name=T("Village legal advisers: advisers, villages, roster, service log"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Village legal advisers"))
     tabs = page.get_by_role("navigation", name=T("Village legal advisers"))
     tabs.get_by_role("link", name=T("Roster import and export"), exact=True).click()
@@ -113,7 +127,8 @@ def test_roster_import_with_one_bad_row_imports_nothing(new_context, labels, tmp
     report = section(page, T("Report"))
     expect(report).to_be_visible()
     expect(report.get_by_role("alert")).to_have_text(
-        T("%(num)d row has errors: nothing was imported.") % {"num": 1})
+        T("%(num)d row has errors: nothing was imported.") % {"num": 1}
+    )
     rows = report.get_by_role("row")
     expect(rows).to_have_count(1 + len(ROSTER_ROWS))
     good, bad = rows.nth(1), rows.nth(2)

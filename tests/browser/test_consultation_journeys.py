@@ -62,7 +62,10 @@ def test_resident_books_a_consultation_and_downloads_the_calendar_file(new_conte
     expect(page.get_by_role("main")).not_to_contain_text("13900000501")
 
     calendar_link = page.get_by_role("link", name=T("Add to my calendar (.ics)"), exact=True)
-    with page.expect_response(re.compile(r"\.ics$")) as response_info, page.expect_download() as download_info:
+    with (
+        page.expect_response(re.compile(r"\.ics$")) as response_info,
+        page.expect_download() as download_info,
+    ):
         calendar_link.click()
     response, download = response_info.value, download_info.value
     assert response.status == 200
@@ -87,8 +90,9 @@ def test_resident_changes_the_time_then_cancels_without_javascript(new_context, 
     reference and mobile, change the time on the same day, and cancel it."""
     T = labels(EN)
     booking_page = new_context(language=EN, javascript=False).new_page()
-    reference, day, time = book_consultation(booking_page, T, name="Tan Xiaoyan", mobile="13900000502",
-                                             question="My landlord keeps the deposit.")
+    reference, day, time = book_consultation(
+        booking_page, T, name="Tan Xiaoyan", mobile="13900000502", question="My landlord keeps the deposit."
+    )
 
     page = new_context(language=EN, javascript=False).new_page()
     track(page, T, reference, "13900000502")
@@ -98,7 +102,9 @@ def test_resident_changes_the_time_then_cancels_without_javascript(new_context, 
     # Change the time: another free time of the same day.
     change = section(page, T("Change the time"))
     new_time = field(change, T("New time"))
-    choices = [text for text in new_time.locator("option").all_inner_texts() if text.startswith(day.isoformat())]
+    choices = [
+        text for text in new_time.locator("option").all_inner_texts() if text.startswith(day.isoformat())
+    ]
     assert choices, f"no other free time on {day} offered: {new_time.locator('option').all_inner_texts()}"
     chosen = choices[-1]
     new_start = re.search(r"(\d\d:\d\d)–", chosen).group(1)
@@ -120,7 +126,9 @@ def test_resident_changes_the_time_then_cancels_without_javascript(new_context, 
     expect(cancel.get_by_role("button")).to_have_count(0)
     cancel.get_by_role("link", name=T("Cancel my booking"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Cancel your booking?"))
-    page.get_by_role("button", name=T("Yes: %(action)s") % {"action": T("Cancel my booking")}, exact=True).click()
+    page.get_by_role(
+        "button", name=T("Yes: %(action)s") % {"action": T("Cancel my booking")}, exact=True
+    ).click()
     expect(page.get_by_role("status")).to_contain_text(T("Your booking has been cancelled."))
     expect(status(page, T)).to_contain_text(T("Cancelled"))
     expect(section(page, T("History"))).to_contain_text(f"{T('Cancel my booking')} → {T('Cancelled')}")
@@ -153,8 +161,9 @@ def test_desk_checks_in_and_records_the_consultation(new_context, labels):
     T = labels(EN)
     applicant = new_context(language=EN).new_page()
     # The desk checks people in on the day of their booking only: book a time of today.
-    reference, day = book_for_today(applicant, T, name="Huang Lili", mobile="13900000503",
-                                    question="I was dismissed without notice.")
+    reference, day = book_for_today(
+        applicant, T, name="Huang Lili", mobile="13900000503", question="I was dismissed without notice."
+    )
     applicant.get_by_role("link", name=T("Change or cancel"), exact=True).click()
     expect(status(applicant, T)).to_contain_text(T("Booked"))
 
@@ -188,7 +197,8 @@ def test_desk_checks_in_and_records_the_consultation(new_context, labels):
     field(panel, T("Minutes spent")).fill("25")
     panel.get_by_role("button", name=T("Record and complete"), exact=True).click()
     expect(desk.get_by_role("status")).to_contain_text(
-        T("Done: %(action)s.") % {"action": T("Record and complete")})
+        T("Done: %(action)s.") % {"action": T("Record and complete")}
+    )
     expect(desk.get_by_role("main")).to_contain_text(T("Completed"))
     expect(term_value(desk, T("Minutes spent"))).to_have_text("25")
 
@@ -214,7 +224,9 @@ def test_the_last_time_of_a_day_filled_meanwhile_is_reported(new_context, labels
     first = new_context(language=EN).new_page()
     go_to_booking(first, T)
     day = choose_point_and_day(first, T, xingsha_office(T))
-    kept = fill_booking(first, T, name="Lin Fang", mobile="13900000504", question="A question about my lease.")
+    kept = fill_booking(
+        first, T, name="Lin Fang", mobile="13900000504", question="A question about my lease."
+    )
 
     # The desk blocks every other slot of that day: one free time is left.
     desk = new_context(language=EN).new_page()
@@ -231,7 +243,8 @@ def test_the_last_time_of_a_day_filled_meanwhile_is_reported(new_context, labels
 
     second = new_context(language=EN).new_page()
     reference, second_day, second_time = book_consultation(
-        second, T, name="Mo Jun", mobile="13900000505", point=xingsha_office(T), question="About my wages.")
+        second, T, name="Mo Jun", mobile="13900000505", point=xingsha_office(T), question="About my wages."
+    )
     assert (second_day, second_time) == (day, kept), "the second person booked another time"
 
     first.get_by_role("button", name=T("Book"), exact=True).click()
@@ -240,5 +253,7 @@ def test_the_last_time_of_a_day_filled_meanwhile_is_reported(new_context, labels
     expect(first.get_by_role("heading", level=1)).to_have_text(T("Book a consultation"))
     link = summary.get_by_role("link").first
     target = link.get_attribute("href")
-    assert first.locator(f"[id='{target[1:]}']").count() == 1, f"the error summary's link {target} points at nothing"
+    assert first.locator(f"[id='{target[1:]}']").count() == 1, (
+        f"the error summary's link {target} points at nothing"
+    )
     expect(field(first, T("Your question in a few words"))).to_have_value("A question about my lease.")

@@ -52,9 +52,12 @@ def test_resident_filters_the_offices_by_township_and_books_there(new_context, l
     filter_by_township(page, T)
     offices = page.get_by_role("heading", level=3)
     expect(offices).to_have_text([xingsha_office(T), centre_name(T)])  # its own office first, then the centre
-    office = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=xingsha_office(T), exact=True))
+    office = page.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name=xingsha_office(T), exact=True)
+    )
     expect(office.get_by_role("link", name=starts_with(T("Map")))).to_have_attribute(
-        "href", re.compile(r"^https://uri\.amap\.com/search\?keyword="))
+        "href", re.compile(r"^https://uri\.amap\.com/search\?keyword=")
+    )
     office.get_by_role("link", name=T("Book here"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Book a consultation"))
     expect(field(page, T("Service point")).locator("option:checked")).to_have_text(xingsha_office(T))
@@ -70,8 +73,9 @@ def test_resident_filters_the_offices_by_township_and_books_there(new_context, l
 def test_resident_moves_a_booking_to_another_office_without_javascript(new_context, labels):
     T = labels(EN)
     first = new_context(language=EN, javascript=False).new_page()
-    reference, _day, _time = book_consultation(first, T, name="Ou Yang", mobile="13900000602",
-                                               question="Deposit not returned by the landlord.")
+    reference, _day, _time = book_consultation(
+        first, T, name="Ou Yang", mobile="13900000602", question="Deposit not returned by the landlord."
+    )
     page = new_context(language=EN, javascript=False).new_page()
     track(page, T, reference, "13900000602")
     expect(term_value(page, T("Where"))).to_contain_text(centre_name(T))
@@ -101,8 +105,9 @@ def test_resident_moves_a_booking_to_another_office_without_javascript(new_conte
 def test_the_desk_refuses_to_check_in_a_booking_of_a_later_day(new_context, labels):
     T = labels(EN)
     applicant = new_context(language=EN).new_page()
-    reference, day, _time = book_consultation(applicant, T, name="Gao Wei", mobile="13900000603",
-                                              question="Unpaid overtime at the factory.")
+    reference, day, _time = book_consultation(
+        applicant, T, name="Gao Wei", mobile="13900000603", question="Unpaid overtime at the factory."
+    )
     desk = new_context(language=EN).new_page()
     desk.goto("/staff/login")
     sign_in(desk, T, *DESK)
@@ -112,7 +117,9 @@ def test_the_desk_refuses_to_check_in_a_booking_of_a_later_day(new_context, labe
     expect(row.get_by_role("button", name=starts_with(T("Check in")))).to_have_count(0)
     expect(row.get_by_role("button", name=starts_with(T("Mark as missed")))).to_have_count(0)
     expect(row).to_contain_text(
-        T("This booking is for %(day)s: it can be checked in or marked only on that day.") % {"day": day.isoformat()})
+        T("This booking is for %(day)s: it can be checked in or marked only on that day.")
+        % {"day": day.isoformat()}
+    )
     # Walk-ins and closing are for today only.
     expect(desk.get_by_role("heading", name=T("Register a walk-in"))).to_have_count(0)
     expect(desk.get_by_role("button", name=T("Close today"), exact=True)).to_have_count(0)
@@ -121,8 +128,14 @@ def test_the_desk_refuses_to_check_in_a_booking_of_a_later_day(new_context, labe
 def test_the_desk_calls_back_a_phone_booking_of_today(new_context, labels):
     T = labels(EN)
     page = new_context(language=EN).new_page()
-    reference, today = book_for_today(page, T, name="Phone Caller", mobile="13900000604",
-                                      question="Please call me about a debt.", phone=True)
+    reference, today = book_for_today(
+        page,
+        T,
+        name="Phone Caller",
+        mobile="13900000604",
+        question="Please call me about a debt.",
+        phone=True,
+    )
 
     desk = new_context(language=EN).new_page()
     desk.goto("/staff/login")

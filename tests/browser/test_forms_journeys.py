@@ -144,12 +144,16 @@ def test_shift_three_times_leaves_but_not_while_typing(new_context, labels):
     assert urlsplit(page.url).path == "/", f"Back returned to {page.url}"  # replaced in the history
 
 
-def test_the_keyboard_hint_is_hidden_without_javascript_and_on_touch_screens(new_context, browser, live_server):
+def test_the_keyboard_hint_is_hidden_without_javascript_and_on_touch_screens(
+    new_context, browser, live_server
+):
     no_js = new_context(javascript=False).new_page()
     no_js.goto("/legal-aid/apply")
     expect(no_js.locator("#quick-exit")).to_be_visible()  # the button works without the script
     expect(no_js.locator("#quick-exit-hint")).to_be_hidden()
-    phone = browser.new_context(base_url=live_server.base_url, has_touch=True, is_mobile=True, viewport=NARROW_PHONE)
+    phone = browser.new_context(
+        base_url=live_server.base_url, has_touch=True, is_mobile=True, viewport=NARROW_PHONE
+    )
     try:
         page = phone.new_page()
         page.goto("/legal-aid/apply")
@@ -224,5 +228,7 @@ def test_the_new_pages_have_no_axe_violations(language, viewport, new_context, l
     section(page, T("Withdraw my application")).get_by_role("link").click()
     check_axe(page, axe_source, "forms-confirm-withdraw", language)
     keep_screenshot(page, f"confirm-withdraw-{shot}")
-    scroll = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    scroll = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert scroll <= 0, f"the page scrolls sideways by {scroll}px at {viewport['width']}px"

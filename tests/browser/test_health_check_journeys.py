@@ -57,8 +57,9 @@ def uscc(n: int) -> str:
 
 
 @pytest.mark.parametrize("language", [ZH, EN])
-def test_register_verify_request_publish_download_fix_and_follow_up(language, new_context, labels, axe_source,
-                                                                   tmp_path):
+def test_register_verify_request_publish_download_fix_and_follow_up(
+    language, new_context, labels, axe_source, tmp_path
+):
     T = labels(language)
     mobile, code = ("13900000801", uscc(801)) if language == ZH else ("13900000802", uscc(802))
     company = "长沙县示例精工有限公司" if language == ZH else "Changsha Sample Works Ltd"
@@ -86,7 +87,9 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
     expect(clerk.get_by_role("status")).to_be_visible()
 
     coordinator = staff_page(new_context, language, COORDINATOR, T)
-    coordinator.get_by_role("link", name=T("Enterprise accounts waiting for verification"), exact=True).click()
+    coordinator.get_by_role(
+        "link", name=T("Enterprise accounts waiting for verification"), exact=True
+    ).click()
     coordinator.get_by_role("link", name=company, exact=True).click()
     check_axe(coordinator, axe_source, "verify-member", language)
     coordinator.get_by_role("button", name=T("Verify"), exact=True).click()
@@ -101,7 +104,8 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
     clerk.get_by_role("radio", name=T("Visit at our premises"), exact=True).check()
     clerk.get_by_role("checkbox", name=T("Labour and employment"), exact=True).check()
     clerk.get_by_role("group", name=T("Does every employee have a written labour contract?")).get_by_role(
-        "radio", name=T("No"), exact=True).check()
+        "radio", name=T("No"), exact=True
+    ).check()
     check_axe(clerk, axe_source, "health-check-request", language)
     clerk.get_by_role("button", name=T("Send the request"), exact=True).click()
     check_answers_and_send(clerk, T, "机械制造")
@@ -126,7 +130,8 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
     lawyer = staff_page(new_context, language, LAWYER, T)
     open_check(lawyer, T, reference)
     open_action(lawyer, T("Visit done: write the report")).get_by_role(
-        "button", name=T("Visit done: write the report"), exact=True).click()
+        "button", name=T("Visit done: write the report"), exact=True
+    ).click()
     lawyer.get_by_role("link", name=re.compile("^" + re.escape(T("Findings")))).click()
     field(lawyer, T("Area")).select_option(label=T("Labour and employment"))
     field(lawyer, T("Risk level")).select_option(label=T("High (urgent)"))
@@ -139,7 +144,8 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
 
     open_check(coordinator, T, reference)
     open_action(coordinator, T("Publish the report")).get_by_role(
-        "button", name=T("Publish the report"), exact=True).click()
+        "button", name=T("Publish the report"), exact=True
+    ).click()
     expect(coordinator.get_by_role("main")).to_contain_text(T("Report published"))
 
     clerk.goto(f"/track/{reference}")
@@ -165,7 +171,8 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
     expect(clerk.get_by_role("main")).to_contain_text("已补签全部合同。")
     clerk.get_by_role("link", name=T("Go to the tracking page"), exact=True).click()
     section(clerk, T("Ask for a follow-up visit")).get_by_role(
-        "button", name=T("Ask for a follow-up visit"), exact=True).click()
+        "button", name=T("Ask for a follow-up visit"), exact=True
+    ).click()
     expect(status(clerk, T)).to_contain_text(T("Follow-up requested"))
 
     open_check(lawyer, T, reference)
@@ -179,7 +186,8 @@ def test_register_verify_request_publish_download_fix_and_follow_up(language, ne
     lawyer.get_by_role("button", name=T("Save the follow-up result"), exact=True).click()
     lawyer.get_by_role("link", name=reference).click()
     open_action(lawyer, T("Follow-up done: close")).get_by_role(
-        "button", name=T("Follow-up done: close"), exact=True).click()
+        "button", name=T("Follow-up done: close"), exact=True
+    ).click()
     expect(lawyer.get_by_role("main")).to_contain_text(T("Closed"))
     clerk.reload()
     expect(status(clerk, T)).to_contain_text(T("Closed"))

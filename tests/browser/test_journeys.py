@@ -76,7 +76,9 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
     assign a lawyer; the applicant's page shows every public step."""
     T = labels(EN)
     applicant = new_context(language=EN).new_page()
-    reference = apply_for_legal_aid(applicant, T, name="Wu Xiuying", mobile="13900000103", attachments=[pdf_file])
+    reference = apply_for_legal_aid(
+        applicant, T, name="Wu Xiuying", mobile="13900000103", attachments=[pdf_file]
+    )
     applicant.get_by_role("link", name=T("Track this application")).click()
     expect(status(applicant, T)).to_contain_text(T("Submitted"))
 
@@ -96,11 +98,14 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
     # ... and asks for materials: the checklist and a free-text item.
     panel = open_action(officer, T("Ask for materials"))
     panel.get_by_role("checkbox", name=T("Copy of your resident ID card"), exact=True).check()
-    panel.get_by_role("checkbox", name=T("Proof of household income or an economic-hardship statement"),
-                      exact=True).check()
+    panel.get_by_role(
+        "checkbox", name=T("Proof of household income or an economic-hardship statement"), exact=True
+    ).check()
     field(panel, T("Other missing items")).fill("Labour contract or pay slips")
     panel.get_by_role("button", name=T("Ask for materials"), exact=True).click()
-    expect(officer.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Ask for materials")})
+    expect(officer.get_by_role("status")).to_contain_text(
+        T("Done: %(action)s.") % {"action": T("Ask for materials")}
+    )
     expect(officer.get_by_role("main")).to_contain_text(T("Materials requested"))
 
     # (d) The applicant sees the request on the tracking page and answers it.
@@ -111,7 +116,9 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
     expect(needed).to_contain_text(T("Proof of household income or an economic-hardship statement"))
     expect(needed).to_contain_text("Labour contract or pay slips")
     answer = section(applicant, T("Send the materials"))
-    field(answer, T("Your note to the officer")).fill("The ID card copy and the income statement are attached.")
+    field(answer, T("Your note to the officer")).fill(
+        "The ID card copy and the income statement are attached."
+    )
     field(answer, T("Files")).set_input_files(str(write_pdf(tmp_path / "id-card-copy.pdf", "ID card")))
     answer.get_by_role("button", name=T("Send the materials"), exact=True).click()
     expect(applicant.get_by_role("status")).to_contain_text(
@@ -123,7 +130,9 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
 
     # (e) The officer sees the answer, approves, then assigns a lawyer.
     officer.reload()
-    expect(officer.get_by_role("main")).to_contain_text("The ID card copy and the income statement are attached.")
+    expect(officer.get_by_role("main")).to_contain_text(
+        "The ID card copy and the income statement are attached."
+    )
     expect(officer.get_by_role("link", name="id-card-copy.pdf")).to_be_visible()
     panel = open_action(officer, T("Approve"))
     field(panel, T("Decision note to the applicant")).fill("Your application is complete and approved.")
@@ -133,9 +142,13 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
 
     panel = open_action(officer, T("Assign a lawyer"))
     picker = field(panel, T("Legal aid person"))  # each option also says the person's firm and open cases
-    picker.select_option(label=next(o for o in picker.locator("option").all_inner_texts() if LAWYER_NAME in o))
+    picker.select_option(
+        label=next(o for o in picker.locator("option").all_inner_texts() if LAWYER_NAME in o)
+    )
     panel.get_by_role("button", name=T("Assign a lawyer"), exact=True).click()
-    expect(officer.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Assign a lawyer")})
+    expect(officer.get_by_role("status")).to_contain_text(
+        T("Done: %(action)s.") % {"action": T("Assign a lawyer")}
+    )
     expect(officer.get_by_role("main")).to_contain_text(T("Lawyer assigned"))
 
     # The applicant's timeline shows the approval and the lawyer.
@@ -148,7 +161,9 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
     lawyer_term = applicant.get_by_role("term").filter(has_text=exactly(T("Your lawyer")))
     expect(lawyer_term).to_have_count(1)
     # The name first, then the firm, the work phone and the assignment letter (issue #14).
-    expect(lawyer_term.locator("xpath=following-sibling::dd[1]")).to_have_text(re.compile("^" + re.escape(LAWYER_NAME)))
+    expect(lawyer_term.locator("xpath=following-sibling::dd[1]")).to_have_text(
+        re.compile("^" + re.escape(LAWYER_NAME))
+    )
     expect(section(applicant, T("Messages"))).to_contain_text(LAWYER_NAME)
     # Staff-only content never reaches the applicant.
     expect(applicant.get_by_role("main")).not_to_contain_text(T("Internal notes"))
@@ -206,8 +221,10 @@ def test_staff_account_is_locked_after_five_wrong_passwords(new_context, labels)
     page = new_context().new_page()
     username, password = LOCKOUT_USER
     # One answer for a wrong password and a lock (SPEC §11): nothing tells them apart.
-    refused = T("The mobile number, username or password is wrong, or there were too many attempts: "
-                "check them, or wait 15 minutes and try again.")
+    refused = T(
+        "The mobile number, username or password is wrong, or there were too many attempts: "
+        "check them, or wait 15 minutes and try again."
+    )
     page.goto("/staff/login")
     for attempt in range(1, 5):
         sign_in(page, T, username, f"wrong-password-{attempt}")

@@ -42,7 +42,9 @@ def test_refusal_objection_and_the_bureau_upholds_it(language, new_context, labe
     T = labels(language)
     mobile = "13900001301" if language == ZH else "13900001302"
     applicant = new_context(language=language, bypass_csp=True).new_page()
-    reference = apply_for_legal_aid(applicant, T, name="周建国" if language == ZH else "Zhou Jianguo", mobile=mobile)
+    reference = apply_for_legal_aid(
+        applicant, T, name="周建国" if language == ZH else "Zhou Jianguo", mobile=mobile
+    )
     applicant.get_by_role("link", name=T("Track this application")).click()
 
     # The officer takes the application and refuses it; reasons are required.
@@ -52,7 +54,9 @@ def test_refusal_objection_and_the_bureau_upholds_it(language, new_context, labe
     panel = open_action(officer, T("Refuse"))
     panel.get_by_role("button", name=T("Refuse"), exact=True).click()
     expect(officer.get_by_role("main")).to_contain_text(T("A refusal must give its reasons in writing."))
-    panel = officer.get_by_role("group").filter(has=officer.locator("summary", has_text=T("Refuse")))  # still open
+    panel = officer.get_by_role("group").filter(
+        has=officer.locator("summary", has_text=T("Refuse"))
+    )  # still open
     field(panel, T("Reasons for the refusal")).fill("家庭人均月收入超过经济困难标准")
     panel.get_by_role("button", name=T("Refuse"), exact=True).click()
     done(officer, T, "Refuse")
@@ -76,13 +80,17 @@ def test_refusal_objection_and_the_bureau_upholds_it(language, new_context, labe
     objection = section(applicant, T("Object to the decision (Art. 49)"))
     field(objection, T("Why you disagree with the decision")).fill("我家去年因病致贫，收入证明未被考虑")
     objection.get_by_role("button", name=T("Object to the decision (Art. 49)"), exact=True).click()
-    expect(applicant.get_by_role("status")).to_contain_text(T("Your objection has been sent to the county justice bureau."))
+    expect(applicant.get_by_role("status")).to_contain_text(
+        T("Your objection has been sent to the county justice bureau.")
+    )
     expect(status(applicant, T)).to_contain_text(T("Objection under review"))
     expect(applicant.locator("#objection")).to_contain_text("我家去年因病致贫")
 
     # The officer cannot decide on an objection to their own decision.
     officer.reload()
-    expect(officer.get_by_role("group").filter(has=officer.locator("summary", has_text=T("Uphold the refusal")))).to_have_count(0)
+    expect(
+        officer.get_by_role("group").filter(has=officer.locator("summary", has_text=T("Uphold the refusal")))
+    ).to_have_count(0)
 
     # The bureau's reviewer finds it in the legal aid queue and upholds the refusal.
     reviewer = staff_page(new_context, language, T, REVIEWER)
@@ -96,6 +104,9 @@ def test_refusal_objection_and_the_bureau_upholds_it(language, new_context, labe
 
     applicant.reload()
     expect(status(applicant, T)).to_contain_text(T("Refused"))
-    expect(applicant.locator("#decision-reasons")).to_contain_text(T(
-        "The county justice bureau reviewed your objection and upheld this decision. If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."))
+    expect(applicant.locator("#decision-reasons")).to_contain_text(
+        T(
+            "The county justice bureau reviewed your objection and upheld this decision. If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
+        )
+    )
     check_axe(applicant, axe_source, "legal-aid-objection-upheld", language)

@@ -25,11 +25,15 @@ pytestmark = pytest.mark.browser
 
 def answer(page: Page, question: str, choice: str) -> None:
     """Tick `choice` among the radio buttons of `question`."""
-    page.get_by_role("group", name=starts_with(question)).get_by_role("radio", name=choice, exact=True).check()
+    page.get_by_role("group", name=starts_with(question)).get_by_role(
+        "radio", name=choice, exact=True
+    ).check()
 
 
 def ticked(page: Page, question: str, choice: str):
-    return expect(page.get_by_role("group", name=starts_with(question)).get_by_role("radio", name=choice, exact=True))
+    return expect(
+        page.get_by_role("group", name=starts_with(question)).get_by_role("radio", name=choice, exact=True)
+    )
 
 
 @pytest.mark.parametrize("language", [ZH, EN])
@@ -38,7 +42,9 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     mobile = "13900000801" if language == ZH else "13900000802"
     page = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
     page.goto("/")
-    page.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Legal aid"), exact=True).click()
+    page.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Legal aid"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Legal aid"))
 
     # Pressing Check untouched gives no verdict: nothing is answered in advance.
@@ -46,7 +52,9 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     expect(page.get_by_role("alert")).to_contain_text(T("Choose what the matter is about."))
     expect(page.get_by_role("status")).to_have_count(0)
 
-    field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay or an employment relationship"))
+    field(page, T("What is the matter about?")).select_option(
+        label=T("Unpaid pay or an employment relationship")
+    )
     answer(page, T("Is your claim one of these?"), T("None of these"))
     answer(page, T("Does one of these describe you?"), T("Migrant worker claiming pay or a work injury"))
     answer(page, T("Where is the case handled?"), T("In this county"))
@@ -55,23 +63,38 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
 
     result = page.get_by_role("status")
     expect(result.get_by_role("heading")).to_have_text(T("Likely eligible"))
-    expect(result).to_contain_text(T("The means check is waived when you show proof of your situation (Art. 42)."))
-    expect(result).to_contain_text(T(
-        "Proof that you are a migrant worker, and of the work (contract, pay records or work-injury documents)"))
+    expect(result).to_contain_text(
+        T("The means check is waived when you show proof of your situation (Art. 42).")
+    )
+    expect(result).to_contain_text(
+        T(
+            "Proof that you are a migrant worker, and of the work (contract, pay records or work-injury documents)"
+        )
+    )
     check_axe(page, axe_source, "legal-aid-self-check-waiver", language)
     if language == ZH:
         assert_no_sideways_scrolling(page)
 
     result.get_by_role("link", name=T("Apply with these answers"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Apply for legal aid"))
-    expect(page.get_by_text(T(
-        "Your answers from the self-check are filled in below: check them before you send the application."))).to_be_visible()
+    expect(
+        page.get_by_text(
+            T(
+                "Your answers from the self-check are filled in below: check them before you send the application."
+            )
+        )
+    ).to_be_visible()
     # The self-check's answers are there; the rest is not answered for the person.
     expect(field(page, T("What is the matter about?")).locator("option:checked")).to_have_text(
-        T("Unpaid pay or an employment relationship"))
-    expect(field(page, T("Township or street where you live")).locator("option:checked")).to_have_text(township_name(T))
+        T("Unpaid pay or an employment relationship")
+    )
+    expect(field(page, T("Township or street where you live")).locator("option:checked")).to_have_text(
+        township_name(T)
+    )
     ticked(page, T("Is your claim one of these?"), T("None of these")).to_be_checked()
-    ticked(page, T("Does one of these describe you?"), T("Migrant worker claiming pay or a work injury")).to_be_checked()
+    ticked(
+        page, T("Does one of these describe you?"), T("Migrant worker claiming pay or a work injury")
+    ).to_be_checked()
     ticked(page, T("Where is the case handled?"), T("In this county")).to_be_checked()
     ticked(page, T("Who needs legal aid?"), T("Myself")).not_to_be_checked()
     check_axe(page, axe_source, "legal-aid-apply-prefilled", language)
@@ -79,15 +102,19 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
         assert_no_sideways_scrolling(page)
 
     field(page, T("Full name")).fill("周建国" if language == ZH else "Zhou Jianguo")
-    field(page, T("Resident ID number")).fill("４３０１２１ １９９００１０１ １２３７")  # as a Chinese keyboard types it
+    field(page, T("Resident ID number")).fill(
+        "４３０１２１ １９９００１０１ １２３７"
+    )  # as a Chinese keyboard types it
     field(page, T("Mobile number")).fill(mobile)
     field(page, T("Address")).fill("长沙县黄兴镇某村" if language == ZH else "A village of Huangxing Town")
     answer(page, T("Who needs legal aid?"), T("Myself"))
     field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
     answer(page, T("Who handles the case now?"), T("An arbitration commission"))
     field(page, T("What happened, and what do you want to achieve?")).fill(
-        "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。" if language == ZH
-        else "I worked on a building site for eight months and the contractor never paid my wages.")
+        "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。"
+        if language == ZH
+        else "I worked on a building site for eight months and the contractor never paid my wages."
+    )
     for checkbox in declarations(page, T).all():
         checkbox.check()
     page.get_by_role("button", name=T("Send the application"), exact=True).click()
@@ -99,10 +126,14 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     expect(main).to_contain_text(T("Means check waived"))
     expect(main).to_contain_text(T("Migrant worker claiming pay or a work injury"))
     expect(main).to_contain_text("4301**********1237")
-    expect(page.locator("#materials-to-bring")).to_contain_text(T(
-        "Proof that you are a migrant worker, and of the work (contract, pay records or work-injury documents)"))
+    expect(page.locator("#materials-to-bring")).to_contain_text(
+        T(
+            "Proof that you are a migrant worker, and of the work (contract, pay records or work-injury documents)"
+        )
+    )
     expect(page.locator("#materials-to-bring")).not_to_contain_text(
-        T("Proof of household income or an economic-hardship statement"))
+        T("Proof of household income or an economic-hardship statement")
+    )
     check_axe(page, axe_source, "legal-aid-applied-waiver", language)
 
 
@@ -118,7 +149,10 @@ def test_a_case_handled_elsewhere_is_pointed_to_that_centre(language, new_contex
     page.get_by_role("button", name=T("Check"), exact=True).click()
     result = page.get_by_role("status")
     expect(result.get_by_role("heading")).to_have_text(T("May be eligible"))  # never "not eligible on income"
-    expect(result).to_contain_text(T(
-        "A suspect or defendant without a lawyer may apply because of economic hardship or for other reasons (Art. 24)."))
+    expect(result).to_contain_text(
+        T(
+            "A suspect or defendant without a lawyer may apply because of economic hardship or for other reasons (Art. 24)."
+        )
+    )
     expect(page.locator("#other-centre")).to_contain_text("12348")
     expect(result.get_by_role("link", name=T("Apply with these answers"))).to_have_count(0)

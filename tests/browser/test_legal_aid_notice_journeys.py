@@ -33,7 +33,9 @@ def test_an_officer_registers_a_notice_and_assigns_a_senior_lawyer(language, new
     field(page, T("Resident ID number of the suspect or defendant")).fill("430121198503120033")
     field(page, T("Place of detention")).fill("长沙县看守所")
     field(page, T("Township of residence")).select_option(index=1)
-    field(page, T("Mobile of a close relative (for messages about the case)")).fill("13900001401" if language == ZH else "13900001402")
+    field(page, T("Mobile of a close relative (for messages about the case)")).fill(
+        "13900001401" if language == ZH else "13900001402"
+    )
     page.get_by_role("button", name=T("Register the notice")).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("LA-")

@@ -45,15 +45,23 @@ def open_case(page: Page, T, reference: str) -> None:
 
 
 @pytest.mark.parametrize("language", [ZH, EN])
-def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(language, new_context, labels, axe_source):
+def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
+    language, new_context, labels, axe_source
+):
     T = labels(language)
     mine, theirs = ("13900000701", "13900000711") if language == ZH else ("13900000702", "13900000712")
     other_name = "冯建军" if language == ZH else "Feng Jianjun"
-    terms = "冯建军三日内清理通道杂物。" if language == ZH else "Feng Jianjun clears the passage within three days."
+    terms = (
+        "冯建军三日内清理通道杂物。"
+        if language == ZH
+        else "Feng Jianjun clears the passage within three days."
+    )
 
     applicant = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
     applicant.goto("/")
-    applicant.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Mediation"), exact=True).click()
+    applicant.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Mediation"), exact=True
+    ).click()
     expect(applicant.get_by_role("heading", level=1)).to_have_text(T("People's mediation"))
     check_axe(applicant, axe_source, "mediation", language)
     applicant.get_by_role("link", name=T("Apply for mediation"), exact=True).click()
@@ -64,12 +72,21 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(language, ne
     field(applicant, T("The other party's mobile (if you know it)")).fill(mine)  # a slip: their own number
     field(applicant, T("What is the dispute about?")).select_option(label=T("Neighbours"))
     field(applicant, T("Township or street where the dispute arose")).select_option(index=1)
-    field(applicant, T("What happened")).fill("邻居在通道上堆放杂物。" if language == ZH else "The neighbour blocks our passage.")
+    field(applicant, T("What happened")).fill(
+        "邻居在通道上堆放杂物。" if language == ZH else "The neighbour blocks our passage."
+    )
     field(applicant, T("What you ask for")).fill("清理通道。" if language == ZH else "Clear the passage.")
     applicant.get_by_role("radio", name=T("No"), exact=True).check()
-    field(applicant, T("I agree that the committee uses these details to mediate, and tells the other party my name and what I ask for.")).check()
+    field(
+        applicant,
+        T(
+            "I agree that the committee uses these details to mediate, and tells the other party my name and what I ask for."
+        ),
+    ).check()
     applicant.get_by_role("button", name=T("Send the application"), exact=True).click()
-    expect(applicant.get_by_role("alert")).to_contain_text(T("The other party's mobile cannot be your own mobile number."))
+    expect(applicant.get_by_role("alert")).to_contain_text(
+        T("The other party's mobile cannot be your own mobile number.")
+    )
     expect(field(applicant, T("The other party's name"))).to_have_value(other_name)
     check_axe(applicant, axe_source, "mediation-apply-with-errors", language)
     field(applicant, T("The other party's mobile (if you know it)")).fill(theirs)
@@ -86,7 +103,9 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(language, ne
     field(panel, T("Mediation committee")).select_option(index=1)
     field(panel, T("Mediator")).first.select_option(label=MEDIATOR_NAME)
     panel.get_by_role("button", name=T("Accept and assign a mediator"), exact=True).click()
-    expect(coordinator.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Accept and assign a mediator")})
+    expect(coordinator.get_by_role("status")).to_contain_text(
+        T("Done: %(action)s.") % {"action": T("Accept and assign a mediator")}
+    )
     expect(coordinator.get_by_role("main")).to_contain_text(MEDIATOR_NAME)
 
     other = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
@@ -94,13 +113,17 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(language, ne
     expect(status(other, T)).to_contain_text(T("Accepted"))
     expect(other.get_by_role("main")).not_to_contain_text(mine)
     check_axe(other, axe_source, "mediation-other-party", language)
-    section(other, T("I agree to mediation")).get_by_role("button", name=T("I agree to mediation"), exact=True).click()
+    section(other, T("I agree to mediation")).get_by_role(
+        "button", name=T("I agree to mediation"), exact=True
+    ).click()
     expect(status(other, T)).to_contain_text(T("Mediating"))
 
     mediator = staff_page(new_context, language, MEDIATOR, T)
     open_case(mediator, T, reference)
     panel = open_action(mediator, T("Schedule a session"))
-    day = (re.search(r"\d{4}-\d{2}-\d{2}", mediator.evaluate("new Date(Date.now() + 3*86400000).toISOString()")).group(0))
+    day = re.search(
+        r"\d{4}-\d{2}-\d{2}", mediator.evaluate("new Date(Date.now() + 3*86400000).toISOString()")
+    ).group(0)
     field(panel, T("Date")).fill(day)
     field(panel, T("Starts at")).fill("09:30")
     field(panel, T("Place")).fill("星沙司法所调解室")
@@ -110,7 +133,9 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(language, ne
     panel.get_by_role("radio", name=T("Oral agreement, recorded by the mediator"), exact=True).check()
     field(panel, T("Terms agreed")).fill(terms)
     panel.get_by_role("button", name=T("Record the agreement"), exact=True).click()
-    expect(mediator.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Record the agreement")})
+    expect(mediator.get_by_role("status")).to_contain_text(
+        T("Done: %(action)s.") % {"action": T("Record the agreement")}
+    )
 
     for person in (applicant, other):
         if person is applicant:

@@ -27,7 +27,9 @@ SUPERVISOR = ("supervisor", "supervisor-demo-2026")
 
 def row(table_area, heading: str):
     """The table row whose row header is exactly `heading`."""
-    return table_area.get_by_role("row").filter(has=table_area.page.get_by_role("rowheader", name=heading, exact=True))
+    return table_area.get_by_role("row").filter(
+        has=table_area.page.get_by_role("rowheader", name=heading, exact=True)
+    )
 
 
 def staff_page(new_context, language, T, login):
@@ -43,7 +45,9 @@ def test_a_poor_rating_is_answered_and_the_reports_count_it(language, new_contex
     T = labels(language)
     mobile = "13900001901" if language == ZH else "13900001902"
     applicant = new_context(language=language, bypass_csp=True).new_page()
-    reference = apply_for_legal_aid(applicant, T, name="欧阳秀英" if language == ZH else "Ouyang Xiuying", mobile=mobile)
+    reference = apply_for_legal_aid(
+        applicant, T, name="欧阳秀英" if language == ZH else "Ouyang Xiuying", mobile=mobile
+    )
     applicant.get_by_role("link", name=T("Track this application")).click()
     expect(applicant.get_by_role("heading", name=T("Rate this service"))).to_have_count(0)  # not decided yet
 
@@ -101,7 +105,9 @@ def test_a_poor_rating_is_answered_and_the_reports_count_it(language, new_contex
     field(supervisor, T("From (month)")).fill("2026-06")
     field(supervisor, T("To (month)")).fill("2026-01")
     supervisor.get_by_role("button", name=T("Show the report"), exact=True).click()
-    expect(supervisor.get_by_role("alert")).to_contain_text(T("The end month must not be before the start month."))
+    expect(supervisor.get_by_role("alert")).to_contain_text(
+        T("The end month must not be before the start month.")
+    )
     expect(field(supervisor, T("To (month)"))).to_have_value("2026-01")
     check_axe(supervisor, axe_source, "annual-report-error", language)
     field(supervisor, T("From (month)")).fill("2026-01")

@@ -39,8 +39,10 @@ def free_slot_with_ten_seats(database_url: str):
             ),
             {"after": utcnow() + timedelta(days=1)},
         ).one()
-        connection.execute(text("UPDATE consultation_slot SET capacity = :seats WHERE id = :id"),
-                           {"seats": SEATS, "id": row.id})
+        connection.execute(
+            text("UPDATE consultation_slot SET capacity = :seats WHERE id = :id"),
+            {"seats": SEATS, "id": row.id},
+        )
     engine.dispose()
     # SQLite hands the timestamp back as text.
     starts_at = datetime.fromisoformat(row.starts_at) if isinstance(row.starts_at, str) else row.starts_at
@@ -73,13 +75,18 @@ def test_two_hundred_http_bookings_on_ten_seats_across_worker_processes(live_ser
     urllib.request.urlopen(f"{live_server.base_url}/consultations/", timeout=60).read()  # publishes the slots
     slot_id, point_id, day = free_slot_with_ten_seats(live_server.database_url)
     with ThreadPoolExecutor(max_workers=32) as pool:
-        statuses = list(pool.map(lambda i: attempt(live_server.base_url, point_id, day, slot_id, i), range(ATTEMPTS)))
+        statuses = list(
+            pool.map(lambda i: attempt(live_server.base_url, point_id, day, slot_id, i), range(ATTEMPTS))
+        )
     assert statuses.count(303) == SEATS, sorted(set(statuses))
     assert statuses.count(409) == ATTEMPTS - SEATS  # "that time was just filled"
     engine = create_engine(live_server.database_url)
     with engine.connect() as connection:
-        booked = connection.execute(text("SELECT booked FROM consultation_slot WHERE id = :id"), {"id": slot_id}).scalar()
-        bookings = connection.execute(text("SELECT count(*) FROM consultation_booking WHERE slot_id = :id"),
-                                      {"id": slot_id}).scalar()
+        booked = connection.execute(
+            text("SELECT booked FROM consultation_slot WHERE id = :id"), {"id": slot_id}
+        ).scalar()
+        bookings = connection.execute(
+            text("SELECT count(*) FROM consultation_booking WHERE slot_id = :id"), {"id": slot_id}
+        ).scalar()
     engine.dispose()
     assert booked == bookings == SEATS

@@ -44,7 +44,9 @@ def test_elderly_mode_is_turned_on_and_found_on_the_next_page(new_context, label
     assert root_font_px(page) >= standard * 1.2
 
     # The next page, reached by a link as a person would: still on, and it can be turned off.
-    page.get_by_role("navigation", name=T("Main")).get_by_role("link", name=T("Track a request"), exact=True).click()
+    page.get_by_role("navigation", name=T("Main")).get_by_role(
+        "link", name=T("Track a request"), exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Track a request"))
     expect(page.locator("html")).to_have_class("elderly")
     assert root_font_px(page) >= standard * 1.2

@@ -149,7 +149,9 @@ def _lease(message_id: int, seen_due) -> bool:
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt: doubling, capped."""
     config = current_app.config
-    return min(config["NOTIFICATION_RETRY_BASE"] * 2 ** max(attempts - 1, 0), config["NOTIFICATION_RETRY_MAX"])
+    return min(
+        config["NOTIFICATION_RETRY_BASE"] * 2 ** max(attempts - 1, 0), config["NOTIFICATION_RETRY_MAX"]
+    )
 
 
 def _attempt(message: OutboxMessage, backends: Backends) -> str:
@@ -157,9 +159,17 @@ def _attempt(message: OutboxMessage, backends: Backends) -> str:
     try:
         provider_id = backends.for_channel(message.channel).send(message)
     except Exception as exc:  # noqa: BLE001 — any backend failure is recorded, never raised
-        final = isinstance(exc, PermanentFailure) or message.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"]
-        log.warning("delivery of outbox message %s (attempt %s) failed%s: %s", message.id, message.attempts,
-                    " for good" if final else "", exc)
+        final = (
+            isinstance(exc, PermanentFailure)
+            or message.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"]
+        )
+        log.warning(
+            "delivery of outbox message %s (attempt %s) failed%s: %s",
+            message.id,
+            message.attempts,
+            " for good" if final else "",
+            exc,
+        )
         message.last_error = str(exc)[:2000] or type(exc).__name__
         if final:
             message.status = FAILED

@@ -56,7 +56,11 @@ def sms_receipts():
     matched = 0
     for receipt in receipts:
         delivered = receipt.get("success") is True or str(receipt.get("err_code", "")).upper() == "DELIVERED"
-        matched += record_receipt(str(receipt.get("out_id", "")), str(receipt.get("phone_number", "")),
-                                  delivered, str(receipt.get("err_code") or "")[:100] or None)
+        matched += record_receipt(
+            str(receipt.get("out_id", "")),
+            str(receipt.get("phone_number", "")),
+            delivered,
+            str(receipt.get("err_code") or "")[:100] or None,
+        )
     db.session.commit()
     return jsonify(code="OK", matched=matched, ignored=len(receipts) - matched)
