@@ -73,8 +73,10 @@ BENCH_DATA ?= /var/tmp/portal-bench
 test-bench: babel-compile
 	$(VENV)/bin/pytest -m bench tests/test_bench.py
 
+# STYLE: ruff check and ruff format; CI fails on either.
 lint: install
-	$(VENV)/bin/ruff check portal tests bench
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check portal tests bench tools
 
 bench: babel-compile
 	$(VENV)/bin/python bench/run.py --reuse $(BENCH_DATA)

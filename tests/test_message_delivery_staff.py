@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures gateway and outbox are imported from test_message_delivery)
 """Staff see what could not be delivered: on the request's detail page and in the outbox,
 where supervisors and admins send a failed message again (POST, CSRF, audited)."""
 
@@ -21,7 +22,7 @@ def english(client):
     return client
 
 
-def failed_application(app, gateway, make_application):  # noqa: F811
+def failed_application(app, gateway, make_application):
     """An application whose acknowledgement the gateway refused for good."""
     gateway.answer = lambda payload: (200, {"code": "isv.MOBILE_NUMBER_ILLEGAL", "message": "bad number"})
     application = make_application()
@@ -34,7 +35,7 @@ def test_a_failed_message_shows_on_the_request_and_in_the_outbox(
     app,
     gateway,
     make_application,
-    make_staff,  # noqa: F811
+    make_staff,
     make_client,
 ):
     application = failed_application(app, gateway, make_application)
@@ -61,7 +62,7 @@ def test_a_failed_message_shows_on_the_request_and_in_the_outbox(
 def test_sending_again_queues_the_message_from_scratch_and_is_audited(
     app,
     gateway,
-    make_application,  # noqa: F811
+    make_application,
     make_staff,
     make_client,
 ):
@@ -93,7 +94,7 @@ def test_an_undelivered_receipt_puts_the_message_in_the_outbox(
     app,
     gateway,
     make_application,
-    make_staff,  # noqa: F811
+    make_staff,
     make_client,
     client,
 ):
@@ -170,7 +171,7 @@ def test_the_outbox_and_the_detail_warning_are_valid_html(
     app,
     gateway,
     make_application,
-    make_staff,  # noqa: F811
+    make_staff,
     make_client,
     tmp_path,
 ):
