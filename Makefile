@@ -8,11 +8,11 @@ PORT ?= 5000
 # The local demo runs over plain http on loopback: no Secure cookies, a throwaway key.
 DEMO_ENV = PORTAL_DEMO=1 PORTAL_INSECURE_COOKIES=1
 
-# Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser and not bench"'.
+# Extra pytest arguments, e.g. PYTEST_ARGS='-k tracking' or PYTEST_ARGS='-x'.
 PYTEST_ARGS ?=
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres test-bench lint babel-extract babel-update babel-compile browsers validator bench clean
+.PHONY: install run test test-http test-browser test-postgres test-bench lint babel-extract babel-update babel-compile browsers validator bench clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,17 @@ node_modules/.installed: package.json package-lock.json
 validator: node_modules/.installed
 	@command -v java >/dev/null 2>&1 || echo "java is not installed: the HTML validity test will be skipped"
 
-test: babel-compile browsers validator
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+# `make test` runs everything: the HTTP tests in parallel (pytest-xdist; each worker has its
+# own database, SQLite file or PostgreSQL test_gwN), then the browser journeys, which start
+# their own servers. `make test-http` and `make test-browser` run one half.
+TEST_WORKERS ?= 2
+test: test-http test-browser
+
+test-http: babel-compile validator
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not bench" $(PYTEST_ARGS)
+
+test-browser: babel-compile browsers
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (the server of the env notes: trust auth, database "test").
 test-postgres:

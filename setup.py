@@ -38,6 +38,8 @@ setup(
     extras_require={
         "test": [
             "pytest>=8.0",
+            # The HTTP tests run in parallel, each worker on a database of its own (make test).
+            "pytest-xdist>=3.5",
             "hypothesis>=6.100",
             "playwright>=1.45",
             "ruff>=0.5",

@@ -29,10 +29,32 @@ def is_postgres() -> bool:
     return bool(POSTGRES_URL)
 
 
+def worker_database_url(url: str, worker: str | None) -> str:
+    """Give each pytest-xdist worker a PostgreSQL database of its own (test_gw0, test_gw1...).
+
+    The schema fixture drops and rebuilds `public` and every test truncates every table, so two
+    workers on one database would destroy each other's data. The database is created on first use.
+    """
+    if not worker:
+        return url
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if POSTGRES_URL:
-        return POSTGRES_URL
+        return worker_database_url(POSTGRES_URL, os.environ.get("PYTEST_XDIST_WORKER"))
+    # Under pytest-xdist each worker has a base temporary folder of its own, so its own file.
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
 
 

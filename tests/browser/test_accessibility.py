@@ -22,6 +22,7 @@ from .browser_steps import (
     DESK,
     DESKTOP,
     EN,
+    LANGUAGES,
     NARROW_PHONE,
     RESIDENT,
     ROSTER_ROWS,
@@ -366,7 +367,7 @@ def test_axe_harness_reports_a_violation(new_context, axe_source):
 VIEWPORTS = {ZH: NARROW_PHONE, EN: DESKTOP}
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("page_name", list(PUBLIC_PAGES))
 def test_public_page_has_no_axe_violations(page_name, language, new_context, labels, axe_source, pdf_file):
     page = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
@@ -377,7 +378,7 @@ def test_public_page_has_no_axe_violations(page_name, language, new_context, lab
         assert_no_sideways_scrolling(page)
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("page_name", list(STAFF_PAGES))
 def test_staff_page_has_no_axe_violations(
     page_name, language, new_context, labels, axe_source, officer_state
@@ -412,7 +413,7 @@ def staff_state(browser, live_server, labels):
     return get
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("page_name", list(FEATURE_STAFF_PAGES))
 def test_feature_staff_page_has_no_axe_violations(
     page_name, language, new_context, labels, axe_source, staff_state, tmp_path

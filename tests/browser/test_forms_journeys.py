@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from .browser_steps import (
     EN,
+    LANGUAGES,
     NARROW_PHONE,
     ZH,
     apply_for_legal_aid,
@@ -199,7 +200,7 @@ VIEWPORTS = [pytest.param(NARROW_PHONE, id="320"), pytest.param(WIDE, id="1280")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_new_pages_have_no_axe_violations(language, viewport, new_context, labels, axe_source):
     """The check page, an error summary, the confirmation question, the tracking page with
     its steps and the confirmation's next steps."""

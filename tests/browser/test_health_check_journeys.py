@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from .browser_steps import (
-    EN,
+    LANGUAGES,
     ZH,
     check_answers_and_send,
     field,
@@ -56,7 +56,7 @@ def uscc(n: int) -> str:
     return body + uscc_check_char(body)
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_register_verify_request_publish_download_fix_and_follow_up(
     language, new_context, labels, axe_source, tmp_path
 ):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .browser_steps import (
-    EN,
+    LANGUAGES,
     OFFICER,
     ZH,
     apply_for_legal_aid,
@@ -37,7 +37,7 @@ def done(page, T, action: str) -> None:
     expect(page.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T(action)})
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_refusal_objection_and_the_bureau_upholds_it(language, new_context, labels, axe_source):
     T = labels(language)
     mobile = "13900001301" if language == ZH else "13900001302"

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .browser_steps import (
-    EN,
+    LANGUAGES,
     REFERENCE,
     ZH,
     check_answers_and_send,
@@ -36,7 +36,7 @@ def ticked(page: Page, question: str, choice: str):
     )
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_self_check_then_apply_with_the_answers_carried_over(language, new_context, labels, axe_source):
     T = labels(language)
     mobile = "13900000801" if language == ZH else "13900000802"
@@ -137,7 +137,7 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     check_axe(page, axe_source, "legal-aid-applied-waiver", language)
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_case_handled_elsewhere_is_pointed_to_that_centre(language, new_context, labels):
     T = labels(language)
     page = new_context(language=language, viewport=VIEWPORTS[language]).new_page()

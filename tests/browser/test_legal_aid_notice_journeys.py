@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from .browser_steps import EN, OFFICER, ZH, field, open_action, sign_in
+from .browser_steps import LANGUAGES, OFFICER, ZH, field, open_action, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_an_officer_registers_a_notice_and_assigns_a_senior_lawyer(language, new_context, labels):
     T = labels(language)
     page = new_context(language=language).new_page()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .browser_steps import (
-    EN,
+    LANGUAGES,
     ZH,
     check_answers_and_send,
     field,
@@ -44,7 +44,7 @@ def open_case(page: Page, T, reference: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     language, new_context, labels, axe_source
 ):

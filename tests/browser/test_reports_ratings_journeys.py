@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .browser_steps import (
-    EN,
+    LANGUAGES,
     OFFICER,
     ZH,
     apply_for_legal_aid,
@@ -40,7 +40,7 @@ def staff_page(new_context, language, T, login):
     return page
 
 
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_poor_rating_is_answered_and_the_reports_count_it(language, new_context, labels, axe_source):
     T = labels(language)
     mobile = "13900001901" if language == ZH else "13900001902"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .browser_steps import EN, NARROW_PHONE, ZH, field
+from .browser_steps import EN, LANGUAGES, NARROW_PHONE, ZH, field
 from .test_accessibility import assert_no_sideways_scrolling, check_axe
 
 pytestmark = pytest.mark.browser
@@ -62,7 +62,7 @@ def test_elderly_mode_is_turned_on_and_found_on_the_next_page(new_context, label
 
 
 @pytest.mark.parametrize("url", ["/", "/legal-aid/apply", "/consultations/", "/privacy", "/sitemap"])
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_elderly_mode_layout_holds_at_200_percent_zoom(new_context, labels, url, language):
     """Elderly mode on a 1280 px window zoomed to 200%: nothing scrolls sideways, the
     hotline and the switch stay on screen, the footer's filings wrap."""
@@ -80,7 +80,7 @@ def test_elderly_mode_layout_holds_at_200_percent_zoom(new_context, labels, url,
 
 
 @pytest.mark.parametrize("viewport", [NARROW_PHONE, WIDE], ids=["320", "1280"])
-@pytest.mark.parametrize("language", [ZH, EN])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("page_name", [*NEW_PAGES, "home-elderly"])
 def test_new_pages_have_no_axe_violations(new_context, labels, axe_source, page_name, language, viewport):
     T = labels(language)
