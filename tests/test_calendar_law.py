@@ -106,7 +106,7 @@ def test_an_admin_edit_of_a_day_moves_deadlines_and_says_how_many(app, client, m
     response = client.submit("/staff/admin/holidays", {"day": "2027-03-08", "name": "本地假日"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 open deadline moved" in page or "1 个未结期限已顺延" in page
+    assert "1 open deadline moved" in page or "1 个未办结的期限已调整" in page
     assert due_date(application) == date(2027, 3, 9)
 
 
