@@ -108,6 +108,8 @@ def test_an_admin_edit_of_a_day_moves_deadlines_and_says_how_many(app, client, m
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 open deadline moved" in page or "1 个未办结的期限已调整" in page
     assert due_date(application) == date(2027, 3, 9)
+    listed = page.split('id="computed"')[1].split("</section>")[0]
+    assert "2027" in listed and "春节 Spring Festival" in listed  # no 2027 arrangement yet
 
 
 def notice(received: date) -> NoticeDetails:

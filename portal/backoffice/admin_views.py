@@ -17,11 +17,12 @@ from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user, current_locks
 from portal.accounts.specialties import ServicePersonKind
 from portal.backoffice.admin_forms import HolidayForm, ServicePersonForm, StaffUserForm
-from portal.core.clock import utcnow
+from portal.core.clock import local_today, utcnow
 from portal.core.deadline_moves import follow_calendar
-from portal.core.holidays import HolidaySource
+from portal.core.holidays import HolidaySource, has_official_year
 from portal.core.identity import normalise_mobile
 from portal.core.models import Holiday
+from portal.core.statutory_days import statutory_days_off
 from portal.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -248,8 +249,13 @@ def holidays():
             _calendar_changed(form.day.data.year)
             return redirect(url_for("admin.holidays"), 303)
     rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc()).limit(400))
+    this_year = local_today().year
+    # This year and next without their official arrangement: the law's days count.
+    computed = {
+        year: statutory_days_off(year) for year in (this_year, this_year + 1) if not has_official_year(year)
+    }
     return render_template(
-        "admin/holidays.html", form=form, holidays=list(rows), sources=HOLIDAY_SOURCES
+        "admin/holidays.html", form=form, holidays=list(rows), sources=HOLIDAY_SOURCES, computed=computed
     ), 400 if form.is_submitted() else 200
 
 
