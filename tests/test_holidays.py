@@ -78,7 +78,7 @@ def test_a_seven_day_decision_across_the_spring_festival(calendar_2026):
 def test_working_days_across_the_spring_festival_count_the_exchanged_saturdays(calendar_2026):
     # A 3-working-day assignment from Thu 12 Feb: Fri 13 (1), Sat 14 worked (2), then
     # 15-23 off, Tue 24 (3). Weekends alone would have given Tue 17 Feb.
-    assert due_day(date(2026, 2, 12), 3, "working") == date(2026, 2, 23)  # Fri 13, Fri 20, Mon 23
+    assert due_day(date(2026, 2, 12), 3, "working") == date(2026, 2, 24)
     # A 5-working-day objection review from Fri 13 Feb: 14 (1), 24 (2), 25 (3), 26 (4), 27 (5).
     assert due_day(date(2026, 2, 13), 5, "working") == date(2026, 2, 27)
     # Seven from Fri 13 Feb: ... 27 (5), Sat 28 worked (6), Mon 2 March (7).
