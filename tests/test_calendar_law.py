@@ -112,11 +112,11 @@ def test_an_admin_edit_of_a_day_moves_deadlines_and_says_how_many(app, client, m
     assert "2027" in listed and "春节 Spring Festival" in listed  # no 2027 arrangement yet
 
 
-def notice(received: date) -> NoticeDetails:
+def notice(received: date, source: str = "notice") -> NoticeDetails:
     from portal.core.identity import parse_resident_id
 
     return NoticeDetails(
-        source="notice",
+        source=source,
         authority="长沙县公安局",
         case_number="长县公刑字〔2027〕1号",
         charge="故意伤害罪",
@@ -132,11 +132,14 @@ def notice(received: date) -> NoticeDetails:
     )
 
 
-def test_a_detained_person_s_3_day_assignment_is_not_extended_by_a_holiday(app, make_staff, notice_2027):
+@pytest.mark.parametrize("source", ["notice", "detention"])
+def test_a_detained_person_s_3_day_assignment_is_not_extended_by_a_holiday(
+    app, make_staff, notice_2027, source
+):
     """Art. 105: received Thu 30 Sep 2027, the 3 days end on Sun 3 Oct, inside National
     Day. Catches custody ignored (Mon 4 Oct on the floor, Fri 8 Oct on the notice)."""
     officer = make_staff("officer", "legal_aid_officer")
-    application = register_notice(notice(date(2027, 9, 30)), officer=officer)
+    application = register_notice(notice(date(2027, 9, 30), source), officer=officer)
     db.session.commit()
     assert application.in_custody
     assert application.status == "approved"
