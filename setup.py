@@ -26,6 +26,9 @@ setup(
         "pypinyin>=0.50",
         # The official holiday calendar (State Council notices): update it every year.
         "chinesecalendar>=1.11",
+        # Lunar dates and solar terms for the statutory days off of years the notice does
+        # not cover yet (portal.core.statutory_days).
+        "lunar-python>=1.4.8",
         "icalendar>=7.3",
         # PDFs of printable pages (portal.core.documents): the URLFetcher class API; tested with 70.
         # Needs Pango and HarfBuzz, and a CJK font that covers Extension A (fonts-noto-cjk).

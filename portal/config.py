@@ -154,6 +154,13 @@ class DefaultConfig:
     LEGAL_AID_DECISION_DAYS = 7
     LEGAL_AID_ASSIGN_DAYS = 3
     LEGAL_AID_DAYS_KIND = "calendar"  # or "working"; local rules differ
+    #: The bureau's reading of 刑事诉讼法 Art. 105 (期间的最后一日为节假日的，以节假日后的第一日为
+    #: 期满日期，但犯罪嫌疑人、被告人或者罪犯在押期间，应当至期满之日为止，不得因节假日而延长) for the
+    #: 办理法律援助案件程序规定: the centre's periods for a person in custody (a notice, a
+    #: detained person's application passed on) are calendar days, never extended by a
+    #: holiday or a weekend. True only if the bureau reads the rules otherwise (then
+    #: they are counted like every other period). See docs/calendar.md.
+    CUSTODY_PERIODS_EXTEND_FOR_HOLIDAYS = False
     LEGAL_AID_MATERIALS_ANSWER_DAYS = 30
     LEGAL_AID_OBJECTION_DAYS = 5
     #: Working days a supervisor has to answer a poor service rating (SPEC §2, 好差评).

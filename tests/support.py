@@ -37,3 +37,26 @@ def application_form(**overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def open_for_booking(start, hours_ahead: float = 24):
+    """Make the local day of a test slot's start (naive UTC) one the booking pages offer,
+    whatever today is: a statutory or official day off becomes a working day entered by
+    staff (the bureau opens that day). Returns `start`. A start meant to be too near to
+    book (under 2 hours ahead) is left alone."""
+    from sqlalchemy import select
+
+    from portal.consultations.slots import MIN_HOURS_AHEAD
+    from portal.core.clock import to_local
+    from portal.core.deadlines import WorkCalendar
+    from portal.core.models import Holiday
+
+    day = to_local(start).date()
+    if hours_ahead >= MIN_HOURS_AHEAD and day in WorkCalendar.load(day, day).days_off:
+        row = db.session.scalar(select(Holiday).where(Holiday.day == day))
+        if row is None:
+            db.session.add(Holiday(day=day, name="开放日 open day", is_workday=True, source="staff"))
+        else:
+            row.is_workday, row.source = True, "staff"
+        db.session.flush()
+    return start

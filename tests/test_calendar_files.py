@@ -15,6 +15,8 @@ from portal.core.models import OutboxMessage, ServiceRequest
 from portal.core.services import perform
 from portal.extensions import db
 
+from support import open_for_booking
+
 #: Long enough (in UTF-8 octets) that LOCATION must be folded.
 LONG_ADDRESS = "湖南省长沙市长沙县星沙街道开元东路与望仙路交汇处县政务服务中心三楼东侧公共法律服务大厅"
 
@@ -125,7 +127,9 @@ def point(app):
 
 
 def make_slot(point, hours_ahead: float) -> ConsultationSlot:
-    start = (utcnow() + timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
+    start = open_for_booking(
+        (utcnow() + timedelta(hours=hours_ahead)).replace(second=0, microsecond=0), hours_ahead
+    )
     slot = ConsultationSlot(
         service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=1
     )

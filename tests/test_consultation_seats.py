@@ -10,6 +10,8 @@ from portal.consultations.services import BookingDetails, BookingError, book, re
 from portal.core.clock import utcnow
 from portal.extensions import db
 
+from support import open_for_booking
+
 ATTEMPTS = 200
 SEATS = 10
 
@@ -27,7 +29,7 @@ def make_slot(seats: int, start=None):
     )
     db.session.add(point)
     db.session.flush()
-    start = start or (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
+    start = start or open_for_booking((utcnow() + timedelta(days=1)).replace(second=0, microsecond=0))
     slot = ConsultationSlot(
         service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=seats
     )

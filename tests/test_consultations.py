@@ -21,6 +21,8 @@ from portal.core.clock import local_today, to_local, utcnow
 from portal.core.models import OutboxMessage, ServiceRequest
 from portal.extensions import db
 
+from support import open_for_booking
+
 
 def make_point(code="CENTRE", name="长沙县公共法律服务中心"):
     point = ServicePoint(
@@ -40,6 +42,7 @@ def make_point(code="CENTRE", name="长沙县公共法律服务中心"):
 
 def make_slot(point, hours_ahead: float, capacity=1, booked=0, blocked=False):
     start = (utcnow() + timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
+    start = open_for_booking(start, hours_ahead)
     slot = ConsultationSlot(
         service_point_id=point.id,
         starts_at=start,
@@ -318,7 +321,7 @@ def test_lowering_capacity_never_drops_a_booking(client, make_client, point, mak
 
     slot = ConsultationSlot(
         service_point_id=point.id,
-        starts_at=local_to_utc(monday, __import__("datetime").time(9)),
+        starts_at=open_for_booking(local_to_utc(monday, __import__("datetime").time(9))),
         ends_at=local_to_utc(monday, __import__("datetime").time(9, 30)),
         capacity=3,
         booked=0,
@@ -441,7 +444,7 @@ def desk_world(make_staff) -> dict:
     point.templates = [SlotTemplate(weekday=0, start_time=time(9), end_time=time(10), capacity=1)]
     db.session.add(point)
     db.session.flush()
-    start = (utcnow() + timedelta(days=2)).replace(microsecond=0)
+    start = open_for_booking((utcnow() + timedelta(days=2)).replace(microsecond=0))
     slot = ConsultationSlot(
         service_point_id=point.id, starts_at=start, ends_at=start + timedelta(minutes=30), capacity=1
     )

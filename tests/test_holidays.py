@@ -87,9 +87,10 @@ def test_working_days_across_the_spring_festival_count_the_exchanged_saturdays(c
 
 
 def test_without_the_import_the_same_deadline_would_be_wrong(app):
-    """The control: the cases above depend on the imported calendar, not on weekends."""
-    assert due_day(date(2026, 2, 10), 7) == date(2026, 2, 17)
-    assert due_day(date(2026, 2, 12), 3, "working") == date(2026, 2, 17)
+    """The control: the cases above depend on the imported calendar. Without it only the
+    law's own days (除夕 16 to 初三 19 February) are off, and no Saturday is worked."""
+    assert due_day(date(2026, 2, 10), 7) == date(2026, 2, 20)
+    assert due_day(date(2026, 2, 12), 3, "working") == date(2026, 2, 23)  # Fri 13, Fri 20, Mon 23
 
 
 def test_re_importing_changes_nothing(calendar_2026):

@@ -92,8 +92,9 @@ def test_a_notice_enters_approved_with_the_3_day_clock_from_receipt(make_client,
     assert application.status == "approved"
     assert application.handler_id == staff["officer"].id
     assert application.pledge_accepted_at is None and application.household_size is None  # no means test
-    # 3 days from the day received (not from registration), on the deadline rules' calendar.
-    assert application.due_at == due_after(local_midnight(received), 3, "calendar")
+    # 3 days from the day received (not from registration); a detained person's are never
+    # extended by a holiday (Art. 105).
+    assert application.due_at == due_after(local_midnight(received), 3, "calendar", custody=True)
     assert (
         local_end_of_day(received + timedelta(days=3)) <= application.due_at < local_end_of_day(local_today())
     )

@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.core.clock import local_today, to_local
 from portal.core.models import Holiday, InboxMessage
 from portal.core.registry import kind_for_code
+from portal.core.statutory_days import statutory_days_off
 from portal.extensions import db
 from portal.ratings.models import Rating
 
@@ -104,13 +105,15 @@ def test_a_poor_rating_opens_a_follow_up_that_a_supervisor_answers(
     app, client, request_in, make_staff, make_client
 ):
     today = local_today()
-    holiday = working_days_after(today, 3, set())  # a weekday off inside the 15 working days
+    # The law's days off count too (no year's arrangement is imported here).
+    floor = set(statutory_days_off(today.year)) | set(statutory_days_off(today.year + 1))
+    holiday = working_days_after(today, 3, floor)  # a weekday off inside the 15 working days
     db.session.add(Holiday(day=holiday, name="地方假日"))
     db.session.commit()
     found = request_in(client)
     assert rate(client, found.reference, 2, "三次来电都没人接").status_code == 303
     rating = db.session.scalar(select(Rating).where(Rating.request_id == found.id))
-    assert to_local(rating.follow_up_due_at).date() == working_days_after(today, 15, {holiday})
+    assert to_local(rating.follow_up_due_at).date() == working_days_after(today, 15, floor | {holiday})
     assert "A supervisor will look into your rating" in client.get(f"/track/{found.reference}").get_data(
         as_text=True
     )
@@ -159,7 +162,11 @@ def test_the_follow_up_days_are_a_setting(app, client, request_in):
     found = request_in(client)
     rate(client, found.reference, 1)
     rating = db.session.scalar(select(Rating).where(Rating.request_id == found.id))
-    assert to_local(rating.follow_up_due_at).date() == working_days_after(local_today(), 3, set())
+    assert to_local(rating.follow_up_due_at).date() == working_days_after(
+        local_today(),
+        3,
+        set(statutory_days_off(local_today().year)) | set(statutory_days_off(local_today().year + 1)),
+    )
 
 
 def test_ratings_appear_in_the_report_by_service_township_and_staff(

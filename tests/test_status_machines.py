@@ -27,6 +27,8 @@ from portal.core.services import claim, perform
 from portal.core.workflow import STAFF, Transition, WorkflowError
 from portal.extensions import db
 
+from support import open_for_booking
+
 ACTORS = ("staff", "applicant", "party", "system")
 #: Examples per goal; a test runs (transitions x this) examples, all in one database.
 SETTINGS = settings(max_examples=3, deadline=None)
@@ -266,7 +268,7 @@ def test_consultation_bookings_never_leave_their_machine_and_take_every_transiti
     def example(goal, steps):
         desk, point = desk_and_point(make_staff)
         latest = db.session.scalar(db.select(db.func.max(ConsultationSlot.starts_at)))
-        start = latest or (utcnow() + timedelta(days=2)).replace(microsecond=0)
+        start = latest or open_for_booking((utcnow() + timedelta(days=2)).replace(microsecond=0))
         slots = []
         for _ in range(2):
             start += timedelta(hours=1)

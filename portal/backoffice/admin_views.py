@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,10 +17,12 @@ from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user, current_locks
 from portal.accounts.specialties import ServicePersonKind
 from portal.backoffice.admin_forms import HolidayForm, ServicePersonForm, StaffUserForm
-from portal.core.clock import utcnow
-from portal.core.holidays import HolidaySource
+from portal.core.clock import local_today, utcnow
+from portal.core.deadline_moves import follow_calendar
+from portal.core.holidays import HolidaySource, has_official_year
 from portal.core.identity import normalise_mobile
 from portal.core.models import Holiday
+from portal.core.statutory_days import statutory_days_off
 from portal.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -31,6 +34,20 @@ HOLIDAY_SOURCES = {
     HolidaySource.OFFICIAL: _l("Official (State Council notice, chinesecalendar)"),
     HolidaySource.STAFF: _l("Entered by staff"),
 }
+
+
+def _calendar_changed(*years: int) -> None:
+    """Count again the open deadlines running through the changed years; say how many moved."""
+    moved = follow_calendar(years)
+    db.session.commit()
+    flash(
+        ngettext(
+            "Calendar updated. %(num)d open deadline moved.",
+            "Calendar updated. %(num)d open deadlines moved.",
+            moved,
+        ),
+        "success",
+    )
 
 
 def admin_required(view):
@@ -229,12 +246,16 @@ def holidays():
                     source=HolidaySource.STAFF,
                 )
             )
-            db.session.commit()
-            flash(_l("Calendar updated."), "success")
+            _calendar_changed(form.day.data.year)
             return redirect(url_for("admin.holidays"), 303)
     rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc()).limit(400))
+    this_year = local_today().year
+    # This year and next without their official arrangement: the law's days count.
+    computed = {
+        year: statutory_days_off(year) for year in (this_year, this_year + 1) if not has_official_year(year)
+    }
     return render_template(
-        "admin/holidays.html", form=form, holidays=list(rows), sources=HOLIDAY_SOURCES
+        "admin/holidays.html", form=form, holidays=list(rows), sources=HOLIDAY_SOURCES, computed=computed
     ), 400 if form.is_submitted() else 200
 
 
@@ -252,12 +273,12 @@ def edit_holiday(holiday_id: int):
         ):
             form.day.errors.append(_l("This date is in the calendar already."))
         else:
+            old_year = holiday.day.year
             holiday.day = form.day.data
             holiday.name = form.name.data
             holiday.is_workday = form.is_workday.data
             holiday.source = HolidaySource.STAFF
-            db.session.commit()
-            flash(_l("Calendar updated."), "success")
+            _calendar_changed(old_year, form.day.data.year)
             return redirect(url_for("admin.holidays"), 303)
     return render_template(
         "admin/holiday_form.html", form=form, holiday=holiday, sources=HOLIDAY_SOURCES
@@ -271,7 +292,7 @@ def delete_holiday(holiday_id: int):
     holiday = db.session.get(Holiday, holiday_id)
     if holiday is None:
         abort(404)
+    year = holiday.day.year
     db.session.delete(holiday)
-    db.session.commit()
-    flash(_l("Calendar updated."), "success")
+    _calendar_changed(year)
     return redirect(url_for("admin.holidays"), 303)

@@ -74,7 +74,7 @@ def home():
 
 def _missing_calendar_year() -> int | None:
     """From 1 December, next year when its official holidays are not loaded yet (shown to
-    admins and supervisors: deadlines in January would count weekends only)."""
+    admins and supervisors: January counts on the computed statutory days until then)."""
     if not (current_user.has_role(Role.ADMIN) or current_user.has_role(Role.SUPERVISOR)):
         return None
     today = local_today()

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, not_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -114,6 +114,25 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
     return created
 
 
+def days_off_clause(start: datetime, end: datetime):
+    """No slot on a day off of the calendar (official, staff-entered or the law's computed
+    floor), whenever the slot was made: a year's arrangement imported after its slots were
+    made takes them off at once."""
+    calendar = WorkCalendar.load(local_today(start), local_today(end))
+    return and_(
+        true(),
+        *(
+            not_(
+                and_(
+                    ConsultationSlot.starts_at >= local_to_utc(day, datetime.min.time()),
+                    ConsultationSlot.starts_at < local_to_utc(day + timedelta(days=1), datetime.min.time()),
+                )
+            )
+            for day in sorted(calendar.days_off)
+        ),
+    )
+
+
 def free_slots_clause(now: datetime | None = None):
     start, end = bookable_window(now)
     return and_(
@@ -121,7 +140,18 @@ def free_slots_clause(now: datetime | None = None):
         ConsultationSlot.booked < ConsultationSlot.capacity,
         ConsultationSlot.starts_at >= start,
         ConsultationSlot.starts_at < end,
+        days_off_clause(start, end),
     )
+
+
+def next_year_opens(now: datetime | None = None) -> tuple[int, date] | None:
+    """From 1 November until they can be booked: next year and the day its times open
+    (the booking window reaches MAX_DAYS_AHEAD days ahead)."""
+    today = local_today(now)
+    opens = date(today.year + 1, 1, 1) - timedelta(days=MAX_DAYS_AHEAD)
+    if today.month < 11 or today >= opens:
+        return None
+    return today.year + 1, opens
 
 
 def slots_on(point_id: int, day: date) -> list[ConsultationSlot]:
@@ -186,6 +216,7 @@ def take_seat(slot_id: int) -> bool:
             ConsultationSlot.booked < ConsultationSlot.capacity,
             ConsultationSlot.starts_at >= start,
             ConsultationSlot.starts_at < end,
+            days_off_clause(start, end),
         )
         .values(booked=ConsultationSlot.booked + 1)
         .execution_options(synchronize_session=False)

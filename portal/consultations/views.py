@@ -18,6 +18,7 @@ from portal.consultations.slots import (
     free_days,
     free_slots,
     next_free_by_point,
+    next_year_opens,
     slots_on,
 )
 from portal.consultations.states import BookingState
@@ -132,6 +133,8 @@ def book_page():
         "weeks": by_week(days),
         "any_free": any_free,
         "waiting_form": WaitingListForm(formdata=None),
+        "next_year": next_year_opens(),
+        "max_days_ahead": MAX_DAYS_AHEAD,
     }
     if point is None:  # step 1: no form to submit yet
         return render_template(

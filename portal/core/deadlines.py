@@ -1,16 +1,46 @@
-"""Statutory deadlines on the bureau's calendar (weekends, holidays, 调休 workdays)."""
+"""Statutory deadlines on the bureau's calendar (weekends, holidays, 调休 workdays).
 
+The calendar of a year is its arrangement in the holiday table once the State Council's
+notice is imported (official rows). Before that, the law's own days off are computed
+(portal.core.statutory_days) and days entered by staff stand over them: a floor that
+knows no exchanged working weekends.
+
+A deadline is stored with what it was counted from (a `Period`), so that a change of
+the calendar can count it again (portal.core.deadline_moves).
+"""
+
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from portal.core.clock import local_end_of_day, local_today
 from portal.core.models import Holiday
+from portal.core.statutory_days import statutory_days_off
 from portal.extensions import db
+
+#: How a period's days are counted: calendar days moved off a day off at the end,
+#: working days only, or calendar days never extended (a person in custody).
+CALENDAR, WORKING, UNEXTENDED = "calendar", "working", "unextended"
+
+
+def _arranged_years(first: int, last: int) -> set[int]:
+    """The years among first..last whose official arrangement is imported."""
+    return {
+        year
+        for year in range(first, last + 1)
+        if db.session.scalar(
+            select(Holiday.id)
+            .where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)), Holiday.source == "official")
+            .limit(1)
+        )
+        is not None
+    }
 
 
 class WorkCalendar:
-    """Which local dates are working days, from the staff-maintained holiday table."""
+    """Which local dates are working days: the holiday table, over the computed floor."""
 
     def __init__(self, days_off: set[date], extra_workdays: set[date]):
         self.days_off = days_off
@@ -21,7 +51,14 @@ class WorkCalendar:
         rows = db.session.execute(
             select(Holiday.day, Holiday.is_workday).where(Holiday.day.between(start, end))
         ).all()
-        return cls({d for d, work in rows if not work}, {d for d, work in rows if work})
+        days_off = {d for d, work in rows if not work}
+        entered = {d for d, _ in rows}
+        arranged = _arranged_years(start.year, end.year)
+        for year in range(start.year, end.year + 1):
+            if year in arranged:
+                continue  # the official arrangement replaces the floor
+            days_off |= {d for d in statutory_days_off(year) if start <= d <= end and d not in entered}
+        return cls(days_off, {d for d, work in rows if work})
 
     def is_working_day(self, day: date) -> bool:
         if day in self.extra_workdays:
@@ -42,16 +79,44 @@ class WorkCalendar:
         return day
 
 
-def due_after(start: datetime, days: int, kind: str = "calendar") -> datetime:
-    """The deadline `days` after `start` (UTC), at the end of a local working day.
+@dataclass(frozen=True)
+class Period:
+    """`days` from `start` (naive UTC), counted as `count` says."""
 
-    Calendar days: count every day, then move a deadline that falls on a day off to the
-    next working day. Working days: count only working days.
+    start: datetime
+    days: int
+    count: str = CALENDAR
+
+    def due(self) -> datetime:
+        """The end of the period: the end of a local day (UTC).
+
+        Calendar days: count every day, then move a deadline that falls on a day off to
+        the next working day. Working days: count only working days. Unextended: count
+        every day and stop there, day off or not (刑事诉讼法 Art. 105).
+        """
+        first = local_today(self.start)
+        if self.count == UNEXTENDED:
+            return local_end_of_day(first + timedelta(days=self.days))
+        calendar = WorkCalendar.load(first, first + timedelta(days=self.days * 3 + 40))
+        if self.count == WORKING:
+            due = calendar.add_working_days(first, self.days)
+        else:
+            due = calendar.next_working_day(first + timedelta(days=self.days))
+        return local_end_of_day(due)
+
+
+def period(start: datetime, days: int, kind: str = CALENDAR, custody: bool = False) -> Period:
+    """The period of `days` from `start`, counted the bureau's way (`kind`).
+
+    For a person in custody the days are calendar days and a day off at the end does not
+    extend them (刑事诉讼法 Art. 105), unless the bureau's setting
+    CUSTODY_PERIODS_EXTEND_FOR_HOLIDAYS says its reading is otherwise.
     """
-    first = local_today(start)
-    calendar = WorkCalendar.load(first, first + timedelta(days=days * 3 + 40))
-    if kind == "working":
-        due = calendar.add_working_days(first, days)
-    else:
-        due = calendar.next_working_day(first + timedelta(days=days))
-    return local_end_of_day(due)
+    if custody and not current_app.config.get("CUSTODY_PERIODS_EXTEND_FOR_HOLIDAYS", False):
+        return Period(start, days, UNEXTENDED)
+    return Period(start, days, kind)
+
+
+def due_after(start: datetime, days: int, kind: str = CALENDAR, custody: bool = False) -> datetime:
+    """The deadline `days` after `start` (UTC), at the end of a local day (see Period.due)."""
+    return period(start, days, kind, custody).due()

@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 import chinese_calendar
 from sqlalchemy import select
 
+from portal.core.deadline_moves import follow_calendar
 from portal.core.models import Holiday
 from portal.extensions import db
 
@@ -46,11 +47,14 @@ class ImportResult:
     unchanged: int = 0
     #: Days staff entered or corrected: left as they are.
     kept_staff: int = 0
+    #: Open deadlines counted again on the new arrangement that moved.
+    moved: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.year}: {self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {self.kept_staff} staff-edited day(s) kept"
+            f"{self.unchanged} unchanged, {self.kept_staff} staff-edited day(s) kept, "
+            f"{self.moved} open deadline(s) moved"
         )
 
 
@@ -121,7 +125,9 @@ def import_year(year: int) -> ImportResult:
 
     Adds the official days that are missing, updates official rows that the package now
     names differently, removes official rows the package no longer lists, and leaves
-    every staff row alone. Raises UnknownYear, changing nothing, for an unknown year.
+    every staff row alone; then counts again the open deadlines that run through the year
+    (the arrangement replaces the computed floor). Raises UnknownYear, changing nothing,
+    for an unknown year.
     """
     official = official_days(year)
     rows = {
@@ -152,7 +158,9 @@ def import_year(year: int) -> ImportResult:
             db.session.delete(row)
             counts["removed"] += 1
     db.session.flush()
-    return ImportResult(year=year, **counts)
+    changed = counts["added"] or counts["updated"] or counts["removed"]
+    moved = follow_calendar([year]) if changed else 0
+    return ImportResult(year=year, moved=moved, **counts)
 
 
 def import_known_years(years: range) -> list[ImportResult]:

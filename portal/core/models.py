@@ -100,6 +100,11 @@ class ServiceRequest(db.Model):
     due_at: Mapped[datetime | None]
     #: due_at or NO_DEADLINE: a non-null copy for keyset pagination.
     due_sort: Mapped[datetime] = mapped_column(default=NO_DEADLINE)
+    #: What due_at was counted from (portal.core.deadlines.Period), so that a change of the
+    #: holiday calendar counts it again; None for a deadline set another way.
+    due_from: Mapped[datetime | None]
+    due_days: Mapped[int | None]
+    due_count: Mapped[str | None] = mapped_column(String(12))
     applicant_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
@@ -145,9 +150,25 @@ class ServiceRequest(db.Model):
     __mapper_args__ = {"polymorphic_on": "request_type", "version_id_col": version}
 
     def set_due(self, due_at: datetime | None) -> None:
-        """Set the current deadline and its sort copy together."""
+        """Set the current deadline and its sort copy together (not counted from a period)."""
         self.due_at = due_at
         self.due_sort = due_at or NO_DEADLINE
+        self.due_from = self.due_days = self.due_count = None
+
+    def set_deadline(self, period) -> datetime:
+        """Set the current deadline to the end of a `deadlines.Period`, and keep the period."""
+        due = period.due()
+        self.set_due(due)
+        self.due_from, self.due_days, self.due_count = period.start, period.days, period.count
+        return due
+
+    @property
+    def in_custody(self) -> bool:
+        """About a person in custody: its periods are not extended by holidays (a kind says)."""
+        return False
+
+    def deadline_moved(self, old: datetime, new: datetime) -> None:
+        """The calendar moved the current deadline: a kind updates its own copies of it."""
 
 
 class AuditEvent(db.Model):

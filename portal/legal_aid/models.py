@@ -126,6 +126,19 @@ class LegalAidApplication(ServiceRequest):
             self.represented_id_number if self.for_relative and self.represented_id_number else self.id_number
         )
 
+    @property
+    def in_custody(self) -> bool:
+        """A notice or a detained person's passed-on application naming a place of detention:
+        the centre's periods are not extended by holidays (刑事诉讼法 Art. 105)."""
+        return self.source in ("notice", "detention") and bool(self.detention_place)
+
+    def deadline_moved(self, old: datetime, new: datetime) -> None:
+        """The calendar moved the current deadline: the decision, assignment or objection
+        deadline it mirrors moves with it."""
+        for name in ("decision_due_at", "assign_due_at", "objection_due_at"):
+            if getattr(self, name) == old:
+                setattr(self, name, new)
+
 
 class DeceptionRecord(db.Model):
     """Legal aid ended because it was obtained by deception or with important facts

@@ -12,7 +12,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core import attachments
 from portal.core.clock import local_midnight, local_today, to_local
-from portal.core.deadlines import WorkCalendar, due_after
+from portal.core.deadlines import WorkCalendar, due_after, period
 from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
@@ -347,10 +347,17 @@ def _days(name: str) -> int:
     return current_app.config[name]
 
 
+def _set_deadline(application: LegalAidApplication, start, days: int):
+    """Make `days` from `start` the current deadline, counted the bureau's way; for a person
+    in custody never extended by holidays (刑事诉讼法 Art. 105, see deadlines.period)."""
+    return application.set_deadline(
+        period(start, days, current_app.config["LEGAL_AID_DAYS_KIND"], custody=application.in_custody)
+    )
+
+
 def _decision_due(application: LegalAidApplication, start) -> dict:
-    due = due_after(start, _days("LEGAL_AID_DECISION_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
+    due = _set_deadline(application, start, _days("LEGAL_AID_DECISION_DAYS"))
     application.decision_due_at = due
-    application.set_due(due)
     return {"decision_due": to_local(due).date()}
 
 
@@ -441,13 +448,8 @@ def _resume_decision_clock(application: LegalAidApplication, now) -> dict:
     application.materials_due_at = None
     left = application.decision_days_left
     application.decision_days_left = None
-    due = due_after(
-        now,
-        _days("LEGAL_AID_DECISION_DAYS") if left is None else left,
-        current_app.config["LEGAL_AID_DAYS_KIND"],
-    )
+    due = _set_deadline(application, now, _days("LEGAL_AID_DECISION_DAYS") if left is None else left)
     application.decision_due_at = due
-    application.set_due(due)
     return {"decision_due": to_local(due).date()}
 
 
@@ -486,18 +488,16 @@ def on_approve(application: LegalAidApplication, data, now) -> dict:
     application.decided_at = application.approved_at = now
     application.approval_note = (data.get("comment") or "").strip() or None
     application.refused_at = None
-    due = due_after(now, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
+    due = _set_deadline(application, now, _days("LEGAL_AID_ASSIGN_DAYS"))
     application.assign_due_at = due
-    application.set_due(due)
     return {"assign_due": to_local(due).date()}
 
 
 def on_register_notice(application: LegalAidApplication, data, now) -> dict:
     received = local_midnight(application.notice_received_on) if application.notice_received_on else now
     application.decided_at = now  # no decision document: the authority's notice stands for it
-    due = due_after(received, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
+    due = _set_deadline(application, received, _days("LEGAL_AID_ASSIGN_DAYS"))
     application.assign_due_at = due
-    application.set_due(due)
     return {"assign_due": to_local(due).date()}
 
 
@@ -548,9 +548,8 @@ def on_object(application: LegalAidApplication, data, now) -> dict:
     application.objection_filed_at = now
     application.objection_outcome = application.objection_review = None
     attachments.claim_all(application, data.get("attachments") or [], purpose="objection")
-    due = due_after(now, _days("LEGAL_AID_OBJECTION_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
+    due = _set_deadline(application, now, _days("LEGAL_AID_OBJECTION_DAYS"))
     application.objection_due_at = due
-    application.set_due(due)
     return {"objection_due": to_local(due).date()}
 
 
@@ -614,9 +613,7 @@ def on_submit_closing(application: LegalAidApplication, data, now) -> dict:
     application.closing_returned_reason = None
     attachments.claim_all(application, data.get("attachments") or [], purpose="closing")
     # The officer reviews the report within the assignment days (a deadline in the queue).
-    application.set_due(
-        due_after(now, _days("LEGAL_AID_ASSIGN_DAYS"), current_app.config["LEGAL_AID_DAYS_KIND"])
-    )
+    _set_deadline(application, now, _days("LEGAL_AID_ASSIGN_DAYS"))
     return {EVENT_COMMENT: application.closing_summary}
 
 
