@@ -5,6 +5,7 @@ from flask_babel import get_translations
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
+from wtforms.widgets import ListWidget
 
 from portal import field_html
 from portal.core.clock import is_overdue, local_date, local_datetime, time_left, to_local
@@ -67,6 +68,12 @@ def required_select(field, attrs: dict, placeholder: str) -> Markup:
     return html[:end] + Markup('<option value="">{}</option>').format(placeholder) + html[end:]
 
 
+def is_choice_group(field) -> bool:
+    """True for radio buttons and checkbox lists (any field drawn as a list of options):
+    the field macro draws them as a fieldset with a legend, each option with its own label."""
+    return isinstance(field.widget, ListWidget)
+
+
 def needs_placeholder(field) -> bool:
     """True for a single-choice select whose first option is a real answer (or that has none)."""
     if field.type not in ("SelectField", "QuerySelectField") or getattr(field.widget, "multiple", False):
@@ -117,6 +124,7 @@ def register(app: Flask) -> None:
         field_attrs=field_attrs,
         required_select=required_select,
         needs_placeholder=needs_placeholder,
+        is_choice_group=is_choice_group,
         field_cache_key=field_html.key,
         field_cache_get=field_html.get,
         field_cache_put=field_html.put,

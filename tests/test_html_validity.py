@@ -1,9 +1,13 @@
 """Valid HTML (issue #17): the W3C Nu HTML Checker finds no error on any page.
 
 Every page the app serves is fetched through the test client, on the demo data plus one
-sample request of every declared kind: every GET page as a visitor, a resident and the
-staff who work the queues (so every public page and the main staff pages), the forms sent
-empty (their error states), and the error pages (404, 403, a refused CSRF token). The
+sample request of every declared kind and an assigned legal aid case: every GET page, each
+request's address filled in, as a visitor, a resident, an enterprise clerk and every demo
+staff account (so every page a role can see: the detail pages with the forms of the actions
+allowed now), each request's tracking page as its applicant and as its other parties, the
+forms sent empty (their error states), and the error pages (404, 403, a refused CSRF
+token), each person's 403 and 404 once. A test fails when a page no role reached appears
+(NOT_WALKED says which addresses are no HTML page or are tested elsewhere). The
 HTML goes to a temporary directory and `vnu.jar` (npm's `vnu-jar`, see package.json;
 `make test` runs `npm ci` when node_modules is missing) checks all of it in one run.
 """
@@ -20,10 +24,21 @@ import pytest
 from sqlalchemy import select
 
 from portal import demo
+from portal.accounts.enterprises import EnterpriseMember
 from portal.accounts.models import AccountKind, User
+from portal.advisers.models import Adviser, Village
+from portal.consultations.models import ServicePoint
+from portal.core.access import can_view
+from portal.core.models import Holiday, ServiceRequest, Township
 from portal.core.registry import all_kinds, kind_of
-from portal.core.workflow import APPLICANT
+from portal.core.services import perform
+from portal.core.workflow import APPLICANT, PARTY
 from portal.extensions import db
+from portal.health_checks.demo import CLERK_PASSWORD, ENTERPRISES
+from portal.legal_aid.models import LegalAidApplication
+from portal.ratings.levels import POOR
+from portal.ratings.models import Rating
+from portal.ratings.services import rate
 
 from support import application_form
 
@@ -35,6 +50,24 @@ needs_vnu = pytest.mark.skipif(
     JAVA is None or not VNU_JAR.exists(),
     reason="the W3C validator needs java and node_modules/vnu-jar (run `npm ci`; `make test` does)",
 )
+
+
+#: GET addresses the walk does not open with a 200, and why: files, exports and calendar
+#: entries (not HTML), redirects, and the pages of a half-done staff sign-in and password
+#: reset (tests/test_security_totp.py, tests/test_account_recovery.py).
+NOT_WALKED = {
+    "/static/<path:filename>",
+    "/favicon.ico",
+    "/language/<code>",
+    "/track/<reference>/files/<int:attachment_id>",
+    "/staff/requests/<reference>/attachments/<int:attachment_id>",
+    "/staff/health-checks/members/<int:member_id>/documents/<int:document_id>",
+    "/staff/queue/<slug>/export.<fmt>",
+    "/staff/advisers/roster/export.<fmt>",
+    "/mediation/<reference>/sessions/<int:session_id>.ics",
+    "/account/two-factor",
+    "/account/reset-password/code",
+}
 
 
 def fill(rule, values: dict) -> str | None:
@@ -53,25 +86,42 @@ class Pages:
         self.directory = directory
         self.files: dict[str, str] = {}  # file name -> "who METHOD url (status)"
         self.seen: set[tuple[str, str, str]] = set()
+        self.refusals: set[tuple[str, int]] = set()
+        self.reached: set[str] = set()  # the rules someone saw with 200
 
     def keep(self, who: str, method: str, url: str, response) -> None:
-        if not response.mimetype == "text/html" or (who, method, url) in self.seen:
+        if (who, method, url) in self.seen:
             return
         self.seen.add((who, method, url))
+        # One person's 403 or 404 is one template, whatever the address: checked once.
+        refusal = (who, response.status_code)
+        if response.mimetype != "text/html" or refusal in self.refusals:
+            return
+        if response.status_code in (403, 404):
+            self.refusals.add(refusal)
+        body = response.get_data()
         name = f"page-{len(self.files):04d}.html"
-        (self.directory / name).write_bytes(response.get_data())
+        (self.directory / name).write_bytes(body)
         self.files[name] = f"{who} {method} {url} ({response.status_code})"
 
 
-def get_everything(app, client, who: str, pages: Pages, value_sets: list[dict], prefix: str = "") -> None:
-    """GET every page (a rule with arguments once per set of values that fills it)."""
+def get_everything(
+    app, client, who: str, pages: Pages, value_sets: list[dict], prefix: str = "", public: bool = False
+) -> None:
+    """GET every page (a rule with arguments once per set of values that fills it); with
+    `public`, the pages outside /staff only."""
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static",) or not rule.rule.startswith(prefix):
             continue
+        if public and rule.rule.startswith("/staff"):
+            continue
         for values in value_sets if rule.arguments else [{}]:
             url = fill(rule, values)
-            if url is not None:
-                pages.keep(who, "GET", url, client.get(url))
+            if url is not None and (who, "GET", url) not in pages.seen:
+                response = client.get(url)
+                pages.keep(who, "GET", url, response)
+                if response.status_code == 200:
+                    pages.reached.add(rule.rule)
 
 
 def post_forms_empty(app, client, who: str, pages: Pages) -> None:
@@ -136,55 +186,145 @@ def test_the_validator_fails_broken_html(tmp_path):
     assert "required" in found and "select" in found
 
 
+def assigned_legal_aid_case():
+    """An approved demo application given to the demo lawyer: its officer sees the
+    termination form (Art. 48) and the change of lawyer, the lawyer the closing report."""
+    approved = db.session.scalars(
+        select(LegalAidApplication)
+        .where(LegalAidApplication.status == "approved", LegalAidApplication.handler_id.is_not(None))
+        .order_by(LegalAidApplication.id)
+    ).first()
+    lawyer = db.session.scalar(select(User).where(User.username == "lawyer"))
+    perform(approved, "assign_lawyer", user=approved.handler, data={"lawyer": lawyer.id})
+    db.session.commit()
+    return approved
+
+
+def refused_and_rated_poorly():
+    """The demo application under review, refused and rated poorly by its applicant: the
+    objection form (Art. 49) on the tracking page, the supervisor's follow-up page."""
+    under_review = db.session.scalars(
+        select(LegalAidApplication)
+        .where(LegalAidApplication.status == "under_review")
+        .order_by(LegalAidApplication.id)
+    ).first()
+    perform(under_review, "refuse", user=under_review.handler, data={"reasons": "不符合经济困难标准。"})
+    rate(under_review, min(POOR), "没有人解释原因。")
+    db.session.commit()
+
+
+def addresses(requests) -> list[dict]:
+    """The values that fill the pages' addresses: one set per request (its reference, its
+    kind), each with one row of every other thing a page shows (one set without a request)."""
+    first = {
+        "user_id": select(User.id).where(User.username == "lawyer"),  # a profile too
+        "holiday_id": select(Holiday.id).order_by(Holiday.id),
+        "point_id": select(ServicePoint.id).order_by(ServicePoint.id),
+        "village_id": select(Village.id).order_by(Village.id),
+        "adviser_id": select(Adviser.id).order_by(Adviser.id),
+        "member_id": select(EnterpriseMember.id).order_by(EnterpriseMember.id),
+        "rating_id": select(Rating.id).order_by(Rating.id),
+        "code": select(Township.code).order_by(Township.sort_order),
+    }
+    others = {name: db.session.scalar(query.limit(1)) for name, query in first.items()}
+    others = {name: value for name, value in others.items() if value is not None}
+    slugs = {k.code: k.slug for k in all_kinds()}
+    return [
+        {**others, "reference": r.reference, "slug": slugs[r.request_type], "which": "approval", "version": 1}
+        for r in requests
+    ] or [others]
+
+
+def all_requests() -> list[ServiceRequest]:
+    return list(db.session.scalars(select(ServiceRequest).order_by(ServiceRequest.id)))
+
+
+def follow_as_applicant_and_parties(app, make_client, pages: Pages) -> None:
+    """Each request's pages as its applicant (tracking, confirmation, letters, report...)
+    and its tracking page as each other party told of it, with the pages that ask before
+    an action (withdraw, cancel...)."""
+    for found in all_requests():
+        people = [(APPLICANT, found.applicant_mobile)]
+        people += [(PARTY, p.mobile) for p in found.parties if p.notified_at is not None and p.mobile]
+        for actor, mobile in people:
+            viewer = make_client()
+            viewer.submit("/track", {"reference": found.reference, "mobile": mobile})
+            if actor == APPLICANT:
+                get_everything(app, viewer, actor, pages, addresses([found]), public=True)
+            pages.keep(actor, "GET", f"/track/{found.reference}", viewer.get(f"/track/{found.reference}"))
+            for transition in kind_of(found).workflow.from_state(found.status, actor):
+                if transition.needs_confirmation:
+                    url = f"/track/{found.reference}/actions/{transition.action}"
+                    pages.keep(actor, "GET", url, viewer.get(url))
+                    pages.reached.add("/track/<reference>/actions/<action>")
+
+
+def sign_in_staff(make_client, username: str):
+    staff = make_client()
+    signed_in = staff.submit("/staff/login", {"login": username, "password": demo.demo_password(username)})
+    return staff if signed_in.status_code == 302 else None
+
+
 @needs_vnu
 def test_every_page_is_valid_html(app, make_client, tmp_path):
+    """Every page each role can see, with the demo data, one sample of every kind and an
+    assigned legal aid case (its termination form once drew a `<label for>` naming the
+    `<ul>` of its radio buttons: the error this walk found). Mutant caught: the field
+    macro choosing the fieldset by the field's type name again (a `Radios` field then
+    gets a `<label for>` on its list)."""
     demo.seed_demo()
-    samples = [kind.make_sample() for kind in all_kinds()]
+    for kind in all_kinds():
+        kind.make_sample()
     db.session.commit()
-    slugs = {k.code: k.slug for k in all_kinds()}
-    value_sets = [
-        {"reference": s.reference, "slug": slugs[s.request_type], "code": s.reference} for s in samples
-    ]
+    assigned = assigned_legal_aid_case()
+    refused_and_rated_poorly()
+    requests = all_requests()
 
     out = tmp_path / "html"
     out.mkdir()
     pages = Pages(out)
 
     visitor = make_client()
-    get_everything(app, visitor, "visitor", pages, [])
+    get_everything(app, visitor, "visitor", pages, addresses(requests[:1]), public=True)
     post_forms_empty(app, visitor, "visitor", pages)
     pages.keep("visitor", "GET", "/no-such-page", visitor.get("/no-such-page"))
     pages.keep("visitor", "POST", "/track (no CSRF token)", visitor.post("/track", data={}))
-    for sample in samples:  # the applicant's own tracking pages
-        applicant = make_client()
-        applicant.submit("/track", {"reference": sample.reference, "mobile": sample.applicant_mobile})
-        pages.keep(
-            "applicant", "GET", f"/track/{sample.reference}", applicant.get(f"/track/{sample.reference}")
-        )
-        for transition in kind_of(sample).workflow.from_state(sample.status, APPLICANT):
-            if transition.needs_confirmation:  # the page that asks before withdraw, cancel...
-                url = f"/track/{sample.reference}/actions/{transition.action}"
-                pages.keep("applicant", "GET", url, applicant.get(url))
+    follow_as_applicant_and_parties(app, make_client, pages)
     check = visitor.submit("/legal-aid/apply", application_form(), answers_checked=False)
     pages.keep("visitor", "POST", "/legal-aid/apply (check your answers)", check)
 
-    resident = make_client()
-    resident.sign_in(demo.RESIDENT_MOBILE, demo.RESIDENT_PASSWORD)
-    get_everything(app, resident, "resident", pages, [], prefix="/account")
-    pages.keep("resident", "GET", "/staff/ (forbidden)", resident.get("/staff/"))
+    # A resident and a verified enterprise clerk (health checks), signed in, with their own requests.
+    for who, mobile, password in (
+        ("resident", demo.RESIDENT_MOBILE, demo.RESIDENT_PASSWORD),
+        ("clerk", ENTERPRISES[0][2], CLERK_PASSWORD),
+    ):
+        person = make_client()
+        person.sign_in(mobile, password)
+        user = db.session.scalar(select(User).where(User.mobile == mobile))
+        own = [r for r in requests if r.applicant_user_id == user.id]
+        get_everything(app, person, who, pages, addresses(own), public=True)
+        pages.keep(who, "GET", "/staff/ (forbidden)", person.get("/staff/"))
 
-    staff_names = db.session.scalars(
-        select(User.username).where(User.kind == AccountKind.STAFF).order_by(User.username)
+    staff_members = db.session.scalars(
+        select(User).where(User.kind == AccountKind.STAFF).order_by(User.username)
     )
-    for username in staff_names:  # every demo staff account: the pages of each role
-        staff = make_client()
-        signed_in = staff.submit(
-            "/staff/login", {"login": username, "password": demo.demo_password(username)}
-        )
-        if signed_in.status_code != 302:
+    for user in staff_members:  # every demo staff account: the pages of each role
+        staff = sign_in_staff(make_client, user.username)
+        if staff is None:
             continue
-        get_everything(app, staff, username, pages, value_sets, prefix="/staff")
+        # The requests this person may open, and one they may not (its 403).
+        theirs = [r for r in requests if can_view(user, r)]
+        refused = [r for r in requests if not can_view(user, r)][:1]
+        get_everything(app, staff, user.username, pages, addresses(theirs + refused), prefix="/staff")
+        if user.id == assigned.handler_id:  # the termination form sent empty: its errors
+            url = f"/staff/requests/{assigned.reference}"
+            sent = staff.submit(url, {"terminate-version": str(assigned.version)}, f"{url}/actions/terminate")
+            pages.keep(user.username, "POST", f"{url}/actions/terminate (empty)", sent)
 
-    assert len(pages.files) > 40, pages.files
+    seen = " ".join(pages.files.values())
+    assert f"lawyer GET /staff/requests/{assigned.reference} (200)" in seen
+    assert f"POST /staff/requests/{assigned.reference}/actions/terminate (empty) (400)" in seen
+    unreached = {r.rule for r in app.url_map.iter_rules() if "GET" in r.methods} - pages.reached
+    assert unreached <= NOT_WALKED, f"pages no role reached: {sorted(unreached - NOT_WALKED)}"
     errors = run_vnu(out)
     assert not errors, describe(errors, pages.files)

@@ -218,6 +218,38 @@ def test_materials_handed_in_at_the_counter_are_recorded_by_the_officer(app, app
     assert (event.action, event.actor_id) == ("record_materials", reload(reference).handler_id)
 
 
+def test_a_counter_hand_in_keeps_the_one_materials_request_rule(app, applicant, officer):
+    """Art. 43 asks for everything missing at one time: after materials handed in at the
+    counter, a second request is refused (409, with the reason) like after an upload.
+    Mutant caught: recording the counter hand-in resetting the request
+    (`materials_requested_at = None` in `on_record_materials`, portal/legal_aid/workflow.py)."""
+    reference = under_review(applicant, officer)
+    act(officer, reference, "request_materials", {"request_materials-items": ["income_proof"]})
+    recorded = act(
+        officer,
+        reference,
+        "record_materials",
+        {
+            "record_materials-comment": "申请人到窗口提交收入证明原件一份",
+            "record_materials-version": str(reload(reference).version),
+        },
+    )
+    assert recorded.status_code == 303 and reload(reference).status == "under_review"
+    again = act(
+        officer,
+        reference,
+        "request_materials",
+        {
+            "request_materials-items": ["id_copy"],
+            "request_materials-version": str(reload(reference).version),
+        },
+    )
+    assert again.status_code == 409
+    assert "second request is not possible" in again.get_data(as_text=True)
+    assert reload(reference).status == "under_review"
+    assert [e.action for e in reload(reference).events].count("request_materials") == 1
+
+
 # --- Art. 44: early aid -----------------------------------------------------------------------
 
 

@@ -310,3 +310,48 @@ def test_staff_write_to_the_other_party_only_once_they_are_told(client, people, 
     other.submit("/track", {"reference": reference, "mobile": OTHER_MOBILE})
     assert "请于周三上午到司法所。" in other.get(f"/track/{reference}").get_data(as_text=True)
     assert "请于周三上午到司法所。" not in client.get(f"/track/{reference}").get_data(as_text=True)
+
+
+def test_a_mediators_queue_lists_only_the_mediations_given_to_them(client, people, make_client):
+    """A mediator opens the mediation queue and finds their own cases, not a colleague's
+    nor one waiting for acceptance. Mutant caught: the queue's participant clause
+    listing every assigned mediation (`mediator_id IS NOT NULL` instead of "this
+    mediator, first or second" in `_mediator_clause`, portal/mediation/workflow.py)."""
+    mine = applied(client, people)
+    accept(make_client, people, mine)
+    theirs = applied(make_client(), people, mobile="13900000042", other_mobile="13900000052")
+    coordinator = signed_in(make_client, "mediation")
+    accepted = act(
+        coordinator,
+        theirs,
+        "accept",
+        {
+            "accept-committee": str(people["committee_id"]),
+            "accept-mediator": str(people["mediator2"].id),
+            "accept-second_mediator": "",
+        },
+    )
+    assert accepted.status_code == 303
+    waiting = applied(make_client(), people, mobile="13900000043", other_mobile="13900000053")
+    for tab in ("open", "all"):
+        page = signed_in(make_client, "mediator").get(f"/staff/queue/mediation?tab={tab}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert mine in html and theirs not in html and waiting not in html
+    assert theirs in coordinator.get("/staff/queue/mediation?tab=all").get_data(as_text=True)
+
+
+def test_once_accepted_only_the_other_partys_own_mobile_follows_the_case(client, people, make_client):
+    """After acceptance the other party follows the case with the reference and their own
+    mobile; a stranger who knows the reference does not, whatever mobile they type.
+    Mutant caught: the tracking predicate taking any told party whatever the mobile
+    (`party_for_mobile` without `p.mobile == mobile`, portal/core/access.py)."""
+    reference = applied(client, people)
+    accept(make_client, people, reference)
+    stranger = make_client()
+    miss = stranger.submit("/track", {"reference": reference, "mobile": "13900000099"})
+    assert miss.status_code == 200 and "field-error" in miss.get_data(as_text=True)
+    assert stranger.get(f"/track/{reference}").status_code == 404
+    other = make_client()
+    found = other.submit("/track", {"reference": reference, "mobile": OTHER_MOBILE})
+    assert found.status_code == 302 and other.get(f"/track/{reference}").status_code == 200

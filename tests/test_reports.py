@@ -377,6 +377,34 @@ def test_a_change_to_a_row_the_figures_read_beside_the_request_counts_its_month_
     assert fixed() == 0
 
 
+def test_a_finding_deleted_over_http_counts_its_month_again(app, seeded, supervisor, make_staff, make_client):
+    """The team deletes a finding of a check under review: the report no longer counts it
+    at once, although the check itself did not change. Mutant caught: the summary
+    noting the months of new and changed dependent rows only (`session.deleted` left out
+    of what `_note_changed_months` passes to `_requests_of_dependents`,
+    portal/reports/summary.py)."""
+    from portal.health_checks.models import Finding
+
+    def fixed() -> int:
+        html = supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True)
+        return figures_of(section_html(html, "health_checks"))["With findings marked fixed"][0]
+
+    check = kind_for_code("HC").model.query.filter_by(reference=seeded["HC"][0]).one()
+    check.status, check.is_open = "in_review", True  # the team is still writing its findings
+    db.session.commit()
+    _refresh(app)
+    assert fixed() == 1
+    make_staff("coordinator", "health_check_coordinator")
+    team = make_client()
+    team.sign_in("coordinator")
+    page = f"/staff/health-checks/{check.reference}/findings"
+    finding_id = db.session.scalars(select(Finding.id)).one()
+    deleted = team.submit(page, {}, action=f"{page}/{finding_id}/delete")
+    assert deleted.status_code == 303
+    assert db.session.scalar(select(Finding.id)) is None
+    assert fixed() == 0
+
+
 def test_a_township_report_reads_the_townships_stored_months_and_follows_a_move(app, seeded, supervisor):
     townships = list(db.session.scalars(select(Township).order_by(Township.sort_order)))
     first, second = (f"{YEAR}&township={t.id}" for t in townships[:2])

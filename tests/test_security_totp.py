@@ -104,3 +104,32 @@ def test_an_admin_resets_a_lost_second_factor(two_factor, app, client, make_clie
     assert client.get("/staff/").status_code == 302  # its sessions ended
     app.config["STAFF_TWO_FACTOR"] = True
     enrol(make_client())  # enrols again
+
+
+def test_the_password_step_expires_and_the_staff_member_starts_again(
+    two_factor, client, make_staff, monkeypatch
+):
+    """Half signed in (password right, no code yet) lasts PENDING_LIFETIME: after a longer
+    wait the two-factor page sends the staff member back to the sign-in and even a right
+    code does not sign them in. Mutant caught: `pending_user` ignoring the age of the
+    password step (`fresh` always true, portal/accounts/two_factor.py)."""
+    from datetime import timedelta
+
+    from portal.accounts import two_factor as module
+    from portal.core.clock import utcnow
+
+    make_staff("officer", "legal_aid_officer")
+    page = password_step(client)
+    html = client.get(page).get_data(as_text=True)
+    secret = re.search(r'class="totp-key">([A-Z2-7]+)<', html).group(1)
+    token = client.csrf_token(page)
+    started = utcnow()
+    monkeypatch.setattr(module, "utcnow", lambda: started + module.PENDING_LIFETIME - timedelta(seconds=30))
+    assert client.get(page).status_code == 200  # within the limit: still asked for the code
+    monkeypatch.setattr(module, "utcnow", lambda: started + module.PENDING_LIFETIME + timedelta(seconds=30))
+    late = client.post(page, data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    assert late.status_code == 302 and "/staff/login" in late.headers["Location"]
+    assert client.get("/staff/").status_code == 302
+    assert db.session.scalar(select(User.totp_secret).where(User.username == "officer")) is None
+    again = client.get(page)
+    assert again.status_code == 302 and "/staff/login" in again.headers["Location"]
