@@ -151,6 +151,7 @@ def build_registry(packages, core_roles) -> Registry:
             if kind.code in registry.kinds:
                 raise DeclarationError(f"request kind {kind.code!r} is declared twice")
             _once(slugs, kind.slug, "queue slug")
+            _check_model_code(kind)
             registry.kinds[kind.code] = kind
             if set(kind.ratable_states) - {s.name for s in kind.workflow.states}:
                 raise DeclarationError(f"kind {kind.code!r} declares undeclared ratable states")
@@ -172,6 +173,18 @@ def _kind_roles(kind: RequestKind):
         yield kind.participant_role
     for transition in kind.workflow.transitions:
         yield from transition.roles
+
+
+def _check_model_code(kind: RequestKind) -> None:
+    """The kind's model stores the kind's code as its type (`polymorphic_identity`): else
+    its requests would be filed under another kind, or under none."""
+    from sqlalchemy import inspect
+
+    identity = inspect(kind.model).polymorphic_identity
+    if identity != kind.code:
+        raise DeclarationError(
+            f"request kind {kind.code!r}: its model {kind.model.__name__} has the type code {identity!r}"
+        )
 
 
 def _once(seen: set, value: str, what: str) -> None:
