@@ -96,6 +96,8 @@ def register_blueprints(app: Flask) -> None:
 
 def check_capabilities(app: Flask) -> None:
     """Refuse to start when a declaration points at something the app does not have."""
+    from portal.core.checks import check_app
     from portal.core.registry import check_endpoints
 
     check_endpoints(app)
+    check_app(app)

@@ -1,5 +1,9 @@
 """Security matrix, enumerated from the URL map so that new routes are covered or fail.
 
+The kinds, roles and staff areas are those of the running app's registry (its
+CAPABILITIES setting), not of the default settings: a deployment with a capability
+switched off is checked as it runs.
+
 - every rule under /staff/ × every role → the expected answer;
 - every route that accepts POST, without a CSRF token → 400 and nothing written;
 - headers and cookie flags.
@@ -18,20 +22,26 @@ from portal.extensions import db
 from support import PASSWORD, application_form
 
 
-def declared():
-    """The registry of the default settings, without an app: what the matrix loops over."""
+def running():
+    """The registry of the app under test (the current app context): what the matrix checks."""
+    from portal.core.registry import registry
+
+    return registry()
+
+
+def installed_roles() -> list[str]:
+    """Every role of every installed capability, enabled or not: the roles the tests are
+    parametrised over (collected before any app exists); a role the running settings do
+    not have is skipped, and a running role not among them fails the `world` fixture."""
     from portal.accounts.roles import Role
-    from portal.config import DefaultConfig
-    from portal.core.registry import build_registry
+    from portal.core.registry import build_registry, installed_capability_packages
 
-    return build_registry(DefaultConfig.CAPABILITIES, core_roles=tuple(Role))
+    return sorted(build_registry(installed_capability_packages(), core_roles=tuple(Role)).roles)
 
 
-REGISTRY = declared()
 PUBLIC = ["anonymous", "resident", "enterprise"]
-STAFF_ROLES = sorted(REGISTRY.roles)
+STAFF_ROLES = installed_roles()
 ROLES = PUBLIC + STAFF_ROLES
-KINDS = sorted(REGISTRY.kinds)
 #: Shared staff pages every staff account may open.
 ALL_STAFF_PAGES = {"backoffice.login", "backoffice.home"}
 #: Shared staff pages open to anyone staff: the generic admin pages have their own rule.
@@ -61,16 +71,28 @@ def kind_expectation(kind, endpoint: str, transition) -> set[str]:
     return workers | {"supervisor"}  # detail, files, reveal, notes, messages
 
 
+def skip_unless_running(role: str) -> None:
+    if role not in PUBLIC and role not in running().roles:
+        pytest.skip(f"{role} is a role of a capability the running settings switch off")
+
+
 @pytest.fixture
-def world(app, make_staff, make_client):
-    """One account per declared role, and one sample request (with a file) of every kind."""
+def world(app):
+    return build_world(app)
+
+
+def build_world(app):
+    """One account per role of the running app, and one sample request (with a file) of each of its kinds."""
     from datetime import date
 
+    from portal.accounts.services import create_staff_user
     from portal.core.models import Holiday
     from portal.core.registry import all_kinds
 
-    for role in STAFF_ROLES:
-        make_staff(role, role)
+    roles = set(running().roles)
+    assert roles <= set(STAFF_ROLES), f"roles the matrix is not parametrised over: {roles - set(STAFF_ROLES)}"
+    for role in sorted(roles):
+        create_staff_user(role, PASSWORD, (role,), role.title())
     for kind, mobile in (("resident", "13800000001"), ("enterprise", "13800000002")):
         user = User(kind=AccountKind(kind), mobile=mobile, display_name=kind)
         user.set_password(PASSWORD)
@@ -150,7 +172,7 @@ def capability_area(endpoint: str):
         blueprint in CORE_STAFF_AREAS
     ):  # the core's own staff pages (outbox, reports, follow-ups), declared like a capability's
         return {str(r) for r in CORE_STAFF_AREAS[blueprint]}
-    for capability in REGISTRY.capabilities:
+    for capability in running().capabilities:
         if capability.staff_areas and blueprint in capability.staff_areas:
             return {str(r) for r in capability.staff_areas[blueprint]}
     return None
@@ -168,12 +190,16 @@ def test_every_staff_route_is_shared_or_in_a_declared_staff_area(app):
 @pytest.mark.parametrize("role", ROLES)
 def test_shared_staff_pages_answer_each_kind_and_role_as_declared(app, world, make_client, role):
     """Every declared kind × every declared role × every shared per-request staff page."""
-    from portal.core.registry import kind_for_code
+    skip_unless_running(role)
+    check_shared_pages(app, world, make_client, role)
 
+
+def check_shared_pages(app, world, make_client, role) -> None:
+    kinds = sorted(running().kinds)
     client = signed_in_client(make_client, role)
     checked = 0
-    for code in KINDS:
-        kind, values = kind_for_code(code), world["samples"][code]
+    for code in kinds:
+        kind, values = running().kinds[code], world["samples"][code]
         transition = next(t for t in kind.workflow.from_state(values["status"], "staff"))
         # The declared transition first and the claim last: both may move the sample on.
         order = {"backoffice.take_action": 0, "backoffice.claim_request": 2}
@@ -185,19 +211,24 @@ def test_shared_staff_pages_answer_each_kind_and_role_as_declared(app, world, ma
             allowed = role in kind_expectation(kind, rule.endpoint, transition)
             check(role, url, response.status_code, response.headers.get("Location", ""), allowed)
             checked += 1
-    assert checked >= len(KINDS) * 10
+    assert checked >= len(kinds) * 10
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_capability_and_admin_staff_pages_refuse_roles_they_do_not_declare(app, world, make_client, role):
     """A capability's own staff pages let in only the roles of its staff area; admin pages only admins."""
+    skip_unless_running(role)
+    check_capability_pages(app, world, make_client, role)
+
+
+def check_capability_pages(app, world, make_client, role) -> None:
     client = signed_in_client(make_client, role)
     for rule in staff_rules(app):
         if rule.endpoint == "backoffice.login":
             continue  # the sign-in page is open to all
         area = {"admin"} if is_admin_page(rule.endpoint) else capability_area(rule.endpoint)
         if rule.endpoint in ALL_STAFF_PAGES:
-            area = set(STAFF_ROLES)
+            area = set(running().roles)
         if area is None or role in area:
             continue  # inside its area, the capability's own tests check each page per object
         url = url_for_rule(rule, world)
@@ -207,12 +238,39 @@ def test_capability_and_admin_staff_pages_refuse_roles_they_do_not_declare(app, 
 
 @pytest.mark.parametrize("role", STAFF_ROLES)
 def test_shared_staff_home_and_admin_pages_let_in_their_roles(app, world, make_client, role):
+    skip_unless_running(role)
     client = signed_in_client(make_client, role)
     for rule in staff_rules(app):
         if rule.endpoint in ALL_STAFF_PAGES or (role == "admin" and is_admin_page(rule.endpoint)):
             url = url_for_rule(rule, world)
             response = answer(client, rule, url)
             check(role, url, response.status_code, response.headers.get("Location", ""), allowed=True)
+
+
+def test_the_matrix_checks_the_running_settings(app, schema, tmp_path):
+    """With health checks switched off, the matrix checks the app as it runs: its kinds, its
+    roles, its routes. Mutant caught: the matrix reading the default settings' registry
+    (`DefaultConfig.CAPABILITIES`) instead of the running app's."""
+    from portal import create_app
+
+    from conftest import PortalClient, app_config
+
+    packages = tuple(p for p in app.config["CAPABILITIES"] if p != "portal.health_checks")
+    other = create_app(dict(app_config(schema, tmp_path / "other"), CAPABILITIES=packages))
+    other.test_client_class = PortalClient
+    try:
+        with other.app_context():
+            assert "HC" not in running().kinds and "health_check_coordinator" not in running().roles
+            assert set(running().kinds) == {"LA", "CB", "MD", "AC"}
+            world = build_world(other)
+            assert set(world["samples"]) == {"LA", "CB", "MD", "AC"}
+            for role in ("supervisor", "lawyer", "enterprise"):
+                check_shared_pages(other, world, other.test_client, role)
+                check_capability_pages(other, world, other.test_client, role)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        db.session.rollback()
 
 
 def post_rules(app):

@@ -8,7 +8,7 @@ from portal.advisers.roles import ADVISER_ADMIN
 from portal.advisers.service_list import bp as services_bp
 from portal.advisers.staff_views import bp as staff_bp
 from portal.advisers.views import bp
-from portal.advisers.workflow import ADVISER_CONTACT
+from portal.advisers.workflow import ADVISER_CONTACT, NEW_CONTACT_KEY
 from portal.core.contract import Capability, HomeCard, Link
 
 #: Those who manage the advisers, and those who read the reports that link here.
@@ -49,4 +49,5 @@ CAPABILITY = Capability(
     seed_demo=demo.seed_adviser_demo,
     demo_logins=demo.adviser_demo_logins,
     report_figures=figures.report_sections,
+    message_keys=(NEW_CONTACT_KEY,),
 )

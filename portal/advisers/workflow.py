@@ -31,6 +31,8 @@ from portal.extensions import db
 ADMINS = frozenset({ADVISER_ADMIN})
 #: Days the adviser has to answer (setting ADVISER_CONTACT_ANSWER_DAYS).
 DEFAULT_ANSWER_DAYS = 3
+#: The SMS template key of the text telling an adviser of a new contact (declared by the capability).
+NEW_CONTACT_KEY = "adviser.new_contact"
 
 
 class AnswerForm(ActionForm):
@@ -117,7 +119,7 @@ def on_submit(contact: AdviserContact, data, now) -> dict:
             adviser.work_phone,
             body,
             request_id=contact.id,
-            template="adviser.new_contact",
+            template=NEW_CONTACT_KEY,
             params={"reference": contact.reference},
             locale=contact.locale,
         )

@@ -22,7 +22,9 @@ from portal.core.access import (
     can_reassign,
     can_take,
     can_view,
+    is_read_only,
     queue_scope,
+    refuse_if_read_only,
 )
 from portal.core.choices import options
 from portal.core.clock import local_datetime, local_today
@@ -227,6 +229,13 @@ def _load_for_staff(reference: str):
     return found
 
 
+def _load_for_change(reference: str):
+    """The request, for a change by this staff user: never one whose service is switched off."""
+    found = _load_for_staff(reference)
+    refuse_if_read_only(found)
+    return found
+
+
 def action_forms(found, submitted=None):
     """A form for each transition this user may take now."""
     forms = []
@@ -255,6 +264,7 @@ def render_detail(
             "backoffice/detail.html",
             request_obj=found,
             kind=kind,
+            read_only=is_read_only(found),
             state=kind.workflow.state(found.status),
             forms=action_forms(found, submitted),
             can_claim=can_claim(current_user, found),
@@ -315,7 +325,7 @@ def _conflict(found, error: WorkflowError):
 @bp.post("/requests/<reference>/claim")
 def claim_request(reference: str):
     """Take an unassigned request; of two officers at once, exactly one gets it."""
-    found = _load_for_staff(reference)
+    found = _load_for_change(reference)
     if found.handler_id is not None and found.handler_id != current_user.id:
         flash(_l("%(name)s took this request first.", name=found.handler.display_name), "error")
         return render_detail(found, status=409)
@@ -330,7 +340,7 @@ def claim_request(reference: str):
 @bp.post("/requests/<reference>/actions/<action>")
 def take_action(reference: str, action: str):
     """Take one declared transition with its form."""
-    found = _load_for_staff(reference)
+    found = _load_for_change(reference)
     transition = kind_of(found).workflow.transition(action)
     if transition is None or transition.actor != STAFF or found.status not in transition.sources:
         flash(_l("This action is not possible in the request's current state."), "error")
@@ -363,7 +373,7 @@ def take_action(reference: str, action: str):
 @bp.post("/requests/<reference>/notes")
 def add_internal_note(reference: str):
     """Add a staff-only note."""
-    found = _load_for_staff(reference)
+    found = _load_for_change(reference)
     form = NoteForm()
     if not form.validate_on_submit():
         return render_detail(found, note_form=form, status=400)
@@ -375,7 +385,7 @@ def add_internal_note(reference: str):
 @bp.post("/requests/<reference>/message")
 def send_message(reference: str):
     """Write to the applicant (portal inbox and SMS)."""
-    found = _load_for_staff(reference)
+    found = _load_for_change(reference)
     form = MessageForm()
     if not form.validate_on_submit():
         return render_detail(found, message_form=form, status=400)
@@ -387,7 +397,7 @@ def send_message(reference: str):
 @bp.post("/requests/<reference>/parties/<int:party_id>/message")
 def send_party_message(reference: str, party_id: int):
     """Write to another party of the request (their inbox, and SMS when a mobile is known)."""
-    found = _load_for_staff(reference)
+    found = _load_for_change(reference)
     party = next((p for p in found.parties if p.id == party_id and p.notified_at is not None), None)
     if party is None:
         abort(404)  # a party who has not been told of the request yet gets nothing
@@ -402,7 +412,7 @@ def send_party_message(reference: str, party_id: int):
 @bp.post("/requests/<reference>/reassign")
 def reassign_request(reference: str):
     """A supervisor hands the request to another officer."""
-    found = _load_for_staff(reference)
+    found = _load_for_change(reference)
     if not can_reassign(current_user, found):
         abort(403)
     form = ReassignForm()

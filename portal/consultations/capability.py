@@ -9,7 +9,9 @@ from portal.consultations import demo, figures
 from portal.consultations.commands import generate_slots_command, send_reminders_command
 from portal.consultations.desk_views import bp as desk_bp
 from portal.consultations.roles import DESK
+from portal.consultations.services import REMINDER_KEY
 from portal.consultations.views import bp
+from portal.consultations.waiting import SEAT_OFFER_KEY
 from portal.consultations.workflow import CONSULTATIONS
 from portal.core.contract import Capability, HomeCard, Job, Link
 
@@ -39,4 +41,5 @@ CAPABILITY = Capability(
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
     report_figures=figures.report_sections,
+    message_keys=(REMINDER_KEY, SEAT_OFFER_KEY),
 )

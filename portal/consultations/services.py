@@ -19,6 +19,8 @@ from portal.extensions import db
 from portal.i18n import Bilingual
 
 MAX_UPCOMING_PER_MOBILE = 2
+#: The SMS template key of the day-before reminder (declared by the capability).
+REMINDER_KEY = "consultation.reminder"
 REMINDER = _l("Reminder: your consultation %(reference)s is tomorrow, %(when)s, at %(place)s.")
 
 
@@ -148,7 +150,7 @@ def send_reminders(now=None) -> int:
             booking,
             subject=booking.reference,
             body=body,
-            template="consultation.reminder",
+            template=REMINDER_KEY,
             params=params,
             locale=booking.locale,
             dedupe_key=f"reminder:{booking.id}:{booking.starts_at:%Y%m%d%H%M}",

@@ -10,6 +10,8 @@ from portal.core.notifications import public_url, queue_message
 from portal.extensions import db
 from portal.i18n import Bilingual
 
+#: The SMS template key of a seat offered to the waiting list (declared by the capability).
+SEAT_OFFER_KEY = "consultation.seat_offer"
 OFFER = _l(
     "A consultation seat is free at %(place)s on %(when)s. Book it soon at %(link)s (first come, first served)."
 )
@@ -54,5 +56,5 @@ def offer_freed_seat(point_id: int, slot_id: int) -> WaitingListEntry | None:
             "link": public_url("consultations.book", point=point_id),
         }
         body = str(OFFER) % params
-    queue_message(entry.mobile, body, template="consultation.seat_offer", params=params, locale=entry.locale)
+    queue_message(entry.mobile, body, template=SEAT_OFFER_KEY, params=params, locale=entry.locale)
     return entry

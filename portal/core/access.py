@@ -1,16 +1,30 @@
 """Who may see and do what with a request: the `can_*` predicates views ask."""
 
 from flask import abort, g, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.roles import Role
 from portal.core.models import RequestParty, ServiceRequest
-from portal.core.registry import RequestKind, kind_of
-from portal.core.workflow import APPLICANT, PARTY, STAFF, Transition
+from portal.core.registry import RequestKind, is_switched_off, kind_of
+from portal.core.workflow import APPLICANT, PARTY, STAFF, GuardFailed, Transition
 
 TRACKED_SESSION_KEY = "tracked_requests"
 #: Other parties this browser proved (reference + their own mobile): RequestParty ids.
 TRACKED_PARTIES_KEY = "tracked_parties"
+#: Shown on the pages of a request whose service is switched off, and as the refusal of any change.
+SWITCHED_OFF_NOTE = _l("This service is no longer offered. Its requests are kept for reference only.")
+
+
+def is_read_only(request: ServiceRequest) -> bool:
+    """Its kind's capability is switched off: the request is shown, never changed."""
+    return is_switched_off(kind_of(request))
+
+
+def refuse_if_read_only(request: ServiceRequest) -> None:
+    """Raise (HTTP 409, with the plain note) before any change to a read-only request."""
+    if is_read_only(request):
+        raise GuardFailed(SWITCHED_OFF_NOTE)
 
 
 def works_queue(user, kind: RequestKind) -> bool:
@@ -65,7 +79,8 @@ def queue_scope(user, kind: RequestKind):
 
 def can_claim(user, request: ServiceRequest) -> bool:
     return (
-        request.is_open
+        not is_read_only(request)
+        and request.is_open
         and request.handler_id is None
         and works_queue(user, kind_of(request))
         and in_staff_scope(user, request)
@@ -73,12 +88,17 @@ def can_claim(user, request: ServiceRequest) -> bool:
 
 
 def can_reassign(user, request: ServiceRequest) -> bool:
-    return request.is_open and user.is_authenticated and user.has_role(Role.SUPERVISOR)
+    return (
+        request.is_open
+        and not is_read_only(request)
+        and user.is_authenticated
+        and user.has_role(Role.SUPERVISOR)
+    )
 
 
 def can_take(user, request: ServiceRequest, transition: Transition) -> bool:
     """May this staff user take this transition on this request now?"""
-    if transition.actor != STAFF or request.status not in transition.sources:
+    if transition.actor != STAFF or request.status not in transition.sources or is_read_only(request):
         return False
     if not can_view(user, request):
         return False
@@ -139,11 +159,15 @@ def can_party_take(request: ServiceRequest, transition: Transition) -> bool:
     return (
         transition.actor == PARTY
         and request.status in transition.sources
+        and not is_read_only(request)
         and party_viewing(request) is not None
     )
 
 
 def can_applicant_take(request: ServiceRequest, transition: Transition) -> bool:
     return (
-        transition.actor == APPLICANT and request.status in transition.sources and applicant_may_see(request)
+        transition.actor == APPLICANT
+        and request.status in transition.sources
+        and not is_read_only(request)
+        and applicant_may_see(request)
     )

@@ -164,6 +164,10 @@ class Capability:
     #: () -> the capability's report sections (SPEC §7); the reports count and link them.
     #: A callable, so that choices read from settings or the database are current.
     report_figures: Callable[[], tuple[ReportSection, ...]] | None = None
+    #: Template keys of the messages it sends outside its kinds' workflows (e.g. a
+    #: reminder job's); a kind's workflow notices are known from its transitions. Each
+    #: needs an SMS template code where texts go through a gateway (portal.core.checks).
+    message_keys: tuple[str, ...] = ()
 
 
 #: Shared staff pages that belong to no capability (the outbox, the reports, rating

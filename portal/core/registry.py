@@ -106,6 +106,9 @@ class Registry:
     capabilities: tuple["Capability", ...]
     kinds: dict[str, RequestKind] = field(default_factory=dict)
     roles: dict[str, Any] = field(default_factory=dict)
+    #: Kinds of the installed capabilities that are switched off: no queue, route or
+    #: action, but their existing requests stay readable (tracking and staff detail).
+    switched_off: dict[str, RequestKind] = field(default_factory=dict)
 
     def kind_for_slug(self, slug: str) -> RequestKind | None:
         return next((k for k in self.kinds.values() if k.slug == slug), None)
@@ -151,6 +154,7 @@ def build_registry(packages, core_roles) -> Registry:
             if kind.code in registry.kinds:
                 raise DeclarationError(f"request kind {kind.code!r} is declared twice")
             _once(slugs, kind.slug, "queue slug")
+            _check_model_code(kind)
             registry.kinds[kind.code] = kind
             if set(kind.ratable_states) - {s.name for s in kind.workflow.states}:
                 raise DeclarationError(f"kind {kind.code!r} declares undeclared ratable states")
@@ -163,6 +167,10 @@ def build_registry(packages, core_roles) -> Registry:
         unknown = {str(r) for r in declared} - set(registry.roles)
         if unknown:
             raise DeclarationError(f"{capability.name} names undeclared roles {sorted(unknown)}")
+    for package in sorted(set(installed_capability_packages()) - set(packages)):
+        for kind in load_capability(package).kinds:
+            if kind.code not in registry.kinds:
+                registry.switched_off.setdefault(kind.code, kind)
     return registry
 
 
@@ -172,6 +180,18 @@ def _kind_roles(kind: RequestKind):
         yield kind.participant_role
     for transition in kind.workflow.transitions:
         yield from transition.roles
+
+
+def _check_model_code(kind: RequestKind) -> None:
+    """The kind's model stores the kind's code as its type (`polymorphic_identity`): else
+    its requests would be filed under another kind, or under none."""
+    from sqlalchemy import inspect
+
+    identity = inspect(kind.model).polymorphic_identity
+    if identity != kind.code:
+        raise DeclarationError(
+            f"request kind {kind.code!r}: its model {kind.model.__name__} has the type code {identity!r}"
+        )
 
 
 def _once(seen: set, value: str, what: str) -> None:
@@ -226,4 +246,14 @@ def kind_for_slug(slug: str) -> RequestKind:
 
 
 def kind_of(request: "ServiceRequest") -> RequestKind:
-    return registry().kinds[request.request_type]
+    """The request's kind, also when its capability is switched off (`is_switched_off`)."""
+    known = registry()
+    kind = known.kinds.get(request.request_type) or known.switched_off.get(request.request_type)
+    if kind is None:
+        raise DeclarationError(f"no installed capability declares the request kind {request.request_type!r}")
+    return kind
+
+
+def is_switched_off(kind: RequestKind) -> bool:
+    """The kind's capability is installed but not enabled: its requests are read-only."""
+    return kind.code not in registry().kinds

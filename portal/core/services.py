@@ -13,7 +13,7 @@ from sqlalchemy.orm import with_polymorphic
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core import notifications
-from portal.core.access import can_claim, can_reassign, can_take
+from portal.core.access import can_claim, can_reassign, can_take, refuse_if_read_only
 from portal.core.clock import local_today, utcnow
 from portal.core.models import AuditEvent, InternalNote, ReferenceSequence, ServiceRequest
 from portal.core.registry import kind_of
@@ -120,6 +120,7 @@ def perform(
 ) -> AuditEvent:
     """Take one declared transition, or raise; the only code that changes a status."""
     kind = kind_of(request)
+    refuse_if_read_only(request)
     transition = kind.workflow.transition(action)
     if transition is None or request.status not in transition.sources:
         raise IllegalTransition(action)
@@ -198,6 +199,7 @@ def reassign(request: ServiceRequest, new_handler, *, by, comment: str | None = 
 
 def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
     """Add a staff-only note; it never reaches the applicant."""
+    refuse_if_read_only(request)
     note = InternalNote(request_id=request.id, author_id=user.id, body=body, created_at=utcnow())
     db.session.add(note)
     record_event(request, "note", user=user)
@@ -206,6 +208,7 @@ def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
 
 def message_applicant(request: ServiceRequest, user, body: str) -> None:
     """Send a free-text message from staff to the applicant (inbox and SMS)."""
+    refuse_if_read_only(request)
     record_event(request, "message", user=user, comment=body, public=True)
     notifications.notify(
         request,
@@ -285,6 +288,7 @@ def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any], 
 
 def message_party(request: ServiceRequest, party, user, body: str) -> None:
     """Send a free-text message from staff to another party of the request."""
+    refuse_if_read_only(request)
     record_event(request, "message_party", user=user, comment=body)
     notifications.notify_party(
         party,

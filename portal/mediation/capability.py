@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.contract import Capability, HomeCard, Job, Link
 from portal.mediation import demo, figures
-from portal.mediation.commands import mediation_reminders_command
+from portal.mediation.commands import MESSAGE_KEYS, mediation_reminders_command
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.staff_views import bp as staff_bp
 from portal.mediation.views import bp
@@ -40,4 +40,5 @@ CAPABILITY = Capability(
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
     report_figures=figures.report_sections,
+    message_keys=MESSAGE_KEYS,
 )

@@ -17,6 +17,14 @@ from portal.mediation.workflow import CONFIRMATION_DAYS
 
 #: Days before the end of the 30 days when the parties are reminded.
 REMIND_BEFORE = 7
+#: SMS template keys of the two reminders, to the applicant; `<key>.party` to the other parties.
+CONFIRMATION_REMINDER_KEY = "mediation.confirmation_reminder"
+PERFORMANCE_CHECK_KEY = "mediation.performance_check"
+MESSAGE_KEYS = tuple(
+    f"{key}{audience}"
+    for key in (CONFIRMATION_REMINDER_KEY, PERFORMANCE_CHECK_KEY)
+    for audience in ("", ".party")
+)
 CONFIRMATION_REMINDER = _l(
     "Reminder for mediation %(reference)s: to make the written agreement enforceable, both parties may jointly ask the people's court to confirm it by %(day)s."
 )
@@ -74,7 +82,7 @@ def mediation_reminders_command():
             table.c.confirmation_reminded_at,
             CONFIRMATION_REMINDER,
             last_day,
-            "mediation.confirmation_reminder",
+            CONFIRMATION_REMINDER_KEY,
         )
     due = db.session.scalars(
         select(MediationCase).where(
@@ -90,7 +98,7 @@ def mediation_reminders_command():
             table.c.performance_checked_at,
             PERFORMANCE_CHECK,
             case.performance_due_on,
-            "mediation.performance_check",
+            PERFORMANCE_CHECK_KEY,
         )
     db.session.commit()
     click.echo(f"sent {sent} mediation reminder(s)")

@@ -11,6 +11,7 @@ from portal.core.access import (
     applicant_request_or_404,
     can_applicant_take,
     can_party_take,
+    is_read_only,
     party_for_mobile,
     party_viewing,
     remember_party,
@@ -90,6 +91,8 @@ def _load_for_viewer(reference: str):
 def viewer_forms(request_obj, actor: str, submitted=None):
     """A form for each action the applicant (or the other party) may take now."""
     result = []
+    if is_read_only(request_obj):
+        return result
     for transition in kind_of(request_obj).workflow.from_state(request_obj.status, actor):
         if submitted is not None and submitted[0] == transition.action:
             result.append((transition, submitted[1]))
@@ -136,6 +139,7 @@ def _render_tracking(found, party, submitted=None, status=200):
             request_obj=found,
             kind=kind,
             party=party,
+            read_only=is_read_only(found),
             state=kind.workflow.state(found.status),
             steps=progress_steps(kind.workflow, found.status, [e.to_status for e in events if e.to_status]),
             latest_update=latest,

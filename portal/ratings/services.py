@@ -12,7 +12,7 @@ from portal.core import notifications
 from portal.core.clock import utcnow
 from portal.core.deadlines import due_after
 from portal.core.models import ServiceRequest
-from portal.core.registry import kind_of
+from portal.core.registry import is_switched_off, kind_of
 from portal.core.services import record_event
 from portal.core.workflow import APPLICANT, GuardFailed
 from portal.extensions import db
@@ -33,8 +33,9 @@ def rating_of(request: ServiceRequest) -> Rating | None:
 
 
 def is_ratable(request: ServiceRequest) -> bool:
-    """The kind declares the request's current state ratable (SPEC §2)."""
-    return request.status in kind_of(request).ratable_states
+    """The kind declares the request's current state ratable (SPEC §2), and is not switched off."""
+    kind = kind_of(request)
+    return request.status in kind.ratable_states and not is_switched_off(kind)
 
 
 def rate(request: ServiceRequest, level: int, comment: str | None, *, now: datetime | None = None) -> Rating:
