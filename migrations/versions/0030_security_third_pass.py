@@ -1,4 +1,5 @@
-"""Security, third pass (issue #37): the last accepted TOTP time step of each account
+"""Security, third pass (issue #37): the last accepted TOTP time step of each account;
+the SMS receipt signatures accepted within the replay window
 
 Revision ID: 0030_security_third_pass
 Revises: 0024_report_summary
@@ -19,8 +20,19 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
+    op.create_table('seen_receipt',
+    sa.Column('signature', sa.String(length=128), nullable=False),
+    sa.Column('signed_at', sa.Integer(), nullable=False),
+    sa.Column('seen_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('signature', name=op.f('pk_seen_receipt'))
+    )
+    with op.batch_alter_table('seen_receipt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_seen_receipt_seen_at'), ['seen_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('seen_receipt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_seen_receipt_seen_at'))
+    op.drop_table('seen_receipt')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('totp_last_step')
