@@ -1,5 +1,6 @@
 """Security, third pass (issue #37): the last accepted TOTP time step of each account;
-the SMS receipt signatures accepted within the replay window
+the SMS receipt signatures accepted within the replay window; one waiting-list entry
+per mobile and service point (earlier duplicates cancelled, the first kept)
 
 Revision ID: 0030_security_third_pass
 Revises: 0024_report_summary
@@ -29,8 +30,18 @@ def upgrade():
     with op.batch_alter_table('seen_receipt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_seen_receipt_seen_at'), ['seen_at'], unique=False)
 
+    op.execute(
+        "UPDATE waiting_list_entry SET status = 'cancelled' WHERE status = 'waiting' AND id NOT IN "
+        "(SELECT MIN(id) FROM waiting_list_entry WHERE status = 'waiting' GROUP BY service_point_id, mobile)"
+    )
+    op.create_index(
+        'uq_waiting_list_entry_waiting_mobile', 'waiting_list_entry', ['service_point_id', 'mobile'],
+        unique=True, sqlite_where=sa.text("status = 'waiting'"), postgresql_where=sa.text("status = 'waiting'"),
+    )
+
 
 def downgrade():
+    op.drop_index('uq_waiting_list_entry_waiting_mobile', table_name='waiting_list_entry')
     with op.batch_alter_table('seen_receipt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_seen_receipt_seen_at'))
     op.drop_table('seen_receipt')
