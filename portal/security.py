@@ -137,6 +137,9 @@ def add_security_headers(response):
     else:
         response.vary.add("Cookie")
         response = share_if_anonymous(response)
+        if "Cache-Control" not in response.headers:
+            # Public, but not shared: it holds this browser's flash message or form token.
+            response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -85,6 +85,9 @@ def test_a_page_showing_a_flash_message_is_not_shared(client):
     shown = client.get("/")
     assert 'class="flashes"' in shown.get_data(as_text=True)
     assert not cacheable(shown)
+    # Not kept at all (issue #37: it had no Cache-Control, so the back button or a
+    # heuristic cache could show the message again).
+    assert shown.headers["Cache-Control"] == "no-store"
 
 
 def test_a_public_page_with_a_form_token_is_not_shared(client):
@@ -93,3 +96,4 @@ def test_a_public_page_with_a_form_token_is_not_shared(client):
     assert client.get("/account/login").headers["Cache-Control"] == "no-store"
     after_token = client.get("/")
     assert not cacheable(after_token), "a browser holding a CSRF secret got a shared page"
+    assert after_token.headers["Cache-Control"] == "no-store"
