@@ -1,5 +1,9 @@
 """Database binding: timeouts, SQLite tuned for several processes, migrations, models import."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -9,6 +13,22 @@ from portal.extensions import db, migrate
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Set by `reading()`: the transactions begun inside only read.
+_READING: ContextVar[bool] = ContextVar("portal_reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Run a long read (a job counting a month) in a transaction that takes no write lock
+    (SQLite: a deferred BEGIN, so submissions write meanwhile); it ends with the block.
+    Write afterwards, in a short transaction of its own."""
+    db.session.commit()
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()  # nothing was written: end the read transaction
+        _READING.reset(token)
 
 
 def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
@@ -110,8 +130,10 @@ def tune_sqlite(engine: Engine, busy_ms: int = 30000) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        reading = has_request_context() and request.method in READ_ONLY_METHODS and not g.get("db_writes")
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        reads = _READING.get() or (
+            has_request_context() and request.method in READ_ONLY_METHODS and not g.get("db_writes")
+        )
+        connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
 
 def begin_writing() -> None:
