@@ -13,7 +13,7 @@ bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 
 # gthread: each worker serves several requests at once from a thread pool, so one slow
 # upload does not hold a whole process; two or three workers per core.
-worker_class = "gthread"
+worker_class = os.environ.get("PORTAL_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("PORTAL_WORKERS", 2 * (os.cpu_count() or 1) + 1))
 threads = int(os.environ.get("PORTAL_THREADS", 4))
 # A request may take this long (a PDF, a large export); then the worker is replaced.

@@ -137,10 +137,18 @@ def add_security_headers(response):
     else:
         response.vary.add("Cookie")
         response = share_if_anonymous(response)
-        if "Cache-Control" not in response.headers:
-            # Public, but not shared: it holds this browser's flash message or form token.
+        if "Cache-Control" not in response.headers and _showed_flash_messages():
+            # A message for this browser once ("Your request was sent"): never kept, never
+            # shown again by the back button.
             response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _showed_flash_messages() -> bool:
+    """The page took this session's flash messages (Flask keeps them on the request)."""
+    from flask.globals import request_ctx
+
+    return bool(getattr(request_ctx, "flashes", None))
 
 
 def guard_staff_area():

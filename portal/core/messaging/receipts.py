@@ -66,7 +66,7 @@ def sms_receipts():
         return jsonify(code="Forbidden", message="signature missing or wrong"), 403
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested beyond the stack
         return jsonify(code="BadRequest", message="a JSON body is expected"), 400
     receipts = payload if isinstance(payload, list) else [payload]
     if len(receipts) > MAX_RECEIPTS or not all(isinstance(r, dict) for r in receipts):
