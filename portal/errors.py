@@ -92,20 +92,41 @@ UNAVAILABLE_PAGE = """<!doctype html>
 """
 
 
-def database_unavailable(_error: Exception) -> Response:
+#: PostgreSQL error classes that mean "not now" rather than a defect: connection
+#: exceptions (08…), a statement cancelled by its timeout (57014), the server going down (57P…).
+UNAVAILABLE_SQLSTATES = ("08", "57014", "57P")
+
+
+def is_unavailable(error: Exception) -> bool:
+    """The database did not answer in time, or not at all (not a wrong query)."""
+    if isinstance(error, PoolTimeoutError) or getattr(error, "connection_invalidated", False):
+        return True
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    text = str(original or error).lower()
+    # psycopg's failures to connect carry no SQLSTATE; SQLite's lock waits say so.
+    return "locked" in text or "busy" in text or "connection" in text or "timeout" in text
+
+
+def database_unavailable(error: Exception) -> Response:
     """503 when the database cannot be reached in time: a plain page in both languages.
 
     It renders nothing that could ask the database again (no base template, no signed-in
-    user, no language from the account): the request ends now, not at nginx's timeout."""
+    user, no language from the account): the request ends now, not at nginx's timeout.
+    Any other OperationalError (a wrong query) goes on to the 500 handler."""
     from portal.extensions import login_manager
 
-    log.warning("database unavailable: %s", type(_error).__name__)
+    if not is_unavailable(error):
+        raise error
+    log.warning("database unavailable: %s", type(error).__name__)
     g._login_user = login_manager.anonymous_user()  # after_request hooks must not load the user
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001, S110 (the connection is gone; the session is dropped anyway)
         pass
-    texts = {}
+    texts: dict[str, tuple] = {}
     for language in ("zh_Hans", "en"):
         with force_locale(language):
             texts[language] = (escape(str(UNAVAILABLE_TITLE)), escape(str(UNAVAILABLE)))

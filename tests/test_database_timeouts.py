@@ -172,3 +172,19 @@ def test_a_statement_beyond_the_web_timeout_ends_the_request_with_503(app):
     assert response.status_code == 503 and seconds < 4, (response.status_code, seconds)
     # Outside a web request (a job, refresh-reports, an export, a migration) no limit applies.
     assert db.session.execute(text("SHOW statement_timeout")).scalar() == "0"
+
+
+def test_a_wrong_query_is_not_taken_for_an_unavailable_database(app):
+    """Only "not now" errors become the 503 page; a defect stays a 500 (in tests, its
+    traceback). Red on SQLite ("no such table" is an OperationalError) with every
+    OperationalError answered 503."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    @app.get("/test-wrong-query")
+    def wrong():
+        db.session.execute(text("SELECT no_such_column FROM no_such_table"))
+        return "never"
+
+    with pytest.raises(Exception) as raised:
+        app.test_client().get("/test-wrong-query")
+    assert isinstance(raised.value, OperationalError | ProgrammingError)
