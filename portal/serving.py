@@ -37,8 +37,9 @@ class HealthCheck:
         from sqlalchemy.pool import NullPool
 
         if database_uri.startswith("postgresql"):
-            # libpq's least connect timeout is 2 s; a statement may take 1 s.
-            connect_args = {"connect_timeout": 2, "options": "-c statement_timeout=1000"}
+            # libpq's least connect timeout is 2 s. No startup options (a pgbouncer in
+            # transaction mode refuses them): a SELECT 1 that hangs is bounded by the wait.
+            connect_args = {"connect_timeout": 2}
         else:
             connect_args = {"timeout": 1}
         self.engine = create_engine(database_uri, poolclass=NullPool, connect_args=connect_args)
