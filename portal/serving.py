@@ -39,7 +39,9 @@ class HealthCheck:
         if database_uri.startswith("postgresql"):
             # libpq's least connect timeout is 2 s. No startup options (a pgbouncer in
             # transaction mode refuses them): a SELECT 1 that hangs is bounded by the wait.
-            connect_args = {"connect_timeout": 2}
+            # Keepalives end a check stuck on a server that vanished (then the next one runs).
+            connect_args = {"connect_timeout": 2, "keepalives": 1, "keepalives_idle": 5}
+            connect_args |= {"keepalives_interval": 2, "keepalives_count": 3}
         else:
             connect_args = {"timeout": 1}
         self.engine = create_engine(database_uri, poolclass=NullPool, connect_args=connect_args)
