@@ -11,11 +11,13 @@ import os
 wsgi_app = "portal:create_app()"
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 
-# gthread: each worker serves several requests at once from a thread pool, so one slow
-# upload does not hold a whole process; two or three workers per core.
-worker_class = "gthread"
+# gthread with two threads a worker (docs/operations.md, "Worker model", from a measured
+# kill -9): a worker that dies loses only the requests it had in flight, at most two; a
+# thread waiting on the database does not hold a whole process; two or three workers
+# per core. nginx buffers slow uploads and downloads, so no thread waits on a slow client.
+worker_class = os.environ.get("PORTAL_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("PORTAL_WORKERS", 2 * (os.cpu_count() or 1) + 1))
-threads = int(os.environ.get("PORTAL_THREADS", 4))
+threads = int(os.environ.get("PORTAL_THREADS", 2))
 # A request may take this long (a PDF, a large export); then the worker is replaced.
 timeout = int(os.environ.get("PORTAL_TIMEOUT", 60))
 # On reload and stop, requests in progress get this long to finish.

@@ -90,7 +90,7 @@ def create_user_command(username, password, roles, display_name):
         )
     from portal.accounts.forms import password_problem
 
-    if problem := password_problem(password):
+    if problem := password_problem(password, personal=[username]):
         raise click.ClickException(f"the password is refused: {problem}")
     create_staff_user(username, password, roles, display_name)
     db.session.commit()

@@ -17,6 +17,21 @@ class DefaultConfig:
     #: hide_parameters: a database error is logged without its parameters (personal data).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
+    #: Seconds to wait for a new database connection (PostgreSQL's connect_timeout; at
+    #: least 2): a database that accepts and never answers gives a 503 page, not a hang.
+    DATABASE_CONNECT_TIMEOUT = 5
+    #: Seconds a request waits for a free connection of the pool before its 503 page.
+    DATABASE_POOL_TIMEOUT = 5
+    #: Seconds one statement of a web request may run on PostgreSQL (0: no limit). Only web
+    #: requests: scheduled jobs, refresh-reports, exports from the command line and
+    #: migrations run without it (or set their own with SET statement_timeout).
+    DATABASE_STATEMENT_TIMEOUT = 15
+    #: The same for a staff export (a download of up to EXPORT_MAX_ROWS rows), below
+    #: gunicorn's worker timeout.
+    DATABASE_EXPORT_STATEMENT_TIMEOUT = 55
+    #: SQLite: seconds a writer waits for the write lock (busy timeout) before its 503 page.
+    DATABASE_BUSY_TIMEOUT = 30
+
     #: The capabilities this deployment offers (SPEC §13): each names a package with a
     #: `capability` module. Order is the order of navigation and home-page cards.
     CAPABILITIES: tuple[str, ...] = (

@@ -1,7 +1,11 @@
-"""Database binding: SQLite tuned for several processes, migrations, models import."""
+"""Database binding: timeouts, SQLite tuned for several processes, migrations, models import."""
 
-from flask import Flask, g, has_request_context, request
-from sqlalchemy import event
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from portal.config import PROJECT_ROOT
@@ -9,6 +13,22 @@ from portal.extensions import db, migrate
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Set by `reading()`: the transactions begun inside only read.
+_READING: ContextVar[bool] = ContextVar("portal_reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Run a long read (a job counting a month) in a transaction that takes no write lock
+    (SQLite: a deferred BEGIN, so submissions write meanwhile); it ends with the block.
+    Write afterwards, in a short transaction of its own."""
+    db.session.commit()
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()  # nothing was written: end the read transaction
+        _READING.reset(token)
 
 
 def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
@@ -18,22 +38,75 @@ def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
     return not (reflected and compare_to is None and (name or "").startswith(unmodelled_prefixes()))
 
 
+def engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS with the timeouts of the settings for the database's driver.
+
+    A database that accepts connections and never answers must not hold a request for
+    good: PostgreSQL gets a connect timeout, TCP keepalives (a peer that vanished is
+    noticed) and a pool timeout; SQLite's only wait, for the write lock, is its busy timeout.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        connect_args.setdefault("timeout", float(config["DATABASE_BUSY_TIMEOUT"]))
+    else:
+        connect_args.setdefault("connect_timeout", max(2, int(config["DATABASE_CONNECT_TIMEOUT"])))
+        connect_args.setdefault("keepalives", 1)
+        connect_args.setdefault("keepalives_idle", 30)
+        connect_args.setdefault("keepalives_interval", 10)
+        connect_args.setdefault("keepalives_count", 3)
+        options.setdefault("pool_timeout", float(config["DATABASE_POOL_TIMEOUT"]))
+    options["connect_args"] = connect_args
+    return options
+
+
 def register(app: Flask) -> None:
     """Bind SQLAlchemy and Alembic to the app."""
     from portal.models import import_capability_models
 
     import_capability_models()  # every table is in the metadata, whatever is enabled
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(
         app, db, directory=MIGRATIONS_DIR, render_as_batch=True, include_object=described_by_models
     )
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            tune_sqlite(db.engine)
+            tune_sqlite(db.engine, busy_ms=int(float(app.config["DATABASE_BUSY_TIMEOUT"]) * 1000))
+        elif db.engine.dialect.name == "postgresql":
+            limit_web_statements(db.engine)
 
 
-def tune_sqlite(engine: Engine) -> None:
+def limit_web_statements(engine: Engine) -> None:
+    """Each transaction of a web request runs under DATABASE_STATEMENT_TIMEOUT.
+
+    Set per transaction (SET LOCAL), never on the connection: jobs, refresh-reports,
+    command-line exports and migrations share the engine's code but not a request, and
+    run unlimited or under their own limit; a view that needs longer calls
+    allow_longer_statements().
+    """
+    if getattr(engine, "_portal_limited", False):
+        return
+    engine._portal_limited = True
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        if not has_request_context():
+            return
+        seconds = g.get("statement_timeout", current_app.config["DATABASE_STATEMENT_TIMEOUT"])
+        if seconds:
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(float(seconds) * 1000)}")
+
+
+def allow_longer_statements(seconds: float) -> None:
+    """Let this request's statements run up to `seconds` (an export), from now on."""
+    g.statement_timeout = seconds
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL statement_timeout = {int(float(seconds) * 1000)}"))
+
+
+def tune_sqlite(engine: Engine, busy_ms: int = 30000) -> None:
     """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for writing requests.
 
     pysqlite's own BEGIN is deferred: a transaction that reads and then writes can fail
@@ -50,15 +123,17 @@ def tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")  # writers queue; busy waits are not FIFO
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")  # writers queue; busy waits are not FIFO
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        reading = has_request_context() and request.method in READ_ONLY_METHODS and not g.get("db_writes")
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        reads = _READING.get() or (
+            has_request_context() and request.method in READ_ONLY_METHODS and not g.get("db_writes")
+        )
+        connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
 
 def begin_writing() -> None:

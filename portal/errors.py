@@ -5,9 +5,13 @@ import logging
 import re
 import traceback
 
-from flask import Flask, render_template
+from flask import Flask, Response, g, render_template
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from portal.core.workflow import WorkflowError
@@ -77,8 +81,68 @@ def render_error(code: int, message=None):
     ), code
 
 
+UNAVAILABLE_TITLE = _l("Service temporarily unavailable")
+UNAVAILABLE = _l(
+    "The service is temporarily unavailable. Your data is safe; please try again in a few minutes."
+)
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="zh-Hans"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{zh_title} | {en_title}</title></head>
+<body><main><h1>{zh_title}</h1><p>{zh}</p><h2 lang="en">{en_title}</h2><p lang="en">{en}</p></main></body></html>
+"""
+
+
+#: PostgreSQL error classes that mean "not now" rather than a defect: connection
+#: exceptions (08…), a statement cancelled by its timeout (57014), the server going down (57P…).
+UNAVAILABLE_SQLSTATES = ("08", "57014", "57P")
+
+
+def is_unavailable(error: Exception) -> bool:
+    """The database did not answer in time, or not at all (not a wrong query)."""
+    if isinstance(error, PoolTimeoutError) or getattr(error, "connection_invalidated", False):
+        return True
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    text = str(original or error).lower()
+    # psycopg's failures to connect carry no SQLSTATE; SQLite's lock waits say so.
+    return "locked" in text or "busy" in text or "connection" in text or "timeout" in text
+
+
+def database_unavailable(error: Exception) -> Response:
+    """503 when the database cannot be reached in time: a plain page in both languages.
+
+    It renders nothing that could ask the database again (no base template, no signed-in
+    user, no language from the account): the request ends now, not at nginx's timeout.
+    Any other OperationalError (a wrong query) goes on to the 500 handler."""
+    from portal.extensions import login_manager
+
+    if not is_unavailable(error):
+        raise error
+    log.warning("database unavailable: %s", type(error).__name__)
+    g._login_user = login_manager.anonymous_user()  # after_request hooks must not load the user
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001, S110 (the connection is gone; the session is dropped anyway)
+        pass
+    texts: dict[str, tuple] = {}
+    for language in ("zh_Hans", "en"):
+        with force_locale(language):
+            texts[language] = (escape(str(UNAVAILABLE_TITLE)), escape(str(UNAVAILABLE)))
+    page = UNAVAILABLE_PAGE.format(
+        zh_title=texts["zh_Hans"][0], zh=texts["zh_Hans"][1], en_title=texts["en"][0], en=texts["en"][1]
+    )
+    response = Response(page, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = "30"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register(app: Flask) -> None:
     install_log_masking()
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(PoolTimeoutError, database_unavailable)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

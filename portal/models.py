@@ -10,6 +10,7 @@ from portal.accounts.enterprises import Enterprise, EnterpriseDocument, Enterpri
 from portal.accounts.models import User, UserRole  # noqa: F401
 from portal.accounts.profiles import LegalServicePerson, LegalServiceSpecialty  # noqa: F401
 from portal.core.jobs import ScheduledJob  # noqa: F401
+from portal.core.messaging.replays import SeenReceipt  # noqa: F401
 from portal.core.models import (  # noqa: F401
     Attachment,
     AuditEvent,

@@ -50,8 +50,9 @@ TRACK_SEEN_KEY = "track_seen"
 TRACKED_KEY = "tracked_requests"
 #: C0 and C1 control characters and DEL, except tab, line feed and carriage return.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: The largest id a URL may carry (a signed 64-bit column); longer is a 404, not a 500.
-MAX_URL_INTEGER = 2**63 - 1
+#: The largest id a URL may carry: every id column is a signed 32-bit INTEGER (PostgreSQL
+#: answers a larger number with "integer out of range"); a larger one is a 404, not a 500.
+MAX_URL_INTEGER = 2**31 - 1
 
 
 def strip_control_characters(value: str) -> str:
@@ -136,7 +137,18 @@ def add_security_headers(response):
     else:
         response.vary.add("Cookie")
         response = share_if_anonymous(response)
+        if "Cache-Control" not in response.headers and _showed_flash_messages():
+            # A message for this browser once ("Your request was sent"): never kept, never
+            # shown again by the back button.
+            response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _showed_flash_messages() -> bool:
+    """The page took this session's flash messages (Flask keeps them on the request)."""
+    from flask.globals import request_ctx
+
+    return bool(getattr(request_ctx, "flashes", None))
 
 
 def guard_staff_area():

@@ -85,6 +85,9 @@ def test_a_page_showing_a_flash_message_is_not_shared(client):
     shown = client.get("/")
     assert 'class="flashes"' in shown.get_data(as_text=True)
     assert not cacheable(shown)
+    # Not kept at all (issue #37: it had no Cache-Control, so the back button or a
+    # heuristic cache could show the message again).
+    assert shown.headers["Cache-Control"] == "no-store"
 
 
 def test_a_public_page_with_a_form_token_is_not_shared(client):

@@ -527,13 +527,64 @@ def test_receipts_without_a_good_signature_are_refused_and_change_nothing(
     assert post_receipt(client, receipt, secret="guessed").status_code == 403
     assert post_receipt(client, receipt, age=3600).status_code == 403  # a replay of an old one
     assert post_receipt(client, receipt, signature="0" * 64).status_code == 403
-    assert client.post("/notifications/sms-receipts", data={"out_id": message.id}).status_code == 400
+    # Unsigned: refused before the body is read as anything (JSON or a form).
+    assert client.post("/notifications/sms-receipts", data={"out_id": message.id}).status_code == 403
     # A receipt that names the right id but another phone is ignored.
     wrong_phone = [{"out_id": str(message.id), "phone_number": "13900000099", "success": False}]
     assert post_receipt(client, wrong_phone).get_json()["matched"] == 0
     app.config["SMS_RECEIPT_SECRET"] = None  # receipts are off until a secret is set
     assert post_receipt(client, receipt).status_code == 403
     assert outbox()[0].delivery is None
+
+
+def post_signed(client, body: bytes, timestamp: str | None = None, content_type="application/json"):
+    timestamp = timestamp or str(int(time.time()))
+    headers = {"X-Timestamp": timestamp, "X-Signature": sign(RECEIPT_SECRET, timestamp, body)}
+    return client.post("/notifications/sms-receipts", data=body, headers=headers, content_type=content_type)
+
+
+def test_a_replayed_receipt_changes_nothing(app, gateway, make_application, client):
+    """Issue #37: a captured "undelivered" receipt, replayed within its 5 minutes, flipped a
+    delivered message back. Each (timestamp, signature) is accepted once. Red without the
+    store of seen signatures (the replay is applied: "undelivered")."""
+    make_application()
+    deliver_pending()
+    [message] = outbox()
+    failed = json.dumps(
+        [{"out_id": str(message.id), "phone_number": "13900000011", "success": False}]
+    ).encode()
+    captured = str(int(time.time()) - 10)
+    assert post_signed(client, failed, captured).get_json()["matched"] == 1
+    delivered = json.dumps([{"out_id": str(message.id), "phone_number": "13900000011", "success": True}])
+    assert post_signed(client, delivered.encode()).get_json()["matched"] == 1
+    assert outbox()[0].delivery == "delivered"
+    replay = post_signed(client, failed, captured)
+    assert replay.status_code == 200 and replay.get_json() == {"code": "OK", "matched": 0, "ignored": 1}
+    assert outbox()[0].delivery == "delivered"
+
+
+def test_the_signature_is_checked_on_the_raw_body_before_it_is_parsed(app, gateway, client, monkeypatch):
+    """An unsigned body costs no parsing: 403 whatever it holds; a signed body that is
+    not JSON is a 400. Red with the JSON parsed first (the unsigned garbage gets 400)."""
+    parsed = []
+    monkeypatch.setattr("portal.core.messaging.receipts.json.loads", lambda raw: parsed.append(raw) or [])
+    garbage = b"[" * 100_000  # signed, it is still no JSON (nested beyond the stack: never a 500)
+    headers = {"X-Timestamp": str(int(time.time())), "X-Signature": "0" * 64}
+    answer = client.post(
+        "/notifications/sms-receipts", data=garbage, headers=headers, content_type="application/json"
+    )
+    assert answer.status_code == 403 and not parsed
+    monkeypatch.undo()
+    assert post_signed(client, garbage).status_code == 400
+    assert post_signed(client, b'{"out_id": "1"}', content_type="text/plain").status_code == 200
+
+
+def test_a_receipt_body_over_256_kib_is_refused_unread(app, gateway, client):
+    """Red without the view's cap (a 51 MiB body was read and parsed, 1.8 s a time)."""
+    big = json.dumps([{"out_id": "1", "phone_number": "13900000011", "padding": "x" * 300_000}]).encode()
+    assert post_signed(client, big).status_code == 413
+    fits = json.dumps([{"out_id": "1", "phone_number": "13900000011", "padding": "x" * 200_000}]).encode()
+    assert post_signed(client, fits).status_code == 200
 
 
 def test_the_gateway_settings_come_from_the_environment(monkeypatch):

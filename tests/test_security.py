@@ -296,7 +296,9 @@ def test_every_post_without_a_csrf_token_is_refused_and_writes_nothing(schema, t
         for rule in post_rules(strict):
             url = url_for_rule(rule, values)
             response = client.post(url, data={"body": "x", "login": "admin", "password": PASSWORD})
-            assert response.status_code == 400, (url, response.status_code)
+            # The gateway's receipts have no CSRF token but a signature: unsigned, 403.
+            expected = 403 if rule.endpoint == "sms_receipts.sms_receipts" else 400
+            assert response.status_code == expected, (url, response.status_code)
             checked.append(rule.endpoint)
         db.engine.dispose()  # close its connections now: PostgreSQL's would warn when collected later
     assert {

@@ -30,3 +30,5 @@ def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+    # Not kept by any cache (issue #37: it was `public, max-age=60`, a stale "ok").
+    assert response.headers["Cache-Control"] == "no-store"

@@ -24,9 +24,27 @@ HANDLER_INDEX = ['request_type', 'handler_id', 'is_open', 'priority', 'due_sort'
 
 
 def _replace_index(name, columns):
-    with op.batch_alter_table('service_request', schema=None) as batch_op:
-        batch_op.drop_index(name)
-        batch_op.create_index(name, columns, unique=False)
+    """Rebuild an index of service_request with other columns.
+
+    On PostgreSQL without blocking writes (a plain CREATE INDEX locks the table against
+    writes for as long as it builds: seconds at 1M rows, during a deploy): CONCURRENTLY,
+    which cannot run inside a transaction, so in Alembic's autocommit block. The new index
+    is built beside the old one under another name, then takes its name: queries keep an
+    index throughout. A build that failed half-way leaves an invalid index: dropped first,
+    so that the migration may simply run again. Every later migration that changes an
+    index of a big table does the same (docs/operations.md, "Migrations").
+    """
+    if op.get_bind().dialect.name != 'postgresql':
+        with op.batch_alter_table('service_request', schema=None) as batch_op:
+            batch_op.drop_index(name)
+            batch_op.create_index(name, columns, unique=False)
+        return
+    building = f'{name}_building'
+    with op.get_context().autocommit_block():
+        op.execute(f'DROP INDEX CONCURRENTLY IF EXISTS {building}')
+        op.execute(f'CREATE INDEX CONCURRENTLY {building} ON service_request ({", ".join(columns)})')
+        op.execute(f'DROP INDEX CONCURRENTLY IF EXISTS {name}')
+        op.execute(f'ALTER INDEX {building} RENAME TO {name}')
 
 
 def upgrade():

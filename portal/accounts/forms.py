@@ -1,43 +1,34 @@
 """Sign-up and sign-in forms, and the password rules (SPEC §11)."""
 
-from functools import cache
-from pathlib import Path
-
-from flask import current_app, request
+from flask import request
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, MultipleFileField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
+from portal.accounts.passwords import password_problem
 from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.fields import CreditCode, MobileNumber
 
-COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    """The shipped list of common passwords, lower case (no download, no network)."""
-    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def password_problem(password: str):
-    """Why `password` is refused, or None: the one rule of the forms and `create-user`."""
-    if len(password) < current_app.config.get("PASSWORD_MIN_LENGTH", 10):
-        return _l("Use at least 10 characters.")
-    if password.strip().lower() in common_passwords() or len(set(password)) < 3:
-        return _l("This password is too common: choose another one.")
-    return None
+#: Fields of a form whose values are the account's own words (never in its password).
+PERSONAL_FIELDS = ("mobile", "username", "login", "id_number")
 
 
 class StrongPassword:
-    """At least PASSWORD_MIN_LENGTH characters (10) and not a common password."""
+    """At least PASSWORD_MIN_LENGTH characters (10), not breached or common, and not the
+    account's own words: the form's mobile/username/ID number fields, the words a view put
+    in `form.personal_words`, and, where the form names no account of its own (a password
+    change), the signed-in user's mobile and username."""
 
     def __call__(self, form, field):
-        if problem := password_problem(field.data or ""):
+        personal = [getattr(form, name).data for name in PERSONAL_FIELDS if hasattr(form, name)]
+        personal += list(getattr(form, "personal_words", ()))
+        if not any(hasattr(form, name) for name in ("mobile", "username")) and current_user.is_authenticated:
+            personal += [current_user.mobile, current_user.username]
+        if problem := password_problem(field.data or "", personal):
             raise ValidationError(problem)
 
 

@@ -52,6 +52,9 @@ class User(UserMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Staff second factor (TOTP, base32), set when enrolment is confirmed.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last TOTP time step (unix time // 30) a code was accepted for: a code of that
+    #: step or an earlier one is refused (ASVS 2.8.4, a code works once).
+    totp_last_step: Mapped[int | None]
     #: SHA-256 hashes of the unused recovery codes, space-separated.
     recovery_codes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

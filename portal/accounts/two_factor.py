@@ -4,10 +4,11 @@ the first sign-in, with single-use recovery codes. `STAFF_TWO_FACTOR` turns it o
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pyotp
 from flask import current_app, session
+from sqlalchemy import or_, update
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
@@ -73,29 +74,63 @@ def _hash(code: str) -> str:
     return hashlib.sha256(_digits(code).encode()).hexdigest()
 
 
-def code_matches(secret: str, code: str) -> bool:
-    return pyotp.TOTP(secret).verify(_digits(code), valid_window=1)
+def matching_step(secret: str, code: str) -> int | None:
+    """The time step (unix time // 30) whose code this is, within one step either side."""
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(utcnow().replace(tzinfo=UTC))
+    typed = _digits(code)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), typed):
+            return step
+    return None
 
 
 def enrol(user: User, secret: str, code: str) -> list[str] | None:
     """Confirm enrolment with a code from the app: the recovery codes (shown once), or None."""
-    if not code_matches(secret, code):
+    step = matching_step(secret, code)
+    if step is None:
         return None
     user.totp_secret = secret
+    user.totp_last_step = step  # the enrolment's code does not sign in again
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
     user.recovery_codes = " ".join(_hash(c) for c in codes)
     return codes
 
 
-def check(user: User, code: str) -> bool:
-    """A code from the app, or an unused recovery code (used up by this)."""
-    if user.totp_secret and code_matches(user.totp_secret, code):
-        return True
+def _claim_step(user: User, step: int) -> bool:
+    """Record `step` as the last accepted one unless it, or a later one, already is.
+
+    A conditional UPDATE, not a read-then-write: of two requests with one code, the
+    database lets exactly one change the row."""
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
+    """Remove an unused recovery code, compared with the list the database holds now."""
     hashes = (user.recovery_codes or "").split()
     given = _hash(code)
     for stored in hashes:
         if hmac.compare_digest(stored, given):
-            hashes.remove(stored)
-            user.recovery_codes = " ".join(hashes)
-            return True
+            remaining = " ".join(h for h in hashes if h != stored)
+            used = db.session.execute(
+                update(User)
+                .where(User.id == user.id, User.recovery_codes == user.recovery_codes)
+                .values(recovery_codes=remaining)
+                .execution_options(synchronize_session=False)
+            )
+            return used.rowcount == 1
     return False
+
+
+def check(user: User, code: str) -> bool:
+    """A code from the app for a step after the last accepted one, or an unused recovery
+    code (used up by this)."""
+    if user.totp_secret and (step := matching_step(user.totp_secret, code)) is not None:
+        return _claim_step(user, step)
+    return _use_recovery_code(user, code)

@@ -345,6 +345,7 @@ def reset_password_code():
     if not mobile or not current_app.config.get("MOBILE_VERIFICATION", True):
         return redirect(url_for("accounts.reset_password"))
     form = ResetPasswordForm()
+    form.personal_words = [mobile]
     if form.validate_on_submit():
         from portal.accounts.models import MobileCode
 

@@ -6,7 +6,7 @@ a detail template); nothing here names a type.
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -45,6 +45,7 @@ from portal.core.services import (
     reassign,
 )
 from portal.core.workflow import STAFF, WorkflowError
+from portal.database import allow_longer_statements
 from portal.extensions import db, limiter
 from portal.ratings.queue_filter import rating_choices
 from portal.security import safe_next_url
@@ -200,6 +201,7 @@ def queue_export(slug: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     params = _params(kind)
+    allow_longer_statements(current_app.config["DATABASE_EXPORT_STATEMENT_TIMEOUT"])
     headers = [
         gettext("Reference"),
         gettext("Status"),

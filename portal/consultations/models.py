@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
@@ -112,6 +112,18 @@ class ConsultationBooking(ServiceRequest):
 
 class WaitingListEntry(db.Model):
     """Someone waiting for a free seat at a service point; offered the first freed seat."""
+
+    __table_args__ = (
+        # One waiting entry per mobile and point, whatever races (issue #37).
+        Index(
+            "uq_waiting_list_entry_waiting_mobile",
+            "service_point_id",
+            "mobile",
+            unique=True,
+            sqlite_where=text("status = 'waiting'"),
+            postgresql_where=text("status = 'waiting'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_point_id: Mapped[int] = mapped_column(

@@ -25,7 +25,8 @@ from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
-from portal.core.intake import Intake, run_intake
+from portal.core.identity import normalise_mobile
+from portal.core.intake import Intake, count_submission, mobile_proof_page, run_intake, submission_refused
 from portal.core.models import Township
 from portal.core.pages import public_page, quick_exit
 from portal.extensions import db
@@ -180,8 +181,16 @@ def waiting_list():
             any_free=False,
             waiting_form=form,
         ), 400
-    join(point, form.name.data.strip(), form.mobile.data, current_language())
+    # Each freed seat is texted to the first waiting: the number is proved by a code, as
+    # in any intake, and joins count against the same per-address and per-mobile limits.
+    mobile = normalise_mobile(form.mobile.data)
+    if (refused := submission_refused(mobile)) is not None:
+        return refused
+    if (code_page := mobile_proof_page(mobile)) is not None:
+        return code_page
+    join(point, form.name.data.strip(), mobile, current_language())
     db.session.commit()
+    count_submission(None, mobile)
     return render_template("consultations/waiting.html", point=point)
 
 

@@ -3,6 +3,7 @@
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.consultations.models import ConsultationSlot, ServicePoint, WaitingListEntry
 from portal.core.clock import utcnow
@@ -17,21 +18,29 @@ OFFER = _l(
 )
 
 
-def join(point: ServicePoint, name: str, mobile: str, locale: str) -> WaitingListEntry:
-    """Put someone on a service point's waiting list (once per mobile)."""
-    existing = db.session.scalar(
+def _waiting_entry(point: ServicePoint, mobile: str) -> WaitingListEntry | None:
+    return db.session.scalar(
         select(WaitingListEntry).where(
             WaitingListEntry.service_point_id == point.id,
             WaitingListEntry.mobile == mobile,
             WaitingListEntry.status == "waiting",
         )
     )
-    if existing:
+
+
+def join(point: ServicePoint, name: str, mobile: str, locale: str) -> WaitingListEntry:
+    """Put someone on a service point's waiting list (once per mobile: a unique index
+    holds it when two requests race; the loser finds the winner's entry)."""
+    if existing := _waiting_entry(point, mobile):
         return existing
     entry = WaitingListEntry(
         service_point_id=point.id, name=name, mobile=mobile, locale=locale, created_at=utcnow()
     )
-    db.session.add(entry)
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:
+        return _waiting_entry(point, mobile)
     return entry
 
 

@@ -100,10 +100,16 @@ def verify_mobile(intake: Intake):
     """Mobile verification (SPEC §2): the code page to show instead, or None to go on
     (MOBILE_VERIFICATION off, staff entering a request, a signed-in user's own mobile,
     or the right code typed)."""
+    mobile = getattr(intake.created, "applicant_mobile", None)
+    return mobile_proof_page(mobile, [upload.token for upload in intake.staged])
+
+
+def mobile_proof_page(mobile: str | None, staged_tokens: list[str] | None = None):
+    """The code page for `mobile` until its code is typed (then None); for any public
+    form that texts the mobile it is given, not only an intake's."""
     from portal.accounts.verification import verify_intake_mobile
 
-    mobile = getattr(intake.created, "applicant_mobile", None)
-    return verify_intake_mobile(mobile, [upload.token for upload in intake.staged])
+    return verify_intake_mobile(mobile, staged_tokens or [])
 
 
 #: Abuse limits (SPEC §11): accepted submissions per client address (generous: a 司法所
@@ -116,15 +122,16 @@ SUBMISSION_LIMITS = (
 )
 
 
-def _submission_limits(created: ServiceRequest) -> list:
-    """(limit, identifiers) pairs for this submission, empty when limits are off or for staff."""
+def _submission_limits(mobile: str | None) -> list:
+    """(limit, identifiers) pairs for a submission giving `mobile`, empty when limits are
+    off or for staff."""
     from flask_login import current_user
     from limits import parse_many
 
     config = current_app.config
     if not config.get("RATELIMIT_ENABLED", True) or (current_user.is_authenticated and current_user.is_staff):
         return []
-    keys = {"address": request.remote_addr or "unknown", "mobile": getattr(created, "applicant_mobile", None)}
+    keys = {"address": request.remote_addr or "unknown", "mobile": mobile}
     prefix = config.get("RATELIMIT_KEY_PREFIX") or "portal"
     pairs = []
     for what, setting in SUBMISSION_LIMITS:
@@ -137,10 +144,16 @@ def _submission_limits(created: ServiceRequest) -> list:
 
 def within_submission_limits(intake: Intake, created: ServiceRequest):
     """A 429 page when this address or mobile has had its share of accepted submissions."""
+    return submission_refused(getattr(created, "applicant_mobile", None))
+
+
+def submission_refused(mobile: str | None):
+    """A 429 page when this address or `mobile` has had its share of accepted submissions
+    (any public form that texts a mobile: an intake, the waiting list), else None."""
     from portal.errors import render_error
     from portal.extensions import limiter
 
-    pairs = _submission_limits(created)
+    pairs = _submission_limits(mobile)
     if all(limiter.limiter.test(item, *ids) for item, ids in pairs):
         return None
     return render_error(
@@ -152,11 +165,11 @@ def within_submission_limits(intake: Intake, created: ServiceRequest):
     )
 
 
-def count_submission(created: ServiceRequest) -> None:
+def count_submission(created: ServiceRequest | None, mobile: str | None = None) -> None:
     """Count an accepted submission (after its commit) against the limits."""
     from portal.extensions import limiter
 
-    for item, ids in _submission_limits(created):
+    for item, ids in _submission_limits(mobile or getattr(created, "applicant_mobile", None)):
         limiter.limiter.hit(item, *ids)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.core.clock import to_local, utcnow
 from portal.core.models import ServiceRequest
+from portal.database import reading
 from portal.extensions import db
 
 PENDING_KEY = "report_months_changed"
@@ -214,15 +215,21 @@ def store_month(
 
 
 def current_version(request_type: str, month: date) -> int:
-    """The month's version now, making its row (version 0) when nothing bumped it yet."""
+    """The month's version now, read only: 0 when nothing bumped it yet (no row)."""
+    marks = ReportMonth.__table__
+    version = db.session.scalar(
+        select(marks.c.version).where(marks.c.request_type == request_type, marks.c.month == month)
+    )
+    return version or 0
+
+
+def make_month_row(request_type: str, month: date) -> None:
+    """The month's row (version 0), unless a change or an earlier run made it."""
     marks = ReportMonth.__table__
     statement = _dialect_insert(db.session.get_bind().dialect.name)(marks).values(
         request_type=request_type, month=month, version=0
     )
     db.session.execute(statement.on_conflict_do_nothing(index_elements=[marks.c.request_type, marks.c.month]))
-    return db.session.scalar(
-        select(marks.c.version).where(marks.c.request_type == request_type, marks.c.month == month)
-    )
 
 
 def months_to_count(request_type: str, first: date, last: date, keys: set[str]) -> list[date]:
@@ -243,8 +250,12 @@ def refresh(now: datetime | None = None, *, everything: bool = False) -> int:
     from the month of the first request of any kind (so that a report of those years
     finds every kind's months, empty ones too) to a few months ahead.
 
-    Each month is its own transaction: its version is read first, so a change committed
-    while it is counted leaves it stale (see the module's docstring)."""
+    Each month is read, then written: its version is read first and the month counted in a
+    transaction that only reads (no write lock held while counting, on SQLite none at
+    all), then its numbers stored in a short transaction of their own. A change committed
+    in between has bumped the version past the one stored, which leaves the month stale
+    (see the module's docstring); a month without a row read as version 0 gets one at the
+    store, and a change that made it first has version 1 already."""
     from portal.core.registry import registry
     from portal.reports.compute import MonthCounter, county_of, declared_measures
     from portal.reports.period import Period, month_end
@@ -265,10 +276,12 @@ def refresh(now: datetime | None = None, *, everything: bool = False) -> int:
             else months_to_count(code, month_of(first_seen), month_end(last), keys)
         )
         for month in months:
-            version = current_version(code, month)
-            by_township = counter.count(month)
+            with reading():
+                version = current_version(code, month)
+                by_township = counter.count(month)
             # Every key for the county, zeros included: they say the month is complete.
             county = {key: Decimal(0) for key in keys} | county_of(by_township)
+            make_month_row(code, month)
             store_month(code, month, version, {COUNTY: county, **by_township})
             db.session.commit()
             counted += 1
