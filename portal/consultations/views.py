@@ -24,7 +24,7 @@ from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
-from portal.core.intake import Intake, run_intake
+from portal.core.intake import Intake, intake_page, run_intake
 from portal.core.models import Township
 from portal.core.pages import public_page, quick_exit
 from portal.extensions import db
@@ -155,7 +155,7 @@ def book_page():
 
 
 # The stable address is /consultations/book (SPEC §10).
-bp.add_url_rule("/book", endpoint="book", view_func=book_page, methods=["GET", "POST"])
+bp.add_url_rule("/book", endpoint="book", view_func=intake_page(book_page), methods=["GET", "POST"])
 
 
 @bp.post("/waiting-list")
