@@ -7,6 +7,7 @@ sending only what the page gives (hidden inputs) and what they type.
 
 import re
 
+import pytest
 from deployed import code_sent_to, new_mobile, texts_to
 from sqlalchemy import func, select
 
@@ -316,3 +317,78 @@ def test_elderly_mode_keeps_a_half_filled_form(browser):
     assert "周建国" in html and "工地拖欠工资两个月" in html and 'class="field-error"' not in html
     assert "elderly=1" in shown.headers.get("Set-Cookie", "")
     assert requests_made() == 0
+
+
+def test_a_health_check_from_an_enterprise_proved_by_the_code_and_verified_by_staff(browser, make_staff):
+    """The enterprise's mobile is proved by the code at registration (its own signed-in
+    number needs none at the request); the coordinator signs in with a real TOTP code."""
+    import io
+
+    from deployed import staff_signed_in
+    from test_health_checks import USCC, request_form
+
+    from portal.accounts.enterprises import EnterpriseMember
+
+    make_staff("hc", "health_check_coordinator", name="孙协调员")
+    clerk, mobile, password = browser(), new_mobile(), "long-enough-pw-2026"
+    clerk.visit("/account/register")
+    answers = {
+        "kind": "enterprise",
+        "display_name": "唐会计",
+        "mobile": mobile,
+        "company_name": "长沙星沙精工机械有限公司",
+        "uscc": USCC,
+        "password": password,
+        "confirm": password,
+    }
+    assert 'name="mobile_code"' in clerk.send(None, answers).get_data(as_text=True)
+    made = clerk.send("code-form", {"mobile_code": code_sent_to(mobile)})
+    assert made.status_code == 302 and made.headers["Location"].endswith("/account/enterprise")
+    clerk.visit("/account/enterprise")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    files = {
+        "verify-licence": [(io.BytesIO(pdf), "营业执照.pdf")],
+        "verify-authorisation": [(io.BytesIO(pdf), "授权书.pdf")],
+    }
+    form_id = re.search(r'<form[^>]*id="([^"]+)"[^>]*enctype', clerk.last_html)
+    sent = clerk.send(form_id.group(1) if form_id else None, files, content_type="multipart/form-data")
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+    member = db.session.scalars(select(EnterpriseMember).order_by(EnterpriseMember.id.desc())).first()
+    coordinator = staff_signed_in(browser, "hc")
+    coordinator.visit(f"/staff/health-checks/members/{member.id}")
+    assert coordinator.send(None, {"decision": "verify"}).status_code == 303
+    done = through_the_code_or_not(clerk, "/health-checks/request", request_form())
+    assert done.status_code == 303 and "/HC-" in done.headers["Location"]
+    assert requests_made() == 1
+
+
+def through_the_code_or_not(person, page: str, answers: dict):
+    """A signed-in person's own proved number: form → check → sent, no code needed."""
+    person.visit(page)
+    check = person.send("intake-form", answers)
+    assert check.status_code == 200 and 'id="check-form"' in check.get_data(as_text=True)
+    return person.send("check-form", {}, press={"answers_checked": "1"})
+
+
+def test_the_clock_moves_only_in_tests_and_an_old_code_is_refused(browser, deployed):
+    """A code typed after its 5 minutes is refused and a new one is sent, on the movable
+    clock; outside TESTING the clock cannot be moved."""
+    from datetime import timedelta
+
+    from portal.core.clock import move_clock
+
+    person, mobile = browser(), new_mobile()
+    at_the_code_page(person, mobile)
+    code = code_sent_to(mobile)
+    move_clock(timedelta(minutes=6))
+    from portal.extensions import limiter
+
+    limiter.reset()  # the limiter counts real time: its minute has passed as well
+    late = person.send("code-form", {"mobile_code": code})
+    assert late.status_code == 200 and requests_made() == 0 and code_sent_to(mobile) != code
+    deployed.testing = False
+    try:
+        with pytest.raises(RuntimeError):
+            move_clock(timedelta(minutes=1))
+    finally:
+        deployed.testing = True
