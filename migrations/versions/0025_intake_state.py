@@ -1,4 +1,5 @@
-"""intake state: one server-side intake per browser session and form, and used one-time keys
+"""intake state: one server-side intake per browser session and form, and used one-time keys;
+legal aid's duplicate key (ID number and matter) indexed for the queue's probable-duplicate flag
 
 Revision ID: 0025_intake_state
 Revises: 0024_report_summary
@@ -41,9 +42,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('one_time_key', name=op.f('pk_intake_submissions'))
     )
     op.create_index(op.f('ix_intake_submissions_created_at'), 'intake_submissions', ['created_at'], unique=False)
+    # A big table: built without locking writes on PostgreSQL (outside the transaction).
+    if op.get_bind().dialect.name == 'postgresql':
+        with op.get_context().autocommit_block():
+            op.create_index('ix_legal_aid_duplicate_key', 'legal_aid_application', ['id_number', 'matter_type'],
+                            unique=False, postgresql_concurrently=True, if_not_exists=True)
+    else:
+        op.create_index('ix_legal_aid_duplicate_key', 'legal_aid_application', ['id_number', 'matter_type'],
+                        unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_legal_aid_duplicate_key', table_name='legal_aid_application')
     op.drop_index(op.f('ix_intake_submissions_created_at'), table_name='intake_submissions')
     op.drop_table('intake_submissions')
     op.drop_index(op.f('ix_intake_states_updated_at'), table_name='intake_states')

@@ -701,4 +701,5 @@ LEGAL_AID = RequestKind(
     quick_exit=True,  # a person may be applying about violence at home
     make_sample=sample_application,
     extra_filters=REPORT_FILTERS,
+    duplicate_key=("id_number", "matter_type"),  # one person, one matter: the mobile may be shared
 )

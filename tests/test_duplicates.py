@@ -1,0 +1,56 @@
+"""Probable duplicates for staff (issue #27): the queue row and the detail page flag an open
+request with the same declared key (legal aid: ID number and matter) within 30 days."""
+
+import re
+from datetime import timedelta
+
+from portal.extensions import db
+
+from support import PASSWORD
+
+OTHER_ID = "110101199003070011"
+
+
+def test_the_queue_and_the_detail_page_link_two_applications_of_one_person_and_matter(
+    client, make_staff, make_application
+):
+    """Mutant caught: a key of the mobile alone (the third application, same mobile but
+    another person, would be flagged) or no flag at all."""
+    make_staff("officer", "legal_aid_officer")
+    first = make_application()
+    second = make_application()  # the same ID number and matter
+    other_matter = make_application(matter_type="family")
+    same_mobile_other_person = make_application(id_number=OTHER_ID)
+    client.sign_in("officer", PASSWORD)
+    queue = client.get("/staff/queue/legal-aid?tab=open").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr[^>]*>\s*<td><a href="[^"]+">(LA-[\d-]+)</a>(.*?)</tr>', queue, re.S))
+    assert (
+        f">{second.reference}</a>" in rows[first.reference]
+        and f">{first.reference}</a>" in rows[second.reference]
+    )
+    for lone in (other_matter, same_mobile_other_person):
+        assert "duplicate" not in rows[lone.reference]
+    detail = client.get(f"/staff/requests/{first.reference}").get_data(as_text=True)
+    assert f'href="/staff/requests/{second.reference}"' in detail and 'class="notice duplicate"' in detail
+    alone = client.get(f"/staff/requests/{other_matter.reference}").get_data(as_text=True)
+    assert 'class="notice duplicate"' not in alone
+
+
+def test_an_old_or_closed_request_is_no_duplicate(client, make_staff, make_application):
+    make_staff("officer", "legal_aid_officer")
+    old = make_application()
+    new = make_application()
+    old.created_at = new.created_at - timedelta(days=31)
+    db.session.commit()
+    client.sign_in("officer", PASSWORD)
+    detail = client.get(f"/staff/requests/{new.reference}").get_data(as_text=True)
+    assert 'class="notice duplicate"' not in detail
+    old.created_at = new.created_at - timedelta(days=29)
+    old.is_open = False
+    db.session.commit()
+    assert 'class="notice duplicate"' not in client.get(f"/staff/requests/{new.reference}").get_data(
+        as_text=True
+    )
+    old.is_open = True
+    db.session.commit()
+    assert 'class="notice duplicate"' in client.get(f"/staff/requests/{new.reference}").get_data(as_text=True)
