@@ -162,7 +162,7 @@ def queue_page(slug: str):
         handlers=_handlers(kind),
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
-        duplicates=probable_duplicates(kind, [r.id for r in rows if r.is_open]),
+        duplicates=probable_duplicates(kind, [r.id for r in rows if r.is_open], scope),
     )
 
 
@@ -257,7 +257,7 @@ def render_detail(
             "backoffice/detail.html",
             request_obj=found,
             kind=kind,
-            duplicate_of=probable_duplicates(kind, [found.id]).get(found.id),
+            duplicate_of=probable_duplicates(kind, [found.id], queue_scope(current_user, kind)).get(found.id),
             state=kind.workflow.state(found.status),
             forms=action_forms(found, submitted),
             can_claim=can_claim(current_user, found),

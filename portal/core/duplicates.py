@@ -13,11 +13,15 @@ from portal.extensions import db
 WINDOW = timedelta(days=30)
 
 
-def probable_duplicates(kind, ids: list[int]) -> dict[int, str]:
+def probable_duplicates(kind, ids: list[int], scope=None) -> dict[int, str]:
     """For each open request of `ids`, the reference of the latest other open request of
     the kind with the same key received within WINDOW of it (one indexed query; the
-    window is compared here, as SQLite cannot subtract an interval)."""
-    if not kind.duplicate_key or not ids:
+    window is compared here, as SQLite cannot subtract an interval).
+
+    `scope` is the viewer's part of the queue (`core.access.queue_scope`): someone who
+    sees only part of it (a lawyer their own cases) is shown no flag, whose link would
+    name a request they may not open."""
+    if not kind.duplicate_key or not ids or scope is not None:
         return {}
     own, base = kind.model.__table__, ServiceRequest.__table__
     mine, other = own.alias("mine"), own.alias("other")
