@@ -54,3 +54,46 @@ def test_an_old_or_closed_request_is_no_duplicate(client, make_staff, make_appli
     old.is_open = True
     db.session.commit()
     assert 'class="notice duplicate"' in client.get(f"/staff/requests/{new.reference}").get_data(as_text=True)
+
+
+def test_staff_close_a_duplicate_as_merged_with_a_public_reason(client, make_staff, make_application):
+    """Its own closed state (not a withdrawal), the reason told to the applicant; a merge
+    into a closed request or itself is refused and changes nothing."""
+    from sqlalchemy import select
+
+    from portal.core.models import OutboxMessage, ServiceRequest
+
+    make_staff("officer", "legal_aid_officer")
+    kept, duplicate, closed = make_application(), make_application(), make_application()
+    closed.status, closed.is_open = "withdrawn", False
+    db.session.commit()
+    client.sign_in("officer", PASSWORD)
+    page = f"/staff/requests/{duplicate.reference}"
+    client.submit(page, {}, action=f"/staff/requests/{duplicate.reference}/claim")
+    detail = client.get(page).get_data(as_text=True)
+    assert "/actions/merge" in detail
+    itself = client.submit(
+        page, {"merge-into": duplicate.reference, "merge-reason": "重复"}, action=f"{page}/actions/merge"
+    )
+    db.session.expire_all()
+    assert itself.status_code in (400, 409) and duplicate.status == "under_review"  # claimed, not merged
+    assert "只能并入另一份同类且尚未办结的申请" in itself.get_data(as_text=True)
+    into_closed = client.submit(
+        page, {"merge-into": closed.reference, "merge-reason": "重复"}, action=f"{page}/actions/merge"
+    )
+    db.session.expire_all()
+    assert into_closed.status_code == 409 and duplicate.status == "under_review"
+    merged = client.submit(
+        page,
+        {"merge-into": kept.reference.lower(), "merge-reason": "您已提交过同一事项的申请。"},
+        action=f"{page}/actions/merge",
+    )
+    assert merged.status_code in (302, 303), merged.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    row = db.session.scalar(select(ServiceRequest).where(ServiceRequest.reference == duplicate.reference))
+    assert row.status == "merged" and row.is_open is False
+    text = db.session.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id.desc())).first()
+    assert kept.reference in text and "您已提交过同一事项的申请。" in text
+    assert 'class="notice duplicate"' not in client.get(f"/staff/requests/{kept.reference}").get_data(
+        as_text=True
+    )

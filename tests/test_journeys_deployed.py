@@ -392,3 +392,25 @@ def test_the_clock_moves_only_in_tests_and_an_old_code_is_refused(browser, deplo
             move_clock(timedelta(minutes=1))
     finally:
         deployed.testing = True
+
+
+def test_a_new_mobile_is_proved_and_the_code_page_never_carries_the_password(browser):
+    """Mutant caught: the code page writing the typed fields back (the password with
+    them, as it did before this change)."""
+    from portal.accounts.models import AccountKind, User
+    from portal.accounts.services import register_public_account
+
+    old, new, password = new_mobile(), new_mobile(), "my-own-secret-2026"
+    register_public_account(AccountKind.RESIDENT, old, "赵六", password).mobile_verified_at = None
+    db.session.commit()
+    person = browser()
+    person.visit("/account/login")
+    assert person.send(None, {"login": old, "password": password}).status_code == 302
+    person.visit("/account/mobile")
+    code_page = person.send(None, {"mobile": new, "password": password})
+    html = code_page.get_data(as_text=True)
+    assert code_page.status_code == 200 and 'name="mobile_code"' in html and password not in html
+    done = person.send("code-form", {"mobile_code": code_sent_to(new)})
+    assert done.status_code == 303 and password not in person.last_html
+    db.session.expire_all()
+    assert db.session.scalar(select(User.mobile).where(User.display_name == "赵六")) == new
