@@ -82,7 +82,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        from portal.core.intake import lost_token_page
+        from portal.core.intake_lost import lost_token_page
 
         if (page := lost_token_page()) is not None:
             return page  # a public form sent from this site: shown again as typed

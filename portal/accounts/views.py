@@ -45,7 +45,8 @@ from portal.accounts.services import authenticate, register_public_account
 from portal.core import attachments, intake_state
 from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
-from portal.core.intake import CHANGE_PARAM, LOST_MESSAGE, STEP_FIELD, intake_page
+from portal.core.intake import CHANGE_PARAM, LOST_MESSAGE, STEP_FIELD
+from portal.core.intake_lost import intake_page
 from portal.core.models import InboxMessage, ServiceRequest
 from portal.extensions import db, limiter
 from portal.security import LAST_SEEN_KEY, safe_next_url

@@ -9,7 +9,8 @@ from portal.advisers.forms import ContactForm
 from portal.advisers.models import Adviser, AdviserContact, Village
 from portal.advisers.vocabulary import ADVISER_KINDS, PREFERRED_TIMES, SERVICE_KINDS, TOPICS, VILLAGE_KINDS
 from portal.core.access import applicant_request_or_404
-from portal.core.intake import Intake, intake_page, run_intake
+from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.models import Township
 from portal.core.pages import public_page
 from portal.core.services import submit

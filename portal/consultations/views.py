@@ -24,7 +24,8 @@ from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
-from portal.core.intake import Intake, intake_page, run_intake
+from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.models import Township
 from portal.core.pages import public_page, quick_exit
 from portal.extensions import db

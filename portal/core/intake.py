@@ -147,47 +147,13 @@ def verify_mobile(intake: Intake):
 STEPS: tuple[Callable[[Intake], Any], ...] = (check_answers, verify_mobile)
 
 
-def intake_page(view):
-    """Mark a public form's view: when its form token is lost, a same-site POST shows the
-    form again with what was typed (`lost_token_page`), instead of the bare 400 page."""
-    view.keeps_typed_on_lost_token = True
-    return view
-
-
-def lost_token_page():
-    """Called for a refused form token: the marked view's form with the typed text, a
-    plain message and HTTP 400, nothing written; None for any other view or a POST sent
-    from elsewhere (then the plain 400 page)."""
-    from portal.public.site import sent_from_this_site
-
-    view = current_app.view_functions.get(request.endpoint or "")
-    if request.method != "POST" or not getattr(view, "keeps_typed_on_lost_token", False):
-        return None
-    if not sent_from_this_site():
-        return None
-    g.csrf_lost = True
-    db.session.rollback()
-    response = current_app.make_response(view(**(request.view_args or {})))
-    db.session.rollback()  # nothing written
-    response.status_code = 400
-    return response
-
-
-def _lost_token(intake: Intake):
-    """The form as typed, unchecked and unsaved; files are asked for again, never staged."""
-    intake.key, intake.notice = request.form.get(KEY_FIELD) or intake_state.new_key(), LOST_MESSAGE
-    upload_field = next((f for f in intake.form if isinstance(f, MultipleFileField)), None)
-    sent_files = any(f.filename for f in request.files.getlist(upload_field.name)) if upload_field else False
-    if upload_field and (sent_files or request.form.get(STAGED_FIELD)):
-        upload_field.errors = [_l("Attach your files again.")]
-    return _render(intake, 400)
-
-
 def run_intake(intake: Intake):
     """Take the form through the steps and answer with the page or the confirmation."""
     form = intake.form
     if g.get("csrf_lost"):
-        return _lost_token(intake)
+        from portal.core.intake_lost import form_as_typed
+
+        return form_as_typed(intake)
     state = intake.state = intake_state.current()
     live = state if state is not None and state.reference is None else None
     if request.method != "POST":

@@ -8,7 +8,8 @@ from portal.core import attachments, documents
 from portal.core.access import applicant_may_see, applicant_request_or_404, can_view
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
-from portal.core.intake import Intake, intake_page, run_intake
+from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.pages import quick_exit
 from portal.core.services import load_by_reference
 from portal.i18n import current_language

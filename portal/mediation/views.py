@@ -7,7 +7,8 @@ from flask_login import current_user
 from portal.core.access import applicant_may_see, applicant_request_or_404, party_viewing
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
-from portal.core.intake import Intake, intake_page, run_intake
+from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page, quick_exit
 from portal.core.services import load_by_reference
 from portal.extensions import db
