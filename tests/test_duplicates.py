@@ -97,3 +97,23 @@ def test_staff_close_a_duplicate_as_merged_with_a_public_reason(client, make_sta
     assert 'class="notice duplicate"' not in client.get(f"/staff/requests/{kept.reference}").get_data(
         as_text=True
     )
+
+
+def test_every_declared_key_flags_two_samples_and_is_never_the_mobile_alone(app):
+    """Each kind's key names columns of its model (or of the shared request) and two
+    samples of the kind made alike are flagged; the mobile alone is never a key.
+    Mutant caught: a kind that loses its key, or a base-table column (applicant_name)
+    that the query cannot find on the kind's own table."""
+    from portal.core.duplicates import probable_duplicates
+    from portal.core.registry import all_kinds
+
+    declared = [kind for kind in all_kinds() if kind.duplicate_key]
+    assert {kind.code for kind in declared} >= {"LA", "MD", "AC", "HC"}
+    for kind in declared:
+        assert set(kind.duplicate_key) - {"applicant_mobile"}, kind.code
+        assert all(hasattr(kind.model, name) for name in kind.duplicate_key), kind.code
+        first, second = kind.make_sample(), kind.make_sample()
+        for name in kind.duplicate_key:  # alike (a sample may be of a new enterprise each time)
+            setattr(second, name, getattr(first, name))
+        db.session.commit()
+        assert probable_duplicates(kind, [second.id]) == {second.id: first.reference}, kind.code
