@@ -5,7 +5,7 @@ link to the other; staff decide what to do with them."""
 
 from datetime import timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from portal.core.models import ServiceRequest
 from portal.extensions import db
@@ -37,10 +37,15 @@ def probable_duplicates(kind, ids: list[int], scope=None) -> dict[int, str]:
         select(mine.c.id, mine_request.c.created_at, other_request.c.reference, other_request.c.created_at)
         .select_from(
             mine.join(mine_request, mine_request.c.id == mine.c.id)
-            .join(other, and_(*same_key, other.c.id != mine.c.id))
+            .join(other, other.c.id != mine.c.id)
             .join(other_request, other_request.c.id == other.c.id)
         )
-        .where(mine.c.id.in_(ids), mine_request.c.is_open.is_(True), other_request.c.is_open.is_(True))
+        .where(
+            mine.c.id.in_(ids),
+            *same_key,  # in WHERE: a key may name both tables (PostgreSQL checks join order)
+            mine_request.c.is_open.is_(True),
+            other_request.c.is_open.is_(True),
+        )
         .order_by(other_request.c.id)
     ).all()
     return {
