@@ -146,6 +146,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        from portal.core.intake_lost import lost_token_page
+
+        if (page := lost_token_page()) is not None:
+            return page  # a public form sent from this site: shown again as typed
         return render_error(
             400, _l("Your form expired or was sent from elsewhere. Reload the page and send it again.")
         )

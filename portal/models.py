@@ -9,6 +9,7 @@ from importlib import import_module
 from portal.accounts.enterprises import Enterprise, EnterpriseDocument, EnterpriseMember  # noqa: F401
 from portal.accounts.models import User, UserRole  # noqa: F401
 from portal.accounts.profiles import LegalServicePerson, LegalServiceSpecialty  # noqa: F401
+from portal.core.intake_state import IntakeState, IntakeSubmission  # noqa: F401
 from portal.core.jobs import ScheduledJob  # noqa: F401
 from portal.core.messaging.replays import SeenReceipt  # noqa: F401
 from portal.core.models import (  # noqa: F401

@@ -21,6 +21,8 @@ from portal.extensions import db
 
 from support import PASSWORD, VALID_ID
 
+#: The app as deployed (SMS code, rate limits, two-factor, https, CSRF): tests/deployed.py.
+pytest_plugins = ["deployed"]
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 CSRF_PATTERN = re.compile(r'name="(?:[\w]+-)?csrf_token"[^>]*value="([^"]+)"')
 

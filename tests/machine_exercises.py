@@ -94,6 +94,8 @@ def legal_aid(kind, fixture) -> Exercise:
         "refuse_change": {"reasons": "无正当理由"},
         "submit_closing": {"outcome": "mediated", "ended_on": date(2026, 1, 5), "summary": "结案"},
         "return_closing": {"reasons": "缺少材料"},
+        # Into an application no step touches: it stays open.
+        "merge": {"into": make_application().reference, "reason": "同一事项已在办理"},
     }
 
     def start(goal, draw):

@@ -110,7 +110,7 @@ def test_a_valid_form_shows_the_answers_before_anything_is_sent(public_form):
     assert f'<dd class="prose">{typed}</dd>' in html  # the answer, shown with its label
     assert html.count(f'name="{CHANGE_ANSWER}"') >= 3  # a "Change" for each answer
     kept = hidden_fields(html)
-    assert (name_field, typed) in kept
+    assert (name_field, typed) not in kept and ("intake_step", "check") in kept  # answers wait on the server
 
     # "Change": the form again with every answer kept, still nothing sent.
     again = post_fields(client, page, kept, **{CHANGE_ANSWER: name_field})
@@ -141,7 +141,7 @@ def test_switching_language_on_the_check_page_shows_it_again_in_that_language(cl
     kept = hidden_fields(check)
     english = post_fields(client, "/legal-aid/apply", kept, switch_language="en").get_data(as_text=True)
     assert "Check your answers before sending" in english and "周建国" in english
-    assert 'name="on_check_page" value="1"' in english and count_requests() == 0
+    assert 'name="intake_step" value="check"' in english and count_requests() == 0
 
 
 def test_messages_say_what_to_do_and_the_summary_shows_them_whole(client):

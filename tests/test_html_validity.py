@@ -292,6 +292,21 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     follow_as_applicant_and_parties(app, make_client, pages)
     check = visitor.submit("/legal-aid/apply", application_form(), answers_checked=False)
     pages.keep("visitor", "POST", "/legal-aid/apply (check your answers)", check)
+    # Issue #27's pages: the code step, "sent already", a lost form token.
+    app.config["MOBILE_VERIFICATION"] = True
+    code = visitor.submit("/legal-aid/apply", application_form())
+    pages.keep("visitor", "POST", "/legal-aid/apply (the code step)", code)
+    app.config["MOBILE_VERIFICATION"] = False
+    once = make_client()
+    for attempt in ("sent", "sent already"):
+        sent = once.submit("/legal-aid/apply", {**application_form(), "intake_key": "html-validity"})
+        pages.keep("visitor", "POST", f"/legal-aid/apply ({attempt})", sent)
+    lost = make_client().post(
+        "/legal-aid/apply",
+        data={**application_form(), "csrf_token": "lost"},
+        headers={"Origin": "http://localhost"},
+    )
+    pages.keep("visitor", "POST", "/legal-aid/apply (form token lost)", lost)
 
     # A resident and a verified enterprise clerk (health checks), signed in, with their own requests.
     for who, mobile, password in (

@@ -98,3 +98,24 @@ def test_the_switch_is_a_button_of_each_public_form(client):
         html = client.get(url).get_data(as_text=True)
         assert 'form="intake-form" name="switch_language" value="en"' in html
         assert 'id="intake-form"' in html
+
+
+def test_purge_uploads_keeps_the_files_of_a_live_intake(client, app):
+    """A file staged by an intake still in progress (its check or code page open) is kept
+    past a day; once the intake is idle for a day it goes. Mutant caught: purge_unclaimed
+    ignoring intake_state.held_tokens (the file went while its form waited for the code)."""
+    from portal.core.intake_state import IntakeState
+
+    data = application_form()
+    data["attachments"] = [(io.BytesIO(PDF), "工资条.pdf")]
+    check = client.submit("/legal-aid/apply", data, answers_checked=False, content_type="multipart/form-data")
+    assert check.status_code == 200 and count(PendingUpload) == 1
+    row = db.session.scalar(select(PendingUpload))
+    state = db.session.scalar(select(IntakeState))
+    assert state.staged == [row.token]
+    day_later = row.created_at + timedelta(hours=25)
+    state.updated_at = day_later - timedelta(hours=1)  # the person is still on the check page
+    db.session.commit()
+    assert attachments.purge_unclaimed(day_later) == 0 and count(PendingUpload) == 1
+    assert attachments.purge_unclaimed(day_later + timedelta(hours=25)) == 1  # idle for a day
+    assert count(IntakeState) == 0

@@ -19,6 +19,7 @@ def officer(make_staff):
 
 
 def references(page: str) -> list[str]:
+    page = re.sub(r'<span class="hint duplicate">.*?</span>', "", page)  # a row's duplicate link
     found = re.findall(r'href="/staff/requests/(LA-\d{4}-\d{6})"', page)
     return list(dict.fromkeys(found))
 

@@ -5,13 +5,16 @@ address. The intake's `verify_mobile` seam calls `verify_intake_mobile`."""
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime
+from functools import partial
 
 from flask import current_app, render_template, request, session
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.accounts.models import MobileCode
-from portal.core.clock import utcnow
+from portal.core.clock import local_datetime, utcnow
 from portal.core.identity import mask_mobile
 from portal.extensions import db
 
@@ -130,29 +133,47 @@ def send_code(mobile: str):
     return code
 
 
-def verify_intake_mobile(mobile: str, staged_tokens: list[str]):
+def next_send_at(mobile: str) -> datetime | None:
+    """When the next code may be sent to `mobile` from this address (None: now)."""
+    from portal.extensions import limiter
+
+    waits = [limiter.limiter.get_window_stats(item, *ids) for item, ids in _sms_limits(mobile)]
+    ends = [stats.reset_time for stats in waits if stats.remaining <= 0]
+    if not ends:
+        return None
+    return datetime.fromtimestamp(max(ends), UTC).replace(tzinfo=None)
+
+
+def _usable(row: MobileCode | None, mobile: str) -> bool:
+    return (
+        row is not None
+        and row.mobile == mobile
+        and row.verified_at is None
+        and row.expires_at > utcnow()
+        and row.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"]
+    )
+
+
+def verify_intake_mobile(mobile: str, *, change_url: str | None = None, step: str = "code"):
     """None when `mobile` is proven (or needs no proof); else the code page to show.
 
     The caller has built the request but not committed it: this rolls it back before
-    writing anything of its own, so a code page never leaves a request behind.
+    writing anything of its own, so a code page never leaves a request behind. The page
+    carries no answer: the caller keeps them on the server (core.intake_state).
     """
     if not needs_verification(mobile):
         return None
-    typed = "".join(ch for ch in request.form.get(CODE_FIELD, "") if ch.isdigit())
+    switching = "switch_language" in request.form or "switch_elderly" in request.form
+    resend = RESEND_FIELD in request.form and not switching
+    typed = "" if switching else "".join(ch for ch in request.form.get(CODE_FIELD, "") if ch.isdigit())
     row = (
         db.session.get(MobileCode, session[SESSION_KEY])
         if isinstance(session.get(SESSION_KEY), int)
         else None
     )
-    now = utcnow()
-    usable = (
-        row is not None
-        and row.mobile == mobile
-        and row.verified_at is None
-        and row.expires_at > now
-        and row.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"]
-    )
-    if usable and typed and RESEND_FIELD not in request.form:
+    page = partial(code_page, mobile, change_url=change_url, step=step)
+    if _usable(row, mobile) and typed and not resend:
+        now = utcnow()
         if hmac.compare_digest(row.code_hash, code_hash(mobile, typed)):
             row.verified_at = now  # committed with the request
             session.pop(SESSION_KEY, None)
@@ -164,39 +185,53 @@ def verify_intake_mobile(mobile: str, staged_tokens: list[str]):
         row.attempts += 1
         db.session.commit()
         left = current_app.config["MOBILE_CODE_MAX_TRIES"] - row.attempts
-        error = _l("The code is wrong.") if left > 0 else _l("The code is wrong too often: send a new one.")
-        return code_page(mobile, staged_tokens, error=error, status=400)
+        if left > 0:
+            error = ngettext(
+                "The code is wrong. You may try %(num)d more time.",
+                "The code is wrong. You may try %(num)d more times.",
+                left,
+            )
+            return page(error=error, status=400)
+        return page(error=_l("The code is wrong too often: send a new one."), status=400, used_up=True)
     db.session.rollback()
-    if usable and RESEND_FIELD not in request.form:
-        return code_page(mobile, staged_tokens)  # the form again without a code: same code
+    if _usable(row, mobile) and not resend:
+        return page()  # the form again without a code: the same code
     code = send_code(mobile)
     if code is None:
-        return code_page(
-            mobile,
-            staged_tokens,
-            status=429,
-            error=_l("Too many codes were sent to this number. Wait a while, or call 12348."),
-        )
-    return code_page(mobile, staged_tokens, demo_code=code if shows_code_on_page() else None)
+        return page(status=429, limited=True)
+    return page(demo_code=code if shows_code_on_page() else None)
 
 
-def code_page(mobile: str, staged_tokens: list[str], *, error=None, demo_code=None, status: int = 200):
-    from portal.core.intake import STAGED_FIELD
+def code_page(
+    mobile: str,
+    *,
+    change_url=None,
+    step: str = "code",
+    error=None,
+    demo_code=None,
+    status: int = 200,
+    limited: bool = False,
+    used_up: bool = False,
+):
+    """The code page: one message at a time (the code sent, or why not), the masked
+    number with a way back to change it, and when a new code may be asked for."""
+    from portal.core.intake import STEP_FIELD
 
-    kept = [
-        (name, value)
-        for name, value in request.form.items(multi=True)
-        if name not in (CODE_FIELD, RESEND_FIELD, STAGED_FIELD, "csrf_token")
-    ]
+    resend_at = next_send_at(mobile)
     page = render_template(
         "accounts/verify_mobile.html",
         masked=mask_mobile(mobile),
-        kept=kept,
-        staged_tokens=staged_tokens,
         error=error,
+        limited=limited,
+        used_up=used_up,
         demo_code=demo_code,
+        resend_at=local_datetime(resend_at, "HH:mm") if resend_at else None,
+        change_url=change_url,
+        action=request.full_path.rstrip("?"),
+        step_field=STEP_FIELD,
+        step=step,
         code_field=CODE_FIELD,
         resend_field=RESEND_FIELD,
-        staged_field=STAGED_FIELD,
+        intake_form_id="code-form",
     )
     return current_app.make_response((page, status))

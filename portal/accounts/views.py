@@ -2,11 +2,24 @@
 password change, a forgotten password reset by SMS code, a new mobile number."""
 
 import logging
+import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from portal.accounts import services, two_factor, verification
 from portal.accounts.enterprises import (
@@ -27,11 +40,13 @@ from portal.accounts.forms import (
     SecondFactorForm,
     VerificationForm,
 )
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountKind, User, password_hash_method
 from portal.accounts.services import authenticate, register_public_account
-from portal.core import attachments
+from portal.core import attachments, intake_state
 from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
+from portal.core.intake import CHANGE_PARAM, LOST_MESSAGE, STEP_FIELD
+from portal.core.intake_lost import intake_page
 from portal.core.models import InboxMessage, ServiceRequest
 from portal.extensions import db, limiter
 from portal.security import LAST_SEEN_KEY, safe_next_url
@@ -160,52 +175,92 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@intake_page
 @limiter.limit(login_rate, methods=["POST"])
 def register():
     """Create a resident or enterprise account.
 
     With MOBILE_VERIFICATION on, the mobile is proved by a code before anything else is
-    said about it: only its owner learns that it has an account already.
+    said about it: only its owner learns that it has an account already. While the code
+    is awaited the answers and the password's hash wait on the server (core.intake_state):
+    the code page carries neither.
     """
     form = RegisterForm()
+    if g.get("csrf_lost"):  # shown again as typed (never the password), nothing written
+        return render_template("accounts/register.html", form=form, intake_notice=LOST_MESSAGE), 400
+    state = intake_state.current()
+    if request.method == "GET" and state is not None and request.args.get(CHANGE_PARAM):
+        form.process(formdata=intake_state.formdata(state))  # the password is typed again
+    if request.form.get(STEP_FIELD) == "code":
+        if state is None or not state.secret:
+            return render_template("accounts/register.html", form=form, intake_notice=LOST_MESSAGE), 400
+        form.process(formdata=intake_state.formdata(state))
+        return _register_proved(form, state)
     if form.validate_on_submit():
-        proving = verification.needs_verification(form.mobile.data)
-        if proving and (code_page := verification.verify_intake_mobile(form.mobile.data, [])) is not None:
-            return code_page
+        if verification.needs_verification(form.mobile.data):
+            answers = [(n, v) for n, v in request.form.items(multi=True) if n not in PASSWORD_FIELDS]
+            secret = generate_password_hash(form.password.data, method=password_hash_method())
+            state = intake_state.save(
+                answers, key=intake_state.new_key(), step="code", mobile=form.mobile.data, secret=secret
+            )
+            db.session.commit()
+            return _register_proved(form, state)
         if db.session.scalar(select(User.id).where(User.mobile == form.mobile.data)):
-            if proving:  # the owner of the number, proved: tell them where to go
-                db.session.commit()
-                flash(
-                    _l(
-                        "This mobile number has an account already. Sign in, or set a new password "
-                        "if you have forgotten it."
-                    ),
-                    "info",
-                )
-                return redirect(url_for("accounts.login"), 303)
             form.mobile.errors.append(_l("An account with this mobile number exists already: sign in."))
         else:
-            enterprise = form.kind.data == "enterprise"
-            user = register_public_account(
-                AccountKind.ENTERPRISE if enterprise else AccountKind.RESIDENT,
-                form.mobile.data,
-                form.display_name.data.strip(),
-                form.password.data,
-                company_name=(form.company_name.data or "").strip() or None,
-            )
-            user.mobile_verified_at = utcnow() if proving else None
-            if enterprise:
-                # Knowing a credit code proves nothing: the account waits for verification.
-                db.session.flush()
-                join_enterprise(user, form.company_name.data.strip(), form.uscc.data)
-            db.session.commit()
-            session.clear()
-            start_session(user)
-            flash(_l("Your account is ready."), "success")
-            if enterprise:
-                return redirect(url_for("accounts.enterprise"))
-            return redirect(url_for("accounts.my_requests"))
+            return _create_account(form, form.password.data, proved=False)
     return render_template("accounts/register.html", form=form)
+
+
+#: Never written to the intake state nor to any page.
+PASSWORD_FIELDS = {"password", "confirm", "current", "csrf_token"}
+
+
+def _register_proved(form: RegisterForm, state):
+    """The code step of a pending registration, then the account."""
+    change = url_for("accounts.register", **{CHANGE_PARAM: 1}, _anchor="mobile")
+    if (code_page := verification.verify_intake_mobile(state.mobile, change_url=change)) is not None:
+        return code_page
+    if db.session.scalar(select(User.id).where(User.mobile == state.mobile)):
+        db.session.delete(state)
+        db.session.commit()  # the owner of the number, proved: tell them where to go
+        flash(
+            _l(
+                "This mobile number has an account already. Sign in, or set a new password if you have forgotten it."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"), 303)
+    secret = state.secret
+    db.session.delete(state)
+    return _create_account(form, None, proved=True, password_hash=secret)
+
+
+def _create_account(
+    form: RegisterForm, password: str | None, *, proved: bool, password_hash: str | None = None
+):
+    enterprise = form.kind.data == "enterprise"
+    user = register_public_account(
+        AccountKind.ENTERPRISE if enterprise else AccountKind.RESIDENT,
+        form.mobile.data,
+        form.display_name.data.strip(),
+        password or secrets.token_urlsafe(32),
+        company_name=(form.company_name.data or "").strip() or None,
+    )
+    if password_hash:
+        user.password_hash = password_hash  # hashed when typed; the text was never kept
+    user.mobile_verified_at = utcnow() if proved else None
+    if enterprise:
+        # Knowing a credit code proves nothing: the account waits for verification.
+        db.session.flush()
+        join_enterprise(user, form.company_name.data.strip(), form.uscc.data)
+    db.session.commit()
+    session.clear()
+    start_session(user)
+    flash(_l("Your account is ready."), "success")
+    if enterprise:
+        return redirect(url_for("accounts.enterprise"))
+    return redirect(url_for("accounts.my_requests"))
 
 
 @bp.get("/requests")
@@ -306,6 +361,7 @@ def public_account_with_mobile(mobile: str) -> User | None:
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@intake_page
 @limiter.limit(login_rate, methods=["POST"])
 def reset_password():
     """A forgotten password: a code by SMS to the account's mobile (SPEC §11).
@@ -317,6 +373,8 @@ def reset_password():
     if not current_app.config.get("MOBILE_VERIFICATION", True):
         return render_template("accounts/reset_password.html", form=None)
     form = ResetRequestForm()
+    if g.get("csrf_lost"):
+        return render_template("accounts/reset_password.html", form=form, intake_notice=LOST_MESSAGE), 400
     if form.validate_on_submit():
         mobile = form.mobile.data
         if not verification.take_sms_allowance(mobile):
@@ -383,33 +441,71 @@ def reset_password_code():
 @login_required
 def change_mobile():
     """A new mobile number, proved by a code sent to it; other sessions end and the old
-    number is told, so that a stolen session cannot quietly take the account."""
+    number is told, so that a stolen session cannot quietly take the account. The
+    password is checked before the code step; the code page never carries it."""
     if current_user.is_staff:
         abort(404)
     form = ChangeMobileForm()
+    user = current_user._get_current_object()
+    owner = f"user:{user.id}"  # the state's mark: this account's password was checked
+    state = intake_state.current()
+    if (
+        request.method == "GET"
+        and state is not None
+        and state.secret == owner
+        and request.args.get(CHANGE_PARAM)
+    ):
+        form.mobile.data = state.mobile
+    if request.form.get(STEP_FIELD) == "code":
+        if state is None or state.secret != owner:
+            return render_template(
+                "accounts/change_mobile.html",
+                form=form,
+                current=mask_mobile(user.mobile),
+                intake_notice=LOST_MESSAGE,
+            ), 400
+        return _mobile_proved(form, user, state)
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         new = form.mobile.data
         if not user.check_password(form.password.data):
             form.password.errors.append(_l("The password is wrong."))
         elif new == user.mobile:
             form.mobile.errors.append(_l("This is your number already."))
+        elif verification.needs_verification(new):
+            state = intake_state.save(
+                [("mobile", new)], key=intake_state.new_key(), step="code", mobile=new, secret=owner
+            )
+            db.session.commit()
+            return _mobile_proved(form, user, state)
+        elif db.session.scalar(select(User.id).where(User.mobile == new, User.id != user.id)):
+            form.mobile.errors.append(
+                _l("This number belongs to another account. Call 12348 if it is yours.")
+            )
         else:
-            proving = verification.needs_verification(new)
-            if proving and (code_page := verification.verify_intake_mobile(new, [])) is not None:
-                return code_page
-            if db.session.scalar(select(User.id).where(User.mobile == new, User.id != user.id)):
-                db.session.commit()
-                form.mobile.errors.append(
-                    _l("This number belongs to another account. Call 12348 if it is yours.")
-                )
-            else:
-                _move_to_mobile(user, new, proved=proving)
-                flash(_l("Your mobile number is changed. Other devices are signed out."), "success")
-                return redirect(url_for("accounts.my_requests"), 303)
+            _move_to_mobile(user, new, proved=False)
+            flash(_l("Your mobile number is changed. Other devices are signed out."), "success")
+            return redirect(url_for("accounts.my_requests"), 303)
     return render_template(
-        "accounts/change_mobile.html", form=form, current=mask_mobile(current_user.mobile)
+        "accounts/change_mobile.html", form=form, current=mask_mobile(user.mobile)
     ), 400 if form.is_submitted() else 200
+
+
+def _mobile_proved(form: ChangeMobileForm, user: User, state):
+    new = state.mobile
+    change = url_for("accounts.change_mobile", **{CHANGE_PARAM: 1}, _anchor="mobile")
+    if (code_page := verification.verify_intake_mobile(new, change_url=change)) is not None:
+        return code_page
+    db.session.delete(state)
+    if db.session.scalar(select(User.id).where(User.mobile == new, User.id != user.id)):
+        db.session.commit()
+        form.mobile.data = new
+        form.mobile.errors = [_l("This number belongs to another account. Call 12348 if it is yours.")]
+        return render_template(
+            "accounts/change_mobile.html", form=form, current=mask_mobile(user.mobile)
+        ), 400
+    _move_to_mobile(user, new, proved=True)
+    flash(_l("Your mobile number is changed. Other devices are signed out."), "success")
+    return redirect(url_for("accounts.my_requests"), 303)
 
 
 def _move_to_mobile(user: User, new: str, proved: bool) -> None:

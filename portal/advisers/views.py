@@ -10,6 +10,7 @@ from portal.advisers.models import Adviser, AdviserContact, Village
 from portal.advisers.vocabulary import ADVISER_KINDS, PREFERRED_TIMES, SERVICE_KINDS, TOPICS, VILLAGE_KINDS
 from portal.core.access import applicant_request_or_404
 from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.models import Township
 from portal.core.pages import public_page
 from portal.core.services import submit
@@ -108,6 +109,7 @@ def adviser(adviser_id: int):
 
 
 @bp.route("/villages/<int:village_id>/contact", methods=["GET", "POST"])
+@intake_page
 def contact(village_id: int):
     """ "Contact my adviser": a short request that enters the adviser queue (type AC)."""
     found = db.get_or_404(Village, village_id)

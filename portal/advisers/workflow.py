@@ -191,6 +191,7 @@ ADVISER_CONTACT = RequestKind(
     is_participant=_is_adviser_of,
     participant_clause=_adviser_clause,
     make_sample=sample_contact,
+    duplicate_key=("village_id", "topic", "applicant_name"),
     extra_filters=(
         QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _topic_clause),
     ),

@@ -29,6 +29,7 @@ from portal.core.access import (
 from portal.core.choices import options
 from portal.core.clock import local_datetime, local_today
 from portal.core.contract import CORE_STAFF_AREAS
+from portal.core.duplicates import probable_duplicates
 from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
 from portal.core.holidays import has_official_year
@@ -164,6 +165,7 @@ def queue_page(slug: str):
         handlers=_handlers(kind),
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
+        duplicates=probable_duplicates(kind, [r.id for r in rows if r.is_open], scope),
     )
 
 
@@ -267,6 +269,7 @@ def render_detail(
             request_obj=found,
             kind=kind,
             read_only=is_read_only(found),
+            duplicate_of=probable_duplicates(kind, [found.id], queue_scope(current_user, kind)).get(found.id),
             state=kind.workflow.state(found.status),
             forms=action_forms(found, submitted),
             can_claim=can_claim(current_user, found),

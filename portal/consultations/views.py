@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.accounts import verification
 from portal.consultations.calendar import booking_ics
 from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS, WHAT_TO_BRING
 from portal.consultations.forms import BookingForm, WaitingListForm
@@ -23,10 +24,13 @@ from portal.consultations.slots import (
 )
 from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
+from portal.core import intake_state
 from portal.core.access import applicant_request_or_404
 from portal.core.clock import local_today, utcnow
 from portal.core.identity import normalise_mobile
-from portal.core.intake import Intake, count_submission, mobile_proof_page, run_intake, submission_refused
+from portal.core.intake import STEP_FIELD, Intake, run_intake
+from portal.core.intake_limits import count_submission, submission_refused
+from portal.core.intake_lost import intake_page
 from portal.core.models import Township
 from portal.core.pages import public_page, quick_exit
 from portal.extensions import db
@@ -159,7 +163,7 @@ def book_page():
 
 
 # The stable address is /consultations/book (SPEC §10).
-bp.add_url_rule("/book", endpoint="book", view_func=book_page, methods=["GET", "POST"])
+bp.add_url_rule("/book", endpoint="book", view_func=intake_page(book_page), methods=["GET", "POST"])
 
 
 @bp.post("/waiting-list")
@@ -170,6 +174,9 @@ def waiting_list():
     if point is None:
         abort(404)
     form = WaitingListForm()
+    state = intake_state.current()
+    if request.form.get(STEP_FIELD) == "code" and state is not None:
+        form.process(formdata=intake_state.formdata(state, csrf_token=request.form.get("csrf_token", "")))
     if not form.validate_on_submit():
         return render_template(
             "consultations/book.html",
@@ -186,9 +193,17 @@ def waiting_list():
     mobile = normalise_mobile(form.mobile.data)
     if (refused := submission_refused(mobile)) is not None:
         return refused
-    if (code_page := mobile_proof_page(mobile)) is not None:
-        return code_page
+    if verification.needs_verification(mobile):
+        # The name and mobile wait on the server while the code is awaited: the code page
+        # carries no answer (core.intake_state), and its form posts back here.
+        answers = [("name", form.name.data), ("mobile", mobile)]
+        intake_state.save(answers, key=intake_state.new_key(), step="code", mobile=mobile)
+        db.session.commit()
+        if (code_page := verification.verify_intake_mobile(mobile)) is not None:
+            return code_page
     join(point, form.name.data.strip(), mobile, current_language())
+    if state is not None or (state := intake_state.current()) is not None:
+        db.session.delete(state)
     db.session.commit()
     count_submission(None, mobile)
     return render_template("consultations/waiting.html", point=point)

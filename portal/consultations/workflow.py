@@ -283,6 +283,7 @@ CONSULTATIONS = RequestKind(
     date_range_clause=_appointment_between,
     date_attribute="starts_at",
     make_sample=sample_booking,
+    # No duplicate key: a second booking is another appointment, seen on the desk's day view.
     # Marriage and family: someone at home may be watching the screen (SPEC §13).
     quick_exit=lambda booking: booking.topic == "family",
     date_range_label=_l("Appointment"),

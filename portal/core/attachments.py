@@ -214,9 +214,18 @@ def stage_checked(data: dict) -> dict:
 
 
 def purge_unclaimed(now: datetime | None = None) -> int:
-    """Remove staged files that no request claimed in time; returns how many."""
+    """Remove staged files that no request claimed in time, except those a live intake
+    still holds (issue #27); returns how many."""
+    from portal.core import intake_state
+
     cutoff = (now or utcnow()) - PENDING_LIFETIME
-    old = list(db.session.scalars(select(PendingUpload).where(PendingUpload.created_at < cutoff)))
+    held = intake_state.held_tokens(now)
+    intake_state.purge(now)
+    old = [
+        row
+        for row in db.session.scalars(select(PendingUpload).where(PendingUpload.created_at < cutoff))
+        if row.token not in held
+    ]
     for row in old:
         db.session.delete(row)
     db.session.commit()

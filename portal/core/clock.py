@@ -1,6 +1,6 @@
 """Time in one place: UTC in the database, Asia/Shanghai for people and deadlines."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
@@ -10,9 +10,26 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NO_DEADLINE = datetime(9999, 12, 31)
 
 
+#: How far tests moved the clock (`move_clock`); always zero outside tests.
+_shift = timedelta(0)
+
+
 def utcnow() -> datetime:
     """Return the current UTC time as a naive datetime (how the database stores it)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return now + _shift if _shift else now
+
+
+def move_clock(by: timedelta | None) -> None:
+    """Tests only: move the portal's clock forward by `by` (None: back to the real time),
+    for idle sessions, code lifetimes, deadlines and a slot that has started. Refused
+    unless the current app is TESTING."""
+    from flask import current_app
+
+    global _shift
+    if not current_app.testing:
+        raise RuntimeError("the clock moves only in tests")
+    _shift = timedelta(0) if by is None else _shift + by
 
 
 def to_local(moment: datetime) -> datetime:

@@ -3,13 +3,16 @@
 validate → check your answers → verify the mobile → commit → confirmation.
 
 Each public form's view hands its form, template and a `build` function to `run_intake`.
+The answers live on the server while the intake is in progress (core.intake_state, keyed
+by the browser session): the check page and the code page carry no answer, only their
+step (`STEP_FIELD`), and read the answers back from there. The form page carries its
+one-time key (`KEY_FIELD`): a key that made a request once makes no second one (double
+tap, Back and resubmit, a second code), the page says it was sent already instead.
+
 Files are staged as pending uploads as soon as they pass their checks, so a form shown
-again (an error elsewhere, a language switch) keeps them. Switching language on a form
-page is a button of the form: a POST that re-renders the typed values in the other
-language without validating. A valid form is shown once more as a check-your-answers
-page (every answer with its label and a "Change" button back to the form, all values and
-staged files carried in hidden inputs, so no JavaScript is needed); its send button
-carries `ANSWERS_CHECKED`, which lets the next steps run.
+again keeps them. Switching language or elderly mode on a form page is a button of the
+form: a POST that writes the intake state and shows the same page again without
+validating. The check page's send button carries `ANSWERS_CHECKED`.
 """
 
 from collections.abc import Callable
@@ -20,29 +23,50 @@ from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext, refresh
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from wtforms import MultipleFileField
 
-from portal.core import attachments, storage
+from portal.core import attachments, intake_state, storage
 from portal.core.access import remember_tracked
 from portal.core.fields import plain_required_messages
+from portal.core.intake_limits import count_submission, within_submission_limits
 from portal.core.models import PendingUpload, ServiceRequest
 from portal.extensions import db
 
 #: Name of the language buttons that every intake form carries.
 SWITCH_LANGUAGE = "switch_language"
+#: Name of the elderly mode button of an intake form (value "1" on, "0" off).
+SWITCH_ELDERLY = "switch_elderly"
 #: Hidden field that carries the tokens of files staged by an earlier try.
 STAGED_FIELD = "staged_upload"
 #: Name of the check page's send button: the answers were read and accepted.
 ANSWERS_CHECKED = "answers_checked"
 #: Name of the check page's "Change" buttons (value: the field's id): the form again.
 CHANGE_ANSWER = "change_answer"
-#: Hidden marker of the check page's form: a language switch there shows the check page again.
-ON_CHECK_PAGE = "on_check_page"
+#: Hidden field of the pages after the form ("check", "code", "proof"): answers on the server.
+STEP_FIELD = "intake_step"
+#: Hidden field of the form page: this submission's one-time key.
+KEY_FIELD = "intake_key"
+#: Query parameter of the "change the number" link: the form with the kept answers.
+CHANGE_PARAM = "change"
 #: Fields that are the form's machinery or files (listed apart on the check page), not answers.
 _FILE_FIELDS = ("MultipleFileField", "FileField")
 _NOT_ANSWERS = ("CSRFTokenField", "HiddenField", "SubmitField", *_FILE_FIELDS)
-#: What the check page does not carry again in hidden inputs (it writes its own).
-_CHECK_PAGE_OWN = {"csrf_token", STAGED_FIELD, SWITCH_LANGUAGE, CHANGE_ANSWER, ANSWERS_CHECKED, ON_CHECK_PAGE}
+#: Posted names that are not answers: never written to the intake state.
+MACHINERY = {
+    "csrf_token",
+    STAGED_FIELD,
+    SWITCH_LANGUAGE,
+    SWITCH_ELDERLY,
+    CHANGE_ANSWER,
+    ANSWERS_CHECKED,
+    STEP_FIELD,
+    KEY_FIELD,
+    "mobile_code",
+    "mobile_code_resend",
+}
+#: Said when a form comes back because its session or token was lost (issue #27).
+LOST_MESSAGE = _l("The page was open for a long time. Check your answers and send them again.")
 
 
 class IntakeError(Exception):
@@ -71,106 +95,52 @@ class Intake:
     staged: list[PendingUpload] = field(default_factory=list)
     #: The request `build` made, for the steps (not committed yet).
     created: ServiceRequest | None = None
+    #: This submission's one-time key and its server-side state.
+    key: str = ""
+    state: intake_state.IntakeState | None = None
+    #: Shown above the form (e.g. the session was lost).
+    notice: Any = None
 
 
 def check_answers(intake: Intake):
     """The check-your-answers page, unless its send button was pressed (then None: go on)."""
-    if request.form.get(ANSWERS_CHECKED):
+    if request.form.get(ANSWERS_CHECKED) or request.form.get(STEP_FIELD) in ("code", "proof"):
         return None
+    db.session.rollback()  # the request built to check the answers is not kept
+    intake.state.step = "check"
+    db.session.commit()
     page = render_template(
         "public/check_answers.html",
         answers=list(answer_rows(intake.form)),
-        kept=[(name, value) for name, value in request.form.items(multi=True) if name not in _CHECK_PAGE_OWN],
         staged_uploads=intake.staged,
         action=request.full_path.rstrip("?"),
         intake_form_id="check-form",
-        names={
-            "change": CHANGE_ANSWER,
-            "send": ANSWERS_CHECKED,
-            "marker": ON_CHECK_PAGE,
-            "staged": STAGED_FIELD,
-        },
+        names={"change": CHANGE_ANSWER, "send": ANSWERS_CHECKED, "step": STEP_FIELD},
         files_field_id=next((f.id for f in intake.form if f.type in _FILE_FIELDS), None),
         **intake.context,
     )
     return current_app.make_response((page, 200))
 
 
+def change_url(state: intake_state.IntakeState, form: FlaskForm) -> str:
+    """The form again with every kept answer, at its mobile question."""
+    anchor = next((f.id for f in form if "mobile" in f.name), "")
+    joiner = "&" if "?" in state.path else "?"
+    return f"{state.path}{joiner}{CHANGE_PARAM}=1" + (f"#{anchor}" if anchor else "")
+
+
 def verify_mobile(intake: Intake):
     """Mobile verification (SPEC §2): the code page to show instead, or None to go on
     (MOBILE_VERIFICATION off, staff entering a request, a signed-in user's own mobile,
     or the right code typed)."""
-    mobile = getattr(intake.created, "applicant_mobile", None)
-    return mobile_proof_page(mobile, [upload.token for upload in intake.staged])
-
-
-def mobile_proof_page(mobile: str | None, staged_tokens: list[str] | None = None):
-    """The code page for `mobile` until its code is typed (then None); for any public
-    form that texts the mobile it is given, not only an intake's."""
     from portal.accounts.verification import verify_intake_mobile
 
-    return verify_intake_mobile(mobile, staged_tokens or [])
-
-
-#: Abuse limits (SPEC §11): accepted submissions per client address (generous: a 司法所
-#: counter PC or a carrier's NAT serves many people) and per mobile given (tight: each
-#: submission texts that mobile). Only accepted submissions count, never page views,
-#: validation errors or language switches; staff-entered requests are exempt.
-SUBMISSION_LIMITS = (
-    ("address", "RATELIMIT_SUBMISSIONS_PER_ADDRESS"),
-    ("mobile", "RATELIMIT_SUBMISSIONS_PER_MOBILE"),
-)
-
-
-def _submission_limits(mobile: str | None) -> list:
-    """(limit, identifiers) pairs for a submission giving `mobile`, empty when limits are
-    off or for staff."""
-    from flask_login import current_user
-    from limits import parse_many
-
-    config = current_app.config
-    if not config.get("RATELIMIT_ENABLED", True) or (current_user.is_authenticated and current_user.is_staff):
-        return []
-    keys = {"address": request.remote_addr or "unknown", "mobile": mobile}
-    prefix = config.get("RATELIMIT_KEY_PREFIX") or "portal"
-    pairs = []
-    for what, setting in SUBMISSION_LIMITS:
-        if keys[what] and config.get(setting):
-            pairs += [
-                (item, (prefix, "submissions", what, keys[what])) for item in parse_many(config[setting])
-            ]
-    return pairs
-
-
-def within_submission_limits(intake: Intake, created: ServiceRequest):
-    """A 429 page when this address or mobile has had its share of accepted submissions."""
-    return submission_refused(getattr(created, "applicant_mobile", None))
-
-
-def submission_refused(mobile: str | None):
-    """A 429 page when this address or `mobile` has had its share of accepted submissions
-    (any public form that texts a mobile: an intake, the waiting list), else None."""
-    from portal.errors import render_error
-    from portal.extensions import limiter
-
-    pairs = _submission_limits(mobile)
-    if all(limiter.limiter.test(item, *ids) for item, ids in pairs):
-        return None
-    return render_error(
-        429,
-        _l(
-            "This address or mobile number has sent many requests recently. Wait an hour, "
-            "or call 12348 or visit a justice office."
-        ),
-    )
-
-
-def count_submission(created: ServiceRequest | None, mobile: str | None = None) -> None:
-    """Count an accepted submission (after its commit) against the limits."""
-    from portal.extensions import limiter
-
-    for item, ids in _submission_limits(mobile or getattr(created, "applicant_mobile", None)):
-        limiter.limiter.hit(item, *ids)
+    mobile = getattr(intake.created, "applicant_mobile", None)
+    page = verify_intake_mobile(mobile, change_url=change_url(intake.state, intake.form))
+    if page is not None:
+        intake.state.mobile, intake.state.step = mobile, "code"  # the build is rolled back already
+        db.session.commit()
+    return page
 
 
 #: The steps between validation and commit, in order.
@@ -180,33 +150,89 @@ STEPS: tuple[Callable[[Intake], Any], ...] = (check_answers, verify_mobile)
 def run_intake(intake: Intake):
     """Take the form through the steps and answer with the page or the confirmation."""
     form = intake.form
-    if request.method == "POST":
+    if g.get("csrf_lost"):
+        from portal.core.intake_lost import form_as_typed
+
+        return form_as_typed(intake)
+    state = intake.state = intake_state.current()
+    live = state if state is not None and state.reference is None else None
+    if request.method != "POST":
+        intake.key = live.one_time_key if live else intake_state.new_key()
+        if live and request.args.get(CHANGE_PARAM):  # "change the number": every answer kept
+            form.process(formdata=intake_state.formdata(live))
+            intake.staged = attachments.staged(live.staged)
+        return _render(intake, 200)
+    step = request.form.get(STEP_FIELD)
+    if step:  # the check or code page: the answers are on the server
+        if state is None:
+            intake.key, intake.notice = intake_state.new_key(), LOST_MESSAGE
+            return _render(intake, 400)
+        if state.reference is not None:
+            return already_sent(intake, state)
+        intake.key = state.one_time_key
+        form.process(formdata=intake_state.formdata(state, csrf_token=request.form.get("csrf_token", "")))
+        intake.staged = attachments.staged(state.staged)
+    else:
+        intake.key = request.form.get(KEY_FIELD) or intake_state.new_key()
+        if intake_state.submitted(intake.key) is not None:
+            return already_sent(intake, state if state and state.one_time_key == intake.key else None)
         intake.staged = attachments.staged(request.form.getlist(STAGED_FIELD))
-        form.existing_attachment_count = len(intake.staged)
-        if (language := request.form.get(SWITCH_LANGUAGE)) is not None:
-            if not request.form.get(ON_CHECK_PAGE):
-                return _switch_language(intake, language)
-            # On the check page: the same page again, in the other language.
-            from portal.i18n import remember_language
-
-            _use_language(language)
-            return remember_language(_run_steps(intake), language)
-        if CHANGE_ANSWER in request.form:
-            return _render(intake, 200)  # back to the form, every answer and file kept
-    return _run_steps(intake)
+    form.existing_attachment_count = len(intake.staged)
+    switch = _switches()
+    if switch is not None:
+        if step:  # the same step again, in the other language or size
+            return switch(_run_steps(intake, step))
+        return switch(_keep_typed(intake))
+    if CHANGE_ANSWER in request.form:
+        return _render(intake, 200)  # back to the form, every answer and file kept
+    return _run_steps(intake, step)
 
 
-def _run_steps(intake: Intake):
+def _switches():
+    """Apply a language or elderly button of this POST to this page; a function that
+    remembers it on the response, or None when no switch was pressed."""
+    from portal.i18n import remember_language
+    from portal.public.site import remember_elderly
+
+    language = request.form.get(SWITCH_LANGUAGE)
+    elderly = request.form.get(SWITCH_ELDERLY)
+    if language is None and elderly is None:
+        return None
+    if language is not None:
+        _use_language(language)
+        return lambda response: remember_language(response, language)
+    g.elderly_mode = elderly == "1"
+    return lambda response: remember_elderly(response, elderly == "1")
+
+
+def _keep_typed(intake: Intake):
+    """A switch on the form page: the typed answers written down and shown again."""
+    for upload_field in intake.form:
+        if isinstance(upload_field, MultipleFileField):
+            upload_field.validate(intake.form)  # check the files only, to keep the good ones
+    _stage_new_files(intake)
+    _save(intake, "form")
+    db.session.commit()
+    return _render(intake, 200)
+
+
+def _save(intake: Intake, step: str) -> None:
+    answers = [(n, v) for n, v in request.form.items(multi=True) if n not in MACHINERY]
+    if request.form.get(STEP_FIELD) and intake.state is not None:
+        answers = intake.state.answers  # a step page: the answers stay as they were
+    intake.state = intake_state.save(
+        answers, key=intake.key, staged=[upload.token for upload in intake.staged], step=step
+    )
+
+
+def _run_steps(intake: Intake, step: str | None):
     """Validate, then build and take the request through the steps to its commit."""
     form = intake.form
     valid = form.validate_on_submit()
     plain_required_messages(form)
     upload_field = next((f for f in form if isinstance(f, MultipleFileField)), None)
-    if (
-        valid
-        and upload_field
-        and len(attachments.wanted_tokens(request.form.getlist(STAGED_FIELD))) > len(intake.staged)
-    ):
+    wanted = intake.state.staged if step else attachments.wanted_tokens(request.form.getlist(STAGED_FIELD))
+    if valid and upload_field and len(wanted) > len(intake.staged):
         # A file listed on the form is gone (removed after a day, or staged by another
         # browser): say so rather than create the request without it.
         upload_field.errors.append(_l("A file you attached earlier is no longer kept. Attach it again."))
@@ -218,28 +244,44 @@ def _run_steps(intake: Intake):
         db.session.rollback()
         upload_field.errors.append(error.message)
         return _render(intake, 503)
-    if valid:
-        try:
-            created = intake.build(form, intake.staged)
-        except IntakeError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-            if intake.on_refused:
-                intake.on_refused(form)
-            return _render(intake, error.status)
-        intake.created = created
-        for step in STEPS:
-            if (answer := step(intake)) is not None:
-                db.session.rollback()
-                return answer
-        if (answer := within_submission_limits(intake, created)) is not None:
+    if not valid:
+        return _render(intake, 400 if form.is_submitted() else 200)
+    _save(intake, step or "form")
+    db.session.commit()  # the answers are kept whatever the next steps say
+    try:
+        created = intake.build(form, intake.staged)
+    except IntakeError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(error.message)
+        if intake.on_refused:
+            intake.on_refused(form)
+        return _render(intake, error.status)
+    intake.created = created
+    for each in STEPS:
+        if (answer := each(intake)) is not None:
             db.session.rollback()
             return answer
+    if (answer := within_submission_limits(created)) is not None:
+        db.session.rollback()
+        return answer
+    intake_state.record_submission(intake.state, created.reference)
+    try:
         db.session.commit()
-        count_submission(created)
-        remember_tracked(created)
-        return redirect(url_for(intake.confirmation, reference=created.reference), 303)
-    return _render(intake, 400 if form.is_submitted() else 200)
+    except IntegrityError:  # the same key committed by another request at the same moment
+        db.session.rollback()
+        return already_sent(intake, intake_state.current())
+    count_submission(created)
+    remember_tracked(created)
+    return redirect(url_for(intake.confirmation, reference=created.reference), 303)
+
+
+def already_sent(intake: Intake, state: intake_state.IntakeState | None):
+    """This intake made its request already: say so, and show the request only to whom
+    proves the mobile again (a code) or the session that made it."""
+    from portal.core.proof import sent_request_page
+
+    db.session.rollback()
+    return sent_request_page(intake, state)
 
 
 def _stage_new_files(intake: Intake) -> None:
@@ -247,18 +289,6 @@ def _stage_new_files(intake: Intake) -> None:
         if isinstance(upload_field, MultipleFileField) and getattr(upload_field, "checked", None):
             intake.staged += attachments.stage(upload_field.checked)
             upload_field.checked = []
-
-
-def _switch_language(intake: Intake, language: str):
-    from portal.i18n import remember_language
-
-    _use_language(language)
-    for upload_field in intake.form:
-        if isinstance(upload_field, MultipleFileField):
-            upload_field.validate(intake.form)  # check the files only, to keep the good ones
-    _stage_new_files(intake)
-    response = _render(intake, 200)
-    return remember_language(response, language)
 
 
 def _use_language(language: str) -> None:
@@ -273,6 +303,8 @@ def _render(intake: Intake, status: int):
         form=intake.form,
         staged_uploads=intake.staged,
         intake_form_id="intake-form",
+        intake_key=intake.key,
+        intake_notice=intake.notice,
         **intake.context,
     )
     return current_app.make_response((page, status))

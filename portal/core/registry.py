@@ -88,6 +88,10 @@ class RequestKind:
     #: Makes one minimal, valid request of this kind through the real services; the
     #: shared tests (security matrix) and the benchmark use it.
     make_sample: Callable[[], "ServiceRequest"] | None = None
+    #: Attributes of the kind's model whose equal values mark a probable duplicate for
+    #: staff (issue #27: open, same key, received within 30 days), e.g. legal aid's ID
+    #: number and matter; never the mobile alone. Empty: the kind flags none.
+    duplicate_key: tuple[str, ...] = ()
 
 
 REGISTRY_KEY = "portal.capabilities"

@@ -11,6 +11,7 @@ from portal.core.access import applicant_may_see, applicant_request_or_404, can_
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
 from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page
 from portal.core.services import load_by_reference
 from portal.extensions import db
@@ -49,6 +50,7 @@ def index():
 
 
 @bp.route("/request", methods=["GET", "POST"])
+@intake_page
 def request_page():
     """A verified member of an enterprise asks for a check; anyone else learns how to get there."""
     member = membership_of(current_user)

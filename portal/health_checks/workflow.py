@@ -372,4 +372,5 @@ HEALTH_CHECK = RequestKind(
         (_l("Areas"), lambda c: "、".join(str(AREAS.get(a, a)) for a in getattr(c, "area_codes", []))),
     ),
     make_sample=sample_check,
+    duplicate_key=("enterprise_id",),  # one open check per enterprise at a time
 )

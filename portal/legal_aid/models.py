@@ -14,7 +14,11 @@ class LegalAidApplication(ServiceRequest):
     """One application for legal aid (type LA)."""
 
     __tablename__ = "legal_aid_application"
-    __table_args__ = (Index("ix_legal_aid_lawyer", "lawyer_id"),)
+    __table_args__ = (
+        Index("ix_legal_aid_lawyer", "lawyer_id"),
+        # The duplicate key staff see flagged in the queue (issue #27).
+        Index("ix_legal_aid_duplicate_key", "id_number", "matter_type"),
+    )
     __mapper_args__ = {"polymorphic_identity": "LA"}
 
     id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), primary_key=True)

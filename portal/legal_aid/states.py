@@ -14,6 +14,8 @@ class LegalAidState(StrEnum):
     CLOSED = "closed"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
+    #: Closed by staff as merged into another application of the same person and matter.
+    MERGED = "merged"
     #: Art. 48: aid ended by the centre.
     TERMINATED = "terminated"
     #: Art. 49: the applicant objected to a refusal or termination; the bureau reviews it.

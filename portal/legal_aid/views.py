@@ -9,6 +9,7 @@ from portal.core.access import applicant_may_see, applicant_request_or_404, can_
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
 from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.pages import quick_exit
 from portal.core.services import load_by_reference
 from portal.i18n import current_language
@@ -93,6 +94,7 @@ def index():
 
 
 @bp.route("/apply", methods=["GET", "POST"])
+@intake_page
 @quick_exit
 def apply():
     """The application form (started from the self-check's answers, if any); on success a

@@ -13,6 +13,7 @@ from portal.accounts.roles import Role
 from portal.core import attachments
 from portal.core.clock import local_midnight, local_today, to_local
 from portal.core.deadlines import WorkCalendar, due_after, period
+from portal.core.merging import MERGE, merge_transition, merged_state, on_merge
 from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
@@ -56,6 +57,7 @@ STATES = (
         public_hint=_l("Legal aid is not granted. You may object to the county justice bureau (Art. 49)."),
     ),
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
+    merged_state(),
     State(
         S.TERMINATED,
         _l("Legal aid terminated"),
@@ -70,6 +72,7 @@ STATES = (
 )
 
 TRANSITIONS = (
+    merge_transition(REVIEWABLE, OFFICERS),
     Transition(
         "start_review",
         frozenset({S.SUBMITTED}),
@@ -666,6 +669,10 @@ WORKFLOW = Workflow(
         "return_closing": on_return_closing,
         "close": on_close,
         "withdraw": on_stop,
+        MERGE: lambda application, data, now: {  # the other request checked first
+            **on_merge(application, data, now),
+            **on_stop(application, data, now),
+        },
         "expire": on_stop,
     },
 )
@@ -698,4 +705,5 @@ LEGAL_AID = RequestKind(
     quick_exit=True,  # a person may be applying about violence at home
     make_sample=sample_application,
     extra_filters=REPORT_FILTERS,
+    duplicate_key=("id_number", "matter_type"),  # one person, one matter: the mobile may be shared
 )

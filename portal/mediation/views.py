@@ -8,6 +8,7 @@ from portal.core.access import applicant_may_see, applicant_request_or_404, part
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
 from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page, quick_exit
 from portal.core.services import load_by_reference
 from portal.extensions import db
@@ -43,6 +44,7 @@ def index():
 
 
 @bp.route("/apply", methods=["GET", "POST"])
+@intake_page
 @quick_exit
 def apply():
     """Ask a people's mediation committee to mediate a dispute."""

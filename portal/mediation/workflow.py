@@ -377,4 +377,5 @@ MEDIATION = RequestKind(
     ),
     quick_exit=True,  # family disputes: someone may be watching the screen
     make_sample=sample_case,
+    duplicate_key=("dispute_type", "applicant_name", "applicant_mobile"),
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
@@ -64,7 +64,17 @@ def site_furniture(config) -> SiteFurniture:
 
 
 def elderly_mode_on() -> bool:
-    return bool(request) and request.cookies.get(ELDERLY_COOKIE) == "1"
+    if not request:
+        return False
+    if "elderly_mode" in g:  # switched by this very request (a form's button)
+        return g.elderly_mode
+    return request.cookies.get(ELDERLY_COOKIE) == "1"
+
+
+def remember_elderly(response, turn_on: bool):
+    """Set or clear the elderly mode cookie on `response`."""
+    g.elderly_mode = turn_on
+    return _set_elderly_cookie(response, turn_on)
 
 
 @bp.get("/privacy")
@@ -123,8 +133,11 @@ def elderly_mode() -> ResponseReturnValue:
     """
     if not sent_from_this_site():
         raise CSRFError("elderly mode: the form was not sent from this site")  # shown as the CSRF page
-    turn_on = request.form.get("on") == "1"
     response = make_response(redirect(safe_next_url(request.form.get("next"), "public.home"), 303))
+    return remember_elderly(response, request.form.get("on") == "1")
+
+
+def _set_elderly_cookie(response, turn_on: bool):
     if turn_on:
         response.set_cookie(
             ELDERLY_COOKIE,

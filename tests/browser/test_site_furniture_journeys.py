@@ -121,3 +121,23 @@ def test_the_rare_character_font_draws_langli(new_context):
             .map(f => ({status: f.status, range: f.unicodeRange})); }""")
     assert faces == [{"status": "loaded", "range": "U+3BBE"}], faces
     assert any(url.endswith("/static/fonts/rare-cjk.woff2") and status == 200 for url, status in fonts), fonts
+
+
+def test_elderly_mode_on_a_half_filled_form_keeps_what_was_typed(new_context, labels):
+    """Issue #27, in Chinese: 长辈版 on the legal aid form is a button of the form; the page
+    comes back larger with the typed name and facts, nothing sent, no error shown."""
+    T = labels(ZH)
+    page = new_context(language=ZH, viewport=NARROW_PHONE, javascript=False).new_page()
+    page.goto("/legal-aid/apply")
+    field(page, T("Full name")).fill("周建国")
+    field(page, T("What happened, and what do you want to achieve?")).fill("工地拖欠工资两个月")
+    toggle = header_tools(page).get_by_role("button", name=T("Elderly mode (larger text)"), exact=True)
+    box = toggle.bounding_box()
+    assert box and box["width"] >= 44 and box["height"] >= 44, "a target of at least 44×44 px"
+    toggle.click()
+    expect(page.locator("html")).to_have_class("elderly")
+    expect(field(page, T("Full name"))).to_have_value("周建国")
+    expect(field(page, T("What happened, and what do you want to achieve?"))).to_have_value(
+        "工地拖欠工资两个月"
+    )
+    expect(page.locator(".field-error")).to_have_count(0)
