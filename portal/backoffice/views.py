@@ -32,6 +32,7 @@ from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageFor
 from portal.core.holidays import has_official_year
 from portal.core.identity import mask_mobile
 from portal.core.models import ReadAudit, Township
+from portal.core.offers import staff_offers
 from portal.core.registry import all_kinds, kind_for_slug, kind_of
 from portal.core.services import (
     add_note,
@@ -227,12 +228,10 @@ def _load_for_staff(reference: str):
     return found
 
 
-def action_forms(found, submitted=None):
-    """A form for each transition this user may take now."""
+def action_forms(found, submitted=None, offers=None):
+    """A form for each transition this user may take now (its guard allowing it)."""
     forms = []
-    for transition in kind_of(found).workflow.from_state(found.status, STAFF):
-        if not can_take(current_user, found, transition):
-            continue
+    for transition in (offers or staff_offers(current_user, found)).allowed:
         if submitted and submitted[0] == transition.action:
             forms.append((transition, submitted[1]))
             continue
@@ -246,6 +245,7 @@ def render_detail(
     found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None, party_forms=None
 ):
     kind = kind_of(found)
+    offers = staff_offers(current_user, found)
     reassign_form = None
     if can_reassign(current_user, found):
         reassign_form = ReassignForm(formdata=None)
@@ -256,7 +256,8 @@ def render_detail(
             request_obj=found,
             kind=kind,
             state=kind.workflow.state(found.status),
-            forms=action_forms(found, submitted),
+            forms=action_forms(found, submitted, offers),
+            refusals=offers.refused,
             can_claim=can_claim(current_user, found),
             reassign_form=reassign_form,
             note_form=note_form or NoteForm(formdata=None),

@@ -32,12 +32,10 @@ from portal.consultations.services import BookingError, register_walk_in
 from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
 from portal.consultations.states import BookingState
 from portal.consultations.workflow import not_on_the_day
-from portal.core.access import can_take
 from portal.core.choices import options
 from portal.core.clock import local_today, utcnow
 from portal.core.forms import ActionForm
-from portal.core.registry import kind_of
-from portal.core.workflow import STAFF
+from portal.core.offers import staff_offers
 from portal.extensions import db
 
 bp = Blueprint("desk", __name__, url_prefix="/staff/consultations")
@@ -118,13 +116,7 @@ def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
 def booking_actions(booking) -> list:
     """The staff transitions this user may take on the booking now, as the engine says
     (a transition its guard refuses now, e.g. a check-in before the day, is not offered)."""
-    workflow = kind_of(booking).workflow
-    now = utcnow()
-    return [
-        t
-        for t in workflow.from_state(booking.status, STAFF)
-        if can_take(current_user, booking, t) and not (t.guard and t.guard(booking, now))
-    ]
+    return staff_offers(current_user, booking).allowed
 
 
 def _not_yet(booking):

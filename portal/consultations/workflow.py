@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.consultations import forms
+from portal.consultations import forms, samples
 from portal.consultations.choices import CHANNELS, TOPICS
 from portal.consultations.demo import sample_booking
 from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
@@ -283,6 +283,7 @@ CONSULTATIONS = RequestKind(
     date_range_clause=_appointment_between,
     date_attribute="starts_at",
     make_sample=sample_booking,
+    sample_work=samples.sample_work,
     # Marriage and family: someone at home may be watching the screen (SPEC §13).
     quick_exit=lambda booking: booking.topic == "family",
     date_range_label=_l("Appointment"),

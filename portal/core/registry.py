@@ -88,6 +88,11 @@ class RequestKind:
     #: Makes one minimal, valid request of this kind through the real services; the
     #: shared tests (security matrix) and the benchmark use it.
     make_sample: Callable[[], "ServiceRequest"] | None = None
+    #: (sample request, staff users) -> valid form data of each action, by action name
+    #: (fields unprefixed, values as a browser sends them), after readying the staff to
+    #: work the request (e.g. a desk user's service point, a lawyer's profile). The
+    #: shared walk of every state and role posts it (tests/test_offered_actions.py).
+    sample_work: Callable[["ServiceRequest", list], dict[str, dict[str, str]]] | None = None
 
 
 REGISTRY_KEY = "portal.capabilities"

@@ -19,7 +19,7 @@ from portal.core.registry import QueueFilter, RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
-from portal.health_checks import forms
+from portal.health_checks import forms, samples
 from portal.health_checks.demo import sample_check
 from portal.health_checks.figures import REPORT_FILTERS
 from portal.health_checks.models import Finding, HealthCheck, Report, TeamMember
@@ -372,4 +372,5 @@ HEALTH_CHECK = RequestKind(
         (_l("Areas"), lambda c: "、".join(str(AREAS.get(a, a)) for a in getattr(c, "area_codes", []))),
     ),
     make_sample=sample_check,
+    sample_work=samples.sample_work,
 )

@@ -18,7 +18,7 @@ from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
-from portal.legal_aid import forms
+from portal.legal_aid import forms, samples
 from portal.legal_aid.assignment import refusal_for
 from portal.legal_aid.demo import sample_application
 from portal.legal_aid.figures import REPORT_FILTERS
@@ -700,5 +700,6 @@ LEGAL_AID = RequestKind(
     participant_clause=_lawyer_clause,
     quick_exit=True,  # a person may be applying about violence at home
     make_sample=sample_application,
+    sample_work=samples.sample_work,
     extra_filters=REPORT_FILTERS,
 )
