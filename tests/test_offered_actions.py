@@ -185,3 +185,26 @@ def track(client, request_obj) -> str:
     page = client.get(f"/track/{request_obj.reference}")
     assert page.status_code == 200
     return page.get_data(as_text=True)
+
+
+def test_a_second_materials_request_is_explained_with_its_date_not_offered(app, make_staff, make_client):
+    """Catches the detail page offering a transition whose guard refuses it (seen red with
+    `_split` ignoring the guard: the form was there, and posting it answered 409)."""
+    from portal.core.clock import to_local
+
+    officer = make_staff("officer", "legal_aid_officer")
+    kind = kind_for_code("LA")
+    application = kind.make_sample()
+    data = kind.sample_work(application, [officer])
+    claim(application, officer)
+    perform(application, "request_materials", user=officer, data={"items": ["id_copy"], "other_items": ""})
+    perform(application, "answer_materials", actor_kind="applicant", data={"comment": "已补充"})
+    db.session.commit()
+    assert data["request_materials"]
+    client = make_client()
+    client.sign_in("officer")
+    html = client.get(f"/staff/requests/{application.reference}").get_data(as_text=True)
+    assert f"/staff/requests/{application.reference}/actions/request_materials" not in html
+    sent = to_local(application.materials_requested_at)
+    assert 'data-action="request_materials"' in html
+    assert f"补正通知已于{sent.year}年{sent.month}月{sent.day}日发出" in html

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core import attachments
-from portal.core.clock import local_midnight, local_today, to_local
+from portal.core.clock import local_date, local_midnight, local_today, to_local
 from portal.core.deadlines import WorkCalendar, due_after
 from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind
@@ -362,7 +362,8 @@ def on_submit(application: LegalAidApplication, data, now) -> dict:
 def _second_materials_request(application: LegalAidApplication):
     if application.materials_requested_at is not None:
         return _l(
-            "The materials request was already sent. The law asks for everything missing at one time, so a second request is not possible."
+            "The materials request was sent on %(day)s. The law asks for everything missing at one time, so a second request is not possible.",
+            day=local_date(application.materials_requested_at, "long"),
         )
     return None
 
