@@ -198,3 +198,12 @@ def make_application(app):
         return application
 
     return factory
+
+
+@pytest.fixture
+def clock():
+    """The portal's clock, movable (`clock.travel(timedelta(minutes=20))`); put back after."""
+    from portal.core import clock as portal_clock
+
+    yield portal_clock
+    portal_clock.travel_back()

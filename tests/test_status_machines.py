@@ -250,7 +250,7 @@ def desk_and_point(make_staff):
 def test_consultation_bookings_never_leave_their_machine_and_take_every_transition(
     app, make_staff, monkeypatch
 ):
-    from portal.consultations import workflow as booking_workflow
+    from portal.consultations import guards as booking_guards
     from portal.consultations.models import ConsultationBooking, ConsultationSlot
     from portal.core.clock import utcnow
     from portal.core.services import submit
@@ -259,7 +259,8 @@ def test_consultation_bookings_never_leave_their_machine_and_take_every_transiti
     workflow = kind.workflow
     reached: set[str] = set()
     # Served "on the day" is a date rule (tests/test_consultations_desk.py); here every day is the day.
-    monkeypatch.setattr(booking_workflow, "not_on_the_day", lambda booking, now: None)
+    monkeypatch.setattr(booking_guards, "not_on_the_day", lambda booking, now: None)
+    monkeypatch.setattr(booking_guards, "too_early_for_no_show", lambda booking, now: None)
 
     @SETTINGS
     @given(steps=steps(workflow))

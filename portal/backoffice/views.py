@@ -25,7 +25,7 @@ from portal.core.access import (
     queue_scope,
 )
 from portal.core.choices import options
-from portal.core.clock import local_datetime, local_today
+from portal.core.clock import local_datetime, local_today, utcnow
 from portal.core.contract import CORE_STAFF_AREAS
 from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
@@ -338,6 +338,9 @@ def take_action(reference: str, action: str):
         return render_detail(found, status=409)
     if not can_take(current_user, found, transition):
         abort(403)
+    if transition.guard is not None and (reason := transition.guard(found, utcnow())):
+        flash(reason, "error")  # refused now whatever was typed: say why, not which field is wrong
+        return render_detail(found, status=409)
     form = (transition.form or ActionForm)(prefix=action)
     form.prepare(found)
     if not form.validate_on_submit():

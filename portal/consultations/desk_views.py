@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.accounts.services import active_staff_with_role
 from portal.consultations.forms import CapacityForm, ClosureForm, TemplateForm, WalkInForm, slot_label
+from portal.consultations.guards import not_on_the_day
 from portal.consultations.models import (
     Closure,
     ConsultationBooking,
@@ -31,7 +32,6 @@ from portal.consultations.roles import DESK
 from portal.consultations.services import BookingError, register_walk_in
 from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
 from portal.consultations.states import BookingState
-from portal.consultations.workflow import not_on_the_day
 from portal.core.choices import options
 from portal.core.clock import local_today, utcnow
 from portal.core.forms import ActionForm

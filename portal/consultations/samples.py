@@ -42,6 +42,7 @@ def sample_work(booking, staff) -> dict[str, dict[str, str]]:
     db.session.flush()
     return {
         "complete": {"summary": "工资拖欠", "advice": "申请劳动仲裁", "minutes": "20"},
+        "no_show": {"confirm": "y"},
         "staff_cancel": {"reason": "停电"},
         "reschedule": {"slot": str(later.id)},
     }

@@ -1,6 +1,6 @@
 """Time in one place: UTC in the database, Asia/Shanghai for people and deadlines."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
@@ -10,9 +10,25 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NO_DEADLINE = datetime(9999, 12, 31)
 
 
+#: How far tests have moved the clock (`travel`); always zero in a running portal.
+_moved = timedelta(0)
+
+
 def utcnow() -> datetime:
     """Return the current UTC time as a naive datetime (how the database stores it)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) + _moved
+
+
+def travel(by: timedelta) -> None:
+    """Move the clock of every `utcnow()` by `by` (tests of what happens later: a grace
+    time, a delayed message); `travel_back()` undoes it."""
+    global _moved
+    _moved += by
+
+
+def travel_back() -> None:
+    global _moved
+    _moved = timedelta(0)
 
 
 def to_local(moment: datetime) -> datetime:

@@ -156,7 +156,14 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
         public=transition.public,
     )
     if transition.public and transition.notice:
-        _notify(request, transition.notice, variables, transition.action)
+        delay = transition.notice_delay() if transition.notice_delay else None
+        _notify(
+            request,
+            transition.notice,
+            variables,
+            transition.action,
+            not_before=now + delay if delay else None,
+        )
     if transition.party_notice:
         _notify_parties(request, transition.party_notice, variables, transition.action)
     _flush_or_conflict(transition.action)
@@ -245,7 +252,9 @@ def template_key(request: ServiceRequest, event: str, audience: str = "") -> str
     return ".".join(filter(None, (kind_of(request).code, event, audience)))
 
 
-def _notify(request: ServiceRequest, notice, variables: dict[str, Any], event: str) -> None:
+def _notify(
+    request: ServiceRequest, notice, variables: dict[str, Any], event: str, not_before: datetime | None = None
+) -> None:
     # The applicant reads the message in their language (their account's, else the one they applied in).
     locale = notifications.recipient_locale(request)
     with force_locale(locale):
@@ -267,6 +276,7 @@ def _notify(request: ServiceRequest, notice, variables: dict[str, Any], event: s
         template=template_key(request, event),
         params=params,
         locale=locale,
+        not_before=not_before,
     )
 
 

@@ -77,6 +77,9 @@ class Transition:
     notice: LazyString | None = None
     #: Message to the request's other parties (each in their language), when it concerns them.
     party_notice: LazyString | None = None
+    #: () -> how long the notice waits before it is texted (an undo window, e.g. a no-show
+    #: recorded by mistake); the undo's effect withdraws it (notifications.withdraw).
+    notice_delay: Callable[[], Any] | None = None
     #: A WTForms form class with the extra input the action needs, or None.
     form: type | None = None
     #: "danger" renders the button as a warning (refuse, withdraw).
