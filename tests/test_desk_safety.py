@@ -3,6 +3,7 @@ appointment's start and a grace time, confirmed by name and time, undoable the s
 its text held back until the undo window has passed; a check-in is one click and undoable.
 All through HTTP with a movable clock."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -170,3 +171,71 @@ def test_check_in_is_one_click_and_undone_the_same_day_only(desk, point, booked,
         f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/actions/undo_check_in"
     )
     assert late.status_code == 409 and booking(reference).status == "checked_in"
+
+
+def office_texts(request_id) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.request_id == request_id, OutboxMessage.template_key == "CB.office_close"
+            )
+        )
+    )
+
+
+def test_closing_today_moves_the_booked_texts_them_and_leaves_the_checked_in(
+    client, desk, point, clock, make_client
+):
+    """The issue's "Close today": 4 bookings, 1 checked in -> a page lists the 3 others
+    (names, masked mobiles); confirming moves them to "closed by the office" (not cancelled),
+    texts each a link to choose another time, and leaves the checked-in one. Catches the old
+    one-click closure (no list, no texts, residents still "booked"): seen red with
+    `close_slots` only blocking the slots."""
+    from portal.core.clock import from_local, local_today, to_local
+
+    # 09:00 tomorrow morning, local time: the day's slots are all ahead.
+    now = clock.utcnow()
+    nine = from_local(to_local(now).replace(tzinfo=None).replace(hour=9, minute=0) + timedelta(days=1))
+    clock.travel(nine - now)
+    desk = make_client()  # the fixture's session has idled out across the move
+    desk.sign_in("desk")
+    slots = [make_slot(point, hours, capacity=2) for hours in (3, 4)]  # bookable from 2 hours ahead
+    references = []
+    for n in range(4):
+        response = book(client, point, slots[n % 2], name=f"市民{n}", mobile=f"1390000002{n}")
+        assert response.status_code in (302, 303), re.sub(r"\s+", " ", response.get_data(as_text=True))[
+            -3000:
+        ]
+        references.append(response.headers["Location"].rsplit("/", 1)[1])
+    assert all(local_today(s.starts_at) == local_today() for s in slots)
+    checked = desk.submit(
+        f"/staff/requests/{references[0]}", {}, action=f"/staff/requests/{references[0]}/actions/check_in"
+    )
+    assert checked.status_code == 303
+
+    day = desk.get(f"/staff/consultations/{point.id}/day").get_data(as_text=True)
+    assert (
+        f'href="/staff/consultations/{point.id}/close-today"' in day
+    )  # a link to the confirmation, not a button
+    confirm = desk.get(f"/staff/consultations/{point.id}/close-today").get_data(as_text=True)
+    for n in (1, 2, 3):
+        assert f"市民{n}" in confirm and f"139****002{n}" in confirm and f"1390000002{n}" not in confirm
+    assert "市民0" not in confirm  # checked in: still served, not listed
+    assert booking(references[1]).status == "booked"  # the GET changed nothing
+
+    closed = desk.submit(f"/staff/consultations/{point.id}/close-today", {"confirmed": "1"})
+    assert closed.status_code == 303
+    assert booking(references[0]).status == "checked_in"
+    for reference in references[1:]:
+        moved = booking(reference)
+        assert moved.status == "office_closed" and moved.is_open
+        (text,) = office_texts(moved.id)
+        assert "/track" in text.body and reference in text.body
+    assert not office_texts(booking(references[0]).id)
+
+    # Tracking says so, and offers another time under the same reference.
+    applicant = make_client()
+    applicant.submit("/track", {"reference": references[1], "mobile": "13900000021"})
+    page = applicant.get(f"/track/{references[1]}").get_data(as_text=True)
+    assert "服务点不得不在您预约的时间关闭" in page
+    assert f"/track/{references[1]}/actions/reschedule" in page

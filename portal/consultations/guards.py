@@ -10,9 +10,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.consultations.models import ConsultationBooking
+from portal.consultations.states import BookingState
 from portal.core.clock import local_datetime, local_today, to_local
 
 CHANGE_DEADLINE = timedelta(hours=2)
+#: Days a person whose time the office closed has to choose another (same reference).
+REBOOK_DAYS = 14
 
 
 def too_late_to_change(booking: ConsultationBooking, now) -> object | None:
@@ -72,3 +75,23 @@ def undo_refused(booking: ConsultationBooking, now) -> object | None:
     if marked is None or local_today(marked) != local_today(now):
         return _l("It can be undone only on the day it was recorded.")
     return None
+
+
+def office_closed_at(booking: ConsultationBooking):
+    """When the office closed this booking's time (None if it did not)."""
+    return next(
+        (e.created_at for e in reversed(booking.events) if e.to_status == BookingState.OFFICE_CLOSED), None
+    )
+
+
+def change_refused(booking: ConsultationBooking, now) -> object | None:
+    """A person may move or cancel a booking up to 2 hours before it; one whose time the
+    office closed may choose another time (or cancel) within REBOOK_DAYS of the closure."""
+    if booking.status == BookingState.OFFICE_CLOSED:
+        closed = office_closed_at(booking)
+        if closed is not None and now - closed > timedelta(days=REBOOK_DAYS):
+            return _l(
+                "The %(days)s days to choose another time have passed. Please book again.", days=REBOOK_DAYS
+            )
+        return None
+    return too_late_to_change(booking, now)

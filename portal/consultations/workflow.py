@@ -11,9 +11,9 @@ from portal.consultations.choices import CHANNELS, TOPICS
 from portal.consultations.demo import sample_booking
 from portal.consultations.guards import (
     call_back_refused,
+    change_refused,
     check_in_refused,
     no_show_refused,
-    too_late_to_change,
     undo_refused,
 )
 from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
@@ -24,10 +24,10 @@ from portal.consultations.states import BookingState as S
 from portal.consultations.waiting import offer_freed_seat
 from portal.core.clock import local_datetime
 from portal.core.models import ServiceRequest
-from portal.core.notifications import withdraw
+from portal.core.notifications import public_url, withdraw
 from portal.core.registry import QueueFilter, RequestKind
 from portal.core.services import template_key
-from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
+from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.i18n import Bilingual
 
@@ -50,6 +50,14 @@ STATES = (
     State(S.COMPLETED, _l("Completed"), is_open=False),
     State(S.CANCELLED, _l("Cancelled"), is_open=False),
     State(S.NO_SHOW, _l("Missed"), is_open=False),
+    State(
+        S.OFFICE_CLOSED,
+        _l("Closed by the office"),
+        public_hint=_l(
+            "The service point had to close at your time. Please choose another time within 14 days below; "
+            "your reference stays the same."
+        ),
+    ),
 )
 
 TRANSITIONS = (
@@ -130,14 +138,27 @@ TRANSITIONS = (
             "your calendar. Reason: %(reason)s"
         ),
     ),
+    # The office closes a day or a slot (desk_views.close_*): the person is told and
+    # chooses another time; the booking is not cancelled.
+    Transition(
+        "office_close",
+        frozenset({S.BOOKED}),
+        S.OFFICE_CLOSED,
+        _l("Closed by the office"),
+        actor=SYSTEM,
+        notice=_l(
+            "We are sorry: the service point must close at the time of consultation %(reference)s (%(when)s). "
+            "Please choose another time within 14 days at %(url)s; your reference stays the same."
+        ),
+    ),
     Transition(
         "reschedule",
-        frozenset({S.BOOKED}),
+        frozenset({S.BOOKED, S.OFFICE_CLOSED}),
         S.BOOKED,
         _l("Change the time"),
         actor=APPLICANT,
         form=forms.RescheduleForm,
-        guard=too_late_to_change,
+        guard=change_refused,
         done_message=_l("Your booking has been moved to the new time."),
         notice=_l(
             "Consultation %(reference)s is moved to %(when)s at %(place)s. If it is in your calendar, please "
@@ -146,11 +167,11 @@ TRANSITIONS = (
     ),
     Transition(
         "cancel",
-        frozenset({S.BOOKED}),
+        frozenset({S.BOOKED, S.OFFICE_CLOSED}),
         S.CANCELLED,
         _l("Cancel my booking"),
         actor=APPLICANT,
-        guard=too_late_to_change,
+        guard=change_refused,
         style="danger",
         confirm_question=_l("Cancel your booking?"),
         confirm_hint=_l(
@@ -220,6 +241,11 @@ def on_no_show(booking: ConsultationBooking, data, now) -> dict:
     return {}
 
 
+def on_office_close(booking: ConsultationBooking, data, now) -> dict:
+    # The seat stays counted in its (now blocked) slot until the person moves or cancels.
+    return {**_when(booking), "url": public_url("public.track")}
+
+
 def on_undo_check_in(booking: ConsultationBooking, data, now) -> dict:
     booking.checked_in_at = None
     return {}
@@ -245,6 +271,7 @@ WORKFLOW = Workflow(
         "called": on_check_in,
         "complete": on_complete,
         "no_show": on_no_show,
+        "office_close": on_office_close,
         "undo_check_in": on_undo_check_in,
         "undo_no_show": on_undo_no_show,
     },
