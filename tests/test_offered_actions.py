@@ -208,3 +208,29 @@ def test_a_second_materials_request_is_explained_with_its_date_not_offered(app, 
     sent = to_local(application.materials_requested_at)
     assert 'data-action="request_materials"' in html
     assert f"补正通知已于{sent.year}年{sent.month}月{sent.day}日发出" in html
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_after_the_first_staff_action_an_open_request_has_a_handler(app, make_staff, make_client, code):
+    """Ownership (issue 31): accepting a mediation left it "Handler: nobody" under
+    "unassigned". Each first staff action a queue worker may take on a new request, posted
+    over HTTP without claiming first, leaves the request (if still open) with that worker
+    as its handler. Seen red without the handler rule in `perform` (MD accept, HC accept,
+    CB check-in)."""
+    kind = kind_for_code(code)
+    people = staff_of(kind, make_staff)
+    workers = [(role, user) for role, user in people.items() if role in kind.staff_roles]
+    for role, user in workers:
+        client = make_client()
+        client.sign_in(user.username)
+        request_obj, _data = build(app, kind, [], people)
+        html = client.get(f"/staff/requests/{request_obj.reference}").get_data(as_text=True)
+        for action in sorted(offered_on(html, request_obj.reference, "/staff/requests")):
+            fresh, data = build(app, kind, [], people)
+            url = f"/staff/requests/{fresh.reference}/actions/{action}"
+            post_and_check(
+                client, fresh, f"/staff/requests/{fresh.reference}", url, action, data.get(action, {})
+            )
+            db.session.expire_all()
+            fresh = load_by_reference(fresh.reference)
+            assert not fresh.is_open or fresh.handler_id == user.id, (code, role, action, fresh.status)

@@ -317,7 +317,11 @@ def _conflict(found, error: WorkflowError):
 def claim_request(reference: str):
     """Take an unassigned request; of two officers at once, exactly one gets it."""
     found = _load_for_staff(reference)
-    if found.handler_id is not None and found.handler_id != current_user.id:
+    if found.handler_id is not None and found.handler_id == current_user.id:
+        return _back(
+            found, _l("The request is yours now.")
+        )  # sent twice, or it became theirs by acting on it
+    if found.handler_id is not None:
         flash(_l("%(name)s took this request first.", name=found.handler.display_name), "error")
         return render_detail(found, status=409)
     try:
