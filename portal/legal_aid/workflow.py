@@ -24,6 +24,7 @@ from portal.legal_aid.demo import sample_application
 from portal.legal_aid.figures import REPORT_FILTERS
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.roles import OFFICER, REVIEWER
+from portal.legal_aid.scopes import REVIEWER_SCOPE
 from portal.legal_aid.services import DECEPTION_GROUNDS, TERMINATION_GROUNDS, record_against_person
 from portal.legal_aid.states import LegalAidState as S
 
@@ -701,6 +702,8 @@ LEGAL_AID = RequestKind(
     participant_clause=_lawyer_clause,
     quick_exit=True,  # a person may be applying about violence at home
     make_sample=sample_application,
+    # The bureau's reviewer sees objections under review and the cases they decided.
+    role_scopes={REVIEWER: REVIEWER_SCOPE},
     sample_work=samples.sample_work,
     extra_filters=REPORT_FILTERS,
 )
