@@ -41,6 +41,7 @@ from portal.core.services import (
     message_applicant,
     message_party,
     perform,
+    preview_notice,
     reassign,
 )
 from portal.core.workflow import STAFF, WorkflowError
@@ -242,7 +243,15 @@ def action_forms(found, submitted=None, offers=None):
 
 
 def render_detail(
-    found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None, party_forms=None
+    found,
+    *,
+    submitted=None,
+    reveal=False,
+    status=200,
+    note_form=None,
+    message_form=None,
+    party_forms=None,
+    previews=None,
 ):
     kind = kind_of(found)
     offers = staff_offers(current_user, found)
@@ -258,6 +267,7 @@ def render_detail(
             state=kind.workflow.state(found.status),
             forms=action_forms(found, submitted, offers),
             refusals=offers.refused,
+            previews=previews or {},
             can_claim=can_claim(current_user, found),
             reassign_form=reassign_form,
             note_form=note_form or NoteForm(formdata=None),
@@ -350,6 +360,15 @@ def take_action(reference: str, action: str):
     if not form.validate_on_submit():
         return render_detail(found, submitted=(action, form), status=400)
     version = form.version.data
+    if transition.preview and request.form.get("preview"):
+        try:
+            text = preview_notice(
+                found, action, user=current_user, data=form.transition_data(), comment=form.comment.data
+            )
+        except WorkflowError as error:
+            return _conflict(found, error)
+        db.session.refresh(found)
+        return render_detail(found, submitted=(action, form), previews={action: text})
     try:
         perform(
             found,

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.core import notifications
 from portal.core.access import can_claim, can_reassign, can_take
 from portal.core.clock import local_today, utcnow
-from portal.core.models import AuditEvent, InternalNote, ReferenceSequence, ServiceRequest
+from portal.core.models import AuditEvent, InboxMessage, InternalNote, ReferenceSequence, ServiceRequest
 from portal.core.registry import kind_of
 from portal.core.workflow import (
     APPLICANT,
@@ -173,6 +173,22 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
         _notify_parties(request, transition.party_notice, variables, transition.action)
     _flush_or_conflict(transition.action)
     return event
+
+
+def preview_notice(request: ServiceRequest, action: str, *, user, data, comment=None) -> str | None:
+    """The message the applicant would read if staff took `action` now with `data`; the
+    action is taken inside a savepoint that is rolled back, so nothing of it is kept."""
+    savepoint = db.session.begin_nested()
+    try:
+        perform(request, action, user=user, data=data, comment=comment)
+        return db.session.scalars(
+            select(InboxMessage.body)
+            .where(InboxMessage.request_id == request.id, InboxMessage.party_id.is_(None))
+            .order_by(InboxMessage.id.desc())
+            .limit(1)
+        ).first()
+    finally:
+        savepoint.rollback()
 
 
 def system_perform(request: ServiceRequest, action: str, comment: str | None = None) -> AuditEvent:

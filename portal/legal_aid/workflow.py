@@ -87,6 +87,10 @@ TRANSITIONS = (
         roles=OFFICERS,
         form=forms.MaterialsRequestForm,
         guard=lambda application, now: _second_materials_request(application),
+        staff_hint=_l(
+            "The law allows one materials request per application (Art. 43): list everything missing now. A second request is not possible."
+        ),
+        preview=True,
         notice=_l(
             "To decide on application %(reference)s we need, all at once: %(items)s. Please upload them on the tracking page or hand them in at the counter by %(answer_due)s. If nothing arrives by then, the application is treated as withdrawn. The %(days_left)s days left for our decision do not run while we wait."
         ),
