@@ -81,3 +81,59 @@ def test_ask_for_materials_shows_the_once_only_rule_and_the_exact_text_before_se
     (message,) = [m for m in load_by_reference(reference).messages if "劳动合同照片" in m.body]
     preview_text = html.split('class="prose">', 1)[1].split("</p>", 1)[0]
     assert message.body == preview_text.replace("&#34;", '"').replace("&#39;", "'")
+
+
+def test_a_notice_texts_the_relative_only_the_notice_and_a_returned_report_texts_the_lawyer(
+    client, make_client, make_staff
+):
+    """A registered criminal notice first texted the relative "application received"; a
+    closing report sent back told the lawyer nothing. Seen red with `notify=False` dropped
+    from the notice's submit, and with `tell_lawyer_report_returned` not called."""
+    from datetime import date, timedelta
+
+    from test_legal_aid_assignment import act, register
+
+    from portal.accounts.profiles import save_profile
+    from portal.core.clock import local_today
+    from portal.core.models import OutboxMessage
+    from portal.core.services import load_by_reference
+
+    make_staff("officer", "legal_aid_officer")
+    lawyer = make_staff("lawyer", "lawyer", name="陈律师")
+    save_profile(lawyer, kind="lawyer", practising_since=date(2010, 1, 1), work_phone="13900000077")
+    db.session.commit()
+    officer = make_client()
+    officer.sign_in("officer")
+    reference = register(officer, local_today())
+    request_id = load_by_reference(reference).id
+
+    def texts_to(mobile):
+        db.session.expire_all()
+        return [
+            m.template_key
+            for m in db.session.scalars(
+                db.select(OutboxMessage).where(
+                    OutboxMessage.request_id == request_id, OutboxMessage.recipient == mobile
+                )
+            )
+        ]
+
+    assert texts_to("13900000022") == ["LA.register_notice"]
+    assert (
+        act(officer, reference, "assign_lawyer", {"assign_lawyer-lawyer": str(lawyer.id)}).status_code == 303
+    )
+    as_lawyer = make_client()
+    as_lawyer.sign_in("lawyer")
+    report = {
+        "submit_closing-outcome": "charges_dropped",
+        "submit_closing-ended_on": (local_today() - timedelta(days=1)).isoformat(),
+        "submit_closing-summary": "检察院决定不起诉",
+    }
+    assert act(as_lawyer, reference, "submit_closing", report).status_code == 303
+    assert not texts_to("13900000077")
+    returned = act(officer, reference, "return_closing", {"return_closing-reasons": "缺少不起诉决定书"})
+    assert returned.status_code == 303
+    assert texts_to("13900000077") == ["LA.return_closing.lawyer"]
+    db.session.expire_all()
+    body = db.session.scalar(db.select(OutboxMessage.body).where(OutboxMessage.recipient == "13900000077"))
+    assert "缺少不起诉决定书" in body and reference in body

@@ -87,8 +87,13 @@ def record_event(
     return event
 
 
-def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> ServiceRequest:
-    """Receive a new request: reference, initial state, deadline, audit and notice."""
+def submit(
+    request: ServiceRequest, *, user=None, locale: str = "zh_Hans", notify: bool = True
+) -> ServiceRequest:
+    """Receive a new request: reference, initial state, deadline, audit and notice.
+
+    `notify=False` when the person's first message is that of the step taken at once after
+    (a registered notice: the relative reads the notice, not "application received")."""
     kind = kind_of(request)
     workflow = kind.workflow
     now = utcnow()
@@ -102,7 +107,7 @@ def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> Se
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), request, {}, now)
     record_event(request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, public=True)
-    if workflow.submitted_notice:
+    if workflow.submitted_notice and notify:
         _notify(request, workflow.submitted_notice, variables, "submitted")
     db.session.flush()
     return request

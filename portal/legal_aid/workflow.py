@@ -27,6 +27,7 @@ from portal.legal_aid.roles import OFFICER, REVIEWER
 from portal.legal_aid.scopes import REVIEWER_SCOPE
 from portal.legal_aid.services import DECEPTION_GROUNDS, TERMINATION_GROUNDS, record_against_person
 from portal.legal_aid.states import LegalAidState as S
+from portal.legal_aid.telling import tell_lawyer_report_returned
 
 OFFICERS = frozenset({OFFICER})
 REVIEWERS = frozenset({REVIEWER})
@@ -629,6 +630,7 @@ def on_submit_closing(application: LegalAidApplication, data, now) -> dict:
 def on_return_closing(application: LegalAidApplication, data, now) -> dict:
     application.closing_returned_reason = data["reasons"].strip()
     application.set_due(None)
+    tell_lawyer_report_returned(application)
     return {EVENT_COMMENT: application.closing_returned_reason}
 
 
