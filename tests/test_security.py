@@ -54,7 +54,7 @@ def kind_expectation(kind, endpoint: str, transition) -> set[str]:
     workers -= {str(r) for r in kind.role_scopes}
     if endpoint == "backoffice.claim_request":
         return workers  # supervisors assign instead
-    if endpoint == "backoffice.reassign_request":
+    if endpoint in ("backoffice.reassign_request", "backoffice.bulk_assign"):
         return {"supervisor"}
     if endpoint == "backoffice.take_action":
         # The sample is nobody's yet: a handler-only transition is the supervisor's alone.

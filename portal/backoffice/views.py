@@ -31,7 +31,7 @@ from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
 from portal.core.holidays import has_official_year
 from portal.core.identity import mask_mobile
-from portal.core.models import ReadAudit, Township
+from portal.core.models import ReadAudit, ServiceRequest, Township
 from portal.core.offers import staff_offers
 from portal.core.registry import all_kinds, kind_for_slug, kind_of
 from portal.core.services import (
@@ -163,7 +163,14 @@ def queue_page(slug: str):
         handlers=_handlers(kind),
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
+        bulk_form=_bulk_form(kind) if current_user.has_role(Role.SUPERVISOR) else None,
     )
+
+
+def _bulk_form(kind) -> ReassignForm:
+    form = ReassignForm(prefix="bulk", formdata=None)
+    form.handler.choices = options((u.id, u.display_name) for u in _handlers(kind))
+    return form
 
 
 TAB_LABELS = {
@@ -443,6 +450,51 @@ def reassign_request(reference: str):
     except WorkflowError as error:
         return _conflict(found, error)
     return _back(found, _l("Reassigned."))
+
+
+#: Rows one bulk assignment may take (a page of the queue is far fewer).
+BULK_ASSIGN_LIMIT = 200
+
+
+@bp.post("/queue/<slug>/assign")
+def bulk_assign(slug: str):
+    """A supervisor assigns the selected rows of a queue to one officer: each with the
+    same guard as one reassignment, and an audit event each."""
+    kind = _queue_kind(slug)
+    if not current_user.has_role(Role.SUPERVISOR):
+        abort(403)
+    back = redirect(
+        safe_next_url(
+            request.form.get("next") or url_for("backoffice.queue_page", slug=slug), "backoffice.home"
+        ),
+        303,
+    )
+    form = ReassignForm(prefix="bulk")
+    candidates = {u.id: u for u in _handlers(kind)}
+    form.handler.choices = options((u.id, u.display_name) for u in candidates.values())
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:BULK_ASSIGN_LIMIT]
+    if not form.validate_on_submit() or not ids:
+        flash(_l("Tick the requests to assign and choose the officer."), "error")
+        return back
+    chosen = db.session.scalars(
+        select(ServiceRequest).where(ServiceRequest.id.in_(ids), ServiceRequest.request_type == kind.code)
+    ).all()
+    done = 0
+    for found in chosen:
+        if can_reassign(current_user, found) and found.handler_id != form.handler.data:
+            reassign(found, candidates[form.handler.data], by=current_user, comment=form.comment.data)
+            done += 1
+    db.session.commit()
+    flash(
+        _l(
+            "%(done)s of %(chosen)s requests assigned to %(name)s (closed or already theirs: left as they were).",
+            done=done,
+            chosen=len(ids),
+            name=candidates[form.handler.data].display_name,
+        ),
+        "success",
+    )
+    return back
 
 
 @bp.get("/requests/<reference>/attachments/<int:attachment_id>")
