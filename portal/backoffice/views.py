@@ -121,6 +121,7 @@ def _params(kind) -> queue.QueueParams:
         date_from=_parse_date(args.get("from")),
         date_to=_parse_date(args.get("to")),
         q=args.get("q", "")[:100],
+        sort=args.get("sort") if args.get("sort") in queue.SORTS else "due",
         extra={f.name: args.get(f.name, "") for f in kind.extra_filters},
         **(
             {
