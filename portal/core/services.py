@@ -136,7 +136,12 @@ def perform(
         raise ConcurrentChange(action)
     if transition.guard is not None and (reason := transition.guard(request, utcnow())):
         raise GuardFailed(reason)
-    if actor_kind == STAFF and request.handler_id is None and can_claim(user, request):
+    if (
+        actor_kind == STAFF
+        and request.handler_id is None
+        and kind.workflow.state(transition.target).is_open
+        and can_claim(user, request)
+    ):
         # Whoever of the queue acts first on an unowned request owns it (e.g. accepting a
         # mediation): no open request is left under "unassigned" once someone works it.
         request.handler_id = user.id
