@@ -165,6 +165,12 @@ class DefaultConfig:
     #: The sender address of every email, e.g. "长沙县司法局 <noreply@example.gov.cn>".
     MAIL_FROM: str | None = None
 
+    # Consultations (SPEC §4).
+    #: Minutes after an appointment's start before the desk may record it as missed.
+    NO_SHOW_GRACE_MINUTES = 15
+    #: Minutes a no-show waits before the person is texted: the desk may undo it meanwhile.
+    NO_SHOW_TEXT_DELAY_MINUTES = 30
+
     # Legal aid (SPEC §3).
     LEGAL_AID_DECISION_DAYS = 7
     LEGAL_AID_ASSIGN_DAYS = 3

@@ -222,3 +222,30 @@ def make_application(app):
         return application
 
     return factory
+
+
+class MovableClock:
+    """The portal's clock in a test: `clock(timedelta(minutes=20))` or
+    `clock.travel(timedelta(minutes=20))` moves every `utcnow()`; `clock.utcnow()` reads it."""
+
+    def __call__(self, by):
+        from portal.core.clock import move_clock
+
+        move_clock(by)
+
+    travel = __call__
+
+    @staticmethod
+    def utcnow():
+        from portal.core.clock import utcnow
+
+        return utcnow()
+
+
+@pytest.fixture
+def clock(app):
+    """The portal's movable clock (only when TESTING), put back to the real time after."""
+    from portal.core.clock import move_clock
+
+    yield MovableClock()
+    move_clock(None)

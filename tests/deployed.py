@@ -169,10 +169,3 @@ def staff_signed_in(browser_factory, username: str, password: str = PASSWORD) ->
     done = staff.send(None, {"code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200, done.get_data(as_text=True)[:1000]
     return staff
-
-
-@pytest.fixture
-def clock(app):
-    """move_clock for tests on the plain `app` (back to the real time afterwards)."""
-    yield move_clock
-    move_clock(None)

@@ -155,13 +155,14 @@ def desk_and_point(make_staff):
 
 
 def consultations(kind, fixture) -> Exercise:
-    from portal.consultations import workflow as booking_workflow
+    from portal.consultations import guards as booking_guards
     from portal.consultations.models import ConsultationBooking, ConsultationSlot
     from portal.core.clock import utcnow
     from portal.core.services import submit
 
     # Served "on the day" is a date rule (tests/test_consultations_desk.py); here every day is the day.
-    fixture("monkeypatch").setattr(booking_workflow, "not_on_the_day", lambda booking, now: None)
+    fixture("monkeypatch").setattr(booking_guards, "not_on_the_day", lambda booking, now: None)
+    fixture("monkeypatch").setattr(booking_guards, "too_early_for_no_show", lambda booking, now: None)
     desk, point = desk_and_point(fixture("make_staff"))
     data: dict[str, dict] = {
         "complete": {"summary": "s", "advice": "a", "referral": "", "minutes": 10},

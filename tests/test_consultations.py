@@ -412,6 +412,8 @@ DESK_PAGES = {
     "desk.walk_in": {"consultation_desk"},
     "desk.change_slot": {"consultation_desk", "admin"},
     "desk.close_today": {"consultation_desk", "admin"},
+    "desk.confirm_close_today": {"consultation_desk", "admin"},
+    "desk.confirm_slot_closing": {"consultation_desk", "admin"},
     "desk.settings": {"consultation_desk", "admin"},
     "desk.add_template": {"consultation_desk", "admin"},
     "desk.template_capacity": {"consultation_desk", "admin"},

@@ -177,3 +177,34 @@ def test_the_queue_uses_its_index(app):
         plan = " ".join(str(row) for row in db.session.execute(db.text("EXPLAIN " + compiled)))
         assert "ix_request_queue_open" in plan and "Sort" not in plan.split("Index")[0], plan
     assert QueueParams().tab == "open"
+
+
+def test_open_tabs_sort_by_received_date_with_keyset_pages(app, make_application, make_staff, make_client):
+    """Sorted by the date received (oldest first), the open tab pages by a keyset cursor of
+    its own: every request once, in that order, across pages. Seen red with the received
+    cursor decoded as a due-date one (the second page started again)."""
+    from portal.core.registry import kind_for_code
+
+    make_staff("boss", "supervisor")
+    app.config["QUEUE_PAGE_SIZE"] = 2
+    applications = [make_application() for _ in range(5)]
+    start = utcnow() - timedelta(days=10)
+    for n, application in enumerate(reversed(applications)):  # the last made is the oldest
+        application.created_at = start + timedelta(hours=n)
+        application.priority = 0 if n == 4 else 1  # the newest is urgent: first by due date only
+    db.session.commit()
+    client = make_client()
+    client.sign_in("boss")
+    slug = kind_for_code("LA").slug
+    url, seen = f"/staff/queue/{slug}?sort=received", []
+    for _page in range(5):  # 3 pages of 2; more means a cursor started over
+        html = client.get(url).get_data(as_text=True)
+        seen += re.findall(r">(LA-\d{4}-\d{6})</a>", html)
+        after = re.search(r'href="([^"]*)" rel="next"', html)
+        if after is None:
+            break
+        url = after.group(1).replace("&amp;", "&")
+    oldest_first = [a.reference for a in sorted(applications, key=lambda a: (a.created_at, a.id))]
+    assert seen == oldest_first
+    by_due = re.findall(r">(LA-\d{4}-\d{6})</a>", client.get(f"/staff/queue/{slug}").get_data(as_text=True))
+    assert by_due[0] == oldest_first[-1]  # the urgent (newest) first when sorted by due date

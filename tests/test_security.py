@@ -60,9 +60,11 @@ def kind_expectation(kind, endpoint: str, transition) -> set[str]:
         return workers | {"supervisor"} | ({str(kind.participant_role)} if kind.participant_role else set())
     if kind.staff_scope is not None:
         workers = set()  # staff limited to part of the kind (desk to its points): the sample is outside it
+    # Roles that see only part of the kind (the bureau's reviewer: objections): a new sample is outside it.
+    workers -= {str(r) for r in kind.role_scopes}
     if endpoint == "backoffice.claim_request":
         return workers  # supervisors assign instead
-    if endpoint == "backoffice.reassign_request":
+    if endpoint in ("backoffice.reassign_request", "backoffice.bulk_assign"):
         return {"supervisor"}
     if endpoint == "backoffice.take_action":
         # The sample is nobody's yet: a handler-only transition is the supervisor's alone.

@@ -15,6 +15,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.accounts.roles import Role
+from portal.advisers import samples
 from portal.advisers.demo import sample_contact
 from portal.advisers.models import Adviser, AdviserContact
 from portal.advisers.roles import ADVISER_ADMIN
@@ -192,6 +193,7 @@ ADVISER_CONTACT = RequestKind(
     participant_clause=_adviser_clause,
     make_sample=sample_contact,
     duplicate_key=("village_id", "topic", "applicant_name"),
+    sample_work=samples.sample_work,
     extra_filters=(
         QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _topic_clause),
     ),

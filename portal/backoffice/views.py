@@ -27,14 +27,15 @@ from portal.core.access import (
     refuse_if_read_only,
 )
 from portal.core.choices import options
-from portal.core.clock import local_datetime, local_today
+from portal.core.clock import local_datetime, local_today, utcnow
 from portal.core.contract import CORE_STAFF_AREAS
 from portal.core.duplicates import probable_duplicates
 from portal.core.export import csv_response, xlsx_response
 from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
 from portal.core.holidays import has_official_year
 from portal.core.identity import mask_mobile
-from portal.core.models import ReadAudit, Township
+from portal.core.models import ReadAudit, ServiceRequest, Township
+from portal.core.offers import staff_offers
 from portal.core.registry import all_kinds, kind_for_slug, kind_of
 from portal.core.services import (
     add_note,
@@ -43,6 +44,7 @@ from portal.core.services import (
     message_applicant,
     message_party,
     perform,
+    preview_notice,
     reassign,
 )
 from portal.core.workflow import STAFF, WorkflowError
@@ -123,6 +125,7 @@ def _params(kind) -> queue.QueueParams:
         date_from=_parse_date(args.get("from")),
         date_to=_parse_date(args.get("to")),
         q=args.get("q", "")[:100],
+        sort=args.get("sort") if args.get("sort") in queue.SORTS else "due",
         extra={f.name: args.get(f.name, "") for f in kind.extra_filters},
         **(
             {
@@ -166,7 +169,14 @@ def queue_page(slug: str):
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
         duplicates=probable_duplicates(kind, [r.id for r in rows if r.is_open], scope),
+        bulk_form=_bulk_form(kind) if current_user.has_role(Role.SUPERVISOR) else None,
     )
+
+
+def _bulk_form(kind) -> ReassignForm:
+    form = ReassignForm(prefix="bulk", formdata=None)
+    form.handler.choices = options((u.id, u.display_name) for u in _handlers(kind))
+    return form
 
 
 TAB_LABELS = {
@@ -240,12 +250,10 @@ def _load_for_change(reference: str):
     return found
 
 
-def action_forms(found, submitted=None):
-    """A form for each transition this user may take now."""
+def action_forms(found, submitted=None, offers=None):
+    """A form for each transition this user may take now (its guard allowing it)."""
     forms = []
-    for transition in kind_of(found).workflow.from_state(found.status, STAFF):
-        if not can_take(current_user, found, transition):
-            continue
+    for transition in (offers or staff_offers(current_user, found)).allowed:
         if submitted and submitted[0] == transition.action:
             forms.append((transition, submitted[1]))
             continue
@@ -256,9 +264,18 @@ def action_forms(found, submitted=None):
 
 
 def render_detail(
-    found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None, party_forms=None
+    found,
+    *,
+    submitted=None,
+    reveal=False,
+    status=200,
+    note_form=None,
+    message_form=None,
+    party_forms=None,
+    previews=None,
 ):
     kind = kind_of(found)
+    offers = staff_offers(current_user, found)
     reassign_form = None
     if can_reassign(current_user, found):
         reassign_form = ReassignForm(formdata=None)
@@ -271,7 +288,9 @@ def render_detail(
             read_only=is_read_only(found),
             duplicate_of=probable_duplicates(kind, [found.id], queue_scope(current_user, kind)).get(found.id),
             state=kind.workflow.state(found.status),
-            forms=action_forms(found, submitted),
+            forms=action_forms(found, submitted, offers),
+            refusals=offers.refused,
+            previews=previews or {},
             can_claim=can_claim(current_user, found),
             reassign_form=reassign_form,
             note_form=note_form or NoteForm(formdata=None),
@@ -331,7 +350,11 @@ def _conflict(found, error: WorkflowError):
 def claim_request(reference: str):
     """Take an unassigned request; of two officers at once, exactly one gets it."""
     found = _load_for_change(reference)
-    if found.handler_id is not None and found.handler_id != current_user.id:
+    if found.handler_id is not None and found.handler_id == current_user.id:
+        return _back(
+            found, _l("The request is yours now.")
+        )  # sent twice, or it became theirs by acting on it
+    if found.handler_id is not None:
         flash(_l("%(name)s took this request first.", name=found.handler.display_name), "error")
         return render_detail(found, status=409)
     try:
@@ -352,11 +375,23 @@ def take_action(reference: str, action: str):
         return render_detail(found, status=409)
     if not can_take(current_user, found, transition):
         abort(403)
+    if transition.guard is not None and (reason := transition.guard(found, utcnow())):
+        flash(reason, "error")  # refused now whatever was typed: say why, not which field is wrong
+        return render_detail(found, status=409)
     form = (transition.form or ActionForm)(prefix=action)
     form.prepare(found)
     if not form.validate_on_submit():
         return render_detail(found, submitted=(action, form), status=400)
     version = form.version.data
+    if transition.preview and request.form.get("preview"):
+        try:
+            text = preview_notice(
+                found, action, user=current_user, data=form.transition_data(), comment=form.comment.data
+            )
+        except WorkflowError as error:
+            return _conflict(found, error)
+        db.session.refresh(found)
+        return render_detail(found, submitted=(action, form), previews={action: text})
     try:
         perform(
             found,
@@ -431,6 +466,51 @@ def reassign_request(reference: str):
     except WorkflowError as error:
         return _conflict(found, error)
     return _back(found, _l("Reassigned."))
+
+
+#: Rows one bulk assignment may take (a page of the queue is far fewer).
+BULK_ASSIGN_LIMIT = 200
+
+
+@bp.post("/queue/<slug>/assign")
+def bulk_assign(slug: str):
+    """A supervisor assigns the selected rows of a queue to one officer: each with the
+    same guard as one reassignment, and an audit event each."""
+    kind = _queue_kind(slug)
+    if not current_user.has_role(Role.SUPERVISOR):
+        abort(403)
+    back = redirect(
+        safe_next_url(
+            request.form.get("next") or url_for("backoffice.queue_page", slug=slug), "backoffice.home"
+        ),
+        303,
+    )
+    form = ReassignForm(prefix="bulk")
+    candidates = {u.id: u for u in _handlers(kind)}
+    form.handler.choices = options((u.id, u.display_name) for u in candidates.values())
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:BULK_ASSIGN_LIMIT]
+    if not form.validate_on_submit() or not ids:
+        flash(_l("Tick the requests to assign and choose the officer."), "error")
+        return back
+    chosen = db.session.scalars(
+        select(ServiceRequest).where(ServiceRequest.id.in_(ids), ServiceRequest.request_type == kind.code)
+    ).all()
+    done = 0
+    for found in chosen:
+        if can_reassign(current_user, found) and found.handler_id != form.handler.data:
+            reassign(found, candidates[form.handler.data], by=current_user, comment=form.comment.data)
+            done += 1
+    db.session.commit()
+    flash(
+        _l(
+            "%(done)s of %(chosen)s requests assigned to %(name)s (closed or already theirs: left as they were).",
+            done=done,
+            chosen=len(ids),
+            name=candidates[form.handler.data].display_name,
+        ),
+        "success",
+    )
+    return back
 
 
 @bp.get("/requests/<reference>/attachments/<int:attachment_id>")

@@ -5,11 +5,11 @@ Addresses and phone numbers are invented (演示); the opening pattern follows S
 
 from datetime import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.accounts.services import create_staff_user
-from portal.consultations.models import ServicePoint, SlotTemplate, StaffServicePoint
+from portal.consultations.models import ConsultationBooking, ServicePoint, SlotTemplate, StaffServicePoint
 from portal.consultations.roles import DESK
 from portal.consultations.slots import ensure_slots
 from portal.core.models import Township
@@ -112,7 +112,8 @@ def sample_booking():
     details = BookingDetails(
         slot_id=slot.id,
         name="周建国（演示）",
-        mobile="13900000031",
+        # A mobile of its own per sample: one mobile holds at most 2 upcoming bookings.
+        mobile=f"139{31 + db.session.scalar(select(func.count()).select_from(ConsultationBooking)):08d}",
         topic="labour",
         description="工资被拖欠（演示）。",
     )

@@ -6,12 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.accounts.services import active_staff_with_role
+from portal.consultations.closing import affected_bookings, close_slots, set_blocked
 from portal.consultations.forms import CapacityForm, ClosureForm, TemplateForm, WalkInForm, slot_label
+from portal.consultations.guards import not_on_the_day
 from portal.consultations.models import (
     Closure,
     ConsultationBooking,
@@ -31,13 +33,10 @@ from portal.consultations.roles import DESK
 from portal.consultations.services import BookingError, register_walk_in
 from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
 from portal.consultations.states import BookingState
-from portal.consultations.workflow import not_on_the_day
-from portal.core.access import can_take
 from portal.core.choices import options
-from portal.core.clock import local_today, utcnow
+from portal.core.clock import local_today, to_local, utcnow
 from portal.core.forms import ActionForm
-from portal.core.registry import kind_of
-from portal.core.workflow import STAFF
+from portal.core.offers import staff_offers
 from portal.extensions import db
 
 bp = Blueprint("desk", __name__, url_prefix="/staff/consultations")
@@ -118,13 +117,7 @@ def render_day(point: ServicePoint, day: date, walk_in_form=None, status=200):
 def booking_actions(booking) -> list:
     """The staff transitions this user may take on the booking now, as the engine says
     (a transition its guard refuses now, e.g. a check-in before the day, is not offered)."""
-    workflow = kind_of(booking).workflow
-    now = utcnow()
-    return [
-        t
-        for t in workflow.from_state(booking.status, STAFF)
-        if can_take(current_user, booking, t) and not (t.guard and t.guard(booking, now))
-    ]
+    return staff_offers(current_user, booking).allowed
 
 
 def _not_yet(booking):
@@ -161,64 +154,106 @@ def walk_in(point_id: int):
     return redirect(url_for("desk.day_view", point_id=point.id), 303)
 
 
-def _set_blocked(point: ServicePoint, slot_ids, blocked: bool) -> int:
-    result = db.session.execute(
-        update(ConsultationSlot)
-        .where(ConsultationSlot.service_point_id == point.id, ConsultationSlot.id.in_(slot_ids))
-        .values(blocked=blocked)
-        .execution_options(synchronize_session=False)
+def _slot_or_404(point: ServicePoint, slot_id: int) -> ConsultationSlot:
+    slot = db.session.get(ConsultationSlot, slot_id)
+    if slot is None or slot.service_point_id != point.id:
+        abort(404)
+    return slot
+
+
+def _confirm_closing(point, slots, question, action_url, day, status=200):
+    """The page that lists whom a closure affects before it is made (a GET: it changes nothing)."""
+    return render_template(
+        "consultations/close_confirm.html",
+        point=point,
+        question=question,
+        bookings=affected_bookings(slots),
+        action_url=action_url,
+        day=day,
+    ), status
+
+
+def _closed(point, moved, message) -> None:
+    flash(message, "success")
+    if moved:
+        flash(
+            ngettext(
+                "%(num)d booking moved to “closed by the office”; the person was texted a link to choose another time.",
+                "%(num)d bookings moved to “closed by the office”; each person was texted a link to choose another time.",
+                len(moved),
+            ),
+            "info",
+        )
+
+
+@bp.get("/<int:point_id>/slots/<int:slot_id>/close")
+def confirm_slot_closing(point_id: int, slot_id: int):
+    """Whom blocking this slot affects, and the button that does it."""
+    point = _point_or_404(point_id, can_manage_point)
+    slot = _slot_or_404(point, slot_id)
+    return _confirm_closing(
+        point,
+        [slot],
+        _l("Close the slot at %(time)s?", time=slot_label(slot)),
+        url_for("desk.change_slot", point_id=point.id, slot_id=slot.id, change="block"),
+        to_local(slot.starts_at).date(),
     )
-    return result.rowcount
 
 
 @bp.post("/<int:point_id>/slots/<int:slot_id>/<any(block, reopen):change>")
 def change_slot(point_id: int, slot_id: int, change: str):
-    """Block a single slot (no new bookings) or reopen it; bookings already made stand."""
+    """Block a single slot (no new bookings; its bookings move to "closed by the office",
+    after a confirmation listing them) or reopen it."""
     point = _point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
-    slot = db.session.get(ConsultationSlot, slot_id)
-    if slot is None or slot.service_point_id != point.id:
-        abort(404)
-    _set_blocked(point, [slot.id], change == "block")
-    db.session.commit()
-    if change == "block" and slot.booked:
-        flash(
-            ngettext(
-                "Slot blocked. %(num)d booking in it stands: contact them if needed.",
-                "Slot blocked. %(num)d bookings in it stand: contact them if needed.",
-                slot.booked,
-            ),
-            "info",
-        )
-    else:
+    slot = _slot_or_404(point, slot_id)
+    day = to_local(slot.starts_at).date().isoformat()
+    if change == "reopen":
+        set_blocked(point, [slot.id], False)
+        db.session.commit()
         flash(_l("Slot updated."), "success")
-    return redirect(url_for("desk.day_view", point_id=point.id, date=request.form.get("date")), 303)
+    elif affected_bookings([slot]) and request.form.get("confirmed") != "1":
+        return redirect(url_for("desk.confirm_slot_closing", point_id=point.id, slot_id=slot.id), 303)
+    else:
+        moved = close_slots(point, [slot], current_user)
+        db.session.commit()
+        _closed(point, moved, _l("Slot blocked."))
+    return redirect(url_for("desk.day_view", point_id=point.id, date=day), 303)
+
+
+def _rest_of_today(point):
+    return [s for s in slots_on(point.id, local_today()) if s.starts_at > utcnow()]
+
+
+@bp.get("/<int:point_id>/close-today")
+def confirm_close_today(point_id: int):
+    """Whom closing the rest of today affects, and the button that does it."""
+    point = _point_or_404(point_id, can_manage_point)
+    return _confirm_closing(
+        point,
+        _rest_of_today(point),
+        _l("Close %(point)s for the rest of today?", point=point.name),
+        url_for("desk.close_today", point_id=point.id),
+        local_today(),
+    )
 
 
 @bp.post("/<int:point_id>/close-today")
 def close_today(point_id: int):
-    """Close the point for the rest of today: every remaining slot is blocked."""
+    """Close the point for the rest of today: every remaining slot is blocked and its
+    bookings move to "closed by the office" (whoever is checked in is still served)."""
     point = _point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
     day = local_today()
-    remaining = [s for s in slots_on(point.id, day) if s.starts_at > utcnow()]
-    _set_blocked(point, [s.id for s in remaining], True)
+    moved = close_slots(point, _rest_of_today(point), current_user, str(_l("Closed today")))
     if not db.session.scalar(
         select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == day)
     ):
         db.session.add(Closure(service_point_id=point.id, day=day, reason=str(_l("Closed today"))))
     db.session.commit()
-    booked = sum(s.booked for s in remaining)
-    flash(
-        ngettext(
-            "Closed for the rest of today. %(num)d booking remains: contact them.",
-            "Closed for the rest of today. %(num)d bookings remain: contact them.",
-            booked,
-        ),
-        "info",
-    )
+    _closed(point, moved, _l("Closed for the rest of today."))
     return redirect(url_for("desk.day_view", point_id=point.id), 303)
 
 
@@ -353,9 +388,9 @@ def add_closure(point_id: int):
         form.day.errors = [_l("This day is closed already.")]
         return render_settings(point, closure_form=form, status=400)
     db.session.add(Closure(service_point_id=point.id, day=form.day.data, reason=form.reason.data))
-    _set_blocked(point, [s.id for s in slots], True)
+    moved = close_slots(point, slots, current_user, form.reason.data)
     db.session.commit()
-    flash(_l("Closure added."), "success")
+    _closed(point, moved, _l("Closure added."))
     return redirect(url_for("desk.settings", point_id=point.id), 303)
 
 
@@ -368,7 +403,7 @@ def delete_closure(point_id: int, closure_id: int):
     closure = db.session.get(Closure, closure_id)
     if closure is None or closure.service_point_id != point.id:
         abort(404)
-    _set_blocked(point, [s.id for s in slots_on(point.id, closure.day)], False)
+    set_blocked(point, [s.id for s in slots_on(point.id, closure.day)], False)
     db.session.delete(closure)
     db.session.commit()
     flash(_l("The day is open again."), "success")

@@ -17,6 +17,15 @@ def report_sections() -> tuple[ReportSection, ...]:
                 Figure("attended", _l("Attended"), "CB", status=S.COMPLETED, share_of="booked"),
                 Figure("no_show", _l("Missed (no-show)"), "CB", status=S.NO_SHOW, share_of="booked"),
                 Figure("cancelled", _l("Cancelled"), "CB", status=S.CANCELLED, share_of="booked"),
+                # Neither cancelled nor missed: the office closed their time (and they have not
+                # chosen another yet).
+                Figure(
+                    "office_closed",
+                    _l("Closed by the office"),
+                    "CB",
+                    status=S.OFFICE_CLOSED,
+                    share_of="booked",
+                ),
             ),
             breakdowns=(
                 Breakdown("topics", _l("Consultations by topic"), "CB", "topic"),

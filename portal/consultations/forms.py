@@ -1,5 +1,6 @@
 """Forms of consultation booking: booking, reschedule, desk record, walk-in, settings."""
 
+from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -90,6 +91,28 @@ class RecordForm(ActionForm):
 
 class StaffCancelForm(ActionForm):
     reason = TextAreaField(_l("Reason, told to the person"), validators=[DataRequired(), Length(max=500)])
+
+
+class NoShowForm(ActionForm):
+    """A no-show is recorded only once the desk confirms, by name and time, who did not come."""
+
+    confirm = BooleanField(
+        validators=[InputRequired(message=_l("Tick the box to confirm that this person did not come."))]
+    )
+
+    def prepare(self, request) -> None:
+        from portal.core.clock import local_datetime
+
+        minutes = current_app.config["NO_SHOW_TEXT_DELAY_MINUTES"]
+        self.confirm.label.text = _l(
+            "%(name)s did not come to the appointment at %(time)s",
+            name=request.applicant_name,
+            time=local_datetime(request.starts_at, "HH:mm"),
+        )
+        self.confirm.description = _l(
+            "They are texted that they missed it after %(minutes)s minutes, unless it is undone before.",
+            minutes=minutes,
+        )
 
 
 class WaitingListForm(FlaskForm):

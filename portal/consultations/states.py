@@ -9,3 +9,5 @@ class BookingState(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"
+    #: The office closed the day or the slot: the person chooses another time (same reference).
+    OFFICE_CLOSED = "office_closed"

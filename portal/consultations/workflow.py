@@ -2,62 +2,40 @@
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.consultations import forms
+from portal.consultations import forms, samples
 from portal.consultations.choices import CHANNELS, TOPICS
 from portal.consultations.demo import sample_booking
+from portal.consultations.guards import (
+    call_back_refused,
+    change_refused,
+    check_in_refused,
+    no_show_refused,
+    undo_refused,
+)
 from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
 from portal.consultations.policy import points_of
 from portal.consultations.roles import DESK as DESK_ROLE
 from portal.consultations.slots import release_seat, take_seat
 from portal.consultations.states import BookingState as S
 from portal.consultations.waiting import offer_freed_seat
-from portal.core.clock import local_datetime, local_today, to_local
+from portal.core.clock import local_datetime
 from portal.core.models import ServiceRequest
+from portal.core.notifications import public_url, withdraw
 from portal.core.registry import QueueFilter, RequestKind
-from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
+from portal.core.services import template_key
+from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.i18n import Bilingual
 
 DESK = frozenset({DESK_ROLE})
-CHANGE_DEADLINE = timedelta(hours=2)
 
 
-def too_late_to_change(booking: ConsultationBooking, now) -> object | None:
-    """Cancel or reschedule up to 2 hours before the appointment."""
-    if booking.starts_at - now < CHANGE_DEADLINE:
-        return _l(
-            "Bookings can be changed only up to 2 hours before the appointment. Please call the service point."
-        )
-    return None
-
-
-def not_on_the_day(booking: ConsultationBooking, now) -> object | None:
-    """The desk serves (or marks missed) a booking on its own day only, never ahead of it."""
-    if to_local(booking.starts_at).date() != local_today(now):
-        return _l(
-            "This booking is for %(day)s: it can be checked in or marked only on that day.",
-            day=to_local(booking.starts_at).date().isoformat(),
-        )
-    return None
-
-
-def no_show_refused(booking: ConsultationBooking, now) -> object | None:
-    return not_on_the_day(booking, now)
-
-
-def check_in_refused(booking: ConsultationBooking, now) -> object | None:
-    if booking.channel == "phone":
-        return _l("This is a phone call-back: record it as called instead of checking it in.")
-    return not_on_the_day(booking, now)
-
-
-def call_back_refused(booking: ConsultationBooking, now) -> object | None:
-    if booking.channel != "phone":
-        return _l("Only a phone call-back booking can be recorded as called.")
-    return not_on_the_day(booking, now)
+def _no_show_text_delay() -> timedelta:
+    return timedelta(minutes=current_app.config["NO_SHOW_TEXT_DELAY_MINUTES"])
 
 
 STATES = (
@@ -72,6 +50,14 @@ STATES = (
     State(S.COMPLETED, _l("Completed"), is_open=False),
     State(S.CANCELLED, _l("Cancelled"), is_open=False),
     State(S.NO_SHOW, _l("Missed"), is_open=False),
+    State(
+        S.OFFICE_CLOSED,
+        _l("Closed by the office"),
+        public_hint=_l(
+            "The service point had to close at your time. Please choose another time within 14 days below; "
+            "your reference stays the same."
+        ),
+    ),
 )
 
 TRANSITIONS = (
@@ -111,9 +97,32 @@ TRANSITIONS = (
         _l("Mark as missed"),
         roles=DESK,
         handler_only=False,
+        form=forms.NoShowForm,
         style="danger",
         guard=no_show_refused,
         notice=_l("You missed consultation %(reference)s. You are welcome to book again."),
+        # The text waits: a no-show recorded by mistake is undone before anyone is told.
+        notice_delay=_no_show_text_delay,
+    ),
+    Transition(
+        "undo_check_in",
+        frozenset({S.CHECKED_IN}),
+        S.BOOKED,
+        _l("Undo the check-in"),
+        roles=DESK,
+        handler_only=False,
+        public=False,
+        guard=undo_refused,
+    ),
+    Transition(
+        "undo_no_show",
+        frozenset({S.NO_SHOW}),
+        S.BOOKED,
+        _l("Undo “missed”"),
+        roles=DESK,
+        handler_only=False,
+        public=False,
+        guard=undo_refused,
     ),
     Transition(
         "staff_cancel",
@@ -129,14 +138,27 @@ TRANSITIONS = (
             "your calendar. Reason: %(reason)s"
         ),
     ),
+    # The office closes a day or a slot (desk_views.close_*): the person is told and
+    # chooses another time; the booking is not cancelled.
+    Transition(
+        "office_close",
+        frozenset({S.BOOKED}),
+        S.OFFICE_CLOSED,
+        _l("Closed by the office"),
+        actor=SYSTEM,
+        notice=_l(
+            "We are sorry: the service point must close at the time of consultation %(reference)s (%(when)s). "
+            "Please choose another time within 14 days at %(url)s; your reference stays the same."
+        ),
+    ),
     Transition(
         "reschedule",
-        frozenset({S.BOOKED}),
+        frozenset({S.BOOKED, S.OFFICE_CLOSED}),
         S.BOOKED,
         _l("Change the time"),
         actor=APPLICANT,
         form=forms.RescheduleForm,
-        guard=too_late_to_change,
+        guard=change_refused,
         done_message=_l("Your booking has been moved to the new time."),
         notice=_l(
             "Consultation %(reference)s is moved to %(when)s at %(place)s. If it is in your calendar, please "
@@ -145,11 +167,11 @@ TRANSITIONS = (
     ),
     Transition(
         "cancel",
-        frozenset({S.BOOKED}),
+        frozenset({S.BOOKED, S.OFFICE_CLOSED}),
         S.CANCELLED,
         _l("Cancel my booking"),
         actor=APPLICANT,
-        guard=too_late_to_change,
+        guard=change_refused,
         style="danger",
         confirm_question=_l("Cancel your booking?"),
         confirm_hint=_l(
@@ -219,6 +241,22 @@ def on_no_show(booking: ConsultationBooking, data, now) -> dict:
     return {}
 
 
+def on_office_close(booking: ConsultationBooking, data, now) -> dict:
+    # The seat stays counted in its (now blocked) slot until the person moves or cancels.
+    return {**_when(booking), "url": public_url("public.track")}
+
+
+def on_undo_check_in(booking: ConsultationBooking, data, now) -> dict:
+    booking.checked_in_at = None
+    return {}
+
+
+def on_undo_no_show(booking: ConsultationBooking, data, now) -> dict:
+    booking.set_due(booking.starts_at)
+    withdraw(booking, template_key(booking, "no_show"))  # the text has not gone yet: it never will
+    return {}
+
+
 WORKFLOW = Workflow(
     states=STATES,
     transitions=TRANSITIONS,
@@ -233,6 +271,9 @@ WORKFLOW = Workflow(
         "called": on_check_in,
         "complete": on_complete,
         "no_show": on_no_show,
+        "office_close": on_office_close,
+        "undo_check_in": on_undo_check_in,
+        "undo_no_show": on_undo_no_show,
     },
 )
 
@@ -284,6 +325,7 @@ CONSULTATIONS = RequestKind(
     date_attribute="starts_at",
     make_sample=sample_booking,
     # No duplicate key: a second booking is another appointment, seen on the desk's day view.
+    sample_work=samples.sample_work,
     # Marriage and family: someone at home may be watching the screen (SPEC §13).
     quick_exit=lambda booking: booking.topic == "family",
     date_range_label=_l("Appointment"),

@@ -3,6 +3,7 @@
 from flask import abort, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import and_, or_
 
 from portal.accounts.roles import Role
 from portal.core.models import RequestParty, ServiceRequest
@@ -51,9 +52,20 @@ def is_participant(user, request: ServiceRequest) -> bool:
     )
 
 
+def _scoped_roles(user, kind: RequestKind) -> list[str] | None:
+    """The user's roles of the kind when each of them is scoped; None when one is not."""
+    roles = [r for r in kind.staff_roles if user.has_role(r)]
+    if not kind.role_scopes or any(r not in kind.role_scopes for r in roles):
+        return None
+    return roles
+
+
 def in_staff_scope(user, request: ServiceRequest) -> bool:
     kind = kind_of(request)
-    return kind.staff_in_scope is None or kind.staff_in_scope(request, user)
+    if kind.staff_in_scope is not None and not kind.staff_in_scope(request, user):
+        return False
+    roles = _scoped_roles(user, kind)
+    return roles is None or any(kind.role_scopes[r].allows(request, user) for r in roles)
 
 
 def can_view(user, request: ServiceRequest) -> bool:
@@ -71,7 +83,10 @@ def queue_scope(user, kind: RequestKind):
     if user.has_role(Role.SUPERVISOR):
         return None
     if works_queue(user, kind):
-        return kind.staff_scope(user) if kind.staff_scope else None
+        clauses = [kind.staff_scope(user)] if kind.staff_scope else []
+        if (roles := _scoped_roles(user, kind)) is not None:
+            clauses.append(or_(*(kind.role_scopes[r].clause(user) for r in roles)))
+        return and_(*clauses) if clauses else None
     if kind.participant_clause is not None:
         return kind.participant_clause(user)
     return ServiceRequest.id.is_(None)  # nothing

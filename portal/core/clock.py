@@ -32,6 +32,16 @@ def move_clock(by: timedelta | None) -> None:
     _shift = timedelta(0) if by is None else _shift + by
 
 
+def travel(by: timedelta) -> None:
+    """Tests only: move the clock of every `utcnow()` by `by` (a grace time, a delayed
+    message); `travel_back()` undoes it. The same clock as `move_clock`."""
+    move_clock(by)
+
+
+def travel_back() -> None:
+    move_clock(None)
+
+
 def to_local(moment: datetime) -> datetime:
     """Convert a stored naive-UTC datetime to local time."""
     return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ)

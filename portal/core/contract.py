@@ -55,6 +55,10 @@ class HomeCard:
     #: A "start" button on My requests (e.g. the application form); None when there is none.
     start_endpoint: str | None = None
     start_label: LazyString | None = None
+    #: user -> bool: whether this account may start one (None: every account may); My
+    #: requests shows the start button only then (a resident is never sent to a page that
+    #: only tells them to verify an enterprise).
+    may_start: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,8 @@ class ServiceRequest(db.Model):
         ),
         Index("ix_request_type_status", "request_type", "status", "priority", "due_sort", "id"),
         Index("ix_request_type_created", "request_type", "created_at"),
+        # Queue tabs sorted by received date: keyset order (created_at, id) inside a type.
+        Index("ix_request_queue_received", "request_type", "is_open", "created_at", "id"),
         # The reports count a month's requests by state and township from this index
         # alone (no table row read per request; the id joins the kind's own report index):
         # see portal/reports/compute.py.

@@ -10,8 +10,10 @@ delivers the rows (portal.core.messaging.delivery).
 import json
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 
 from flask import current_app, has_request_context, url_for
+from sqlalchemy import delete, select
 
 from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
@@ -90,11 +92,13 @@ def notify(
     template: str = FREE_TEXT,
     params: Mapping[str, object] | None = None,
     locale: str | None = None,
+    not_before: datetime | None = None,
 ) -> None:
     """Write a message to the applicant's inbox and queue an SMS to their mobile.
 
     `body` is the text already rendered in the applicant's language (recipient_locale);
-    `template` and `params` are what a gateway needs to send the same text."""
+    `template` and `params` are what a gateway needs to send the same text. With
+    `not_before`, the SMS waits until then (and `withdraw` may still take it back)."""
     db.session.add(
         InboxMessage(
             request_id=request.id,
@@ -104,7 +108,36 @@ def notify(
             created_at=utcnow(),
         )
     )
-    queue_sms(request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale)
+    message = queue_sms(request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale)
+    if not_before is not None and message is not None:
+        message.next_attempt_at = not_before
+
+
+def withdraw(request: ServiceRequest, template: str) -> int:
+    """Take back the messages of one event not sent yet (e.g. a no-show undone within its
+    delay): the waiting SMS and the inbox entry of the same text. Returns how many."""
+    waiting = list(
+        db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.request_id == request.id,
+                OutboxMessage.template_key == template,
+                OutboxMessage.status == "pending",
+                OutboxMessage.next_attempt_at > utcnow(),
+            )
+        )
+    )
+    signature = current_app.config.get("SMS_SIGNATURE", "")
+    for message in waiting:
+        text = message.body.removeprefix(signature)
+        db.session.execute(
+            delete(InboxMessage).where(
+                InboxMessage.request_id == request.id,
+                InboxMessage.party_id.is_(None),
+                InboxMessage.body == text,
+            )
+        )
+        db.session.delete(message)
+    return len(waiting)
 
 
 def notify_party(
@@ -146,9 +179,9 @@ def queue_sms(
     template: str = FREE_TEXT,
     params: Mapping[str, object] | None = None,
     locale: str | None = None,
-) -> None:
+) -> OutboxMessage:
     """Queue one SMS to the applicant's mobile, in the applicant's language."""
-    queue_message(
+    return queue_message(
         request.applicant_mobile,
         body,
         request_id=request.id,

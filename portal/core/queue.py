@@ -42,6 +42,8 @@ class QueueParams:
     rating: str = ""
     rated_from: date | None = None
     rated_to: date | None = None
+    #: Order of the open tabs: "due" (priority, then due time) or "received" (oldest first).
+    sort: str = "due"
 
 
 def filter_clauses(kind: RequestKind, params: QueueParams, scope, *, kind_table_joined: bool = False) -> list:
@@ -101,6 +103,7 @@ def query_args(params: QueueParams) -> dict[str, str]:
         "rating": params.rating,
         "rated_from": params.rated_from.isoformat() if params.rated_from else "",
         "rated_to": params.rated_to.isoformat() if params.rated_to else "",
+        "sort": "" if params.sort == "due" else params.sort,
     }
     return {name: value for name, value in args.items() if value}
 
@@ -155,19 +158,37 @@ def tab_clause(tab: str, user, kind: RequestKind, now: datetime):
     return and_(*clauses)
 
 
-def ordering(tab: str):
+#: The orders an open tab may be sorted by (each with its keyset index).
+SORTS = ("due", "received")
+
+
+def ordering(tab: str, sort: str = "due"):
     if tab in _BY_ID:
         return [ServiceRequest.id.desc()]
+    if sort == "received":
+        return [ServiceRequest.created_at, ServiceRequest.id]
     return [ServiceRequest.priority, ServiceRequest.due_sort, ServiceRequest.id]
 
 
-def encode_cursor(tab: str, row: ServiceRequest) -> str:
+def encode_cursor(tab: str, row: ServiceRequest, sort: str = "due") -> str:
     if tab in _BY_ID:
         return str(row.id)
+    if sort == "received":
+        return f"r{row.created_at:%Y%m%d%H%M%S%f}.{row.id}"
     return f"{row.priority}.{row.due_sort:%Y%m%d%H%M%S}.{row.id}"
 
 
-def cursor_seeks(tab: str, cursor: str) -> list | None:
+def _received_seeks(cursor: str) -> list:
+    """After (created_at, id): the same moment with a later id, then a later moment."""
+    moment, row_id = cursor.removeprefix("r").split(".")
+    created = datetime.strptime(moment, "%Y%m%d%H%M%S%f")
+    return [
+        and_(ServiceRequest.created_at == created, ServiceRequest.id > int(row_id)),
+        ServiceRequest.created_at > created,
+    ]
+
+
+def cursor_seeks(tab: str, cursor: str, sort: str = "due") -> list | None:
     """WHERE clauses, in queue order, that together give the rows after the cursor.
 
     Open tabs split "(priority, due_sort, id) > cursor" into three seeks: same priority
@@ -179,6 +200,8 @@ def cursor_seeks(tab: str, cursor: str) -> list | None:
     try:
         if tab in _BY_ID:
             return [ServiceRequest.id < int(cursor)]
+        if sort == "received":
+            return _received_seeks(cursor)
         priority_text, due, row_id = cursor.split(".")
         priority, due_at = int(priority_text), datetime.strptime(due, "%Y%m%d%H%M%S")
         return [
@@ -232,15 +255,15 @@ def fetch_page(kind, user, params: QueueParams, *, scope, after: str = ""):
     size = current_app.config["QUEUE_PAGE_SIZE"]
     clauses = filter_clauses(kind, params, scope)
     clauses.append(tab_clause(params.tab, user, kind, utcnow()))
-    query = _shown_columns().where(*clauses).order_by(*ordering(params.tab))
-    seeks = (cursor_seeks(params.tab, after) if after else None) or [None]
+    query = _shown_columns().where(*clauses).order_by(*ordering(params.tab, params.sort))
+    seeks = (cursor_seeks(params.tab, after, params.sort) if after else None) or [None]
     rows: list = []
     for seek in seeks:  # in order, until the page (and one more row) is full
         page_query = query if seek is None else query.where(seek)
         rows += db.session.execute(page_query.limit(size + 1 - len(rows))).all()
         if len(rows) > size:
             break
-    next_cursor = encode_cursor(params.tab, rows[size - 1]) if len(rows) > size else None
+    next_cursor = encode_cursor(params.tab, rows[size - 1], params.sort) if len(rows) > size else None
     return rows[:size], next_cursor
 
 
@@ -268,5 +291,5 @@ def iter_export(kind, user, params: QueueParams, *, scope):
     clauses = filter_clauses(kind, params, scope)
     clauses.append(tab_clause(params.tab, user, kind, utcnow()))
     limit = current_app.config["EXPORT_MAX_ROWS"]
-    query = select(ServiceRequest).where(*clauses).order_by(*ordering(params.tab)).limit(limit)
+    query = select(ServiceRequest).where(*clauses).order_by(*ordering(params.tab, params.sort)).limit(limit)
     yield from db.session.scalars(query.execution_options(yield_per=500))

@@ -39,6 +39,17 @@ class QueueFilter:
 
 
 @dataclass(frozen=True)
+class RoleScope:
+    """The part of a kind that one staff role sees (e.g. the bureau's reviewer: objections
+    under review and what they decided), as a queue clause and as a test of one request."""
+
+    #: user -> WHERE clause on ServiceRequest for the role's queue.
+    clause: Callable[[Any], Any]
+    #: (request, user) -> bool: the role may open (and act on) this request.
+    allows: Callable[["ServiceRequest", Any], bool]
+
+
+@dataclass(frozen=True)
 class RequestKind:
     """Everything the shared pages need to know about one request type."""
 
@@ -64,6 +75,9 @@ class RequestKind:
     #: user -> WHERE clause for the queue, and (request, user) -> bool for the detail page.
     staff_scope: Callable[[Any], Any] | None = None
     staff_in_scope: Callable[["ServiceRequest", Any], bool] | None = None
+    #: Staff roles of the kind that see only part of it, by role. A user sees the part of
+    #: each of their roles: one unscoped role of the kind (e.g. the officer's) shows all.
+    role_scopes: dict[str, RoleScope] = field(default_factory=dict)
     extra_filters: tuple[QueueFilter, ...] = field(default_factory=tuple)
     #: The date the queue's date range filters on: (start, end) UTC -> WHERE clause, and
     #: its label. By default the date the request was received.
@@ -92,6 +106,11 @@ class RequestKind:
     #: staff (issue #27: open, same key, received within 30 days), e.g. legal aid's ID
     #: number and matter; never the mobile alone. Empty: the kind flags none.
     duplicate_key: tuple[str, ...] = ()
+    #: (sample request, staff users) -> valid form data of each action, by action name
+    #: (fields unprefixed, values as a browser sends them), after readying the staff to
+    #: work the request (e.g. a desk user's service point, a lawyer's profile). The
+    #: shared walk of every state and role posts it (tests/test_offered_actions.py).
+    sample_work: Callable[["ServiceRequest", list], dict[str, dict[str, str]]] | None = None
 
 
 REGISTRY_KEY = "portal.capabilities"
@@ -160,6 +179,8 @@ def build_registry(packages, core_roles) -> Registry:
             _once(slugs, kind.slug, "queue slug")
             _check_model_code(kind)
             registry.kinds[kind.code] = kind
+            if set(kind.role_scopes) - set(kind.staff_roles):
+                raise DeclarationError(f"kind {kind.code!r} scopes roles that do not work its queue")
             if set(kind.ratable_states) - {s.name for s in kind.workflow.states}:
                 raise DeclarationError(f"kind {kind.code!r} declares undeclared ratable states")
     for capability in capabilities:

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.core import notifications
 from portal.core.access import can_claim, can_reassign, can_take, refuse_if_read_only
 from portal.core.clock import local_today, utcnow
-from portal.core.models import AuditEvent, InternalNote, ReferenceSequence, ServiceRequest
+from portal.core.models import AuditEvent, InboxMessage, InternalNote, ReferenceSequence, ServiceRequest
 from portal.core.registry import kind_of
 from portal.core.workflow import (
     APPLICANT,
@@ -87,8 +87,13 @@ def record_event(
     return event
 
 
-def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> ServiceRequest:
-    """Receive a new request: reference, initial state, deadline, audit and notice."""
+def submit(
+    request: ServiceRequest, *, user=None, locale: str = "zh_Hans", notify: bool = True
+) -> ServiceRequest:
+    """Receive a new request: reference, initial state, deadline, audit and notice.
+
+    `notify=False` when the person's first message is that of the step taken at once after
+    (a registered notice: the relative reads the notice, not "application received")."""
     kind = kind_of(request)
     workflow = kind.workflow
     now = utcnow()
@@ -102,7 +107,7 @@ def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> Se
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), request, {}, now)
     record_event(request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, public=True)
-    if workflow.submitted_notice:
+    if workflow.submitted_notice and notify:
         _notify(request, workflow.submitted_notice, variables, "submitted")
     db.session.flush()
     return request
@@ -132,6 +137,16 @@ def perform(
         raise ConcurrentChange(action)
     if transition.guard is not None and (reason := transition.guard(request, utcnow())):
         raise GuardFailed(reason)
+    if (
+        actor_kind == STAFF
+        and request.handler_id is None
+        and kind.workflow.state(transition.target).is_open
+        and can_claim(user, request)
+    ):
+        # Whoever of the queue acts first on an unowned request owns it (e.g. accepting a
+        # mediation): no open request is left under "unassigned" once someone works it.
+        request.handler_id = user.id
+        record_event(request, "claim", user=user)
     return _apply(request, transition, user=user, data=data or {}, comment=comment)
 
 
@@ -157,11 +172,34 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
         public=transition.public,
     )
     if transition.public and transition.notice:
-        _notify(request, transition.notice, variables, transition.action)
+        delay = transition.notice_delay() if transition.notice_delay else None
+        _notify(
+            request,
+            transition.notice,
+            variables,
+            transition.action,
+            not_before=now + delay if delay else None,
+        )
     if transition.party_notice:
         _notify_parties(request, transition.party_notice, variables, transition.action)
     _flush_or_conflict(transition.action)
     return event
+
+
+def preview_notice(request: ServiceRequest, action: str, *, user, data, comment=None) -> str | None:
+    """The message the applicant would read if staff took `action` now with `data`; the
+    action is taken inside a savepoint that is rolled back, so nothing of it is kept."""
+    savepoint = db.session.begin_nested()
+    try:
+        perform(request, action, user=user, data=data, comment=comment)
+        return db.session.scalars(
+            select(InboxMessage.body)
+            .where(InboxMessage.request_id == request.id, InboxMessage.party_id.is_(None))
+            .order_by(InboxMessage.id.desc())
+            .limit(1)
+        ).first()
+    finally:
+        savepoint.rollback()
 
 
 def system_perform(request: ServiceRequest, action: str, comment: str | None = None) -> AuditEvent:
@@ -248,7 +286,9 @@ def template_key(request: ServiceRequest, event: str, audience: str = "") -> str
     return ".".join(filter(None, (kind_of(request).code, event, audience)))
 
 
-def _notify(request: ServiceRequest, notice, variables: dict[str, Any], event: str) -> None:
+def _notify(
+    request: ServiceRequest, notice, variables: dict[str, Any], event: str, not_before: datetime | None = None
+) -> None:
     # The applicant reads the message in their language (their account's, else the one they applied in).
     locale = notifications.recipient_locale(request)
     with force_locale(locale):
@@ -270,6 +310,7 @@ def _notify(request: ServiceRequest, notice, variables: dict[str, Any], event: s
         template=template_key(request, event),
         params=params,
         locale=locale,
+        not_before=not_before,
     )
 
 

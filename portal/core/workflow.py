@@ -77,6 +77,14 @@ class Transition:
     notice: LazyString | None = None
     #: Message to the request's other parties (each in their language), when it concerns them.
     party_notice: LazyString | None = None
+    #: () -> how long the notice waits before it is texted (an undo window, e.g. a no-show
+    #: recorded by mistake); the undo's effect withdraws it (notifications.withdraw).
+    notice_delay: Callable[[], Any] | None = None
+    #: What staff must know before taking it (e.g. a rule of law), shown above its form.
+    staff_hint: LazyString | None = None
+    #: Staff read the exact message the applicant will get before sending it: the form's
+    #: button shows it first (services.preview_notice), a second press sends.
+    preview: bool = False
     #: A WTForms form class with the extra input the action needs, or None.
     form: type | None = None
     #: "danger" renders the button as a warning (refuse, withdraw).

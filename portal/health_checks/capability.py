@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from portal.accounts.enterprises import membership_of
+from portal.accounts.models import AccountKind
 from portal.accounts.roles import Role
 from portal.core.contract import Capability, HomeCard, Link
 from portal.health_checks import demo, figures
@@ -11,6 +13,12 @@ from portal.health_checks.views import bp
 from portal.health_checks.workflow import HEALTH_CHECK
 
 TITLE = _l("Enterprise legal health check")
+
+
+def may_request_check(user) -> bool:
+    """Enterprise accounts and members of an enterprise ask for checks; residents do not."""
+    return user.kind == AccountKind.ENTERPRISE or membership_of(user) is not None
+
 
 CAPABILITY = Capability(
     name="health_checks",
@@ -28,6 +36,7 @@ CAPABILITY = Capability(
         _l("A lawyer team checks your company's legal risks and reports what to fix."),
         start_endpoint="health_checks.request_page",
         start_label=_l("Request a legal health check"),
+        may_start=may_request_check,
     ),
     staff_links=(
         Link(

@@ -19,7 +19,7 @@ from portal.core.registry import QueueFilter, RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
-from portal.health_checks import forms
+from portal.health_checks import forms, samples
 from portal.health_checks.demo import sample_check
 from portal.health_checks.figures import REPORT_FILTERS
 from portal.health_checks.models import Finding, HealthCheck, Report, TeamMember
@@ -373,4 +373,5 @@ HEALTH_CHECK = RequestKind(
     ),
     make_sample=sample_check,
     duplicate_key=("enterprise_id",),  # one open check per enterprise at a time
+    sample_work=samples.sample_work,
 )

@@ -209,7 +209,7 @@ def register_notice(details: NoticeDetails, *, officer) -> LegalAidApplication:
         serious_sentence=details.serious_sentence,
         urgent=True,
     )
-    submit(application, user=None)
+    submit(application, user=None, notify=False)  # the relative is told of the notice itself, below
     application.parties.append(
         RequestParty(
             role=AUTHORITY_PARTY,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core import attachments
-from portal.core.clock import local_midnight, local_today, to_local
+from portal.core.clock import local_date, local_midnight, local_today, to_local
 from portal.core.deadlines import WorkCalendar, due_after, period
 from portal.core.merging import MERGE, merge_transition, merged_state, on_merge
 from portal.core.models import ServiceRequest
@@ -19,14 +19,16 @@ from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
-from portal.legal_aid import forms
+from portal.legal_aid import forms, samples
 from portal.legal_aid.assignment import refusal_for
 from portal.legal_aid.demo import sample_application
 from portal.legal_aid.figures import REPORT_FILTERS
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.roles import OFFICER, REVIEWER
+from portal.legal_aid.scopes import REVIEWER_SCOPE
 from portal.legal_aid.services import DECEPTION_GROUNDS, TERMINATION_GROUNDS, record_against_person
 from portal.legal_aid.states import LegalAidState as S
+from portal.legal_aid.telling import tell_lawyer_report_returned
 
 OFFICERS = frozenset({OFFICER})
 REVIEWERS = frozenset({REVIEWER})
@@ -89,6 +91,10 @@ TRANSITIONS = (
         roles=OFFICERS,
         form=forms.MaterialsRequestForm,
         guard=lambda application, now: _second_materials_request(application),
+        staff_hint=_l(
+            "The law allows one materials request per application (Art. 43): list everything missing now. A second request is not possible."
+        ),
+        preview=True,
         notice=_l(
             "To decide on application %(reference)s we need, all at once: %(items)s. Please upload them on the tracking page or hand them in at the counter by %(answer_due)s. If nothing arrives by then, the application is treated as withdrawn. The %(days_left)s days left for our decision do not run while we wait."
         ),
@@ -372,7 +378,8 @@ def on_submit(application: LegalAidApplication, data, now) -> dict:
 def _second_materials_request(application: LegalAidApplication):
     if application.materials_requested_at is not None:
         return _l(
-            "The materials request was already sent. The law asks for everything missing at one time, so a second request is not possible."
+            "The materials request was sent on %(day)s. The law asks for everything missing at one time, so a second request is not possible.",
+            day=local_date(application.materials_requested_at, "long"),
         )
     return None
 
@@ -623,6 +630,7 @@ def on_submit_closing(application: LegalAidApplication, data, now) -> dict:
 def on_return_closing(application: LegalAidApplication, data, now) -> dict:
     application.closing_returned_reason = data["reasons"].strip()
     application.set_due(None)
+    tell_lawyer_report_returned(application)
     return {EVENT_COMMENT: application.closing_returned_reason}
 
 
@@ -704,6 +712,9 @@ LEGAL_AID = RequestKind(
     participant_clause=_lawyer_clause,
     quick_exit=True,  # a person may be applying about violence at home
     make_sample=sample_application,
+    # The bureau's reviewer sees objections under review and the cases they decided.
+    role_scopes={REVIEWER: REVIEWER_SCOPE},
+    sample_work=samples.sample_work,
     extra_filters=REPORT_FILTERS,
     duplicate_key=("id_number", "matter_type"),  # one person, one matter: the mobile may be shared
 )

@@ -19,7 +19,7 @@ from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, PARTY, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.i18n import Bilingual
-from portal.mediation import forms
+from portal.mediation import forms, samples
 from portal.mediation.demo import sample_case
 from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
@@ -378,4 +378,5 @@ MEDIATION = RequestKind(
     quick_exit=True,  # family disputes: someone may be watching the screen
     make_sample=sample_case,
     duplicate_key=("dispute_type", "applicant_name", "applicant_mobile"),
+    sample_work=samples.sample_work,
 )

@@ -21,6 +21,7 @@ from portal.core.clock import utcnow
 from portal.core.forms import ApplicantActionForm, TrackForm
 from portal.core.identity import normalise_mobile
 from portal.core.models import InboxMessage
+from portal.core.offers import viewer_offers
 from portal.core.pages import public_page, request_has_quick_exit
 from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
@@ -95,12 +96,13 @@ def _load_for_viewer(reference: str):
     return found, party
 
 
-def viewer_forms(request_obj, actor: str, submitted=None):
-    """A form for each action the applicant (or the other party) may take now."""
+def viewer_forms(request_obj, actor: str, submitted=None, offers=None):
+    """A form for each action the applicant (or the other party) may take now (its guard
+    allowing it: a refused one is explained in words instead, never offered)."""
     result = []
     if is_read_only(request_obj):
         return result
-    for transition in kind_of(request_obj).workflow.from_state(request_obj.status, actor):
+    for transition in (offers or viewer_offers(request_obj, actor)).allowed:
         if submitted is not None and submitted[0] == transition.action:
             result.append((transition, submitted[1]))
             continue
@@ -134,7 +136,8 @@ def _render_tracking(found, party, submitted=None, status=200):
     kind = kind_of(found)
     messages = [m for m in found.messages if m.party_id == (party.id if party else None)]
     events = [e for e in found.events if e.is_public]
-    forms = viewer_forms(found, PARTY if party else APPLICANT, submitted)
+    offers = viewer_offers(found, PARTY if party else APPLICANT)
+    forms = viewer_forms(found, PARTY if party else APPLICANT, submitted, offers)
     # The latest word from the office (e.g. the officer's message asking for materials, and
     # the note on the step that led here) goes at the top, before what the person can do
     # now; the messages and the history below keep it too.
@@ -155,6 +158,7 @@ def _render_tracking(found, party, submitted=None, status=200):
             messages=messages,
             forms=[(t, f) for t, f in forms if not t.needs_confirmation],
             confirmed_actions=[t for t, _f in forms if t.needs_confirmation],
+            refusals=offers.refused,
             quick_exit_here=request_has_quick_exit(kind, found),
         ),
         status,

@@ -1,0 +1,31 @@
+"""Valid input for every action of a sample mediation (tests/test_offered_actions.py)."""
+
+from datetime import timedelta
+
+from portal.core.clock import local_today
+from portal.extensions import db
+from portal.mediation.models import MediationCommittee
+from portal.mediation.roles import MEDIATOR
+
+
+def sample_work(case, staff) -> dict[str, dict[str, str]]:
+    """A committee to accept the case into, the mediator among `staff`; each action's data."""
+    committee = db.session.scalar(db.select(MediationCommittee).order_by(MediationCommittee.id))
+    if committee is None:
+        committee = MediationCommittee(name="示例调解委员会", name_en="Sample committee")
+        db.session.add(committee)
+        db.session.flush()
+    mediators = [u for u in staff if u.has_role(MEDIATOR)]
+    day = local_today() + timedelta(days=3)
+    return {
+        "accept": {"committee": str(committee.id), "mediator": str(mediators[0].id) if mediators else ""},
+        "decline": {"reason": "已由法院受理"},
+        "schedule_session": {"day": day.isoformat(), "start": "09:30", "minutes": "60", "place": "调解室"},
+        "record_agreement": {
+            "agreement_form": "oral",
+            "terms": "三日内清理通道",
+            "effective_on": local_today().isoformat(),
+        },
+        "record_failure": {"reason": "双方分歧过大"},
+        "close": {"performance": ""},
+    }
