@@ -22,7 +22,7 @@ from portal.consultations.slots import (
 )
 from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
-from portal.core.access import applicant_request_or_404
+from portal.core.access import applicant_request_or_proof
 from portal.core.clock import local_today, utcnow
 from portal.core.intake import Intake, run_intake
 from portal.core.models import Township
@@ -183,7 +183,7 @@ def waiting_list():
 
 
 def _booking_for_applicant(reference: str):
-    return applicant_request_or_404(reference, "CB")
+    return applicant_request_or_proof(reference, "CB")
 
 
 @bp.get("/booked/<reference>")

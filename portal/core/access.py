@@ -98,14 +98,29 @@ def applicant_may_see(request: ServiceRequest) -> bool:
     return request.id in session.get(TRACKED_SESSION_KEY, [])
 
 
-def applicant_request_or_404(reference: str, request_type: str | None = None) -> ServiceRequest:
-    """The request this browser may see as its applicant, else 404 (not 403: a wrong
-    guess must not confirm that a reference exists)."""
+def ask_for_proof(reference: str):
+    """Stop here with the page that asks for the reference and the mobile (then the code),
+    and comes back to this address after it. The same page whether the request exists or
+    not, and never a 404: a receipt or tracking link outlives the tracking session."""
+    from flask import make_response, render_template, request
+
+    from portal.core.forms import TrackForm
+
+    form = TrackForm(
+        formdata=None, reference=reference, next=request.path if request.method == "GET" else None
+    )
+    page = render_template("public/track.html", form=form, asked_for=True)
+    abort(make_response(page, 200 if request.method == "GET" else 403))
+
+
+def applicant_request_or_proof(reference: str, request_type: str | None = None) -> ServiceRequest:
+    """The request this browser may see as its applicant; else the proof page (whether the
+    reference exists or not, of this type or another: a guess learns nothing)."""
     from portal.core.services import load_by_reference
 
     found = load_by_reference(reference)
     if found is None or (request_type and found.request_type != request_type) or not applicant_may_see(found):
-        abort(404)
+        ask_for_proof(reference)
     g.shown_request = found  # its page carries the quick exit when its kind says so
     return found
 

@@ -6,6 +6,7 @@ from wtforms import HiddenField, MultipleFileField, SelectField, StringField, Te
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.attachments import AcceptedUploads
+from portal.core.fields import MobileNumber
 
 
 class ActionForm(FlaskForm):
@@ -72,7 +73,19 @@ class TrackForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter the mobile number given with the request.")),
             Length(max=20),
+            MobileNumber(),
         ],
+    )
+    #: The page asked for before the proof (a receipt, a file): shown after the code.
+    next = HiddenField()
+
+
+class TrackCodeForm(FlaskForm):
+    """The code sent by `/track` (or, for a safe-contact request, its PIN)."""
+
+    code = StringField(
+        _l("Code from the text message"),
+        validators=[DataRequired(message=_l("Enter the code from the text message.")), Length(max=12)],
     )
 
 
