@@ -17,6 +17,7 @@ from portal.accounts.services import staff_choices
 from portal.accounts.views import login_rate, sign_in_page
 from portal.core import attachments, queue
 from portal.core.access import (
+    AUDIENCE_LABELS,
     can_claim,
     can_open_queue,
     can_reassign,
@@ -267,6 +268,7 @@ def render_detail(
                 if p.notified_at is not None
             ],
             reveal=reveal,
+            audience_labels=AUDIENCE_LABELS,
             read_audit=list(
                 db.session.scalars(
                     select(ReadAudit)

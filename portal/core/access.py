@@ -1,12 +1,13 @@
 """Who may see and do what with a request: the `can_*` predicates views ask."""
 
 from flask import abort, g, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.roles import Role
 from portal.core.models import RequestParty, ServiceRequest
 from portal.core.registry import RequestKind, kind_of
-from portal.core.workflow import APPLICANT, PARTY, STAFF, Transition
+from portal.core.workflow import APPLICANT, BOTH, PARTY, STAFF, Transition
 
 TRACKED_SESSION_KEY = "tracked_requests"
 #: Other parties this browser proved (reference + their own mobile): RequestParty ids.
@@ -89,6 +90,40 @@ def can_take(user, request: ServiceRequest, transition: Transition) -> bool:
     if not user.has_role(*transition.roles):
         return False
     return not transition.handler_only or request.handler_id == user.id
+
+
+#: How the audit trail names whom each event is addressed to.
+AUDIENCE_LABELS = {
+    APPLICANT: _l("Applicant"),
+    PARTY: _l("Other party"),
+    BOTH: _l("Applicant and other party"),
+    STAFF: _l("Staff only"),
+}
+
+
+class ShownEvent:
+    """An event as one side's timeline shows it: its comment, or None when it is not theirs."""
+
+    def __init__(self, event, comment):
+        self._event = event
+        self.comment = comment
+
+    def __getattr__(self, name):
+        return getattr(self._event, name)
+
+
+def events_for(events, viewer: str) -> list[ShownEvent]:
+    """The events addressed to `viewer` (APPLICANT or PARTY), oldest first. On one addressed
+    to both sides, a comment is shown to the side that wrote it only: staff write theirs
+    for the applicant (as the comment field says), a party's note is the party's."""
+    shown = []
+    for event in events:
+        if event.audience not in (viewer, BOTH):
+            continue
+        writer_side = PARTY if event.actor_kind == PARTY else APPLICANT
+        own = event.audience == viewer or writer_side == viewer
+        shown.append(ShownEvent(event, event.comment if own else None))
+    return shown
 
 
 def applicant_may_see(request: ServiceRequest) -> bool:

@@ -162,8 +162,9 @@ class AuditEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
-    #: Public events appear in the applicant's timeline.
-    is_public: Mapped[bool] = mapped_column(default=True)
+    #: Whom it is addressed to: "applicant", "party" (the other party), "both" or "staff"
+    #: (staff only). Each side's timeline shows only what is addressed to it (SPEC §2).
+    audience: Mapped[str] = mapped_column(String(10), default="staff")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="events")

@@ -19,6 +19,8 @@ from portal.core.models import AuditEvent, InternalNote, ReferenceSequence, Serv
 from portal.core.registry import kind_of
 from portal.core.workflow import (
     APPLICANT,
+    BOTH,
+    PARTY,
     STAFF,
     SYSTEM,
     ConcurrentChange,
@@ -69,9 +71,10 @@ def record_event(
     from_status: str | None = None,
     to_status: str | None = None,
     comment: str | None = None,
-    public: bool = False,
+    audience: str = STAFF,
 ) -> AuditEvent:
-    """Append one audit event to the request's trail."""
+    """Append one audit event to the request's trail, addressed to `audience` (APPLICANT,
+    PARTY, BOTH or STAFF: whose timeline shows it)."""
     event = AuditEvent(
         request=request,
         action=action,
@@ -80,7 +83,7 @@ def record_event(
         from_status=from_status,
         to_status=to_status,
         comment=comment or None,
-        is_public=public,
+        audience=audience,
         created_at=utcnow(),
     )
     db.session.add(event)
@@ -101,7 +104,9 @@ def submit(request: ServiceRequest, *, user=None, locale: str = "zh_Hans") -> Se
     db.session.add(request)
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), request, {}, now)
-    record_event(request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, public=True)
+    record_event(
+        request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, audience=BOTH
+    )
     if workflow.submitted_notice:
         _notify(request, workflow.submitted_notice, variables, "submitted")
     db.session.flush()
@@ -153,7 +158,7 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
         to_status=transition.target,
         # An effect may name what happened (e.g. the lawyer) when staff wrote no comment.
         comment=comment or variables.get(EVENT_COMMENT),
-        public=transition.public,
+        audience=transition.audience,
     )
     if transition.public and transition.notice:
         _notify(request, transition.notice, variables, transition.action)
@@ -206,7 +211,7 @@ def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
 
 def message_applicant(request: ServiceRequest, user, body: str) -> None:
     """Send a free-text message from staff to the applicant (inbox and SMS)."""
-    record_event(request, "message", user=user, comment=body, public=True)
+    record_event(request, "message", user=user, comment=body, audience=APPLICANT)
     notifications.notify(
         request,
         subject=request.reference,
@@ -285,7 +290,7 @@ def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any], 
 
 def message_party(request: ServiceRequest, party, user, body: str) -> None:
     """Send a free-text message from staff to another party of the request."""
-    record_event(request, "message_party", user=user, comment=body)
+    record_event(request, "message_party", user=user, comment=body, audience=PARTY)
     notifications.notify_party(
         party,
         subject=request.reference,

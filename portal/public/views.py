@@ -13,6 +13,7 @@ from portal.core.access import (
     ask_for_proof,
     can_applicant_take,
     can_party_take,
+    events_for,
     party_viewing,
 )
 from portal.core.clock import utcnow
@@ -164,7 +165,7 @@ def track_request(reference: str):
 def _render_tracking(found, party, submitted=None, status=200):
     kind = kind_of(found)
     messages = [m for m in found.messages if m.party_id == (party.id if party else None)]
-    events = [e for e in found.events if e.is_public]
+    events = events_for(found.events, PARTY if party else APPLICANT)
     forms = viewer_forms(found, PARTY if party else APPLICANT, submitted)
     # The latest word from the office (e.g. the officer's message asking for materials, and
     # the note on the step that led here) goes at the top, before what the person can do

@@ -1,0 +1,65 @@
+"""event audience: whom each audit event is addressed to (applicant, other party, both,
+staff only) instead of one "public" flag, so that each party sees only their own
+
+Revision ID: 0026_event_audience
+Revises: 0024_report_summary
+Create Date: 2026-12-06 23:00:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "0026_event_audience"
+down_revision = "0024_report_summary"
+branch_labels = None
+depends_on = None
+
+#: Mediation steps that tell the other party (their transitions have a party notice), as
+#: the code stood when this ran: their public events concern both sides.
+BOTH_SIDES_ACTIONS = (
+    "accept",
+    "decline",
+    "party_agree",
+    "party_refuse",
+    "start",
+    "schedule_session",
+    "record_agreement",
+    "record_failure",
+    "applicant_end",
+    "party_end",
+)
+
+
+def upgrade():
+    with op.batch_alter_table("audit_event") as batch_op:
+        batch_op.add_column(sa.Column("audience", sa.String(length=10), nullable=False, server_default="staff"))
+    listed = ", ".join(f"'{action}'" for action in BOTH_SIDES_ACTIONS)
+    op.execute(
+        sa.text(
+            f"""
+            UPDATE audit_event SET audience = CASE
+                WHEN action = 'message' THEN 'applicant'
+                WHEN action = 'message_party' THEN 'party'
+                WHEN NOT is_public THEN 'staff'
+                WHEN action = 'submit' THEN 'both'
+                WHEN action IN ({listed}) AND EXISTS (
+                    SELECT 1 FROM request_party WHERE request_party.request_id = audit_event.request_id
+                ) THEN 'both'
+                ELSE 'applicant'
+            END
+            """
+        )
+    )
+    with op.batch_alter_table("audit_event") as batch_op:
+        batch_op.drop_column("is_public")
+
+
+def downgrade():
+    with op.batch_alter_table("audit_event") as batch_op:
+        batch_op.add_column(sa.Column("is_public", sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.execute(sa.text("UPDATE audit_event SET is_public = (audience <> 'staff')"))
+    with op.batch_alter_table("audit_event") as batch_op:
+        batch_op.drop_column("audience")
