@@ -169,6 +169,7 @@ def test_the_migration_addresses_the_events_already_written(tmp_path):
                 {"id": number, "action": action, "public": bool(public)},
             )
         db.session.commit()
+        db.session.remove()
         upgrade(directory=MIGRATIONS_DIR)
         found = dict(db.session.execute(text("SELECT action, audience FROM audit_event")).all())
         db.session.remove()

@@ -30,6 +30,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import AccountKind, User
 from portal.accounts.services import authenticate, register_public_account
 from portal.core import attachments
+from portal.core.access import own_requests_clause
 from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
 from portal.core.models import InboxMessage, ServiceRequest
@@ -211,11 +212,12 @@ def register():
 @bp.get("/requests")
 @login_required
 def my_requests():
-    """Every request of the signed-in user, newest first, with unread messages."""
+    """Every request of the signed-in user (made while signed in, or with the mobile the
+    account proved), newest first, with unread messages."""
     rows = list(
         db.session.scalars(
             select(ServiceRequest)
-            .where(ServiceRequest.applicant_user_id == current_user.id)
+            .where(own_requests_clause(current_user))
             .order_by(ServiceRequest.id.desc())
             .limit(200)
         )

@@ -3,6 +3,7 @@
 from flask import abort, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import and_, or_
 
 from portal.accounts.roles import Role
 from portal.core.models import RequestParty, ServiceRequest
@@ -126,9 +127,30 @@ def events_for(events, viewer: str) -> list[ShownEvent]:
     return shown
 
 
+def proven_mobile_of(user) -> str | None:
+    """The mobile a signed-in resident's account proved by a code, else None."""
+    if user.is_authenticated and not user.is_staff and user.mobile and user.mobile_verified_at:
+        return user.mobile
+    return None
+
+
+def own_requests_clause(user):
+    """The requests a signed-in resident owns (a WHERE clause): made while signed in, or made
+    with a mobile proven by a code that their account has proven too, before or after."""
+    own = ServiceRequest.applicant_user_id == user.id
+    mobile = proven_mobile_of(user)
+    if mobile is None:
+        return own
+    return or_(own, and_(ServiceRequest.applicant_mobile == mobile, ServiceRequest.mobile_proven.is_(True)))
+
+
 def applicant_may_see(request: ServiceRequest) -> bool:
-    """The signed-in owner, or whoever proved reference + mobile in this session."""
+    """The signed-in owner (by account, or by the proven mobile the request was made with),
+    or whoever proved reference + mobile in this session."""
     if current_user.is_authenticated and request.applicant_user_id == current_user.id:
+        return True
+    mobile = proven_mobile_of(current_user)
+    if mobile is not None and request.mobile_proven and request.applicant_mobile == mobile:
         return True
     return request.id in session.get(TRACKED_SESSION_KEY, [])
 

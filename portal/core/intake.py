@@ -100,10 +100,13 @@ def verify_mobile(intake: Intake):
     """Mobile verification (SPEC §2): the code page to show instead, or None to go on
     (MOBILE_VERIFICATION off, staff entering a request, a signed-in user's own mobile,
     or the right code typed)."""
-    from portal.accounts.verification import verify_intake_mobile
+    from portal.accounts.verification import proven_here, verify_intake_mobile
 
     mobile = getattr(intake.created, "applicant_mobile", None)
-    return verify_intake_mobile(mobile, [upload.token for upload in intake.staged])
+    answer = verify_intake_mobile(mobile, [upload.token for upload in intake.staged])
+    if answer is None and intake.created is not None:
+        intake.created.mobile_proven = proven_here(mobile)  # its account lists it (SPEC §2)
+    return answer
 
 
 #: Abuse limits (SPEC §11): accepted submissions per client address (generous: a 司法所

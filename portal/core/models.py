@@ -106,6 +106,10 @@ class ServiceRequest(db.Model):
     applicant_name: Mapped[str] = mapped_column(String(100))
     #: Normalised mobile; tracking without an account uses reference + this.
     applicant_mobile: Mapped[str] = mapped_column(String(16), index=True)
+    #: The mobile was proven by a code (or by the signed-in account that proved it) when the
+    #: request was made: the account of that mobile lists the request. Never for a mobile
+    #: typed by staff.
+    mobile_proven: Mapped[bool] = mapped_column(default=False)
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: Language the applicant used: messages to them are written in it.

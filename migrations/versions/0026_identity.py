@@ -1,7 +1,8 @@
-"""event audience: whom each audit event is addressed to (applicant, other party, both,
-staff only) instead of one "public" flag, so that each party sees only their own
+"""identity: whom each audit event is addressed to (applicant, other party, both, staff
+only) instead of one "public" flag, so that each party sees only their own; whether a
+request's mobile was proven by a code, so that the account of that mobile lists it
 
-Revision ID: 0026_event_audience
+Revision ID: 0026_identity
 Revises: 0024_report_summary
 Create Date: 2026-12-06 23:00:00
 
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0026_event_audience"
+revision = "0026_identity"
 down_revision = "0024_report_summary"
 branch_labels = None
 depends_on = None
@@ -55,9 +56,16 @@ def upgrade():
     )
     with op.batch_alter_table("audit_event") as batch_op:
         batch_op.drop_column("is_public")
+    # Requests made before this was recorded stay unproven: never listed by mobile alone.
+    # A plain ADD COLUMN (SQLite has it): a batch would copy the table, and dropping the old
+    # one would cascade to every table that points at a request.
+    op.add_column(
+        "service_request", sa.Column("mobile_proven", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade():
+    op.drop_column("service_request", "mobile_proven")  # SQLite 3.35+ drops a column in place
     with op.batch_alter_table("audit_event") as batch_op:
         batch_op.add_column(sa.Column("is_public", sa.Boolean(), nullable=False, server_default=sa.true()))
     op.execute(sa.text("UPDATE audit_event SET is_public = (audience <> 'staff')"))
