@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.backoffice.views import bp as backoffice_bp
     from portal.core.messaging.receipts import bp as sms_receipts_bp
     from portal.core.registry import REGISTRY_KEY
+    from portal.public import find  # noqa: F401  (its routes are on the public blueprint)
     from portal.public.site import bp as site_bp
     from portal.public.views import bp as public_bp
     from portal.ratings.views import bp as ratings_bp

@@ -155,6 +155,10 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     post_forms_empty(app, visitor, "visitor", pages)
     pages.keep("visitor", "GET", "/no-such-page", visitor.get("/no-such-page"))
     pages.keep("visitor", "POST", "/track (no CSRF token)", visitor.post("/track", data={}))
+    finder = make_client()  # the code page of a lost reference, and of a wrong code
+    pages.keep("visitor", "POST", "/track/find", finder.submit("/track/find", {"mobile": "13900000011"}))
+    wrong_code = finder.submit("/track/find", {"code": "000000"}, action="/track/find/code")
+    pages.keep("visitor", "POST", "/track/find/code (wrong)", wrong_code)
     for sample in samples:  # the applicant's own tracking pages
         applicant = make_client()
         applicant.submit("/track", {"reference": sample.reference, "mobile": sample.applicant_mobile})

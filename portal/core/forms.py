@@ -80,6 +80,17 @@ class TrackForm(FlaskForm):
     next = HiddenField()
 
 
+class TrackFindForm(FlaskForm):
+    mobile = StringField(
+        _l("Mobile number given with the request"),
+        validators=[
+            DataRequired(message=_l("Enter the mobile number given with the request.")),
+            Length(max=20),
+            MobileNumber(),
+        ],
+    )
+
+
 class TrackCodeForm(FlaskForm):
     """The code sent by `/track` (or, for a safe-contact request, its PIN)."""
 

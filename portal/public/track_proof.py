@@ -119,7 +119,7 @@ def _hash(reference: str, mobile: str, code: str) -> str:
     return hmac.new(key, f"{_scope(reference, mobile)}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _send_code(reference: str, mobile: str) -> str | None:
+def send_code(reference: str, mobile: str) -> str | None:
     """Queue a tracking code for `mobile` (committed); the code, or None when tracking's
     allowance for this mobile or address is used up (the page says the same)."""
     from portal.core.notifications import queue_message
@@ -163,7 +163,7 @@ def start(reference: str, mobile: str, next_url: str | None = None) -> str | Non
     }
     if match(found, mobile) is None:
         return None
-    return _send_code(found.reference, mobile)
+    return send_code(found.reference, mobile)
 
 
 def pending() -> Pending | None:
@@ -177,17 +177,15 @@ def pending() -> Pending | None:
         return None
 
 
-def prove(waiting: Pending, typed: str):
-    """The request or party proven by `typed`, remembered for this browser; else None
-    (and every live code of the pair loses a try)."""
-    found = load_by_reference(waiting.reference)
-    target = match(found, waiting.mobile)
+def code_is_right(reference: str, mobile: str, since: datetime, typed: str) -> bool:
+    """Whether `typed` is a live code sent since `since` to `mobile` for `reference` (used
+    up when right); a wrong one costs every live code of the mobile a try."""
     now = utcnow()
     rows = db.session.scalars(
         select(MobileCode)
         .where(
-            MobileCode.mobile == waiting.mobile,
-            MobileCode.created_at >= waiting.since,
+            MobileCode.mobile == mobile,
+            MobileCode.created_at >= since,
             MobileCode.verified_at.is_(None),
             MobileCode.expires_at > now,
             MobileCode.attempts < current_app.config["MOBILE_CODE_MAX_TRIES"],
@@ -196,15 +194,25 @@ def prove(waiting: Pending, typed: str):
         .limit(5)
     ).all()
     digits = "".join(ch for ch in typed if ch.isdigit())
-    if target is not None and len(digits) == 6:
-        expected = _hash(found.reference, waiting.mobile, digits)
+    if len(digits) == 6:
+        expected = _hash(reference, mobile, digits)
         for row in rows:
             if hmac.compare_digest(row.code_hash, expected):
                 row.verified_at = now
                 db.session.commit()
-                session.pop(PENDING_KEY, None)
-                return target
+                return True
     for row in rows:
         row.attempts += 1
     db.session.commit()
+    return False
+
+
+def prove(waiting: Pending, typed: str):
+    """The request or party proven by `typed`, for this browser to remember; else None."""
+    found = load_by_reference(waiting.reference)
+    target = match(found, waiting.mobile)
+    reference = found.reference if target is not None else waiting.reference
+    if code_is_right(reference, waiting.mobile, waiting.since, typed) and target is not None:
+        session.pop(PENDING_KEY, None)
+        return target
     return None
