@@ -8,7 +8,7 @@ from test_mediation import people as people  # noqa: F401 (a fixture)
 from test_track_proof import deployed as deployed  # noqa: F401 (a fixture)
 from test_track_proof import last_code, pair, type_code
 
-from portal.core.models import AuditEvent, RequestParty
+from portal.core.models import AuditEvent, OutboxMessage, RequestParty
 from portal.core.registry import all_kinds
 from portal.core.services import record_event
 from portal.core.workflow import APPLICANT, BOTH, PARTY, STAFF
@@ -182,3 +182,30 @@ def test_the_migration_addresses_the_events_already_written(tmp_path):
         "withdraw": APPLICANT,
         "rated": STAFF,
     }
+
+
+def test_online_consent_is_recorded_as_consent_to_be_confirmed(deployed, people):  # noqa: F811
+    """The other party's "我同意调解" online may come from the applicant's second SIM: it is
+    recorded as consent the mediator confirms at the first contact, and both are told so.
+    Catches: an online press recorded (and announced) as plain, final consent."""
+    make_client = deployed.test_client
+    deployed.config["MOBILE_VERIFICATION"] = False  # the application and its acceptance
+    reference = applied(make_client(), people)
+    accept(make_client, people, reference)
+    deployed.config["MOBILE_VERIFICATION"] = True
+    other = opened_as(deployed, reference, OTHER_MOBILE)
+    agreed = other.submit("/track", {}, action=f"/track/{reference}/actions/party_agree")
+    assert agreed.status_code == 303
+    assert "调解员将在首次联系时与您确认" in other.get(f"/track/{reference}").get_data(as_text=True)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "party_agree"))
+    assert event.comment == "网上表示同意调解：由调解员在首次联系时确认。"
+    told = [
+        m.body
+        for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == APPLICANT_MOBILE))
+    ]
+    assert any("首次联系时与其确认" in body for body in told)
+    mediator = make_client()
+    mediator.sign_in("mediator")
+    assert "网上表示同意调解：由调解员在首次联系时确认。" in mediator.get(
+        f"/staff/requests/{reference}"
+    ).get_data(as_text=True)
