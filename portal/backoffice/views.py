@@ -18,6 +18,7 @@ from portal.accounts.views import login_rate, sign_in_page
 from portal.core import attachments, queue
 from portal.core.access import (
     AUDIENCE_LABELS,
+    can_change_mobile,
     can_claim,
     can_open_queue,
     can_reassign,
@@ -29,7 +30,14 @@ from portal.core.choices import options
 from portal.core.clock import local_datetime, local_today
 from portal.core.contract import CORE_STAFF_AREAS
 from portal.core.export import csv_response, xlsx_response
-from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
+from portal.core.forms import (
+    ActionForm,
+    MessageForm,
+    MobileChangeForm,
+    NoteForm,
+    PartyMessageForm,
+    ReassignForm,
+)
 from portal.core.holidays import has_official_year
 from portal.core.identity import mask_mobile
 from portal.core.models import ReadAudit, Township
@@ -244,7 +252,15 @@ def action_forms(found, submitted=None):
 
 
 def render_detail(
-    found, *, submitted=None, reveal=False, status=200, note_form=None, message_form=None, party_forms=None
+    found,
+    *,
+    submitted=None,
+    reveal=False,
+    status=200,
+    note_form=None,
+    message_form=None,
+    party_forms=None,
+    mobile_form=None,
 ):
     kind = kind_of(found)
     reassign_form = None
@@ -269,6 +285,9 @@ def render_detail(
             ],
             reveal=reveal,
             audience_labels=AUDIENCE_LABELS,
+            mobile_form=(mobile_form or MobileChangeForm(formdata=None))
+            if can_change_mobile(current_user, found)
+            else None,
             read_audit=list(
                 db.session.scalars(
                     select(ReadAudit)

@@ -74,6 +74,16 @@ def can_claim(user, request: ServiceRequest) -> bool:
     )
 
 
+def can_change_mobile(user, request: ServiceRequest) -> bool:
+    """Staff who work the request's queue (in their scope), and supervisors, may move it to
+    the applicant's new mobile after checking the ID card at the counter."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if user.has_role(Role.SUPERVISOR):
+        return True
+    return works_queue(user, kind_of(request)) and in_staff_scope(user, request)
+
+
 def can_reassign(user, request: ServiceRequest) -> bool:
     return request.is_open and user.is_authenticated and user.has_role(Role.SUPERVISOR)
 

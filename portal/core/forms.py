@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.attachments import AcceptedUploads
@@ -78,6 +78,19 @@ class TrackForm(FlaskForm):
     )
     #: The page asked for before the proof (a receipt, a file): shown after the code.
     next = HiddenField()
+
+
+class MobileChangeForm(FlaskForm):
+    """Counter staff move a request to the applicant's new mobile (SPEC §2)."""
+
+    mobile = StringField(
+        _l("New mobile number"),
+        validators=[DataRequired(message=_l("Enter the new mobile number.")), Length(max=20), MobileNumber()],
+    )
+    id_checked = BooleanField(
+        _l("I checked the applicant's resident ID card in person"),
+        validators=[DataRequired(message=_l("Only after checking the ID card in person: tick the box."))],
+    )
 
 
 class TrackFindForm(FlaskForm):

@@ -209,6 +209,20 @@ def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
     return note
 
 
+def change_mobile(request: ServiceRequest, user, mobile: str) -> None:
+    """Move the request to the applicant's new mobile after an ID check at the counter (an
+    audited staff event). A number typed by staff is never "proven": no account lists the
+    request by it, but /track with it works."""
+    from portal.core.identity import mask_mobile
+
+    old = request.applicant_mobile
+    request.applicant_mobile = mobile
+    request.mobile_proven = False
+    request.updated_at = utcnow()
+    record_event(request, "change_mobile", user=user, comment=f"{mask_mobile(old)} → {mask_mobile(mobile)}")
+    _flush_or_conflict("change_mobile")
+
+
 def message_applicant(request: ServiceRequest, user, body: str) -> None:
     """Send a free-text message from staff to the applicant (inbox and SMS)."""
     record_event(request, "message", user=user, comment=body, audience=APPLICANT)
