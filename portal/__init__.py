@@ -63,12 +63,14 @@ def register_capabilities(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the shared blueprints, then each enabled capability's own."""
     from portal.accounts.views import bp as accounts_bp
+    from portal.backoffice import mobile_change  # noqa: F401  (its route is on the staff blueprint)
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.enterprise_admin import bp as enterprise_admin_bp
     from portal.backoffice.outbox import bp as outbox_bp
     from portal.backoffice.views import bp as backoffice_bp
     from portal.core.messaging.receipts import bp as sms_receipts_bp
     from portal.core.registry import REGISTRY_KEY
+    from portal.public import find  # noqa: F401  (its routes are on the public blueprint)
     from portal.public.site import bp as site_bp
     from portal.public.views import bp as public_bp
     from portal.ratings.views import bp as ratings_bp

@@ -75,7 +75,8 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
-    #: A visitor's tracked requests (no account) are forgotten after this idle time (shared PCs).
+    #: A visitor's tracked requests (no account) are forgotten after this idle time (shared
+    #: PCs); a receipt or tracking link asks for the code again after it.
     TRACK_IDLE_TIMEOUT = timedelta(minutes=10)
     #: Trusted reverse proxies in front of the app: X-Forwarded-For is believed this many hops.
     PROXY_FIX_X_FOR = 0
@@ -94,7 +95,14 @@ class DefaultConfig:
     LOGIN_LOCKOUT = timedelta(minutes=15)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_LOGIN = "20 per minute"
-    RATELIMIT_TRACK = "30 per minute"
+    #: Pairs (reference + mobile) and codes tried on /track, every one counted: per client
+    #: address, and per (reference, address); never per reference alone, or the other party,
+    #: who holds the reference, could lock the applicant out.
+    RATELIMIT_TRACK = "60 per hour"
+    RATELIMIT_TRACK_PER_REFERENCE = "10 per hour"
+    #: Tracking's own allowance of codes sent (apart from the forms' and accounts').
+    RATELIMIT_TRACK_SMS_PER_MOBILE = "1 per minute;5 per hour;10 per day"
+    RATELIMIT_TRACK_SMS_PER_ADDRESS = "30 per hour"
     RATELIMIT_HEADERS_ENABLED = False
     #: Accepted public submissions (every intake form) per client address and per mobile
     #: given; "" turns one off. Counted in RATELIMIT_STORAGE_URI (Redis across processes).
@@ -195,6 +203,11 @@ class DefaultConfig:
     LEGAL_AID_OBJECTION_FILING_DAYS: int | None = None
     #: The issuing centre named on decision documents (a msgid: shown translated).
     LEGAL_AID_CENTRE_KEY: str = "Changsha County Legal Aid Centre"
+    #: Where the centre takes materials, when and its phone: the application's receipt says
+    #: them next to the list of materials (as the office writes them, in Chinese).
+    LEGAL_AID_CENTRE_ADDRESS: str = "长沙县星沙街道演示路1号 县公共法律服务中心一楼法律援助窗口（演示）"
+    LEGAL_AID_CENTRE_HOURS: str = "周一至周五 8:30–12:00、14:30–17:30（法定节假日除外）"
+    LEGAL_AID_CENTRE_PHONE: str = "0731-8400 0000"
     #: Art. 34: the province's economic-hardship standard: "income", "hunan" (recognised as
     #: low-income, or in sudden hardship) or "module:Class" (portal/legal_aid/hardship.py).
     LEGAL_AID_HARDSHIP_RULE = "income"

@@ -48,6 +48,8 @@ LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 #: When a visitor without an account last used the requests it tracks.
 TRACK_SEEN_KEY = "track_seen"
 TRACKED_KEY = "tracked_requests"
+#: What a proven pair lets this browser see: requests (as applicant) and parties.
+TRACKED_KEYS = (TRACKED_KEY, "tracked_parties")
 #: C0 and C1 control characters and DEL, except tab, line feed and carriage return.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: The largest id a URL may carry: every id column is a signed 32-bit INTEGER (PostgreSQL
@@ -187,19 +189,20 @@ def _stamp_age(key: str, now: datetime) -> timedelta | None:
 
 
 def forget_idle_tracking():
-    """A visitor's tracked requests end after TRACK_IDLE_TIMEOUT idle (a shared PC)."""
-    if current_user.is_authenticated or TRACKED_KEY not in session:
+    """A visitor's tracked requests (as applicant or as another party) end after
+    TRACK_IDLE_TIMEOUT idle (a shared PC)."""
+    if current_user.is_authenticated or not any(key in session for key in TRACKED_KEYS):
         return None
     age = _stamp_age(TRACK_SEEN_KEY, utcnow())
     if age is None or age > current_app.config["TRACK_IDLE_TIMEOUT"]:
-        session.pop(TRACKED_KEY, None)
-        session.pop(TRACK_SEEN_KEY, None)
+        for key in (*TRACKED_KEYS, TRACK_SEEN_KEY):
+            session.pop(key, None)
     return None
 
 
 def stamp_tracking(response):
     """Stamp the tracking session from the request that started it on."""
-    if TRACKED_KEY in session and not current_user.is_authenticated:
+    if any(key in session for key in TRACKED_KEYS) and not current_user.is_authenticated:
         age = _stamp_age(TRACK_SEEN_KEY, utcnow())
         if age is None or age > LAST_SEEN_RESOLUTION:
             session[TRACK_SEEN_KEY] = utcnow().isoformat(timespec="seconds")

@@ -251,4 +251,5 @@ def test_a_cancellation_by_the_service_point_raises_the_sequence_and_says_so(cli
 
 def test_someone_else_cannot_download_a_booking(client, make_client, point):
     reference = book(client, point, make_slot(point, 26))
-    assert make_client().get(f"/consultations/booked/{reference}/calendar.ics").status_code == 404
+    response = make_client().get(f"/consultations/booked/{reference}/calendar.ics")
+    assert response.mimetype == "text/html" and 'id="proof-needed"' in response.get_data(as_text=True)

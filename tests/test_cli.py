@@ -70,5 +70,6 @@ def test_index_changes_on_big_tables_are_concurrent_on_postgresql():
         if not any(table in source for table in BIG_TABLES) or "index" not in source.lower():
             continue
         checked += 1
-        assert "CONCURRENTLY" in source and "autocommit_block()" in source, path.name
+        concurrent = "CONCURRENTLY" in source or "postgresql_concurrently=True" in source
+        assert concurrent and "autocommit_block()" in source, path.name
     assert checked >= 1

@@ -290,6 +290,10 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     pages.keep("visitor", "GET", "/no-such-page", visitor.get("/no-such-page"))
     pages.keep("visitor", "POST", "/track (no CSRF token)", visitor.post("/track", data={}))
     follow_as_applicant_and_parties(app, make_client, pages)
+    finder = make_client()  # the code page of a lost reference, and of a wrong code
+    pages.keep("visitor", "POST", "/track/find", finder.submit("/track/find", {"mobile": "13900000011"}))
+    wrong_code = finder.submit("/track/find", {"code": "000000"}, action="/track/find/code")
+    pages.keep("visitor", "POST", "/track/find/code (wrong)", wrong_code)
     check = visitor.submit("/legal-aid/apply", application_form(), answers_checked=False)
     pages.keep("visitor", "POST", "/legal-aid/apply (check your answers)", check)
     # Issue #27's pages: the code step, "sent already", a lost form token.

@@ -242,7 +242,7 @@ def test_the_other_party_may_refuse_and_either_party_may_end(client, people, mak
     assert case(ended).status == "failed" and case(ended).outcome_reason == "不想再谈了"
     # Ending is not for a third person who merely knows the reference.
     stranger = make_client()
-    assert stranger.submit("/track", {}, action=f"/track/{ended}/actions/party_end").status_code == 404
+    assert stranger.submit("/track", {}, action=f"/track/{ended}/actions/party_end").status_code == 403
 
 
 def test_a_coordinator_declines_with_reasons_pointing_to_court(client, people, make_client):

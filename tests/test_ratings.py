@@ -77,7 +77,7 @@ def test_a_request_that_is_not_ratable_cannot_be_rated(client, request_in):
 def test_only_the_applicant_rates(client, make_client, request_in):
     found = request_in(client)
     stranger = make_client()
-    assert rate(stranger, found.reference, 5).status_code == 404
+    assert rate(stranger, found.reference, 5).status_code == 403
     assert ratings_of(found) == 0
 
 

@@ -361,10 +361,16 @@ def test_one_applicant_cannot_reach_another_applicants_request_or_files(client, 
         .headers["Content-Disposition"]
         .startswith("attachment")
     )
-    assert other.get(f"/track/{mine}").status_code == 404
-    assert other.get(f"/track/{mine}/files/{attachment.id}").status_code == 404
-    assert other.get(f"/track/{theirs}/files/{attachment.id}").status_code == 404  # file of another request
-    assert other.get(f"/legal-aid/applied/{mine}").status_code == 404
+    # Another browser gets the page that asks for the reference, the mobile and the code.
+    for page in (
+        f"/track/{mine}",
+        f"/track/{mine}/files/{attachment.id}",
+        f"/legal-aid/applied/{mine}",
+    ):
+        response = other.get(page)
+        assert response.status_code == 200 and 'id="proof-needed"' in response.get_data(as_text=True), page
+        assert "attachment" not in response.headers.get("Content-Disposition", "")
+    assert other.get(f"/track/{theirs}/files/{attachment.id}").status_code == 404  # a file of another request
     assert client.get(f"/static/../instance/uploads/{attachment.stored_name}").status_code == 404
 
 

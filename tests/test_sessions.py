@@ -103,7 +103,7 @@ def test_an_anonymous_tracking_session_ends_after_ten_idle_minutes(client, make_
     assert client.get(f"/track/{application.reference}").status_code == 200  # 9 minutes: still open
     with client.session_transaction() as session:
         session[TRACK_SEEN_KEY] = (utcnow() - timedelta(minutes=11)).isoformat(timespec="seconds")
-    assert client.get(f"/track/{application.reference}").status_code != 200
+    assert 'id="proof-needed"' in client.get(f"/track/{application.reference}").get_data(as_text=True)
     with client.session_transaction() as session:
         assert TRACKED_KEY not in session
 

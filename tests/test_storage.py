@@ -75,7 +75,12 @@ def test_files_go_to_the_bucket_and_come_back_only_to_those_allowed(client, make
     assert mine.status_code == 200 and mine.data == PDF
     assert mine.headers["Content-Disposition"].startswith("attachment;")
     assert mine.headers["Cache-Control"].startswith("no-cache") or "no-store" in mine.headers["Cache-Control"]
-    assert make_client().get(url).status_code == 404  # another browser: the check comes first
+    other = make_client().get(url)  # another browser: the check comes first (it asks for the proof)
+    assert (
+        other.mimetype == "text/html"
+        and other.data != PDF
+        and 'id="proof-needed"' in other.get_data(as_text=True)
+    )
     # The object itself is private: an unsigned request to the store is refused.
     import urllib.error
     import urllib.request

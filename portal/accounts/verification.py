@@ -8,7 +8,7 @@ import secrets
 from datetime import UTC, datetime
 from functools import partial
 
-from flask import current_app, render_template, request, session
+from flask import current_app, g, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
@@ -43,6 +43,18 @@ def needs_verification(mobile: str | None) -> bool:
     if current_user.is_authenticated and current_user.mobile == mobile and current_user.mobile_verified_at:
         return False  # a signed-in user's own mobile, proved by a code before
     return True
+
+
+def proven_here(mobile: str | None) -> bool:
+    """Whether this submission's mobile is proven: by a code typed in this request, or as
+    the signed-in resident's own mobile that their account proved. Never for staff."""
+    if not mobile or (current_user.is_authenticated and current_user.is_staff):
+        return False
+    if g.get("proven_mobile") == mobile:
+        return True
+    return bool(
+        current_user.is_authenticated and current_user.mobile == mobile and current_user.mobile_verified_at
+    )
 
 
 def _sms_limits(mobile: str) -> list:
@@ -176,6 +188,7 @@ def verify_intake_mobile(mobile: str, *, change_url: str | None = None, step: st
         now = utcnow()
         if hmac.compare_digest(row.code_hash, code_hash(mobile, typed)):
             row.verified_at = now  # committed with the request
+            g.proven_mobile = mobile
             session.pop(SESSION_KEY, None)
             if current_user.is_authenticated and current_user.mobile == mobile:
                 current_user.mobile_verified_at = now

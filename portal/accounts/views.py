@@ -43,6 +43,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import AccountKind, User, password_hash_method
 from portal.accounts.services import authenticate, register_public_account
 from portal.core import attachments, intake_state
+from portal.core.access import own_requests_clause
 from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
 from portal.core.intake import CHANGE_PARAM, LOST_MESSAGE, STEP_FIELD
@@ -266,11 +267,12 @@ def _create_account(
 @bp.get("/requests")
 @login_required
 def my_requests():
-    """Every request of the signed-in user, newest first, with unread messages."""
+    """Every request of the signed-in user (made while signed in, or with the mobile the
+    account proved), newest first, with unread messages."""
     rows = list(
         db.session.scalars(
             select(ServiceRequest)
-            .where(ServiceRequest.applicant_user_id == current_user.id)
+            .where(own_requests_clause(current_user))
             .order_by(ServiceRequest.id.desc())
             .limit(200)
         )

@@ -8,7 +8,7 @@ from portal.advisers import search, services
 from portal.advisers.forms import ContactForm
 from portal.advisers.models import Adviser, AdviserContact, Village
 from portal.advisers.vocabulary import ADVISER_KINDS, PREFERRED_TIMES, SERVICE_KINDS, TOPICS, VILLAGE_KINDS
-from portal.core.access import applicant_request_or_404
+from portal.core.access import applicant_request_or_proof
 from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
 from portal.core.models import Township
@@ -150,5 +150,5 @@ def contact(village_id: int):
 def contact_sent(reference: str):
     """The printable confirmation with the AC reference, for the browser that sent it."""
     return render_template(
-        "advisers/contact_sent.html", request_obj=applicant_request_or_404(reference, "AC")
+        "advisers/contact_sent.html", request_obj=applicant_request_or_proof(reference, "AC")
     )

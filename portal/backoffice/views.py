@@ -17,6 +17,8 @@ from portal.accounts.services import staff_choices
 from portal.accounts.views import login_rate, sign_in_page
 from portal.core import attachments, queue
 from portal.core.access import (
+    AUDIENCE_LABELS,
+    can_change_mobile,
     can_claim,
     can_open_queue,
     can_reassign,
@@ -31,7 +33,14 @@ from portal.core.clock import local_datetime, local_today, utcnow
 from portal.core.contract import CORE_STAFF_AREAS
 from portal.core.duplicates import probable_duplicates
 from portal.core.export import csv_response, xlsx_response
-from portal.core.forms import ActionForm, MessageForm, NoteForm, PartyMessageForm, ReassignForm
+from portal.core.forms import (
+    ActionForm,
+    MessageForm,
+    MobileChangeForm,
+    NoteForm,
+    PartyMessageForm,
+    ReassignForm,
+)
 from portal.core.holidays import has_official_year
 from portal.core.identity import mask_mobile
 from portal.core.models import ReadAudit, ServiceRequest, Township
@@ -273,6 +282,7 @@ def render_detail(
     message_form=None,
     party_forms=None,
     previews=None,
+    mobile_form=None,
 ):
     kind = kind_of(found)
     offers = staff_offers(current_user, found)
@@ -301,6 +311,10 @@ def render_detail(
                 if p.notified_at is not None
             ],
             reveal=reveal,
+            audience_labels=AUDIENCE_LABELS,
+            mobile_form=(mobile_form or MobileChangeForm(formdata=None))
+            if can_change_mobile(current_user, found)
+            else None,
             read_audit=list(
                 db.session.scalars(
                     select(ReadAudit)

@@ -25,7 +25,7 @@ from portal.consultations.slots import (
 from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core import intake_state
-from portal.core.access import applicant_request_or_404
+from portal.core.access import applicant_request_or_proof
 from portal.core.clock import local_today, utcnow
 from portal.core.identity import normalise_mobile
 from portal.core.intake import STEP_FIELD, Intake, run_intake
@@ -210,7 +210,7 @@ def waiting_list():
 
 
 def _booking_for_applicant(reference: str):
-    return applicant_request_or_404(reference, "CB")
+    return applicant_request_or_proof(reference, "CB")
 
 
 @bp.get("/booked/<reference>")

@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_
 from portal.accounts.roles import Role
 from portal.core.models import RequestParty, ServiceRequest
 from portal.core.registry import RequestKind, is_switched_off, kind_of
-from portal.core.workflow import APPLICANT, PARTY, STAFF, GuardFailed, Transition
+from portal.core.workflow import APPLICANT, BOTH, PARTY, STAFF, GuardFailed, Transition
 
 TRACKED_SESSION_KEY = "tracked_requests"
 #: Other parties this browser proved (reference + their own mobile): RequestParty ids.
@@ -102,6 +102,16 @@ def can_claim(user, request: ServiceRequest) -> bool:
     )
 
 
+def can_change_mobile(user, request: ServiceRequest) -> bool:
+    """Staff who work the request's queue (in their scope), and supervisors, may move it to
+    the applicant's new mobile after checking the ID card at the counter."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if user.has_role(Role.SUPERVISOR):
+        return True
+    return works_queue(user, kind_of(request)) and in_staff_scope(user, request)
+
+
 def can_reassign(user, request: ServiceRequest) -> bool:
     return (
         request.is_open
@@ -126,21 +136,91 @@ def can_take(user, request: ServiceRequest, transition: Transition) -> bool:
     return not transition.handler_only or request.handler_id == user.id
 
 
+#: How the audit trail names whom each event is addressed to.
+AUDIENCE_LABELS = {
+    APPLICANT: _l("Applicant"),
+    PARTY: _l("Other party"),
+    BOTH: _l("Applicant and other party"),
+    STAFF: _l("Staff only"),
+}
+
+
+class ShownEvent:
+    """An event as one side's timeline shows it: its comment, or None when it is not theirs."""
+
+    def __init__(self, event, comment):
+        self._event = event
+        self.comment = comment
+
+    def __getattr__(self, name):
+        return getattr(self._event, name)
+
+
+def events_for(events, viewer: str) -> list[ShownEvent]:
+    """The events addressed to `viewer` (APPLICANT or PARTY), oldest first. On one addressed
+    to both sides, a comment is shown to the side that wrote it only: staff write theirs
+    for the applicant (as the comment field says), a party's note is the party's."""
+    shown = []
+    for event in events:
+        if event.audience not in (viewer, BOTH):
+            continue
+        writer_side = PARTY if event.actor_kind == PARTY else APPLICANT
+        own = event.audience == viewer or writer_side == viewer
+        shown.append(ShownEvent(event, event.comment if own else None))
+    return shown
+
+
+def proven_mobile_of(user) -> str | None:
+    """The mobile a signed-in resident's account proved by a code, else None."""
+    if user.is_authenticated and not user.is_staff and user.mobile and user.mobile_verified_at:
+        return user.mobile
+    return None
+
+
+def own_requests_clause(user):
+    """The requests a signed-in resident owns (a WHERE clause): made while signed in, or made
+    with a mobile proven by a code that their account has proven too, before or after."""
+    own = ServiceRequest.applicant_user_id == user.id
+    mobile = proven_mobile_of(user)
+    if mobile is None:
+        return own
+    return or_(own, and_(ServiceRequest.applicant_mobile == mobile, ServiceRequest.mobile_proven.is_(True)))
+
+
 def applicant_may_see(request: ServiceRequest) -> bool:
-    """The signed-in owner, or whoever proved reference + mobile in this session."""
+    """The signed-in owner (by account, or by the proven mobile the request was made with),
+    or whoever proved reference + mobile in this session."""
     if current_user.is_authenticated and request.applicant_user_id == current_user.id:
+        return True
+    mobile = proven_mobile_of(current_user)
+    if mobile is not None and request.mobile_proven and request.applicant_mobile == mobile:
         return True
     return request.id in session.get(TRACKED_SESSION_KEY, [])
 
 
-def applicant_request_or_404(reference: str, request_type: str | None = None) -> ServiceRequest:
-    """The request this browser may see as its applicant, else 404 (not 403: a wrong
-    guess must not confirm that a reference exists)."""
+def ask_for_proof(reference: str):
+    """Stop here with the page that asks for the reference and the mobile (then the code),
+    and comes back to this address after it. The same page whether the request exists or
+    not, and never a 404: a receipt or tracking link outlives the tracking session."""
+    from flask import make_response, render_template, request
+
+    from portal.core.forms import TrackForm
+
+    form = TrackForm(
+        formdata=None, reference=reference, next=request.path if request.method == "GET" else None
+    )
+    page = render_template("public/track.html", form=form, asked_for=True)
+    abort(make_response(page, 200 if request.method == "GET" else 403))
+
+
+def applicant_request_or_proof(reference: str, request_type: str | None = None) -> ServiceRequest:
+    """The request this browser may see as its applicant; else the proof page (whether the
+    reference exists or not, of this type or another: a guess learns nothing)."""
     from portal.core.services import load_by_reference
 
     found = load_by_reference(reference)
     if found is None or (request_type and found.request_type != request_type) or not applicant_may_see(found):
-        abort(404)
+        ask_for_proof(reference)
     g.shown_request = found  # its page carries the quick exit when its kind says so
     return found
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from portal.core.clock import local_midnight, to_local
 from portal.core.deadlines import Period
 from portal.core.models import AuditEvent, ServiceRequest
+from portal.core.workflow import STAFF
 from portal.extensions import db
 
 ACTION = "deadline_moved"
@@ -56,7 +57,7 @@ def follow_calendar(years: Iterable[int]) -> int:
                 from_status=request.status,
                 to_status=request.status,
                 comment=f"{to_local(old).date().isoformat()} → {to_local(new).date().isoformat()}",
-                is_public=False,
+                audience=STAFF,
             )
         )
         moved += 1

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.attachments import AcceptedUploads
+from portal.core.fields import MobileNumber
 
 
 class ActionForm(FlaskForm):
@@ -72,7 +73,43 @@ class TrackForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter the mobile number given with the request.")),
             Length(max=20),
+            MobileNumber(),
         ],
+    )
+    #: The page asked for before the proof (a receipt, a file): shown after the code.
+    next = HiddenField()
+
+
+class MobileChangeForm(FlaskForm):
+    """Counter staff move a request to the applicant's new mobile (SPEC §2)."""
+
+    mobile = StringField(
+        _l("New mobile number"),
+        validators=[DataRequired(message=_l("Enter the new mobile number.")), Length(max=20), MobileNumber()],
+    )
+    id_checked = BooleanField(
+        _l("I checked the applicant's resident ID card in person"),
+        validators=[DataRequired(message=_l("Only after checking the ID card in person: tick the box."))],
+    )
+
+
+class TrackFindForm(FlaskForm):
+    mobile = StringField(
+        _l("Mobile number given with the request"),
+        validators=[
+            DataRequired(message=_l("Enter the mobile number given with the request.")),
+            Length(max=20),
+            MobileNumber(),
+        ],
+    )
+
+
+class TrackCodeForm(FlaskForm):
+    """The code sent by `/track` (or, for a safe-contact request, its PIN)."""
+
+    code = StringField(
+        _l("Code from the text message"),
+        validators=[DataRequired(message=_l("Enter the code from the text message.")), Length(max=12)],
     )
 
 

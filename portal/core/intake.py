@@ -133,13 +133,15 @@ def verify_mobile(intake: Intake):
     """Mobile verification (SPEC §2): the code page to show instead, or None to go on
     (MOBILE_VERIFICATION off, staff entering a request, a signed-in user's own mobile,
     or the right code typed)."""
-    from portal.accounts.verification import verify_intake_mobile
+    from portal.accounts.verification import proven_here, verify_intake_mobile
 
     mobile = getattr(intake.created, "applicant_mobile", None)
     page = verify_intake_mobile(mobile, change_url=change_url(intake.state, intake.form))
     if page is not None:
         intake.state.mobile, intake.state.step = mobile, "code"  # the build is rolled back already
         db.session.commit()
+    elif intake.created is not None:
+        intake.created.mobile_proven = proven_here(mobile)  # its account lists it (SPEC §2)
     return page
 
 

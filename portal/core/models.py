@@ -113,6 +113,10 @@ class ServiceRequest(db.Model):
     applicant_name: Mapped[str] = mapped_column(String(100))
     #: Normalised mobile; tracking without an account uses reference + this.
     applicant_mobile: Mapped[str] = mapped_column(String(16), index=True)
+    #: The mobile was proven by a code (or by the signed-in account that proved it) when the
+    #: request was made: the account of that mobile lists the request. Never for a mobile
+    #: typed by staff.
+    mobile_proven: Mapped[bool] = mapped_column(default=False)
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: Language the applicant used: messages to them are written in it.
@@ -185,8 +189,9 @@ class AuditEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
-    #: Public events appear in the applicant's timeline.
-    is_public: Mapped[bool] = mapped_column(default=True)
+    #: Whom it is addressed to: "applicant", "party" (the other party), "both" or "staff"
+    #: (staff only). Each side's timeline shows only what is addressed to it (SPEC §2).
+    audience: Mapped[str] = mapped_column(String(10), default="staff")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="events")

@@ -96,6 +96,9 @@ class RequestKind:
     #: public page of the capability and every request's tracking page, or a function
     #: (request -> bool) for the tracking pages of some requests only (e.g. family topics).
     quick_exit: bool | Callable[["ServiceRequest"], bool] = False
+    #: `/track/find` may list its requests by the applicant's proven mobile; False for an
+    #: enterprise's requests (a contact's mobile is not the enterprise: its members see them).
+    findable_by_mobile: bool = True
     #: States in which the applicant may rate the service once (SPEC §2, 好差评): the
     #: final outcomes a person can judge (a refusal can; an objection reopens it).
     ratable_states: frozenset[str] = frozenset()

@@ -19,6 +19,8 @@ from portal.core.models import AuditEvent, InboxMessage, InternalNote, Reference
 from portal.core.registry import kind_of
 from portal.core.workflow import (
     APPLICANT,
+    BOTH,
+    PARTY,
     STAFF,
     SYSTEM,
     ConcurrentChange,
@@ -69,9 +71,10 @@ def record_event(
     from_status: str | None = None,
     to_status: str | None = None,
     comment: str | None = None,
-    public: bool = False,
+    audience: str = STAFF,
 ) -> AuditEvent:
-    """Append one audit event to the request's trail."""
+    """Append one audit event to the request's trail, addressed to `audience` (APPLICANT,
+    PARTY, BOTH or STAFF: whose timeline shows it)."""
     event = AuditEvent(
         request=request,
         action=action,
@@ -80,7 +83,7 @@ def record_event(
         from_status=from_status,
         to_status=to_status,
         comment=comment or None,
-        is_public=public,
+        audience=audience,
         created_at=utcnow(),
     )
     db.session.add(event)
@@ -106,7 +109,9 @@ def submit(
     db.session.add(request)
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), request, {}, now)
-    record_event(request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, public=True)
+    record_event(
+        request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, audience=BOTH
+    )
     if workflow.submitted_notice and notify:
         _notify(request, workflow.submitted_notice, variables, "submitted")
     db.session.flush()
@@ -169,7 +174,7 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
         to_status=transition.target,
         # An effect may name what happened (e.g. the lawyer) when staff wrote no comment.
         comment=comment or variables.get(EVENT_COMMENT),
-        public=transition.public,
+        audience=transition.audience,
     )
     if transition.public and transition.notice:
         delay = transition.notice_delay() if transition.notice_delay else None
@@ -244,10 +249,24 @@ def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
     return note
 
 
+def change_mobile(request: ServiceRequest, user, mobile: str) -> None:
+    """Move the request to the applicant's new mobile after an ID check at the counter (an
+    audited staff event). A number typed by staff is never "proven": no account lists the
+    request by it, but /track with it works."""
+    from portal.core.identity import mask_mobile
+
+    old = request.applicant_mobile
+    request.applicant_mobile = mobile
+    request.mobile_proven = False
+    request.updated_at = utcnow()
+    record_event(request, "change_mobile", user=user, comment=f"{mask_mobile(old)} → {mask_mobile(mobile)}")
+    _flush_or_conflict("change_mobile")
+
+
 def message_applicant(request: ServiceRequest, user, body: str) -> None:
     """Send a free-text message from staff to the applicant (inbox and SMS)."""
     refuse_if_read_only(request)
-    record_event(request, "message", user=user, comment=body, public=True)
+    record_event(request, "message", user=user, comment=body, audience=APPLICANT)
     notifications.notify(
         request,
         subject=request.reference,
@@ -330,7 +349,7 @@ def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any], 
 def message_party(request: ServiceRequest, party, user, body: str) -> None:
     """Send a free-text message from staff to another party of the request."""
     refuse_if_read_only(request)
-    record_event(request, "message_party", user=user, comment=body)
+    record_event(request, "message_party", user=user, comment=body, audience=PARTY)
     notifications.notify_party(
         party,
         subject=request.reference,

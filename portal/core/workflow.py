@@ -54,6 +54,8 @@ class State:
 
 #: Who may take a transition: staff, the applicant, another party of the request, the system.
 STAFF, APPLICANT, PARTY, SYSTEM = "staff", "applicant", "party", "system"
+#: Whom an event is addressed to (AuditEvent.audience): APPLICANT, PARTY, both sides, or STAFF only.
+BOTH = "both"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ class Transition:
     handler_only: bool = True
     #: Participants (e.g. the assigned lawyer) may take it too.
     participant_may: bool = False
-    #: A public transition appears in the applicant's timeline and inbox.
+    #: A public transition appears in the applicant's timeline and inbox (and in the other
+    #: party's, when it has a `party_notice`: see `audience`).
     public: bool = True
     #: Message to the applicant; %(reference)s and the effect's variables are filled in.
     notice: LazyString | None = None
@@ -108,6 +111,14 @@ class Transition:
         if self.actor not in (APPLICANT, PARTY):
             return False
         return self.style == "danger" if self.confirm is None else self.confirm
+
+    @property
+    def audience(self) -> str:
+        """Whom its event is addressed to: staff only when it is not public; both sides
+        when it concerns the other party (it tells them); else the applicant."""
+        if not self.public:
+            return STAFF
+        return BOTH if self.party_notice else APPLICANT
 
 
 @dataclass

@@ -83,7 +83,9 @@ def mark_fixed(finding: Finding, by, note: str) -> None:
     """The enterprise says it has dealt with a finding (整改); the team sees it."""
     finding.fixed_at = utcnow()
     finding.fixed_note = note
-    record_event(finding.check, "finding_fixed", user=by, actor_kind=APPLICANT, comment=note, public=True)
+    record_event(
+        finding.check, "finding_fixed", user=by, actor_kind=APPLICANT, comment=note, audience=APPLICANT
+    )
 
 
 def record_follow_up_result(finding: Finding, by, result: str, note: str | None) -> None:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.enterprises import is_verified_member, membership_of
-from portal.core.access import applicant_may_see, applicant_request_or_404, can_view
+from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
 from portal.core.intake import Intake, run_intake
@@ -93,7 +93,7 @@ def request_page():
 
 @bp.get("/requested/<reference>")
 def requested(reference: str):
-    return render_template("health_checks/requested.html", check=applicant_request_or_404(reference, "HC"))
+    return render_template("health_checks/requested.html", check=applicant_request_or_proof(reference, "HC"))
 
 
 def _check_for_report(reference: str) -> HealthCheck:

@@ -349,6 +349,7 @@ def _area_clause(value: str):
 
 
 HEALTH_CHECK = RequestKind(
+    findable_by_mobile=False,
     ratable_states=frozenset({S.CLOSED, S.DECLINED}),
     # The report's figures count findings and published reports (portal/health_checks/figures.py).
     report_depends_on=((Finding, "check_id"), (Report, "check_id")),

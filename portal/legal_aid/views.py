@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from portal.accounts.profiles import profile_of
 from portal.core import attachments, documents
-from portal.core.access import applicant_may_see, applicant_request_or_404, can_view
+from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
 from portal.core.intake import Intake, run_intake
@@ -123,7 +123,7 @@ def submit_application(form: ApplicationForm, staged_files) -> LegalAidApplicati
 @quick_exit
 def applied(reference: str):
     """The printable confirmation, for the browser that submitted the application."""
-    application = applicant_request_or_404(reference, "LA")
+    application = applicant_request_or_proof(reference, "LA")
     return render_template(
         "legal_aid/applied.html", application=application, to_bring=materials_to_bring(application)
     )

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.core.access import applicant_may_see, applicant_request_or_404, party_viewing
+from portal.core.access import applicant_may_see, applicant_request_or_proof, party_viewing
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
 from portal.core.intake import Intake, run_intake
@@ -64,7 +64,7 @@ def apply():
 @quick_exit
 def applied(reference: str):
     """The printable confirmation, for the browser that sent the application."""
-    return render_template("mediation/applied.html", case=applicant_request_or_404(reference, "MD"))
+    return render_template("mediation/applied.html", case=applicant_request_or_proof(reference, "MD"))
 
 
 @bp.get("/<reference>/sessions/<int:session_id>.ics")

@@ -68,6 +68,7 @@ STATES = (
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
 )
 
+ONLINE_CONSENT = _l("Consent given online: the mediator confirms it at the first contact.")
 ENDED_NOTICE = _l(
     "Mediation %(reference)s ended without agreement: %(reason)s You may go to court or arbitration, or apply for legal aid (call 12348)."
 )
@@ -108,9 +109,16 @@ TRANSITIONS = (
         S.MEDIATING,
         _l("I agree to mediation"),
         actor=PARTY,
-        notice=_l("The other party agreed to mediate %(reference)s. The mediator will arrange a session."),
+        # Consent given online is recorded as such: the number the applicant typed may be a
+        # second SIM of their own, so the mediator confirms it at the first contact.
+        notice=_l(
+            "The other party agreed online to mediate %(reference)s. The mediator confirms it with them at the first contact and arranges a session."
+        ),
         party_notice=_l(
-            "Thank you: you agreed to mediate %(reference)s. The mediator will arrange a session."
+            "Thank you: you agreed online to mediate %(reference)s. The mediator confirms it with you at the first contact and arranges a session."
+        ),
+        done_message=_l(
+            "Your consent is recorded. The mediator confirms it with you at the first contact, then arranges a session."
         ),
     ),
     Transition(
@@ -256,6 +264,11 @@ def on_accept(case: MediationCase, data, now) -> dict:
     return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
 
 
+def on_party_agree(case: MediationCase, data, now) -> dict:
+    """The audit trail says what the online answer is worth: consent to be confirmed."""
+    return {EVENT_COMMENT: str(ONLINE_CONSENT)}
+
+
 def on_reason(case: MediationCase, data, now) -> dict:
     case.outcome_reason = data["reason"].strip()
     reason = case.outcome_reason
@@ -322,6 +335,7 @@ WORKFLOW = Workflow(
     effects={
         "submit": on_submit,
         "accept": on_accept,
+        "party_agree": on_party_agree,
         "decline": on_reason,
         "record_failure": on_reason,
         "applicant_end": on_ended,

@@ -1,25 +1,25 @@
 """Home page, /healthz, and the applicant's tracking pages for every request type."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import update
 
+from portal.accounts.verification import shows_code_on_page
 from portal.core import attachments
 from portal.core.access import (
     applicant_may_see,
-    applicant_request_or_404,
+    applicant_request_or_proof,
+    ask_for_proof,
     can_applicant_take,
     can_party_take,
+    events_for,
     is_read_only,
-    party_for_mobile,
     party_viewing,
-    remember_party,
-    remember_tracked,
 )
 from portal.core.clock import utcnow
-from portal.core.forms import ApplicantActionForm, TrackForm
-from portal.core.identity import normalise_mobile
+from portal.core.forms import ApplicantActionForm, TrackCodeForm, TrackForm
+from portal.core.identity import mask_mobile, normalise_mobile
 from portal.core.models import InboxMessage
 from portal.core.offers import viewer_offers
 from portal.core.pages import public_page, request_has_quick_exit
@@ -27,11 +27,18 @@ from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
 from portal.core.workflow import APPLICANT, PARTY, WorkflowError
 from portal.database import begin_writing
-from portal.extensions import db, limiter
+from portal.errors import render_error
+from portal.extensions import db
+from portal.public import track_proof
 from portal.public.progress import progress_steps
+from portal.security import safe_next_url
 from portal.serving import HealthCheck
 
 bp = Blueprint("public", __name__)
+
+TOO_MANY_TRIES = _l(
+    "Too many tries from this address. Wait an hour, or call 12348 or visit a justice office."
+)
 
 
 @bp.get("/")
@@ -59,40 +66,75 @@ def health_check() -> HealthCheck:
     return check
 
 
-def track_rate():
-    return current_app.config["RATELIMIT_TRACK"]
-
-
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(track_rate, methods=["POST"])
 def track():
-    """Find a request by reference and the mobile number given with it (the applicant's,
-    or that of another party once they have been told of the request)."""
+    """Reference + mobile: the same answer for every pair; a code goes to the mobile when
+    it is the applicant's or a told party's, and the request is shown after it (SPEC §2)."""
     form = TrackForm()
-    if form.validate_on_submit():
-        found = load_by_reference(form.reference.data)
-        mobile = normalise_mobile(form.mobile.data)
-        party = party_for_mobile(found, mobile) if found is not None and mobile else None
-        if found is not None and mobile is not None and found.applicant_mobile == mobile:
-            remember_tracked(found)
-            return redirect(url_for("public.track_request", reference=found.reference))
-        if party is not None:
-            remember_party(party)
-            return redirect(url_for("public.track_request", reference=found.reference))
-        # One message for every miss: a wrong guess must not reveal that a reference exists.
+    if not form.validate_on_submit():
+        return render_template("public/track.html", form=form), 400 if form.is_submitted() else 200
+    mobile = normalise_mobile(form.mobile.data)
+    next_url = safe_next_url(form.next.data, "public.track") if form.next.data else None
+    if not track_proof.take_try(form.reference.data):
+        return render_error(429, TOO_MANY_TRIES)
+    target = track_proof.match(load_by_reference(form.reference.data), mobile)
+    if target is not None and (
+        not current_app.config.get("MOBILE_VERIFICATION", True) or track_proof.owns_mobile(mobile)
+    ):
+        # No SMS in this deployment, or a signed-in resident whose account proved this mobile.
+        reference = track_proof.remember(target)
+        return redirect(next_url or url_for("public.track_request", reference=reference))
+    if not current_app.config.get("MOBILE_VERIFICATION", True):
         form.reference.errors.append(_l("No request matches this reference and mobile number."))
-    return render_template("public/track.html", form=form)
+        return render_template("public/track.html", form=form)
+    code = track_proof.start(form.reference.data, mobile, next_url)
+    return _code_page(mask_mobile(mobile), demo_code=code if shows_code_on_page() else None)
+
+
+def _code_page(masked: str, form=None, *, demo_code=None, status: int = 200):
+    page = render_template(
+        "public/track_code.html",
+        form=form or TrackCodeForm(formdata=None),
+        masked=masked,
+        demo_code=demo_code,
+    )
+    return page, status
+
+
+@bp.route("/track/code", methods=["GET", "POST"])
+def track_code():
+    """The code sent by `/track`: right, the request (or the page asked for) opens."""
+    waiting = track_proof.pending()
+    if waiting is None:
+        return redirect(url_for("public.track"), 303)
+    masked = mask_mobile(waiting.mobile)
+    if request.method == "GET":
+        return _code_page(masked)
+    if not track_proof.take_try(waiting.reference):
+        return render_error(429, TOO_MANY_TRIES)
+    if request.form.get("resend"):
+        code = track_proof.start(waiting.reference, waiting.mobile, waiting.next_url)
+        return _code_page(masked, demo_code=code if shows_code_on_page() else None)
+    form = TrackCodeForm()
+    if not form.validate_on_submit():
+        return _code_page(masked, form, status=400)
+    target = track_proof.prove(waiting, form.code.data)
+    if target is None:
+        form.code.errors.append(_l("The code is wrong or no longer valid. Check it, or send a new one."))
+        return _code_page(masked, form, status=400)
+    reference = track_proof.remember(target)
+    return redirect(waiting.next_url or url_for("public.track_request", reference=reference), 303)
 
 
 def _load_for_viewer(reference: str):
     """The request and who this browser follows it as: (request, None) for the applicant,
-    (request, party) for another party; 404 for anyone else."""
+    (request, party) for another party; the proof page for anyone else."""
     found = load_by_reference(reference)
     if found is not None and applicant_may_see(found):
         return found, None
     party = party_viewing(found) if found is not None else None
     if party is None:
-        abort(404)
+        ask_for_proof(reference)
     return found, party
 
 
@@ -135,7 +177,7 @@ def track_request(reference: str):
 def _render_tracking(found, party, submitted=None, status=200):
     kind = kind_of(found)
     messages = [m for m in found.messages if m.party_id == (party.id if party else None)]
-    events = [e for e in found.events if e.is_public]
+    events = events_for(found.events, PARTY if party else APPLICANT)
     offers = viewer_offers(found, PARTY if party else APPLICANT)
     forms = viewer_forms(found, PARTY if party else APPLICANT, submitted, offers)
     # The latest word from the office (e.g. the officer's message asking for materials, and
@@ -245,4 +287,4 @@ def applicant_action(reference: str, action: str):
 @bp.get("/track/<reference>/files/<int:attachment_id>")
 def applicant_attachment(reference: str, attachment_id: int):
     """Download one of the request's files, for the applicant only."""
-    return attachments.download(applicant_request_or_404(reference), attachment_id)
+    return attachments.download(applicant_request_or_proof(reference), attachment_id)

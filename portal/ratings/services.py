@@ -62,7 +62,7 @@ def rate(request: ServiceRequest, level: int, comment: str | None, *, now: datet
             db.session.flush()
     except IntegrityError:
         raise AlreadyRated(_l("This request has been rated already. A service is rated once.")) from None
-    record_event(request, "rated", actor_kind=APPLICANT, comment=str(LEVELS[level]), public=False)
+    record_event(request, "rated", actor_kind=APPLICANT, comment=str(LEVELS[level]))
     return rating
 
 
@@ -81,5 +81,5 @@ def answer_follow_up(rating: Rating, user, answer: str, *, now: datetime | None 
             answer=rating.follow_up_answer,
         )
     # Internal: the person reads the answer in their messages and on the rating panel.
-    record_event(request, "rating_answered", user=user, comment=rating.follow_up_answer, public=False)
+    record_event(request, "rating_answered", user=user, comment=rating.follow_up_answer)
     notifications.notify(request, subject=request.reference, body=body)

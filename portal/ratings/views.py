@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.core.access import applicant_request_or_404
+from portal.core.access import applicant_request_or_proof
 from portal.core.clock import utcnow
 from portal.core.workflow import WorkflowError
 from portal.extensions import db
@@ -34,7 +34,7 @@ def rate_request(reference: str):
     """The applicant rates the request once (409 for a second rating or an unratable state)."""
     from portal.public.views import _render_tracking  # the tracking page, shown again
 
-    found = applicant_request_or_404(reference)
+    found = applicant_request_or_proof(reference)
     form = RatingForm()
     if rating_of(found) is None and is_ratable(found) and not form.validate_on_submit():
         g.rating_form = form

@@ -1,0 +1,102 @@
+"""Lost references (SPEC §2, issue #28): `/track/find` lists, after a code sent to the
+mobile, the requests made with that mobile proven, open or closed within the last 90
+days, on screen only. Never one entered by staff (its mobile was typed, not proven) nor
+an enterprise's; closed earlier ones are left to the office."""
+
+from datetime import timedelta
+
+from flask import render_template, request, session
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from portal.accounts.verification import shows_code_on_page
+from portal.core.access import remember_tracked
+from portal.core.clock import utcnow
+from portal.core.forms import TrackCodeForm, TrackFindForm
+from portal.core.identity import mask_mobile
+from portal.core.models import ServiceRequest
+from portal.core.registry import all_kinds
+from portal.errors import render_error
+from portal.extensions import db
+from portal.public import track_proof
+from portal.public.views import TOO_MANY_TRIES, bp
+
+#: Requests closed longer ago than this are not listed.
+RECENT = timedelta(days=90)
+#: The codes of `/track/find` are bound to this in place of a reference.
+SCOPE = "FIND"
+SESSION_KEY = "track_find"
+
+
+def findable(mobile: str) -> list[ServiceRequest]:
+    """The requests `/track/find` lists for a proven mobile, newest first."""
+    codes = [kind.code for kind in all_kinds() if kind.findable_by_mobile]
+    return list(
+        db.session.scalars(
+            select(ServiceRequest)
+            .where(
+                ServiceRequest.applicant_mobile == mobile,
+                ServiceRequest.mobile_proven.is_(True),
+                ServiceRequest.request_type.in_(codes),
+                or_(ServiceRequest.is_open.is_(True), ServiceRequest.closed_at >= utcnow() - RECENT),
+            )
+            .order_by(ServiceRequest.id.desc())
+            .limit(50)
+        )
+    )
+
+
+def _code_page(mobile: str, form=None, *, demo_code=None, status: int = 200):
+    page = render_template(
+        "public/track_code.html",
+        form=form or TrackCodeForm(formdata=None),
+        masked=mask_mobile(mobile),
+        demo_code=demo_code,
+        action="public.find_code",
+        sent_text=_l(
+            "If requests were made with this number, a verification code has been sent to it (%(mobile)s).",
+            mobile=mask_mobile(mobile),
+        ),
+    )
+    return page, status
+
+
+@bp.route("/track/find", methods=["GET", "POST"])
+def find():
+    """A lost reference: the mobile, then a code sent to it when it made requests."""
+    form = TrackFindForm()
+    if not form.validate_on_submit():
+        return render_template("public/track_find.html", form=form), 400 if form.is_submitted() else 200
+    if not track_proof.take_try(SCOPE):
+        return render_error(429, TOO_MANY_TRIES)
+    mobile = form.mobile.data
+    session[SESSION_KEY] = {"mobile": mobile, "since": utcnow().replace(microsecond=0).isoformat()}
+    code = track_proof.send_code(SCOPE, mobile) if findable(mobile) else None
+    return _code_page(mobile, demo_code=code if shows_code_on_page() else None)
+
+
+@bp.post("/track/find/code")
+def find_code():
+    """The code right: the list, on this page only (each request opens from it)."""
+    from datetime import datetime
+
+    waiting = session.get(SESSION_KEY) or {}
+    try:
+        mobile, since = waiting["mobile"], datetime.fromisoformat(waiting["since"])
+    except (KeyError, TypeError, ValueError):
+        return render_template("public/track_find.html", form=TrackFindForm(formdata=None)), 400
+    if not track_proof.take_try(SCOPE):
+        return render_error(429, TOO_MANY_TRIES)
+    if request.form.get("resend"):  # the number again: a new code
+        return render_template("public/track_find.html", form=TrackFindForm(formdata=None, mobile=mobile))
+    form = TrackCodeForm()
+    if not form.validate_on_submit():
+        return _code_page(mobile, form, status=400)
+    if not track_proof.code_is_right(SCOPE, mobile, since, form.code.data):
+        form.code.errors.append(_l("The code is wrong or no longer valid. Check it, or send a new one."))
+        return _code_page(mobile, form, status=400)
+    session.pop(SESSION_KEY, None)
+    found = findable(mobile)
+    for each in found:
+        remember_tracked(each)  # the proven mobile is the applicant's: the links open
+    return render_template("public/track_found.html", requests=found, masked=mask_mobile(mobile))
