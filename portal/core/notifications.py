@@ -104,7 +104,8 @@ def notify(
             created_at=utcnow(),
         )
     )
-    queue_sms(request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale)
+    if request.applicant_mobile:  # a notice may come with no mobile to reach anyone by
+        queue_sms(request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale)
 
 
 def notify_party(

@@ -224,8 +224,9 @@ TRANSITIONS = (
         ),
     ),
     Transition(
-        # A registered notice (通知辩护) or forwarded application enters approved: no means
-        # test; the 3-day assignment clock runs from the day the notice was received.
+        # A registered notice (通知辩护, Art. 36) enters approved: no means test; the 3-day
+        # assignment clock runs from the day the notice was received. A forwarded
+        # application (Art. 39) is reviewed like any other.
         "register_notice",
         frozenset({S.SUBMITTED}),
         S.APPROVED,
@@ -356,7 +357,10 @@ def _decision_due(application: LegalAidApplication, start) -> dict:
 
 def on_submit(application: LegalAidApplication, data, now) -> dict:
     application.priority = 0 if application.urgent else 1
-    return _decision_due(application, now)
+    # Art. 43: seven days from the day the centre received the application; a forwarded
+    # one (Art. 39) was received on the day it arrived from the institution.
+    received = application.notice_received_on
+    return _decision_due(application, local_midnight(received) if received else now)
 
 
 def _second_materials_request(application: LegalAidApplication):
