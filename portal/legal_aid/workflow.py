@@ -13,7 +13,7 @@ from portal.accounts.roles import Role
 from portal.core import attachments
 from portal.core.clock import local_midnight, local_today, to_local
 from portal.core.deadlines import WorkCalendar, due_after
-from portal.core.models import ServiceRequest
+from portal.core.models import AuditEvent, ServiceRequest
 from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
@@ -23,6 +23,12 @@ from portal.legal_aid.assignment import refusal_for
 from portal.legal_aid.demo import sample_application
 from portal.legal_aid.figures import REPORT_FILTERS
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.objections import (
+    already_objected,
+    not_terminated_from,
+    restore_after_termination,
+    reviewer_is_decider,
+)
 from portal.legal_aid.roles import OFFICER, REVIEWER
 from portal.legal_aid.services import DECEPTION_GROUNDS, TERMINATION_GROUNDS, record_against_person
 from portal.legal_aid.states import LegalAidState as S
@@ -165,7 +171,7 @@ TRANSITIONS = (
         _l("Object to the decision (Art. 49)"),
         actor=APPLICANT,
         form=forms.ObjectionForm,
-        guard=lambda application, now: _objection_too_late(application, now),
+        guard=lambda application, now: already_objected(application) or _objection_too_late(application, now),
         done_message=_l("Your objection has been sent to the county justice bureau."),
         notice=_l(
             "We received your objection on %(reference)s. The county justice bureau decides on it by %(objection_due)s."
@@ -179,7 +185,9 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.REFUSED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.REFUSED) or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau upheld the refusal of legal aid for %(reference)s. Reasons: %(reasons)s If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
         ),
@@ -192,7 +200,9 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.REFUSED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.REFUSED) or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision. Reasons: %(reasons)s The centre decides again by %(decision_due)s."
         ),
@@ -205,7 +215,9 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.TERMINATED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.TERMINATED) or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau upheld the termination of legal aid for %(reference)s. Reasons: %(reasons)s If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
         ),
@@ -218,9 +230,32 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.TERMINATED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.TERMINATED)
+            or not_terminated_from(application, S.ASSIGNED)
+            or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision: legal aid continues. Reasons: %(reasons)s"
+        ),
+    ),
+    Transition(
+        # A case terminated before a lawyer was assigned goes back to approved, with its
+        # 3-day assignment clock (not to "assigned" with nobody).
+        "correct_termination_approved",
+        frozenset({S.OBJECTION}),
+        S.APPROVED,
+        _l("Order the centre to correct the termination"),
+        roles=REVIEWERS,
+        handler_only=False,
+        form=forms.ReviewForm,
+        guard=lambda application, now: (
+            _objection_is_about(application, S.TERMINATED)
+            or not_terminated_from(application, S.APPROVED)
+            or reviewer_is_decider(application)
+        ),
+        notice=_l(
+            "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision: legal aid continues and a lawyer will be assigned by %(assign_due)s. Reasons: %(reasons)s"
         ),
     ),
     Transition(
@@ -405,17 +440,33 @@ def _objection_is_about(application: LegalAidApplication, decision: str):
     return None
 
 
-def days_left(due, now) -> int:
-    """Whole days from today to the due date, counted as the deadline was (calendar or working)."""
-    today, last = local_today(now), to_local(due).date()
-    if last <= today:
+def clock_started(application: LegalAidApplication):
+    """The day the 7-day decision clock started: the day the centre received the
+    application, or the bureau's order to decide again (Art. 49)."""
+    corrected = db.session.scalar(
+        select(AuditEvent.created_at)
+        .where(AuditEvent.request_id == application.id, AuditEvent.action == "correct_refusal")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if corrected is not None:
+        return local_today(corrected)
+    return application.notice_received_on or local_today(application.created_at)
+
+
+def days_used(start, now) -> int:
+    """Whole days from `start` (a date) to today, counted as the deadline is (calendar or working)."""
+    today = local_today(now)
+    if today <= start:
         return 0
     if current_app.config["LEGAL_AID_DAYS_KIND"] == "working":
-        calendar = WorkCalendar.load(today, last)
+        calendar = WorkCalendar.load(start, today)
         return sum(
-            1 for n in range(1, (last - today).days + 1) if calendar.is_working_day(today + timedelta(days=n))
+            1
+            for n in range(1, (today - start).days + 1)
+            if calendar.is_working_day(start + timedelta(days=n))
         )
-    return (last - today).days
+    return (today - start).days
 
 
 def on_request_materials(application: LegalAidApplication, data, now) -> dict:
@@ -427,10 +478,10 @@ def on_request_materials(application: LegalAidApplication, data, now) -> dict:
         application.materials_checklist = "\n".join(str(i) for i in items)
     application.materials_requested_at = now
     application.materials_due_at = now + timedelta(days=_days("LEGAL_AID_MATERIALS_ANSWER_DAYS"))
-    # Art. 43: the waiting time does not count. The clock stops and keeps the days left.
-    left = _days("LEGAL_AID_DECISION_DAYS")
-    if application.decision_due_at is not None:
-        left = days_left(application.decision_due_at, now)
+    # Art. 43: the waiting time does not count. The clock stops and keeps 7 minus the days
+    # used since it started, in the setting's unit; a holiday shift of the old due date is
+    # not banked (it applies once, to the final date, when the clock resumes).
+    left = max(_days("LEGAL_AID_DECISION_DAYS") - days_used(clock_started(application), now), 0)
     application.decision_days_left = left
     application.decision_due_at = None
     application.set_due(None)
@@ -578,7 +629,12 @@ def on_correct_refusal(application: LegalAidApplication, data, now) -> dict:
 
 def on_correct_termination(application: LegalAidApplication, data, now) -> dict:
     variables = _review(application, data, "corrected")
-    application.terminated_at = None  # revoked: the aid continues
+    application.terminated_at = None  # revoked: the aid continues, in the state it was in
+    restored = restore_after_termination(application, now)
+    if restored["withdrawn"]:
+        variables[EVENT_COMMENT] = f"{application.objection_review} {restored['withdrawn']}".strip()
+    if application.assign_due_at is not None and application.status == S.APPROVED:
+        variables["assign_due"] = to_local(application.assign_due_at).date()
     return variables
 
 
@@ -664,6 +720,7 @@ WORKFLOW = Workflow(
         "uphold_termination": on_uphold,
         "correct_refusal": on_correct_refusal,
         "correct_termination": on_correct_termination,
+        "correct_termination_approved": on_correct_termination,
         "register_notice": on_register_notice,
         "assign_lawyer": on_assign_lawyer,
         "change_lawyer": on_assign_lawyer,

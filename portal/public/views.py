@@ -90,10 +90,13 @@ def _load_for_viewer(reference: str):
 def viewer_forms(request_obj, actor: str, submitted=None):
     """A form for each action the applicant (or the other party) may take now."""
     result = []
+    now = utcnow()
     for transition in kind_of(request_obj).workflow.from_state(request_obj.status, actor):
         if submitted is not None and submitted[0] == transition.action:
             result.append((transition, submitted[1]))
             continue
+        if transition.guard is not None and transition.guard(request_obj, now):
+            continue  # not possible now (e.g. a second objection): not offered
         form = (transition.form or ApplicantActionForm)(prefix=transition.action, version=request_obj.version)
         form.prepare(request_obj)
         result.append((transition, form))
