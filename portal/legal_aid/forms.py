@@ -146,7 +146,9 @@ def means_fields() -> tuple:
         WholeNumberField(
             _l("Household income per month (yuan)"),
             validators=[Optional(), NumberRange(min=0, max=10_000_000)],
-            description=_l("Everyone in the household together, before tax."),
+            description=_l(
+                "Everyone in the household together, after income tax and social insurance contributions."
+            ),
         ),
         Radios(
             _l("Does the local government recognise your household as low-income?"),

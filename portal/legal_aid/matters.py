@@ -104,9 +104,9 @@ CLAIM_EXEMPTIONS = {
     for e in (
         Exemption(
             "martyr_relative",
-            _l("Protecting a hero or martyr in my family"),
+            _l("The name or honour of a hero or martyr who is my close relative"),
             _l(
-                "Their name, honour or other rights, when the hero or martyr is your close relative (Art. 32(1))."
+                "Protecting the hero's or martyr's own name, portrait, reputation and honour, as their close relative (Art. 32(1))."
             ),
             "proof_martyr_relative",
             frozenset({NOT_COVERED, OTHER_BY_LAW}),
