@@ -149,7 +149,7 @@ def test_an_art_26_case_refuses_a_junior_lawyer_and_the_letter_names_the_senior(
 def test_change_of_person_and_closing_sent_back_then_closed(client, make_client, staff):
     officer = make_client()
     officer.sign_in("officer")
-    reference = register(officer, local_today())
+    reference = register(officer, local_today() - timedelta(days=45))  # the case may end since
     assert (
         act(
             officer, reference, "assign_lawyer", {"assign_lawyer-lawyer": str(staff["junior"].id)}

@@ -321,7 +321,9 @@ def test_a_closed_case_cannot_be_terminated(app, applicant, officer, staff):
             "submit_closing",
             {
                 "submit_closing-outcome": "mediated",
-                "submit_closing-ended_on": "2026-01-05",
+                "submit_closing-ended_on": to_local(utcnow())
+                .date()
+                .isoformat(),  # not before the application
                 "submit_closing-summary": "调解结案",
             },
         ).status_code

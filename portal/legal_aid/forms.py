@@ -72,6 +72,7 @@ from portal.legal_aid.matters import (
 )
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import (
+    EARLY_AID_DEADLINE_DAYS,
     EARLY_AID_GROUNDS,
     TERMINATION_GROUNDS,
     ApplicationDetails,
@@ -649,10 +650,25 @@ class ClosingReportForm(ActionForm):
         description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
     )
 
+    received = None
+
+    def prepare(self, request) -> None:
+        """The day the application or notice reached the centre (the case cannot end before)."""
+        created = getattr(request, "created_at", None)
+        self.received = getattr(request, "notice_received_on", None) or (
+            local_today(created) if created else None
+        )
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.ended_on.data and self.ended_on.data > local_today():
             self.ended_on.errors = [*self.ended_on.errors, _l("The case cannot end in the future.")]
+            valid = False
+        elif self.ended_on.data and self.received and self.ended_on.data < self.received:
+            self.ended_on.errors = [
+                *self.ended_on.errors,
+                _l("The case cannot end before the application was received."),
+            ]
             valid = False
         return valid
 
@@ -700,6 +716,15 @@ class EarlyAidForm(AssignLawyerForm):
                 valid = False
             elif self.expires_on.data < local_today():
                 self.expires_on.errors = [*self.expires_on.errors, _l("That date has passed.")]
+                valid = False
+            elif (self.expires_on.data - local_today()).days >= EARLY_AID_DEADLINE_DAYS:
+                self.expires_on.errors = [
+                    *self.expires_on.errors,
+                    _l(
+                        "Early aid for a deadline needs it to end in less than %(days)s days (Art. 44(1)); a later one leaves time for the decision.",
+                        days=EARLY_AID_DEADLINE_DAYS,
+                    ),
+                ]
                 valid = False
         return valid
 

@@ -47,7 +47,10 @@ EARLY_AID_GROUNDS = {
     "deadline": _l("A limitation period or other deadline is less than 7 days away"),
     "preservation": _l("Property or evidence preservation is urgently needed"),
     "advance_execution": _l("Advance execution is urgently needed"),
+    "other_by_law": _l("Another situation set by a law, regulation or rule (Art. 44(3))"),
 }
+#: Art. 44(一): early aid for a deadline only when it is less than this many days away.
+EARLY_AID_DEADLINE_DAYS = 7
 
 #: The issuing centre's name for the catalog (the setting LEGAL_AID_CENTRE_KEY is a msgid).
 CENTRE_NAMES = (_l("Changsha County Legal Aid Centre"),)

@@ -130,6 +130,19 @@ TRANSITIONS = (
         ),
     ),
     Transition(
+        # Art. 44 while the materials are awaited: the urgency does not wait for them.
+        "early_aid_waiting",
+        frozenset({S.NEEDS_MATERIALS}),
+        S.NEEDS_MATERIALS,
+        _l("Start early aid (Art. 44)"),
+        roles=OFFICERS,
+        form=forms.EarlyAidForm,
+        guard=lambda application, now: _early_aid_running(application),
+        notice=_l(
+            "Because the matter of %(reference)s is urgent, lawyer %(lawyer)s starts helping you before the decision on your application (Legal Aid Law, Art. 44). The decision follows once the requested materials arrive."
+        ),
+    ),
+    Transition(
         "approve",
         frozenset({S.UNDER_REVIEW}),
         S.APPROVED,
@@ -712,6 +725,7 @@ WORKFLOW = Workflow(
         "answer_materials": on_answer_materials,
         "record_materials": on_record_materials,
         "early_aid": on_early_aid,
+        "early_aid_waiting": on_early_aid,
         "approve": on_approve,
         "refuse": on_refuse,
         "terminate": on_terminate,
