@@ -150,3 +150,42 @@ def test_the_materials_pause_keeps_seven_minus_the_days_used(client, make_client
     perform(reload(reference), "request_materials", user=staff["officer"], data={"items": ["income_proof"]})
     db.session.commit()
     assert reload(reference).decision_days_left == 5
+
+
+def test_refusing_again_after_the_bureaus_order_needs_new_reasons(client, make_client, staff):
+    """Mutant caught: on_refuse accepting the same reasons after 责令改正 (and no flag)."""
+    officer, reviewer = signed_in(make_client, "officer"), signed_in(make_client, "reviewer")
+    reference = under_review(client, officer)
+    act(officer, reference, "refuse", {"refuse-reasons": "收入超过标准"})
+    object_to(client, reference, "我有低保证明")
+    act(reviewer, reference, "correct_refusal", {"correct_refusal-reasons": "未审查低保证明"})
+    assert reload(reference).status == "under_review"
+    same = act(officer, reference, "refuse", {"refuse-reasons": "收入超过标准"})
+    assert same.status_code == 409 and "new reasons" in same.get_data(as_text=True)
+    assert reload(reference).status == "under_review"
+    new = act(officer, reference, "refuse", {"refuse-reasons": "低保证明已过期，且家庭收入超过标准"})
+    assert new.status_code == 303 and reload(reference).status == "refused"
+    comment = db.session.scalar(
+        select(AuditEvent.comment).where(AuditEvent.action == "refuse").order_by(AuditEvent.id.desc())
+    )
+    assert "责令改正" in comment and "低保证明已过期" in comment
+
+
+def test_the_assigned_lawyer_reports_a_ground_for_termination(client, make_client, staff):
+    """Art. 48, second paragraph. Mutant caught: no report_ground transition for the participant."""
+    officer = signed_in(make_client, "officer")
+    reference = under_review(client, officer)
+    act(officer, reference, "approve")
+    act(officer, reference, "assign_lawyer", {"assign_lawyer-lawyer": str(staff["lawyer"].id)})
+    lawyer = signed_in(make_client, "lawyer")
+    reported = act(
+        lawyer,
+        reference,
+        "report_ground",
+        {"report_ground-ground": "own_lawyer", "report_ground-reasons": "受援人已另行委托律师"},
+    )
+    assert reported.status_code == 303, reported.get_data(as_text=True)[:2000]
+    assert reload(reference).status == "assigned"
+    timeline = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
+    assert "受援人已另行委托律师" in timeline
+    assert "受援人已另行委托律师" not in client.get(f"/track/{reference}").get_data(as_text=True)

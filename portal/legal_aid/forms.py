@@ -746,6 +746,21 @@ class TerminationForm(ActionForm):
     )
 
 
+class GroundReportForm(ActionForm):
+    """Art. 48, second paragraph: the assigned person reports a ground for termination to
+    the centre, which decides."""
+
+    ground = Radios(
+        _l("Ground for termination (Legal Aid Law, Art. 48)"),
+        choices=options(TERMINATION_GROUNDS),
+        validators=[InputRequired(message=_l("Choose the ground for termination."))],
+    )
+    reasons = TextAreaField(
+        _l("What you found"),
+        validators=[DataRequired(message=_l("Say what you found.")), Length(max=3000)],
+    )
+
+
 class ObjectionForm(ActionForm):
     """Art. 49: the applicant's objection to a refusal or termination, to the justice bureau."""
 

@@ -336,6 +336,18 @@ TRANSITIONS = (
         notice=_l("Your request for another person on %(reference)s is not granted. Reasons: %(reasons)s"),
     ),
     Transition(
+        # Art. 48, second paragraph: the assigned person tells the centre of a ground for
+        # termination; the officer decides (staff only: the recipient is not told).
+        "report_ground",
+        frozenset({S.ASSIGNED}),
+        S.ASSIGNED,
+        _l("Report a ground for termination (Art. 48)"),
+        roles=frozenset(),
+        participant_may=True,
+        form=forms.GroundReportForm,
+        public=False,
+    ),
+    Transition(
         "submit_closing",
         frozenset({S.ASSIGNED}),
         S.CLOSING,
@@ -576,19 +588,42 @@ def _sentence(text: str, locale: str) -> str:
     return text
 
 
+def on_report_ground(application: LegalAidApplication, data, now) -> dict:
+    ground = TERMINATION_GROUNDS.get(data.get("ground") or "", data.get("ground") or "")
+    return {EVENT_COMMENT: f"{ground}: {(data.get('reasons') or '').strip()}"}
+
+
+def _corrected_refusal(application: LegalAidApplication) -> bool:
+    return application.objection_to == S.REFUSED and application.objection_outcome == "corrected"
+
+
 def on_refuse(application: LegalAidApplication, data, now) -> dict:
+    previous = (application.refusal_reasons or "").strip()
+    again = _corrected_refusal(application)
+    if again and data["reasons"].strip() == previous:
+        raise GuardFailed(
+            _l("The bureau ordered this refusal corrected: refusing again needs new reasons (Art. 49).")
+        )
     application.decided_at = application.refused_at = now
     application.approved_at = None
     application.refusal_reasons = data["reasons"].strip()
     application.set_due(None)
     reasons = _sentence(application.refusal_reasons, application.locale)
+    flagged = {}
+    if again:  # the bureau sees it: refused again after its order to correct
+        with force_locale(application.locale):
+            flagged = {
+                EVENT_COMMENT: str(_l("Refused again after the bureau's order to correct."))
+                + " "
+                + application.refusal_reasons
+            }
     if application.early_aid_at is not None and application.early_aid_ended_at is None:
         # Art. 44: a refusal ends the aid given before the decision.
         application.early_aid_ended_at = now
         application.lawyer_id = None
         with force_locale(application.locale):
             reasons += " " + str(_l("The early aid given before this decision ends now."))
-    return {"reasons": reasons, "objection_days": _days("LEGAL_AID_OBJECTION_DAYS")}
+    return {"reasons": reasons, "objection_days": _days("LEGAL_AID_OBJECTION_DAYS"), **flagged}
 
 
 def on_terminate(application: LegalAidApplication, data, now) -> dict:
@@ -740,6 +775,7 @@ WORKFLOW = Workflow(
         "change_lawyer": on_assign_lawyer,
         "ask_change": on_ask_change,
         "refuse_change": on_refuse_change,
+        "report_ground": on_report_ground,
         "submit_closing": on_submit_closing,
         "return_closing": on_return_closing,
         "close": on_close,
