@@ -53,6 +53,8 @@ PROFILES = {
         "kind": "lawyer",
         "licence_number": "14301201510012345",
         "practising_since": lambda: years_ago(9),
+        "criminal_practice_since": lambda: years_ago(6),
+        "familiar_with_minors": True,
         "firm": "湖南星沙律师事务所（演示）",
         "work_phone": "0731-84010001",
         "specialties": ["labour", "contracts", "governance", "criminal"],

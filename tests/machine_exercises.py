@@ -101,13 +101,19 @@ def legal_aid(kind, fixture) -> Exercise:
     def start(goal, draw):
         application = make_application()
         claimed = draw(booleans())
-        if (claimed or goal.action.endswith("_termination")) and goal.action != "refuse_change":
+        if (claimed or "_termination" in goal.action) and goal.action != "refuse_change":
             claim(application, officer)
             db.session.commit()
-        if goal.action.endswith("_termination"):
+        if "_termination" in goal.action:
             # The shortest path to an objection runs through a refusal, whose guard then
             # stops the termination's review: start these examples from a terminated case.
-            for action in ("approve", "terminate"):
+            # A correction returns the case to the state it was terminated in (assigned here).
+            path = (
+                ("approve", "assign_lawyer", "terminate")
+                if goal.action == "correct_termination"
+                else ("approve", "terminate")
+            )
+            for action in path:
                 perform(application, action, user=officer, data=data.get(action, {}))
             db.session.commit()
         if goal.action == "refuse_change":

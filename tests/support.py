@@ -28,6 +28,7 @@ def application_form(**overrides) -> dict:
         "case_place_name": "",
         "opposing_party": "某建筑公司",
         "facts": "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。",
+        "counsel_retained": "no",
         "claim_exemption": "none",
         "means_waiver": "none",
         "household_size": "3",

@@ -16,7 +16,7 @@ from portal.core.models import AuditEvent, Holiday, ServiceRequest, Township
 from portal.core.registry import kind_for_code
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
-from portal.legal_aid.services import NoticeDetails, register_notice
+from portal.legal_aid.notices import DETAINED, RESIDENT_ID, NoticeDetails, Person, register_notice
 
 from support import VALID_ID
 
@@ -93,7 +93,7 @@ def test_importing_the_2027_arrangement_moves_the_open_deadlines_it_changes(app,
     assert sorted((e.request_id, e.comment) for e in events) == sorted(
         [(spring.id, "2027-02-09 → 2027-02-15"), (national.id, "2027-10-04 → 2027-10-08")]
     )
-    assert not any(e.is_public for e in events)
+    assert all(e.audience == "staff" for e in events)  # staff only
     # Importing again changes nothing and moves nothing.
     assert import_year(2027).moved == 0
 
@@ -112,34 +112,30 @@ def test_an_admin_edit_of_a_day_moves_deadlines_and_says_how_many(app, client, m
     assert "2027" in listed and "春节 Spring Festival" in listed  # no 2027 arrangement yet
 
 
-def notice(received: date, source: str = "notice") -> NoticeDetails:
+def notice(received: date) -> NoticeDetails:
     from portal.core.identity import parse_resident_id
 
     return NoticeDetails(
-        source=source,
         authority="长沙县公安局",
         case_number="长县公刑字〔2027〕1号",
-        charge="故意伤害罪",
-        detention_place="长沙县看守所",
+        document_date=received,
         received_on=received,
-        person_name="赵某",
-        resident_id=parse_resident_id(VALID_ID),
-        contact_mobile="13900000022",
-        township_id=db.session.scalars(select(Township.id)).first(),
+        ground="minor",
         stage="investigation",
-        serious_sentence=False,
-        facts="",
+        charge="故意伤害罪",
+        custody=DETAINED,
+        person=Person(name="赵某", id_type=RESIDENT_ID, resident_id=parse_resident_id(VALID_ID)),
+        detention_place="长沙县看守所",
+        township_id=db.session.scalars(select(Township.id)).first(),
+        contact_mobile="13900000022",
     )
 
 
-@pytest.mark.parametrize("source", ["notice", "detention"])
-def test_a_detained_person_s_3_day_assignment_is_not_extended_by_a_holiday(
-    app, make_staff, notice_2027, source
-):
+def test_a_detained_person_s_3_day_assignment_is_not_extended_by_a_holiday(app, make_staff, notice_2027):
     """Art. 105: received Thu 30 Sep 2027, the 3 days end on Sun 3 Oct, inside National
     Day. Catches custody ignored (Mon 4 Oct on the floor, Fri 8 Oct on the notice)."""
     officer = make_staff("officer", "legal_aid_officer")
-    application = register_notice(notice(date(2027, 9, 30), source), officer=officer)
+    application = register_notice(notice(date(2027, 9, 30)), officer=officer)
     db.session.commit()
     assert application.in_custody
     assert application.status == "approved"

@@ -29,6 +29,7 @@ def staff(make_staff):
         kind="lawyer",
         licence_number="14301200910000001",
         practising_since=date(2010, 3, 1),
+        criminal_practice_since=date(2011, 5, 1),
         firm="湖南星城律师事务所",
         work_phone="0731-84000001",
     )
@@ -50,14 +51,17 @@ def act(client, reference, action, data=None, **kwargs):
 
 def notice_form(received: date, serious: bool = False) -> dict:
     form = {
-        "source": "notice",
         "authority": "长沙县公安局",
         "case_number": "长县公刑字〔2026〕101号",
+        "document_date": received.isoformat(),
+        "ground": "ordinary_trial",
         "charge": "故意伤害罪",
         "stage": "investigation",
+        "custody": "detained",
         "detention_place": "长沙县看守所",
         "received_on": received.isoformat(),
         "person_name": "赵某",
+        "id_type": "resident_id",
         "id_number": VALID_ID,
         "contact_mobile": "13900000022",
         "township_id": "1",
@@ -146,7 +150,7 @@ def test_an_art_26_case_refuses_a_junior_lawyer_and_the_letter_names_the_senior(
 def test_change_of_person_and_closing_sent_back_then_closed(client, make_client, staff):
     officer = make_client()
     officer.sign_in("officer")
-    reference = register(officer, local_today())
+    reference = register(officer, local_today() - timedelta(days=45))  # the case may end since
     assert (
         act(
             officer, reference, "assign_lawyer", {"assign_lawyer-lawyer": str(staff["junior"].id)}

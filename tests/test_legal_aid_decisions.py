@@ -137,7 +137,8 @@ def test_one_materials_request_pauses_the_clock_and_resumes_it_with_the_days_lef
     reference = under_review(applicant, officer)
     # Four of the seven days have gone: three are left when the officer asks for materials.
     application = reload(reference)
-    application.decision_due_at = due_after(utcnow(), 3)
+    application.created_at = utcnow() - timedelta(days=4)
+    application.decision_due_at = due_after(application.created_at, 7)
     application.set_due(application.decision_due_at)
     db.session.commit()
 
@@ -352,7 +353,9 @@ def test_a_closed_case_cannot_be_terminated(app, applicant, officer, staff):
             "submit_closing",
             {
                 "submit_closing-outcome": "mediated",
-                "submit_closing-ended_on": "2026-01-05",
+                "submit_closing-ended_on": to_local(utcnow())
+                .date()
+                .isoformat(),  # not before the application
                 "submit_closing-summary": "调解结案",
             },
         ).status_code
@@ -412,7 +415,13 @@ def test_objection_to_a_refusal_upheld_then_objection_corrected(app, applicant, 
     text = pdf_text(applicant, f"/legal-aid/decisions/{reference}/refusal/pdf")
     assert "administrative reconsideration" in text
 
-    # Objected again, the bureau orders the centre to correct: it decides again, and approves.
+    # One objection per decision (Art. 49): not offered again, and a forged one is refused.
+    assert "/actions/object" not in applicant.get(f"/track/{reference}").get_data(as_text=True)
+    again = applicant_act(applicant, reference, "object", {"object-comment": "补充新的证据"})
+    assert again.status_code in (303, 409) and reload(reference).status == "refused"  # flashed, not taken
+
+    # Another refusal, objected to: the bureau orders the centre to correct; it approves.
+    reference = refused(applicant, officer)
     applicant_act(applicant, reference, "object", {"object-comment": "补充新的证据"})
     assert (
         act(
@@ -453,8 +462,17 @@ def test_objection_to_a_termination_upheld_and_corrected(app, applicant, officer
     )
     assert reload(reference).status == "terminated"
     assert "administrative reconsideration" in last_message()
+    again = applicant_act(applicant, reference, "object", {"object-comment": "再次异议"})
+    assert again.status_code in (303, 409) and reload(reference).status == "terminated"
 
-    applicant_act(applicant, reference, "object", {"object-comment": "再次异议"})
+    reference = assigned(applicant, officer, staff)
+    act(
+        officer,
+        reference,
+        "terminate",
+        {"terminate-ground": "finances_changed", "terminate-reasons": "已购置商品房"},
+    )
+    applicant_act(applicant, reference, "object", {"object-comment": "房屋系贷款购买"})
     assert (
         act(
             reviewer, reference, "correct_termination", {"correct_termination-reasons": "终止理由不成立"}

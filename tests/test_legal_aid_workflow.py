@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from portal.core.clock import local_today
 from portal.core.models import AuditEvent, InboxMessage, OutboxMessage, ReadAudit, ServiceRequest
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
@@ -142,7 +143,7 @@ def test_the_whole_journey(client, make_client, staff):
         "submit_closing",
         {
             "submit_closing-outcome": "mediated",
-            "submit_closing-ended_on": "2026-01-05",
+            "submit_closing-ended_on": local_today().isoformat(),  # not before the application
             "submit_closing-summary": "调解结案，追回工资三万六千元",
         },
     )

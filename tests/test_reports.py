@@ -129,7 +129,7 @@ EXPECTED = {
         "Decided within the time limit": 2,
         "Cases closed": 1,
         "Notified defence (notices received)": 1,
-        "Applications of detained persons passed on": 0,
+        "Applications forwarded from custody (Art. 39)": 0,
     },
     "consultations": {"Consultations booked": 2, "Attended": 1, "Missed (no-show)": 1, "Cancelled": 0},
     "mediation": {"Disputes received": 2, "Agreements reached": 1, "Ended without agreement": 1},

@@ -89,7 +89,7 @@ def test_a_notice_texts_the_relative_only_the_notice_and_a_returned_report_texts
     """A registered criminal notice first texted the relative "application received"; a
     closing report sent back told the lawyer nothing. Seen red with `notify=False` dropped
     from the notice's submit, and with `tell_lawyer_report_returned` not called."""
-    from datetime import date, timedelta
+    from datetime import date
 
     from test_legal_aid_assignment import act, register
 
@@ -126,7 +126,7 @@ def test_a_notice_texts_the_relative_only_the_notice_and_a_returned_report_texts
     as_lawyer.sign_in("lawyer")
     report = {
         "submit_closing-outcome": "charges_dropped",
-        "submit_closing-ended_on": (local_today() - timedelta(days=1)).isoformat(),
+        "submit_closing-ended_on": local_today().isoformat(),  # not before the notice arrived
         "submit_closing-summary": "检察院决定不起诉",
     }
     assert act(as_lawyer, reference, "submit_closing", report).status_code == 303

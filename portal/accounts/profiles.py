@@ -9,7 +9,7 @@ practising since, firm or office, work phone and specialties (codes of
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from portal.accounts.models import AccountKind, User
@@ -30,6 +30,12 @@ class LegalServicePerson(db.Model):
     #: 执业证号: free text (formats differ between lawyers and grassroots workers).
     licence_number: Mapped[str | None] = mapped_column(String(40))
     practising_since: Mapped[date | None] = mapped_column(Date)
+    #: Since when the person practises criminal defence and representation (Legal Aid Law,
+    #: Art. 26 counts this "relevant" experience, not the years since licensing).
+    criminal_practice_since: Mapped[date | None] = mapped_column(Date)
+    #: Marked as familiar with minors' physical and mental traits (未成年人保护法 Art. 104):
+    #: offered first for a minor.
+    familiar_with_minors: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Law firm, legal service office or organisation.
     firm: Mapped[str | None] = mapped_column(String(200))
     work_phone: Mapped[str | None] = mapped_column(String(20))
@@ -69,11 +75,18 @@ class LegalServicePerson(db.Model):
 
     def years_practising(self, today: date | None = None) -> int | None:
         """Whole years since `practising_since` (None when unknown)."""
-        if self.practising_since is None:
-            return None
-        today = today or local_today()
-        start = self.practising_since
-        return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+        return _whole_years(self.practising_since, today)
+
+    def years_of_criminal_practice(self, today: date | None = None) -> int | None:
+        """Whole years since `criminal_practice_since` (None when unknown)."""
+        return _whole_years(self.criminal_practice_since, today)
+
+
+def _whole_years(start: date | None, today: date | None = None) -> int | None:
+    if start is None:
+        return None
+    today = today or local_today()
+    return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
 
 
 class LegalServiceSpecialty(db.Model):
@@ -107,6 +120,8 @@ def save_profile(
     work_phone: str | None = None,
     specialties: Iterable[str] = (),
     active: bool = True,
+    criminal_practice_since: date | None = None,
+    familiar_with_minors: bool = False,
 ) -> LegalServicePerson:
     """Create or update the profile of a staff account (the caller commits)."""
     if user.kind != AccountKind.STAFF:
@@ -118,6 +133,8 @@ def save_profile(
     profile.kind = ServicePersonKind(kind).value
     profile.licence_number = licence_number or None
     profile.practising_since = practising_since
+    profile.criminal_practice_since = criminal_practice_since
+    profile.familiar_with_minors = familiar_with_minors
     profile.firm = firm or None
     profile.work_phone = work_phone or None
     profile.active = active

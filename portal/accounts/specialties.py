@@ -19,7 +19,9 @@ class ServicePersonKind(StrEnum):
 
     LAWYER = "lawyer"  # 律师
     GRASSROOTS = "grassroots"  # 基层法律服务工作者
-    VOLUNTEER = "volunteer"  # 法律服务志愿者
+    #: 高等院校、科研机构人员和法学专业学生志愿者 (Legal Aid Law Art. 17, second paragraph);
+    #: a volunteer lawyer is a LAWYER.
+    VOLUNTEER = "volunteer"
 
     @property
     def label(self):
@@ -29,7 +31,7 @@ class ServicePersonKind(StrEnum):
 KIND_LABELS = {
     ServicePersonKind.LAWYER: _l("Lawyer"),
     ServicePersonKind.GRASSROOTS: _l("Grassroots legal service worker"),
-    ServicePersonKind.VOLUNTEER: _l("Legal service volunteer"),
+    ServicePersonKind.VOLUNTEER: _l("Academic or student volunteer"),
 }
 
 #: The areas of an enterprise legal health check (SPEC §5).

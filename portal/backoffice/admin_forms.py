@@ -103,6 +103,17 @@ class ServicePersonForm(FlaskForm):
         validators=[Optional()],
         description=_l("The date of the first practising certificate, as YYYY-MM-DD."),
     )
+    criminal_practice_since = DateField(
+        _l("Criminal practice since"),
+        validators=[Optional()],
+        description=_l(
+            "When the person began criminal defence or representation, as YYYY-MM-DD. Cases with a possible life or death sentence need 3 years of it (Legal Aid Law, Art. 26)."
+        ),
+    )
+    familiar_with_minors = BooleanField(
+        _l("Familiar with minors"),
+        description=_l("Knows the physical and mental traits of minors: offered first for a minor's case."),
+    )
     firm = StringField(
         _l("Law firm or legal service office"), filters=[clean_text], validators=[Optional(), Length(max=200)]
     )
@@ -125,3 +136,8 @@ class ServicePersonForm(FlaskForm):
             raise StopValidation(_l("Enter a date as YYYY-MM-DD."))
         if field.data and field.data > local_today():
             raise ValidationError(_l("The date cannot be in the future."))
+
+    def validate_criminal_practice_since(self, field):
+        self.validate_practising_since(field)
+        if field.data and self.practising_since.data and field.data < self.practising_since.data:
+            raise ValidationError(_l("Criminal practice cannot start before practising."))

@@ -148,6 +148,8 @@ def edit_profile(user_id: int):
             kind=form.kind.data,
             licence_number=form.licence_number.data,
             practising_since=form.practising_since.data,
+            criminal_practice_since=form.criminal_practice_since.data,
+            familiar_with_minors=bool(form.familiar_with_minors.data),
             firm=form.firm.data,
             work_phone=form.work_phone.data,
             specialties=form.specialties.data or [],

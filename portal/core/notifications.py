@@ -108,6 +108,8 @@ def notify(
             created_at=utcnow(),
         )
     )
+    if not request.applicant_mobile:  # a notice may come with no mobile to reach anyone by
+        return
     message = queue_sms(request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale)
     if not_before is not None and message is not None:
         message.next_attempt_at = not_before

@@ -29,9 +29,10 @@ CAPABILITY = Capability(
         start_label=_l("Apply for legal aid"),
     ),
     staff_links=(
+        Link("legal_aid_staff.register", _l("Register a notice of defence (Art. 36)"), frozenset({OFFICER})),
         Link(
-            "legal_aid_staff.register",
-            _l("Register a notice of defence or a forwarded application"),
+            "legal_aid_staff.forwarded",
+            _l("Enter an application forwarded from custody (Art. 39)"),
             frozenset({OFFICER}),
         ),
     ),

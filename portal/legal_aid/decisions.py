@@ -8,8 +8,10 @@ refusal or termination the bureau ordered corrected is revoked and no longer off
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portal.legal_aid.matters import CRIMINAL_DEFENCE, CRIMINAL_MATTERS
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import TERMINATION_GROUNDS
 
@@ -47,7 +49,7 @@ def decision_of(
             a.approved_at,
             _l("Legal aid is granted. The legal aid centre assigns a lawyer to handle the matter."),
             a.approval_note or str(_l("The application meets the conditions for legal aid.")),
-            _l("Legal Aid Law of the People's Republic of China, Arts. 31, 34, 41 and 43"),
+            legal_basis(a, APPROVAL),
             None,
         )
     if which == REFUSAL and a.refused_at:
@@ -57,7 +59,7 @@ def decision_of(
             a.refused_at,
             _l("Legal aid is not granted."),
             a.refusal_reasons or "",
-            _l("Legal Aid Law of the People's Republic of China, Arts. 31, 34 and 43"),
+            legal_basis(a, REFUSAL),
             _remedy(days, a, "refused"),
         )
     if which == TERMINATION and a.terminated_at:
@@ -68,10 +70,68 @@ def decision_of(
             a.terminated_at,
             _l("Legal aid is terminated: %(ground)s.", ground=ground),
             a.termination_reasons or "",
-            _l("Legal Aid Law of the People's Republic of China, Art. 48"),
+            legal_basis(a, TERMINATION),
             _remedy(days, a, "terminated"),
         )
     return None
+
+
+#: Art. 48's items, in the order of TERMINATION_GROUNDS (一)-(八).
+TERMINATION_ITEMS = {key: n for n, key in enumerate(TERMINATION_GROUNDS, start=1)}
+
+
+def articles(application: LegalAidApplication, which: str) -> list[tuple[int, int | None]]:
+    """The articles (number, item) of the Legal Aid Law this decision rests on, for this
+    case: the matter (Art. 24 defence, 29 other criminal parties, 31 civil and
+    administrative, 32 a claim without the hardship test), how the means were settled
+    (Art. 34 the hardship standard, 42 a waiver on proof, none for a defence: Art. 24),
+    Art. 39 for an application forwarded from custody, Art. 43 the decision itself; a
+    termination cites its own item of Art. 48."""
+    if which == TERMINATION:
+        return [(48, TERMINATION_ITEMS.get(application.termination_ground or ""))]
+    matter = application.matter_type
+    cited = [(24 if matter == CRIMINAL_DEFENCE else 29 if matter in CRIMINAL_MATTERS else 31, None)]
+    if application.claim_exemption:
+        cited.append((32, None))
+    elif application.exemption:
+        cited.append((42, None))
+    elif matter != CRIMINAL_DEFENCE:
+        cited.append((34, None))
+    if application.source == "detention":
+        cited.append((39, None))
+    cited.append((43, None))
+    return sorted(cited)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1-99 in Chinese numerals, as articles are numbered (二十四, 四十八)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def legal_basis(application: LegalAidApplication, which: str) -> str:
+    """The articles cited, in the reader's language."""
+    cited = articles(application, which)
+    if str(get_locale() or "").startswith("zh"):
+        parts = [
+            f"第{chinese_number(n)}条" + (f"第一款第{chinese_number(item)}项" if item else "")
+            for n, item in cited
+        ]
+        return "《中华人民共和国法律援助法》" + "、".join(parts)
+    parts = [f"{n}({item})" if item else str(n) for n, item in cited]
+    if len(parts) == 1:
+        return str(_l("Legal Aid Law of the People's Republic of China, Art. %(article)s", article=parts[0]))
+    return str(
+        _l(
+            "Legal Aid Law of the People's Republic of China, Arts. %(articles)s and %(last)s",
+            articles=", ".join(parts[:-1]),
+            last=parts[-1],
+        )
+    )
 
 
 def _remedy(days: int, application: LegalAidApplication | None = None, which: str | None = None):

@@ -11,8 +11,8 @@ from portal.core.services import claim, perform, submit
 from portal.extensions import db
 from portal.legal_aid.matters import NO_AUTHORITY
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.notices import RESIDENT_ID, NoticeDetails, Person, register_notice
 from portal.legal_aid.roles import OFFICER, REVIEWER
-from portal.legal_aid.services import NoticeDetails, register_notice
 
 OFFICERS = [("officer", "张敏"), ("officer2", "李强")]
 #: The justice bureau's reviewer of objections (Art. 49).
@@ -170,20 +170,23 @@ def _seed_notice(officer: User, townships: dict) -> LegalAidApplication:
     """A court's notice in a case with a possible life sentence: only senior lawyers are offered."""
     return register_notice(
         NoticeDetails(
-            source="notice",
             authority="长沙县人民法院",
             case_number="（2026）湘0121刑初88号",
-            charge="故意杀人罪",
-            detention_place="长沙县看守所",
+            document_date=local_today(),
             received_on=local_today(),
-            person_name="孙某（演示）",
-            resident_id=parse_resident_id("430121198503120033"),
-            contact_mobile="13900000088",
-            township_id=next(iter(townships.values())),
+            ground="life_or_death",
             stage="criminal_trial",
-            serious_sentence=True,
+            charge="故意杀人罪",
+            custody="detained",
+            person=Person(
+                name="孙某（演示）",
+                id_type=RESIDENT_ID,
+                resident_id=parse_resident_id("430121198503120033"),
+            ),
+            detention_place="长沙县看守所",
+            township_id=next(iter(townships.values())),
+            contact_mobile="13900000088",
             facts="被告人未委托辩护人，可能被判处无期徒刑。",
-            authority_mobile=None,
         ),
         officer=officer,
     )

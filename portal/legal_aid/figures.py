@@ -13,7 +13,8 @@ from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter
 from portal.legal_aid.assignment import CLOSING_OUTCOMES
 from portal.legal_aid.models import LegalAidApplication
-from portal.legal_aid.services import NOTICE_SOURCES, TERMINATION_GROUNDS
+from portal.legal_aid.notices import NOTICE_SOURCES
+from portal.legal_aid.services import TERMINATION_GROUNDS
 from portal.legal_aid.states import LegalAidState as S
 
 _table = LegalAidApplication.__table__
@@ -166,7 +167,7 @@ def report_sections() -> tuple[ReportSection, ...]:
                 ),
                 Figure(
                     "forwarded",
-                    _l("Applications of detained persons passed on"),
+                    _l("Applications forwarded from custody (Art. 39)"),
                     "LA",
                     filters=(("source", "detention"),),
                 ),

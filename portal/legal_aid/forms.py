@@ -72,11 +72,10 @@ from portal.legal_aid.matters import (
 )
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import (
+    EARLY_AID_DEADLINE_DAYS,
     EARLY_AID_GROUNDS,
-    NOTICE_SOURCES,
     TERMINATION_GROUNDS,
     ApplicationDetails,
-    NoticeDetails,
     materials_to_bring,
 )
 
@@ -148,7 +147,9 @@ def means_fields() -> tuple:
         WholeNumberField(
             _l("Household income per month (yuan)"),
             validators=[Optional(), NumberRange(min=0, max=10_000_000)],
-            description=_l("Everyone in the household together, before tax."),
+            description=_l(
+                "Everyone in the household together, after income tax and social insurance contributions."
+            ),
         ),
         Radios(
             _l("Does the local government recognise your household as low-income?"),
@@ -162,6 +163,21 @@ def means_fields() -> tuple:
             validators=[Optional()],
             description=_l("For example a disaster, an accident or a serious illness."),
         ),
+    )
+
+
+#: Arts. 24, 29, 31: legal aid is for a person with no lawyer or agent in the matter.
+COUNSEL_RETAINED = _l(
+    "Legal aid is for a person who has no lawyer or agent in this matter (Legal Aid Law, Arts. 24, 29 and 31). Apply when the lawyer or agent no longer acts for you."
+)
+
+
+def retained_counsel_field():
+    return Radios(
+        _l("Is a lawyer or other agent already acting in this matter?"),
+        choices=options(YES_NO),
+        validators=[InputRequired(message=_l("Say whether a lawyer or agent already acts in the matter."))],
+        description=_l("Hired or otherwise retained for this matter, by you or by the person you apply for."),
     )
 
 
@@ -354,6 +370,7 @@ class ApplicationForm(Situation, FlaskForm):
         description=_l("At least 20 characters."),
     )
     urgent = BooleanField(_l("A limitation period or court deadline ends within the next 7 days"))
+    counsel_retained = retained_counsel_field()
 
     claim_exemption = claim_exemption_field()
     means_waiver = means_waiver_field()
@@ -406,6 +423,8 @@ class ApplicationForm(Situation, FlaskForm):
         role = self.applying_for.data
         if role and role != SELF:
             problems += self._represented_problems(role)
+        if self.counsel_retained.data == "yes":
+            problems.append((self.counsel_retained, COUNSEL_RETAINED))
         if self.case_place.data == ELSEWHERE and not (self.case_place_name.data or "").strip():
             problems.append((self.case_place_name, _l("Enter the county or city where the case is handled.")))
         if self.matter_type.data:
@@ -501,6 +520,7 @@ class ApplicationForm(Situation, FlaskForm):
             opposing_party=self.opposing_party.data,
             facts=self.facts.data,
             urgent=bool(self.urgent.data),
+            counsel_retained=self.counsel_retained.data == "yes",
             claim_exemption=answers.claim_exemption,
             means_waiver=answers.means_waiver,
             means=answers.means,
@@ -630,10 +650,25 @@ class ClosingReportForm(ActionForm):
         description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
     )
 
+    received = None
+
+    def prepare(self, request) -> None:
+        """The day the application or notice reached the centre (the case cannot end before)."""
+        created = getattr(request, "created_at", None)
+        self.received = getattr(request, "notice_received_on", None) or (
+            local_today(created) if created else None
+        )
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.ended_on.data and self.ended_on.data > local_today():
             self.ended_on.errors = [*self.ended_on.errors, _l("The case cannot end in the future.")]
+            valid = False
+        elif self.ended_on.data and self.received and self.ended_on.data < self.received:
+            self.ended_on.errors = [
+                *self.ended_on.errors,
+                _l("The case cannot end before the application was received."),
+            ]
             valid = False
         return valid
 
@@ -682,6 +717,15 @@ class EarlyAidForm(AssignLawyerForm):
             elif self.expires_on.data < local_today():
                 self.expires_on.errors = [*self.expires_on.errors, _l("That date has passed.")]
                 valid = False
+            elif (self.expires_on.data - local_today()).days >= EARLY_AID_DEADLINE_DAYS:
+                self.expires_on.errors = [
+                    *self.expires_on.errors,
+                    _l(
+                        "Early aid for a deadline needs it to end in less than %(days)s days (Art. 44(1)); a later one leaves time for the decision.",
+                        days=EARLY_AID_DEADLINE_DAYS,
+                    ),
+                ]
+                valid = False
         return valid
 
 
@@ -699,6 +743,21 @@ class TerminationForm(ActionForm):
             DataRequired(message=_l("A termination must give its reasons in writing.")),
             Length(max=3000),
         ],
+    )
+
+
+class GroundReportForm(ActionForm):
+    """Art. 48, second paragraph: the assigned person reports a ground for termination to
+    the centre, which decides."""
+
+    ground = Radios(
+        _l("Ground for termination (Legal Aid Law, Art. 48)"),
+        choices=options(TERMINATION_GROUNDS),
+        validators=[InputRequired(message=_l("Choose the ground for termination."))],
+    )
+    reasons = TextAreaField(
+        _l("What you found"),
+        validators=[DataRequired(message=_l("Say what you found.")), Length(max=3000)],
     )
 
 
@@ -723,103 +782,3 @@ class ReviewForm(ActionForm):
         _l("Reasons for the review decision"),
         validators=[DataRequired(message=_l("A review decision must give its reasons.")), Length(max=3000)],
     )
-
-
-#: The stages at which a notice arrives.
-CRIMINAL_STAGES = ("investigation", "prosecution_review", "criminal_trial", "second_instance")
-
-
-class NoticeForm(FlaskForm):
-    """A notice of the police, procuratorate or court (通知辩护), or a detained person's
-    application passed on by the detention authority (Art. 39), registered by staff."""
-
-    source = Radios(
-        _l("What arrived"),
-        choices=options(NOTICE_SOURCES),
-        validators=[InputRequired(message=_l("Choose what arrived."))],
-    )
-    authority = StringField(
-        _l("Notifying or forwarding authority"),
-        validators=[DataRequired(message=_l("Enter the authority.")), Length(max=200)],
-    )
-    authority_mobile = StringField(
-        _l("Authority contact mobile (optional)"), validators=[Optional(), MobileNumber()]
-    )
-    case_number = StringField(
-        _l("Authority's case number"),
-        validators=[DataRequired(message=_l("Enter the case number.")), Length(max=60)],
-    )
-    charge = StringField(
-        _l("Charge"), validators=[DataRequired(message=_l("Enter the charge.")), Length(max=200)]
-    )
-    stage = SelectField(
-        _l("Stage of the proceedings"),
-        choices=options([("", "—"), *((k, STAGES[k]) for k in CRIMINAL_STAGES)]),
-        validators=[InputRequired(message=_l("Choose the stage."))],
-    )
-    detention_place = StringField(
-        _l("Place of detention"),
-        validators=[DataRequired(message=_l("Enter the place of detention.")), Length(max=200)],
-    )
-    received_on = DateField(
-        _l("Date the notice was received"),
-        validators=[InputRequired(message=_l("Enter the date the notice was received."))],
-    )
-    person_name = StringField(
-        _l("Name of the suspect or defendant"),
-        validators=[DataRequired(message=_l("Enter the name.")), Length(max=100)],
-    )
-    id_number = StringField(
-        _l("Resident ID number of the suspect or defendant"),
-        validators=[DataRequired(message=_l("Enter the resident ID number.")), ResidentIdNumber()],
-    )
-    contact_mobile = StringField(
-        _l("Mobile of a close relative (for messages about the case)"),
-        validators=[DataRequired(message=_l("Enter a mobile number.")), MobileNumber()],
-    )
-    township_id = SelectField(
-        _l("Township of residence"),
-        coerce=int,
-        validators=[InputRequired(message=_l("Choose the township."))],
-    )
-    serious_sentence = BooleanField(
-        _l("Possible life imprisonment or death sentence, or death-penalty review (Art. 26)")
-    )
-    facts = TextAreaField(_l("What the notice says"), validators=[Optional(), Length(max=3000)])
-    attachments = MultipleFileField(
-        _l("The notice and its documents"),
-        validators=[AcceptedUploads()],
-        description=_l("PDF, JPEG or PNG; at most 10 MB each and 5 files in all."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.township_id.choices = township_options()
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.received_on.data and self.received_on.data > local_today():
-            self.received_on.errors = [
-                *self.received_on.errors,
-                _l("The notice cannot arrive in the future."),
-            ]
-            valid = False
-        return valid
-
-    def details(self) -> NoticeDetails:
-        return NoticeDetails(
-            source=self.source.data,
-            authority=self.authority.data,
-            case_number=self.case_number.data,
-            charge=self.charge.data,
-            detention_place=self.detention_place.data,
-            received_on=self.received_on.data,
-            person_name=self.person_name.data,
-            resident_id=parse_resident_id(self.id_number.data),
-            contact_mobile=self.contact_mobile.data,
-            township_id=self.township_id.data,
-            stage=self.stage.data,
-            serious_sentence=bool(self.serious_sentence.data),
-            facts=self.facts.data or "",
-            authority_mobile=self.authority_mobile.data or None,
-        )

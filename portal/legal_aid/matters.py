@@ -30,7 +30,8 @@ CIVIL_MATTERS = {
     "social_insurance": _l("Social insurance or social assistance"),
     "survivor_pension": _l("Survivor or disability pension"),
     "family_support": _l("Support for a parent, child or spouse"),
-    "labour": _l("Unpaid pay or an employment relationship"),
+    "labour": _l("Unpaid pay"),
+    "employment_relation": _l("Confirming an employment relationship"),
     "civil_capacity": _l("Declaring a person's legal capacity"),
     "work_injury": _l("Injury at work"),
     "personal_injury": _l("Traffic, food, drug or medical accident"),
@@ -49,6 +50,8 @@ OTHER_MATTERS = {
     NOT_COVERED: _l("Something else"),
 }
 ALL_MATTERS = {**CRIMINAL_MATTERS, **CIVIL_MATTERS, **PROVINCIAL_MATTERS, **OTHER_MATTERS}
+#: Art. 42(三): a migrant worker's claim for pay or for a work injury, not one to confirm
+#: an employment relationship (Art. 31(五) covers both, the waiver only the first).
 WAGE_OR_WORK_INJURY = frozenset({"labour", "work_injury"})
 
 
@@ -101,9 +104,9 @@ CLAIM_EXEMPTIONS = {
     for e in (
         Exemption(
             "martyr_relative",
-            _l("Protecting a hero or martyr in my family"),
+            _l("The name or honour of a hero or martyr who is my close relative"),
             _l(
-                "Their name, honour or other rights, when the hero or martyr is your close relative (Art. 32(1))."
+                "Protecting the hero's or martyr's own name, portrait, reputation and honour, as their close relative (Art. 32(1))."
             ),
             "proof_martyr_relative",
             frozenset({NOT_COVERED, OTHER_BY_LAW}),
@@ -226,7 +229,18 @@ STAGES = {
     "investigation": _l("Criminal investigation"),
     "prosecution_review": _l("Review for prosecution"),
     "criminal_trial": _l("Criminal trial"),
+    "death_review": _l("Death-sentence review"),
+    "compulsory_treatment": _l("Compulsory medical treatment proceedings"),
 }
+#: The stages of criminal proceedings (a notice arrives at one of them).
+CRIMINAL_STAGES = (
+    "investigation",
+    "prosecution_review",
+    "criminal_trial",
+    "second_instance",
+    "death_review",
+    "compulsory_treatment",
+)
 
 #: Art. 38: who handles the case decides which legal aid centre handles the application.
 NO_AUTHORITY = "none"
@@ -268,6 +282,7 @@ AUTHORITY_LABELS = {
 }
 
 NOT_RELATED = "not_related"
+#: The close relatives of the Civil Code, Art. 1045 (a closed list: no "other close relative").
 RELATIONS = {
     "spouse": _l("Spouse"),
     "parent": _l("Parent"),
@@ -275,9 +290,10 @@ RELATIONS = {
     "sibling": _l("Brother or sister"),
     "grandparent": _l("Grandparent"),
     "grandchild": _l("Grandchild"),
-    "other_relative": _l("Other close relative"),
     NOT_RELATED: _l("Not related"),
 }
+#: Labels of relations recorded before the list was closed (shown on old applications).
+RELATION_LABELS = {**RELATIONS, "other_relative": _l("Other close relative")}
 
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 

@@ -22,10 +22,19 @@ class LegalAidApplication(ServiceRequest):
     __mapper_args__ = {"polymorphic_identity": "LA"}
 
     id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), primary_key=True)
-    #: Full ID number: shown masked, in full only on request (and then read-audited).
-    id_number: Mapped[str] = mapped_column(String(18))
-    gender: Mapped[str] = mapped_column(String(8))
-    birth_date: Mapped[date] = mapped_column(Date)
+    #: Full resident ID number: shown masked, in full only on request (and then read-audited).
+    #: None for a person of a notice or forwarded application who has none.
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    #: The kind of identity document (notices.ID_TYPES); None: a resident ID (applications).
+    id_type: Mapped[str | None] = mapped_column(String(16))
+    #: The number of a passport or other document (masked like the ID number).
+    id_document: Mapped[str | None] = mapped_column(String(40))
+    nationality: Mapped[str | None] = mapped_column(String(60))
+    #: 身份不明: the authority does not know who the person is; the description says.
+    identity_unknown: Mapped[bool] = mapped_column(default=False, server_default=false())
+    person_description: Mapped[str | None] = mapped_column(Text)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[date | None] = mapped_column(Date)
     address: Mapped[str] = mapped_column(String(200))
     #: Who fills in the form (Arts. 39-40): "self", "guardian", "relative" or "agent".
     applicant_role: Mapped[str] = mapped_column(String(16), default="self", server_default="self")
@@ -43,6 +52,8 @@ class LegalAidApplication(ServiceRequest):
     handling_authority: Mapped[str | None] = mapped_column(String(16))
     opposing_party: Mapped[str | None] = mapped_column(String(200))
     facts: Mapped[str] = mapped_column(Text)
+    #: Arts. 24, 29, 31: a lawyer or agent is already retained in the matter (None: not asked).
+    counsel_retained: Mapped[bool | None]
     #: Art. 44: a limitation period ends within 7 days.
     urgent: Mapped[bool] = mapped_column(default=False)
     #: Art. 32: the claim needs no economic-hardship test (a key of CLAIM_EXEMPTIONS).
@@ -60,14 +71,26 @@ class LegalAidApplication(ServiceRequest):
     consent_accepted_at: Mapped[datetime | None]
 
     #: How the case came in: "application" (online or counter), "notice" (通知辩护, Arts.
-    #: 25, 28, 35-36) or "detention" (a detained person's application passed on, Art. 39).
+    #: 25, 28, 36) or "detention" (an application of a person in custody forwarded, Art. 39).
     source: Mapped[str] = mapped_column(String(16), default="application", server_default="application")
-    #: The notifying or forwarding authority (its name), its case number and what it says.
+    #: The notifying or forwarding authority (its name), its document number and date, what it says.
     notice_authority: Mapped[str | None] = mapped_column(String(200))
     notice_case_number: Mapped[str | None] = mapped_column(String(60))
+    notice_document_date: Mapped[date | None] = mapped_column(Date)
+    #: The ground of the notice (notices.NOTICE_GROUNDS: Art. 25 or Art. 28).
+    notice_ground: Mapped[str | None] = mapped_column(String(32))
     charge: Mapped[str | None] = mapped_column(String(200))
+    #: notices.CUSTODY: detained, or a measure without detention (取保候审, 监视居住).
+    custody: Mapped[str | None] = mapped_column(String(32))
     detention_place: Mapped[str | None] = mapped_column(String(200))
+    #: A relative of the person (optional: they may have none who can be reached).
+    relative_name: Mapped[str | None] = mapped_column(String(100))
+    #: The day the centre received the notice or the forwarded application.
     notice_received_on: Mapped[date | None] = mapped_column(Date)
+    #: Art. 39: who handed it in (notices.FORWARDED_FROM), when, and when it was forwarded.
+    forwarded_from: Mapped[str | None] = mapped_column(String(24))
+    handed_in_on: Mapped[date | None] = mapped_column(Date)
+    forwarded_on: Mapped[date | None] = mapped_column(Date)
     #: Art. 26: possible life imprisonment or death, or death-penalty review: only lawyers
     #: with the configured years of practice may be assigned.
     serious_sentence: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -124,7 +147,7 @@ class LegalAidApplication(ServiceRequest):
     lawyer = relationship("User", foreign_keys=[lawyer_id])
 
     @property
-    def recipient_id_number(self) -> str:
+    def recipient_id_number(self) -> str | None:
         """The ID number of the person who would receive the aid."""
         return (
             self.represented_id_number if self.for_relative and self.represented_id_number else self.id_number
@@ -134,7 +157,9 @@ class LegalAidApplication(ServiceRequest):
     def in_custody(self) -> bool:
         """A notice or a detained person's passed-on application naming a place of detention:
         the centre's periods are not extended by holidays (刑事诉讼法 Art. 105)."""
-        return self.source in ("notice", "detention") and bool(self.detention_place)
+        if self.source not in ("notice", "detention"):
+            return False
+        return self.custody == "detained" if self.custody else bool(self.detention_place)
 
     def deadline_moved(self, old: datetime, new: datetime) -> None:
         """The calendar moved the current deadline: the decision, assignment or objection

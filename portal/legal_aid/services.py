@@ -2,7 +2,6 @@
 what to bring; the pledge history (Art. 41 and Hunan's rule, Art. 48(一)-(二))."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -11,14 +10,12 @@ from sqlalchemy import select
 from portal.core.clock import utcnow
 from portal.core.identity import ResidentId
 from portal.core.intake import IntakeError
-from portal.core.models import RequestParty
-from portal.core.services import claim, submit, system_perform
+from portal.core.services import submit
 from portal.extensions import db
 from portal.legal_aid.hardship import Means
 from portal.legal_aid.matters import (
     AGENT,
     CLAIM_EXEMPTIONS,
-    CRIMINAL_DEFENCE,
     ELSEWHERE,
     GUARDIAN,
     MEANS_WAIVERS,
@@ -50,7 +47,10 @@ EARLY_AID_GROUNDS = {
     "deadline": _l("A limitation period or other deadline is less than 7 days away"),
     "preservation": _l("Property or evidence preservation is urgently needed"),
     "advance_execution": _l("Advance execution is urgently needed"),
+    "other_by_law": _l("Another situation set by a law, regulation or rule (Art. 44(3))"),
 }
+#: Art. 44(一): early aid for a deadline only when it is less than this many days away.
+EARLY_AID_DEADLINE_DAYS = 7
 
 #: The issuing centre's name for the catalog (the setting LEGAL_AID_CENTRE_KEY is a msgid).
 CENTRE_NAMES = (_l("Changsha County Legal Aid Centre"),)
@@ -83,6 +83,8 @@ class ApplicationDetails:
     represented_id_number: str | None = None
     opposing_party: str | None = None
     urgent: bool = False
+    #: Arts. 24, 29, 31: legal aid is for a person with no lawyer or agent in the matter.
+    counsel_retained: bool = False
     claim_exemption: str | None = None
     means_waiver: str | None = None
 
@@ -143,6 +145,7 @@ def receive_application(
         opposing_party=(details.opposing_party or "").strip() or None,
         facts=details.facts.strip(),
         urgent=details.urgent,
+        counsel_retained=details.counsel_retained,
         claim_exemption=details.claim_exemption,
         exemption=details.means_waiver,
         hardship_rule=details.hardship_rule,
@@ -154,77 +157,6 @@ def receive_application(
         consent_accepted_at=now,
     )
     return submit(application, user=user, locale=locale)
-
-
-#: The notifying authorities of a notice (通知辩护, Art. 35) and the forwarding detention authority (Art. 39).
-NOTICE_SOURCES = {
-    "notice": _l("Notice of the police, procuratorate or court (Arts. 25, 28, 35)"),
-    "detention": _l("Application of a detained person passed on by the detention authority (Art. 39)"),
-}
-#: The role of the notifying authority among the request's parties.
-AUTHORITY_PARTY = "authority"
-
-
-@dataclass(frozen=True)
-class NoticeDetails:
-    """A notice or forwarded application as typed values (the staff form makes it)."""
-
-    source: str
-    authority: str
-    case_number: str
-    charge: str
-    detention_place: str
-    received_on: date
-    person_name: str
-    resident_id: ResidentId
-    contact_mobile: str
-    township_id: int
-    stage: str
-    serious_sentence: bool
-    facts: str
-    authority_mobile: str | None = None
-
-
-def register_notice(details: NoticeDetails, *, officer) -> LegalAidApplication:
-    """Register a notice: no means test, no pledge; it enters approved with the 3-day
-    assignment clock from the day received; the authority is a party (it gets the letter)."""
-    application = LegalAidApplication(
-        applicant_name=details.person_name.strip(),
-        applicant_mobile=details.contact_mobile,
-        township_id=details.township_id,
-        id_number=details.resident_id.number,
-        gender=details.resident_id.gender,
-        birth_date=details.resident_id.birth_date,
-        address=details.detention_place.strip(),
-        matter_type=CRIMINAL_DEFENCE,
-        stage=details.stage,
-        handling_authority=None,
-        facts=details.facts.strip() or details.charge.strip(),
-        source=details.source,
-        notice_authority=details.authority.strip(),
-        notice_case_number=details.case_number.strip(),
-        charge=details.charge.strip(),
-        detention_place=details.detention_place.strip(),
-        notice_received_on=details.received_on,
-        serious_sentence=details.serious_sentence,
-        urgent=True,
-    )
-    submit(application, user=None, notify=False)  # the relative is told of the notice itself, below
-    application.parties.append(
-        RequestParty(
-            role=AUTHORITY_PARTY,
-            name=application.notice_authority,
-            mobile=details.authority_mobile or None,
-            notified_at=utcnow(),
-        )
-    )
-    system_perform(application, "register_notice", comment=str(NOTICE_SOURCES[details.source]))
-    claim(application, officer)  # the officer who registered it assigns the lawyer
-    return application
-
-
-def authority_party(application: LegalAidApplication):
-    return next((p for p in application.parties if p.role == AUTHORITY_PARTY), None)
 
 
 def materials_to_bring(application: LegalAidApplication) -> list[str]:
@@ -252,7 +184,9 @@ def materials_to_bring(application: LegalAidApplication) -> list[str]:
 
 def pledge_history(application: LegalAidApplication) -> list[DeceptionRecord]:
     """Aid ended for deception or concealment of the applicant or the person aided."""
-    numbers = {application.id_number, application.recipient_id_number}
+    numbers = {application.id_number, application.recipient_id_number} - {None}
+    if not numbers:  # a notice for a person with no resident ID number
+        return []
     return list(
         db.session.scalars(
             select(DeceptionRecord)
@@ -262,11 +196,13 @@ def pledge_history(application: LegalAidApplication) -> list[DeceptionRecord]:
     )
 
 
-def record_against_person(application: LegalAidApplication, ground: str, user=None) -> DeceptionRecord:
+def record_against_person(application: LegalAidApplication, ground: str, user=None) -> DeceptionRecord | None:
     """Record that aid on `application` ended on Art. 48(一) or (二) against the person aided
     (the termination's effect calls this); flushed, not committed."""
     if ground not in DECEPTION_GROUNDS:
         raise ValueError(f"not a ground recorded against the person: {ground}")
+    if not application.recipient_id_number:  # nobody to record it against (no resident ID)
+        return None
     record = DeceptionRecord(
         id_number=application.recipient_id_number,
         ground=ground,

@@ -1,5 +1,5 @@
-"""Staff pages of legal aid beyond the shared queue: registering a notice (通知辩护) or a
-detained person's application passed on by the detention authority (Art. 39)."""
+"""Staff pages of legal aid beyond the shared queue: registering a notice (通知辩护, Art. 36)
+and an application a person in custody handed in and the institution forwarded (Art. 39)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
@@ -9,24 +9,50 @@ from portal.core import attachments
 from portal.core.access import works_queue
 from portal.core.registry import kind_for_code
 from portal.extensions import db
-from portal.legal_aid.forms import NoticeForm
+from portal.legal_aid.notice_forms import ForwardedForm, NoticeForm
+from portal.legal_aid.notices import forwarded_late, receive_forwarded, register_notice
 from portal.legal_aid.roles import OFFICER
-from portal.legal_aid.services import register_notice
 
 bp = Blueprint("legal_aid_staff", __name__, url_prefix="/staff/legal-aid")
+
+
+def _officer_only() -> None:
+    if not (works_queue(current_user, kind_for_code("LA")) and current_user.has_role(OFFICER)):
+        abort(403)
+
+
+def _done(application, form, purpose: str, message):
+    staged = attachments.stage(getattr(form.attachments, "checked", []))
+    attachments.claim_all(application, staged, purpose=purpose, by_applicant=False)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("backoffice.detail", reference=application.reference), 303)
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
 def register():
     """Register a notice: it enters approved, handled by the officer who registered it."""
-    if not (works_queue(current_user, kind_for_code("LA")) and current_user.has_role(OFFICER)):
-        abort(403)
+    _officer_only()
     form = NoticeForm()
     if form.validate_on_submit():
         application = register_notice(form.details(), officer=current_user)
-        staged = attachments.stage(getattr(form.attachments, "checked", []))
-        attachments.claim_all(application, staged, purpose="notice", by_applicant=False)
-        db.session.commit()
-        flash(_l("Notice registered as %(reference)s.", reference=application.reference), "success")
-        return redirect(url_for("backoffice.detail", reference=application.reference), 303)
+        message = _l("Notice registered as %(reference)s.", reference=application.reference)
+        return _done(application, form, "notice", message)
     return render_template("legal_aid/notice.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/forwarded/new", methods=["GET", "POST"])
+def forwarded():
+    """Enter a forwarded application: it goes to review, handled by the officer who entered it."""
+    _officer_only()
+    form = ForwardedForm()
+    if form.validate_on_submit():
+        application = receive_forwarded(form.details(), officer=current_user)
+        message = _l("Forwarded application entered as %(reference)s.", reference=application.reference)
+        if forwarded_late(application):
+            message = _l(
+                "Forwarded application entered as %(reference)s. It was forwarded more than 24 hours after it was handed in (Art. 39): the delay is recorded.",
+                reference=application.reference,
+            )
+        return _done(application, form, "application", message)
+    return render_template("legal_aid/forwarded.html", form=form), 400 if form.is_submitted() else 200

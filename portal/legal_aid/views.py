@@ -13,7 +13,7 @@ from portal.core.intake_lost import intake_page
 from portal.core.pages import quick_exit
 from portal.core.services import load_by_reference
 from portal.i18n import current_language
-from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late
+from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late, letter_articles, role_in_case
 from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
@@ -26,15 +26,22 @@ from portal.legal_aid.matters import (
     EXEMPTION_LABELS,
     MATERIALS,
     MEANS_WAIVERS,
-    RELATIONS,
+    RELATION_LABELS,
     STAGES,
 )
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.notices import (
+    CUSTODY,
+    FORWARDED_FROM,
+    ID_TYPES,
+    NOTICE_GROUNDS,
+    authority_party,
+    forwarded_late,
+)
 from portal.legal_aid.services import (
     DECEPTION_GROUNDS,
     EARLY_AID_GROUNDS,
     TERMINATION_GROUNDS,
-    authority_party,
     materials_to_bring,
     pledge_history,
     receive_application,
@@ -51,7 +58,7 @@ def legal_aid_labels():
         "la_labels": {
             "matters": ALL_MATTERS,
             "stages": STAGES,
-            "relations": RELATIONS,
+            "relations": RELATION_LABELS,
             "exemptions": EXEMPTION_LABELS,
             "authorities": AUTHORITIES,
             "authority": AUTHORITY_LABELS,
@@ -61,7 +68,12 @@ def legal_aid_labels():
             "grounds": DECEPTION_GROUNDS,
             "termination": TERMINATION_GROUNDS,
             "early_aid": EARLY_AID_GROUNDS,
+            "notice_grounds": NOTICE_GROUNDS,
+            "id_types": ID_TYPES,
+            "custody": CUSTODY,
+            "forwarded_from": FORWARDED_FROM,
         },
+        "la_forwarded_late": forwarded_late,
         "la_decisions": decisions_of,
         "la_materials_to_bring": materials_to_bring,
         "la_parse_id": parse_resident_id,
@@ -70,6 +82,8 @@ def legal_aid_labels():
         "la_person": profile_of,
         "la_outcomes": CLOSING_OUTCOMES,
         "la_closing_late": closing_report_late,
+        "la_role_in_case": role_in_case,
+        "la_letter_articles": letter_articles,
         "LegalAidState": LegalAidState,
     }
 

@@ -14,7 +14,7 @@ from portal.core import attachments
 from portal.core.clock import local_date, local_midnight, local_today, to_local
 from portal.core.deadlines import WorkCalendar, due_after, period
 from portal.core.merging import MERGE, merge_transition, merged_state, on_merge
-from portal.core.models import ServiceRequest
+from portal.core.models import AuditEvent, ServiceRequest
 from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
@@ -24,6 +24,12 @@ from portal.legal_aid.assignment import refusal_for
 from portal.legal_aid.demo import sample_application
 from portal.legal_aid.figures import REPORT_FILTERS
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.objections import (
+    already_objected,
+    not_terminated_from,
+    restore_after_termination,
+    reviewer_is_decider,
+)
 from portal.legal_aid.roles import OFFICER, REVIEWER
 from portal.legal_aid.scopes import REVIEWER_SCOPE
 from portal.legal_aid.services import DECEPTION_GROUNDS, TERMINATION_GROUNDS, record_against_person
@@ -133,6 +139,19 @@ TRANSITIONS = (
         ),
     ),
     Transition(
+        # Art. 44 while the materials are awaited: the urgency does not wait for them.
+        "early_aid_waiting",
+        frozenset({S.NEEDS_MATERIALS}),
+        S.NEEDS_MATERIALS,
+        _l("Start early aid (Art. 44)"),
+        roles=OFFICERS,
+        form=forms.EarlyAidForm,
+        guard=lambda application, now: _early_aid_running(application),
+        notice=_l(
+            "Because the matter of %(reference)s is urgent, lawyer %(lawyer)s starts helping you before the decision on your application (Legal Aid Law, Art. 44). The decision follows once the requested materials arrive."
+        ),
+    ),
+    Transition(
         "approve",
         frozenset({S.UNDER_REVIEW}),
         S.APPROVED,
@@ -174,7 +193,7 @@ TRANSITIONS = (
         _l("Object to the decision (Art. 49)"),
         actor=APPLICANT,
         form=forms.ObjectionForm,
-        guard=lambda application, now: _objection_too_late(application, now),
+        guard=lambda application, now: already_objected(application) or _objection_too_late(application, now),
         done_message=_l("Your objection has been sent to the county justice bureau."),
         notice=_l(
             "We received your objection on %(reference)s. The county justice bureau decides on it by %(objection_due)s."
@@ -188,7 +207,9 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.REFUSED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.REFUSED) or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau upheld the refusal of legal aid for %(reference)s. Reasons: %(reasons)s If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
         ),
@@ -201,7 +222,9 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.REFUSED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.REFUSED) or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision. Reasons: %(reasons)s The centre decides again by %(decision_due)s."
         ),
@@ -214,7 +237,9 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.TERMINATED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.TERMINATED) or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau upheld the termination of legal aid for %(reference)s. Reasons: %(reasons)s If you disagree, you may apply for administrative reconsideration or bring an administrative lawsuit according to law."
         ),
@@ -227,14 +252,38 @@ TRANSITIONS = (
         roles=REVIEWERS,
         handler_only=False,
         form=forms.ReviewForm,
-        guard=lambda application, now: _objection_is_about(application, S.TERMINATED),
+        guard=lambda application, now: (
+            _objection_is_about(application, S.TERMINATED)
+            or not_terminated_from(application, S.ASSIGNED)
+            or reviewer_is_decider(application)
+        ),
         notice=_l(
             "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision: legal aid continues. Reasons: %(reasons)s"
         ),
     ),
     Transition(
-        # A registered notice (通知辩护) or forwarded application enters approved: no means
-        # test; the 3-day assignment clock runs from the day the notice was received.
+        # A case terminated before a lawyer was assigned goes back to approved, with its
+        # 3-day assignment clock (not to "assigned" with nobody).
+        "correct_termination_approved",
+        frozenset({S.OBJECTION}),
+        S.APPROVED,
+        _l("Order the centre to correct the termination"),
+        roles=REVIEWERS,
+        handler_only=False,
+        form=forms.ReviewForm,
+        guard=lambda application, now: (
+            _objection_is_about(application, S.TERMINATED)
+            or not_terminated_from(application, S.APPROVED)
+            or reviewer_is_decider(application)
+        ),
+        notice=_l(
+            "The county justice bureau found your objection on %(reference)s justified and ordered the legal aid centre to correct its decision: legal aid continues and a lawyer will be assigned by %(assign_due)s. Reasons: %(reasons)s"
+        ),
+    ),
+    Transition(
+        # A registered notice (通知辩护, Art. 36) enters approved: no means test; the 3-day
+        # assignment clock runs from the day the notice was received. A forwarded
+        # application (Art. 39) is reviewed like any other.
         "register_notice",
         frozenset({S.SUBMITTED}),
         S.APPROVED,
@@ -294,6 +343,18 @@ TRANSITIONS = (
         style="danger",
         guard=lambda application, now: _no_change_asked(application),
         notice=_l("Your request for another person on %(reference)s is not granted. Reasons: %(reasons)s"),
+    ),
+    Transition(
+        # Art. 48, second paragraph: the assigned person tells the centre of a ground for
+        # termination; the officer decides (staff only: the recipient is not told).
+        "report_ground",
+        frozenset({S.ASSIGNED}),
+        S.ASSIGNED,
+        _l("Report a ground for termination (Art. 48)"),
+        roles=frozenset(),
+        participant_may=True,
+        form=forms.GroundReportForm,
+        public=False,
     ),
     Transition(
         "submit_closing",
@@ -372,7 +433,10 @@ def _decision_due(application: LegalAidApplication, start) -> dict:
 
 def on_submit(application: LegalAidApplication, data, now) -> dict:
     application.priority = 0 if application.urgent else 1
-    return _decision_due(application, now)
+    # Art. 43: seven days from the day the centre received the application; a forwarded
+    # one (Art. 39) was received on the day it arrived from the institution.
+    received = application.notice_received_on
+    return _decision_due(application, local_midnight(received) if received else now)
 
 
 def _second_materials_request(application: LegalAidApplication):
@@ -418,17 +482,33 @@ def _objection_is_about(application: LegalAidApplication, decision: str):
     return None
 
 
-def days_left(due, now) -> int:
-    """Whole days from today to the due date, counted as the deadline was (calendar or working)."""
-    today, last = local_today(now), to_local(due).date()
-    if last <= today:
+def clock_started(application: LegalAidApplication):
+    """The day the 7-day decision clock started: the day the centre received the
+    application, or the bureau's order to decide again (Art. 49)."""
+    corrected = db.session.scalar(
+        select(AuditEvent.created_at)
+        .where(AuditEvent.request_id == application.id, AuditEvent.action == "correct_refusal")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if corrected is not None:
+        return local_today(corrected)
+    return application.notice_received_on or local_today(application.created_at)
+
+
+def days_used(start, now) -> int:
+    """Whole days from `start` (a date) to today, counted as the deadline is (calendar or working)."""
+    today = local_today(now)
+    if today <= start:
         return 0
     if current_app.config["LEGAL_AID_DAYS_KIND"] == "working":
-        calendar = WorkCalendar.load(today, last)
+        calendar = WorkCalendar.load(start, today)
         return sum(
-            1 for n in range(1, (last - today).days + 1) if calendar.is_working_day(today + timedelta(days=n))
+            1
+            for n in range(1, (today - start).days + 1)
+            if calendar.is_working_day(start + timedelta(days=n))
         )
-    return (last - today).days
+    return (today - start).days
 
 
 def on_request_materials(application: LegalAidApplication, data, now) -> dict:
@@ -440,10 +520,10 @@ def on_request_materials(application: LegalAidApplication, data, now) -> dict:
         application.materials_checklist = "\n".join(str(i) for i in items)
     application.materials_requested_at = now
     application.materials_due_at = now + timedelta(days=_days("LEGAL_AID_MATERIALS_ANSWER_DAYS"))
-    # Art. 43: the waiting time does not count. The clock stops and keeps the days left.
-    left = _days("LEGAL_AID_DECISION_DAYS")
-    if application.decision_due_at is not None:
-        left = days_left(application.decision_due_at, now)
+    # Art. 43: the waiting time does not count. The clock stops and keeps 7 minus the days
+    # used since it started, in the setting's unit; a holiday shift of the old due date is
+    # not banked (it applies once, to the final date, when the clock resumes).
+    left = max(_days("LEGAL_AID_DECISION_DAYS") - days_used(clock_started(application), now), 0)
     application.decision_days_left = left
     application.decision_due_at = None
     application.set_due(None)
@@ -518,19 +598,42 @@ def _sentence(text: str, locale: str) -> str:
     return text
 
 
+def on_report_ground(application: LegalAidApplication, data, now) -> dict:
+    ground = TERMINATION_GROUNDS.get(data.get("ground") or "", data.get("ground") or "")
+    return {EVENT_COMMENT: f"{ground}: {(data.get('reasons') or '').strip()}"}
+
+
+def _corrected_refusal(application: LegalAidApplication) -> bool:
+    return application.objection_to == S.REFUSED and application.objection_outcome == "corrected"
+
+
 def on_refuse(application: LegalAidApplication, data, now) -> dict:
+    previous = (application.refusal_reasons or "").strip()
+    again = _corrected_refusal(application)
+    if again and data["reasons"].strip() == previous:
+        raise GuardFailed(
+            _l("The bureau ordered this refusal corrected: refusing again needs new reasons (Art. 49).")
+        )
     application.decided_at = application.refused_at = now
     application.approved_at = None
     application.refusal_reasons = data["reasons"].strip()
     application.set_due(None)
     reasons = _sentence(application.refusal_reasons, application.locale)
+    flagged = {}
+    if again:  # the bureau sees it: refused again after its order to correct
+        with force_locale(application.locale):
+            flagged = {
+                EVENT_COMMENT: str(_l("Refused again after the bureau's order to correct."))
+                + " "
+                + application.refusal_reasons
+            }
     if application.early_aid_at is not None and application.early_aid_ended_at is None:
         # Art. 44: a refusal ends the aid given before the decision.
         application.early_aid_ended_at = now
         application.lawyer_id = None
         with force_locale(application.locale):
             reasons += " " + str(_l("The early aid given before this decision ends now."))
-    return {"reasons": reasons, "objection_days": _days("LEGAL_AID_OBJECTION_DAYS")}
+    return {"reasons": reasons, "objection_days": _days("LEGAL_AID_OBJECTION_DAYS"), **flagged}
 
 
 def on_terminate(application: LegalAidApplication, data, now) -> dict:
@@ -583,7 +686,12 @@ def on_correct_refusal(application: LegalAidApplication, data, now) -> dict:
 
 def on_correct_termination(application: LegalAidApplication, data, now) -> dict:
     variables = _review(application, data, "corrected")
-    application.terminated_at = None  # revoked: the aid continues
+    application.terminated_at = None  # revoked: the aid continues, in the state it was in
+    restored = restore_after_termination(application, now)
+    if restored["withdrawn"]:
+        variables[EVENT_COMMENT] = f"{application.objection_review} {restored['withdrawn']}".strip()
+    if application.assign_due_at is not None and application.status == S.APPROVED:
+        variables["assign_due"] = to_local(application.assign_due_at).date()
     return variables
 
 
@@ -660,6 +768,7 @@ WORKFLOW = Workflow(
         "answer_materials": on_answer_materials,
         "record_materials": on_record_materials,
         "early_aid": on_early_aid,
+        "early_aid_waiting": on_early_aid,
         "approve": on_approve,
         "refuse": on_refuse,
         "terminate": on_terminate,
@@ -668,11 +777,13 @@ WORKFLOW = Workflow(
         "uphold_termination": on_uphold,
         "correct_refusal": on_correct_refusal,
         "correct_termination": on_correct_termination,
+        "correct_termination_approved": on_correct_termination,
         "register_notice": on_register_notice,
         "assign_lawyer": on_assign_lawyer,
         "change_lawyer": on_assign_lawyer,
         "ask_change": on_ask_change,
         "refuse_change": on_refuse_change,
+        "report_ground": on_report_ground,
         "submit_closing": on_submit_closing,
         "return_closing": on_return_closing,
         "close": on_close,

@@ -104,9 +104,7 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
     )
     field(page, T("Township or street where you live")).select_option(label=township_name(T))
     page.get_by_role("radio", name=T("Myself"), exact=True).check()
-    field(page, T("What is the matter about?")).select_option(
-        label=T("Unpaid pay or an employment relationship")
-    )
+    field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay"))
     field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
     page.get_by_role("radio", name=T("An arbitration commission"), exact=True).check()
     page.get_by_role("radio", name=T("In this county"), exact=True).check()
@@ -114,6 +112,9 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
     field(page, T("What happened, and what do you want to achieve?")).fill(
         FACTS if T.locale != "en" else FACTS_EN
     )
+    page.get_by_role(
+        "group", name=starts_with(T("Is a lawyer or other agent already acting in this matter?"))
+    ).get_by_role("radio", name=T("No"), exact=True).check()
     for question in (T("Is your claim one of these?"), T("Does one of these describe you?")):
         page.get_by_role("group", name=starts_with(question)).get_by_role(
             "radio", name=T("None of these"), exact=True

@@ -493,6 +493,7 @@ def test_keyboard_only_application(new_context, labels):
         T("Who needs legal aid?"): T("Myself"),
         T("Who handles the case now?"): T("An arbitration commission"),
         T("Where is the case handled?"): T("In this county"),
+        T("Is a lawyer or other agent already acting in this matter?"): T("No"),
         T("Is your claim one of these?"): T("None of these"),
         T("Does one of these describe you?"): T("None of these"),
     }

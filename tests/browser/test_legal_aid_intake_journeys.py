@@ -52,9 +52,7 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     expect(page.get_by_role("alert")).to_contain_text(T("Choose what the matter is about."))
     expect(page.get_by_role("status")).to_have_count(0)
 
-    field(page, T("What is the matter about?")).select_option(
-        label=T("Unpaid pay or an employment relationship")
-    )
+    field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay"))
     answer(page, T("Is your claim one of these?"), T("None of these"))
     answer(page, T("Does one of these describe you?"), T("Migrant worker claiming pay or a work injury"))
     answer(page, T("Where is the case handled?"), T("In this county"))
@@ -86,7 +84,7 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     ).to_be_visible()
     # The self-check's answers are there; the rest is not answered for the person.
     expect(field(page, T("What is the matter about?")).locator("option:checked")).to_have_text(
-        T("Unpaid pay or an employment relationship")
+        T("Unpaid pay")
     )
     expect(field(page, T("Township or street where you live")).locator("option:checked")).to_have_text(
         township_name(T)
@@ -110,6 +108,7 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     answer(page, T("Who needs legal aid?"), T("Myself"))
     field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
     answer(page, T("Who handles the case now?"), T("An arbitration commission"))
+    answer(page, T("Is a lawyer or other agent already acting in this matter?"), T("No"))
     field(page, T("What happened, and what do you want to achieve?")).fill(
         "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。"
         if language == ZH

@@ -1,5 +1,5 @@
-"""A notice of defence (通知辩护) in a real browser: the officer registers a court's notice
-in an Art. 26 case, finds it approved with the 3-day clock, sees only the senior lawyer
+"""A notice of defence (通知辩护) in a real browser: the officer registers a procuratorate's
+notice on the Art. 25(4) ground (an Art. 26 case), finds it approved with the 3-day clock, sees only the senior lawyer
 offered, assigns them and opens the assignment letter. In Chinese and in English."""
 
 import re
@@ -19,21 +19,25 @@ def test_an_officer_registers_a_notice_and_assigns_a_senior_lawyer(language, new
     page = new_context(language=language).new_page()
     page.goto("/staff/login")
     sign_in(page, T, *OFFICER)
-    page.get_by_role("link", name=T("Register a notice of defence or a forwarded application")).click()
+    page.get_by_role("link", name=T("Register a notice of defence (Art. 36)")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Register a notice"))
 
-    page.get_by_label(T("Notice of the police, procuratorate or court (Arts. 25, 28, 35)")).check()
-    field(page, T("Notifying or forwarding authority")).fill("长沙县人民检察院")
-    field(page, T("Authority's case number")).fill(f"长县检刑诉〔2026〕{'12' if language == ZH else '13'}号")
+    field(page, T("Notifying authority")).fill("长沙县人民检察院")
+    field(page, T("Number of the authority's notice")).fill(
+        f"长县检刑诉〔2026〕{'12' if language == ZH else '13'}号"
+    )
+    field(page, T("Date of the authority's notice")).fill(date.today().isoformat())
     field(page, T("Date the notice was received")).fill(date.today().isoformat())
-    field(page, T("Charge")).fill("抢劫罪")
+    page.get_by_label(T("May be sentenced to life imprisonment or death (Art. 25(4))")).check()
+    field(page, T("Charge or alleged act")).fill("抢劫罪")
     field(page, T("Stage of the proceedings")).select_option(label=T("Review for prosecution"))
-    field(page, T("Possible life imprisonment or death sentence, or death-penalty review (Art. 26)")).check()
-    field(page, T("Name of the suspect or defendant")).fill("钱某")
-    field(page, T("Resident ID number of the suspect or defendant")).fill("430121198503120033")
+    field(page, T("Name of the person")).fill("钱某")
+    page.get_by_label(T("Resident ID card")).check()
+    field(page, T("Document number")).fill("430121198503120033")
+    page.get_by_label(T("Detained"), exact=True).check()
     field(page, T("Place of detention")).fill("长沙县看守所")
-    field(page, T("Township of residence")).select_option(index=1)
-    field(page, T("Mobile of a close relative (for messages about the case)")).fill(
+    field(page, T("Township of residence (optional)")).select_option(index=1)
+    field(page, T("Mobile of a close relative (optional)")).fill(
         "13900001401" if language == ZH else "13900001402"
     )
     page.get_by_role("button", name=T("Register the notice")).click()
