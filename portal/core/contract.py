@@ -55,6 +55,8 @@ class HomeCard:
     #: A "start" button on My requests (e.g. the application form); None when there is none.
     start_endpoint: str | None = None
     start_label: LazyString | None = None
+    #: A verified enterprise starts it: offered on "My enterprise" too.
+    for_enterprises: bool = False
 
 
 @dataclass(frozen=True)

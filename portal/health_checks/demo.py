@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.health_checks.models import HealthCheck
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.services import CheckRequest, FindingDetails, add_finding, request_check
+from portal.health_checks.team import accept_pledge
 
 COORDINATOR_LOGIN = ("healthcheck", "healthcheck-demo-2026", "孙协调员（演示）")
 ENTERPRISES = [
@@ -120,8 +121,14 @@ def _seed_published(member: EnterpriseMember) -> list[str]:
         check,
         "assign_team",
         user=coordinator,
-        data={"lead": str(lawyer.id), "members": [str(lawyer2.id)] if lawyer2 else []},
+        data={
+            "lead": str(lawyer.id),
+            "members": [str(lawyer2.id)] if lawyer2 else [],
+            "partners": ["industry"],
+        },
     )
+    for team_member in check.team:
+        accept_pledge(team_member, team_member.user)
     perform(
         check,
         "schedule_visit",
@@ -157,7 +164,12 @@ def _seed_published(member: EnterpriseMember) -> list[str]:
             None,
         ),
     )
-    perform(check, "publish", user=coordinator, data={"confirm_empty": False})
+    perform(
+        check,
+        "publish",
+        user=coordinator,
+        data={"confirm_empty": False, "documents_seen": "公司章程、20 份劳动合同、印章使用登记簿（演示）"},
+    )
     return ["1 published health check report"]
 
 

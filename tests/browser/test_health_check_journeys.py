@@ -129,6 +129,12 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
 
     lawyer = staff_page(new_context, language, LAWYER, T)
     open_check(lawyer, T, reference)
+    lawyer.get_by_role("main").get_by_role("link", name=T("Declare and pledge"), exact=True).click()
+    no_conflict = "I have no conflict: no paid retainer with the enterprise or its group, and no current matter against it."
+    lawyer.get_by_role("radio", name=T(no_conflict), exact=True).check()
+    lawyer.get_by_role("checkbox", name=T("I accept the pledge above."), exact=True).check()
+    lawyer.get_by_role("button", name=T("Send"), exact=True).click()
+    open_check(lawyer, T, reference)
     open_action(lawyer, T("Visit done: write the report")).get_by_role(
         "button", name=T("Visit done: write the report"), exact=True
     ).click()
@@ -143,9 +149,9 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
     check_axe(lawyer, axe_source, "health-check-findings", language)
 
     open_check(coordinator, T, reference)
-    open_action(coordinator, T("Publish the report")).get_by_role(
-        "button", name=T("Publish the report"), exact=True
-    ).click()
+    panel = open_action(coordinator, T("Publish the report"))
+    field(panel, T("Documents the team saw")).fill("劳动合同 20 份")
+    panel.get_by_role("button", name=T("Publish the report"), exact=True).click()
     expect(coordinator.get_by_role("main")).to_contain_text(T("Report published"))
 
     clerk.goto(f"/track/{reference}")
