@@ -265,8 +265,11 @@ def test_the_breach_report_names_the_pledge(team, make_client):
     shown = clerk.get(page).get_data(as_text=True)
     assert "保密" in shown and "纠纷经过" not in shown  # the pledge is shown; the box is not a dispute's
     clerk.submit(page, {"report": "律师推销收费服务。"}, action=f"/health-checks/{reference}/breach")
-    trail = coordinator.get(f"/staff/requests/{reference}").get_data(as_text=True)
-    assert "保密和不招揽业务承诺" in trail and "陈律师" in trail
+    from portal.core.models import AuditEvent
+
+    comment = db.session.scalar(select(AuditEvent.comment).where(AuditEvent.action == "breach_reported"))
+    assert "保密和不招揽业务承诺" in comment and "陈律师" in comment  # the pledge, and who gave it
+    assert comment in coordinator.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert db.session.scalar(select(TeamMember.pledged_at).where(TeamMember.user_id == team["lead"].id))
 
 

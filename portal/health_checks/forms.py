@@ -260,7 +260,7 @@ class ObjectionForm(FlaskForm):
 
 class ObjectionDecisionForm(FlaskForm):
     decision = RadioField(
-        _l("Decision"),
+        lazy_pgettext("objection", "Decision"),
         choices=options(
             [
                 ("upheld", _l("Upheld: the lawyer leaves the team")),

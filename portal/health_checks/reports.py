@@ -80,7 +80,7 @@ def report_xlsx(check: HealthCheck, report: Report):
         sheets.append(
             documents.Sheet(
                 gettext("About the check"),
-                [gettext("Item"), gettext("Details")],
+                [gettext("Item"), pgettext("health check report", "Details")],
                 [
                     [gettext("Organised by"), "、".join([facts["organiser"], *facts["partners"]])],
                     [
