@@ -252,7 +252,9 @@ def test_the_clerk_goes_from_verification_to_a_request_without_retyping(team, ma
 
 
 def test_the_breach_report_names_the_pledge(team, make_client):
-    """Mutant caught: `report_breach` without `pledges_named` (seen red: no name in the trail)."""
+    """Mutants caught: `report_breach` without `pledges_named` (seen red: no name in the
+    trail), and `_check_for_report` without `may_open` (seen red: an unpledged member read
+    the published report)."""
     clerk, coordinator, reference = with_team(make_client, team)
     pledge(signed_in(make_client, "lawyer"), reference)
     visit(coordinator, reference)
@@ -262,6 +264,10 @@ def test_the_breach_report_names_the_pledge(team, make_client):
     ):
         assert act(coordinator, reference, action, data).status_code == 303
     page = f"/health-checks/{reference}/report"
+    unpledged = signed_in(make_client, "lawyer2")  # on the team, never pledged
+    assert unpledged.get(page).status_code == 403
+    assert unpledged.get(f"/health-checks/{reference}/report.pdf").status_code == 403
+    assert signed_in(make_client, "lawyer").get(page).status_code == 200
     shown = clerk.get(page).get_data(as_text=True)
     assert "保密" in shown and "纠纷经过" not in shown  # the pledge is shown; the box is not a dispute's
     clerk.submit(page, {"report": "律师推销收费服务。"}, action=f"/health-checks/{reference}/breach")

@@ -90,7 +90,37 @@ def seed_demo() -> list[str]:
     db.session.flush()
     added.append(f"{len(members)} demo enterprises")
     added += _seed_published(members[0])
+    added += _seed_team_assigned(members[1])
     return added
+
+
+def _seed_team_assigned(member: EnterpriseMember) -> list[str]:
+    """A check whose team is assigned but has not yet declared and pledged: the lawyer
+    (lawyer2) sees the pledge step, and the enterprise sees who has not pledged yet."""
+    coordinator = db.session.scalar(select(User).where(User.username == COORDINATOR_LOGIN[0]))
+    lawyer2 = db.session.scalar(select(User).where(User.username == "lawyer2"))
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    if coordinator is None or lawyer2 is None:
+        return []
+    check = request_check(
+        member.enterprise,
+        member.user,
+        CheckRequest(
+            areas=["labour", "data"],
+            mode="remote",
+            preferred_dates=None,
+            notes=None,
+            answers={"labour": "yes", "data": "unsure"},
+            industry=member.enterprise.industry or "农业科技",
+            employees=member.enterprise.employees or 35,
+            township_id=township.id,
+            park=None,
+        ),
+        locale="zh_Hans",
+    )
+    perform(check, "accept", user=coordinator)
+    perform(check, "assign_team", user=coordinator, data={"lead": str(lawyer2.id), "members": []})
+    return ["1 health check waiting for its team's pledge"]
 
 
 def _seed_published(member: EnterpriseMember) -> list[str]:
