@@ -26,7 +26,7 @@ babel-compile: install
 	$(PYBABEL) compile -d translations
 
 babel-extract: install
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project="Public Legal Services Portal" -o translations/messages.pot .
 
 babel-update: babel-extract

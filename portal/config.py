@@ -192,6 +192,11 @@ class DefaultConfig:
     CUSTODY_PERIODS_EXTEND_FOR_HOLIDAYS = False
     LEGAL_AID_MATERIALS_ANSWER_DAYS = 30
     LEGAL_AID_OBJECTION_DAYS = 5
+    #: The confidentiality and no-soliciting pledge each health-check team member accepts
+    #: (SPEC §5); empty uses the plain-words default, translated.
+    HEALTH_CHECK_PLEDGE_TEXT: str = ""
+    #: Who organises the health checks, named on every report; empty uses SITE_OWNER.
+    HEALTH_CHECK_ORGANISER: str = ""
     #: Working days a supervisor has to answer a poor service rating (SPEC §2, 好差评).
     RATING_FOLLOW_UP_DAYS = 15
     #: Art. 26: years of practice a lawyer needs for a possible life or death sentence.

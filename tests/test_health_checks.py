@@ -112,6 +112,14 @@ def request_form(**overrides):
     return data
 
 
+def pledge(client, reference):
+    """A team member declares no conflict and accepts the pledge."""
+    page = f"/staff/health-checks/{reference}/pledge"
+    response = client.submit(page, {"conflict": "none", "accept": "y"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return response
+
+
 def act(client, reference, action, data=None):
     page = f"/staff/requests/{reference}"
     return client.submit(page, data or {}, action=f"{page}/actions/{action}")
@@ -186,6 +194,7 @@ def test_the_whole_check_from_request_to_follow_up(team, make_client, app, tmp_p
     )
     assert check(reference).lead.id == team["lead"].id
     lead = signed_in(make_client, "lawyer")
+    pledge(lead, reference)
     outsider = signed_in(make_client, "lawyer3")
     assert outsider.get(f"/staff/requests/{reference}").status_code == 403
     assert outsider.get(f"/staff/health-checks/{reference}/findings").status_code == 403
@@ -239,7 +248,10 @@ def test_the_whole_check_from_request_to_follow_up(team, make_client, app, tmp_p
         ).status_code
         == 303
     )
-    assert act(coordinator, reference, "publish").status_code == 303
+    assert (
+        act(coordinator, reference, "publish", {"publish-documents_seen": "劳动合同 20 份"}).status_code
+        == 303
+    )
     assert check(reference).status == "report_published" and check(reference).current_report.version == 1
 
     report = clerk.get(f"/health-checks/{reference}/report").get_data(as_text=True)
@@ -249,7 +261,7 @@ def test_the_whole_check_from_request_to_follow_up(team, make_client, app, tmp_p
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).replace("\n", "")
     assert "12 名员工未签书面劳动合同。".replace(" ", "") in text.replace(" ", "") and "劳动合同法" in text
     workbook = load_workbook(io.BytesIO(clerk.get(f"/health-checks/{reference}/report.xlsx").data))
-    summary, listed = workbook.worksheets
+    summary, listed, _about = workbook.worksheets
     assert listed.freeze_panes == "A2"
     rows = list(listed.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 2 and rows[0][2] == "12 名员工未签书面劳动合同。"
@@ -326,7 +338,15 @@ def test_a_second_account_typing_the_same_code_cannot_see_the_report(team, make_
     act(coordinator, reference, "start_report")
     empty = act(coordinator, reference, "publish")
     assert empty.status_code == 400  # no finding: publishing asks for confirmation
-    assert act(coordinator, reference, "publish", {"publish-confirm_empty": "y"}).status_code == 303
+    assert (
+        act(
+            coordinator,
+            reference,
+            "publish",
+            {"publish-confirm_empty": "y", "publish-documents_seen": "章程"},
+        ).status_code
+        == 303
+    )
     assert clerk.get(f"/health-checks/{reference}/report").status_code == 200
     impostor = make_client()
     register_enterprise(impostor, "13800000099", name="冒名者")
@@ -370,7 +390,7 @@ def test_the_enterprise_reports_a_breach_of_the_pledge_and_staff_see_it(team, ma
             },
         ),
         ("start_report", {}),
-        ("publish", {"publish-confirm_empty": "y"}),
+        ("publish", {"publish-confirm_empty": "y", "publish-documents_seen": "章程"}),
     ):
         assert act(coordinator, reference, action, data).status_code == 303, action
     page = f"/health-checks/{reference}/report"

@@ -60,6 +60,8 @@ def test_the_catalog_template_is_not_stale(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
             "--no-location",
             "-o",
             str(fresh),

@@ -59,6 +59,8 @@ class HomeCard:
     #: requests shows the start button only then (a resident is never sent to a page that
     #: only tells them to verify an enterprise).
     may_start: Callable[[Any], bool] | None = None
+    #: A verified enterprise starts it: offered on "My enterprise" too.
+    for_enterprises: bool = False
 
 
 @dataclass(frozen=True)

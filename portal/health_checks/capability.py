@@ -6,7 +6,7 @@ from portal.accounts.enterprises import membership_of
 from portal.accounts.models import AccountKind
 from portal.accounts.roles import Role
 from portal.core.contract import Capability, HomeCard, Link
-from portal.health_checks import demo, figures
+from portal.health_checks import demo, figures, team_views
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.staff_views import bp as staff_bp
 from portal.health_checks.views import bp
@@ -24,11 +24,14 @@ CAPABILITY = Capability(
     name="health_checks",
     label=TITLE,
     models="portal.health_checks.models",
-    blueprints=(bp, staff_bp),
+    blueprints=(bp, staff_bp, team_views.bp, team_views.staff_bp),
     kinds=(HEALTH_CHECK,),
     roles=(COORDINATOR,),
     # Lawyers of a check's team open its findings page; the views check the team.
-    staff_areas={staff_bp.name: frozenset({COORDINATOR, Role.LAWYER})},
+    staff_areas={
+        staff_bp.name: frozenset({COORDINATOR, Role.LAWYER}),
+        team_views.staff_bp.name: frozenset({COORDINATOR, Role.LAWYER}),
+    },
     nav=(),
     home_card=HomeCard(
         "health_checks.index",
@@ -37,6 +40,7 @@ CAPABILITY = Capability(
         start_endpoint="health_checks.request_page",
         start_label=_l("Request a legal health check"),
         may_start=may_request_check,
+        for_enterprises=True,
     ),
     staff_links=(
         Link(

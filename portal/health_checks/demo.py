@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.health_checks.models import HealthCheck
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.services import CheckRequest, FindingDetails, add_finding, request_check
+from portal.health_checks.team import accept_pledge
 
 COORDINATOR_LOGIN = ("healthcheck", "healthcheck-demo-2026", "孙协调员（演示）")
 ENTERPRISES = [
@@ -89,7 +90,37 @@ def seed_demo() -> list[str]:
     db.session.flush()
     added.append(f"{len(members)} demo enterprises")
     added += _seed_published(members[0])
+    added += _seed_team_assigned(members[1])
     return added
+
+
+def _seed_team_assigned(member: EnterpriseMember) -> list[str]:
+    """A check whose team is assigned but has not yet declared and pledged: the lawyer
+    (lawyer2) sees the pledge step, and the enterprise sees who has not pledged yet."""
+    coordinator = db.session.scalar(select(User).where(User.username == COORDINATOR_LOGIN[0]))
+    lawyer2 = db.session.scalar(select(User).where(User.username == "lawyer2"))
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    if coordinator is None or lawyer2 is None:
+        return []
+    check = request_check(
+        member.enterprise,
+        member.user,
+        CheckRequest(
+            areas=["labour", "data"],
+            mode="remote",
+            preferred_dates=None,
+            notes=None,
+            answers={"labour": "yes", "data": "unsure"},
+            industry=member.enterprise.industry or "农业科技",
+            employees=member.enterprise.employees or 35,
+            township_id=township.id,
+            park=None,
+        ),
+        locale="zh_Hans",
+    )
+    perform(check, "accept", user=coordinator)
+    perform(check, "assign_team", user=coordinator, data={"lead": str(lawyer2.id), "members": []})
+    return ["1 health check waiting for its team's pledge"]
 
 
 def _seed_published(member: EnterpriseMember) -> list[str]:
@@ -120,8 +151,14 @@ def _seed_published(member: EnterpriseMember) -> list[str]:
         check,
         "assign_team",
         user=coordinator,
-        data={"lead": str(lawyer.id), "members": [str(lawyer2.id)] if lawyer2 else []},
+        data={
+            "lead": str(lawyer.id),
+            "members": [str(lawyer2.id)] if lawyer2 else [],
+            "partners": ["industry"],
+        },
     )
+    for team_member in check.team:
+        accept_pledge(team_member, team_member.user)
     perform(
         check,
         "schedule_visit",
@@ -157,7 +194,12 @@ def _seed_published(member: EnterpriseMember) -> list[str]:
             None,
         ),
     )
-    perform(check, "publish", user=coordinator, data={"confirm_empty": False})
+    perform(
+        check,
+        "publish",
+        user=coordinator,
+        data={"confirm_empty": False, "documents_seen": "公司章程、20 份劳动合同、印章使用登记簿（演示）"},
+    )
     return ["1 published health check report"]
 
 

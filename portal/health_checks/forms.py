@@ -1,6 +1,7 @@
 """Forms of the health check: the enterprise's request, the coordinator's and lawyers' actions."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,7 +20,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.core.choices import options, township_options
 from portal.core.clock import local_today
 from portal.core.forms import ActionForm
-from portal.health_checks.vocabulary import ANSWERS, AREAS, FOLLOW_UP_RESULTS, MODES, QUESTIONS, RISK_LEVELS
+from portal.health_checks.vocabulary import (
+    ANSWERS,
+    AREAS,
+    FOLLOW_UP_RESULTS,
+    MODES,
+    PARTNERS,
+    QUESTIONS,
+    RISK_LEVELS,
+)
 
 CHOOSE = ("", _l("Choose…"))
 
@@ -39,7 +48,7 @@ class RequestForm(FlaskForm):
     )
     # No answer chosen in advance: a default would be a guess.
     mode = RadioField(
-        _l("How"),
+        _l("How the check is done"),
         choices=options(MODES),
         validators=[DataRequired(message=_l("Choose how the health check is done."))],
     )
@@ -85,17 +94,38 @@ class ReasonForm(ActionForm):
 class TeamForm(ActionForm):
     lead = SelectField(_l("Lead lawyer"), validators=[DataRequired(message=_l("Choose the lead lawyer."))])
     members = Checkboxes(_l("Other lawyers of the team"), validators=[Optional()])
+    partners = Checkboxes(
+        _l("Organised with (optional)"),
+        choices=options(PARTNERS),
+        validators=[Optional()],
+        description=_l("Named on the report with the bureau."),
+    )
 
     def prepare(self, request) -> None:
         from portal.health_checks.services import team_candidates
+        from portal.health_checks.team import conflicted_user_ids
 
+        self._conflicted = conflicted_user_ids(request.enterprise_id)
         people = [(str(u.id), label) for u, label in team_candidates()]
         self.lead.choices = options([CHOOSE, *people])
         self.members.choices = options(people)
+        if not self.is_submitted():
+            self.partners.data = request.partner_codes
+
+    def _refuse_conflicted(self, ids) -> None:
+        conflicted = [i for i in ids if i and i.isdigit() and int(i) in getattr(self, "_conflicted", set())]
+        if conflicted:
+            raise ValidationError(
+                _l("A lawyer you chose declared a conflict of interest with this enterprise: choose another.")
+            )
+
+    def validate_lead(self, field):
+        self._refuse_conflicted([field.data])
 
     def validate_members(self, field):
         if self.lead.data and self.lead.data in (field.data or []):
             field.data = [m for m in field.data if m != self.lead.data]
+        self._refuse_conflicted(field.data or [])
 
 
 class VisitForm(ActionForm):
@@ -113,6 +143,14 @@ class VisitForm(ActionForm):
 
 
 class PublishForm(ActionForm):
+    documents_seen = TextAreaField(
+        _l("Documents the team saw"),
+        validators=[
+            DataRequired(message=_l("List the documents the team saw: the report names them.")),
+            Length(max=2000),
+        ],
+        description=_l("For example: articles of association, 20 labour contracts, the seal log."),
+    )
     confirm_empty = BooleanField(_l("Publish a report without findings"))
 
     def prepare(self, request) -> None:
@@ -172,7 +210,66 @@ class FixedForm(FlaskForm):
 
 class BreachForm(FlaskForm):
     report = TextAreaField(
-        _l("What happened"),
+        lazy_pgettext("health check breach report", "What happened"),
         validators=[DataRequired(), Length(max=2000)],
         description=_l("For example: a lawyer of the team offered paid services during the check."),
+    )
+
+
+class PledgeForm(FlaskForm):
+    """A team member's conflict declaration and pledge, before opening anything."""
+
+    conflict = RadioField(
+        _l("Conflict of interest"),
+        choices=options(
+            [
+                (
+                    "none",
+                    _l(
+                        "I have no conflict: no paid retainer with the enterprise or its group, "
+                        "and no current matter against it."
+                    ),
+                ),
+                ("declared", _l("I have a conflict (I leave the team).")),
+            ]
+        ),
+        validators=[InputRequired(message=_l("Say whether you have a conflict of interest."))],
+    )
+    conflict_note = TextAreaField(_l("The conflict, in a few words"), validators=[Length(max=1000)])
+    accept = BooleanField(_l("I accept the pledge above."))
+
+    def validate_conflict_note(self, field):
+        if self.conflict.data == "declared" and not (field.data or "").strip():
+            raise ValidationError(_l("Say what the conflict is: the coordinator reads it."))
+
+    def validate_accept(self, field):
+        if self.conflict.data == "none" and not field.data:
+            raise ValidationError(_l("Accept the pledge to open the enterprise's documents and findings."))
+
+
+class ObjectionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why this lawyer should not be on the team"),
+        validators=[
+            DataRequired(message=_l("Say why: the coordinator decides on your reasons.")),
+            Length(max=1000),
+        ],
+        description=_l("For example: the lawyer acts for a company in a dispute with us."),
+    )
+
+
+class ObjectionDecisionForm(FlaskForm):
+    decision = RadioField(
+        lazy_pgettext("objection", "Decision"),
+        choices=options(
+            [
+                ("upheld", _l("Upheld: the lawyer leaves the team")),
+                ("dismissed", _l("Dismissed: the lawyer stays")),
+            ]
+        ),
+        validators=[InputRequired(message=_l("Choose a decision."))],
+    )
+    reasons = TextAreaField(
+        _l("Reasons, told to the enterprise"),
+        validators=[DataRequired(message=_l("Give the reasons.")), Length(max=2000)],
     )

@@ -35,6 +35,8 @@ class HealthCheck(ServiceRequest):
     #: The enterprise reported that the team solicited paid business (their pledge).
     breach_reported_at: Mapped[datetime | None]
     breach_report: Mapped[str | None] = mapped_column(Text)
+    #: Comma-separated codes of the organising partners (vocabulary.PARTNERS), e.g. 工信局.
+    partners: Mapped[str | None] = mapped_column(String(100))
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     team: Mapped[list["TeamMember"]] = relationship(
@@ -56,8 +58,22 @@ class HealthCheck(ServiceRequest):
         return json.loads(self.self_assessment) if self.self_assessment else {}
 
     @property
+    def partner_codes(self) -> list[str]:
+        return [p for p in (self.partners or "").split(",") if p]
+
+    @property
+    def active_team(self) -> list["TeamMember"]:
+        """The members still on the team (not taken off for a conflict or an objection)."""
+        return [m for m in self.team if m.on_team]
+
+    @property
     def lead(self):
-        return next((m.user for m in self.team if m.is_lead), None)
+        return next((m.user for m in self.active_team if m.is_lead), None)
+
+    def member_of(self, user) -> "TeamMember | None":
+        return next(
+            (m for m in self.team if user is not None and m.user_id == getattr(user, "id", None)), None
+        )
 
     @property
     def current_report(self) -> "Report | None":
@@ -65,7 +81,13 @@ class HealthCheck(ServiceRequest):
 
 
 class TeamMember(db.Model):
-    """A lawyer of the check's team; one of them leads."""
+    """A lawyer of the check's team; one of them leads.
+
+    Before opening the enterprise's documents or findings a member declares whether they
+    have a conflict of interest and accepts the confidentiality and no-soliciting pledge;
+    a declared conflict, or an enterprise's objection the coordinator upholds, takes them
+    off the team (the row stays, as the record).
+    """
 
     __table_args__ = (UniqueConstraint("check_id", "user_id"),)
 
@@ -73,8 +95,37 @@ class TeamMember(db.Model):
     check_id: Mapped[int] = mapped_column(ForeignKey("health_check.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     is_lead: Mapped[bool] = mapped_column(default=False)
+    #: "none" (no retainer with the enterprise or its group, no matter against it) or "declared".
+    conflict: Mapped[str | None] = mapped_column(String(12))
+    conflict_note: Mapped[str | None] = mapped_column(Text)
+    declared_at: Mapped[datetime | None]
+    #: The pledge as the member accepted it (the text may change later).
+    pledge_text: Mapped[str | None] = mapped_column(Text)
+    pledged_at: Mapped[datetime | None]
+    #: Why the member is off the team: "conflict" or "objection"; None while on it.
+    removed_reason: Mapped[str | None] = mapped_column(String(12))
+    #: The enterprise's objection to this member before the visit, and the coordinator's decision.
+    objection: Mapped[str | None] = mapped_column(Text)
+    objected_at: Mapped[datetime | None]
+    #: "upheld" (off the team) or "dismissed" (stays), with the reasons told to the enterprise.
+    objection_decision: Mapped[str | None] = mapped_column(String(12))
+    objection_reasons: Mapped[str | None] = mapped_column(Text)
+    objection_decided_at: Mapped[datetime | None]
 
     user = relationship("User", lazy="joined")
+
+    @property
+    def on_team(self) -> bool:
+        return self.removed_reason is None
+
+    @property
+    def may_open(self) -> bool:
+        """Declared no conflict and accepted the pledge: may open documents and findings."""
+        return self.on_team and self.conflict == "none" and self.pledged_at is not None
+
+    @property
+    def objection_open(self) -> bool:
+        return self.objection is not None and self.objection_decision is None
 
 
 class Finding(db.Model):
@@ -114,9 +165,16 @@ class Report(db.Model):
     correction_note: Mapped[str | None] = mapped_column(Text)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Who looked at what, frozen with the version (JSON): team with firms, visit dates,
+    #: areas, documents seen, limits, organiser and partners.
+    context: Mapped[str | None] = mapped_column(Text)
 
     check: Mapped[HealthCheck] = relationship(back_populates="reports")
 
     @property
     def findings(self) -> list[dict]:
         return json.loads(self.content)
+
+    @property
+    def facts(self) -> dict:
+        return json.loads(self.context) if self.context else {}

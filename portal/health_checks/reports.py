@@ -4,7 +4,7 @@ printable page's own template, and an Excel workbook with one sheet per section.
 from collections import Counter
 from datetime import date
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 
 from portal.core import documents
 from portal.health_checks.models import HealthCheck, Report
@@ -39,7 +39,7 @@ def report_pdf(check: HealthCheck, report: Report):
 
 
 def report_xlsx(check: HealthCheck, report: Report):
-    """Two sheets: the summary by area and level, and every finding with real dates."""
+    """The summary by area and level, every finding with real dates, and who looked at what."""
     levels = list(RISK_LEVELS)
     summary_rows = [
         [str(row["label"]), *[row[level] for level in levels], sum(row[level] for level in levels)]
@@ -75,4 +75,26 @@ def report_xlsx(check: HealthCheck, report: Report):
             finding_rows,
         ),
     ]
+    facts = report.facts
+    if facts:
+        sheets.append(
+            documents.Sheet(
+                gettext("About the check"),
+                [gettext("Item"), pgettext("health check report", "Details")],
+                [
+                    [gettext("Organised by"), "、".join([facts["organiser"], *facts["partners"]])],
+                    [
+                        gettext("Lawyer team"),
+                        "；".join(f"{m['name']} {m['firm']}".strip() for m in facts["team"]),
+                    ],
+                    [
+                        pgettext("health check report", "Visit date"),
+                        "、".join(facts["visit_dates"]),
+                    ],
+                    [gettext("Areas examined"), "、".join(facts["areas"])],
+                    [gettext("Documents seen"), facts["documents_seen"]],
+                    [gettext("Limits of the check"), facts["limits"]],
+                ],
+            )
+        )
     return documents.xlsx_response(_filename(check, report), sheets)

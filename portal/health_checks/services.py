@@ -95,7 +95,10 @@ def record_follow_up_result(finding: Finding, by, result: str, note: str | None)
 
 
 def report_breach(check: HealthCheck, by, text: str) -> None:
-    """The enterprise reports that the team solicited paid business: kept and flagged to staff."""
+    """The enterprise reports that the team solicited paid business: kept and flagged to
+    staff, naming the pledge and who accepted it when."""
+    from portal.health_checks.team import pledges_named
+
     check.breach_reported_at = utcnow()
     check.breach_report = text
     record_event(
@@ -103,5 +106,11 @@ def report_breach(check: HealthCheck, by, text: str) -> None:
         "breach_reported",
         user=by,
         actor_kind=APPLICANT,
-        comment=str(_l("Solicitation reported: %(text)s", text=text)),
+        comment=str(
+            _l(
+                "Breach of the confidentiality and no-soliciting pledge reported: %(text)s (pledged: %(pledges)s)",
+                text=text,
+                pledges=pledges_named(check) or "—",
+            )
+        ),
     )

@@ -5,7 +5,7 @@ a check's team, and the coordinator, record findings while the report is prepare
 the follow-up results at the follow-up visit. Everything else is on the shared pages.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from portal.health_checks.forms import FindingForm, FollowUpResultForm
 from portal.health_checks.models import Finding, HealthCheck
 from portal.health_checks.services import FindingDetails, add_finding, record_follow_up_result
 from portal.health_checks.states import HealthCheckState
+from portal.health_checks.team import may_open
 
 bp = Blueprint("health_checks_staff", __name__, url_prefix="/staff/health-checks")
 
@@ -95,6 +96,9 @@ def _check_for_team(reference: str) -> HealthCheck:
         and (is_participant(current_user, check) or works_queue(current_user, kind_for_code("HC")))
     ):
         abort(403)
+    if not may_open(current_user, check):
+        # On the team, but no declaration and pledge yet: nothing of the enterprise opens.
+        abort(Response(render_template("health_checks/pledge_first.html", check=check), 403))
     return check
 
 

@@ -7,12 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.enterprises import is_verified_member, membership_of
-from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view
+from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view, works_queue
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
 from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page
+from portal.core.registry import kind_for_code
 from portal.core.services import load_by_reference
 from portal.extensions import db
 from portal.health_checks.forms import BreachForm, FixedForm, RequestForm
@@ -20,7 +21,17 @@ from portal.health_checks.models import Finding, HealthCheck
 from portal.health_checks.reports import report_pdf, report_xlsx, summary
 from portal.health_checks.services import CheckRequest, mark_fixed, report_breach, request_check
 from portal.health_checks.states import HealthCheckState
-from portal.health_checks.vocabulary import ANSWERS, AREAS, FOLLOW_UP_RESULTS, MODES, QUESTIONS, RISK_LEVELS
+from portal.health_checks.team import OBJECTION_STATES, firm_of, may_open, pledge_text
+from portal.health_checks.vocabulary import (
+    ANSWERS,
+    AREAS,
+    FOLLOW_UP_RESULTS,
+    MODES,
+    PARTNERS,
+    QUESTIONS,
+    RISK_LEVELS,
+    is_risky,
+)
 from portal.i18n import current_language
 
 bp = Blueprint("health_checks", __name__, url_prefix="/health-checks")
@@ -37,6 +48,13 @@ def health_check_labels():
             "answers": ANSWERS,
             "questions": QUESTIONS,
             "follow_up": FOLLOW_UP_RESULTS,
+            "partners": PARTNERS,
+            "is_risky": is_risky,
+            "may_open": lambda check: may_open(current_user, check),
+            "is_member": lambda check: is_verified_member(current_user, check.enterprise_id),
+            "firm_of": firm_of,
+            "objection_states": OBJECTION_STATES,
+            "coordinates": lambda: works_queue(current_user, kind_for_code("HC")),
         },
         "HealthCheckState": HealthCheckState,
     }
@@ -65,8 +83,17 @@ def request_page():
             "park": enterprise.park,
         }
     )
+    # Asked once: what "My enterprise" already holds is shown, not asked again.
+    known = bool(enterprise.industry and enterprise.employees is not None and enterprise.township_id)
+    if known:
+        for name in ENTERPRISE_FIELDS:
+            del form[name]
 
     def send(form: RequestForm, _staged) -> HealthCheck:
+        if known:
+            return request_check(
+                enterprise, current_user, _known_request(form, enterprise), current_language()
+            )
         details = CheckRequest(
             areas=form.areas.data,
             mode=form.mode.data,
@@ -86,8 +113,25 @@ def request_page():
             "health_checks/request.html",
             send,
             confirmation="health_checks.requested",
-            context={"enterprise": enterprise, "questions": QUESTIONS},
+            context={"enterprise": enterprise, "questions": QUESTIONS, "known": known},
         )
+    )
+
+
+ENTERPRISE_FIELDS = ("industry", "employees", "township_id", "park")
+
+
+def _known_request(form: RequestForm, enterprise) -> CheckRequest:
+    return CheckRequest(
+        areas=form.areas.data,
+        mode=form.mode.data,
+        preferred_dates=(form.preferred_dates.data or "").strip() or None,
+        notes=(form.notes.data or "").strip() or None,
+        answers=form.answers(),
+        industry=enterprise.industry,
+        employees=enterprise.employees,
+        township_id=enterprise.township_id,
+        park=enterprise.park,
     )
 
 
@@ -104,6 +148,8 @@ def _check_for_report(reference: str) -> HealthCheck:
     if is_verified_member(current_user, found.enterprise_id):
         return found
     if current_user.is_authenticated and current_user.is_staff and can_view(current_user, found):
+        if not may_open(current_user, found):
+            abort(403)  # a team member opens the findings only after the pledge
         return found
     abort(404)  # unverified members and strangers learn nothing, not even that it exists
 
@@ -136,6 +182,7 @@ def report(reference: str, version: int | None = None):
         member_view=member_view,
         fixed_form=FixedForm(formdata=None),
         breach_form=BreachForm(formdata=None),
+        pledge=pledge_text(),
     )
 
 

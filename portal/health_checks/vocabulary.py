@@ -16,10 +16,13 @@ QUESTIONS = {
     "safety": _l("Do you hold every safety and environmental permit your work needs?"),
     "data": _l("Do you have consent and a written policy for the personal information you collect?"),
     "financing": _l("Are all guarantees the company gave approved by its shareholders or board?"),
-    "disputes": _l("Is the company free of lawsuits, arbitration and unpaid judgments?"),
+    # Asked the plain way round (no double negative): here "yes" is the answer to look at.
+    "disputes": _l("Does the company have a lawsuit, an arbitration or an unpaid judgment now?"),
 }
 ANSWERS = {"yes": _l("Yes"), "no": _l("No"), "unsure": _l("Not sure")}
 RISKY = frozenset({"no", "unsure"})
+#: Questions where "yes" is the answer that points to a risk.
+RISKY_BY_AREA = {"disputes": frozenset({"yes", "unsure"})}
 MODES = {"onsite": _l("Visit at our premises"), "remote": _l("Remotely (documents and a video call)")}
 RISK_LEVELS = {
     "high": _l("High (urgent)"),
@@ -29,6 +32,30 @@ RISK_LEVELS = {
 FOLLOW_UP_RESULTS = {"resolved": _l("Resolved"), "unresolved": _l("Not resolved")}
 
 
+#: Public bodies that organise checks with the bureau (the county ran its own with the 工信局).
+PARTNERS = {
+    "industry": _l("Bureau of Industry and Information Technology"),
+    "federation": _l("Federation of Industry and Commerce"),
+}
+#: The team's pledge, when the setting HEALTH_CHECK_PLEDGE_TEXT is empty.
+DEFAULT_PLEDGE = _l(
+    "I keep confidential everything I learn about the enterprise during this check: its "
+    "documents, contracts, finances and trade secrets. I use it only for this check. I do not "
+    "offer the enterprise paid services, and do not act against it, because of this check. "
+    "If the enterprise reports a breach, the bureau looks into it."
+)
+#: What the check is not, printed on every report.
+LIMITS = _l(
+    "This check is free and looks only at the areas and documents listed. It is not a full "
+    "legal audit: it does not certify that the enterprise complies with every law, and it is "
+    "not legal advice on a particular dispute."
+)
+
+
+def is_risky(area: str, answer: str) -> bool:
+    return answer in RISKY_BY_AREA.get(area, RISKY)
+
+
 def flagged_areas(answers: dict[str, str]) -> list[str]:
     """The areas whose self-assessment answer points to a likely risk."""
-    return [area for area, answer in answers.items() if answer in RISKY]
+    return [area for area, answer in answers.items() if is_risky(area, answer)]

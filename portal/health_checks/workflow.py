@@ -23,9 +23,10 @@ from portal.health_checks import forms, samples
 from portal.health_checks.demo import sample_check
 from portal.health_checks.figures import REPORT_FILTERS
 from portal.health_checks.models import Finding, HealthCheck, Report, TeamMember
+from portal.health_checks.report_facts import report_facts
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.states import HealthCheckState as S
-from portal.health_checks.vocabulary import AREAS, RISK_LEVELS
+from portal.health_checks.vocabulary import AREAS, PARTNERS, RISK_LEVELS
 
 COORDINATORS = frozenset({COORDINATOR})
 BEFORE_VISIT = frozenset({S.SUBMITTED, S.ACCEPTED, S.TEAM_ASSIGNED, S.SCHEDULED})
@@ -105,7 +106,8 @@ TRANSITIONS = (
     ),
     Transition(
         "assign_team",
-        frozenset({S.ACCEPTED}),
+        # Again before the visit is set, e.g. when a member declared a conflict.
+        frozenset({S.ACCEPTED, S.TEAM_ASSIGNED}),
         S.TEAM_ASSIGNED,
         _l("Assign the lawyer team"),
         roles=COORDINATORS,
@@ -236,12 +238,25 @@ def on_reason(check: HealthCheck, data, now) -> dict:
 
 
 def on_assign_team(check: HealthCheck, data, now) -> dict:
+    """Put the team together; members kept keep their declaration and pledge."""
     lead = db.session.get(User, int(data["lead"]))
     if lead is None or not lead.has_role(Role.LAWYER):
         raise GuardFailed(_l("Choose the team from the list."))
-    check.team = [TeamMember(user_id=lead.id, is_lead=True)] + [
-        TeamMember(user_id=int(uid)) for uid in data.get("members") or [] if int(uid) != lead.id
-    ]
+    wanted = [lead.id] + [int(uid) for uid in data.get("members") or [] if int(uid) != lead.id]
+    existing = {m.user_id: m for m in check.team}
+    if any(uid in existing and not existing[uid].on_team for uid in wanted):
+        raise GuardFailed(
+            _l("A lawyer you chose is off this team (a conflict or an objection): choose another.")
+        )
+    for member in [m for m in check.team if m.on_team and m.user_id not in wanted]:
+        check.team.remove(member)
+    for uid in wanted:
+        member = existing.get(uid)
+        if member is None:
+            member = TeamMember(user_id=uid)
+            check.team.append(member)
+        member.is_lead = uid == lead.id
+    check.partners = ",".join(p for p in data.get("partners") or [] if p in PARTNERS) or None
     return {"lead": lead.display_name, EVENT_COMMENT: lead.display_name}
 
 
@@ -253,7 +268,7 @@ def on_visit(check: HealthCheck, data, now) -> dict:
     return {"when": check.visit_at, "place": check.visit_place}
 
 
-def publish_version(check: HealthCheck, note: str | None, now) -> Report:
+def publish_version(check: HealthCheck, note: str | None, now, documents_seen: str | None = None) -> Report:
     """Freeze the findings as they are now into a new report version."""
     content = [
         {
@@ -274,6 +289,7 @@ def publish_version(check: HealthCheck, note: str | None, now) -> Report:
         check_id=check.id,
         version=version,
         content=json.dumps(content, ensure_ascii=False),
+        context=json.dumps(report_facts(check, documents_seen), ensure_ascii=False),
         correction_note=note,
         published_at=now,
     )
@@ -282,7 +298,7 @@ def publish_version(check: HealthCheck, note: str | None, now) -> Report:
 
 
 def on_publish(check: HealthCheck, data, now) -> dict:
-    publish_version(check, None, now)
+    publish_version(check, None, now, (data.get("documents_seen") or "").strip())
     check.set_due(None)
     return {"count": len(check.findings)}
 
@@ -335,12 +351,16 @@ WORKFLOW = Workflow(
 
 
 def _is_team_member(check, user) -> bool:
-    return any(m.user_id == user.id for m in getattr(check, "team", []))
+    """On the team (not off it for a conflict or an objection); the pledge is checked where
+    the enterprise's documents and findings are opened (team.may_open)."""
+    return any(m.user_id == user.id and m.on_team for m in getattr(check, "team", []))
 
 
 def _team_clause(user):
     table = TeamMember.__table__
-    return ServiceRequest.id.in_(select(table.c.check_id).where(table.c.user_id == user.id))
+    return ServiceRequest.id.in_(
+        select(table.c.check_id).where(table.c.user_id == user.id, table.c.removed_reason.is_(None))
+    )
 
 
 def _area_clause(value: str):

@@ -1,7 +1,7 @@
 """The supervisor's dashboard, the annual report and its Excel file (supervisors, admins)."""
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 
 from portal.core.clock import local_today, utcnow
 from portal.core.documents import Percent, Sheet, xlsx_response
@@ -65,7 +65,7 @@ def annual_xlsx():
     period = form.period()
     township = next((str(c.label) for c in form.township.choices if c.value == period.township), "")
     about = Sheet(
-        gettext("Report"),
+        pgettext("annual report", "Report"),
         [gettext("Item"), gettext("Value")],
         [
             [gettext("From"), period.start],

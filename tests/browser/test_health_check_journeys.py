@@ -1,6 +1,6 @@
 """Enterprise legal health check in a real browser: an enterprise clerk registers and gets
 verified, requests a check; the coordinator assigns a team and schedules the visit; the
-lead lawyer records findings; the coordinator publishes; the clerk downloads the PDF and
+lead lawyer declares no conflict, accepts the pledge and records findings; the coordinator publishes; the clerk downloads the PDF and
 the Excel file (read back here), marks a finding fixed and asks for a follow-up, which the
 lawyer records. axe-core checks the health-check pages on the way."""
 
@@ -129,6 +129,12 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
 
     lawyer = staff_page(new_context, language, LAWYER, T)
     open_check(lawyer, T, reference)
+    lawyer.get_by_role("main").get_by_role("link", name=T("Declare and pledge"), exact=True).click()
+    no_conflict = "I have no conflict: no paid retainer with the enterprise or its group, and no current matter against it."
+    lawyer.get_by_role("radio", name=T(no_conflict), exact=True).check()
+    lawyer.get_by_role("checkbox", name=T("I accept the pledge above."), exact=True).check()
+    lawyer.get_by_role("button", name=T("Send"), exact=True).click()
+    open_check(lawyer, T, reference)
     open_action(lawyer, T("Visit done: write the report")).get_by_role(
         "button", name=T("Visit done: write the report"), exact=True
     ).click()
@@ -143,9 +149,9 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
     check_axe(lawyer, axe_source, "health-check-findings", language)
 
     open_check(coordinator, T, reference)
-    open_action(coordinator, T("Publish the report")).get_by_role(
-        "button", name=T("Publish the report"), exact=True
-    ).click()
+    panel = open_action(coordinator, T("Publish the report"))
+    field(panel, T("Documents the team saw")).fill("劳动合同 20 份")
+    panel.get_by_role("button", name=T("Publish the report"), exact=True).click()
     expect(coordinator.get_by_role("main")).to_contain_text(T("Report published"))
 
     clerk.goto(f"/track/{reference}")
@@ -191,3 +197,50 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
     expect(lawyer.get_by_role("main")).to_contain_text(T("Closed"))
     clerk.reload()
     expect(status(clerk, T)).to_contain_text(T("Closed"))
+
+
+def test_the_team_pledges_before_opening_anything_and_the_enterprise_objects(new_context, labels, axe_source):
+    """The demo check waiting for its team (enterprise 2, 刘律师 leading): the lawyer is
+    refused the findings until they declare no conflict and pledge; the clerk sees the
+    pledge and objects to the lawyer; the coordinator decides with reasons the clerk reads.
+    Mutant caught: `team.may_open` true for any member on the team (seen red: the findings
+    opened before the pledge)."""
+    language = ZH
+    T = labels(language)
+    clerk = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
+    clerk.goto("/account/login")
+    sign_in(clerk, T, "13800000012", "enterprise-demo-2026")
+    clerk.goto("/account/requests")
+    reference = read_reference(clerk, CHECK_REFERENCE)
+
+    lawyer = staff_page(new_context, language, ("lawyer2", "lawyer2-demo-2026"), T)
+    lawyer.goto(f"/staff/health-checks/{reference}/findings")
+    expect(lawyer.get_by_role("heading", level=1)).to_have_text(T("Declare and pledge first"))
+    lawyer.get_by_role("main").get_by_role("link", name=T("Declare and pledge"), exact=True).click()
+    lawyer.get_by_role("button", name=T("Send"), exact=True).click()
+    expect(lawyer.get_by_role("main")).to_contain_text(T("Say whether you have a conflict of interest."))
+    check_axe(lawyer, axe_source, "health-check-pledge", language)
+    no_conflict = "I have no conflict: no paid retainer with the enterprise or its group, and no current matter against it."
+    lawyer.get_by_role("radio", name=T(no_conflict), exact=True).check()
+    lawyer.get_by_role("checkbox", name=T("I accept the pledge above."), exact=True).check()
+    lawyer.get_by_role("button", name=T("Send"), exact=True).click()
+    expect(lawyer.get_by_role("heading", level=1)).to_contain_text(T("Findings"))
+
+    clerk.goto(f"/track/{reference}")
+    expect(clerk.get_by_role("main")).to_contain_text("已作出保密和不招揽业务承诺")
+    clerk.locator("summary", has_text=T("Object to %(name)s") % {"name": "刘律师（演示）"}).click()
+    field(clerk, T("Why this lawyer should not be on the team")).fill("该律师曾代理我司的诉讼对方。")
+    clerk.get_by_role("button", name=T("Send the objection"), exact=True).click()
+    expect(clerk.get_by_role("main")).to_contain_text("该律师曾代理我司的诉讼对方。")
+
+    coordinator = staff_page(new_context, language, COORDINATOR, T)
+    open_check(coordinator, T, reference)
+    decision = coordinator.get_by_role(
+        "group", name=T("Decide on the objection to %(name)s") % {"name": "刘律师（演示）"}
+    )
+    decision.get_by_role("radio", name=T("Dismissed: the lawyer stays"), exact=True).check()
+    field(coordinator, T("Reasons, told to the enterprise")).fill("该案件已于三年前结案，不构成利益冲突。")
+    coordinator.get_by_role("button", name=T("Decide"), exact=True).click()
+    expect(coordinator.get_by_role("main")).to_contain_text("该案件已于三年前结案，不构成利益冲突。")
+    clerk.reload()
+    expect(clerk.get_by_role("main")).to_contain_text("该案件已于三年前结案，不构成利益冲突。")
