@@ -22,6 +22,6 @@ def sample_work(check, staff) -> dict[str, dict[str, str]]:
         "schedule_visit": visit,
         "schedule_follow_up": visit,
         "send_back": {"comment": "请补充依据"},
-        "publish": {"confirm_empty": "y"},
+        "publish": {"confirm_empty": "y", "documents_seen": "公司章程、劳动合同二十份"},
         "correct_report": {"comment": "更正错字"},
     }

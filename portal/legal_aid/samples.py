@@ -6,6 +6,7 @@ from datetime import date
 from portal.accounts.profiles import profile_of, save_profile
 from portal.accounts.roles import Role
 from portal.core.clock import local_today
+from portal.core.registry import kind_of
 from portal.extensions import db
 
 
@@ -17,11 +18,15 @@ def sample_work(application, staff) -> dict[str, dict[str, str]]:
             save_profile(user, kind="lawyer", practising_since=date(2005, 1, 1))
     db.session.flush()
     lawyer = str(lawyers[0].id) if lawyers else ""
+    other = kind_of(application).make_sample()  # an open application to merge this one into
+    db.session.flush()
     return {
+        "merge": {"into": other.reference, "reason": "同一事项已在办理"},
         "request_materials": {"items": "id_copy"},
         "answer_materials": {"comment": "已补充身份证复印件"},
         "record_materials": {"comment": "身份证复印件"},
         "early_aid": {"lawyer": lawyer, "ground": "preservation"},
+        "early_aid_waiting": {"lawyer": lawyer, "ground": "preservation"},
         "refuse": {"reasons": "收入超过标准"},
         "terminate": {"ground": "finances_changed", "reasons": "经济状况已改善"},
         "object": {"comment": "我的收入低于标准"},
@@ -29,6 +34,8 @@ def sample_work(application, staff) -> dict[str, dict[str, str]]:
         "correct_refusal": {"reasons": "应当重新审查"},
         "uphold_termination": {"reasons": "原决定正确"},
         "correct_termination": {"reasons": "应当继续援助"},
+        "correct_termination_approved": {"reasons": "应当继续援助"},
+        "report_ground": {"ground": "finances_changed", "reasons": "受援人经济状况已明显改善"},
         "assign_lawyer": {"lawyer": lawyer},
         "change_lawyer": {"lawyer": lawyer},
         "ask_change": {"comment": "沟通不畅"},
