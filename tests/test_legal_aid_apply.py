@@ -185,7 +185,9 @@ def test_the_confirmation_is_only_for_the_browser_that_applied(client, make_clie
     response = client.submit("/legal-aid/apply", application_form())
     location = response.headers["Location"]
     assert client.get(location).status_code == 200
-    assert make_client().get(location).status_code == 404
+    other = make_client().get(location)  # issue #28: the proof page, never the receipt nor a 404
+    html = other.get_data(as_text=True)
+    assert other.status_code == 200 and 'name="mobile"' in html and "周建国" not in html
 
 
 def test_a_signed_in_resident_finds_the_application_under_my_requests(client, app):

@@ -351,7 +351,8 @@ def test_once_accepted_only_the_other_partys_own_mobile_follows_the_case(client,
     stranger = make_client()
     miss = stranger.submit("/track", {"reference": reference, "mobile": "13900000099"})
     assert miss.status_code == 200 and "field-error" in miss.get_data(as_text=True)
-    assert stranger.get(f"/track/{reference}").status_code == 404
+    refused = stranger.get(f"/track/{reference}")  # issue #28: the proof page, nothing of the case
+    assert refused.status_code == 200 and 'name="mobile"' in refused.get_data(as_text=True)
     other = make_client()
     found = other.submit("/track", {"reference": reference, "mobile": OTHER_MOBILE})
     assert found.status_code == 302 and other.get(f"/track/{reference}").status_code == 200

@@ -209,15 +209,19 @@ def test_every_integer_in_a_url_is_bounded_by_the_column_type(app, make_staff, m
     client.sign_in("everyone", PASSWORD)
     values = {"reference": made[0].reference, "slug": slugs[made[0].request_type]}
     walked = 0
+    paths = [r.rule for r in app.url_map.iter_rules()]
     for rule in app.url_map.iter_rules():
         integers = integer_arguments(rule)
         if not integers:
             continue
         method = "get" if "GET" in rule.methods else "post"
+        # Werkzeug notes a rule of the same path with another method before converting the
+        # id, so a POST-only rule beside a GET rule of one path answers 405: never a 500.
+        expected = {404, 405} if paths.count(rule.rule) > 1 else {404}
         for huge in (2**31, 2**53, 2**63 - 1):
             url = fill(rule, {**values, **dict.fromkeys(integers, huge)})
             response = getattr(client, method)(url)
-            assert response.status_code == 404, (url, response.status_code)
+            assert response.status_code in expected, (url, response.status_code)
         url = fill(rule, {**values, **dict.fromkeys(integers, 2**31 - 1)})
         assert getattr(client, method)(url).status_code < 500, url
         walked += 1
