@@ -15,11 +15,13 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from .as_deployed import confirm_mobile_if_asked, pass_second_factor
+
 # Demo accounts made by `flask seed-demo` (portal/demo.py), and one that the browser suite
 # makes for the lockout test, so that locking it cannot disturb the other tests.
 OFFICER = ("officer", "officer-demo-2026")
 RESIDENT = ("13800000001", "resident-demo-2026")
-LOCKOUT_USER = ("lockout-officer", "lockout-officer-pass-2026")
+LOCKOUT_USER = ("lockout-officer", "quiet-harbour-lantern-2026")
 LAWYER_NAME = "陈律师（演示）"
 DESK = ("desk", "desk-demo-2026")  # works the county centre and the 星沙 justice office
 ADVISER_ADMIN = ("advisers", "advisers-demo-2026")
@@ -137,13 +139,16 @@ def declarations(page: Page, T) -> Locator:
 
 def check_answers_and_send(page: Page, T, *answers: str) -> None:
     """The check-your-answers page every public form shows before sending: it lists the
-    answers (each of `answers` must be there), then "Accept and send"."""
+    answers (each of `answers` must be there), then "Accept and send", then the SMS code
+    when the code page asks for it."""
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
     for answer in answers:
         expect(
             page.get_by_role("main").get_by_role("definition").filter(has_text=answer).first
         ).to_be_visible()
-    page.get_by_role("button", name=T("Accept and send"), exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=T("Accept and send"), exact=True).click()
+    confirm_mobile_if_asked(page, T)
 
 
 def send_application(page: Page, T) -> str:
@@ -189,14 +194,17 @@ def section(page: Page, heading: str) -> Locator:
 
 
 def sign_in(page: Page, T, username: str, password: str) -> None:
-    """Fill in the sign-in form and press Sign in (the caller checks where it lands).
+    """Fill in the sign-in form and press Sign in, then the staff second factor when it is
+    asked (the caller checks where it lands).
 
     Residents sign in at /account/login with their mobile number, staff at /staff/login
     with their username: each page asks for its own."""
     staff_page = "/staff/login" in page.url
     field(page, T("Username") if staff_page else T("Mobile number")).fill(username)
     field(page, T("Password")).fill(password)
-    page.get_by_role("button", name=T("Sign in"), exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=T("Sign in"), exact=True).click()
+    pass_second_factor(page, T, username)
 
 
 def open_request_from_queue(page: Page, T, reference: str) -> None:

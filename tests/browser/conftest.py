@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover - the test extra installs it
     # Nothing here can be imported or run: say why in the header instead of erroring.
     collect_ignore_glob = ["test_*.py"]
 else:
+    from .as_deployed import SERVERS
     from .browser_steps import DESKTOP, LOCKOUT_USER, OFFICER, ZH, sign_in, write_pdf
 
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -139,6 +140,11 @@ class LiveServer:
     log_path: Path
     process: subprocess.Popen | None = None
     env: dict = field(default_factory=dict)
+    #: The suite's authenticator: username -> TOTP key read at enrolment, and the last
+    #: time step used (the server refuses a code at or before it).
+    totp: dict = field(default_factory=dict)
+    totp_last_step: dict = field(default_factory=dict)
+    engine: object = None  # an SQLAlchemy engine on database_url, to read the outbox
 
     def log_tail(self, chars: int = 4000) -> str:
         try:
@@ -236,9 +242,9 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def verifying_server(tmp_path_factory):
-    """A second server as the local demo runs: mobile verification on, the log SMS
-    backend, and the code shown in the marked demo notice (tests/browser/test_security_journeys.py)."""
-    with serving(tmp_path_factory, MOBILE_VERIFICATION="1", PORTAL_DEMO="1") as server:
+    """A second server as the local demo runs (PORTAL_DEMO=1): the log SMS backend, and the
+    code shown in the marked demo notice (tests/browser/test_security_journeys.py)."""
+    with serving(tmp_path_factory, PORTAL_DEMO="1") as server:
         yield server
 
 
@@ -268,12 +274,15 @@ def serving(tmp_path_factory, **overrides: str):
         PORTAL_INSECURE_COOKIES="1",
         UPLOAD_FOLDER=str(uploads),
         PYTHONUNBUFFERED="1",
-        MOBILE_VERIFICATION="0",  # no SMS in the browser server; test_security_mobile.py covers it
-        STAFF_TWO_FACTOR="0",  # the journeys sign staff in by password; test_security_totp.py covers TOTP
-        # Every journey submits from 127.0.0.1, often with the same mobile: the abuse
-        # limits (test_security_limits.py) would end the suite half-way.
+        # As deployed: the SMS code on (as_deployed.py reads it from the outbox) and staff
+        # two-factor on (the suite enrols each account and keeps its key).
+        # Every journey submits from 127.0.0.1, often with the same mobile, and asks for a
+        # code for it: the abuse limits (test_security_limits.py, test_security_mobile.py
+        # cover them) would end the suite half-way, so only their numbers are raised.
         RATELIMIT_SUBMISSIONS_PER_ADDRESS="10000 per hour",
         RATELIMIT_SUBMISSIONS_PER_MOBILE="10000 per hour",
+        RATELIMIT_SMS_PER_MOBILE="10000 per hour",
+        RATELIMIT_SMS_PER_ADDRESS="10000 per hour",
     )
     env.update(overrides)
     port = _free_port()
@@ -322,8 +331,12 @@ def serving(tmp_path_factory, **overrides: str):
                 start_new_session=True,
             )
         _wait_for_health(server)
+        SERVERS[server.base_url] = server
         yield server
     finally:
+        SERVERS.pop(server.base_url, None)
+        if server.engine is not None:
+            server.engine.dispose()
         if server.process is not None:
             _stop(server.process)
         if postgres is not None:

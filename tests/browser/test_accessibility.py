@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from .as_deployed import confirm_mobile_if_asked
 from .browser_steps import (
     ADVISER_ADMIN,
     CENTRE_NAME_ZH,
@@ -552,7 +553,9 @@ def test_keyboard_only_application(new_context, labels):
             break
     else:
         pytest.fail("80 presses of Tab never reached Accept and send")
-    keyboard.press("Space")
+    with page.expect_navigation():
+        keyboard.press("Space")
+    confirm_mobile_if_asked(page, T)
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     expect(page.get_by_text(re.compile(r"LA-\d{4}-\d{6}")).first).to_be_visible()
 

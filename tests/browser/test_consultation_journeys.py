@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from portal.core.clock import to_local
 
+from .as_deployed import move_booking_to_today
 from .browser_steps import (
     CENTRE_NAME_ZH,
     DESK,
@@ -28,7 +29,6 @@ from .browser_steps import (
     choose_point_and_day,
     field,
     fill_booking,
-    free_times,
     go_to_booking,
     open_action,
     open_day_view,
@@ -137,22 +137,17 @@ def test_resident_changes_the_time_then_cancels_without_javascript(new_context, 
 
 
 def book_for_today(page, T, *, name: str, mobile: str, question: str, phone: bool = False):
-    """Book the centre's first free time of today (skip when none is left: a weekend, a
-    holiday or late in the day); returns (reference, today)."""
+    """A booking of today at the centre: booked online for the first free day (late in the
+    day or at a weekend nothing of today is bookable), then its slot moved to this evening
+    (as_deployed.move_booking_to_today); returns (reference, today)."""
     go_to_booking(page, T)
-    field(page, T("Service point")).select_option(label=centre_name(T))
-    today = to_local(datetime.now(UTC).replace(tzinfo=None)).date()
-    days = field(page, T("Day")).locator("option").evaluate_all("options => options.map(o => o.value)")
-    if today.isoformat() not in days:
-        pytest.skip("no free time left today at the centre (a weekend, a holiday or late in the day)")
-    field(page, T("Day")).select_option(value=today.isoformat())
-    page.get_by_role("button", name=T("Show free times"), exact=True).click()
-    if not free_times(page, T).count():
-        pytest.skip("no free time left today at the centre")
+    choose_point_and_day(page, T, centre_name(T), days_ahead=1)
     fill_booking(page, T, name=name, mobile=mobile, question=question)
     if phone:
         page.get_by_role("radio", name=T("Phone call-back"), exact=True).check()
-    return send_booking(page, T), today
+    reference = send_booking(page, T)
+    move_booking_to_today(page, reference)
+    return reference, to_local(datetime.now(UTC).replace(tzinfo=None)).date()
 
 
 def test_desk_checks_in_and_records_the_consultation(new_context, labels):

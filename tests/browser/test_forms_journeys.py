@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from .as_deployed import confirm_mobile_if_asked
 from .browser_steps import (
     EN,
     LANGUAGES,
@@ -67,7 +68,9 @@ def test_check_your_answers_change_keeps_everything_then_send(new_context, label
     name.fill("周改正")
     page.get_by_role("button", name=T("Send the application"), exact=True).click()
     expect(check_page_answer(page, T, T("Full name"))).to_have_text("周改正")
-    page.get_by_role("button", name=T("Accept and send"), exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=T("Accept and send"), exact=True).click()
+    confirm_mobile_if_asked(page, T)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     expect(page.get_by_role("main")).to_contain_text("周改正")
@@ -218,7 +221,9 @@ def test_the_new_pages_have_no_axe_violations(language, viewport, new_context, l
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
     check_axe(page, axe_source, "forms-check-answers", language)
     keep_screenshot(page, f"check-answers-{shot}")
-    page.get_by_role("button", name=T("Accept and send"), exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=T("Accept and send"), exact=True).click()
+    confirm_mobile_if_asked(page, T)
     expect(page.get_by_role("heading", name=T("What happens next"))).to_be_visible()
     check_axe(page, axe_source, "forms-confirmation", language)
     keep_screenshot(page, f"confirmation-{shot}")

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from .as_deployed import confirm_mobile_if_asked
 from .browser_steps import (
     LANGUAGES,
     ZH,
@@ -76,7 +77,9 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
     field(clerk, T("Unified social credit code")).fill(code)
     field(clerk, T("Password")).first.fill("a-long-password-2026")
     field(clerk, T("Password again")).fill("a-long-password-2026")
-    clerk.get_by_role("button", name=T("Create account"), exact=True).click()
+    with clerk.expect_navigation():
+        clerk.get_by_role("button", name=T("Create account"), exact=True).click()
+    confirm_mobile_if_asked(clerk, T)
     expect(clerk.get_by_role("heading", level=1)).to_have_text(T("My enterprise"))
     check_axe(clerk, axe_source, "my-enterprise", language)
     licence = tmp_path / "licence.pdf"
