@@ -79,6 +79,21 @@ def confirm_mobile_if_asked(page: Page, T) -> bool:
     return True
 
 
+def enter_tracking_code_if_asked(page: Page, T, mobile: str) -> bool:
+    """On tracking's code page ("Enter the code", issue #28): type the code texted to
+    `mobile` and press "Show my request". False (nothing done) on any other page."""
+    page.wait_for_load_state()
+    if page.get_by_role("heading", level=1).inner_text().strip() != T("Enter the code"):
+        return False
+    digits = "".join(ch for ch in mobile if ch.isdigit())
+    digits = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+    masked = f"{digits[:3]}****{digits[-4:]}"
+    page.get_by_label(T("Code from the text message"), exact=True).fill(code_sent_to(server_of(page), masked))
+    with page.expect_navigation():
+        page.get_by_role("button", name=T("Show my request"), exact=True).click()
+    return True
+
+
 # --------------------------------------------------------------------------- staff
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from .as_deployed import confirm_mobile_if_asked, pass_second_factor
+from .as_deployed import confirm_mobile_if_asked, enter_tracking_code_if_asked, pass_second_factor
 
 # Demo accounts made by `flask seed-demo` (portal/demo.py), and one that the browser suite
 # makes for the lockout test, so that locking it cannot disturb the other tests.
@@ -180,6 +180,7 @@ def track(page: Page, T, reference: str, mobile: str) -> None:
     field(page, T("Reference number")).fill(reference)
     field(page, T("Mobile number given with the request")).fill(mobile)
     page.get_by_role("button", name=T("Show my request"), exact=True).click()
+    enter_tracking_code_if_asked(page, T, mobile)  # as deployed: the code texted by /track
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from .as_deployed import confirm_mobile_if_asked
+from .as_deployed import confirm_mobile_if_asked, enter_tracking_code_if_asked
 from .browser_steps import (
     EN,
     LANGUAGES,
@@ -189,6 +189,7 @@ def test_tracking_shows_the_steps_and_finds_a_reference_typed_any_way(new_contex
     field(page, T("Reference number")).fill(reference.replace("-", "").lower())  # typed without dashes
     field(page, T("Mobile number given with the request")).fill("13900001605")
     page.get_by_role("button", name=T("Show my request"), exact=True).click()
+    enter_tracking_code_if_asked(page, T, "13900001605")
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     steps = page.get_by_role("region", name=T("Progress")).get_by_role("list")
     expect(steps.get_by_role("listitem")).to_have_count(5)
