@@ -88,7 +88,7 @@ def enter_tracking_code_if_asked(page: Page, T, mobile: str) -> bool:
     digits = "".join(ch for ch in mobile if ch.isdigit())
     digits = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
     masked = f"{digits[:3]}****{digits[-4:]}"
-    page.get_by_label(T("Code from the text message"), exact=True).fill(code_sent_to(server_of(page), masked))
+    page.get_by_label(T("Code from the text message")).fill(code_sent_to(server_of(page), masked))
     with page.expect_navigation():
         page.get_by_role("button", name=T("Show my request"), exact=True).click()
     return True

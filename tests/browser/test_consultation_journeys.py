@@ -171,7 +171,8 @@ def test_desk_checks_in_and_records_the_consultation(new_context, labels):
     row = desk.get_by_role("row").filter(has_text=reference)
     expect(row).to_contain_text("Huang Lili")
     expect(row).to_contain_text(T("Booked"))
-    expect(row.get_by_role("button", name=starts_with(T("Mark as missed")))).to_be_visible()
+    # The slot (today, 20:00) has not started: "missed" is not offered yet (issue #31).
+    expect(row.get_by_role("button", name=starts_with(T("Mark as missed")))).to_have_count(0)
     row.get_by_role("button", name=starts_with(T("Check in"))).click()
     expect(desk.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Check in")})
     expect(desk.get_by_role("heading", level=1)).to_contain_text(day.isoformat())  # back on the same day
