@@ -102,6 +102,13 @@ def test_officer_asks_for_materials_applicant_answers_officer_approves_and_assig
         "checkbox", name=T("Proof of household income or an economic-hardship statement"), exact=True
     ).check()
     field(panel, T("Other missing items")).fill("Labour contract or pay slips")
+    # Issue #31: the exact text the applicant will read is shown before it is sent.
+    panel.get_by_role("button", name=T("Show the message before sending"), exact=True).click()
+    expect(officer.get_by_role("heading", name=T("The applicant will read:"))).to_be_visible()
+    expect(officer.locator(".message-preview")).to_contain_text("Labour contract or pay slips")
+    panel = officer.get_by_role("group").filter(
+        has=officer.locator("summary", has_text=exactly(T("Ask for materials")))
+    )
     panel.get_by_role("button", name=T("Ask for materials"), exact=True).click()
     expect(officer.get_by_role("status")).to_contain_text(
         T("Done: %(action)s.") % {"action": T("Ask for materials")}
