@@ -67,6 +67,17 @@ DECISIONS = {
 SOURCES = {"application": _l("Application (online or at the counter)"), **NOTICE_SOURCES}
 
 
+def _choice_filter(name: str, label, column: str, choices: dict) -> QueueFilter:
+    """A queue filter on one of the application's own columns, by its declared choices."""
+    return QueueFilter(
+        name,
+        label,
+        lambda: [(k, str(v)) for k, v in choices.items()],
+        lambda value: _where(_table.c[column] == value) if value in choices else None,
+        on_kind_table=True,
+    )
+
+
 def _lawyer_choices():
     from portal.accounts.roles import Role
     from portal.accounts.services import staff_choices
@@ -84,34 +95,10 @@ REPORT_FILTERS = (
         lambda value: DECISIONS[value][1]() if value in DECISIONS else None,
         on_kind_table=True,
     ),
-    QueueFilter(
-        "ground",
-        _l("Termination ground"),
-        lambda: [(k, str(v)) for k, v in TERMINATION_GROUNDS.items()],
-        lambda value: _where(_table.c.termination_ground == value) if value in TERMINATION_GROUNDS else None,
-        on_kind_table=True,
-    ),
-    QueueFilter(
-        "objection",
-        _l("Objection outcome"),
-        lambda: [(k, str(v)) for k, v in OBJECTION_OUTCOMES.items()],
-        lambda value: _where(_table.c.objection_outcome == value) if value in OBJECTION_OUTCOMES else None,
-        on_kind_table=True,
-    ),
-    QueueFilter(
-        "source",
-        _l("How the case came in"),
-        lambda: [(k, str(v)) for k, v in SOURCES.items()],
-        lambda value: _where(_table.c.source == value) if value in SOURCES else None,
-        on_kind_table=True,
-    ),
-    QueueFilter(
-        "outcome",
-        _l("Closing outcome"),
-        lambda: [(k, str(v)) for k, v in CLOSING_OUTCOMES.items()],
-        lambda value: _where(_table.c.closing_outcome == value) if value in CLOSING_OUTCOMES else None,
-        on_kind_table=True,
-    ),
+    _choice_filter("ground", _l("Termination ground"), "termination_ground", TERMINATION_GROUNDS),
+    _choice_filter("objection", _l("Objection outcome"), "objection_outcome", OBJECTION_OUTCOMES),
+    _choice_filter("source", _l("How the case came in"), "source", SOURCES),
+    _choice_filter("outcome", _l("Closing outcome"), "closing_outcome", CLOSING_OUTCOMES),
     QueueFilter(
         "lawyer",
         _l("Lawyer"),
