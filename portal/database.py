@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from portal.config import PROJECT_ROOT
 from portal.extensions import db, migrate
+from portal.statement_watchdog import watch_web_statements
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -76,6 +77,7 @@ def register(app: Flask) -> None:
             tune_sqlite(db.engine, busy_ms=int(float(app.config["DATABASE_BUSY_TIMEOUT"]) * 1000))
         elif db.engine.dialect.name == "postgresql":
             limit_web_statements(db.engine)
+            watch_web_statements(db.engine)
 
 
 def limit_web_statements(engine: Engine) -> None:

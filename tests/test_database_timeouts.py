@@ -188,3 +188,100 @@ def test_a_wrong_query_is_not_taken_for_an_unavailable_database(app):
     with pytest.raises(Exception) as raised:
         app.test_client().get("/test-wrong-query")
     assert isinstance(raised.value, OperationalError | ProgrammingError)
+
+
+class FreezableProxy:
+    """A TCP relay to the real PostgreSQL that can freeze: it keeps every connection open
+    and stops passing bytes (a backend that hangs, a network path that drops packets)."""
+
+    def __init__(self, host: str, port: int):
+        self.target = (host, port)
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source, sink):
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.flowing.wait()  # frozen: the bytes are held, the connection stays up
+            try:
+                sink.sendall(data)
+            except OSError:
+                return
+
+    def close(self):
+        self.flowing.set()
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="a relay to the PostgreSQL server")
+def test_a_pooled_connection_that_stops_answering_mid_request_still_ends_the_request(database_url, tmp_path):
+    """The server's statement timeout cannot help when the server itself is silent: the
+    client-side watchdog (portal.statement_watchdog) cuts the socket at the timeout plus
+    its grace, and the request answers 503. Red without the watchdog: the request hangs
+    until the relay thaws (the test's own 15 s limit)."""
+    from sqlalchemy.engine import make_url
+
+    from portal.statement_watchdog import GRACE_SECONDS, TICK_SECONDS
+
+    real = make_url(database_url)
+    proxy = FreezableProxy(real.host or "127.0.0.1", real.port or 5432)
+    url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    application = create_app({**app_config(url, tmp_path / "uploads"), "DATABASE_STATEMENT_TIMEOUT": 1})
+
+    @application.get("/test-frozen")
+    def frozen():
+        db.session.execute(text("SELECT 1"))  # the connection is established and pooled
+        proxy.flowing.clear()  # the server goes silent mid-request
+        db.session.execute(text("SELECT 2"))
+        return "too late"
+
+    application.test_client_class = PortalClient
+    outcome = {}
+
+    def ask():
+        with application.app_context():
+            client = application.test_client()
+            outcome["response"], outcome["seconds"] = timed(lambda: client.get("/test-frozen"))
+
+    try:
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        asking.join(15)
+        hung = asking.is_alive()
+        proxy.flowing.set()  # thaw, so that a hung request (the red case) ends too
+        asking.join(30)
+        assert not hung, "the request hung with the database silent"
+        bound = 1 + GRACE_SECONDS + TICK_SECONDS + 1.5
+        assert outcome["response"].status_code == 503 and outcome["seconds"] < bound, outcome
+        # The pool dropped the cut connection: the next request, the server answering, works.
+        with application.app_context():
+            assert db.session.execute(text("SELECT 3")).scalar() == 3
+    finally:
+        proxy.close()
+        with application.app_context():
+            db.engine.dispose()
