@@ -425,7 +425,7 @@ def test_months_stored_under_an_old_rule_are_counted_again_after_the_rule_change
     must not show the months stored under the old rule."""
     from portal.legal_aid import figures
     from portal.legal_aid.models import LegalAidApplication
-    from portal.reports import compute
+    from portal.reports import measures
 
     def approved() -> int:
         html = supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True)
@@ -437,5 +437,5 @@ def test_months_stored_under_an_old_rule_are_counted_again_after_the_rule_change
     monkeypatch.setitem(
         figures.DECISIONS, "approved", (label, lambda: LegalAidApplication.refused_at.is_not(None))
     )
-    monkeypatch.setattr(compute, "_DEFINITIONS", {})  # a new release starts new processes
+    monkeypatch.setattr(measures, "_DEFINITIONS", {})  # a new release starts new processes
     assert approved() == 1

@@ -12,7 +12,7 @@ def services_by_kind(period, with_tables: bool) -> tuple[list, list]:
     """The services logged in the period (and by kind), each linked to the service list
     filtered as it is counted (`portal.advisers.service_list.service_clauses`)."""
     from portal.advisers import service_list
-    from portal.reports.compute import Count, Table
+    from portal.reports.results import Count, Table
 
     found = service_list.services_by_kind(period)
     rows = [

@@ -132,7 +132,7 @@ class ReportSection:
     #: Figures of a list that is not a request queue (e.g. the advisers' service log),
     #: counted by the capability through the same filter as its own staff page, each
     #: linked to that page: (period, with_tables) -> (figures, tables), as
-    #: `portal.reports.compute.Count` and `Table`.
+    #: `portal.reports.results.Count` and `Table`.
     counted: Callable[[Any, bool], tuple[list, list]] | None = None
 
 

@@ -23,8 +23,9 @@ from portal.extensions import db
 from portal.i18n import current_language
 from portal.ratings.levels import POOR, SATISFIED
 from portal.ratings.models import Rating
-from portal.reports.compute import Count, SectionResult, Selection, Table
+from portal.reports.measures import Selection
 from portal.reports.period import Period
+from portal.reports.results import Count, SectionResult, Table
 
 GIVEN = _l("Ratings given")
 POOR_RATINGS = _l("Poor ratings (dissatisfied, very dissatisfied)")

@@ -57,7 +57,7 @@ COUNTY = -1
 
 
 class ReportMonthValue(db.Model):
-    """One number of a month: a count, a sum or a histogram bin (`portal.reports.compute.Measure`),
+    """One number of a month: a count, a sum or a histogram bin (`portal.reports.measures.Measure`),
     for the county or one township."""
 
     __tablename__ = "report_month_value"
@@ -257,7 +257,8 @@ def refresh(now: datetime | None = None, *, everything: bool = False) -> int:
     (see the module's docstring); a month without a row read as version 0 gets one at the
     store, and a change that made it first has version 1 already."""
     from portal.core.registry import registry
-    from portal.reports.compute import MonthCounter, county_of, declared_measures
+    from portal.reports.compute import declared_measures
+    from portal.reports.measures import MonthCounter, county_of
     from portal.reports.period import Period, month_end
 
     first_seen = db.session.scalar(select(func.min(ServiceRequest.created_at)))
