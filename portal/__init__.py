@@ -62,6 +62,7 @@ def register_capabilities(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the shared blueprints, then each enabled capability's own."""
+    from portal.accounts import own_account  # noqa: F401  (its routes are on the accounts blueprint)
     from portal.accounts.views import bp as accounts_bp
     from portal.backoffice import mobile_change  # noqa: F401  (its route is on the staff blueprint)
     from portal.backoffice.admin_views import bp as admin_bp
