@@ -64,7 +64,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount the shared blueprints, then each enabled capability's own."""
     from portal.accounts import own_account  # noqa: F401  (its routes are on the accounts blueprint)
     from portal.accounts.views import bp as accounts_bp
-    from portal.backoffice import mobile_change  # noqa: F401  (its route is on the staff blueprint)
+    from portal.backoffice import actions, detail_views, mobile_change, queue_views  # noqa: F401  (staff blueprint routes)
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.enterprise_admin import bp as enterprise_admin_bp
     from portal.backoffice.outbox import bp as outbox_bp

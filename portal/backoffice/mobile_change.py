@@ -5,7 +5,9 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.backoffice.views import _back, _conflict, _load_for_staff, bp, render_detail
+from portal.backoffice.actions import back_to_detail, conflict_page
+from portal.backoffice.detail_views import load_for_staff, render_detail
+from portal.backoffice.views import bp
 from portal.core.access import can_change_mobile
 from portal.core.forms import MobileChangeForm
 from portal.core.services import change_mobile
@@ -16,7 +18,7 @@ from portal.extensions import db
 @bp.post("/requests/<reference>/mobile")
 def change_request_mobile(reference: str):
     """The new mobile, with the ID check confirmed; an audit event records who and when."""
-    found = _load_for_staff(reference)
+    found = load_for_staff(reference)
     if not can_change_mobile(current_user, found):
         abort(403)
     form = MobileChangeForm()
@@ -26,5 +28,5 @@ def change_request_mobile(reference: str):
         change_mobile(found, current_user, form.mobile.data)
         db.session.commit()
     except WorkflowError as error:
-        return _conflict(found, error)
-    return _back(found, _l("The request now follows the new mobile number."))
+        return conflict_page(found, error)
+    return back_to_detail(found, _l("The request now follows the new mobile number."))
