@@ -1,4 +1,5 @@
-"""Desk and admin pages of consultation booking: day view, walk-ins, slots, templates, closures."""
+"""Desk pages of consultation booking: the day view, walk-ins, closing a slot or the rest of
+today (a point's settings: portal.consultations.desk_settings)."""
 
 from datetime import date, timedelta
 
@@ -8,19 +9,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.models import User
-from portal.accounts.roles import Role
-from portal.accounts.services import active_staff_with_role
 from portal.consultations.closing import affected_bookings, close_slots, set_blocked
-from portal.consultations.forms import CapacityForm, ClosureForm, TemplateForm, WalkInForm, slot_label
+from portal.consultations.forms import WalkInForm, slot_label
 from portal.consultations.guards import not_on_the_day
 from portal.consultations.models import (
     Closure,
     ConsultationBooking,
     ConsultationSlot,
     ServicePoint,
-    SlotTemplate,
-    StaffServicePoint,
 )
 from portal.consultations.policy import (
     can_manage_point,
@@ -29,9 +25,8 @@ from portal.consultations.policy import (
     points_of,
     sees_every_point,
 )
-from portal.consultations.roles import DESK
 from portal.consultations.services import BookingError, register_walk_in
-from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
+from portal.consultations.slots import slots_on
 from portal.consultations.states import BookingState
 from portal.core.choices import options
 from portal.core.clock import local_today, to_local, utcnow
@@ -42,7 +37,7 @@ from portal.extensions import db
 bp = Blueprint("desk", __name__, url_prefix="/staff/consultations")
 
 
-def _point_or_404(point_id: int, allowed=can_read_desk) -> ServicePoint:
+def point_or_404(point_id: int, allowed=can_read_desk) -> ServicePoint:
     """The point, if the policy predicate `allowed` lets this user use it; else 404 or 403.
 
     The capability declares which roles reach these pages at all (its staff area); the
@@ -130,14 +125,14 @@ def _not_yet(booking):
 @bp.get("/<int:point_id>/day")
 def day_view(point_id: int):
     """Today's (or a day's) bookings in time order, with check-in, no-show and record."""
-    point = _point_or_404(point_id)
+    point = point_or_404(point_id)
     return render_day(point, _day_arg())
 
 
 @bp.post("/<int:point_id>/walk-in")
 def walk_in(point_id: int):
     """Register someone who came without a booking: they take a seat and are checked in."""
-    point = _point_or_404(point_id, can_serve_at)
+    point = point_or_404(point_id, can_serve_at)
     day = local_today()  # walk-ins are for today only, whatever day the page showed
     form = WalkInForm()
     form.slot.choices = options((s.id, "") for s in slots_on(point.id, day))
@@ -173,7 +168,7 @@ def _confirm_closing(point, slots, question, action_url, day, status=200):
     ), status
 
 
-def _closed(point, moved, message) -> None:
+def report_closed(point, moved, message) -> None:
     flash(message, "success")
     if moved:
         flash(
@@ -189,7 +184,7 @@ def _closed(point, moved, message) -> None:
 @bp.get("/<int:point_id>/slots/<int:slot_id>/close")
 def confirm_slot_closing(point_id: int, slot_id: int):
     """Whom blocking this slot affects, and the button that does it."""
-    point = _point_or_404(point_id, can_manage_point)
+    point = point_or_404(point_id, can_manage_point)
     slot = _slot_or_404(point, slot_id)
     return _confirm_closing(
         point,
@@ -204,7 +199,7 @@ def confirm_slot_closing(point_id: int, slot_id: int):
 def change_slot(point_id: int, slot_id: int, change: str):
     """Block a single slot (no new bookings; its bookings move to "closed by the office",
     after a confirmation listing them) or reopen it."""
-    point = _point_or_404(point_id, can_manage_point)
+    point = point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
     slot = _slot_or_404(point, slot_id)
@@ -218,7 +213,7 @@ def change_slot(point_id: int, slot_id: int, change: str):
     else:
         moved = close_slots(point, [slot], current_user)
         db.session.commit()
-        _closed(point, moved, _l("Slot blocked."))
+        report_closed(point, moved, _l("Slot blocked."))
     return redirect(url_for("desk.day_view", point_id=point.id, date=day), 303)
 
 
@@ -229,7 +224,7 @@ def _rest_of_today(point):
 @bp.get("/<int:point_id>/close-today")
 def confirm_close_today(point_id: int):
     """Whom closing the rest of today affects, and the button that does it."""
-    point = _point_or_404(point_id, can_manage_point)
+    point = point_or_404(point_id, can_manage_point)
     return _confirm_closing(
         point,
         _rest_of_today(point),
@@ -243,7 +238,7 @@ def confirm_close_today(point_id: int):
 def close_today(point_id: int):
     """Close the point for the rest of today: every remaining slot is blocked and its
     bookings move to "closed by the office" (whoever is checked in is still served)."""
-    point = _point_or_404(point_id, can_manage_point)
+    point = point_or_404(point_id, can_manage_point)
     if not ActionForm().validate_on_submit():
         abort(400)
     day = local_today()
@@ -253,178 +248,9 @@ def close_today(point_id: int):
     ):
         db.session.add(Closure(service_point_id=point.id, day=day, reason=str(_l("Closed today"))))
     db.session.commit()
-    _closed(point, moved, _l("Closed for the rest of today."))
+    report_closed(point, moved, _l("Closed for the rest of today."))
     return redirect(url_for("desk.day_view", point_id=point.id), 303)
 
 
-def render_settings(point, template_form=None, closure_form=None, status=200):
-    desk_users = list(
-        db.session.scalars(
-            select(User)
-            .join(StaffServicePoint)
-            .where(StaffServicePoint.service_point_id == point.id)
-            .order_by(User.display_name)
-        )
-    )
-    candidates = active_staff_with_role(DESK)
-    closures = list(
-        db.session.scalars(
-            select(Closure)
-            .where(Closure.service_point_id == point.id, Closure.day >= local_today())
-            .order_by(Closure.day)
-        )
-    )
-    return render_template(
-        "consultations/desk_settings.html",
-        point=point,
-        template_form=template_form or TemplateForm(formdata=None),
-        closure_form=closure_form or ClosureForm(formdata=None),
-        capacity_form=CapacityForm(formdata=None),
-        action_form=ActionForm(formdata=None),
-        closures=closures,
-        desk_users=desk_users,
-        candidates=[u for u in candidates if u not in desk_users],
-    ), status
-
-
-@bp.get("/<int:point_id>/settings")
-def settings(point_id: int):
-    """Weekly slot templates, closures and desk staff of a service point."""
-    return render_settings(_point_or_404(point_id, can_manage_point))
-
-
-@bp.post("/<int:point_id>/templates")
-def add_template(point_id: int):
-    point = _point_or_404(point_id, can_manage_point)
-    form = TemplateForm()
-    if not form.validate_on_submit():
-        return render_settings(point, template_form=form, status=400)
-    template = SlotTemplate(service_point_id=point.id)
-    form.populate_obj(template)
-    db.session.add(template)
-    db.session.flush()
-    ensure_slots([point.id])
-    db.session.commit()
-    flash(_l("Opening hours added."), "success")
-    return redirect(url_for("desk.settings", point_id=point.id), 303)
-
-
-def _template_or_404(point, template_id) -> SlotTemplate:
-    template = db.session.get(SlotTemplate, template_id)
-    if template is None or template.service_point_id != point.id:
-        abort(404)
-    return template
-
-
-@bp.post("/<int:point_id>/publish-slots")
-def publish_slots(point_id: int):
-    """Publish the next 30 days of slots from the opening hours now (the daily job does it too)."""
-    point = _point_or_404(point_id, can_manage_point)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    created = ensure_slots([point.id])
-    db.session.commit()
-    flash(ngettext("%(num)d new slot published.", "%(num)d new slots published.", created), "success")
-    return redirect(url_for("desk.settings", point_id=point.id), 303)
-
-
-@bp.post("/<int:point_id>/templates/<int:template_id>/capacity")
-def template_capacity(point_id: int, template_id: int):
-    """Change the seats per slot; future slots follow, but never below their bookings."""
-    point = _point_or_404(point_id, can_manage_point)
-    template = _template_or_404(point, template_id)
-    form = CapacityForm()
-    if not form.validate_on_submit():
-        flash(_l("Enter a number of seats from 1 to 50."), "error")
-        return redirect(url_for("desk.settings", point_id=point.id), 303)
-    template.capacity = form.capacity.data
-    updated, kept = apply_template_capacity(template)
-    db.session.commit()
-    flash(_l("Capacity changed for %(updated)s future slots.", updated=updated), "success")
-    if kept:
-        flash(
-            _l(
-                "%(kept)s slots have more bookings than the new capacity: they keep those bookings.",
-                kept=kept,
-            ),
-            "info",
-        )
-    return redirect(url_for("desk.settings", point_id=point.id), 303)
-
-
-@bp.post("/<int:point_id>/templates/<int:template_id>/delete")
-def delete_template(point_id: int, template_id: int):
-    """Stop making new slots from this opening; slots already made (and bookings) stay."""
-    point = _point_or_404(point_id, can_manage_point)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    db.session.delete(_template_or_404(point, template_id))
-    db.session.commit()
-    flash(_l("Opening hours removed. Slots already published stay; block them if needed."), "info")
-    return redirect(url_for("desk.settings", point_id=point.id), 303)
-
-
-@bp.post("/<int:point_id>/closures")
-def add_closure(point_id: int):
-    """Close the point on a day: its free slots are blocked; bookings are never dropped."""
-    point = _point_or_404(point_id, can_manage_point)
-    form = ClosureForm()
-    if not form.validate_on_submit():
-        return render_settings(point, closure_form=form, status=400)
-    slots = slots_on(point.id, form.day.data)
-    booked = sum(s.booked for s in slots)
-    if booked and not form.confirm.data:
-        form.confirm.errors = [
-            ngettext(
-                "%(num)d booking exists that day. Tick the box to close anyway.",
-                "%(num)d bookings exist that day. Tick the box to close anyway.",
-                booked,
-            )
-        ]
-        return render_settings(point, closure_form=form, status=409)
-    if db.session.scalar(
-        select(Closure.id).where(Closure.service_point_id == point.id, Closure.day == form.day.data)
-    ):
-        form.day.errors = [_l("This day is closed already.")]
-        return render_settings(point, closure_form=form, status=400)
-    db.session.add(Closure(service_point_id=point.id, day=form.day.data, reason=form.reason.data))
-    moved = close_slots(point, slots, current_user, form.reason.data)
-    db.session.commit()
-    _closed(point, moved, _l("Closure added."))
-    return redirect(url_for("desk.settings", point_id=point.id), 303)
-
-
-@bp.post("/<int:point_id>/closures/<int:closure_id>/delete")
-def delete_closure(point_id: int, closure_id: int):
-    """Reopen a closed day."""
-    point = _point_or_404(point_id, can_manage_point)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    closure = db.session.get(Closure, closure_id)
-    if closure is None or closure.service_point_id != point.id:
-        abort(404)
-    set_blocked(point, [s.id for s in slots_on(point.id, closure.day)], False)
-    db.session.delete(closure)
-    db.session.commit()
-    flash(_l("The day is open again."), "success")
-    return redirect(url_for("desk.settings", point_id=point.id), 303)
-
-
-@bp.post("/<int:point_id>/desk-staff")
-def desk_staff(point_id: int):
-    """Admins assign desk staff to service points."""
-    point = _point_or_404(point_id, can_manage_point)
-    if not current_user.has_role(Role.ADMIN) or not ActionForm().validate_on_submit():
-        abort(403)
-    user_id = request.form.get("user_id", type=int)
-    link = db.session.scalar(
-        select(StaffServicePoint).where(
-            StaffServicePoint.user_id == user_id, StaffServicePoint.service_point_id == point.id
-        )
-    )
-    if request.form.get("remove") and link:
-        db.session.delete(link)
-    elif not link and db.session.get(User, user_id or 0):
-        db.session.add(StaffServicePoint(user_id=user_id, service_point_id=point.id))
-    db.session.commit()
-    return redirect(url_for("desk.settings", point_id=point.id), 303)
+# The settings pages share this blueprint; importing them here mounts their routes with it.
+from portal.consultations import desk_settings  # noqa: E402, F401
