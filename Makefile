@@ -82,10 +82,11 @@ BENCH_DATA ?= /var/tmp/portal-bench
 test-bench: babel-compile
 	$(VENV)/bin/pytest -m bench tests/test_bench.py
 
-# STYLE: ruff check and ruff format; CI fails on either.
+# STYLE: ruff check and ruff format, and the import contracts (pyproject.toml); CI fails on any.
 lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check portal tests bench tools
+	$(VENV)/bin/lint-imports
 
 bench: babel-compile
 	$(VENV)/bin/python bench/run.py --reuse $(BENCH_DATA)

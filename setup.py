@@ -46,6 +46,8 @@ setup(
             "hypothesis>=6.100",
             "playwright>=1.45",
             "ruff>=0.5",
+            # The core depends on nothing above it: contracts in pyproject.toml (make lint).
+            "import-linter>=2.1",
             # Reading generated PDFs back: their text, fonts and glyphs (tests/test_documents.py).
             "pypdf>=7.1",
             "fonttools>=4.59.2",

@@ -62,18 +62,24 @@ def register_capabilities(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the shared blueprints, then each enabled capability's own."""
-    from portal.accounts import own_account  # noqa: F401  (its routes are on the accounts blueprint)
+    from portal.accounts import (
+        own_account,  # noqa: F401  (its routes are on the accounts blueprint)
+        verification,
+    )
     from portal.accounts.views import bp as accounts_bp
     from portal.backoffice import actions, detail_views, mobile_change, queue_views  # noqa: F401  (staff blueprint routes)
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.enterprise_admin import bp as enterprise_admin_bp
     from portal.backoffice.outbox import bp as outbox_bp
     from portal.backoffice.views import bp as backoffice_bp
+    from portal.core import mobile_proof
     from portal.core.messaging.receipts import bp as sms_receipts_bp
+    from portal.core.queue import RATING_CLAUSE_KEY
     from portal.core.registry import REGISTRY_KEY
     from portal.public import find  # noqa: F401  (its routes are on the public blueprint)
     from portal.public.site import bp as site_bp
     from portal.public.views import bp as public_bp
+    from portal.ratings.queue_filter import rating_clause
     from portal.ratings.views import bp as ratings_bp
     from portal.ratings.views import staff_bp as rating_follow_ups_bp
     from portal.reports.views import bp as reports_bp
@@ -92,6 +98,9 @@ def register_blueprints(app: Flask) -> None:
         rating_follow_ups_bp,
     ):
         app.register_blueprint(blueprint)
+    # What the core owns as interfaces and the packages above it implement.
+    app.extensions[RATING_CLAUSE_KEY] = rating_clause  # the queue's ratings filter
+    app.extensions[mobile_proof.EXTENSION_KEY] = verification  # the intake's proof of a mobile
     for capability in app.extensions[REGISTRY_KEY].capabilities:
         for blueprint in capability.blueprints:
             app.register_blueprint(blueprint)

@@ -5,7 +5,7 @@ import logging
 import re
 import traceback
 
-from flask import Flask, Response, g, render_template
+from flask import Flask, Response, g
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -14,22 +14,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
+from portal.core.error_pages import MESSAGES, render_error
 from portal.core.workflow import WorkflowError
 from portal.extensions import db
 
 log = logging.getLogger("portal")
-
-MESSAGES = {
-    400: _l("The request could not be understood. Go back and try again."),
-    403: _l("You do not have access to this page."),
-    404: _l("This page does not exist. Check the address, or start from the home page."),
-    405: _l("This page cannot be used that way."),
-    409: _l("This request changed in the meantime. Reload the page and try again."),
-    413: _l("The files are too large: at most 10 MB each and 5 files in all."),
-    429: _l("Too many attempts. Wait a minute and try again."),
-    500: _l("Something went wrong on our side. Your data is safe; please try again later."),
-}
-
 
 WORKFLOW_MESSAGES = {
     403: _l("You may not take this action on this request."),
@@ -73,12 +62,6 @@ def install_log_masking() -> None:
 
     factory.masks_personal_data = True
     logging.setLogRecordFactory(factory)
-
-
-def render_error(code: int, message=None):
-    return render_template(
-        "error.html", code=code, message=message or MESSAGES.get(code, MESSAGES[500])
-    ), code
 
 
 UNAVAILABLE_TITLE = _l("Service temporarily unavailable")

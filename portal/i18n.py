@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.extensions import babel
-from portal.security import safe_next_url
+from portal.safe_urls import safe_next_url
 
 LANGUAGE_COOKIE = "lang"
 bp = Blueprint("i18n", __name__)

@@ -4,7 +4,6 @@ client address through ProxyFix."""
 
 import re
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import Flask, Request, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -111,21 +110,6 @@ def refuse_control_characters_in_path():
     """A NUL byte or other control character in the address: 404, never the database."""
     if CONTROL_CHARACTERS.search(request.path):
         abort(404)
-
-
-def safe_next_url(target: str | None, fallback_endpoint: str) -> str:
-    """Return `target` when it stays on this site, else the fallback page."""
-    if target:
-        parts = urlsplit(target)
-        if (
-            not parts.scheme
-            and not parts.netloc
-            and target.startswith("/")
-            and not target.startswith("//")
-            and "\\" not in target
-        ):
-            return target
-    return url_for(fallback_endpoint)
 
 
 def add_security_headers(response):

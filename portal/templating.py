@@ -147,8 +147,9 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_common():
+        from portal.core.site_requests import elderly_mode_on
         from portal.i18n import current_language
-        from portal.public.site import elderly_mode_on, site_furniture
+        from portal.public.site import site_furniture
 
         enabled = capabilities()
         return {

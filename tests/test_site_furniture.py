@@ -12,8 +12,8 @@ from flask import url_for
 from fontTools.ttLib import TTFont
 
 from portal.core.registry import capabilities
+from portal.core.site_requests import ELDERLY_COOKIE
 from portal.public.rare_font import FONT_FAMILY, FONT_FILE, RARE_CHARACTERS, unicode_range
-from portal.public.site import ELDERLY_COOKIE
 from portal.templating import tel_href
 
 ROOT = Path(__file__).resolve().parent.parent

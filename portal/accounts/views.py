@@ -45,7 +45,8 @@ from portal.core.intake import CHANGE_PARAM, LOST_MESSAGE, STEP_FIELD
 from portal.core.intake_lost import intake_page
 from portal.core.models import InboxMessage, ServiceRequest
 from portal.extensions import db, limiter
-from portal.security import LAST_SEEN_KEY, safe_next_url
+from portal.safe_urls import safe_next_url
+from portal.security import LAST_SEEN_KEY
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 audit_log = logging.getLogger("portal.audit")

@@ -34,7 +34,7 @@ from portal.core.services import (
 )
 from portal.core.workflow import STAFF, WorkflowError
 from portal.extensions import db
-from portal.security import safe_next_url
+from portal.safe_urls import safe_next_url
 
 
 def back_to_detail(found, message=None, category="success"):

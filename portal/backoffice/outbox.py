@@ -19,7 +19,7 @@ from portal.core.models import OutboxMessage, ServiceRequest
 from portal.core.notifications import mask_recipient
 from portal.core.services import record_event
 from portal.extensions import db
-from portal.security import safe_next_url
+from portal.safe_urls import safe_next_url
 
 bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
 audit_log = logging.getLogger("portal.audit")

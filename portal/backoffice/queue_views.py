@@ -35,7 +35,7 @@ from portal.core.services import (
 from portal.database import allow_longer_statements
 from portal.extensions import db
 from portal.ratings.queue_filter import rating_choices
-from portal.security import safe_next_url
+from portal.safe_urls import safe_next_url
 
 
 def _queue_kind(slug: str):

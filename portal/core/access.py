@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, or_
 
-from portal.accounts.roles import Role
 from portal.core.models import RequestParty, ServiceRequest
 from portal.core.registry import RequestKind, is_switched_off, kind_of
+from portal.core.roles import Role
 from portal.core.workflow import APPLICANT, BOTH, PARTY, STAFF, GuardFailed, Transition
 
 TRACKED_SESSION_KEY = "tracked_requests"

@@ -19,15 +19,20 @@ CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image
 
 
 def referenced_keys() -> set[str]:
-    """The stored names of every file a row points at (attachments, enterprise documents,
-    staged uploads)."""
-    from portal.accounts.enterprises import EnterpriseDocument
-    from portal.core.models import Attachment, PendingUpload
-
+    """The stored names of every file a row points at: every model with a `stored_name`
+    column (attachments, staged uploads, enterprise documents, and any a capability adds),
+    found in the mapped models, so the core names none of the packages above it."""
     keys: set[str] = set()
-    for model in (Attachment, EnterpriseDocument, PendingUpload):
+    for model in file_models():
         keys.update(db.session.scalars(select(model.stored_name)))
     return keys
+
+
+def file_models() -> list[type]:
+    """The mapped models that keep a stored file's name (a `stored_name` column)."""
+    models = (mapper.class_ for mapper in db.Model.registry.mappers)
+    with_files = (m for m in models if hasattr(m, "__table__") and "stored_name" in m.__table__.c)
+    return sorted(with_files, key=lambda m: m.__name__)
 
 
 def missing_files() -> list[str]:

@@ -133,15 +133,16 @@ def verify_mobile(intake: Intake):
     """Mobile verification (SPEC §2): the code page to show instead, or None to go on
     (MOBILE_VERIFICATION off, staff entering a request, a signed-in user's own mobile,
     or the right code typed)."""
-    from portal.accounts.verification import proven_here, verify_intake_mobile
+    from portal.core.mobile_proof import mobile_proof
 
+    proof = mobile_proof()
     mobile = getattr(intake.created, "applicant_mobile", None)
-    page = verify_intake_mobile(mobile, change_url=change_url(intake.state, intake.form))
+    page = proof.verify_intake_mobile(mobile, change_url=change_url(intake.state, intake.form))
     if page is not None:
         intake.state.mobile, intake.state.step = mobile, "code"  # the build is rolled back already
         db.session.commit()
     elif intake.created is not None:
-        intake.created.mobile_proven = proven_here(mobile)  # its account lists it (SPEC §2)
+        intake.created.mobile_proven = proof.proven_here(mobile)  # its account lists it (SPEC §2)
     return page
 
 
@@ -193,8 +194,8 @@ def run_intake(intake: Intake):
 def _switches():
     """Apply a language or elderly button of this POST to this page; a function that
     remembers it on the response, or None when no switch was pressed."""
+    from portal.core.site_requests import remember_elderly
     from portal.i18n import remember_language
-    from portal.public.site import remember_elderly
 
     language = request.form.get(SWITCH_LANGUAGE)
     elderly = request.form.get(SWITCH_ELDERLY)

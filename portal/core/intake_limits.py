@@ -43,7 +43,7 @@ def within_submission_limits(created: ServiceRequest):
 def submission_refused(mobile: str | None):
     """A 429 page when this address or `mobile` has had its share of accepted submissions
     (any public form that texts a mobile: an intake, the waiting list), else None."""
-    from portal.errors import render_error
+    from portal.core.error_pages import render_error
     from portal.extensions import limiter
 
     pairs = _submission_limits(mobile)

@@ -21,7 +21,7 @@ def lost_token_page():
     """Called for a refused form token: the marked view's form with the typed text, a
     plain message and HTTP 400, nothing written; None for any other view or a POST sent
     from elsewhere (then the plain 400 page)."""
-    from portal.public.site import sent_from_this_site
+    from portal.core.site_requests import sent_from_this_site
 
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method != "POST" or not getattr(view, "keeps_typed_on_lost_token", False):

@@ -345,3 +345,9 @@ class ReadAudit(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user = relationship("User", lazy="joined")
+
+
+def user_model() -> type:
+    """The account model (defined by portal.accounts), as the core's own relationships map
+    it: the core reads accounts without importing the package above it."""
+    return ServiceRequest.handler.property.mapper.class_

@@ -64,9 +64,9 @@ class LogSender:
 
 
 def _language(user_id: int | None, chosen: str | None) -> str:
-    from portal.accounts.models import User
+    from portal.core.models import user_model
 
-    user = db.session.get(User, user_id) if user_id else None
+    user = db.session.get(user_model(), user_id) if user_id else None
     languages = current_app.config["LANGUAGES"]
     if user is not None and user.locale in languages:
         return user.locale

@@ -12,15 +12,15 @@ from portal.extensions import db
 
 
 def sent_request_page(intake, state):
-    from portal.accounts.verification import verify_intake_mobile
     from portal.core.intake import STEP_FIELD
+    from portal.core.mobile_proof import mobile_proof
     from portal.core.services import load_by_reference
 
     made = load_by_reference(state.reference) if state is not None and state.reference else None
     may_see = made is not None and applicant_may_see(made)
     provable = made is not None and bool(state.mobile)
     if made is not None and request.form.get(STEP_FIELD) == "proof" and (may_see or provable):
-        page = None if may_see else verify_intake_mobile(state.mobile, step="proof")
+        page = None if may_see else mobile_proof().verify_intake_mobile(state.mobile, step="proof")
         if page is not None:
             return page
         db.session.commit()

@@ -14,11 +14,14 @@ from sqlalchemy import and_, func, literal, or_, select, true, union_all
 
 from portal.core.clock import local_midnight, utcnow
 from portal.core.identity import normalise_mobile
-from portal.core.models import ServiceRequest, Township
+from portal.core.models import ServiceRequest, Township, user_model
 from portal.core.registry import RequestKind
 from portal.extensions import db
-from portal.ratings.queue_filter import rating_clause
 
+#: The ratings' filter of every ratable kind's queue (level, rated between two days), set by
+#: the app (portal.create_app) from portal.ratings: (level, from, to) -> clause or None.
+#: The core owns the slot and imports nothing above it.
+RATING_CLAUSE_KEY = "portal.queue.rating_clause"
 TABS = ("unassigned", "mine", "open", "overdue", "closed", "all")
 #: Tabs ordered by id, newest first (the others by priority and due time).
 _BY_ID = ("closed", "all")
@@ -84,7 +87,11 @@ def narrowing_clauses(kind: RequestKind, params: QueueParams, *, kind_table_join
                 clause = ServiceRequest.id.in_(select(table.c.id).where(clause))
             clauses.append(clause)
     if kind.ratable_states and (params.rating or params.rated_from or params.rated_to):
-        if (rated := rating_clause(params.rating, params.rated_from, params.rated_to)) is not None:
+        rating_clause = current_app.extensions.get(RATING_CLAUSE_KEY)
+        if (
+            rating_clause
+            and (rated := rating_clause(params.rating, params.rated_from, params.rated_to)) is not None
+        ):
             clauses.append(rated)
     return clauses
 
@@ -223,8 +230,7 @@ def _shown_columns():
     Not ORM objects: hydrating 21 requests with their joined township and handler (and
     the handler's roles) cost a third of the page's Python time.
     """
-    from portal.accounts.models import User
-
+    User = user_model()  # noqa: N806 (a model class)
     request = ServiceRequest
     return (
         select(

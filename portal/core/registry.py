@@ -151,12 +151,11 @@ def load_capability(package: str) -> "Capability":
 
 def installed_capability_packages() -> list[str]:
     """Every package of the portal that ships a capability module, enabled or not."""
-    import portal
-
+    folder = Path(__file__).resolve().parents[1]  # the portal package (the core imports nothing above it)
     return sorted(
         f"portal.{info.name}"
-        for info in pkgutil.iter_modules(portal.__path__)
-        if info.ispkg and (Path(portal.__path__[0]) / info.name / "capability.py").exists()
+        for info in pkgutil.iter_modules([str(folder)])
+        if info.ispkg and (folder / info.name / "capability.py").exists()
     )
 
 

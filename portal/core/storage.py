@@ -218,7 +218,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(StorageError)
     def storage_error(error: StorageError):
-        from portal.errors import render_error
+        from portal.core.error_pages import render_error
         from portal.extensions import db
 
         # Nothing half-written stays: the request's transaction is dropped with the page.

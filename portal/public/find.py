@@ -12,11 +12,11 @@ from sqlalchemy import or_, select
 from portal.accounts.verification import shows_code_on_page
 from portal.core.access import remember_tracked
 from portal.core.clock import utcnow
+from portal.core.error_pages import render_error
 from portal.core.forms import TrackCodeForm, TrackFindForm
 from portal.core.identity import mask_mobile
 from portal.core.models import ServiceRequest
 from portal.core.registry import all_kinds
-from portal.errors import render_error
 from portal.extensions import db
 from portal.public import track_proof
 from portal.public.views import TOO_MANY_TRIES, bp

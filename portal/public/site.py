@@ -9,20 +9,17 @@ the capabilities' own navigation links) and carry no personal data, so they are
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
 from portal.core.pages import public_page
+from portal.core.site_requests import remember_elderly, sent_from_this_site
 from portal.extensions import csrf
-from portal.security import safe_next_url
+from portal.safe_urls import safe_next_url
 
 bp = Blueprint("site", __name__)
-
-#: The elderly mode (长辈版) cookie: "1" when on. A display preference only.
-ELDERLY_COOKIE = "elderly"
 
 #: Where the filing numbers are looked up (the links every Chinese site's footer carries).
 ICP_LOOKUP = "https://beian.miit.gov.cn/"
@@ -63,20 +60,6 @@ def site_furniture(config) -> SiteFurniture:
     )
 
 
-def elderly_mode_on() -> bool:
-    if not request:
-        return False
-    if "elderly_mode" in g:  # switched by this very request (a form's button)
-        return g.elderly_mode
-    return request.cookies.get(ELDERLY_COOKIE) == "1"
-
-
-def remember_elderly(response, turn_on: bool):
-    """Set or clear the elderly mode cookie on `response`."""
-    g.elderly_mode = turn_on
-    return _set_elderly_cookie(response, turn_on)
-
-
 @bp.get("/privacy")
 @public_page
 def privacy():
@@ -105,20 +88,6 @@ def favicon():
     return redirect(url_for("static", filename="favicon.ico"), 301)
 
 
-def sent_from_this_site() -> bool:
-    """True when the POST comes from one of this site's pages: its Origin (browsers send one
-    with every POST), or without one its Referer, is this host or the configured
-    PUBLIC_BASE_URL (a proxy may pass another Host header)."""
-    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    parts = urlsplit(source)
-    if not parts.scheme or not parts.netloc:
-        return False
-    allowed = {request.host}
-    if base := current_app.config.get("PUBLIC_BASE_URL"):
-        allowed.add(urlsplit(base).netloc)
-    return parts.netloc in allowed
-
-
 @bp.post("/display/elderly")
 @csrf.exempt
 def elderly_mode() -> ResponseReturnValue:
@@ -135,20 +104,3 @@ def elderly_mode() -> ResponseReturnValue:
         raise CSRFError("elderly mode: the form was not sent from this site")  # shown as the CSRF page
     response = make_response(redirect(safe_next_url(request.form.get("next"), "public.home"), 303))
     return remember_elderly(response, request.form.get("on") == "1")
-
-
-def _set_elderly_cookie(response, turn_on: bool):
-    if turn_on:
-        response.set_cookie(
-            ELDERLY_COOKIE,
-            "1",
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
-    else:
-        response.delete_cookie(
-            ELDERLY_COOKIE, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
-        )
-    return response

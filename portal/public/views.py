@@ -18,6 +18,7 @@ from portal.core.access import (
     party_viewing,
 )
 from portal.core.clock import utcnow
+from portal.core.error_pages import render_error
 from portal.core.forms import ApplicantActionForm, TrackCodeForm, TrackForm
 from portal.core.identity import mask_mobile, normalise_mobile
 from portal.core.models import InboxMessage
@@ -27,11 +28,10 @@ from portal.core.registry import kind_of
 from portal.core.services import load_by_reference, perform
 from portal.core.workflow import APPLICANT, PARTY, WorkflowError
 from portal.database import begin_writing
-from portal.errors import render_error
 from portal.extensions import db
 from portal.public import track_proof
 from portal.public.progress import progress_steps
-from portal.security import safe_next_url
+from portal.safe_urls import safe_next_url
 from portal.serving import HealthCheck
 
 bp = Blueprint("public", __name__)
