@@ -103,7 +103,16 @@ def register_blueprints(app: Flask) -> None:
     app.extensions[mobile_proof.EXTENSION_KEY] = verification  # the intake's proof of a mobile
     for capability in app.extensions[REGISTRY_KEY].capabilities:
         for blueprint in capability.blueprints:
+            give_template_context(blueprint, capability.template_context)
             app.register_blueprint(blueprint)
+
+
+def give_template_context(blueprint, template_context) -> None:
+    """The capability's declared template context, for the pages of its own blueprint only
+    (blueprints are shared by the apps of one process: added once)."""
+    processors = blueprint.template_context_processors[None]
+    if template_context is not None and template_context not in processors:
+        processors.append(template_context)
 
 
 def check_capabilities(app: Flask) -> None:

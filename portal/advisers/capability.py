@@ -7,7 +7,7 @@ from portal.advisers import demo, figures
 from portal.advisers.roles import ADVISER_ADMIN
 from portal.advisers.service_list import bp as services_bp
 from portal.advisers.staff_views import bp as staff_bp
-from portal.advisers.views import bp
+from portal.advisers.views import adviser_labels, bp
 from portal.advisers.workflow import ADVISER_CONTACT, NEW_CONTACT_KEY
 from portal.core.contract import Capability, HomeCard, Link
 
@@ -16,6 +16,7 @@ SERVICE_LIST_ROLES = frozenset({ADVISER_ADMIN, Role.SUPERVISOR, Role.ADMIN})
 
 CAPABILITY = Capability(
     name="advisers",
+    template_context=adviser_labels,
     label=_l("Village legal advisers"),
     models="portal.advisers.models",
     # Made by migration 0002_advisers: the FTS5 trigram table (and its shadow tables) on

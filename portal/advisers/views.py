@@ -22,7 +22,6 @@ PAGE_SIZE = 30
 MAX_PAGE = 20
 
 
-@bp.app_context_processor
 def adviser_labels():
     """Labels for the adviser partials shown on shared pages (tracking, staff detail)."""
     return {

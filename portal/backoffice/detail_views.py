@@ -30,7 +30,7 @@ from portal.core.forms import (
 )
 from portal.core.models import ReadAudit
 from portal.core.offers import staff_offers
-from portal.core.registry import kind_of
+from portal.core.registry import kind_of, partial_context
 from portal.core.services import (
     load_by_reference,
 )
@@ -87,6 +87,7 @@ def render_detail(
     return (
         render_template(
             "backoffice/detail.html",
+            **partial_context(kind),
             request_obj=found,
             kind=kind,
             read_only=is_read_only(found),

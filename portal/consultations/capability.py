@@ -10,7 +10,7 @@ from portal.consultations.commands import generate_slots_command, send_reminders
 from portal.consultations.desk_views import bp as desk_bp
 from portal.consultations.roles import DESK
 from portal.consultations.services import REMINDER_KEY
-from portal.consultations.views import bp
+from portal.consultations.views import bp, consultation_labels
 from portal.consultations.waiting import SEAT_OFFER_KEY
 from portal.consultations.workflow import CONSULTATIONS
 from portal.core.contract import Capability, HomeCard, Job, Link
@@ -19,6 +19,7 @@ DESK_PAGES = frozenset({DESK, Role.ADMIN, Role.SUPERVISOR})
 
 CAPABILITY = Capability(
     name="consultations",
+    template_context=consultation_labels,
     label=_l("Consultation booking"),
     models="portal.consultations.models",
     blueprints=(bp, desk_bp),

@@ -39,7 +39,6 @@ from portal.i18n import current_language
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
 
-@bp.app_context_processor
 def consultation_labels():
     """Labels for the booking partials shown on shared pages (tracking, staff detail)."""
     return {

@@ -174,6 +174,11 @@ class Capability:
     #: reminder job's); a kind's workflow notices are known from its transitions. Each
     #: needs an SMS template code where texts go through a gateway (portal.core.checks).
     message_keys: tuple[str, ...] = ()
+    #: () -> the names its templates and partials receive (labels, look-ups), declared once:
+    #: the shared code gives them to the pages of its own blueprints and to the shared pages
+    #: that include its kinds' partials (tracking, the staff detail page). Never an app-wide
+    #: context processor: no other page sees them.
+    template_context: Callable[[], dict] | None = None
 
 
 #: Shared staff pages that belong to no capability (the outbox, the reports, rating

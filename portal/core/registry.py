@@ -139,6 +139,13 @@ class Registry:
     def kind_for_slug(self, slug: str) -> RequestKind | None:
         return next((k for k in self.kinds.values() if k.slug == slug), None)
 
+    def template_context_of(self, kind: RequestKind) -> dict:
+        """What the kind's partials receive: its capability's declared template context."""
+        for capability in self.capabilities:
+            if capability.template_context and any(k.code == kind.code for k in capability.kinds):
+                return capability.template_context()
+        return {}
+
 
 def load_capability(package: str) -> "Capability":
     """Import `<package>.capability` and return its CAPABILITY (explicitly, by name)."""
@@ -249,6 +256,11 @@ def registry() -> Registry:
 
 def capabilities() -> tuple["Capability", ...]:
     return registry().capabilities
+
+
+def partial_context(kind: RequestKind) -> dict:
+    """The names a kind's partials receive on a shared page (tracking, staff detail)."""
+    return registry().template_context_of(kind)
 
 
 def all_kinds() -> list[RequestKind]:

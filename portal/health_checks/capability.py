@@ -9,7 +9,7 @@ from portal.core.contract import Capability, HomeCard, Link
 from portal.health_checks import demo, figures, team_views
 from portal.health_checks.roles import COORDINATOR
 from portal.health_checks.staff_views import bp as staff_bp
-from portal.health_checks.views import bp
+from portal.health_checks.views import bp, health_check_labels
 from portal.health_checks.workflow import HEALTH_CHECK
 
 TITLE = _l("Enterprise legal health check")
@@ -22,6 +22,7 @@ def may_request_check(user) -> bool:
 
 CAPABILITY = Capability(
     name="health_checks",
+    template_context=health_check_labels,
     label=TITLE,
     models="portal.health_checks.models",
     blueprints=(bp, staff_bp, team_views.bp, team_views.staff_bp),

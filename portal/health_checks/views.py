@@ -37,7 +37,6 @@ from portal.i18n import current_language
 bp = Blueprint("health_checks", __name__, url_prefix="/health-checks")
 
 
-@bp.app_context_processor
 def health_check_labels():
     """Labels for the health-check partials shown on shared pages (tracking, staff detail)."""
     return {

@@ -9,11 +9,12 @@ from portal.legal_aid import demo, figures
 from portal.legal_aid.commands import withdraw_expired_command
 from portal.legal_aid.roles import OFFICER, REVIEWER
 from portal.legal_aid.staff_views import bp as staff_bp
-from portal.legal_aid.views import bp
+from portal.legal_aid.views import bp, legal_aid_labels
 from portal.legal_aid.workflow import LEGAL_AID
 
 CAPABILITY = Capability(
     name="legal_aid",
+    template_context=legal_aid_labels,
     label=_l("Legal aid"),
     models="portal.legal_aid.models",
     blueprints=(bp, staff_bp),

@@ -51,7 +51,6 @@ from portal.legal_aid.states import LegalAidState
 bp = Blueprint("legal_aid", __name__, url_prefix="/legal-aid")
 
 
-@bp.app_context_processor
 def legal_aid_labels():
     """Labels and look-ups for the legal aid partials shown on shared pages (tracking, staff detail)."""
     return {

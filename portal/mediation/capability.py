@@ -9,11 +9,12 @@ from portal.mediation import demo, figures
 from portal.mediation.commands import MESSAGE_KEYS, mediation_reminders_command
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.staff_views import bp as staff_bp
-from portal.mediation.views import bp
+from portal.mediation.views import bp, mediation_labels
 from portal.mediation.workflow import MEDIATION
 
 CAPABILITY = Capability(
     name="mediation",
+    template_context=mediation_labels,
     label=_l("People's mediation"),
     models="portal.mediation.models",
     blueprints=(bp, staff_bp),

@@ -22,7 +22,6 @@ from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES
 bp = Blueprint("mediation", __name__, url_prefix="/mediation")
 
 
-@bp.app_context_processor
 def mediation_labels():
     """Labels for the mediation partials shown on shared pages (tracking, staff detail)."""
     return {

@@ -24,7 +24,7 @@ from portal.core.identity import mask_mobile, normalise_mobile
 from portal.core.models import InboxMessage
 from portal.core.offers import viewer_offers
 from portal.core.pages import public_page, request_has_quick_exit
-from portal.core.registry import kind_of
+from portal.core.registry import kind_of, partial_context
 from portal.core.services import load_by_reference, perform
 from portal.core.workflow import APPLICANT, PARTY, WorkflowError
 from portal.database import begin_writing
@@ -188,6 +188,7 @@ def _render_tracking(found, party, submitted=None, status=200):
     return (
         render_template(
             "public/track_request.html",
+            **partial_context(kind),
             request_obj=found,
             kind=kind,
             party=party,

@@ -1,0 +1,44 @@
+"""The code a newcomer can live in (issue #38): modules with one job, no hidden hooks from a
+capability, and a core that imports nothing above it (the import contracts: `make lint`)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+PORTAL = Path(__file__).resolve().parents[1] / "portal"
+#: The check fails above this; STYLE asks for about 300 lines.
+MODULE_LINE_LIMIT = 400
+
+
+def test_no_capability_adds_an_app_wide_context_processor(app):
+    """Only the core's site furniture is given to every page; a capability's labels reach
+    its own blueprints and the shared pages that include its partials (the declared
+    `template_context`). Mutant seen red: `@bp.app_context_processor` put back on
+    legal aid's labels."""
+    app_wide = app.template_context_processors[None]
+    foreign = [f"{f.__module__}.{f.__qualname__}" for f in app_wide if f.__module__.startswith("portal.")]
+    assert all(name.startswith("portal.templating.") for name in foreign), foreign
+
+
+def test_a_capability_s_labels_reach_its_pages_and_the_shared_pages_only(app):
+    """Its own blueprint's pages and the shared tracking and detail pages get them (through
+    the declaration); no other page does."""
+    from portal.core.registry import capabilities
+
+    legal_aid = next(c for c in capabilities() if c.name == "legal_aid")
+    assert legal_aid.template_context is not None and "la_labels" in legal_aid.template_context()
+    for blueprint in legal_aid.blueprints:
+        assert legal_aid.template_context in app.template_context_processors[blueprint.name]
+    others = {
+        name
+        for name, processors in app.template_context_processors.items()
+        if name and legal_aid.template_context in processors
+    }
+    assert others == {b.name for b in legal_aid.blueprints}
+
+
+def test_the_core_depends_on_nothing_above_it():
+    """The import contracts of pyproject.toml (also run by `make lint`)."""
+    lint = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run([str(lint)], cwd=PORTAL.parent, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
