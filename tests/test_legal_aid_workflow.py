@@ -323,3 +323,30 @@ def test_messages_are_written_in_the_applicants_language(client, make_client, st
     officer.submit(f"/staff/requests/{reference}", {}, action=f"/staff/requests/{reference}/claim")
     latest = db.session.scalars(select(InboxMessage).order_by(InboxMessage.id.desc())).first()
     assert re.match(r"Your legal aid application LA-\d{4}-\d{6} is now being reviewed", latest.body)
+
+
+def test_the_id_reveal_reads_the_column_the_kind_declares(make_client, staff, make_application, app):
+    """A kind that keeps no ID number (mediation) answers 404 and records no reading; a
+    legal aid application without a document too. Mutant seen red: the route without the
+    declared columns (it audited a reading of nothing)."""
+    from portal.core.registry import kind_of
+
+    supervisor = make_client()
+    supervisor.sign_in("supervisor")
+    case = kind_of_sample("MD")
+    assert not kind_of(case).id_attributes
+    page = supervisor.get(f"/staff/requests/{case.reference}")
+    assert page.status_code == 200
+    refused = supervisor.submit(
+        f"/staff/requests/{case.reference}", {}, action=f"/staff/requests/{case.reference}/reveal-id"
+    )
+    assert refused.status_code == 404
+    assert db.session.scalar(select(ReadAudit)) is None
+
+
+def kind_of_sample(code: str):
+    from portal.core.registry import registry
+
+    made = registry().kinds[code].make_sample()
+    db.session.commit()
+    return made

@@ -131,8 +131,12 @@ def detail(reference: str):
 
 @bp.post("/requests/<reference>/reveal-id")
 def reveal_id(reference: str):
-    """Show the full ID number once, and record who saw it (audit of reading)."""
+    """Show the full ID number once, and record who saw it (audit of reading): of a kind
+    that declares where it keeps one (`RequestKind.id_attributes`), when it has one."""
     found = load_for_staff(reference)
+    kind = kind_of(found)
+    if not any(getattr(found, name, None) for name in kind.id_attributes):
+        abort(404)
     db.session.add(ReadAudit(request_id=found.id, user_id=current_user.id, what="id_number"))
     db.session.commit()
     return render_detail(found, reveal=True)

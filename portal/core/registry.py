@@ -109,6 +109,10 @@ class RequestKind:
     #: staff (issue #27: open, same key, received within 30 days), e.g. legal aid's ID
     #: number and matter; never the mobile alone. Empty: the kind flags none.
     duplicate_key: tuple[str, ...] = ()
+    #: Attributes of the kind's model holding a person's ID number or document, shown
+    #: masked on the staff detail page; "show in full" reads them, once per click, audited.
+    #: Empty: the kind keeps no ID number and the reveal route answers 404.
+    id_attributes: tuple[str, ...] = ()
     #: (sample request, staff users) -> valid form data of each action, by action name
     #: (fields unprefixed, values as a browser sends them), after readying the staff to
     #: work the request (e.g. a desk user's service point, a lawyer's profile). The

@@ -828,4 +828,5 @@ LEGAL_AID = RequestKind(
     sample_work=samples.sample_work,
     extra_filters=REPORT_FILTERS,
     duplicate_key=("id_number", "matter_type"),  # one person, one matter: the mobile may be shared
+    id_attributes=("id_number", "id_document"),
 )
