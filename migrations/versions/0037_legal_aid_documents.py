@@ -25,6 +25,43 @@ APPLICATION_COLUMNS = (
 )
 
 
+#: portal/legal_aid/figures.py REPORT_INDEX: the figures now also read the assignment's
+#: time and deadline ("assigned within the time limit").
+OLD_REPORT_COLUMNS = [
+    "id",
+    "decided_at",
+    "decision_due_at",
+    "approved_at",
+    "refused_at",
+    "terminated_at",
+    "objection_filed_at",
+    "early_aid_at",
+    "termination_ground",
+    "objection_outcome",
+    "lawyer_id",
+    "source",
+    "closing_outcome",
+]
+REPORT_COLUMNS = [*OLD_REPORT_COLUMNS, "assigned_at", "assign_due_at"]
+
+
+def _replace_report_index(columns):
+    """Rebuild ix_legal_aid_report with other columns; on PostgreSQL without blocking
+    writes (CONCURRENTLY, beside the old one, then renamed), as 0024_report_summary does."""
+    name = "ix_legal_aid_report"
+    if op.get_bind().dialect.name != "postgresql":
+        with op.batch_alter_table("legal_aid_application", schema=None) as batch_op:
+            batch_op.drop_index(name)
+            batch_op.create_index(name, columns, unique=False)
+        return
+    building = f"{name}_building"
+    with op.get_context().autocommit_block():
+        op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {building}")
+        op.execute(f"CREATE INDEX CONCURRENTLY {building} ON legal_aid_application ({', '.join(columns)})")
+        op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+        op.execute(f"ALTER INDEX {building} RENAME TO {name}")
+
+
 def upgrade():
     op.create_table(
         "legal_aid_document_number",
@@ -84,9 +121,11 @@ def upgrade():
     with op.batch_alter_table("legal_aid_application", schema=None) as batch_op:
         for name, type_ in APPLICATION_COLUMNS:
             batch_op.add_column(sa.Column(name, type_, nullable=True))
+    _replace_report_index(REPORT_COLUMNS)
 
 
 def downgrade():
+    _replace_report_index(OLD_REPORT_COLUMNS)
     with op.batch_alter_table("legal_aid_application", schema=None) as batch_op:
         for name, _type in reversed(APPLICATION_COLUMNS):
             batch_op.drop_column(name)
