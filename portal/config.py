@@ -222,6 +222,8 @@ class DefaultConfig:
     MINIMUM_LIVING_STANDARD_MONTHLY = 930.0
     MINIMUM_LIVING_STANDARD_RURAL_MONTHLY = 700.0
     HARDSHIP_MULTIPLIER = 2.0
+    #: True while the amounts above are the illustrative ones: public pages mark them 演示.
+    LEGAL_AID_HARDSHIP_AMOUNTS_ARE_DEMO = True
     #: Codes of the townships where the rural amount applies; None: by the national code
     #: (towns 镇 and townships 乡 are rural, subdistricts 街道 urban).
     LEGAL_AID_RURAL_TOWNSHIPS: tuple | None = None
