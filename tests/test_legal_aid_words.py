@@ -55,3 +55,19 @@ def test_demo_hardship_amounts_are_marked_as_demo(app, client):
     assert "（演示数据：正式上线时以本县公布的标准为准）" in page and "1860" in page
     app.config["LEGAL_AID_HARDSHIP_AMOUNTS_ARE_DEMO"] = False  # the county's amounts set
     assert "以本县公布的标准为准" not in client.get("/legal-aid/").get_data(as_text=True)
+
+
+def test_no_hint_is_only_an_article_number(client):
+    """Mutant caught: a hint of the form that says only "第三十二条第（三）项。" (or Art. 42(1))."""
+    import re
+
+    page = client.get("/legal-aid/apply").get_data(as_text=True)
+    hints = [
+        re.sub(r"<[^>]+>", "", h).strip()
+        for h in re.findall(r'class="[^"]*hint[^"]*"[^>]*>(.*?)</', page, re.S)
+    ]
+    assert hints and "无固定生活来源的未成年人、老年人或残疾人（第四十二条第（一）项）。" in hints
+    article_only = re.compile(
+        r"^[（(]?第[零一二三四五六七八九十]+条(第[（(][一二三四五六七八九十]+[）)]项)?[）)]?。?$"
+    )
+    assert [h for h in hints if article_only.match(h)] == []
