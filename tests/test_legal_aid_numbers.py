@@ -94,6 +94,9 @@ def test_four_documents_cite_their_own_articles_and_carry_their_numbers(client, 
     assert f"长援函字〔{YEAR}〕第1号" in letter
     addressee = letter[letter.index('id="addressee"') :]
     assert addressee[: addressee.index("</p>")].endswith("长沙县人民检察院")
+    letter_pdf = officer.get(f"/legal-aid/letters/{criminal}/pdf")
+    letter_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter_pdf.data)).pages)
+    assert "第三十六条" in letter_text and "长援函字" in letter_text and "第四十三条" not in letter_text
 
     out_of_scope = under_review(client, officer)
     act(
