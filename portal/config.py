@@ -222,6 +222,8 @@ class DefaultConfig:
     MINIMUM_LIVING_STANDARD_MONTHLY = 930.0
     MINIMUM_LIVING_STANDARD_RURAL_MONTHLY = 700.0
     HARDSHIP_MULTIPLIER = 2.0
+    #: True while the amounts above are the illustrative ones: public pages mark them 演示.
+    LEGAL_AID_HARDSHIP_AMOUNTS_ARE_DEMO = True
     #: Codes of the townships where the rural amount applies; None: by the national code
     #: (towns 镇 and townships 乡 are rural, subdistricts 街道 urban).
     LEGAL_AID_RURAL_TOWNSHIPS: tuple | None = None
@@ -230,6 +232,21 @@ class DefaultConfig:
     #: Art. 38: contacts of other legal aid centres by place name, e.g.
     #: {"浏阳": "浏阳市法律援助中心, 0731-…"}; without one the hotline is named.
     LEGAL_AID_OTHER_CENTRES: dict = {}
+    #: 文号: the prefix of each document series (numbering.SERIES), printed as
+    #: 长援准字〔2026〕第1号; each series restarts every year.
+    LEGAL_AID_DOCUMENT_PREFIXES: dict = {
+        "approval": "长援准字",
+        "refusal": "长援不准字",
+        "termination": "长援终字",
+        "letter": "长援函字",
+        "objection": "长司援异字",
+    }
+    #: The bureau that decides objections (Art. 49; a msgid: shown translated), the body
+    #: for administrative reconsideration of its decision (行政复议法 Art. 24: the county
+    #: government) and the court for a lawsuit, as named on the decision (set the real ones).
+    LEGAL_AID_BUREAU_KEY: str = "Changsha County Justice Bureau"
+    LEGAL_AID_RECONSIDERATION_BODY: str = "长沙县人民政府"
+    LEGAL_AID_COURT: str = "长沙县人民法院"
 
     QUEUE_PAGE_SIZE = 20
     QUEUE_COUNT_CAP = 1000

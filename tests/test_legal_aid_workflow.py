@@ -148,7 +148,7 @@ def test_the_whole_journey(client, make_client, staff):
         },
     )
     assert reported.status_code == 303
-    closed = act(officer, reference, "close")
+    closed = act(officer, reference, "close", {"close-subsidy": "1200", "close-quality": "good"})
     assert closed.status_code == 303
     assert reload(reference).status == "closed"
 

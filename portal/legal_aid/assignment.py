@@ -73,13 +73,6 @@ def role_in_case(application: LegalAidApplication):
     return ROLES["agent_ad_litem"] if criminal(application) else ROLES["agent"]
 
 
-def letter_articles(application: LegalAidApplication):
-    """The articles the assignment letter rests on: a notice (Art. 36) or a decision (Art. 43)."""
-    if application.source == "notice":
-        return _l("Legal Aid Law, Arts. 25 and 36")
-    return _l("Legal Aid Law, Arts. 43 and 45")
-
-
 def for_a_minor(application: LegalAidApplication) -> bool:
     """Is the person aided under 18 (the notice's ground, or their birth date)?"""
     if application.notice_ground == "minor":

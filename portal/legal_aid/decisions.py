@@ -8,10 +8,11 @@ refusal or termination the bureau ordered corrected is revoked and no longer off
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from portal.legal_aid.matters import CRIMINAL_DEFENCE, CRIMINAL_MATTERS
+from portal.legal_aid import numbering
+from portal.legal_aid.citations import cite, matter_article, refusal_articles
+from portal.legal_aid.matters import CRIMINAL_DEFENCE
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.services import TERMINATION_GROUNDS
 
@@ -32,6 +33,8 @@ class Decision:
     reasons: str
     legal_basis: object
     remedies: object | None
+    #: 文号, from the document's own series (numbering).
+    number: str | None = None
 
 
 def decision_of(
@@ -51,6 +54,7 @@ def decision_of(
             a.approval_note or str(_l("The application meets the conditions for legal aid.")),
             legal_basis(a, APPROVAL),
             None,
+            numbering.number_of(a, APPROVAL),
         )
     if which == REFUSAL and a.refused_at:
         return Decision(
@@ -61,6 +65,7 @@ def decision_of(
             a.refusal_reasons or "",
             legal_basis(a, REFUSAL),
             _remedy(days, a, "refused"),
+            numbering.number_of(a, REFUSAL),
         )
     if which == TERMINATION and a.terminated_at:
         ground = TERMINATION_GROUNDS.get(a.termination_ground or "", a.termination_ground or "")
@@ -72,6 +77,7 @@ def decision_of(
             a.termination_reasons or "",
             legal_basis(a, TERMINATION),
             _remedy(days, a, "terminated"),
+            numbering.number_of(a, TERMINATION),
         )
     return None
 
@@ -86,11 +92,14 @@ def articles(application: LegalAidApplication, which: str) -> list[tuple[int, in
     administrative, 32 a claim without the hardship test), how the means were settled
     (Art. 34 the hardship standard, 42 a waiver on proof, none for a defence: Art. 24),
     Art. 39 for an application forwarded from custody, Art. 43 the decision itself; a
-    termination cites its own item of Art. 48."""
+    termination cites its own item of Art. 48; a refusal on a named ground (out of scope,
+    hardship not met) that ground's articles (citations.refusal_articles)."""
     if which == TERMINATION:
         return [(48, TERMINATION_ITEMS.get(application.termination_ground or ""))]
+    if which == REFUSAL and (grounded := refusal_articles(application)):
+        return grounded
     matter = application.matter_type
-    cited = [(24 if matter == CRIMINAL_DEFENCE else 29 if matter in CRIMINAL_MATTERS else 31, None)]
+    cited = [(matter_article(application), None)]
     if application.claim_exemption:
         cited.append((32, None))
     elif application.exemption:
@@ -103,35 +112,9 @@ def articles(application: LegalAidApplication, which: str) -> list[tuple[int, in
     return sorted(cited)
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1-99 in Chinese numerals, as articles are numbered (二十四, 四十八)."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
-    return head + (_DIGITS[ones] if ones else "")
-
-
 def legal_basis(application: LegalAidApplication, which: str) -> str:
     """The articles cited, in the reader's language."""
-    cited = articles(application, which)
-    if str(get_locale() or "").startswith("zh"):
-        parts = [
-            f"第{chinese_number(n)}条" + (f"第一款第{chinese_number(item)}项" if item else "")
-            for n, item in cited
-        ]
-        return "《中华人民共和国法律援助法》" + "、".join(parts)
-    parts = [f"{n}({item})" if item else str(n) for n, item in cited]
-    if len(parts) == 1:
-        return str(_l("Legal Aid Law of the People's Republic of China, Art. %(article)s", article=parts[0]))
-    return str(
-        _l(
-            "Legal Aid Law of the People's Republic of China, Arts. %(articles)s and %(last)s",
-            articles=", ".join(parts[:-1]),
-            last=parts[-1],
-        )
-    )
+    return cite(articles(application, which))
 
 
 def _remedy(days: int, application: LegalAidApplication | None = None, which: str | None = None):

@@ -6,7 +6,7 @@ counted by the date they were received.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Index, and_
+from sqlalchemy import Index, and_, or_, select
 
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.models import ServiceRequest
@@ -14,6 +14,7 @@ from portal.core.registry import QueueFilter
 from portal.legal_aid.assignment import CLOSING_OUTCOMES
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.notices import NOTICE_SOURCES
+from portal.legal_aid.objection_decision import ObjectionOutcome
 from portal.legal_aid.services import TERMINATION_GROUNDS
 from portal.legal_aid.states import LegalAidState as S
 
@@ -38,6 +39,8 @@ REPORT_INDEX = Index(
     _table.c.lawyer_id,
     _table.c.source,
     _table.c.closing_outcome,
+    _table.c.assigned_at,
+    _table.c.assign_due_at,
 )
 
 
@@ -50,6 +53,16 @@ def _where(*conditions):
 #: What happened to an application, whatever its state now.
 DECISIONS = {
     "approved": (_l("Approved"), lambda: _where(_table.c.approved_at.is_not(None))),
+    # 受理: legal aid granted on an application, or a notice of the authorities (Art. 36).
+    "accepted": (
+        _l("Accepted (approved, or notified by an authority)"),
+        lambda: _where(or_(_table.c.approved_at.is_not(None), _table.c.source == "notice")),
+    ),
+    # Arts. 36, 43: a person assigned within the 3 days (the latest assignment).
+    "assigned_in_time": (
+        _l("Assigned within the time limit"),
+        lambda: _where(_table.c.assigned_at.is_not(None), _table.c.assigned_at <= _table.c.assign_due_at),
+    ),
     "refused": (_l("Refused"), lambda: _where(_table.c.refused_at.is_not(None))),
     "decided": (_l("Decided"), lambda: _where(_table.c.decided_at.is_not(None))),
     # Art. 43: decided by the deadline (the clock paused while materials were awaited).
@@ -96,7 +109,23 @@ REPORT_FILTERS = (
         on_kind_table=True,
     ),
     _choice_filter("ground", _l("Termination ground"), "termination_ground", TERMINATION_GROUNDS),
-    _choice_filter("objection", _l("Objection outcome"), "objection_outcome", OBJECTION_OUTCOMES),
+    # From the history of the bureau's decisions: a case upheld after an earlier order to
+    # correct counts under both outcomes.
+    QueueFilter(
+        "objection",
+        _l("Objection outcome"),
+        lambda: [(k, str(v)) for k, v in OBJECTION_OUTCOMES.items()],
+        lambda value: (
+            _where(
+                _table.c.id.in_(
+                    select(ObjectionOutcome.application_id).where(ObjectionOutcome.outcome == value)
+                )
+            )
+            if value in OBJECTION_OUTCOMES
+            else None
+        ),
+        on_kind_table=True,
+    ),
     _choice_filter("source", _l("How the case came in"), "source", SOURCES),
     _choice_filter("outcome", _l("Closing outcome"), "closing_outcome", CLOSING_OUTCOMES),
     QueueFilter(
@@ -125,7 +154,22 @@ def report_sections() -> tuple[ReportSection, ...]:
                     "approved", _l("Approved"), "LA", filters=(("decision", "approved"),), share_of="received"
                 ),
                 Figure(
+                    "accepted",
+                    _l("Accepted (approved, or notified by an authority)"),
+                    "LA",
+                    filters=(("decision", "accepted"),),
+                    share_of="received",
+                ),
+                Figure(
                     "refused", _l("Refused"), "LA", filters=(("decision", "refused"),), share_of="received"
+                ),
+                Figure("withdrawn", _l("Withdrawn"), "LA", status=S.WITHDRAWN, share_of="received"),
+                Figure(
+                    "assigned_in_time",
+                    _l("Assigned within the time limit"),
+                    "LA",
+                    filters=(("decision", "assigned_in_time"),),
+                    share_of="accepted",
                 ),
                 Figure("decided", _l("Decided"), "LA", filters=(("decision", "decided"),)),
                 Figure(

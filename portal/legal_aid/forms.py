@@ -44,6 +44,7 @@ from portal.legal_aid.assignment import (
     eligible_people,
     open_cases,
 )
+from portal.legal_aid.citations import OTHER_REFUSAL, REFUSAL_GROUNDS
 from portal.legal_aid.eligibility import Answers, means_test_needed, misapplied
 from portal.legal_aid.hardship import HardshipRule, Means, hardship_rule
 from portal.legal_aid.matters import (
@@ -565,6 +566,12 @@ class DecisionForm(ActionForm):
 
 
 class RefusalForm(ActionForm):
+    #: The refusal cites the articles of its ground (citations.refusal_articles).
+    ground = SelectField(
+        _l("Ground for the refusal"),
+        choices=options(REFUSAL_GROUNDS),
+        default=OTHER_REFUSAL,
+    )
     reasons = TextAreaField(
         _l("Reasons for the refusal"),
         validators=[

@@ -87,6 +87,8 @@ class IncomeRule(HardshipRule):
         self.urban = decimal(config["MINIMUM_LIVING_STANDARD_MONTHLY"]) * multiplier
         self.rural = decimal(config["MINIMUM_LIVING_STANDARD_RURAL_MONTHLY"]) * multiplier
         self.rural_townships = config["LEGAL_AID_RURAL_TOWNSHIPS"]
+        #: The amounts are the illustrative defaults: public pages mark them 演示.
+        self.demo = bool(config.get("LEGAL_AID_HARDSHIP_AMOUNTS_ARE_DEMO"))
 
     @property
     def needs_township(self) -> bool:
@@ -109,15 +111,20 @@ class IncomeRule(HardshipRule):
 
     def describe(self):
         if self.urban == self.rural:
-            return _l(
+            text = _l(
                 "The hardship standard is %(amount)s yuan a month per household member.",
                 amount=yuan(self.urban),
             )
-        return _l(
-            "The hardship standard is %(urban)s yuan a month per household member in urban areas and %(rural)s yuan in rural areas, by the township where you live.",
-            urban=yuan(self.urban),
-            rural=yuan(self.rural),
-        )
+        else:
+            text = _l(
+                "The hardship standard is %(urban)s yuan a month per household member in urban areas and %(rural)s yuan in rural areas, by the township where you live.",
+                urban=yuan(self.urban),
+                rural=yuan(self.rural),
+            )
+        if self.demo:
+            mark = _l("(demo figures: the county's published amounts replace them)")
+            return f"{text} {mark}"
+        return text
 
     def judge(self, means: Means) -> Finding:
         proofs = ["income_proof"]

@@ -136,7 +136,7 @@ CLAIM_EXEMPTIONS = {
         Exemption(
             "retrial_acquittal",
             _l("State compensation after I was acquitted at a retrial"),
-            _l("Art. 32(3)."),
+            _l("You were found not guilty at a retrial and claim state compensation for it (Art. 32(3))."),
             "proof_retrial_acquittal",
             frozenset({"state_compensation"}),
             _l(
@@ -165,7 +165,9 @@ CLAIM_EXEMPTIONS = {
         Exemption(
             "other_no_test",
             _l("Another claim a law frees from the hardship test"),
-            _l("Art. 32(5). Name the law when you describe what happened."),
+            _l(
+                "Another law says your claim needs no hardship test: name that law when you describe what happened (Art. 32(5))."
+            ),
             "proof_other_no_test",
             by_law=True,
         ),
@@ -179,7 +181,9 @@ MEANS_WAIVERS = {
         Exemption(
             "no_income_vulnerable",
             _l("Under 18, elderly or disabled, with no fixed income"),
-            _l("Art. 42(1)."),
+            _l(
+                "A minor, an older person or a person with a disability who has no steady income to live on (Art. 42(1))."
+            ),
             "proof_no_income_vulnerable",
         ),
         Exemption(
@@ -203,7 +207,9 @@ MEANS_WAIVERS = {
         Exemption(
             "other_waiver",
             _l("Another situation a law names"),
-            _l("Art. 42(4). Name the law when you describe what happened."),
+            _l(
+                "Another law or regulation waives the check for you: name it when you describe what happened (Art. 42(4))."
+            ),
             "proof_other_waiver",
             by_law=True,
         ),

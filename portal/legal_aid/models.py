@@ -1,8 +1,9 @@
 """A legal aid application: the shared request plus what the Legal Aid Law asks for."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, false
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
@@ -103,6 +104,11 @@ class LegalAidApplication(ServiceRequest):
     closing_outcome: Mapped[str | None] = mapped_column(String(24), index=True)
     closing_submitted_at: Mapped[datetime | None]
     closing_returned_reason: Mapped[str | None] = mapped_column(Text)
+    #: At closing (Art. 52, 59): the subsidy paid to the legal aid person (yuan) and the
+    #: centre's quality review of the case (closing.QUALITY_GRADES, with a note).
+    subsidy_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    quality_grade: Mapped[str | None] = mapped_column(String(16))
+    quality_note: Mapped[str | None] = mapped_column(Text)
 
     #: The 7-day decision deadline in force (restarts after a complete materials answer).
     decision_due_at: Mapped[datetime | None]
@@ -111,6 +117,8 @@ class LegalAidApplication(ServiceRequest):
     materials_due_at: Mapped[datetime | None]
     materials_answer: Mapped[str | None] = mapped_column(Text)
     refusal_reasons: Mapped[str | None] = mapped_column(Text)
+    #: Why it was refused (citations.REFUSAL_GROUNDS): the refusal cites that ground's articles.
+    refusal_ground: Mapped[str | None] = mapped_column(String(24))
     lawyer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     assign_due_at: Mapped[datetime | None]
     assigned_at: Mapped[datetime | None]
@@ -190,3 +198,9 @@ class DeceptionRecord(db.Model):
 
     application = relationship(LegalAidApplication, foreign_keys=[application_id])
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+
+
+# Tables kept by their own modules (one job each), imported here so the capability's
+# models module names every table it owns.
+from portal.legal_aid.numbering import DocumentNumber  # noqa: E402, F401
+from portal.legal_aid.objection_decision import ObjectionOutcome  # noqa: E402, F401

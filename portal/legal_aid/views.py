@@ -13,7 +13,10 @@ from portal.core.intake_lost import intake_page
 from portal.core.pages import quick_exit
 from portal.core.services import load_by_reference
 from portal.i18n import current_language
-from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late, letter_articles, role_in_case
+from portal.legal_aid import numbering, objection_decision
+from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late, role_in_case
+from portal.legal_aid.citations import letter_addressee, letter_articles
+from portal.legal_aid.closing import QUALITY_GRADES
 from portal.legal_aid.decisions import DECISIONS, decision_of, decisions_of
 from portal.legal_aid.eligibility import assess
 from portal.legal_aid.forms import ApplicationForm, EligibilityForm
@@ -83,6 +86,10 @@ def legal_aid_labels():
         "la_closing_late": closing_report_late,
         "la_role_in_case": role_in_case,
         "la_letter_articles": letter_articles,
+        "la_letter_addressee": letter_addressee,
+        "la_objection_outcomes": objection_decision.outcomes_of,
+        "la_objection_labels": objection_decision.OUTCOMES,
+        "la_quality": QUALITY_GRADES,
         "LegalAidState": LegalAidState,
     }
 
@@ -183,23 +190,58 @@ def _letter_or_404(reference: str):
     return found, profile_of(found.lawyer_id), authority_party(found)
 
 
+def _letter_page(application, person, authority) -> dict:
+    return {
+        "application": application,
+        "person": person,
+        "authority": authority,
+        "number": numbering.number_of(application, numbering.LETTER),
+    }
+
+
 @bp.get("/letters/<reference>")
 @quick_exit
 def letter(reference: str):
     """法律援助公函 (Art. 36): to the recipient, the assigned person and, for a notice, the authority."""
-    application, person, authority = _letter_or_404(reference)
-    return render_template(
-        "legal_aid/letter.html", application=application, person=person, authority=authority
-    )
+    return render_template("legal_aid/letter.html", **_letter_page(*_letter_or_404(reference)))
 
 
 @bp.get("/letters/<reference>/pdf")
 def letter_pdf(reference: str):
-    application, person, authority = _letter_or_404(reference)
+    page = _letter_page(*_letter_or_404(reference))
+    return documents.pdf_response("legal_aid/letter.html", f"{reference}-letter", **page)
+
+
+def _objection_decision_or_404(reference: str, number: int):
+    """The bureau's n-th decision on an objection, for the applicant or staff who may see it."""
+    found = load_by_reference(reference)
+    if found is None or found.request_type != "LA":
+        abort(404)
+    if not (applicant_may_see(found) or can_view(current_user, found)):
+        abort(404)
+    doc = objection_decision.document_of(found, number)
+    if doc is None:
+        abort(404)
+    return found, doc
+
+
+@bp.get("/objection-decisions/<reference>/<int:number>")
+@quick_exit
+def objection_decision_page(reference: str, number: int):
+    """法律援助异议审查决定书 (Art. 49): 维持 or 责令改正, with the remedy and its time limits."""
+    application, doc = _objection_decision_or_404(reference, number)
+    return render_template(
+        "legal_aid/objection_decision.html", application=application, doc=doc, index=number
+    )
+
+
+@bp.get("/objection-decisions/<reference>/<int:number>/pdf")
+def objection_decision_pdf(reference: str, number: int):
+    application, doc = _objection_decision_or_404(reference, number)
     return documents.pdf_response(
-        "legal_aid/letter.html",
-        f"{application.reference}-letter",
+        "legal_aid/objection_decision.html",
+        f"{reference}-objection-{number}",
         application=application,
-        person=person,
-        authority=authority,
+        doc=doc,
+        index=number,
     )

@@ -19,11 +19,13 @@ from portal.core.registry import RequestKind
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
-from portal.legal_aid import forms, samples
+from portal.legal_aid import forms, numbering, samples
 from portal.legal_aid.assignment import refusal_for
+from portal.legal_aid.closing import CloseForm, on_close
 from portal.legal_aid.demo import sample_application
 from portal.legal_aid.figures import REPORT_FILTERS
 from portal.legal_aid.models import LegalAidApplication
+from portal.legal_aid.objection_decision import record_outcome
 from portal.legal_aid.objections import (
     already_objected,
     not_terminated_from,
@@ -384,6 +386,7 @@ TRANSITIONS = (
         S.CLOSED,
         _l("Close the case"),
         roles=OFFICERS,
+        form=CloseForm,
         notice=_l("Your legal aid case %(reference)s is closed."),
     ),
     Transition(
@@ -578,6 +581,7 @@ def on_approve(application: LegalAidApplication, data, now) -> dict:
     application.decided_at = application.approved_at = now
     application.approval_note = (data.get("comment") or "").strip() or None
     application.refused_at = None
+    numbering.issue(application, numbering.APPROVAL, now)
     due = _set_deadline(application, now, _days("LEGAL_AID_ASSIGN_DAYS"))
     application.assign_due_at = due
     return {"assign_due": to_local(due).date()}
@@ -617,6 +621,8 @@ def on_refuse(application: LegalAidApplication, data, now) -> dict:
     application.decided_at = application.refused_at = now
     application.approved_at = None
     application.refusal_reasons = data["reasons"].strip()
+    application.refusal_ground = data.get("ground") or None
+    numbering.issue(application, numbering.REFUSAL, now)
     application.set_due(None)
     reasons = _sentence(application.refusal_reasons, application.locale)
     flagged = {}
@@ -642,6 +648,7 @@ def on_terminate(application: LegalAidApplication, data, now) -> dict:
     application.termination_ground = ground
     application.termination_reasons = (data.get("reasons") or "").strip()
     application.terminated_at = now
+    numbering.issue(application, numbering.TERMINATION, now)
     application.set_due(None)
     if ground in DECEPTION_GROUNDS:
         # Arts. 41, 48(一)-(二): recorded against the person aided.
@@ -666,26 +673,27 @@ def on_object(application: LegalAidApplication, data, now) -> dict:
     return {"objection_due": to_local(due).date()}
 
 
-def _review(application: LegalAidApplication, data, outcome: str) -> dict:
+def _review(application: LegalAidApplication, data, outcome: str, now) -> dict:
     application.objection_outcome = outcome
     application.objection_review = (data.get("reasons") or "").strip()
     application.objection_due_at = None
     application.set_due(None)
+    record_outcome(application, outcome, now)  # kept as history, with its 文号
     return {"reasons": _sentence(application.objection_review, application.locale)}
 
 
 def on_uphold(application: LegalAidApplication, data, now) -> dict:
-    return _review(application, data, "upheld")
+    return _review(application, data, "upheld", now)
 
 
 def on_correct_refusal(application: LegalAidApplication, data, now) -> dict:
-    variables = _review(application, data, "corrected")
+    variables = _review(application, data, "corrected", now)
     application.refused_at = None  # revoked: the centre decides again
     return variables | _decision_due(application, now)
 
 
 def on_correct_termination(application: LegalAidApplication, data, now) -> dict:
-    variables = _review(application, data, "corrected")
+    variables = _review(application, data, "corrected", now)
     application.terminated_at = None  # revoked: the aid continues, in the state it was in
     restored = restore_after_termination(application, now)
     if restored["withdrawn"]:
@@ -699,6 +707,7 @@ def on_assign_lawyer(application: LegalAidApplication, data, now) -> dict:
     lawyer = _lawyer(application, data["lawyer"])
     application.lawyer_id = lawyer.id
     application.assigned_at = now
+    numbering.issue(application, numbering.LETTER, now)  # a new 公函 for each assignment
     application.change_reasons = application.change_requested_at = None
     application.set_due(None)
     return {"lawyer": lawyer.display_name, EVENT_COMMENT: lawyer.display_name}
@@ -740,11 +749,6 @@ def on_return_closing(application: LegalAidApplication, data, now) -> dict:
     application.set_due(None)
     tell_lawyer_report_returned(application)
     return {EVENT_COMMENT: application.closing_returned_reason}
-
-
-def on_close(application: LegalAidApplication, data, now) -> dict:
-    application.set_due(None)
-    return {}
 
 
 def on_stop(application: LegalAidApplication, data, now) -> dict:
