@@ -216,7 +216,10 @@ def test_change_of_person_and_closing_sent_back_then_closed(client, make_client,
     ]
     detail = officer.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert "30" in detail and ("submitted more than" in detail or "超过案件办结后" in detail)
-    assert act(officer, reference, "close", {"close-subsidy": "1200", "close-quality": "good"}).status_code == 303
+    assert (
+        act(officer, reference, "close", {"close-subsidy": "1200", "close-quality": "good"}).status_code
+        == 303
+    )
     application = reload(reference)
     assert application.status == "closed" and application.closing_outcome == "charges_dropped"
 

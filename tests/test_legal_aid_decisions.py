@@ -361,7 +361,10 @@ def test_a_closed_case_cannot_be_terminated(app, applicant, officer, staff):
         ).status_code
         == 303
     )
-    assert act(officer, reference, "close", {"close-subsidy": "1200", "close-quality": "good"}).status_code == 303
+    assert (
+        act(officer, reference, "close", {"close-subsidy": "1200", "close-quality": "good"}).status_code
+        == 303
+    )
     answer = act(
         officer, reference, "terminate", {"terminate-ground": "own_lawyer", "terminate-reasons": "x"}
     )

@@ -46,4 +46,5 @@ def sample_work(application, staff) -> dict[str, dict[str, str]]:
             "summary": "调解结案",
         },
         "return_closing": {"reasons": "缺少判决书"},
+        "close": {"subsidy": "1200", "quality": "good"},
     }
