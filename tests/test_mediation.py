@@ -51,6 +51,8 @@ def form(people, **overrides) -> dict:
         "claims": "清理通道杂物，修好排水沟。",
         "in_court": "no",
         "preferred_mediator": "",
+        "privacy": "private",
+        "rights_read": "y",
         "consent": "y",
     }
     data.update(overrides)

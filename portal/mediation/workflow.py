@@ -320,6 +320,12 @@ def on_agreement(case: MediationCase, data, now) -> dict:
 
 def on_close(case: MediationCase, data, now) -> dict:
     case.performance = data.get("performance") or None
+    if case.channel == "court_commissioned":
+        # The court that commissioned the mediation is told what came of it (诉前委派调解).
+        report = (data.get("court_report") or "").strip()
+        if not report:
+            raise GuardFailed(_l("Write the report to the court that commissioned this mediation."))
+        case.court_report, case.court_reported_at = report, now
     case.set_due(None)
     return {}
 
