@@ -242,7 +242,7 @@ def mediations(kind, fixture) -> Exercise:
     make_staff = fixture("make_staff")
     coordinator = make_staff("mediation", "mediation_coordinator")
     mediator = make_staff("mediator", "mediator")
-    committee = MediationCommittee(name="委员会", name_en="Committee")
+    committee = MediationCommittee(name="委员会", name_en="Committee", mediators=[mediator])
     db.session.add(committee)
     db.session.commit()
     day = local_today() + timedelta(days=3)

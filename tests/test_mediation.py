@@ -23,18 +23,21 @@ def people(app, make_staff):
     from portal.core.models import Township
 
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
-    committee = MediationCommittee(
-        name="星沙街道人民调解委员会", name_en="Xingsha Committee", township_id=township.id
-    )
-    db.session.add(committee)
-    db.session.commit()
-    return {
+    found = {
         "coordinator": make_staff("mediation", "mediation_coordinator", name="黄主任"),
         "mediator": make_staff("mediator", "mediator", name="何调解员"),
         "mediator2": make_staff("mediator2", "mediator", name="罗调解员"),
-        "committee_id": committee.id,
         "township_id": township.id,
     }
+    committee = MediationCommittee(
+        name="星沙街道人民调解委员会",
+        name_en="Xingsha Committee",
+        township_id=township.id,
+        mediators=[found["mediator"], found["mediator2"]],
+    )
+    db.session.add(committee)
+    db.session.commit()
+    return {**found, "committee_id": committee.id}
 
 
 def form(people, **overrides) -> dict:

@@ -104,6 +104,10 @@ def seed_demo() -> list[str]:
             create_staff_user(username, f"{username}-demo-2026", [role], name)
             added.append(f"mediation account {username}")
     db.session.flush()
+    mediators = list(db.session.scalars(select(User).where(User.username.in_(("mediator", "mediator2")))))
+    for committee in db.session.scalars(select(MediationCommittee)).unique():
+        if not committee.mediators:
+            committee.mediators = mediators
     if not db.session.scalar(select(func.count()).select_from(MediationCase.__table__)):
         added += _seed_cases(townships)
     return added

@@ -16,6 +16,7 @@ def sample_work(case, staff) -> dict[str, dict[str, str]]:
         db.session.add(committee)
         db.session.flush()
     mediators = [u for u in staff if u.has_role(MEDIATOR)]
+    committee.mediators = list({u.id: u for u in [*committee.mediators, *mediators]}.values())
     day = local_today() + timedelta(days=3)
     return {
         "accept": {"committee": str(committee.id), "mediator": str(mediators[0].id) if mediators else ""},

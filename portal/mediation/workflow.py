@@ -20,6 +20,7 @@ from portal.core.workflow import APPLICANT, PARTY, GuardFailed, State, Transitio
 from portal.extensions import db
 from portal.i18n import Bilingual
 from portal.mediation import forms, samples
+from portal.mediation.committees import check_members
 from portal.mediation.demo import sample_case
 from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
@@ -261,6 +262,7 @@ def on_accept(case: MediationCase, data, now) -> dict:
     case.mediator_id = _mediator(data["mediator"]).id
     second = _mediator(data.get("second_mediator"))
     case.second_mediator_id = second.id if second else None
+    check_members(case.committee_id, case.mediator_id, case.second_mediator_id)
     return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
 
 
