@@ -60,7 +60,11 @@ def test_a_mediator_outside_the_committee_cannot_be_assigned(client, people, mak
         coordinator,
         reference,
         "accept",
-        {"accept-committee": str(other.id), "accept-mediator": str(people["mediator"].id)},
+        {
+            "accept-committee": str(other.id),
+            "accept-mediator": str(people["mediator"].id),
+            "accept-summary": "邻里纠纷",
+        },
     )
     assert refused.status_code == 409
     assert "不是所选调解委员会的调解员" in refused.get_data(as_text=True)
@@ -73,6 +77,7 @@ def test_a_mediator_outside_the_committee_cannot_be_assigned(client, people, mak
             "accept-committee": str(other.id),
             "accept-mediator": str(people["mediator2"].id),
             "accept-second_mediator": str(people["mediator"].id),
+            "accept-summary": "邻里纠纷",
         },
     )
     assert second_outside.status_code == 409 and case(reference).mediator_id is None
@@ -80,6 +85,10 @@ def test_a_mediator_outside_the_committee_cannot_be_assigned(client, people, mak
         coordinator,
         reference,
         "accept",
-        {"accept-committee": str(other.id), "accept-mediator": str(people["mediator2"].id)},
+        {
+            "accept-committee": str(other.id),
+            "accept-mediator": str(people["mediator2"].id),
+            "accept-summary": "邻里纠纷",
+        },
     )
     assert accepted.status_code == 303 and case(reference).mediator_id == people["mediator2"].id

@@ -49,7 +49,10 @@ class CommitteeForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.township.choices = options(
-            [("", _l("None")), *((str(c.value), c.label) for c in township_options())]
+            [
+                ("", _l("No township (a county or industry committee)")),
+                *((str(c.value), c.label) for c in township_options()),
+            ]
         )
         self.mediators.choices = options(
             (str(u.id), u.display_name) for u in active_staff_with_role(MEDIATOR)

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.mediation.models import MediationCase, MediationCommittee
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.services import Dispute, receive
+from portal.mediation.vocabulary import DISPUTE_TYPES
 
 STAFF = [
     ("mediation", "黄调解主任（演示）", COORDINATOR),
@@ -142,7 +143,12 @@ def _seed_cases(townships) -> list[str]:
                     case,
                     "accept",
                     user=coordinator,
-                    data={"committee": committee.id, "mediator": str(mediator.id), "second_mediator": ""},
+                    data={
+                        "committee": committee.id,
+                        "mediator": str(mediator.id),
+                        "second_mediator": "",
+                        "summary": str(DISPUTE_TYPES[kind]),
+                    },
                 )
             elif step == "start":
                 perform(case, "start", user=mediator)

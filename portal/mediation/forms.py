@@ -147,6 +147,13 @@ class AcceptForm(ActionForm):
     committee = SelectField(_l("Mediation committee"), coerce=int, validators=[InputRequired()])
     mediator = SelectField(_l("Mediator"), validators=[DataRequired(message=_l("Choose the mediator."))])
     second_mediator = SelectField(_l("Second mediator (optional)"), validators=[Optional()])
+    summary = TextAreaField(
+        _l("Summary of the dispute for the other party"),
+        validators=[DataRequired(message=_l("Write the summary the other party reads.")), Length(max=2000)],
+        description=_l(
+            "The other party reads this, not the application: say what the dispute is about in neutral words, without the applicant's contact data."
+        ),
+    )
 
     def prepare(self, request) -> None:
         from portal.mediation.models import MediationCommittee

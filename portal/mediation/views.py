@@ -17,7 +17,15 @@ from portal.mediation.forms import ApplicationForm, dispute_from
 from portal.mediation.models import MediationCase, MediationSession
 from portal.mediation.services import receive
 from portal.mediation.states import MediationState
-from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE
+from portal.mediation.vocabulary import (
+    AGREEMENT_FORMS,
+    CHANNELS,
+    DISPUTE_TYPES,
+    ESCALATION_LEVELS,
+    ESCALATION_STEPS,
+    PERFORMANCE,
+    PRIVACY,
+)
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediation")
 
@@ -31,6 +39,9 @@ def mediation_labels():
             "channels": CHANNELS,
             "forms": AGREEMENT_FORMS,
             "performance": PERFORMANCE,
+            "privacy": PRIVACY,
+            "escalation": ESCALATION_LEVELS,
+            "steps": ESCALATION_STEPS,
         },
         "MediationState": MediationState,
     }

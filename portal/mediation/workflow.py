@@ -19,7 +19,7 @@ from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, PARTY, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.i18n import Bilingual
-from portal.mediation import forms, samples
+from portal.mediation import consent, forms, samples
 from portal.mediation.committees import check_members
 from portal.mediation.demo import sample_case
 from portal.mediation.figures import REPORT_FILTERS
@@ -110,6 +110,8 @@ TRANSITIONS = (
         S.MEDIATING,
         _l("I agree to mediation"),
         actor=PARTY,
+        form=consent.PartyConsentForm,
+        guard=consent.summary_ready,
         # Consent given online is recorded as such: the number the applicant typed may be a
         # second SIM of their own, so the mediator confirms it at the first contact.
         notice=_l(
@@ -230,6 +232,7 @@ TRANSITIONS = (
         form=forms.CloseForm,
         notice=_l("Mediation case %(reference)s is closed."),
     ),
+    *consent.TRANSITIONS,
 )
 
 
@@ -263,12 +266,9 @@ def on_accept(case: MediationCase, data, now) -> dict:
     second = _mediator(data.get("second_mediator"))
     case.second_mediator_id = second.id if second else None
     check_members(case.committee_id, case.mediator_id, case.second_mediator_id)
+    if data.get("summary") is not None:
+        case.party_summary = consent.check_summary(case, data["summary"]) or None
     return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
-
-
-def on_party_agree(case: MediationCase, data, now) -> dict:
-    """The audit trail says what the online answer is worth: consent to be confirmed."""
-    return {EVENT_COMMENT: str(ONLINE_CONSENT)}
 
 
 def on_reason(case: MediationCase, data, now) -> dict:
@@ -343,7 +343,7 @@ WORKFLOW = Workflow(
     effects={
         "submit": on_submit,
         "accept": on_accept,
-        "party_agree": on_party_agree,
+        **consent.EFFECTS,
         "decline": on_reason,
         "record_failure": on_reason,
         "applicant_end": on_ended,
