@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.i18n import current_language
 from portal.mediation.forms import ApplicationForm, dispute_from
 from portal.mediation.models import MediationCase, MediationSession
+from portal.mediation.records import LABELS as RECORD_LABELS
 from portal.mediation.services import receive
 from portal.mediation.states import MediationState
 from portal.mediation.vocabulary import (
@@ -42,6 +43,7 @@ def mediation_labels():
             "privacy": PRIVACY,
             "escalation": ESCALATION_LEVELS,
             "steps": ESCALATION_STEPS,
+            "records": RECORD_LABELS,
         },
         "MediationState": MediationState,
     }
