@@ -9,6 +9,7 @@ from portal.mediation import demo, figures
 from portal.mediation.commands import MESSAGE_KEYS, mediation_reminders_command
 from portal.mediation.committees import KEEPERS
 from portal.mediation.committees import bp as committees_bp
+from portal.mediation.escalation import bp as escalation_bp
 from portal.mediation.records import RECORD_KEEPERS
 from portal.mediation.records import bp as records_bp
 from portal.mediation.roles import COORDINATOR, MEDIATOR
@@ -20,13 +21,14 @@ CAPABILITY = Capability(
     name="mediation",
     label=_l("People's mediation"),
     models="portal.mediation.models",
-    blueprints=(bp, staff_bp, committees_bp, records_bp),
+    blueprints=(bp, staff_bp, committees_bp, records_bp, escalation_bp),
     kinds=(MEDIATION,),
     roles=(COORDINATOR, MEDIATOR),
     staff_areas={
         staff_bp.name: frozenset({COORDINATOR}),
         committees_bp.name: KEEPERS,
         records_bp.name: RECORD_KEEPERS,
+        escalation_bp.name: RECORD_KEEPERS,
     },
     nav=(Link("mediation.index", _l("Mediation")),),
     home_card=HomeCard(

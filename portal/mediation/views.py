@@ -13,6 +13,7 @@ from portal.core.pages import public_page, quick_exit
 from portal.core.services import load_by_reference
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.mediation.escalation import TITLE as RISK_TITLE
 from portal.mediation.forms import ApplicationForm, dispute_from
 from portal.mediation.models import MediationCase, MediationSession
 from portal.mediation.records import LABELS as RECORD_LABELS
@@ -44,6 +45,7 @@ def mediation_labels():
             "escalation": ESCALATION_LEVELS,
             "steps": ESCALATION_STEPS,
             "records": RECORD_LABELS,
+            "risk": RISK_TITLE,
         },
         "MediationState": MediationState,
     }

@@ -22,6 +22,7 @@ from portal.i18n import Bilingual
 from portal.mediation import consent, forms, samples
 from portal.mediation.committees import check_members
 from portal.mediation.demo import sample_case
+from portal.mediation.escalation import risk_flags
 from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
 from portal.mediation.roles import COORDINATOR, MEDIATOR
@@ -392,6 +393,7 @@ MEDIATION = RequestKind(
         ),
         *REPORT_FILTERS,
     ),
+    queue_flags=risk_flags,
     export_columns=(
         (_l("Dispute"), lambda c: str(DISPUTE_TYPES.get(getattr(c, "dispute_type", ""), ""))),
         (_l("Committee"), lambda c: c.committee.name if getattr(c, "committee", None) else ""),
