@@ -259,6 +259,7 @@ def mediations(kind, fixture) -> Exercise:
         "decide_mediator_change": {"decision": "refuse", "reasons": "无回避情形"},
         "decline": {"reason": "已由法院受理"},
         "record_failure": {"reason": "双方分歧过大"},
+        "record_no_consent": {"reason": "对方未答复"},
         "schedule_session": {
             "starts": datetime.combine(day, time(9, 30)),
             "minutes": "60",

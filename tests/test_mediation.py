@@ -239,7 +239,7 @@ def test_the_other_party_may_refuse_and_either_party_may_end(client, people, mak
     other.submit(
         f"/track/{refused}/actions/party_refuse", {}, action=f"/track/{refused}/actions/party_refuse"
     )
-    assert case(refused).status == "declined" and not case(refused).is_open
+    assert case(refused).status == "not_agreed" and not case(refused).is_open
 
     ended = applied(client, people)
     accept(make_client, people, ended)

@@ -10,6 +10,7 @@ from portal.core.registry import QueueFilter
 from portal.mediation.escalation import RISK_FILTER
 from portal.mediation.models import MediationCase
 from portal.mediation.states import MediationState as S
+from portal.mediation.vocabulary import NOT_AGREED_LABEL
 
 _table = MediationCase.__table__
 
@@ -54,6 +55,8 @@ def report_sections() -> tuple[ReportSection, ...]:
                 ),
                 Figure("failed", _l("Ended without agreement"), "MD", filters=(("outcome", "failed"),)),
                 Figure("declined", _l("Declined"), "MD", status=S.DECLINED),
+                Figure("not_agreed", NOT_AGREED_LABEL, "MD", status=S.NOT_AGREED),
+                Figure("withdrawn", _l("Withdrawn by the applicant"), "MD", status=S.WITHDRAWN),
                 Figure(
                     "risk",
                     _l("Flagged at risk of turning violent or criminal"),

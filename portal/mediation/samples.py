@@ -36,5 +36,6 @@ def sample_work(case, staff) -> dict[str, dict[str, str]]:
             "effective_on": local_today().isoformat(),
         },
         "record_failure": {"reason": "双方分歧过大"},
+        "record_no_consent": {"reason": "对方未答复"},
         "close": {"performance": ""},
     }

@@ -39,6 +39,8 @@ COMMITTEE_KINDS = {
     "village": _l("Village or community committee"),
     "industry": _l("Industry or enterprise committee"),
 }
+#: The state where the other party did not agree (a state label and a report figure).
+NOT_AGREED_LABEL = _l("The other party did not agree")
 PRIVACY = {
     "private": _l("Not public: only the parties and the mediators attend"),
     "public": _l("Public: others may attend"),

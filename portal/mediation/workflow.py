@@ -27,7 +27,7 @@ from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.states import MediationState as S
-from portal.mediation.vocabulary import DISPUTE_TYPES
+from portal.mediation.vocabulary import DISPUTE_TYPES, NOT_AGREED_LABEL
 
 COORDINATORS = frozenset({COORDINATOR})
 #: Days within which the parties may jointly ask the court to confirm a written agreement (Art. 33).
@@ -67,12 +67,24 @@ STATES = (
     ),
     State(S.CLOSED, _l("Closed"), is_open=False),
     State(S.DECLINED, _l("Declined"), is_open=False),
+    State(
+        S.NOT_AGREED,
+        NOT_AGREED_LABEL,
+        is_open=False,
+        public_hint=_l(
+            "Mediation is voluntary and the other party did not agree, so it did not start. You may go to court or arbitration, or apply for legal aid (call 12348)."
+        ),
+    ),
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
 )
 
 ONLINE_CONSENT = _l("Consent given online: the mediator confirms it at the first contact.")
 ENDED_NOTICE = _l(
     "Mediation %(reference)s ended without agreement: %(reason)s You may go to court or arbitration, or apply for legal aid (call 12348)."
+)
+
+NO_CONSENT_NOTICE = _l(
+    "The other party does not agree to mediate %(reference)s, so mediation cannot go ahead. You may go to court or arbitration, or apply for legal aid (call 12348)."
 )
 
 TRANSITIONS = (
@@ -93,7 +105,7 @@ TRANSITIONS = (
     ),
     Transition(
         "decline",
-        frozenset({S.SUBMITTED, S.ACCEPTED}),
+        frozenset({S.SUBMITTED}),
         S.DECLINED,
         _l("Decline"),
         roles=COORDINATORS,
@@ -128,13 +140,11 @@ TRANSITIONS = (
     Transition(
         "party_refuse",
         frozenset({S.ACCEPTED}),
-        S.DECLINED,
+        S.NOT_AGREED,
         _l("I do not agree to mediation"),
         actor=PARTY,
         style="danger",
-        notice=_l(
-            "The other party does not agree to mediate %(reference)s, so mediation cannot go ahead. You may go to court or arbitration, or apply for legal aid (call 12348)."
-        ),
+        notice=NO_CONSENT_NOTICE,
         party_notice=_l("You did not agree to mediate %(reference)s. The case is closed."),
     ),
     Transition(
@@ -194,8 +204,31 @@ TRANSITIONS = (
         party_notice=ENDED_NOTICE,
     ),
     Transition(
+        "record_no_consent",
+        frozenset({S.ACCEPTED}),
+        S.NOT_AGREED,
+        _l("The other party did not agree or did not answer"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.ReasonForm,
+        style="danger",
+        notice=NO_CONSENT_NOTICE,
+        party_notice=_l("Mediation %(reference)s will not go ahead."),
+    ),
+    Transition(
+        "applicant_withdraw",
+        frozenset({S.ACCEPTED}),
+        S.WITHDRAWN,
+        _l("Withdraw my application"),
+        actor=APPLICANT,
+        style="danger",
+        notice=_l("You withdrew mediation application %(reference)s."),
+        party_notice=_l("The applicant withdrew mediation %(reference)s. The case is closed."),
+    ),
+    Transition(
         "applicant_end",
-        frozenset({S.ACCEPTED, S.MEDIATING}),
+        frozenset({S.MEDIATING}),
         S.FAILED,
         _l("End the mediation"),
         actor=APPLICANT,
@@ -347,6 +380,7 @@ WORKFLOW = Workflow(
         **consent.EFFECTS,
         "decline": on_reason,
         "record_failure": on_reason,
+        "record_no_consent": on_reason,
         "applicant_end": on_ended,
         "party_end": on_ended,
         "schedule_session": on_schedule,
@@ -374,7 +408,7 @@ def _type_clause(value: str):
 
 
 MEDIATION = RequestKind(
-    ratable_states=frozenset({S.CLOSED, S.DECLINED}),
+    ratable_states=frozenset({S.CLOSED, S.DECLINED, S.NOT_AGREED}),
     code="MD",
     slug="mediation",
     label=_l("People's mediation"),
