@@ -20,7 +20,7 @@ def register(client, people, **extra):
 def test_a_court_commissioned_dispute_is_registered_with_its_court_number_and_deadline(people, make_client):
     coordinator = signed_in(make_client, "mediation")
     deadline = local_today() + timedelta(days=30)
-    missing = register(coordinator, people, channel="court_commissioned", referring_body="长沙县人民法院")
+    missing = register(coordinator, people, channel="court_commission", referring_body="长沙县人民法院")
     html = missing.get_data(as_text=True)
     assert missing.status_code == 400
     assert 'id="court_case_number-error"' in html and 'id="court_deadline-error"' in html
@@ -30,7 +30,7 @@ def test_a_court_commissioned_dispute_is_registered_with_its_court_number_and_de
     response = register(
         coordinator,
         people,
-        channel="court_commissioned",
+        channel="court_commission",
         referring_body="长沙县人民法院",
         referral_document="（2026）湘0121委调字第88号",
         court_case_number="（2026）湘0121民诉前调1234号",
@@ -38,7 +38,7 @@ def test_a_court_commissioned_dispute_is_registered_with_its_court_number_and_de
     )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     found = db.session.scalar(select(MediationCase))
-    assert found.channel == "court_commissioned" and found.court_deadline == deadline
+    assert found.channel == "court_commission" and found.court_deadline == deadline
     assert found.court_case_number == "（2026）湘0121民诉前调1234号"
     assert found.referral_document == "（2026）湘0121委调字第88号"
     assert found.applicant_private is True and found.applicant_rights_read_at is not None

@@ -33,7 +33,7 @@ def test_a_court_commissioned_dispute_from_registration_to_the_report_back_to_th
         "/staff/mediation/register",
         {
             **form(people),
-            "channel": "court_commissioned",
+            "channel": "court_commission",
             "referring_body": "长沙县人民法院",
             "referral_document": "（2026）湘0121委调字第88号",
             "court_case_number": "（2026）湘0121民诉前调1234号",

@@ -37,7 +37,7 @@ class ReferralRegisterForm(RegisterForm):
                 (self.referring_body, _l("Enter the body that referred the dispute.")),
                 (self.referral_document, _l("Enter the number of the referral document.")),
             ]
-        if channel == "court_commissioned":
+        if channel == "court_commission":
             required += [
                 (self.court_case_number, _l("Enter the court's case number.")),
                 (self.court_deadline, _l("Enter the court's deadline.")),
@@ -48,7 +48,7 @@ class ReferralRegisterForm(RegisterForm):
                     field.errors = [*field.errors, message]
                 valid = False
         deadline = self.court_deadline.data
-        if channel == "court_commissioned" and deadline and deadline < local_today():
+        if channel == "court_commission" and deadline and deadline < local_today():
             self.court_deadline.errors = [_l("The court's deadline cannot be in the past.")]
             valid = False
         return valid
@@ -57,14 +57,10 @@ class ReferralRegisterForm(RegisterForm):
         """The referral's columns for the case (empty for a party's own application)."""
         if self.channel.data not in REFERRED_CHANNELS:
             return {}
-        court = self.channel.data == "court_commissioned"
+        court = self.channel.data == "court_commission"
         return {
             "referring_body": (self.referring_body.data or "").strip(),
             "referral_document": (self.referral_document.data or "").strip(),
             "court_case_number": (self.court_case_number.data or "").strip() if court else None,
             "court_deadline": self.court_deadline.data if court else None,
         }
-
-
-def is_court_commissioned(case) -> bool:
-    return getattr(case, "channel", None) == "court_commissioned"

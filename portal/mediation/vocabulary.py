@@ -19,11 +19,11 @@ CHANNELS = {
     "initiative": _l("Taken up by a committee on its own"),
     "court_told": _l("A court told the parties to apply"),
     "police_told": _l("The police told the parties to apply"),
-    "court_commissioned": _l("Commissioned by a court before filing"),
+    "court_commission": _l("Commissioned by a court before filing"),
     "other_body": _l("Referred by another body"),
 }
 #: Channels where another body referred the case: its name and document number are kept.
-REFERRED_CHANNELS = ("court_told", "police_told", "court_commissioned", "other_body")
+REFERRED_CHANNELS = ("court_told", "police_told", "court_commission", "other_body")
 AGREEMENT_FORMS = {
     "written": _l("Written agreement, signed by both parties"),
     "oral": _l("Oral agreement, recorded by the mediator"),

@@ -356,7 +356,7 @@ def on_agreement(case: MediationCase, data, now) -> dict:
 
 def on_close(case: MediationCase, data, now) -> dict:
     case.performance = data.get("performance") or None
-    if case.channel == "court_commissioned":
+    if case.channel == "court_commission":
         # The court that commissioned the mediation is told what came of it (诉前委派调解).
         report = (data.get("court_report") or "").strip()
         if not report:
