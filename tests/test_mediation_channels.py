@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.core.clock import local_today
+from portal.core.clock import local_today, to_local
 from portal.extensions import db
 from portal.mediation.models import MediationCase
 from tests.test_mediation import form, people, signed_in  # noqa: F401  (the fixture)
@@ -42,6 +42,7 @@ def test_a_court_commissioned_dispute_is_registered_with_its_court_number_and_de
     assert found.court_case_number == "（2026）湘0121民诉前调1234号"
     assert found.referral_document == "（2026）湘0121委调字第88号"
     assert found.applicant_private is True and found.applicant_rights_read_at is not None
+    assert to_local(found.due_at).date() == deadline  # the queue sorts and flags it by the court's deadline
     page = coordinator.get(response.headers["Location"]).get_data(as_text=True)
     assert "长沙县人民法院" in page and "民诉前调1234号" in page and deadline.isoformat() in page
     assert "法院委派诉前调解" in page

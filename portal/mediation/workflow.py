@@ -5,7 +5,7 @@ asked to agree) → mediating → agreement | failed → closed; or declined (no
 or the other party refuses); or withdrawn. Either party may end the mediation.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -290,7 +290,9 @@ def _mediator(value) -> User | None:
 
 
 def on_submit(case: MediationCase, data, now) -> dict:
-    case.set_due(None)
+    # A court's commission comes with the court's deadline: the queue shows it as the case's.
+    deadline = getattr(case, "court_deadline", None)
+    case.set_due(from_local(datetime.combine(deadline, time(17))) if deadline else None)
     return {}
 
 
