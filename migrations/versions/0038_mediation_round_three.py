@@ -12,7 +12,6 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "0038_mediation_round_three"
 down_revision = "0034_health_check_trust"
