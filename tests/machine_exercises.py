@@ -242,14 +242,24 @@ def mediations(kind, fixture) -> Exercise:
     make_staff = fixture("make_staff")
     coordinator = make_staff("mediation", "mediation_coordinator")
     mediator = make_staff("mediator", "mediator")
-    committee = MediationCommittee(name="委员会", name_en="Committee")
+    committee = MediationCommittee(name="委员会", name_en="Committee", mediators=[mediator])
     db.session.add(committee)
     db.session.commit()
     day = local_today() + timedelta(days=3)
     data = {
-        "accept": {"committee": committee.id, "mediator": str(mediator.id), "second_mediator": ""},
+        "accept": {
+            "committee": committee.id,
+            "mediator": str(mediator.id),
+            "second_mediator": "",
+            "summary": "邻里纠纷",
+        },
+        "party_agree": {"privacy": "private", "rights_read": True},
+        "ask_other_mediator": {"reason": "希望更换"},
+        "party_ask_other_mediator": {"reason": "希望更换"},
+        "decide_mediator_change": {"decision": "refuse", "reasons": "无回避情形"},
         "decline": {"reason": "已由法院受理"},
         "record_failure": {"reason": "双方分歧过大"},
+        "record_no_consent": {"reason": "对方未答复"},
         "schedule_session": {
             "starts": datetime.combine(day, time(9, 30)),
             "minutes": "60",
@@ -258,7 +268,15 @@ def mediations(kind, fixture) -> Exercise:
         "record_agreement": {"agreement_form": "oral", "terms": "三日内清理", "effective_on": day},
         "close": {"performance": "performed"},
     }
-    return Exercise(Staff(coordinator, mediator), lambda goal, draw: committed_sample(kind), data)
+
+    def start(goal, draw):
+        case = kind.make_sample()
+        if goal.action == "decide_mediator_change":  # guarded: a party asked for another mediator
+            case.mediator_change_by, case.mediator_change_reason = "party", "希望更换"
+        db.session.commit()
+        return case
+
+    return Exercise(Staff(coordinator, mediator), start, data)
 
 
 def health_checks(kind, fixture) -> Exercise:

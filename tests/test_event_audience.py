@@ -3,7 +3,7 @@ applicant, the other party, both sides or staff only, and each side's tracking p
 only what is addressed to it."""
 
 from sqlalchemy import select
-from test_mediation import OTHER_MOBILE, accept, act, applied, case
+from test_mediation import AGREE, OTHER_MOBILE, SUMMARY, accept, act, applied, case
 from test_mediation import people as people  # noqa: F401 (a fixture)
 from test_track_proof import deployed as deployed  # noqa: F401 (a fixture)
 from test_track_proof import last_code, pair, type_code
@@ -48,6 +48,7 @@ def test_the_other_party_never_sees_what_is_addressed_to_the_applicant(
             "accept-committee": str(people["committee_id"]),
             "accept-mediator": str(people["mediator"].id),
             "accept-second_mediator": "",
+            "accept-summary": SUMMARY,
             "accept-comment": "申请人请带上房产证复印件",
         },
     )
@@ -62,7 +63,9 @@ def test_the_other_party_never_sees_what_is_addressed_to_the_applicant(
 
     other = opened_as(deployed, reference, OTHER_MOBILE)
     agreed = other.submit(
-        "/track", {"party_agree-comment": "我只在周末有空"}, action=f"/track/{reference}/actions/party_agree"
+        "/track",
+        {**AGREE, "party_agree-comment": "我只在周末有空"},
+        action=f"/track/{reference}/actions/party_agree",
     )
     assert agreed.status_code == 303
     applicant = opened_as(deployed, reference, APPLICANT_MOBILE)
@@ -194,7 +197,7 @@ def test_online_consent_is_recorded_as_consent_to_be_confirmed(deployed, people)
     accept(make_client, people, reference)
     deployed.config["MOBILE_VERIFICATION"] = True
     other = opened_as(deployed, reference, OTHER_MOBILE)
-    agreed = other.submit("/track", {}, action=f"/track/{reference}/actions/party_agree")
+    agreed = other.submit("/track", AGREE, action=f"/track/{reference}/actions/party_agree")
     assert agreed.status_code == 303
     assert "调解员将在首次联系时与您确认" in other.get(f"/track/{reference}").get_data(as_text=True)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "party_agree"))

@@ -16,6 +16,10 @@ from portal.mediation.models import MediationCase, MediationCommittee
 APPLICANT_MOBILE = "13900000041"
 OTHER_MOBILE = "13900000051"
 PDF = b"%PDF-1.4\n%%EOF\n"
+#: What the coordinator approves for the other party to read (not the applicant's own words).
+SUMMARY = "邻里之间因公共通道堆放物品和排水问题发生纠纷。"
+#: The other party's "I agree": rights and duties read, non-public chosen.
+AGREE = {"party_agree-privacy": "private", "party_agree-rights_read": "y"}
 
 
 @pytest.fixture
@@ -23,18 +27,21 @@ def people(app, make_staff):
     from portal.core.models import Township
 
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
-    committee = MediationCommittee(
-        name="星沙街道人民调解委员会", name_en="Xingsha Committee", township_id=township.id
-    )
-    db.session.add(committee)
-    db.session.commit()
-    return {
+    found = {
         "coordinator": make_staff("mediation", "mediation_coordinator", name="黄主任"),
         "mediator": make_staff("mediator", "mediator", name="何调解员"),
         "mediator2": make_staff("mediator2", "mediator", name="罗调解员"),
-        "committee_id": committee.id,
         "township_id": township.id,
     }
+    committee = MediationCommittee(
+        name="星沙街道人民调解委员会",
+        name_en="Xingsha Committee",
+        township_id=township.id,
+        mediators=[found["mediator"], found["mediator2"]],
+    )
+    db.session.add(committee)
+    db.session.commit()
+    return {**found, "committee_id": committee.id}
 
 
 def form(people, **overrides) -> dict:
@@ -51,6 +58,8 @@ def form(people, **overrides) -> dict:
         "claims": "清理通道杂物，修好排水沟。",
         "in_court": "no",
         "preferred_mediator": "",
+        "privacy": "private",
+        "rights_read": "y",
         "consent": "y",
     }
     data.update(overrides)
@@ -89,6 +98,7 @@ def accept(make_client, people, reference):
             "accept-committee": str(people["committee_id"]),
             "accept-mediator": str(people["mediator"].id),
             "accept-second_mediator": "",
+            "accept-summary": SUMMARY,
         },
     )
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
@@ -130,9 +140,12 @@ def test_the_whole_journey_to_an_agreement_both_parties_see(client, people, make
     other = make_client()
     assert other.submit("/track", {"reference": reference, "mobile": OTHER_MOBILE}).status_code == 302
     page = other.get(f"/track/{reference}").get_data(as_text=True)
-    assert "清理通道杂物" in page and APPLICANT_MOBILE not in page and "0041" not in page
+    assert SUMMARY in page and APPLICANT_MOBILE not in page and "0041" not in page
+    assert "清理通道杂物" not in page and "邻居在通道上堆放杂物" not in page  # the applicant's own words
     assert (
-        other.submit(f"/track/{reference}", {}, action=f"/track/{reference}/actions/party_agree").status_code
+        other.submit(
+            f"/track/{reference}", AGREE, action=f"/track/{reference}/actions/party_agree"
+        ).status_code
         == 303
     )
     assert case(reference).status == "mediating"
@@ -226,7 +239,7 @@ def test_the_other_party_may_refuse_and_either_party_may_end(client, people, mak
     other.submit(
         f"/track/{refused}/actions/party_refuse", {}, action=f"/track/{refused}/actions/party_refuse"
     )
-    assert case(refused).status == "declined" and not case(refused).is_open
+    assert case(refused).status == "not_agreed" and not case(refused).is_open
 
     ended = applied(client, people)
     accept(make_client, people, ended)
@@ -329,6 +342,7 @@ def test_a_mediators_queue_lists_only_the_mediations_given_to_them(client, peopl
             "accept-committee": str(people["committee_id"]),
             "accept-mediator": str(people["mediator2"].id),
             "accept-second_mediator": "",
+            "accept-summary": SUMMARY,
         },
     )
     assert accepted.status_code == 303

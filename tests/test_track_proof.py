@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from test_mediation import OTHER_MOBILE, accept, applied, case
+from test_mediation import OTHER_MOBILE, SUMMARY, accept, applied, case
 from test_mediation import people as people  # noqa: F401 (a fixture)
 
 from portal import create_app
@@ -293,8 +293,8 @@ def test_the_other_party_proves_their_own_mobile_and_forgets_it_after_ten_minute
     assert other.submit("/track", {}, action=agree).status_code == 403
     assert case(reference).status == "accepted"
     assert type_code(other, last_code(OTHER_MOBILE)).status_code == 303
-    assert "清理通道杂物" in other.get(f"/track/{reference}").get_data(as_text=True)
+    assert SUMMARY in other.get(f"/track/{reference}").get_data(as_text=True)
     with other.session_transaction() as session:
         session[TRACK_SEEN_KEY] = (utcnow() - timedelta(minutes=11)).isoformat(timespec="seconds")
-    assert "清理通道杂物" not in other.get(f"/track/{reference}").get_data(as_text=True)
+    assert SUMMARY not in other.get(f"/track/{reference}").get_data(as_text=True)
     assert other.submit("/track", {}, action=agree).status_code == 403

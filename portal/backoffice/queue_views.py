@@ -118,6 +118,7 @@ def queue_page(slug: str):
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
         duplicates=probable_duplicates(kind, [r.id for r in rows if r.is_open], scope),
+        flags=kind.queue_flags([r.id for r in rows]) if kind.queue_flags else {},
         bulk_form=_bulk_form(kind) if current_user.has_role(Role.SUPERVISOR) else None,
     )
 

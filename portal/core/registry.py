@@ -118,6 +118,9 @@ class RequestKind:
     #: work the request (e.g. a desk user's service point, a lawyer's profile). The
     #: shared walk of every state and role posts it (tests/test_offered_actions.py).
     sample_work: Callable[["ServiceRequest", list], dict[str, dict[str, str]]] | None = None
+    #: (request ids) -> a short flag of each flagged request, shown on its queue row
+    #: (e.g. mediation's escalation risk). None: the kind flags none.
+    queue_flags: Callable[[list[int]], dict[int, str]] | None = None
 
 
 REGISTRY_KEY = "portal.capabilities"

@@ -7,6 +7,11 @@ from flask_babel import lazy_gettext as _l
 from portal.core.contract import Capability, HomeCard, Job, Link
 from portal.mediation import demo, figures
 from portal.mediation.commands import MESSAGE_KEYS, mediation_reminders_command
+from portal.mediation.committees import KEEPERS
+from portal.mediation.committees import bp as committees_bp
+from portal.mediation.escalation import bp as escalation_bp
+from portal.mediation.records import RECORD_KEEPERS
+from portal.mediation.records import bp as records_bp
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.staff_views import bp as staff_bp
 from portal.mediation.views import bp, mediation_labels
@@ -17,10 +22,15 @@ CAPABILITY = Capability(
     template_context=mediation_labels,
     label=_l("People's mediation"),
     models="portal.mediation.models",
-    blueprints=(bp, staff_bp),
+    blueprints=(bp, staff_bp, committees_bp, records_bp, escalation_bp),
     kinds=(MEDIATION,),
     roles=(COORDINATOR, MEDIATOR),
-    staff_areas={staff_bp.name: frozenset({COORDINATOR})},
+    staff_areas={
+        staff_bp.name: frozenset({COORDINATOR}),
+        committees_bp.name: KEEPERS,
+        records_bp.name: RECORD_KEEPERS,
+        escalation_bp.name: RECORD_KEEPERS,
+    },
     nav=(Link("mediation.index", _l("Mediation")),),
     home_card=HomeCard(
         "mediation.index",
@@ -35,6 +45,7 @@ CAPABILITY = Capability(
         Link(
             "mediation_staff.register", _l("Register a dispute brought in person"), frozenset({COORDINATOR})
         ),
+        Link("mediation_committees.index", _l("Mediation committees"), KEEPERS),
     ),
     commands=(mediation_reminders_command,),
     jobs=(Job("mediation-reminders", timedelta(hours=6)),),

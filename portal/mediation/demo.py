@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.mediation.models import MediationCase, MediationCommittee
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.services import Dispute, receive
+from portal.mediation.vocabulary import DISPUTE_TYPES
 
 STAFF = [
     ("mediation", "黄调解主任（演示）", COORDINATOR),
@@ -104,6 +105,10 @@ def seed_demo() -> list[str]:
             create_staff_user(username, f"{username}-demo-2026", [role], name)
             added.append(f"mediation account {username}")
     db.session.flush()
+    mediators = list(db.session.scalars(select(User).where(User.username.in_(("mediator", "mediator2")))))
+    for committee in db.session.scalars(select(MediationCommittee)).unique():
+        if not committee.mediators:
+            committee.mediators = mediators
     if not db.session.scalar(select(func.count()).select_from(MediationCase.__table__)):
         added += _seed_cases(townships)
     return added
@@ -138,7 +143,12 @@ def _seed_cases(townships) -> list[str]:
                     case,
                     "accept",
                     user=coordinator,
-                    data={"committee": committee.id, "mediator": str(mediator.id), "second_mediator": ""},
+                    data={
+                        "committee": committee.id,
+                        "mediator": str(mediator.id),
+                        "second_mediator": "",
+                        "summary": str(DISPUTE_TYPES[kind]),
+                    },
                 )
             elif step == "start":
                 perform(case, "start", user=mediator)

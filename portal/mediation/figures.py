@@ -7,8 +7,10 @@ from sqlalchemy import and_, or_, select
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter
+from portal.mediation.escalation import RISK_FILTER
 from portal.mediation.models import MediationCase
 from portal.mediation.states import MediationState as S
+from portal.mediation.vocabulary import NOT_AGREED_LABEL
 
 _table = MediationCase.__table__
 
@@ -25,6 +27,7 @@ def _failed():
 OUTCOMES = {"agreement": (_l("Agreement reached"), _agreed), "failed": (_l("No agreement"), _failed)}
 
 REPORT_FILTERS = (
+    RISK_FILTER,
     QueueFilter(
         "outcome",
         _l("Outcome"),
@@ -52,6 +55,14 @@ def report_sections() -> tuple[ReportSection, ...]:
                 ),
                 Figure("failed", _l("Ended without agreement"), "MD", filters=(("outcome", "failed"),)),
                 Figure("declined", _l("Declined"), "MD", status=S.DECLINED),
+                Figure("not_agreed", NOT_AGREED_LABEL, "MD", status=S.NOT_AGREED),
+                Figure("withdrawn", _l("Withdrawn by the applicant"), "MD", status=S.WITHDRAWN),
+                Figure(
+                    "risk",
+                    _l("Flagged at risk of turning violent or criminal"),
+                    "MD",
+                    filters=(("risk", "any"),),
+                ),
             ),
             breakdowns=(Breakdown("disputes", _l("Disputes by type"), "MD", "dispute"),),
             trend_kind="MD",

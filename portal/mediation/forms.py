@@ -25,7 +25,7 @@ from portal.core.fields import CHOOSE_TOWNSHIP, ENTER_FACTS, ENTER_MOBILE, ENTER
 from portal.core.forms import ActionForm
 from portal.extensions import db
 from portal.mediation.roles import MEDIATOR
-from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE
+from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE, PRIVACY
 
 CHOOSE = ("", _l("Choose…"))
 
@@ -87,9 +87,18 @@ class ApplicationForm(FlaskForm):
         validators=[Optional()],
         description=_l("You may choose a mediator; the committee decides."),
     )
+    privacy = RadioField(
+        _l("Public or not public?"),
+        choices=options(PRIVACY),
+        validators=[InputRequired(message=_l("Choose whether the mediation is public or not."))],
+    )
+    rights_read = BooleanField(
+        _l("I have read my rights and duties in mediation."),
+        validators=[DataRequired(message=_l("Read your rights and duties first."))],
+    )
     consent = BooleanField(
         _l(
-            "I agree that the committee uses these details to mediate, and tells the other party my name and what I ask for."
+            "I agree that the committee uses these details to mediate, and tells the other party my name and a summary of the dispute."
         ),
         validators=[DataRequired(message=_l("Your consent is needed to start mediation."))],
     )
@@ -116,6 +125,10 @@ class RegisterForm(ApplicationForm):
         choices=options({k: v for k, v in CHANNELS.items() if k != "online"}),
         validators=[DataRequired()],
     )
+    rights_read = BooleanField(
+        _l("The applicant was told their rights and duties in mediation."),
+        validators=[DataRequired(message=_l("Tell the applicant their rights and duties first."))],
+    )
     consent = BooleanField(
         _l("The applicant agreed that the committee uses these details to mediate."),
         validators=[DataRequired(message=_l("Record the applicant's consent to mediate."))],
@@ -134,6 +147,13 @@ class AcceptForm(ActionForm):
     committee = SelectField(_l("Mediation committee"), coerce=int, validators=[InputRequired()])
     mediator = SelectField(_l("Mediator"), validators=[DataRequired(message=_l("Choose the mediator."))])
     second_mediator = SelectField(_l("Second mediator (optional)"), validators=[Optional()])
+    summary = TextAreaField(
+        _l("Summary of the dispute for the other party"),
+        validators=[DataRequired(message=_l("Write the summary the other party reads.")), Length(max=2000)],
+        description=_l(
+            "The other party reads this, not the application: say what the dispute is about in neutral words, without the applicant's contact data."
+        ),
+    )
 
     def prepare(self, request) -> None:
         from portal.mediation.models import MediationCommittee
@@ -220,9 +240,14 @@ class CloseForm(ActionForm):
         choices=options([("", _l("No agreement to perform")), *PERFORMANCE.items()]),
         validators=[Optional()],
     )
+    court_report = TextAreaField(
+        _l("Report to the court (court-commissioned cases)"),
+        validators=[Optional(), Length(max=3000)],
+        description=_l("What came of the court's commission, sent back to the court."),
+    )
 
 
-def dispute_from(form: ApplicationForm, channel: str = "online"):
+def dispute_from(form: ApplicationForm, channel: str = "online", referral: dict | None = None):
     """The validated answers as the mediation service takes them."""
     from portal.mediation.services import Dispute
 
@@ -242,4 +267,7 @@ def dispute_from(form: ApplicationForm, channel: str = "online"):
         if (form.preferred_mediator.data or "").isdigit()
         else None,
         channel=channel,
+        referral=referral or {},
+        rights_read=bool(form.rights_read.data),
+        applicant_private=form.privacy.data == "private",
     )

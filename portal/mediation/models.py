@@ -3,26 +3,37 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
 from portal.core.models import ServiceRequest, Township
 from portal.extensions import db
 
+committee_member = Table(
+    "mediation_committee_member",
+    db.metadata,
+    Column("committee_id", ForeignKey("mediation_committee.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class MediationCommittee(db.Model):
-    """A people's mediation committee (人民调解委员会) of a township, village or industry."""
+    """A people's mediation committee (人民调解委员会) of a county, township, village or industry."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(150))
-    #: township, village or industry (vocabulary.COMMITTEE_KINDS).
+    #: county, township, village or industry (vocabulary.COMMITTEE_KINDS).
     kind: Mapped[str] = mapped_column(String(16), default="township")
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    #: The area or the enterprises it serves, in the committee's own words.
+    area: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(default=True)
 
     township: Mapped[Township | None] = relationship(lazy="joined")
+    #: Its mediators: a case's mediators are chosen among them.
+    mediators = relationship("User", secondary=committee_member, order_by="User.id")
 
 
 class MediationCase(ServiceRequest):
@@ -59,6 +70,32 @@ class MediationCase(ServiceRequest):
     confirmation_reminded_at: Mapped[datetime | None]
     performance_checked_at: Mapped[datetime | None]
     performance: Mapped[str | None] = mapped_column(String(16))
+    #: Who referred the case (a court, a police station, another body) and its document.
+    referring_body: Mapped[str | None] = mapped_column(String(200))
+    referral_document: Mapped[str | None] = mapped_column(String(100))
+    #: Court-commissioned pre-litigation mediation: the court's case number and deadline,
+    #: and the report sent back to the court on closing.
+    court_case_number: Mapped[str | None] = mapped_column(String(100))
+    court_deadline: Mapped[date | None] = mapped_column(Date)
+    court_report: Mapped[str | None] = mapped_column(Text)
+    court_reported_at: Mapped[datetime | None]
+    #: Each party read the rights and duties, and chose public or non-public mediation.
+    applicant_rights_read_at: Mapped[datetime | None]
+    applicant_private: Mapped[bool | None]
+    party_rights_read_at: Mapped[datetime | None]
+    party_private: Mapped[bool | None]
+    #: What the other party reads of the dispute, written or approved by the coordinator.
+    party_summary: Mapped[str | None] = mapped_column(Text)
+    #: A party's request for another mediator (applicant or party), and the decision.
+    mediator_change_by: Mapped[str | None] = mapped_column(String(16))
+    mediator_change_reason: Mapped[str | None] = mapped_column(Text)
+    mediator_change_decision: Mapped[str | None] = mapped_column(Text)
+    #: Risk that the dispute turns violent or criminal (none, low, medium, high), the steps
+    #: taken (vocabulary.ESCALATION_STEPS, comma-separated) and a note.
+    escalation_level: Mapped[str | None] = mapped_column(String(16))
+    escalation_steps: Mapped[str | None] = mapped_column(String(200))
+    escalation_note: Mapped[str | None] = mapped_column(Text)
+    escalation_set_at: Mapped[datetime | None]
 
     committee: Mapped[MediationCommittee | None] = relationship(lazy="joined")
     mediator = relationship("User", foreign_keys=[mediator_id], lazy="joined")
@@ -66,6 +103,9 @@ class MediationCase(ServiceRequest):
     preferred_mediator = relationship("User", foreign_keys=[preferred_mediator_id])
     sessions: Mapped[list["MediationSession"]] = relationship(
         order_by="MediationSession.starts_at", cascade="all, delete-orphan", back_populates="case"
+    )
+    records: Mapped[list["MediationRecord"]] = relationship(
+        order_by="MediationRecord.id", cascade="all, delete-orphan", back_populates="case"
     )
 
     @property
@@ -87,3 +127,25 @@ class MediationSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[MediationCase] = relationship(back_populates="sessions")
+
+
+class MediationRecord(db.Model):
+    """The record of one session (调解记录, Art. 27): staff only, signed off by the mediator."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_session.id", ondelete="SET NULL"))
+    held_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[str] = mapped_column(Text)
+    applicant_statement: Mapped[str] = mapped_column(Text)
+    party_statement: Mapped[str] = mapped_column(Text)
+    mediator_proposals: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    signed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[MediationCase] = relationship(back_populates="records")
+    signed_by = relationship("User", foreign_keys=[signed_by_id])

@@ -16,9 +16,18 @@ def sample_work(case, staff) -> dict[str, dict[str, str]]:
         db.session.add(committee)
         db.session.flush()
     mediators = [u for u in staff if u.has_role(MEDIATOR)]
+    committee.mediators = list({u.id: u for u in [*committee.mediators, *mediators]}.values())
     day = local_today() + timedelta(days=3)
     return {
-        "accept": {"committee": str(committee.id), "mediator": str(mediators[0].id) if mediators else ""},
+        "accept": {
+            "committee": str(committee.id),
+            "mediator": str(mediators[0].id) if mediators else "",
+            "summary": "邻里之间因通道堆放杂物发生纠纷。",
+        },
+        "party_agree": {"privacy": "private", "rights_read": "y"},
+        "ask_other_mediator": {"reason": "调解员与对方是亲戚"},
+        "party_ask_other_mediator": {"reason": "希望换一位调解员"},
+        "decide_mediator_change": {"decision": "refuse", "reasons": "未发现应当回避的情形"},
         "decline": {"reason": "已由法院受理"},
         "schedule_session": {"day": day.isoformat(), "start": "09:30", "minutes": "60", "place": "调解室"},
         "record_agreement": {
@@ -27,5 +36,6 @@ def sample_work(case, staff) -> dict[str, dict[str, str]]:
             "effective_on": local_today().isoformat(),
         },
         "record_failure": {"reason": "双方分歧过大"},
+        "record_no_consent": {"reason": "对方未答复"},
         "close": {"performance": ""},
     }

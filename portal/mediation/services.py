@@ -1,7 +1,8 @@
 """Receiving a dispute: the case and its other party, from typed values."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from portal.core.clock import utcnow
 from portal.core.models import RequestParty
 from portal.core.services import submit
 from portal.mediation.models import MediationCase
@@ -24,11 +25,19 @@ class Dispute:
     applicant_address: str | None = None
     preferred_mediator_id: int | None = None
     channel: str = "online"
+    #: A referred case's body, document, court case number and deadline (channels.py).
+    referral: dict = field(default_factory=dict)
+    #: The applicant read the rights and duties, and chose non-public (True) or public.
+    rights_read: bool = False
+    applicant_private: bool | None = None
 
 
 def receive(dispute: Dispute, *, user=None, entered_by=None, locale: str = "zh_Hans") -> MediationCase:
     """Record the case with the other party (told nothing until the committee accepts)."""
     case = MediationCase(
+        **dispute.referral,
+        applicant_rights_read_at=utcnow() if dispute.rights_read else None,
+        applicant_private=dispute.applicant_private,
         applicant_name=dispute.applicant_name,
         applicant_mobile=dispute.mobile,
         applicant_address=dispute.applicant_address,

@@ -1,5 +1,6 @@
-"""Staff pages of people's mediation: register a dispute that came in person or that a
-committee took up itself (the shared queue and detail pages do the rest)."""
+"""Staff pages of people's mediation: register a dispute that came in person, that a
+committee took up itself or that a court, the police or another body referred (the shared
+queue and detail pages do the rest)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -9,7 +10,8 @@ from portal.core.access import works_queue
 from portal.core.registry import kind_for_code
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.mediation.forms import RegisterForm, dispute_from
+from portal.mediation.channels import ReferralRegisterForm
+from portal.mediation.forms import dispute_from
 from portal.mediation.services import receive
 
 bp = Blueprint("mediation_staff", __name__, url_prefix="/staff/mediation")
@@ -22,10 +24,12 @@ def register():
 
     if not works_queue(current_user, kind_for_code("MD")):
         raise Forbidden()
-    form = RegisterForm()
+    form = ReferralRegisterForm()
     if form.validate_on_submit():
         case = receive(
-            dispute_from(form, channel=form.channel.data), entered_by=current_user, locale=current_language()
+            dispute_from(form, channel=form.channel.data, referral=form.referral()),
+            entered_by=current_user,
+            locale=current_language(),
         )
         db.session.commit()
         flash(_l("Registered: %(reference)s.", reference=case.reference), "success")

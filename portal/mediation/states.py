@@ -11,4 +11,7 @@ class MediationState(StrEnum):
     FAILED = "failed"
     CLOSED = "closed"
     DECLINED = "declined"
+    #: Accepted, but the other party refused or never agreed: mediation did not start
+    #: (not "declined", which reads as "not accepted" after "accepted").
+    NOT_AGREED = "not_agreed"
     WITHDRAWN = "withdrawn"

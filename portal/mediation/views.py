@@ -13,11 +13,21 @@ from portal.core.pages import public_page, quick_exit
 from portal.core.services import load_by_reference
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.mediation.escalation import TITLE as RISK_TITLE
 from portal.mediation.forms import ApplicationForm, dispute_from
 from portal.mediation.models import MediationCase, MediationSession
+from portal.mediation.records import LABELS as RECORD_LABELS
 from portal.mediation.services import receive
 from portal.mediation.states import MediationState
-from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE
+from portal.mediation.vocabulary import (
+    AGREEMENT_FORMS,
+    CHANNELS,
+    DISPUTE_TYPES,
+    ESCALATION_LEVELS,
+    ESCALATION_STEPS,
+    PERFORMANCE,
+    PRIVACY,
+)
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediation")
 
@@ -30,6 +40,11 @@ def mediation_labels():
             "channels": CHANNELS,
             "forms": AGREEMENT_FORMS,
             "performance": PERFORMANCE,
+            "privacy": PRIVACY,
+            "escalation": ESCALATION_LEVELS,
+            "steps": ESCALATION_STEPS,
+            "records": RECORD_LABELS,
+            "risk": RISK_TITLE,
         },
         "MediationState": MediationState,
     }

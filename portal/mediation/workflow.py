@@ -5,7 +5,7 @@ asked to agree) → mediating → agreement | failed → closed; or declined (no
 or the other party refuses); or withdrawn. Either party may end the mediation.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,13 +19,15 @@ from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, PARTY, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.i18n import Bilingual
-from portal.mediation import forms, samples
+from portal.mediation import consent, forms, samples
+from portal.mediation.committees import check_members
 from portal.mediation.demo import sample_case
+from portal.mediation.escalation import risk_flags
 from portal.mediation.figures import REPORT_FILTERS
 from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
 from portal.mediation.roles import COORDINATOR, MEDIATOR
 from portal.mediation.states import MediationState as S
-from portal.mediation.vocabulary import DISPUTE_TYPES
+from portal.mediation.vocabulary import DISPUTE_TYPES, NOT_AGREED_LABEL
 
 COORDINATORS = frozenset({COORDINATOR})
 #: Days within which the parties may jointly ask the court to confirm a written agreement (Art. 33).
@@ -65,12 +67,24 @@ STATES = (
     ),
     State(S.CLOSED, _l("Closed"), is_open=False),
     State(S.DECLINED, _l("Declined"), is_open=False),
+    State(
+        S.NOT_AGREED,
+        NOT_AGREED_LABEL,
+        is_open=False,
+        public_hint=_l(
+            "Mediation is voluntary and the other party did not agree, so it did not start. You may go to court or arbitration, or apply for legal aid (call 12348)."
+        ),
+    ),
     State(S.WITHDRAWN, _l("Withdrawn"), is_open=False),
 )
 
 ONLINE_CONSENT = _l("Consent given online: the mediator confirms it at the first contact.")
 ENDED_NOTICE = _l(
     "Mediation %(reference)s ended without agreement: %(reason)s You may go to court or arbitration, or apply for legal aid (call 12348)."
+)
+
+NO_CONSENT_NOTICE = _l(
+    "The other party does not agree to mediate %(reference)s, so mediation cannot go ahead. You may go to court or arbitration, or apply for legal aid (call 12348)."
 )
 
 TRANSITIONS = (
@@ -91,7 +105,7 @@ TRANSITIONS = (
     ),
     Transition(
         "decline",
-        frozenset({S.SUBMITTED, S.ACCEPTED}),
+        frozenset({S.SUBMITTED}),
         S.DECLINED,
         _l("Decline"),
         roles=COORDINATORS,
@@ -109,6 +123,8 @@ TRANSITIONS = (
         S.MEDIATING,
         _l("I agree to mediation"),
         actor=PARTY,
+        form=consent.PartyConsentForm,
+        guard=consent.summary_ready,
         # Consent given online is recorded as such: the number the applicant typed may be a
         # second SIM of their own, so the mediator confirms it at the first contact.
         notice=_l(
@@ -124,13 +140,11 @@ TRANSITIONS = (
     Transition(
         "party_refuse",
         frozenset({S.ACCEPTED}),
-        S.DECLINED,
+        S.NOT_AGREED,
         _l("I do not agree to mediation"),
         actor=PARTY,
         style="danger",
-        notice=_l(
-            "The other party does not agree to mediate %(reference)s, so mediation cannot go ahead. You may go to court or arbitration, or apply for legal aid (call 12348)."
-        ),
+        notice=NO_CONSENT_NOTICE,
         party_notice=_l("You did not agree to mediate %(reference)s. The case is closed."),
     ),
     Transition(
@@ -190,8 +204,31 @@ TRANSITIONS = (
         party_notice=ENDED_NOTICE,
     ),
     Transition(
+        "record_no_consent",
+        frozenset({S.ACCEPTED}),
+        S.NOT_AGREED,
+        _l("The other party did not agree or did not answer"),
+        roles=COORDINATORS,
+        handler_only=False,
+        participant_may=True,
+        form=forms.ReasonForm,
+        style="danger",
+        notice=NO_CONSENT_NOTICE,
+        party_notice=_l("Mediation %(reference)s will not go ahead."),
+    ),
+    Transition(
+        "applicant_withdraw",
+        frozenset({S.ACCEPTED}),
+        S.WITHDRAWN,
+        _l("Withdraw my application"),
+        actor=APPLICANT,
+        style="danger",
+        notice=_l("You withdrew mediation application %(reference)s."),
+        party_notice=_l("The applicant withdrew mediation %(reference)s. The case is closed."),
+    ),
+    Transition(
         "applicant_end",
-        frozenset({S.ACCEPTED, S.MEDIATING}),
+        frozenset({S.MEDIATING}),
         S.FAILED,
         _l("End the mediation"),
         actor=APPLICANT,
@@ -229,6 +266,7 @@ TRANSITIONS = (
         form=forms.CloseForm,
         notice=_l("Mediation case %(reference)s is closed."),
     ),
+    *consent.TRANSITIONS,
 )
 
 
@@ -252,7 +290,9 @@ def _mediator(value) -> User | None:
 
 
 def on_submit(case: MediationCase, data, now) -> dict:
-    case.set_due(None)
+    # A court's commission comes with the court's deadline: the queue shows it as the case's.
+    deadline = getattr(case, "court_deadline", None)
+    case.set_due(from_local(datetime.combine(deadline, time(17))) if deadline else None)
     return {}
 
 
@@ -261,12 +301,10 @@ def on_accept(case: MediationCase, data, now) -> dict:
     case.mediator_id = _mediator(data["mediator"]).id
     second = _mediator(data.get("second_mediator"))
     case.second_mediator_id = second.id if second else None
+    check_members(case.committee_id, case.mediator_id, case.second_mediator_id)
+    if data.get("summary") is not None:
+        case.party_summary = consent.check_summary(case, data["summary"]) or None
     return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
-
-
-def on_party_agree(case: MediationCase, data, now) -> dict:
-    """The audit trail says what the online answer is worth: consent to be confirmed."""
-    return {EVENT_COMMENT: str(ONLINE_CONSENT)}
 
 
 def on_reason(case: MediationCase, data, now) -> dict:
@@ -320,6 +358,12 @@ def on_agreement(case: MediationCase, data, now) -> dict:
 
 def on_close(case: MediationCase, data, now) -> dict:
     case.performance = data.get("performance") or None
+    if case.channel == "court_commission":
+        # The court that commissioned the mediation is told what came of it (诉前委派调解).
+        report = (data.get("court_report") or "").strip()
+        if not report:
+            raise GuardFailed(_l("Write the report to the court that commissioned this mediation."))
+        case.court_report, case.court_reported_at = report, now
     case.set_due(None)
     return {}
 
@@ -335,9 +379,10 @@ WORKFLOW = Workflow(
     effects={
         "submit": on_submit,
         "accept": on_accept,
-        "party_agree": on_party_agree,
+        **consent.EFFECTS,
         "decline": on_reason,
         "record_failure": on_reason,
+        "record_no_consent": on_reason,
         "applicant_end": on_ended,
         "party_end": on_ended,
         "schedule_session": on_schedule,
@@ -365,7 +410,7 @@ def _type_clause(value: str):
 
 
 MEDIATION = RequestKind(
-    ratable_states=frozenset({S.CLOSED, S.DECLINED}),
+    ratable_states=frozenset({S.CLOSED, S.DECLINED, S.NOT_AGREED}),
     code="MD",
     slug="mediation",
     label=_l("People's mediation"),
@@ -384,6 +429,7 @@ MEDIATION = RequestKind(
         ),
         *REPORT_FILTERS,
     ),
+    queue_flags=risk_flags,
     export_columns=(
         (_l("Dispute"), lambda c: str(DISPUTE_TYPES.get(getattr(c, "dispute_type", ""), ""))),
         (_l("Committee"), lambda c: c.committee.name if getattr(c, "committee", None) else ""),

@@ -56,6 +56,11 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
         if language == ZH
         else "Feng Jianjun clears the passage within three days."
     )
+    summary = (
+        "邻里之间因公共通道堆放物品发生纠纷。"
+        if language == ZH
+        else "A dispute between neighbours over things left in a shared passage."
+    )
 
     applicant = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
     applicant.goto("/")
@@ -77,10 +82,16 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     )
     field(applicant, T("What you ask for")).fill("清理通道。" if language == ZH else "Clear the passage.")
     applicant.get_by_role("radio", name=T("No"), exact=True).check()
+    # Rights and duties first (issue 34): read above the choice of non-public mediation.
+    expect(applicant.get_by_role("heading", name=T("Your rights and duties in mediation"))).to_be_visible()
+    applicant.get_by_role(
+        "radio", name=T("Not public: only the parties and the mediators attend"), exact=True
+    ).check()
+    field(applicant, T("I have read my rights and duties in mediation.")).check()
     field(
         applicant,
         T(
-            "I agree that the committee uses these details to mediate, and tells the other party my name and what I ask for."
+            "I agree that the committee uses these details to mediate, and tells the other party my name and a summary of the dispute."
         ),
     ).check()
     applicant.get_by_role("button", name=T("Send the application"), exact=True).click()
@@ -102,6 +113,7 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     panel = open_action(coordinator, T("Accept and assign a mediator"))
     field(panel, T("Mediation committee")).select_option(index=1)
     field(panel, T("Mediator")).first.select_option(label=MEDIATOR_NAME)
+    field(panel, T("Summary of the dispute for the other party")).fill(summary)
     panel.get_by_role("button", name=T("Accept and assign a mediator"), exact=True).click()
     expect(coordinator.get_by_role("status")).to_contain_text(
         T("Done: %(action)s.") % {"action": T("Accept and assign a mediator")}
@@ -113,9 +125,13 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     expect(status(other, T)).to_contain_text(T("Accepted"))
     expect(other.get_by_role("main")).not_to_contain_text(mine)
     check_axe(other, axe_source, "mediation-other-party", language)
-    section(other, T("I agree to mediation")).get_by_role(
-        "button", name=T("I agree to mediation"), exact=True
-    ).click()
+    expect(other.get_by_role("main")).to_contain_text(summary)
+    answer = section(other, T("I agree to mediation"))
+    answer.get_by_role(
+        "radio", name=T("Not public: only the parties and the mediators attend"), exact=True
+    ).check()
+    field(answer, T("I have read my rights and duties in mediation.")).check()
+    answer.get_by_role("button", name=T("I agree to mediation"), exact=True).click()
     expect(status(other, T)).to_contain_text(T("Mediating"))
 
     mediator = staff_page(new_context, language, MEDIATOR, T)
@@ -166,6 +182,8 @@ def test_coordinator_registers_a_dispute_brought_in_person(new_context, labels, 
     field(page, T("What happened")).fill("小区漏水多次报修未处理。")
     field(page, T("What you ask for")).fill("维修漏水。")
     page.get_by_role("radio", name=T("No"), exact=True).check()
+    page.get_by_role("radio", name=T("Public: others may attend"), exact=True).check()
+    field(page, T("The applicant was told their rights and duties in mediation.")).check()
     field(page, T("The applicant agreed that the committee uses these details to mediate.")).check()
     page.get_by_role("button", name=T("Register the dispute"), exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"MD-\d{4}-\d{6}"))
