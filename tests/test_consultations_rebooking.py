@@ -15,13 +15,16 @@ from datetime import datetime, time, timedelta
 import pytest
 from deployed import code_sent_to, hidden_inputs, new_mobile, staff_signed_in, texts_to
 from sqlalchemy import select
-from test_consultations import booking_form, day_of, make_point, make_slot
+from test_consultations import book, booking_form, day_of, make_point, make_slot
 from test_journeys_deployed import through_the_code
 
+from portal.consultations.closing import close_slots
 from portal.consultations.models import ConsultationBooking, StaffServicePoint
 from portal.consultations.slots import free_days
 from portal.core.clock import from_local, local_today, to_local, utcnow
 from portal.core.models import AuditEvent, OutboxMessage, ServiceRequest
+from portal.core.services import perform
+from portal.core.workflow import APPLICANT, GuardFailed
 from portal.extensions import db, limiter
 
 
@@ -212,3 +215,49 @@ def test_after_the_window_the_page_says_so_and_the_job_closes_the_booking(
     )
     assert figures["服务点关闭，未另选时间"][0] == 1
     assert figures["已取消"][0] == 0 and figures["服务点关闭"][0] == 0
+
+
+@pytest.fixture
+def booked(app, client):
+    """A booking (made over HTTP, in the test app) and its slot."""
+    point = make_point()
+    own = slot_on(point, 2)
+    reference = book(client, point, own).headers["Location"].rsplit("/", 1)[1]
+    return reference, own
+
+
+def test_a_booking_closed_again_gets_a_new_window_and_the_job_waits_for_it(app, booked, clock):
+    """Closed, moved to a new time, closed again 10 days later: the 14 days count from the
+    second closure. Catches the job closing on the first closure's days: seen red with
+    `rebook_window_open` returning None (the job closed it on day 15)."""
+    reference, own = booked
+    point = own.service_point
+    close_slots(point, [own], user=None)
+    db.session.commit()
+    later = slot_on(point, 12)
+    perform(booking(reference), "reschedule", actor_kind=APPLICANT, data={"slot": later.id})
+    db.session.commit()
+    clock.travel(timedelta(days=10))
+    close_slots(point, [later], user=None)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    clock.travel(timedelta(days=5))  # 15 days after the first closure, 5 after the second
+    assert "closed 0 booking(s)" in runner.invoke(args=["close-lapsed-rebookings"]).output
+    assert booking(reference).status == "office_closed"
+    clock.travel(timedelta(days=10))
+    assert "closed 1 booking(s)" in runner.invoke(args=["close-lapsed-rebookings"]).output
+    assert booking(reference).status == "office_closed_lapsed"
+
+
+def test_no_caller_moves_a_closed_booking_after_its_window(app, booked):
+    """The form refuses first (above); the transition's effect holds for any other caller.
+    Seen red with the check removed from `on_reschedule` (the booking moved to day 20)."""
+    reference, own = booked
+    point = own.service_point
+    close_slots(point, [own], user=None)
+    db.session.commit()
+    after = slot_on(point, 20)
+    with pytest.raises(GuardFailed):
+        perform(booking(reference), "reschedule", actor_kind=APPLICANT, data={"slot": after.id})
+    db.session.rollback()
+    assert booking(reference).status == "office_closed"

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import exists, select
 
-from portal.consultations.guards import REBOOK_DAYS, rebooking_window
+from portal.consultations.guards import REBOOK_DAYS, lapse_refused
 from portal.consultations.models import ConsultationBooking
 from portal.consultations.states import BookingState
 from portal.core.clock import local_midnight, local_today, utcnow
@@ -41,9 +41,8 @@ def close_lapsed() -> int:
     audit event with the reason in the person's timeline, no text. Commits each one."""
     closed = 0
     for booking in lapsed_candidates(utcnow()):
-        until = rebooking_window(booking)
-        if until is None or utcnow() < until:
-            continue
+        if lapse_refused(booking, utcnow()):
+            continue  # closed again since: its new window is still open
         system_perform(booking, LAPSE)
         db.session.commit()
         closed += 1
