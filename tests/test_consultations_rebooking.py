@@ -114,10 +114,11 @@ def offered_times(page: str) -> list[str]:
 
 
 def test_only_times_within_14_days_of_the_closure_are_offered_and_accepted(browser, desk, point, clock):
-    """Catches the window not enforced (a time 20 days on offered and taken): seen red with
-    `rebooking_window` returning None (the 20th day offered, the post moved the booking)
-    and, for the post alone, with `validate_slot` removed (the effect's GuardFailed still
-    refuses, but as a flash after a 303, not next to the field)."""
+    """Catches the window not enforced (a time 15 days on offered and taken): seen red with
+    `rebooking_window` returning None (no deadline said, the later days offered), with
+    `free_days` not given the window's end (the 15th day offered), and with `validate_slot`
+    removed (the post is refused only by the effect, as a flash after a 303, not next to
+    the field)."""
     person, mobile, reference, text = booked_and_closed(browser, desk, point)
     last_day = local_today() + timedelta(days=14)  # closed today: up to 14 days on, that day included
     inside, on_the_last_day, after = slot_on(point, 5), slot_on(point, 14), slot_on(point, 15)
@@ -151,10 +152,9 @@ def test_only_times_within_14_days_of_the_closure_are_offered_and_accepted(brows
 def test_after_the_window_the_page_says_so_and_the_job_closes_the_booking(
     browser, deployed, desk, point, clock, make_staff
 ):
-    """Catches an office-closed booking left open for ever, or moved after its window:
-    seen red with `rebook_window_passed` returning None (the page still offered a new time
-    on day 15) and with the job's guard `rebook_window_open` ignored (the job closed the
-    booking on its last day)."""
+    """Catches an office-closed booking offered a new time after its window, or its seat
+    kept: seen red with `rebook_window_passed` returning None (the page still offered a
+    new time on day 15) and with the lapse's effect not releasing the seat."""
     person, mobile, reference, text = booked_and_closed(browser, desk, point)
     closed_on = local_today()
     last_day = closed_on + timedelta(days=14)
