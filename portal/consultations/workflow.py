@@ -165,7 +165,7 @@ TRANSITIONS = (
             "Please choose another time within 14 days at %(url)s; your reference stays the same."
         ),
     ),
-    # The days to choose another time have passed (the lapse-office-closed job): closed for
+    # The days to choose another time have passed (the close-lapsed-rebookings job): closed for
     # good, with the reason in the person's timeline; no text (they were told the deadline).
     Transition(
         "office_close_lapse",
