@@ -24,6 +24,11 @@ _OPEN_AT = (
     "SELECT priority, due_sort, id FROM service_request WHERE request_type = 'LA' AND is_open "
     "ORDER BY priority, due_sort, id LIMIT 1 OFFSET {offset}"
 )
+#: The same by received date (the queue's `sort=received`: created_at, id).
+_OPEN_RECEIVED_AT = (
+    "SELECT created_at, id FROM service_request WHERE request_type = 'LA' AND is_open "
+    "ORDER BY created_at, id LIMIT 1 OFFSET {offset}"
+)
 #: The demo application with the longest audit trail: a detail page with a real timeline.
 _DETAIL_REF = (
     "SELECT r.reference FROM service_request r JOIN audit_event e ON e.request_id = r.id "
@@ -94,6 +99,19 @@ class BenchDatabase:
     def open_reference_at(self, offset: int) -> str:
         """The reference of the row at `offset` (0-based) of the open tab."""
         row_id = self.query(_OPEN_AT.format(offset=int(offset)))[0][2]
+        return self.query(f"SELECT reference FROM service_request WHERE id = {int(row_id)}")[0][0]
+
+    def received_cursor_after(self, rows_before: int) -> str:
+        """The `after=` value of the open tab sorted by received date, just after its first
+        `rows_before` rows: like portal.core.queue.encode_cursor, r<created_at>.<id>."""
+        created_at, row_id = self.query(_OPEN_RECEIVED_AT.format(offset=int(rows_before) - 1))[0]
+        if isinstance(created_at, str):  # SQLite hands back the stored text
+            created_at = datetime.fromisoformat(created_at)
+        return f"r{created_at:%Y%m%d%H%M%S%f}.{row_id}"
+
+    def received_reference_at(self, offset: int) -> str:
+        """The reference of the row at `offset` (0-based) of the open tab sorted by received date."""
+        row_id = self.query(_OPEN_RECEIVED_AT.format(offset=int(offset)))[0][1]
         return self.query(f"SELECT reference FROM service_request WHERE id = {int(row_id)}")[0][0]
 
     def detail_reference(self) -> str:

@@ -99,6 +99,13 @@ def main(argv=None) -> int:
             .offset(before - 1)
             .limit(1)
         ).one()
+        received = db.session.execute(
+            select(ServiceRequest.created_at, ServiceRequest.id)
+            .where(ServiceRequest.request_type == "LA", ServiceRequest.is_open)
+            .order_by(ServiceRequest.created_at, ServiceRequest.id)
+            .offset(before - 1)
+            .limit(1)
+        ).one()
         detail = db.session.scalar(
             select(ServiceRequest.reference)
             .where(ServiceRequest.request_type == "LA")
@@ -109,6 +116,16 @@ def main(argv=None) -> int:
         Page(
             f"queue legal-aid page {before // PAGE_SIZE + 1:,}",
             f"/staff/queue/legal-aid?tab=open&after={at[0]}.{at[1]:%Y%m%d%H%M%S}.{at[2]}",
+            STAFF,
+        )
+    )
+    # The open tab sorted by received date (its own keyset index): page 1 and as deep.
+    by_received = "/staff/queue/legal-aid?tab=open&sort=received"
+    pages.append(Page("queue legal-aid by received page 1", by_received, STAFF))
+    pages.append(
+        Page(
+            f"queue legal-aid by received page {before // PAGE_SIZE + 1:,}",
+            f"{by_received}&after=r{received[0]:%Y%m%d%H%M%S%f}.{received[1]}",
             STAFF,
         )
     )
@@ -127,13 +144,13 @@ def main(argv=None) -> int:
         if page.audience == TRACKER:
             signed_in(clients[TRACKER], "/track", {"reference": page.track[0], "mobile": page.track[1]})
 
-    print(f"{'page':<34} {'status':>6} {'CPU ms/request':>14} {'SQL/request':>11} {'KB':>6}")
+    print(f"{'page':<40} {'status':>6} {'CPU ms/request':>14} {'SQL/request':>11} {'KB':>6}")
     for page in pages:
         client = clients[page.audience]
         first = client.get(page.path)
         body = first.get_data()
         if first.status_code != 200 or page.marker.encode() not in body:
-            print(f"{page.label:<34} {first.status_code:>6}  (marker {page.marker!r} missing)")
+            print(f"{page.label:<40} {first.status_code:>6}  (marker {page.marker!r} missing)")
             continue
         for _ in range(5):
             client.get(page.path)
@@ -143,7 +160,7 @@ def main(argv=None) -> int:
             client.get(page.path)
         cpu = (time.process_time() - started) / args.n * 1000
         print(
-            f"{page.label:<34} {first.status_code:>6} {cpu:>14.2f} {statements[0] / args.n:>11.1f} {len(body) / 1024:>6.1f}"
+            f"{page.label:<40} {first.status_code:>6} {cpu:>14.2f} {statements[0] / args.n:>11.1f} {len(body) / 1024:>6.1f}"
         )
         if args.pyinstrument and args.pyinstrument == page.label:
             from pyinstrument import Profiler

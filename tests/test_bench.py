@@ -33,11 +33,15 @@ def test_smoke_benchmark_prints_every_figure():
         "tracking result",
         "queue legal-aid page 1",
         r"queue legal-aid page [\d,]+",
+        "queue legal-aid by received page 1",
+        r"queue legal-aid by received page [\d,]+",
         "queue mediation page 1",
         "request detail",
     )
     for page in pages:
         assert re.search(FIGURE.format(page=page), output, re.MULTILINE), f"no figure for {page}:\n{output}"
-    assert re.search(r"time [\d.]+x page 1: (PASS|MISS)", output)
+    # Each deep page (by due date, by received date) timed against its own page 1.
+    for deep in (r"queue legal-aid page [\d,]+", r"queue legal-aid by received page [\d,]+"):
+        assert re.search(rf"^sqlite .*{deep} .*time [\d.]+x page 1: (PASS|MISS)", output, re.MULTILINE), deep
     assert re.search(r"worker RSS after load\s+[\d.]+ MB, [\d.]+ MB", output)
     assert "| db | rows | page | req/s |" in output

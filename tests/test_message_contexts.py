@@ -335,6 +335,7 @@ SAME_EVERYWHERE = frozenset(
         "Choose where the matter stands.",
         "Choose who handles the case now, or None yet.",
         "Closed by the office",
+        "Closed by the office, no new time chosen",
         "Criminal practice since",
         "Custody",
         "Detained",

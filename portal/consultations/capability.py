@@ -6,7 +6,11 @@ from flask_babel import lazy_gettext as _l
 
 from portal.accounts.roles import Role
 from portal.consultations import demo, figures
-from portal.consultations.commands import generate_slots_command, send_reminders_command
+from portal.consultations.commands import (
+    close_lapsed_rebookings_command,
+    generate_slots_command,
+    send_reminders_command,
+)
 from portal.consultations.desk_views import bp as desk_bp
 from portal.consultations.roles import DESK
 from portal.consultations.services import REMINDER_KEY
@@ -37,8 +41,12 @@ CAPABILITY = Capability(
     staff_links=(
         Link("desk.points", _l("Consultation desks: day view, walk-ins, opening hours"), DESK_PAGES),
     ),
-    commands=(generate_slots_command, send_reminders_command),
-    jobs=(Job("generate-slots", timedelta(days=1)), Job("send-reminders", timedelta(minutes=10))),
+    commands=(generate_slots_command, send_reminders_command, close_lapsed_rebookings_command),
+    jobs=(
+        Job("generate-slots", timedelta(days=1)),
+        Job("send-reminders", timedelta(minutes=10)),
+        Job("close-lapsed-rebookings", timedelta(hours=1)),
+    ),
     seed_demo=demo.seed_demo,
     demo_logins=demo.demo_logins,
     report_figures=figures.report_sections,

@@ -1,8 +1,10 @@
-"""Consultation booking's scheduled commands: publish slots, remind tomorrow's bookings."""
+"""Consultation booking's scheduled commands: publish slots, remind tomorrow's bookings,
+close the office-closed bookings whose days to choose another time have passed."""
 
 import click
 from flask.cli import with_appcontext
 
+from portal.consultations.rebooking import close_lapsed
 from portal.consultations.services import send_reminders
 from portal.consultations.slots import ensure_slots
 from portal.extensions import db
@@ -22,3 +24,10 @@ def generate_slots_command():
     created = ensure_slots()
     db.session.commit()
     click.echo(f"created {created} slot(s)")
+
+
+@click.command("close-lapsed-rebookings")
+@with_appcontext
+def close_lapsed_rebookings_command():
+    """Close the bookings the office closed whose person chose no other time within 14 days."""
+    click.echo(f"closed {close_lapsed()} booking(s) with no new time chosen")

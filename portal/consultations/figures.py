@@ -26,6 +26,14 @@ def report_sections() -> tuple[ReportSection, ...]:
                     status=S.OFFICE_CLOSED,
                     share_of="booked",
                 ),
+                # ... and those who chose none within the days allowed (closed for good).
+                Figure(
+                    "office_closed_lapsed",
+                    _l("Closed by the office, no new time chosen"),
+                    "CB",
+                    status=S.OFFICE_CLOSED_LAPSED,
+                    share_of="booked",
+                ),
             ),
             breakdowns=(
                 Breakdown("topics", _l("Consultations by topic"), "CB", "topic"),

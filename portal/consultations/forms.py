@@ -17,10 +17,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.consultations.choices import CHANNELS, REFERRALS, TOPICS, WEEKDAYS
+from portal.consultations.guards import rebook_window_passed, too_late_for_window
+from portal.consultations.models import ConsultationSlot
 from portal.consultations.services import BookingDetails
 from portal.core.choices import options
+from portal.core.clock import utcnow
 from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUESTION, MobileNumber
 from portal.core.forms import ActionForm
+from portal.extensions import db
 
 
 def slot_label(slot) -> str:
@@ -72,11 +76,21 @@ class RescheduleForm(ActionForm):
     def prepare(self, request) -> None:
         from portal.consultations.reschedule import choice_for
 
+        self.booking = request
         self.choice = choice_for(request)
         self.slot.choices = options(
             (s.id, f"{format_datetime(s.starts_at, 'yyyy-MM-dd EEE')} {slot_label(s)}")
             for s in self.choice.slots
         )
+
+    def validate_slot(self, field) -> None:
+        """The office closed the booking's time: a new time after the window is refused here,
+        next to the field (the form offers none; this answers a stale page or a crafted post)."""
+        slot = db.session.get(ConsultationSlot, field.data) if field.data else None
+        if slot is None or rebook_window_passed(self.booking, utcnow()):
+            return  # once the window has passed no time is possible: the guard says so
+        if outside := too_late_for_window(self.booking, slot.starts_at):
+            raise ValidationError(outside)
 
 
 class RecordForm(ActionForm):

@@ -6,11 +6,12 @@ the posted slot when the form comes back with an error.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import request as http
 from sqlalchemy import select
 
+from portal.consultations.guards import last_day_to_rebook, rebooking_window
 from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
 from portal.consultations.slots import by_week, free_days, free_slots
 from portal.core.clock import to_local
@@ -24,6 +25,10 @@ class RescheduleChoice:
     day: date | None
     weeks: list = field(default_factory=list)
     slots: list[ConsultationSlot] = field(default_factory=list)
+    #: The office closed the booking's time: only a time starting before this (naive UTC)
+    #: is offered and accepted, and `last_day` is the last day people read (else None).
+    until: datetime | None = None
+    last_day: date | None = None
 
 
 def _posted_slot(booking: ConsultationBooking) -> ConsultationSlot | None:
@@ -41,7 +46,8 @@ def choice_for(booking: ConsultationBooking) -> RescheduleChoice:
     posted = _posted_slot(booking)
     wanted_point = str(posted.service_point_id) if posted else http.args.get("point", "")
     point = next((p for p in points if str(p.id) == wanted_point), None) or booking.service_point
-    days = free_days([point.id])
+    until = rebooking_window(booking)
+    days = free_days([point.id], until)
     wanted_day = to_local(posted.starts_at).date().isoformat() if posted else http.args.get("date", "")
     own_day = to_local(booking.starts_at).date()
     day = next((d for d in days if d.isoformat() == wanted_day), None)
@@ -51,7 +57,17 @@ def choice_for(booking: ConsultationBooking) -> RescheduleChoice:
             if own_day in days and point.id == booking.service_point_id
             else (days[0] if days else None)
         )
-    slots = [s for s in free_slots(point.id, day) if s.id != booking.slot_id] if day else []
+    slots = [s for s in free_slots(point.id, day, until) if s.id != booking.slot_id] if day else []
     if posted is not None and posted.id != booking.slot_id and posted.id not in {s.id for s in slots}:
-        slots.append(posted)  # a time just filled is answered "just filled", not "not a valid choice"
-    return RescheduleChoice(points=points, point=point, day=day, weeks=by_week(days), slots=slots)
+        # A time just filled is answered "just filled", one after the window "too late"
+        # (RescheduleForm.validate_slot), not "not a valid choice".
+        slots.append(posted)
+    return RescheduleChoice(
+        points=points,
+        point=point,
+        day=day,
+        weeks=by_week(days),
+        slots=slots,
+        until=until,
+        last_day=last_day_to_rebook(booking) if until else None,
+    )

@@ -170,9 +170,14 @@ def slots_on(point_id: int, day: date) -> list[ConsultationSlot]:
     )
 
 
-def free_slots(point_id: int, day: date | None = None) -> list[ConsultationSlot]:
-    """Bookable slots of a service point (on one local day, or in the whole window)."""
+def free_slots(
+    point_id: int, day: date | None = None, until: datetime | None = None
+) -> list[ConsultationSlot]:
+    """Bookable slots of a service point (on one local day, or in the whole window; starting
+    before `until` if given)."""
     query = select(ConsultationSlot).where(ConsultationSlot.service_point_id == point_id, free_slots_clause())
+    if until is not None:
+        query = query.where(ConsultationSlot.starts_at < until)
     if day is not None:
         query = query.where(
             ConsultationSlot.starts_at >= local_to_utc(day, datetime.min.time()),
@@ -291,13 +296,17 @@ def apply_template_capacity(template: SlotTemplate) -> tuple[int, int]:
     return updated, kept
 
 
-def free_days(point_ids: list[int]) -> list[date]:
-    """The local days on which one of the service points still has a free slot (in the booking window)."""
-    starts = db.session.scalars(  # distinct: each start time once, not once per desk (4,460 rows → 223)
+def free_days(point_ids: list[int], until: datetime | None = None) -> list[date]:
+    """The local days on which one of the service points still has a free slot (in the
+    booking window; starting before `until` if given)."""
+    query = (  # distinct: each start time once, not once per desk (4,460 rows → 223)
         select(ConsultationSlot.starts_at)
         .distinct()
         .where(ConsultationSlot.service_point_id.in_(point_ids), free_slots_clause())
     )
+    if until is not None:
+        query = query.where(ConsultationSlot.starts_at < until)
+    starts = db.session.scalars(query)
     return sorted({to_local(start).date() for start in starts})
 
 

@@ -11,3 +11,5 @@ class BookingState(StrEnum):
     NO_SHOW = "no_show"
     #: The office closed the day or the slot: the person chooses another time (same reference).
     OFFICE_CLOSED = "office_closed"
+    #: Closed by the office and no other time chosen within the days allowed: closed for good.
+    OFFICE_CLOSED_LAPSED = "office_closed_lapsed"

@@ -11,6 +11,7 @@ from portal.accounts import verification
 from portal.consultations.calendar import booking_ics
 from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS, WHAT_TO_BRING
 from portal.consultations.forms import BookingForm, WaitingListForm
+from portal.consultations.guards import rebooking_status
 from portal.consultations.models import ServicePoint
 from portal.consultations.services import book
 from portal.consultations.slots import (
@@ -50,6 +51,8 @@ def consultation_labels():
             "bring": WHAT_TO_BRING,
         },
         "BookingState": BookingState,
+        # (last day to choose another time, passed?) of a booking the office closed, or None.
+        "cb_rebooking": lambda booking: rebooking_status(booking, utcnow()),
     }
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -11,9 +12,13 @@ from portal.consultations.choices import CHANNELS, TOPICS
 from portal.consultations.demo import sample_booking
 from portal.consultations.guards import (
     call_back_refused,
+    cancel_refused,
     change_refused,
     check_in_refused,
+    lapse_refused,
+    last_day_to_rebook,
     no_show_refused,
+    too_late_for_window,
     undo_refused,
 )
 from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
@@ -26,7 +31,7 @@ from portal.core.clock import local_datetime
 from portal.core.models import ServiceRequest
 from portal.core.notifications import public_url, withdraw
 from portal.core.registry import QueueFilter, RequestKind
-from portal.core.services import template_key
+from portal.core.services import EVENT_COMMENT, template_key
 from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
 from portal.i18n import Bilingual
@@ -54,8 +59,17 @@ STATES = (
         S.OFFICE_CLOSED,
         _l("Closed by the office"),
         public_hint=_l(
-            "The service point had to close at your time. Please choose another time within 14 days below; "
-            "your reference stays the same."
+            "The service point had to close at your time. Within 14 days of the closure you may choose "
+            "another time under the same reference (see below)."
+        ),
+    ),
+    State(
+        S.OFFICE_CLOSED_LAPSED,
+        _l("Closed by the office, no new time chosen"),
+        is_open=False,
+        public_hint=_l(
+            "The service point had to close at your time, and no other time was chosen within 14 days, so this "
+            "booking is closed. You are welcome to make a new booking."
         ),
     ),
 )
@@ -151,6 +165,16 @@ TRANSITIONS = (
             "Please choose another time within 14 days at %(url)s; your reference stays the same."
         ),
     ),
+    # The days to choose another time have passed (the close-lapsed-rebookings job): closed for
+    # good, with the reason in the person's timeline; no text (they were told the deadline).
+    Transition(
+        "office_close_lapse",
+        frozenset({S.OFFICE_CLOSED}),
+        S.OFFICE_CLOSED_LAPSED,
+        _l("No new time chosen within 14 days"),
+        actor=SYSTEM,
+        guard=lapse_refused,
+    ),
     Transition(
         "reschedule",
         frozenset({S.BOOKED, S.OFFICE_CLOSED}),
@@ -171,7 +195,7 @@ TRANSITIONS = (
         S.CANCELLED,
         _l("Cancel my booking"),
         actor=APPLICANT,
-        guard=change_refused,
+        guard=cancel_refused,
         style="danger",
         confirm_question=_l("Cancel your booking?"),
         confirm_hint=_l(
@@ -198,6 +222,8 @@ def on_submit(booking: ConsultationBooking, data, now) -> dict:
 
 def on_reschedule(booking: ConsultationBooking, data, now) -> dict:
     new_slot = db.session.get(ConsultationSlot, data["slot"])
+    if new_slot is not None and (outside := too_late_for_window(booking, new_slot.starts_at)):
+        raise GuardFailed(outside)  # the form says so first; this holds for any caller
     if new_slot is None or not new_slot.service_point.is_active or not take_seat(new_slot.id):
         raise GuardFailed(_l("That time was just filled. Please choose another."))
     release_seat(booking.slot_id)
@@ -246,6 +272,21 @@ def on_office_close(booking: ConsultationBooking, data, now) -> dict:
     return {**_when(booking), "url": public_url("public.track")}
 
 
+def on_office_close_lapse(booking: ConsultationBooking, data, now) -> dict:
+    # The seat the closed time still held is given back (the slot may be reopened).
+    release_seat(booking.slot_id)
+    booking.set_due(None)
+    with force_locale(booking.locale):
+        reason = str(
+            _l(
+                "No other time was chosen by %(day)s, within 14 days of the service point closing at your "
+                "time: the booking is closed. You are welcome to make a new booking.",
+                day=last_day_to_rebook(booking).isoformat(),
+            )
+        )
+    return {EVENT_COMMENT: reason}
+
+
 def on_undo_check_in(booking: ConsultationBooking, data, now) -> dict:
     booking.checked_in_at = None
     return {}
@@ -272,6 +313,7 @@ WORKFLOW = Workflow(
         "complete": on_complete,
         "no_show": on_no_show,
         "office_close": on_office_close,
+        "office_close_lapse": on_office_close_lapse,
         "undo_check_in": on_undo_check_in,
         "undo_no_show": on_undo_no_show,
     },
