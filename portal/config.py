@@ -40,6 +40,7 @@ class DefaultConfig:
         "portal.mediation",
         "portal.health_checks",
         "portal.advisers",
+        "portal.written_consultations",
     )
 
     # County the portal serves: the data (townships, service points) comes from the database.
