@@ -180,6 +180,9 @@ class DefaultConfig:
     #: Minutes a no-show waits before the person is texted: the desk may undo it meanwhile.
     NO_SHOW_TEXT_DELAY_MINUTES = 30
 
+    # Written questions (SPEC §14): working days the duty lawyer has to answer.
+    WRITTEN_ANSWER_WORKING_DAYS = 2
+
     # Legal aid (SPEC §3).
     LEGAL_AID_DECISION_DAYS = 7
     LEGAL_AID_ASSIGN_DAYS = 3

@@ -362,6 +362,25 @@ SAME_EVERYWHERE = frozenset(
         "Your verification code is %(code)s, valid for %(minutes)s minutes. Do not tell it to anyone.",
         "female",
         "male",
+        # Written questions (issue #39): the same meaning on each of their pages.
+        "Answer to the follow-up question",
+        "Answered questions",
+        "Ask a lawyer in writing",
+        "Ask a question in writing",
+        "Keep this number. With it and your mobile number you can follow the request on this portal.",
+        "May be published without personal data",
+        "No referral",
+        "On duty",
+        "Published in the archive",
+        "Review for the archive",
+        "Say why, e.g. the law changed.",
+        "Traffic accidents",
+        "Why it is taken out of the archive",
+        "Work and wages",
+        "Written questions: duty roster",
+        "Written questions: review for the archive",
+        "Your follow-up question",
+        "Your question",
     }
 )
 

@@ -60,7 +60,7 @@ TRANSITIONS = (
         "answer",
         frozenset({S.SUBMITTED}),
         S.ANSWERED,
-        _l("Send the answer"),
+        _l("Send the written answer"),
         roles=DUTY_ROLES,
         handler_only=False,
         form=forms.AnswerForm,
