@@ -365,6 +365,11 @@ SAME_EVERYWHERE = frozenset(
         # Written questions (issue #39): the same meaning on each of their pages.
         "Answer to the follow-up question",
         "Answered questions",
+        "Consultation log: calls, walk-ins, outreach",
+        "Consultations",
+        "Consultations by channel",
+        "How the person reached us",
+        "What was asked and answered",
         "Ask a lawyer in writing",
         "Ask a question in writing",
         "Keep this number. With it and your mobile number you can follow the request on this portal.",

@@ -285,3 +285,34 @@ def test_archive_search_reads_the_token_index_on_both_databases(app):
         db.session.execute(text("SET LOCAL enable_seqscan = off"))
         plan = " ".join(str(row) for row in db.session.execute(text(f"EXPLAIN {statement}")))
     assert "ix_written_archive_token_token" in plan, plan
+
+
+def test_a_call_and_a_walk_in_logged_by_keyboard_count_in_the_channel_figures(browser, make_staff):
+    """The hotline and walk-in log: one short form each (no name or mobile needed), counted
+    by channel with the written questions. Seen red on: every logged entry counted under
+    each channel; the written questions not counted."""
+    make_staff("desk", "duty_lawyer")
+    make_staff("planner", "supervisor")
+    person, mobile = browser(), new_mobile()
+    ask(person, mobile, consent=False)
+    desk = staff_signed_in(browser, "desk")
+    desk.visit("/staff/consultation-log/")
+    call = desk.send("log-form", {"channel": "call", "topic": "labour", "summary": "询问工资拖欠如何投诉"})
+    assert call.status_code == 303, call.get_data(as_text=True)[:2000]
+    desk.visit("/staff/consultation-log/")
+    visit = desk.send(
+        "log-form",
+        {"channel": "walk_in", "topic": "family", "summary": "老人咨询赡养", "referral": "mediation"},
+    )
+    assert visit.status_code == 303
+    desk.visit("/staff/consultation-log/")
+    refused = desk.send("log-form", {"channel": "call", "topic": "labour", "summary": "", "mobile": "123"})
+    assert refused.status_code == 400
+    figures = desk.visit("/staff/consultation-log/entries").get_data(as_text=True)
+    assert 'class="channel-call">1<' in figures
+    assert 'class="channel-walk_in">1<' in figures
+    assert 'class="channel-outreach">0<' in figures
+    assert 'class="channel-written">1<' in figures
+    supervisor = staff_signed_in(browser, "planner")
+    report = supervisor.visit("/staff/reports/").get_data(as_text=True)
+    assert "按渠道统计的咨询" in report

@@ -1,5 +1,6 @@
 """Written consultations (issue #39): the written question (WQ), the duty roster, and the
-archive's search tokens (character bigrams, index-backed on SQLite and PostgreSQL)
+archive's search tokens (character bigrams, index-backed on SQLite and PostgreSQL), and
+the log of 12348 calls, walk-ins and outreach contacts
 
 Revision ID: 0039_written_consultations
 Revises: 0034_health_check_trust
@@ -59,9 +60,28 @@ def upgrade():
     with op.batch_alter_table('written_archive_token', schema=None) as batch_op:
         batch_op.create_index('ix_written_archive_token_token', ['token', 'question_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_written_archive_token_question_id'), ['question_id'], unique=False)
+    op.create_table('consultation_log_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=12), nullable=False),
+    sa.Column('topic', sa.String(length=16), nullable=False),
+    sa.Column('township_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=50), nullable=True),
+    sa.Column('mobile', sa.String(length=16), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('referral', sa.String(length=16), nullable=True),
+    sa.Column('logged_on', sa.Date(), nullable=False),
+    sa.Column('logged_at', sa.DateTime(), nullable=False),
+    sa.Column('logged_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['logged_by_id'], ['user_account.id'], name=op.f('fk_consultation_log_entry_logged_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_consultation_log_entry_township_id_township')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consultation_log_entry'))
+    )
+    with op.batch_alter_table('consultation_log_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultation_log_entry_logged_on'), ['logged_on'], unique=False)
 
 
 def downgrade():
+    op.drop_table('consultation_log_entry')
     op.drop_table('written_archive_token')
     op.drop_table('written_duty_day')
     op.drop_table('written_question')

@@ -3,8 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.roles import Role
-from portal.core.contract import Capability, HomeCard, Link
-from portal.written_consultations import demo
+from portal.core.contract import Capability, HomeCard, Link, ReportSection
+from portal.written_consultations import contact_log, demo
 from portal.written_consultations.roles import DUTY
 from portal.written_consultations.staff_views import bp as staff_bp
 from portal.written_consultations.views import bp
@@ -12,14 +12,26 @@ from portal.written_consultations.workflow import WRITTEN_QUESTION
 
 STAFF_PAGES = frozenset({DUTY, Role.SUPERVISOR})
 
+
+def report_sections() -> tuple[ReportSection, ...]:
+    """Consultations by channel: booked, written, 12348 call, walk-in, outreach."""
+    return (
+        ReportSection(
+            "consultation_channels",
+            _l("Consultations by channel"),
+            counted=contact_log.report_by_channel,
+        ),
+    )
+
+
 CAPABILITY = Capability(
     name="written_consultations",
     label=_l("Written legal questions"),
     models="portal.written_consultations.models",
-    blueprints=(bp, staff_bp),
+    blueprints=(bp, staff_bp, contact_log.bp),
     kinds=(WRITTEN_QUESTION,),
     roles=(DUTY,),
-    staff_areas={staff_bp.name: STAFF_PAGES},
+    staff_areas={staff_bp.name: STAFF_PAGES, contact_log.bp.name: STAFF_PAGES},
     nav=(Link("written_consultations.answers", _l("Answered questions")),),
     home_card=HomeCard(
         "written_consultations.answers",
@@ -32,6 +44,7 @@ CAPABILITY = Capability(
     ),
     staff_links=(
         Link("written_consultations_staff.duty", _l("Written questions: duty roster"), STAFF_PAGES),
+        Link("consultation_log.log", _l("Consultation log: calls, walk-ins, outreach"), STAFF_PAGES),
         Link(
             "written_consultations_staff.review_list",
             _l("Written questions: review for the archive"),
@@ -39,5 +52,6 @@ CAPABILITY = Capability(
         ),
     ),
     seed_demo=demo.seed_demo,
+    report_figures=report_sections,
     demo_logins=demo.demo_logins,
 )

@@ -2,13 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.core.choices import options, township_options
 from portal.core.fields import CHOOSE_TOPIC, CHOOSE_TOWNSHIP, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm, ApplicantActionForm
-from portal.written_consultations.vocabulary import REFERRALS, TOPICS
+from portal.written_consultations.vocabulary import CHANNELS, REFERRALS, TOPICS
 
 
 class AskForm(FlaskForm):
@@ -105,3 +105,28 @@ class WithdrawForm(FlaskForm):
         _l("Why it is taken out of the archive"),
         validators=[DataRequired(message=_l("Say why, e.g. the law changed.")), Length(max=300)],
     )
+
+
+class LogForm(FlaskForm):
+    """One call, visit or outreach contact: under 30 seconds by keyboard alone."""
+
+    channel = RadioField(
+        _l("How the person reached us"),
+        choices=options(CHANNELS),
+        validators=[DataRequired(message=_l("Choose the channel."))],
+    )
+    topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired(message=CHOOSE_TOPIC)])
+    township_id = SelectField(_l("Township or street (optional)"), validators=[Optional()])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=50)])
+    mobile = StringField(_l("Mobile number (optional)"), validators=[Optional(), MobileNumber()])
+    summary = TextAreaField(
+        _l("What was asked and answered"),
+        validators=[DataRequired(message=_l("Write what was asked and answered.")), Length(max=2000)],
+    )
+    referral = SelectField(_l("Referral"), choices=options(REFERRALS), validators=[Optional()], default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township_id.choices = options(
+            [("", "—"), *((str(c.value), c.label) for c in township_options())]
+        )

@@ -86,3 +86,23 @@ class ArchiveToken(db.Model):
         ForeignKey("written_question.id", ondelete="CASCADE"), index=True
     )
     token: Mapped[str] = mapped_column(String(40))
+
+
+class ContactLogEntry(db.Model):
+    """One 12348 call, walk-in visit or outreach contact answered by staff: logged in a
+    few keystrokes; the name and mobile are optional (an elderly visitor without a phone)."""
+
+    __tablename__ = "consultation_log_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    topic: Mapped[str] = mapped_column(String(16))
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    name: Mapped[str | None] = mapped_column(String(50))
+    mobile: Mapped[str | None] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    referral: Mapped[str | None] = mapped_column(String(16))
+    #: The local day it was logged: the figures count by it.
+    logged_on: Mapped[date] = mapped_column(Date, index=True)
+    logged_at: Mapped[datetime]
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

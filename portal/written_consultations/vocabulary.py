@@ -25,3 +25,10 @@ REFERRAL_ENDPOINTS = {
     "mediation": "mediation.apply",
     "booking": "consultations.book",
 }
+
+#: How a logged consultation reached the bureau (the booked and written ones are requests).
+CHANNELS = {
+    "call": _l("12348 call"),
+    "walk_in": _l("Walk-in visit"),
+    "outreach": _l("Outreach event"),
+}
