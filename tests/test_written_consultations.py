@@ -135,7 +135,7 @@ def read_on_track(browser, question: WrittenQuestion, mobile: str) -> str:
 
 def test_a_question_is_answered_by_the_duty_lawyer_in_time_reviewed_published_and_found(browser, make_staff):
     """The done-when journey. Seen red on: working days counted as calendar days (due on
-    Sat 2 Jan); the answerer allowed to approve their own answer; the identity check
+    Mon 4 Jan); the answerer allowed to approve their own answer; the identity check
     off (the asker's name and number published); the archive indexed by whole phrases
     instead of character bigrams (工资 not found inside a sentence)."""
     lawyer = make_staff("duty1", "duty_lawyer", name="钱律师")
@@ -171,10 +171,10 @@ def test_a_question_is_answered_by_the_duty_lawyer_in_time_reviewed_published_an
     assert ANSWER in tracking
 
     # The answerer may not approve their own answer.
-    own = duty.visit(f"/staff/written-questions/review/{question.id}").get_data(as_text=True)
+    own = duty.visit(f"/staff/written-questions/review/{question.reference}").get_data(as_text=True)
     assert 'name="checked"' not in own
     refused = duty.post(
-        f"/staff/written-questions/review/{question.id}",
+        f"/staff/written-questions/review/{question.reference}",
         data={**hidden_inputs(own), "public_question": "x", "public_answer": "y", "checked": "y"},
     )
     assert (
@@ -183,7 +183,7 @@ def test_a_question_is_answered_by_the_duty_lawyer_in_time_reviewed_published_an
     )
 
     second = staff_signed_in(browser, "duty2")
-    page = second.visit(f"/staff/written-questions/review/{question.id}").get_data(as_text=True)
+    page = second.visit(f"/staff/written-questions/review/{question.reference}").get_data(as_text=True)
     assert "姓名" in page and "手机号码" in page  # the asker's name and number are flagged
     unchanged = second.send(None, {"checked": "y"})
     assert unchanged.status_code == 400
@@ -204,7 +204,7 @@ def test_a_question_is_answered_by_the_duty_lawyer_in_time_reviewed_published_an
 
     # Withdrawn when the law changes: gone from the archive and its search.
     gone = post_form_by_action(
-        second, "/staff/written-questions/review", f"/review/{question.id}/withdraw", {"reason": "法律已修改"}
+        second, "/staff/written-questions/review", f"/review/{question.reference}/withdraw", {"reason": "法律已修改"}
     )
     assert gone.status_code == 303
     assert cleaned not in reader.visit(f"{ARCHIVE}?q=工资").get_data(as_text=True)
@@ -225,7 +225,7 @@ def test_a_question_without_consent_never_appears_in_the_archive(browser, make_s
     assert not db.session.get(WrittenQuestion, question.id).suitable
     second = staff_signed_in(browser, "duty2")
     assert question.reference not in second.visit("/staff/written-questions/review").get_data(as_text=True)
-    page = second.get(f"/staff/written-questions/review/{question.id}")
+    page = second.get(f"/staff/written-questions/review/{question.reference}")
     assert page.status_code == 404
     reader = browser()
     for query in ("", "离婚", "抚养费", "工资"):

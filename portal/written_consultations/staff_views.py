@@ -124,18 +124,18 @@ def review_list():
     )
 
 
-def _question_or_404(question_id: int) -> WrittenQuestion:
+def _question_or_404(reference: str) -> WrittenQuestion:
     _duty_or_supervisor()
-    found = db.session.get(WrittenQuestion, question_id)
+    found = db.session.scalar(select(WrittenQuestion).where(WrittenQuestion.reference == reference))
     if found is None:
         abort(404)
     return found
 
 
-@bp.route("/review/<int:question_id>", methods=["GET", "POST"])
-def review(question_id: int):
+@bp.route("/review/<reference>", methods=["GET", "POST"])
+def review(reference: str):
     """A second staff member (not who answered) edits the copy for the archive and approves it."""
-    question = _question_or_404(question_id)
+    question = _question_or_404(reference)
     if not question.awaits_review:
         abort(404)
     own = current_user.id in question.answerer_ids
@@ -172,10 +172,10 @@ def review(question_id: int):
     ), status
 
 
-@bp.post("/review/<int:question_id>/withdraw")
-def withdraw(question_id: int):
+@bp.post("/review/<reference>/withdraw")
+def withdraw(reference: str):
     """Take a published answer out of the archive (e.g. the law changed)."""
-    question = _question_or_404(question_id)
+    question = _question_or_404(reference)
     if not question.in_archive:
         abort(404)
     form = WithdrawForm()
