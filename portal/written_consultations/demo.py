@@ -38,6 +38,10 @@ def sample_question() -> WrittenQuestion:
 def seed_demo() -> list[str]:
     """A duty lawyer on the roster this week, a question waiting, one answered and waiting
     for review, one in the archive, and a logged 12348 call."""
+    from portal.accounts.models import User
+
+    if db.session.scalar(select(User.id).where(User.username == DUTY_USERNAME)) is not None:
+        return []  # loaded already
     lawyer = create_staff_user(DUTY_USERNAME, DUTY_PASSWORD, [DUTY], "吴值班律师（演示）")
     db.session.flush()
     for offset in range(7):
