@@ -40,6 +40,7 @@ class DefaultConfig:
         "portal.mediation",
         "portal.health_checks",
         "portal.advisers",
+        "portal.written_consultations",
     )
 
     # County the portal serves: the data (townships, service points) comes from the database.
@@ -178,6 +179,9 @@ class DefaultConfig:
     NO_SHOW_GRACE_MINUTES = 15
     #: Minutes a no-show waits before the person is texted: the desk may undo it meanwhile.
     NO_SHOW_TEXT_DELAY_MINUTES = 30
+
+    # Written questions (SPEC §14): working days the duty lawyer has to answer.
+    WRITTEN_ANSWER_WORKING_DAYS = 2
 
     # Legal aid (SPEC §3).
     LEGAL_AID_DECISION_DAYS = 7

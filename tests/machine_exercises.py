@@ -298,6 +298,16 @@ def health_checks(kind, fixture) -> Exercise:
     return Exercise(Staff(coordinator, lawyer), lambda goal, draw: committed_sample(kind), data)
 
 
+def written_questions(kind, fixture) -> Exercise:
+    data = {
+        "answer": {"answer": "可以申请劳动仲裁。", "referral": "", "suitable": True},
+        "ask_follow_up": {"follow_up_question": "仲裁要多久？"},
+        "answer_follow_up": {"follow_up_answer": "一般四十五日内结案。"},
+    }
+    duty = fixture("make_staff")("wq-duty", "duty_lawyer")
+    return Exercise(Staff(duty), lambda goal, draw: committed_sample(kind), data)
+
+
 #: Kinds that need more than `generic`, by code.
 EXERCISES: dict[str, Callable] = {
     "LA": legal_aid,
@@ -305,6 +315,7 @@ EXERCISES: dict[str, Callable] = {
     "AC": adviser_contacts,
     "MD": mediations,
     "HC": health_checks,
+    "WQ": written_questions,
 }
 
 

@@ -71,7 +71,7 @@ def test_a_missing_partial_template_refuses_to_start(tmp_path, change_kind, fiel
 
 def test_the_shipped_declarations_start(tmp_path):
     app = create_app(settings(tmp_path))
-    assert set(app.extensions[REGISTRY_KEY].kinds) == {"LA", "CB", "MD", "HC", "AC"}
+    assert set(app.extensions[REGISTRY_KEY].kinds) == {"LA", "CB", "MD", "HC", "AC", "WQ"}
 
 
 def all_codes(tmp_path) -> dict:

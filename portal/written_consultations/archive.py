@@ -1,0 +1,81 @@
+"""The public archive's search: character bigrams (and single characters) of Chinese text,
+lower-cased words of other text, stored as tokens in an indexed table, so that 工资 or
+离婚 is found anywhere in a question or answer on SQLite and PostgreSQL alike."""
+
+import re
+
+from sqlalchemy import delete, func, select
+
+from portal.extensions import db
+from portal.written_consultations.models import ArchiveToken, WrittenQuestion
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+WORD = re.compile(r"[0-9a-z]+")
+MAX_QUERY_TOKENS = 12
+
+
+def tokens(text: str) -> set[str]:
+    """Every token of a text: each Chinese character and each pair of adjacent ones."""
+    text = (text or "").lower()
+    found: set[str] = set()
+    for run in HAN.findall(text):
+        found.update(run)
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    found.update(w[:40] for w in WORD.findall(text))
+    return found
+
+
+def query_tokens(query: str) -> set[str]:
+    """What a query must match: the bigrams of each Chinese run (a single character alone),
+    and its words."""
+    query = (query or "").lower()
+    wanted: set[str] = set()
+    for run in HAN.findall(query):
+        wanted.update({run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)})
+    wanted.update(w[:40] for w in WORD.findall(query))
+    return set(sorted(wanted)[:MAX_QUERY_TOKENS])
+
+
+def index(question: WrittenQuestion) -> None:
+    """(Re)write the tokens of a published question from its reviewed text only."""
+    db.session.execute(delete(ArchiveToken).where(ArchiveToken.question_id == question.id))
+    for token in tokens(f"{question.public_question}\n{question.public_answer}"):
+        db.session.add(ArchiveToken(question_id=question.id, token=token))
+
+
+def unindex(question: WrittenQuestion) -> None:
+    db.session.execute(delete(ArchiveToken).where(ArchiveToken.question_id == question.id))
+
+
+def published():
+    """The archive: consented, marked suitable, approved by a reviewer, not withdrawn."""
+    return select(WrittenQuestion).where(
+        WrittenQuestion.consent_to_publish.is_(True),
+        WrittenQuestion.suitable.is_(True),
+        WrittenQuestion.published_at.is_not(None),
+        WrittenQuestion.withdrawn_at.is_(None),
+    )
+
+
+def search(query: str = "", topic: str = "", limit: int = 50) -> list[WrittenQuestion]:
+    """Published answers matching every token of the query (all of them without one), newest first."""
+    statement = published()
+    wanted = query_tokens(query)
+    if (query or "").strip() and not wanted:
+        return []
+    if wanted:
+        matching = (
+            select(ArchiveToken.question_id)
+            .where(ArchiveToken.token.in_(wanted))
+            .group_by(ArchiveToken.question_id)
+            .having(func.count(func.distinct(ArchiveToken.token)) == len(wanted))
+        )
+        statement = statement.where(WrittenQuestion.id.in_(matching))
+    if topic:
+        statement = statement.where(WrittenQuestion.topic == topic)
+    found = list(db.session.scalars(statement.order_by(WrittenQuestion.published_at.desc()).limit(limit * 2)))
+    # Bigrams all present does not mean the phrase is: keep those that hold it as typed.
+    phrases = [p for p in re.split(r"\s+", (query or "").lower()) if p]
+    return [q for q in found if all(p in f"{q.public_question}\n{q.public_answer}".lower() for p in phrases)][
+        :limit
+    ]

@@ -1,0 +1,177 @@
+"""The hotline and walk-in log (SPEC §14): one short form per 12348 call, walk-in visit or
+outreach contact, and the consultations counted by channel (booked, written, call,
+walk-in, outreach) over the report's period, through one filter (`log_clauses`), so that
+each figure opens the list it counts."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.core.clock import from_local, local_today, utcnow
+from portal.core.identity import normalise_mobile
+from portal.core.models import ServiceRequest
+from portal.extensions import db, login_manager
+from portal.reports.period import Period, PeriodForm, period_args, period_form
+from portal.written_consultations.forms import LogForm
+from portal.written_consultations.models import ContactLogEntry
+from portal.written_consultations.vocabulary import CHANNELS, REFERRALS, TOPICS
+
+bp = Blueprint("consultation_log", __name__, url_prefix="/staff/consultation-log")
+#: Requests of these kinds are consultations too: counted by their reference prefix, so
+#: the figures need no other capability's code (a kind switched off counts what it holds).
+REQUEST_CHANNELS = {"booked": ("CB", _l("Booked consultations")), "written": ("WQ", _l("Written questions"))}
+PAGE_SIZE = 100
+
+
+@bp.record_once
+def _staff_sign_in(state) -> None:
+    login_manager.blueprint_login_views.setdefault(bp.name, "backoffice.login")
+
+
+def log_clauses(period: Period, channel: str = "") -> list:
+    clauses = [ContactLogEntry.logged_on >= period.start, ContactLogEntry.logged_on <= period.end]
+    if channel:
+        clauses.append(ContactLogEntry.channel == channel)
+    if period.township.isdigit():
+        clauses.append(ContactLogEntry.township_id == int(period.township))
+    return clauses
+
+
+def by_channel(period: Period) -> dict[str, int]:
+    """{channel: count} of the period: the log's channels, then the booked and written requests."""
+    logged = dict(
+        db.session.execute(
+            select(ContactLogEntry.channel, func.count())
+            .where(*log_clauses(period))
+            .group_by(ContactLogEntry.channel)
+        ).all()
+    )
+    counts = {channel: logged.get(channel, 0) for channel in CHANNELS}
+    start = from_local(datetime.combine(period.start, time()))
+    end = from_local(datetime.combine(period.end + timedelta(days=1), time()))
+    for channel, (code, _label) in REQUEST_CHANNELS.items():
+        clauses = [
+            ServiceRequest.request_type == code,
+            ServiceRequest.created_at >= start,
+            ServiceRequest.created_at < end,
+        ]
+        if period.township.isdigit():
+            clauses.append(ServiceRequest.township_id == int(period.township))
+        counts[channel] = db.session.scalar(select(func.count()).select_from(ServiceRequest).where(*clauses))
+    return counts
+
+
+def channel_label(channel: str):
+    return CHANNELS.get(channel) or REQUEST_CHANNELS[channel][1]
+
+
+def list_url(period: Period, channel: str = "") -> str:
+    if channel in REQUEST_CHANNELS:
+        slug = _slug(REQUEST_CHANNELS[channel][0])
+        return url_for("backoffice.queue_page", slug=slug) if slug else ""
+    return url_for(
+        "consultation_log.entries", **period_args(period), **({"channel": channel} if channel else {})
+    )
+
+
+def _slug(code: str) -> str | None:
+    from portal.core.registry import all_kinds
+
+    return next((k.slug for k in all_kinds() if k.code == code), None)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def log():
+    """The form, first field focused; after each entry it comes back empty for the next."""
+    form = LogForm()
+    if form.validate_on_submit():
+        db.session.add(
+            ContactLogEntry(
+                channel=form.channel.data,
+                topic=form.topic.data,
+                township_id=int(form.township_id.data) if form.township_id.data else None,
+                name=(form.name.data or "").strip() or None,
+                mobile=normalise_mobile(form.mobile.data) if form.mobile.data else None,
+                summary=form.summary.data.strip(),
+                referral=form.referral.data or None,
+                logged_on=local_today(),
+                logged_at=utcnow(),
+                logged_by_id=current_user.id,
+            )
+        )
+        db.session.commit()
+        flash(_l("Logged. The form is ready for the next one."), "success")
+        return redirect(url_for(".log"), 303)
+    today = list(
+        db.session.scalars(
+            select(ContactLogEntry)
+            .where(
+                ContactLogEntry.logged_on == local_today(), ContactLogEntry.logged_by_id == current_user.id
+            )
+            .order_by(ContactLogEntry.id.desc())
+        )
+    )
+    return render_template(
+        "written_consultations/log.html",
+        form=form,
+        today=today,
+        channels=CHANNELS,
+        topics=TOPICS,
+        referrals=REFERRALS,
+    ), 400 if form.is_submitted() else 200
+
+
+class EntriesForm(PeriodForm):
+    pass
+
+
+@bp.get("/entries")
+def entries():
+    """The consultations by channel over a period, and the logged entries (of a channel)."""
+    form = period_form(EntriesForm)
+    if not form.validate():
+        return render_template("written_consultations/log_entries.html", form=form, period=None), 400
+    period = form.period()
+    channel = request.args.get("channel", "")
+    channel = channel if channel in CHANNELS else ""
+    rows = list(
+        db.session.scalars(
+            select(ContactLogEntry)
+            .where(*log_clauses(period, channel))
+            .order_by(ContactLogEntry.logged_on.desc(), ContactLogEntry.id.desc())
+            .limit(PAGE_SIZE)
+        )
+    )
+    counts = by_channel(period)
+    return render_template(
+        "written_consultations/log_entries.html",
+        form=form,
+        period=period,
+        channel=channel,
+        rows=rows,
+        figures=[(c, channel_label(c), n, list_url(period, c)) for c, n in counts.items()],
+        channels=CHANNELS,
+        topics=TOPICS,
+        referrals=REFERRALS,
+    )
+
+
+def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
+    """The report's consultations by channel, each linking to what it counts."""
+    from portal.reports.compute import Count, Table
+
+    counts = by_channel(period)
+    rows = [Count(str(channel_label(c)), n, list_url(period, c) or None) for c, n in counts.items()]
+    everything = sum(r.value for r in rows)
+    total = Count(str(_l("Consultations, every channel")), everything, list_url(period))
+    if not with_tables:
+        return [total], []
+    shares = [
+        Count(r.label, r.value, r.url, share=r.value / everything if everything else None) for r in rows
+    ]
+    return [total], [
+        Table("channels", str(_l("Consultations by channel")), shares, value_label=str(_l("Consultations")))
+    ]

@@ -1,0 +1,132 @@
+"""Forms of written consultations: the question, the answer, the follow-up, the roster, the review."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.core.choices import options, township_options
+from portal.core.fields import CHOOSE_TOPIC, CHOOSE_TOWNSHIP, ENTER_MOBILE, ENTER_NAME, MobileNumber
+from portal.core.forms import ActionForm, ApplicantActionForm
+from portal.written_consultations.vocabulary import CHANNELS, REFERRALS, TOPICS
+
+
+class AskForm(FlaskForm):
+    """A written question (留言咨询): answered in writing by the day's duty lawyer."""
+
+    topic = SelectField(
+        _l("What is your question about?"),
+        choices=options(TOPICS),
+        validators=[DataRequired(message=CHOOSE_TOPIC)],
+    )
+    township_id = SelectField(_l("Where do you live?"), validators=[DataRequired(message=CHOOSE_TOWNSHIP)])
+    question = TextAreaField(
+        _l("Your question"),
+        validators=[
+            DataRequired(message=_l("Write your question.")),
+            Length(min=10, max=2000, message=_l("Write between 10 and 2,000 characters.")),
+        ],
+        description=_l(
+            "Do not write names, ID numbers, addresses or phone numbers in the question: the lawyer does not need them to answer."
+        ),
+    )
+    name = StringField(
+        _l("Your name (never published)"), validators=[DataRequired(message=ENTER_NAME), Length(max=50)]
+    )
+    mobile = StringField(
+        _l("Mobile number for the text that your answer is ready"),
+        validators=[DataRequired(message=ENTER_MOBILE), MobileNumber()],
+    )
+    consent = BooleanField(
+        _l(
+            "Once answered, my question and its answer may be published in the public archive, after staff remove anything that could identify me."
+        ),
+        description=_l("Optional. Your question is answered either way."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township_id.choices = options(
+            [("", _l("Choose…")), *((str(c.value), c.label) for c in township_options())]
+        )
+
+
+class AnswerForm(ActionForm):
+    answer = TextAreaField(
+        _l("Answer"),
+        validators=[DataRequired(message=_l("Write the answer.")), Length(max=5000)],
+        description=_l("The person reads it on the tracking page after proving their mobile."),
+    )
+    referral = SelectField(_l("Referral"), choices=options(REFERRALS), validators=[Optional()], default="")
+    suitable = BooleanField(
+        _l("Suitable for the public archive (only if the person consented; a second staff member reviews it)")
+    )
+
+
+class FollowUpAnswerForm(ActionForm):
+    follow_up_answer = TextAreaField(
+        _l("Answer to the follow-up question"),
+        validators=[DataRequired(message=_l("Write the answer.")), Length(max=5000)],
+    )
+
+
+class FollowUpForm(ApplicantActionForm):
+    """The person's one follow-up question, on the tracking page."""
+
+    follow_up_question = TextAreaField(
+        _l("Your follow-up question"),
+        validators=[DataRequired(message=_l("Write your follow-up question.")), Length(min=5, max=2000)],
+        description=_l("You may ask one follow-up question about the answer."),
+    )
+
+
+class RosterForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date."))])
+    user_id = SelectField(
+        _l("On duty"), coerce=int, validators=[InputRequired(message=_l("Choose who is on duty."))]
+    )
+
+
+class ReviewForm(FlaskForm):
+    """The second staff member's copy for the archive: nothing that identifies anyone."""
+
+    public_question = TextAreaField(
+        _l("Question as published"), validators=[DataRequired(), Length(max=2000)]
+    )
+    public_answer = TextAreaField(_l("Answer as published"), validators=[DataRequired(), Length(max=5000)])
+    checked = BooleanField(
+        _l("I checked that nothing in these texts identifies anyone"),
+        validators=[DataRequired(message=_l("Tick this box once you have checked the texts."))],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = StringField(
+        _l("Why it is taken out of the archive"),
+        validators=[DataRequired(message=_l("Say why, e.g. the law changed.")), Length(max=300)],
+    )
+
+
+class LogForm(FlaskForm):
+    """One call, visit or outreach contact: under 30 seconds by keyboard alone."""
+
+    channel = RadioField(
+        _l("How the person reached us"),
+        choices=options(CHANNELS),
+        validators=[DataRequired(message=_l("Choose the channel."))],
+    )
+    topic = SelectField(_l("Topic"), choices=options(TOPICS), validators=[DataRequired(message=CHOOSE_TOPIC)])
+    township_id = SelectField(_l("Township or street (optional)"), validators=[Optional()])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=50)])
+    mobile = StringField(_l("Mobile number (optional)"), validators=[Optional(), MobileNumber()])
+    summary = TextAreaField(
+        _l("What was asked and answered"),
+        validators=[DataRequired(message=_l("Write what was asked and answered.")), Length(max=2000)],
+    )
+    referral = SelectField(_l("Referral"), choices=options(REFERRALS), validators=[Optional()], default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township_id.choices = options(
+            [("", "—"), *((str(c.value), c.label) for c in township_options())]
+        )

@@ -1,0 +1,80 @@
+"""Public pages: ask a written question (/consultations/ask), its confirmation, and the
+archive of answered questions (/consultations/answers)."""
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_login import current_user
+
+from portal.core.access import applicant_request_or_proof
+from portal.core.intake import Intake, run_intake
+from portal.core.intake_lost import intake_page
+from portal.core.pages import public_page
+from portal.core.services import submit
+from portal.i18n import current_language
+from portal.written_consultations import archive
+from portal.written_consultations.forms import AskForm
+from portal.written_consultations.models import WrittenQuestion
+from portal.written_consultations.states import QuestionState
+from portal.written_consultations.vocabulary import REFERRAL_ENDPOINTS, REFERRALS, TOPICS
+
+bp = Blueprint("written_consultations", __name__, url_prefix="/consultations")
+
+
+def referral_url(referral: str | None) -> str | None:
+    """Where the person starts what the lawyer referred them to, when that capability is on."""
+    endpoint = REFERRAL_ENDPOINTS.get(referral or "")
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
+
+def written_question_labels():
+    """Labels for the written-question partials shown on shared pages (tracking, staff detail)."""
+    return {
+        "wq_labels": {"topics": TOPICS, "referrals": REFERRALS, "referral_url": referral_url},
+        "QuestionState": QuestionState,
+    }
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+@intake_page
+def ask():
+    """A written question: the mobile is proven by a code, consent to publish is asked apart."""
+    form = AskForm()
+    resident = current_user if current_user.is_authenticated and not current_user.is_staff else None
+    if request.method == "GET" and resident is not None:
+        form.name.data = form.name.data or resident.display_name
+        form.mobile.data = form.mobile.data or resident.mobile
+
+    def send(form: AskForm, _staged) -> WrittenQuestion:
+        question = WrittenQuestion(
+            applicant_name=form.name.data.strip(),
+            applicant_mobile=form.mobile.data,
+            township_id=int(form.township_id.data),
+            topic=form.topic.data,
+            question=form.question.data.strip(),
+            consent_to_publish=bool(form.consent.data),
+        )
+        return submit(question, user=resident, locale=current_language())
+
+    return run_intake(
+        Intake(form, "written_consultations/ask.html", send, confirmation="written_consultations.asked")
+    )
+
+
+@bp.get("/asked/<reference>")
+def asked(reference: str):
+    """The confirmation with the WQ reference, for the browser that sent it."""
+    return render_template(
+        "written_consultations/asked.html", request_obj=applicant_request_or_proof(reference, "WQ")
+    )
+
+
+@bp.get("/answers")
+@public_page
+def answers():
+    """Answered questions published with the asker's consent, after review; searchable."""
+    query = (request.args.get("q") or "").strip()[:50]
+    topic = request.args.get("topic", "")
+    topic = topic if topic in TOPICS else ""
+    found = archive.search(query, topic)
+    return render_template(
+        "written_consultations/answers.html", found=found, query=query, topic=topic, topics=TOPICS
+    )
