@@ -223,7 +223,7 @@ def test_a_counter_hand_in_keeps_the_one_materials_request_rule(app, applicant, 
     """Art. 43 asks for everything missing at one time: after materials handed in at the
     counter, a second request is refused (409, with the reason) like after an upload.
     Mutant caught: recording the counter hand-in resetting the request
-    (`materials_requested_at = None` in `on_record_materials`, portal/legal_aid/workflow.py)."""
+    (`materials_requested_at = None` in `on_record_materials`, portal/legal_aid/effects.py)."""
     reference = under_review(applicant, officer)
     act(officer, reference, "request_materials", {"request_materials-items": ["income_proof"]})
     recorded = act(
