@@ -65,12 +65,25 @@ def _health_check(client, make_client):
     return clerk, "/health-checks/request", request_form(), "industry"
 
 
+def _written_question(client, make_client):
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    answers = {
+        "topic": "labour",
+        "township_id": str(township.id),
+        "question": "老板拖欠我三个月工资不发，我该怎么办？",
+        "name": "王小明",
+        "mobile": "13900000077",
+    }
+    return client, "/consultations/ask", answers, "name"
+
+
 PUBLIC_FORMS = {
     "LA": _legal_aid,
     "MD": _mediation,
     "CB": _consultation,
     "AC": _adviser_contact,
     "HC": _health_check,
+    "WQ": _written_question,
 }
 
 

@@ -36,6 +36,7 @@ from portal.core.workflow import APPLICANT, PARTY
 from portal.extensions import db
 from portal.health_checks.demo import CLERK_PASSWORD, ENTERPRISES
 from portal.legal_aid.models import LegalAidApplication
+from portal.mediation.models import MediationCommittee
 from portal.ratings.levels import POOR
 from portal.ratings.models import Rating
 from portal.ratings.services import rate
@@ -217,6 +218,22 @@ def refused_and_rated_poorly():
     db.session.commit()
 
 
+def objection_upheld() -> None:
+    """A sample application refused, objected to and the refusal upheld by the bureau's
+    reviewer: its objection decision (Art. 49), page and PDF, for its applicant."""
+    from portal.core.registry import kind_for_code
+    from portal.core.services import claim
+
+    application = kind_for_code("LA").make_sample()
+    officer = db.session.scalar(select(User).where(User.username == "officer"))
+    reviewer = db.session.scalar(select(User).where(User.username == "reviewer"))
+    claim(application, officer)
+    perform(application, "refuse", user=officer, data={"reasons": "不属于法律援助的事项范围。"})
+    perform(application, "object", actor_kind=APPLICANT, data={"comment": "我的事项属于劳动报酬。"})
+    perform(application, "uphold_refusal", user=reviewer, data={"reasons": "原决定正确。"})
+    db.session.commit()
+
+
 def addresses(requests) -> list[dict]:
     """The values that fill the pages' addresses: one set per request (its reference, its
     kind), each with one row of every other thing a page shows (one set without a request)."""
@@ -229,12 +246,20 @@ def addresses(requests) -> list[dict]:
         "member_id": select(EnterpriseMember.id).order_by(EnterpriseMember.id),
         "rating_id": select(Rating.id).order_by(Rating.id),
         "code": select(Township.code).order_by(Township.sort_order),
+        "committee_id": select(MediationCommittee.id).order_by(MediationCommittee.id),
     }
     others = {name: db.session.scalar(query.limit(1)) for name, query in first.items()}
     others = {name: value for name, value in others.items() if value is not None}
     slugs = {k.code: k.slug for k in all_kinds()}
     return [
-        {**others, "reference": r.reference, "slug": slugs[r.request_type], "which": "approval", "version": 1}
+        {
+            **others,
+            "reference": r.reference,
+            "slug": slugs[r.request_type],
+            "which": "approval",
+            "version": 1,
+            "number": 1,
+        }
         for r in requests
     ] or [others]
 
@@ -282,6 +307,7 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     db.session.commit()
     assigned = assigned_legal_aid_case()
     refused_and_rated_poorly()
+    objection_upheld()
     requests = all_requests()
 
     out = tmp_path / "html"

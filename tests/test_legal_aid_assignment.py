@@ -247,7 +247,7 @@ def test_the_picker_counts_each_persons_open_cases_up_to_a_cap(make_client, staf
     import re
 
     from portal.core.registry import kind_for_code
-    from portal.legal_aid import assignment, forms
+    from portal.legal_aid import action_forms, assignment
 
     officer = make_client()
     officer.set_cookie("lang", "en")
@@ -273,6 +273,6 @@ def test_the_picker_counts_each_persons_open_cases_up_to_a_cap(make_client, staf
         return dict(re.findall(r">(陈资深|刘新人) \([^)]*\): (\S+) open cases<", page))
 
     assert offered() == {"陈资深": "2", "刘新人": "1"}  # the closed case is not counted
-    for module in (assignment, forms):
+    for module in (assignment, action_forms):
         monkeypatch.setattr(module, "OPEN_CASES_COUNTED_UP_TO", 1)
     assert offered() == {"陈资深": "1+", "刘新人": "1"}

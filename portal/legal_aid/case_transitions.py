@@ -4,7 +4,7 @@ withdrawal and expiry."""
 from flask_babel import lazy_gettext as _l
 
 from portal.core.workflow import APPLICANT, SYSTEM, Transition
-from portal.legal_aid import forms
+from portal.legal_aid import action_forms as forms
 from portal.legal_aid.closing import CloseForm
 from portal.legal_aid.guards import (
     _change_pending,

@@ -15,8 +15,9 @@ from portal.core.deadlines import period
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import GuardFailed
 from portal.extensions import db
-from portal.legal_aid import forms, numbering
+from portal.legal_aid import numbering
 from portal.legal_aid.assignment import refusal_for
+from portal.legal_aid.form_fields import MATERIAL_ITEMS
 from portal.legal_aid.guards import clock_started, days_used
 from portal.legal_aid.models import LegalAidApplication
 from portal.legal_aid.objection_decision import record_outcome
@@ -55,7 +56,7 @@ def on_submit(application: LegalAidApplication, data, now) -> dict:
 
 
 def on_request_materials(application: LegalAidApplication, data, now) -> dict:
-    items = [forms.MATERIAL_ITEMS[i] for i in data.get("items") or []]
+    items = [MATERIAL_ITEMS[i] for i in data.get("items") or []]
     if other := (data.get("other_items") or "").strip():
         items.append(other)
     # Stored in the applicant's language: the checklist is their to-do list.

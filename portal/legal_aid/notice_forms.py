@@ -15,7 +15,7 @@ from portal.core.clock import local_today
 from portal.core.fields import ENTER_FACTS, MobileNumber, resident_id_message
 from portal.core.identity import parse_resident_id
 from portal.legal_aid.eligibility import Answers, means_test_needed, misapplied
-from portal.legal_aid.forms import (
+from portal.legal_aid.form_fields import (
     COUNSEL_RETAINED,
     Radios,
     Situation,

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.merging import merge_transition, merged_state
 from portal.core.workflow import APPLICANT, State, Transition
-from portal.legal_aid import forms
+from portal.legal_aid import action_forms as forms
 from portal.legal_aid.guards import (
     _early_aid_running,
     _objection_is_about,
