@@ -63,7 +63,10 @@ def register_capabilities(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the shared blueprints, then each enabled capability's own."""
     from portal.accounts.views import bp as accounts_bp
-    from portal.backoffice import mobile_change  # noqa: F401  (its route is on the staff blueprint)
+    from portal.backoffice import (
+        mobile_change,  # noqa: F401  (its route is on the staff blueprint)
+        safe_contact,  # noqa: F401  (its route is on the staff blueprint)
+    )
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.enterprise_admin import bp as enterprise_admin_bp
     from portal.backoffice.outbox import bp as outbox_bp

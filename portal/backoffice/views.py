@@ -283,7 +283,10 @@ def render_detail(
     party_forms=None,
     previews=None,
     mobile_form=None,
+    delivery_form=None,
 ):
+    from portal.backoffice.safe_contact import NoticeDeliveredForm
+
     kind = kind_of(found)
     offers = staff_offers(current_user, found)
     reassign_form = None
@@ -314,6 +317,9 @@ def render_detail(
             audience_labels=AUDIENCE_LABELS,
             mobile_form=(mobile_form or MobileChangeForm(formdata=None))
             if can_change_mobile(current_user, found)
+            else None,
+            delivery_form=(delivery_form or NoticeDeliveredForm(formdata=None))
+            if found.safe_contact and can_change_mobile(current_user, found)
             else None,
             read_audit=list(
                 db.session.scalars(

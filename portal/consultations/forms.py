@@ -21,6 +21,7 @@ from portal.consultations.services import BookingDetails
 from portal.core.choices import options
 from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUESTION, MobileNumber
 from portal.core.forms import ActionForm
+from portal.core.safe_contact import SafeContactMixin
 
 
 def slot_label(slot) -> str:
@@ -28,7 +29,7 @@ def slot_label(slot) -> str:
     return f"{format_datetime(slot.starts_at, 'HH:mm')}–{format_datetime(slot.ends_at, 'HH:mm')} ({free})"
 
 
-class BookingForm(FlaskForm):
+class BookingForm(SafeContactMixin, FlaskForm):
     """Book a free slot (the service point and date are chosen in the step before)."""
 
     slot = RadioField(_l("Time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])

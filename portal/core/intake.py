@@ -135,6 +135,8 @@ def verify_mobile(intake: Intake):
     or the right code typed)."""
     from portal.accounts.verification import proven_here, verify_intake_mobile
 
+    if getattr(intake.created, "safe_contact", False):
+        return None  # no text of any kind, not even the code: the PIN set on the form instead
     mobile = getattr(intake.created, "applicant_mobile", None)
     page = verify_intake_mobile(mobile, change_url=change_url(intake.state, intake.form))
     if page is not None:
@@ -250,6 +252,7 @@ def _run_steps(intake: Intake, step: str | None):
         return _render(intake, 400 if form.is_submitted() else 200)
     _save(intake, step or "form")
     db.session.commit()  # the answers are kept whatever the next steps say
+    g.safe_contact_form = form  # read by services.submit before any notice (core.safe_contact)
     try:
         created = intake.build(form, intake.staged)
     except IntakeError as error:
@@ -317,7 +320,9 @@ def answer_rows(form: FlaskForm):
     for question in form:
         if question.type in _NOT_ANSWERS:
             continue
-        if question.type == "BooleanField":
+        if question.type == "PasswordField":  # a PIN is never shown again
+            shown = "••••••" if question.data else ""
+        elif question.type == "BooleanField":
             shown = gettext("Yes") if question.data else ""
         elif hasattr(question, "iter_choices"):
             chosen = [

@@ -37,6 +37,7 @@ from portal.core.fields import (
 from portal.core.forms import ActionForm
 from portal.core.identity import parse_resident_id
 from portal.core.models import Township
+from portal.core.safe_contact import SafeContactMixin
 from portal.extensions import db
 from portal.legal_aid.assignment import (
     CLOSING_OUTCOMES,
@@ -302,7 +303,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ApplicationForm(Situation, FlaskForm):
+class ApplicationForm(Situation, SafeContactMixin, FlaskForm):
     """The application for legal aid (SPEC §3)."""
 
     applicant_name = StringField(

@@ -16,6 +16,7 @@ from portal.core.deadlines import WorkCalendar, due_after, period
 from portal.core.merging import MERGE, merge_transition, merged_state, on_merge
 from portal.core.models import AuditEvent, ServiceRequest
 from portal.core.registry import RequestKind
+from portal.core.safe_contact import silence_may_count
 from portal.core.services import EVENT_COMMENT
 from portal.core.workflow import APPLICANT, SYSTEM, GuardFailed, State, Transition, Workflow
 from portal.extensions import db
@@ -406,6 +407,9 @@ TRANSITIONS = (
         S.WITHDRAWN,
         _l("Withdraw: materials not provided"),
         actor=SYSTEM,
+        # Silence counts only when the request was heard: a safe-contact applicant gets
+        # no text, so staff must have recorded the call or counter visit (core.safe_contact).
+        guard=lambda application, now: silence_may_count(application, application.materials_requested_at),
         notice=_l(
             "Application %(reference)s is treated as withdrawn: the requested materials did not arrive in time. You may apply again."
         ),

@@ -23,6 +23,7 @@ from portal.core.choices import options, township_options
 from portal.core.clock import local_today
 from portal.core.fields import CHOOSE_TOWNSHIP, ENTER_FACTS, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm
+from portal.core.safe_contact import SafeContactMixin
 from portal.extensions import db
 from portal.mediation.roles import MEDIATOR
 from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE
@@ -36,7 +37,7 @@ def mediator_options(blank_label):
     )
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(SafeContactMixin, FlaskForm):
     """What a person gives to ask for mediation (SPEC §12)."""
 
     applicant_name = StringField(

@@ -37,6 +37,7 @@ def findable(mobile: str) -> list[ServiceRequest]:
             .where(
                 ServiceRequest.applicant_mobile == mobile,
                 ServiceRequest.mobile_proven.is_(True),
+                ServiceRequest.safe_contact.is_(False),  # never listed: its PIN opens it, on /track
                 ServiceRequest.request_type.in_(codes),
                 or_(ServiceRequest.is_open.is_(True), ServiceRequest.closed_at >= utcnow() - RECENT),
             )

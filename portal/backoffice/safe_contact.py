@@ -1,0 +1,44 @@
+"""Staff record that a notice reached a safe-contact applicant by a call or at the counter
+(portal.core.safe_contact): an audited event, which jobs acting on silence look for."""
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.backoffice.views import _back, _load_for_staff, bp, render_detail
+from portal.core import safe_contact
+from portal.core.access import can_change_mobile
+from portal.core.choices import options
+from portal.extensions import db
+
+CHANNELS = {"call": _l("By the call the applicant asked for"), "counter": _l("In person at the counter")}
+
+
+class NoticeDeliveredForm(FlaskForm):
+    channel = SelectField(
+        _l("How the notice was delivered"),
+        choices=options(CHANNELS.items()),
+        validators=[DataRequired(message=_l("Choose how the notice was delivered."))],
+    )
+    what = StringField(
+        _l("Which notice, and when"),
+        validators=[DataRequired(message=_l("Say which notice was delivered, and when.")), Length(max=300)],
+    )
+
+
+@bp.post("/requests/<reference>/contact-notice")
+def record_contact_notice(reference: str):
+    """Record one delivery; staff who may act on the request's queue (as for the mobile)."""
+    found = _load_for_staff(reference)
+    if not found.safe_contact or not can_change_mobile(current_user, found):
+        abort(403)
+    form = NoticeDeliveredForm()
+    if not form.validate_on_submit():
+        return render_detail(found, delivery_form=form, status=400)
+    how = f"{CHANNELS[form.channel.data]}: {form.what.data.strip()}"
+    safe_contact.record_delivery(found, current_user, how)
+    db.session.commit()
+    return _back(found, _l("The delivery of the notice is recorded."))
