@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField, ValidationError
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length
 
 from portal.core.models import AuditEvent, ServiceRequest
 from portal.extensions import db
@@ -52,7 +52,7 @@ class SafeContactMixin:
     )
     contact_how = StringField(
         _l("How and when may the office call you?"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Length(max=200)],
         description=_l(
             "For example: weekdays 14:00–16:00 on this number, or only at the justice office counter."
         ),
