@@ -213,6 +213,8 @@ def queue_message(
     language `body` was written in (by default the one in force). None, and nothing
     queued, for an SMS about a safe-contact request or to a safe-contact applicant's
     mobile (core.safe_contact: no text of any kind, codes included)."""
+    if channel == SMS and not recipient:  # a request entered by staff for someone without a mobile
+        return None
     if channel == SMS and refuses_sms(recipient, request_id):
         log.info("no SMS (safe contact) [%s] for request %s", template, request_id)
         return None
