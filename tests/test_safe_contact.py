@@ -192,6 +192,32 @@ def test_staff_see_the_banner_and_record_the_delivery_before_silence_counts(
     assert outbox_rows() == 0  # the withdrawal notice is not texted either
 
 
+def test_a_pin_locked_by_wrong_tries_is_let_again_by_staff_after_an_id_check(
+    deployed,  # noqa: F811
+    make_staff,
+):
+    """Catches: a locked PIN that nobody can unlock (or that unlocks itself), and an unlock
+    without the ID check or without an audit event."""
+    reference = apply_safely(deployed)
+    make_staff("officer", "legal_aid_officer")
+    guesser = deployed.test_client()
+    pair(guesser, reference, MOBILE, address="203.0.113.8")
+    for n in range(PIN_MAX_TRIES):
+        guesser.submit("/track/code", {"code": f"20000{n}"})
+    officer = deployed.test_client()
+    officer.sign_in("officer")
+    page = f"/staff/requests/{reference}"
+    assert 'id="pin-unlock"' in officer.get(page).get_data(as_text=True)
+    assert officer.submit(page, {}, action=f"{page}/contact-pin").status_code == 400
+    assert officer.submit(page, {"pin-id_checked": "y"}, action=f"{page}/contact-pin").status_code == 303
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contact_pin_unlocked"))
+    assert event is not None and event.actor.username == "officer"
+    assert 'id="pin-unlock"' not in officer.get(page).get_data(as_text=True)
+    visitor = deployed.test_client()
+    pair(visitor, reference, MOBILE, address="203.0.113.4")
+    assert visitor.submit("/track/code", {"code": PIN}).status_code == 303
+
+
 def walk_every_transition(request, code: str, prepare, check) -> None:
     """Walk every transition of kind `code` as tests/test_status_machines.py does, each
     example's request first `prepare`d (after its sample was made and its texts dropped),

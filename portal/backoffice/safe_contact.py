@@ -5,15 +5,17 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.backoffice.views import _back, _load_for_staff, bp, render_detail
 from portal.core import safe_contact
 from portal.core.access import can_change_mobile
 from portal.core.choices import options
+from portal.core.services import record_event
 from portal.extensions import db
 
+PIN_UNLOCKED = "contact_pin_unlocked"
 CHANNELS = {"call": _l("By the call the applicant asked for"), "counter": _l("In person at the counter")}
 
 
@@ -27,6 +29,29 @@ class NoticeDeliveredForm(FlaskForm):
         _l("Which notice, and when"),
         validators=[DataRequired(message=_l("Say which notice was delivered, and when.")), Length(max=300)],
     )
+
+
+class PinUnlockForm(FlaskForm):
+    id_checked = BooleanField(
+        _l("I checked the applicant's resident ID card in person"),
+        validators=[DataRequired(message=_l("Only after checking the ID card in person: tick the box."))],
+    )
+
+
+@bp.post("/requests/<reference>/contact-pin")
+def unlock_contact_pin(reference: str):
+    """After too many wrong PINs, the applicant proves who they are at the counter: staff
+    let the PIN be tried again (audited)."""
+    found = _load_for_staff(reference)
+    if not found.safe_contact or not can_change_mobile(current_user, found):
+        abort(403)
+    form = PinUnlockForm(prefix="pin")
+    if not form.validate_on_submit():
+        return render_detail(found, status=400)
+    found.pin_tries = 0
+    record_event(found, PIN_UNLOCKED, user=current_user)
+    db.session.commit()
+    return _back(found, _l("The tracking PIN may be tried again."))
 
 
 @bp.post("/requests/<reference>/contact-notice")
