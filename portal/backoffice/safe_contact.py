@@ -43,8 +43,10 @@ def unlock_contact_pin(reference: str):
     """After too many wrong PINs, the applicant proves who they are at the counter: staff
     let the PIN be tried again (audited)."""
     found = _load_for_staff(reference)
-    if not found.safe_contact or not can_change_mobile(current_user, found):
+    if not can_change_mobile(current_user, found):
         abort(403)
+    if not found.safe_contact:
+        abort(404)  # no such step for a request that takes texts
     form = PinUnlockForm(prefix="pin")
     if not form.validate_on_submit():
         return render_detail(found, status=400)
@@ -58,8 +60,10 @@ def unlock_contact_pin(reference: str):
 def record_contact_notice(reference: str):
     """Record one delivery; staff who may act on the request's queue (as for the mobile)."""
     found = _load_for_staff(reference)
-    if not found.safe_contact or not can_change_mobile(current_user, found):
+    if not can_change_mobile(current_user, found):
         abort(403)
+    if not found.safe_contact:
+        abort(404)  # no such step for a request that takes texts
     form = NoticeDeliveredForm()
     if not form.validate_on_submit():
         return render_detail(found, delivery_form=form, status=400)
