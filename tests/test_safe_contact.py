@@ -254,7 +254,7 @@ def walk_every_transition(request, code: str, prepare, check) -> None:
     assert never <= {"expire"}, never
 
 
-@pytest.mark.parametrize("code", ["LA", "MD", "CB"])
+@pytest.mark.parametrize("code", ["LA", "MD", "CB", "AC"])
 def test_no_transition_of_a_safe_contact_request_writes_an_sms(app, request, code):
     """Every transition of each kind whose public form offers safe contact, walked as the
     status-machine test walks them (tests/test_status_machines.py), on a safe-contact
@@ -277,3 +277,22 @@ def test_no_transition_of_a_safe_contact_request_writes_an_sms(app, request, cod
         assert written == [], f"{code} texted {written} after {sorted(reached)}"
 
     walk_every_transition(request, code, prepare, check)
+
+
+def test_every_public_form_for_a_person_offers_safe_contact(deployed):  # noqa: F811
+    """Catches: a public form of a person's request without the offer (the enterprise's
+    health check may skip it)."""
+    from test_advisers_support import directory
+    from test_consultations import day_of, make_point, make_slot
+
+    point = make_point()
+    slot = make_slot(point, 26)
+    village = directory()["金龙村"]
+    for page in (
+        "/legal-aid/apply",
+        "/mediation/apply",
+        f"/consultations/book?point={point.id}&date={day_of(slot)}",
+        f"/advisers/villages/{village.id}/contact",
+    ):
+        html = deployed.test_client().get(page).get_data(as_text=True)
+        assert 'name="no_texts"' in html and 'name="tracking_pin"' in html, page
