@@ -296,3 +296,33 @@ def test_every_public_form_for_a_person_offers_safe_contact(deployed):  # noqa: 
     ):
         html = deployed.test_client().get(page).get_data(as_text=True)
         assert 'name="no_texts"' in html and 'name="tracking_pin"' in html, page
+
+
+def test_the_pin_is_never_kept_as_typed_between_the_intake_pages(browser):
+    """Through the check-your-answers page as a browser does (tests/deployed.py): the
+    intake's server-side answers hold the PIN only sealed (a signed hash), and the request
+    made from them opens with the PIN. Catches: the digits kept in intake_states, and a
+    sealed PIN the send step cannot use."""
+    from deployed import BASE_URL, new_mobile
+
+    from portal.core.intake_state import IntakeState
+
+    person, mobile = browser(), new_mobile()
+    person.visit("/legal-aid/apply")
+    check = person.send("intake-form", application_form(mobile=mobile, **SAFE))
+    assert check.status_code == 200 and 'id="check-form"' in check.get_data(as_text=True)
+    db.session.expire_all()
+    kept = str(db.session.scalars(select(IntakeState.answers)).all())
+    assert "工作日下午" in kept and PIN not in kept
+    done = person.send("check-form", {}, press={"answers_checked": "1"})
+    assert done.status_code == 303 and "/legal-aid/applied/LA-" in done.headers["Location"], done.get_data(
+        as_text=True
+    )[:3000]
+    reference = done.headers["Location"].rsplit("/", 1)[1]
+    assert outbox_rows() == 0
+    visitor = browser()
+    visitor.visit("/track")
+    visitor.send(None, {"reference": reference, "mobile": mobile})
+    visitor.page_url = BASE_URL + "/track/code"  # the code page answers the pair on /track itself
+    opened = visitor.send(None, {"code": PIN})
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/track/{reference}")

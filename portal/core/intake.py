@@ -26,7 +26,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import MultipleFileField
 
-from portal.core import attachments, intake_state, storage
+from portal.core import attachments, intake_state, safe_contact, storage
 from portal.core.access import remember_tracked
 from portal.core.fields import plain_required_messages
 from portal.core.intake_limits import count_submission, within_submission_limits
@@ -222,6 +222,7 @@ def _keep_typed(intake: Intake):
 
 def _save(intake: Intake, step: str) -> None:
     answers = [(n, v) for n, v in request.form.items(multi=True) if n not in MACHINERY]
+    answers = safe_contact.sealed_answers(answers)  # a PIN is never kept as typed
     if request.form.get(STEP_FIELD) and intake.state is not None:
         answers = intake.state.answers  # a step page: the answers stay as they were
     intake.state = intake_state.save(

@@ -16,7 +16,7 @@ that nothing at all be texted and say how and when the office may call. Such a r
 
 from datetime import datetime
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -33,10 +33,48 @@ PIN_LENGTHS = (6, 12)
 NOTICE_DELIVERED = "contact_notice_delivered"
 #: The form fields (the intake keeps them with the answers; the check page hides the PIN).
 FIELDS = ("no_texts", "contact_how", "tracking_pin", "tracking_pin_again")
+PIN_FIELDS = ("tracking_pin", "tracking_pin_again")
+
+
+#: A PIN kept in an intake's answers (core.intake_state) between its pages: its hash,
+#: signed, never the digits typed.
+SEALED = "sealed:"
+
+
+def _serializer():
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="safe-contact-pin")
 
 
 def _pin_digits(field) -> str:
     return "".join((field.data or "").split())
+
+
+def _unsealed(value: str | None) -> str | None:
+    """The PIN hash a sealed answer holds; None for anything else (or a forged one)."""
+    from itsdangerous import BadSignature
+
+    if not (value or "").startswith(SEALED):
+        return None
+    try:
+        return _serializer().loads(value.removeprefix(SEALED))
+    except BadSignature:
+        return None
+
+
+def sealed_answers(answers: list) -> list:
+    """The answers with the PIN replaced by its signed hash (its repeat too, or dropped
+    when it differs): no digits typed are kept."""
+    pin = next((v for n, v in answers if n == "tracking_pin"), "")
+    if not pin or _unsealed(pin):
+        return answers
+    sealed = SEALED + _serializer().dumps(generate_password_hash("".join(pin.split())))
+    again = next((v for n, v in answers if n == "tracking_pin_again"), "")
+    return [
+        (n, (sealed if n == "tracking_pin" or again == pin else "") if n in PIN_FIELDS else v)
+        for n, v in answers
+    ]
 
 
 class SafeContactMixin:
@@ -70,8 +108,8 @@ class SafeContactMixin:
             raise ValidationError(_l("Say how and when the office may reach you."))
 
     def validate_tracking_pin(self, field) -> None:
-        if not self.no_texts.data:
-            return
+        if not self.no_texts.data or _unsealed(field.data):
+            return  # a PIN checked on the form page, kept sealed since
         pin = _pin_digits(field)
         low, high = PIN_LENGTHS
         if not (pin.isdigit() and low <= len(pin) <= high):
@@ -95,7 +133,9 @@ def apply(form, request: ServiceRequest) -> None:
         return
     request.safe_contact = True
     request.contact_how = (form.contact_how.data or "").strip()[:200]
-    request.pin_hash = generate_password_hash(_pin_digits(form.tracking_pin))
+    request.pin_hash = _unsealed(form.tracking_pin.data) or generate_password_hash(
+        _pin_digits(form.tracking_pin)
+    )
     request.pin_tries = 0
     request.mobile_proven = False  # no code proved it: no account lists it, /track/find never does
 
