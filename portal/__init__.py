@@ -67,7 +67,13 @@ def register_blueprints(app: Flask) -> None:
         verification,
     )
     from portal.accounts.views import bp as accounts_bp
-    from portal.backoffice import actions, detail_views, mobile_change, queue_views  # noqa: F401  (staff blueprint routes)
+    from portal.backoffice import (  # noqa: F401  (routes on the staff blueprint)
+        actions,
+        detail_views,
+        mobile_change,
+        queue_views,
+        safe_contact,
+    )
     from portal.backoffice.admin_views import bp as admin_bp
     from portal.backoffice.enterprise_admin import bp as enterprise_admin_bp
     from portal.backoffice.outbox import bp as outbox_bp

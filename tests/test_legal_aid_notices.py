@@ -79,7 +79,7 @@ def test_a_notice_for_a_foreign_national_with_a_passport_and_no_relative(officer
         "A12345678",
         None,
     )
-    assert application.applicant_mobile == "" and application.township_id is None
+    assert application.applicant_mobile is None and application.township_id is None
     # Art. 36: the lawyer within 3 days of the day the notice was received.
     assert application.due_at == due_after(local_midnight(received), 3, "calendar")
     assert (

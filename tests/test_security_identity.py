@@ -154,3 +154,27 @@ def test_the_other_party_sees_none_of_the_applicants_data(deployed):  # noqa: F8
         with_party.append(sample["reference"])
         assert walk(deployed, browser, sample, allowed_posts=own) == []
     assert with_party  # at least one kind has another party (mediation)
+
+
+def test_knowing_the_pair_of_a_safe_contact_request_without_its_pin_opens_nothing(deployed):  # noqa: F811
+    """The same actor on safe-contact requests (issue #28 item 6): no code is texted, and a
+    wrong PIN (or none) opens no route. Catches: a PIN check that lets any digits through,
+    and /track texting a code to a safe-contact applicant's phone."""
+    from werkzeug.security import generate_password_hash
+
+    from portal.core.models import OutboxMessage
+
+    made = samples()
+    for sample in made:
+        found = db.session.get(ServiceRequest, sample["id"])
+        found.safe_contact, found.pin_hash = True, generate_password_hash("482916")
+    db.session.execute(OutboxMessage.__table__.delete())
+    db.session.commit()
+    problems = []
+    for sample in made:
+        browser = deployed.test_client()
+        pair(browser, sample["reference"], sample["mobile"])
+        assert type_code(browser, "135790").status_code == 400
+        problems += walk(deployed, browser, sample)
+    assert problems == []
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

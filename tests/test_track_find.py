@@ -47,3 +47,32 @@ def test_a_proven_mobile_finds_its_recent_requests_and_nothing_else(deployed, ma
     opened = browser.get(f"/track/{made[2]}").get_data(as_text=True)
     assert "周建国" in opened and "proof-needed" not in opened
     assert db.session.query(ServiceRequest).count() == 4
+
+
+def test_a_request_closed_long_ago_is_listed_only_with_the_id_number(deployed):  # noqa: F811
+    """Catches: requests closed more than 90 days ago listed on the mobile and code alone,
+    listed with a wrong ID number, or not listed at all with the right one; and the ID
+    number kept readable in the session cookie."""
+    from support import VALID_ID
+
+    reference = apply_with_code(deployed)
+    old = load_by_reference(reference)
+    old.is_open, old.closed_at, old.status = False, utcnow() - timedelta(days=200), "withdrawn"
+    db.session.commit()
+
+    def listed(id_number: str) -> str:
+        browser = deployed.test_client()
+        asked = browser.submit("/track/find", {"mobile": MOBILE, "id_number": id_number})
+        assert asked.status_code == 200, asked.get_data(as_text=True)[:2000]
+        cookie = browser.get_cookie("session")
+        kept = deployed.session_interface.get_signing_serializer(deployed).loads(cookie.value)
+        assert VALID_ID not in str(kept) and MOBILE in str(kept)
+        if not id_number or id_number != VALID_ID:
+            return ""  # nothing to list: no code is sent (the page says the same)
+        code = last_code(MOBILE)
+        return browser.submit("/track/find", {"code": code}, action="/track/find/code").get_data(as_text=True)
+
+    codes_before = len(codes_to(MOBILE))
+    assert listed("") == "" and len(codes_to(MOBILE)) == codes_before  # nothing recent: no code
+    assert listed("11010519491231002X") == "" and len(codes_to(MOBILE)) == codes_before
+    assert reference in listed(VALID_ID)

@@ -20,9 +20,10 @@ from portal.advisers.vocabulary import (
 )
 from portal.core.choices import options, township_options
 from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUESTION, MobileNumber
+from portal.core.safe_contact import SafeContactMixin
 
 
-class ContactForm(FlaskForm):
+class ContactForm(SafeContactMixin, FlaskForm):
     """ "Contact my adviser": a short request that becomes an AC request."""
 
     topic = SelectField(

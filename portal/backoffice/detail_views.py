@@ -77,7 +77,11 @@ def render_detail(
     party_forms=None,
     previews=None,
     mobile_form=None,
+    delivery_form=None,
 ):
+    from portal.backoffice.safe_contact import NoticeDeliveredForm
+    from portal.core.safe_contact import PIN_MAX_TRIES
+
     kind = kind_of(found)
     offers = staff_offers(current_user, found)
     reassign_form = None
@@ -110,6 +114,10 @@ def render_detail(
             mobile_form=(mobile_form or MobileChangeForm(formdata=None))
             if can_change_mobile(current_user, found)
             else None,
+            delivery_form=(delivery_form or NoticeDeliveredForm(formdata=None))
+            if found.safe_contact and can_change_mobile(current_user, found)
+            else None,
+            pin_locked=found.safe_contact and found.pin_tries >= PIN_MAX_TRIES,
             read_audit=list(
                 db.session.scalars(
                     select(ReadAudit)

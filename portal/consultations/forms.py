@@ -24,6 +24,7 @@ from portal.core.choices import options
 from portal.core.clock import utcnow
 from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUESTION, MobileNumber
 from portal.core.forms import ActionForm
+from portal.core.safe_contact import SafeContactMixin
 from portal.extensions import db
 
 
@@ -32,7 +33,7 @@ def slot_label(slot) -> str:
     return f"{format_datetime(slot.starts_at, 'HH:mm')}–{format_datetime(slot.ends_at, 'HH:mm')} ({free})"
 
 
-class BookingForm(FlaskForm):
+class BookingForm(SafeContactMixin, FlaskForm):
     """Book a free slot (the service point and date are chosen in the step before)."""
 
     slot = RadioField(_l("Time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])

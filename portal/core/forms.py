@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, S
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.attachments import AcceptedUploads
-from portal.core.fields import MobileNumber
+from portal.core.fields import MobileNumber, ResidentIdNumber
 
 
 class ActionForm(FlaskForm):
@@ -101,6 +101,13 @@ class TrackFindForm(FlaskForm):
             Length(max=20),
             MobileNumber(),
         ],
+    )
+    id_number = StringField(
+        _l("Resident ID number (only for requests closed more than 90 days ago)"),
+        validators=[Optional(), ResidentIdNumber()],
+        description=_l(
+            "Your own, as given with the request. Without it, only open and recently closed requests are listed."
+        ),
     )
 
 

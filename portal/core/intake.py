@@ -26,7 +26,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import MultipleFileField
 
-from portal.core import attachments, intake_state, storage
+from portal.core import attachments, intake_state, safe_contact, storage
 from portal.core.access import remember_tracked
 from portal.core.fields import plain_required_messages
 from portal.core.intake_limits import count_submission, within_submission_limits
@@ -135,6 +135,8 @@ def verify_mobile(intake: Intake):
     or the right code typed)."""
     from portal.core.mobile_proof import mobile_proof
 
+    if getattr(intake.created, "safe_contact", False):
+        return None  # no text of any kind, not even the code: the PIN set on the form instead
     proof = mobile_proof()
     mobile = getattr(intake.created, "applicant_mobile", None)
     page = proof.verify_intake_mobile(mobile, change_url=change_url(intake.state, intake.form))
@@ -221,6 +223,7 @@ def _keep_typed(intake: Intake):
 
 def _save(intake: Intake, step: str) -> None:
     answers = [(n, v) for n, v in request.form.items(multi=True) if n not in MACHINERY]
+    answers = safe_contact.sealed_answers(answers)  # a PIN is never kept as typed
     if request.form.get(STEP_FIELD) and intake.state is not None:
         answers = intake.state.answers  # a step page: the answers stay as they were
     intake.state = intake_state.save(
@@ -251,6 +254,7 @@ def _run_steps(intake: Intake, step: str | None):
         return _render(intake, 400 if form.is_submitted() else 200)
     _save(intake, step or "form")
     db.session.commit()  # the answers are kept whatever the next steps say
+    g.safe_contact_form = form  # read by services.submit before any notice (core.safe_contact)
     try:
         created = intake.build(form, intake.staged)
     except IntakeError as error:
@@ -318,7 +322,9 @@ def answer_rows(form: FlaskForm):
     for question in form:
         if question.type in _NOT_ANSWERS:
             continue
-        if question.type == "BooleanField":
+        if question.type == "PasswordField":  # a PIN is never shown again
+            shown = "••••••" if question.data else ""
+        elif question.type == "BooleanField":
             shown = gettext("Yes") if question.data else ""
         elif hasattr(question, "iter_choices"):
             chosen = [

@@ -111,12 +111,19 @@ class ServiceRequest(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     applicant_name: Mapped[str] = mapped_column(String(100))
-    #: Normalised mobile; tracking without an account uses reference + this.
-    applicant_mobile: Mapped[str] = mapped_column(String(16), index=True)
+    #: Normalised mobile; tracking without an account uses reference + this. None for a
+    #: request staff entered for someone without a mobile (no texts; SPEC §2).
+    applicant_mobile: Mapped[str | None] = mapped_column(String(16), index=True)
     #: The mobile was proven by a code (or by the signed-in account that proved it) when the
     #: request was made: the account of that mobile lists the request. Never for a mobile
     #: typed by staff.
     mobile_proven: Mapped[bool] = mapped_column(default=False)
+    #: Safe contact (portal.core.safe_contact): no text of any kind; the office calls as
+    #: `contact_how` says, the applicant tracks with a PIN (its hash, and wrong tries).
+    safe_contact: Mapped[bool] = mapped_column(default=False)
+    contact_how: Mapped[str | None] = mapped_column(String(200))
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    pin_tries: Mapped[int] = mapped_column(default=0)
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: Language the applicant used: messages to them are written in it.

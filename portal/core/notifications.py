@@ -19,6 +19,7 @@ from portal.core.clock import utcnow
 from portal.core.identity import mask_mobile
 from portal.core.messaging.delivery import deliver_pending  # noqa: F401  (the command's entry point)
 from portal.core.models import InboxMessage, OutboxMessage, RequestParty, ServiceRequest
+from portal.core.safe_contact import refuses_sms
 from portal.extensions import db
 from portal.i18n import current_language
 
@@ -181,7 +182,7 @@ def queue_sms(
     template: str = FREE_TEXT,
     params: Mapping[str, object] | None = None,
     locale: str | None = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Queue one SMS to the applicant's mobile, in the applicant's language."""
     return queue_message(
         request.applicant_mobile,
@@ -205,11 +206,18 @@ def queue_message(
     locale: str | None = None,
     channel: str = SMS,
     subject: str | None = None,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Queue one message to any mobile (or, with channel="email", any address).
 
     Without `params`, the text itself is the one parameter (`content`). `locale` is the
-    language `body` was written in (by default the one in force)."""
+    language `body` was written in (by default the one in force). None, and nothing
+    queued, for an SMS about a safe-contact request or to a safe-contact applicant's
+    mobile (core.safe_contact: no text of any kind, codes included)."""
+    if channel == SMS and not recipient:  # a request entered by staff for someone without a mobile
+        return None
+    if channel == SMS and refuses_sms(recipient, request_id):
+        log.info("no SMS (safe contact) [%s] for request %s", template, request_id)
+        return None
     values = {"content": body} if params is None else {k: str(v) for k, v in params.items()}
     if channel == SMS:  # the text as the phone shows it; a gateway adds the signature itself
         body = current_app.config.get("SMS_SIGNATURE", "") + body

@@ -246,6 +246,7 @@ def _shown_columns():
             request.closed_at,
             request.applicant_name,
             request.applicant_mobile,
+            request.safe_contact,
             Township.name.label("township_name"),
             Township.name_en.label("township_name_en"),
             User.display_name.label("handler_name"),

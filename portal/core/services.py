@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import with_polymorphic
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.core import notifications
+from portal.core import notifications, safe_contact
 from portal.core.access import can_claim, can_reassign, can_take, refuse_if_read_only
 from portal.core.clock import local_today, utcnow
 from portal.core.models import AuditEvent, InboxMessage, InternalNote, ReferenceSequence, ServiceRequest
@@ -106,6 +106,7 @@ def submit(
     request.locale = locale
     request.created_at = request.updated_at = now
     request.applicant_user_id = getattr(user, "id", None)
+    safe_contact.apply_intake(request)  # before any notice: a safe-contact request texts nothing
     db.session.add(request)
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), request, {}, now)

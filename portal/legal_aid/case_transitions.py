@@ -3,6 +3,7 @@ withdrawal and expiry."""
 
 from flask_babel import lazy_gettext as _l
 
+from portal.core.safe_contact import silence_may_count
 from portal.core.workflow import APPLICANT, SYSTEM, Transition
 from portal.legal_aid import action_forms as forms
 from portal.legal_aid.closing import CloseForm
@@ -142,6 +143,9 @@ CASE = (
         S.WITHDRAWN,
         _l("Withdraw: materials not provided"),
         actor=SYSTEM,
+        # Silence counts only when the request was heard: a safe-contact applicant gets
+        # no text, so staff must have recorded the call or counter visit (core.safe_contact).
+        guard=lambda application, now: silence_may_count(application, application.materials_requested_at),
         notice=_l(
             "Application %(reference)s is treated as withdrawn: the requested materials did not arrive in time. You may apply again."
         ),

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from portal.core.clock import utcnow
+from portal.core.safe_contact import silence_may_count
 from portal.core.services import system_perform
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
@@ -21,6 +22,9 @@ def withdraw_expired_command():
             LegalAidApplication.materials_due_at < utcnow(),
         )
     ).all()
+    # A safe-contact applicant is never withdrawn for silence unless staff recorded that
+    # the materials request reached them (by a call or at the counter).
+    expired = [a for a in expired if silence_may_count(a, a.materials_requested_at) is None]
     for application in expired:
         system_perform(application, "expire")
     db.session.commit()

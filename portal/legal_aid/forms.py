@@ -31,6 +31,7 @@ from portal.core.fields import (
     resident_id_message,
 )
 from portal.core.identity import parse_resident_id
+from portal.core.safe_contact import SafeContactMixin
 from portal.legal_aid.eligibility import Answers, means_test_needed, misapplied
 from portal.legal_aid.form_fields import (
     COUNSEL_RETAINED,
@@ -126,7 +127,7 @@ class EligibilityForm(Situation, FlaskForm):
         return carried
 
 
-class ApplicationForm(Situation, FlaskForm):
+class ApplicationForm(Situation, SafeContactMixin, FlaskForm):
     """The application for legal aid (SPEC §3)."""
 
     applicant_name = StringField(

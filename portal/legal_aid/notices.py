@@ -180,7 +180,7 @@ def register_notice(details: NoticeDetails, *, officer) -> LegalAidApplication:
     place = (details.detention_place or "").strip() or None
     application = LegalAidApplication(
         applicant_name=details.person.name.strip(),
-        applicant_mobile=details.contact_mobile or "",
+        applicant_mobile=details.contact_mobile or None,
         township_id=details.township_id,
         address=place or str(CUSTODY.get(details.custody, "")),
         matter_type=CRIMINAL_DEFENCE,
@@ -215,7 +215,7 @@ def receive_forwarded(details: ForwardedDetails, *, officer) -> LegalAidApplicat
     means = details.means
     application = LegalAidApplication(
         applicant_name=details.person.name.strip(),
-        applicant_mobile=details.contact_mobile or "",
+        applicant_mobile=details.contact_mobile or None,
         township_id=details.township_id,
         address=details.institution.strip(),
         matter_type=details.matter_type,

@@ -23,6 +23,7 @@ from portal.core.choices import options, township_options
 from portal.core.clock import local_today
 from portal.core.fields import CHOOSE_TOWNSHIP, ENTER_FACTS, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm
+from portal.core.safe_contact import SafeContactMixin
 from portal.extensions import db
 from portal.mediation.roles import MEDIATOR
 from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE, PRIVACY
@@ -36,7 +37,7 @@ def mediator_options(blank_label):
     )
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(SafeContactMixin, FlaskForm):
     """What a person gives to ask for mediation (SPEC §12)."""
 
     applicant_name = StringField(
@@ -138,8 +139,13 @@ class RegisterForm(ApplicationForm):
         super().__init__(*args, **kwargs)
         # Staff fill it in for someone else: the labels name the applicant.
         self.applicant_name.label.text = _l("Applicant's full name")
-        self.mobile.label.text = _l("Applicant's mobile number")
-        self.mobile.description = _l("The applicant gets the reference by SMS.")
+        self.mobile.label.text = _l("Applicant's mobile number (if they have one)")
+        self.mobile.description = _l(
+            "Without one no text is sent: the applicant follows the case by calling or visiting the office."
+        )
+        # A person without a mobile is registered too (SPEC §2); a number typed here is never "proven".
+        self.mobile.validators = [Optional(), MobileNumber()]
+        self.mobile.flags.required = False
         self.applicant_address.label.text = _l("Applicant's address (optional)")
 
 
@@ -253,7 +259,7 @@ def dispute_from(form: ApplicationForm, channel: str = "online", referral: dict 
 
     return Dispute(
         applicant_name=form.applicant_name.data.strip(),
-        mobile=form.mobile.data,
+        mobile=form.mobile.data or None,
         township_id=int(form.township.data),
         other_name=form.other_name.data.strip(),
         other_mobile=form.other_mobile.data or None,

@@ -13,7 +13,7 @@ class Dispute:
     """What an applicant (or staff at the counter) gives to ask for mediation."""
 
     applicant_name: str
-    mobile: str  # normalised, 11 digits
+    mobile: str | None  # normalised, 11 digits; None when staff registered someone without one
     township_id: int
     other_name: str
     dispute_type: str

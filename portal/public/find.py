@@ -1,11 +1,14 @@
 """Lost references (SPEC §2, issue #28): `/track/find` lists, after a code sent to the
 mobile, the requests made with that mobile proven, open or closed within the last 90
-days, on screen only. Never one entered by staff (its mobile was typed, not proven) nor
-an enterprise's; closed earlier ones are left to the office."""
+days, on screen only; closed earlier ones only when the ID number is typed as well. Never
+a safe-contact request (no code reaches its phone; its PIN opens it on /track), one
+entered by staff (its mobile was typed, not proven) nor an enterprise's."""
 
+import hashlib
+import hmac
 from datetime import timedelta
 
-from flask import render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -28,22 +31,34 @@ SCOPE = "FIND"
 SESSION_KEY = "track_find"
 
 
-def findable(mobile: str) -> list[ServiceRequest]:
-    """The requests `/track/find` lists for a proven mobile, newest first."""
+def id_key(id_number: str | None) -> str | None:
+    """The ID number as the session keeps it: a keyed hash (the cookie is signed, not encrypted)."""
+    if not id_number:
+        return None
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"find-id:{id_number.upper()}".encode(), hashlib.sha256).hexdigest()
+
+
+def findable(mobile: str, id_hash: str | None = None) -> list[ServiceRequest]:
+    """The requests `/track/find` lists for a proven mobile, newest first: open or closed
+    within RECENT; with the ID number (`id_key`), older closed ones whose ID number matches
+    too. Never a safe-contact request, one entered by staff or an enterprise's."""
     codes = [kind.code for kind in all_kinds() if kind.findable_by_mobile]
-    return list(
-        db.session.scalars(
-            select(ServiceRequest)
-            .where(
-                ServiceRequest.applicant_mobile == mobile,
-                ServiceRequest.mobile_proven.is_(True),
-                ServiceRequest.request_type.in_(codes),
-                or_(ServiceRequest.is_open.is_(True), ServiceRequest.closed_at >= utcnow() - RECENT),
-            )
-            .order_by(ServiceRequest.id.desc())
-            .limit(50)
-        )
+    base = select(ServiceRequest).where(
+        ServiceRequest.applicant_mobile == mobile,
+        ServiceRequest.mobile_proven.is_(True),
+        ServiceRequest.safe_contact.is_(False),  # never listed: its PIN opens it, on /track
+        ServiceRequest.request_type.in_(codes),
     )
+    recent = or_(ServiceRequest.is_open.is_(True), ServiceRequest.closed_at >= utcnow() - RECENT)
+    found = list(db.session.scalars(base.where(recent).order_by(ServiceRequest.id.desc()).limit(50)))
+    if id_hash:
+        older = db.session.scalars(base.where(~recent).order_by(ServiceRequest.id.desc()).limit(200))
+        found += [
+            r for r in older if hmac.compare_digest(id_key(getattr(r, "id_number", None)) or "", id_hash)
+        ]
+        found.sort(key=lambda r: r.id, reverse=True)
+    return found[:50]
 
 
 def _code_page(mobile: str, form=None, *, demo_code=None, status: int = 200):
@@ -69,9 +84,13 @@ def find():
         return render_template("public/track_find.html", form=form), 400 if form.is_submitted() else 200
     if not track_proof.take_try(SCOPE):
         return render_error(429, TOO_MANY_TRIES)
-    mobile = form.mobile.data
-    session[SESSION_KEY] = {"mobile": mobile, "since": utcnow().replace(microsecond=0).isoformat()}
-    code = track_proof.send_code(SCOPE, mobile) if findable(mobile) else None
+    mobile, id_hash = form.mobile.data, id_key(form.id_number.data)
+    session[SESSION_KEY] = {
+        "mobile": mobile,
+        "id": id_hash,
+        "since": utcnow().replace(microsecond=0).isoformat(),
+    }
+    code = track_proof.send_code(SCOPE, mobile) if findable(mobile, id_hash) else None
     return _code_page(mobile, demo_code=code if shows_code_on_page() else None)
 
 
@@ -96,7 +115,7 @@ def find_code():
         form.code.errors.append(_l("The code is wrong or no longer valid. Check it, or send a new one."))
         return _code_page(mobile, form, status=400)
     session.pop(SESSION_KEY, None)
-    found = findable(mobile)
+    found = findable(mobile, waiting.get("id"))
     for each in found:
         remember_tracked(each)  # the proven mobile is the applicant's: the links open
     return render_template("public/track_found.html", requests=found, masked=mask_mobile(mobile))

@@ -2,7 +2,8 @@
 
 `/track` takes a reference and a mobile and answers the same for every pair: a code goes
 to the mobile only when it is the applicant's or that of a party told of the request,
-from tracking's own SMS allowance, and the browser sees the request only once the code
+from tracking's own SMS allowance (never for a safe-contact request: its PIN is typed
+where the code would be), and the browser sees the request only once the code
 is typed. Whether a pair matched is never written where the visitor can read it (Flask's
 session cookie is signed, not encrypted): the session holds only what was typed and
 when, and the code's row is found again by its mobile and time. Its hash is bound to
@@ -27,6 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import MobileCode
+from portal.core import safe_contact
 from portal.core.access import remember_party, remember_tracked
 from portal.core.clock import utcnow
 from portal.core.models import RequestParty, ServiceRequest
@@ -161,8 +163,8 @@ def start(reference: str, mobile: str, next_url: str | None = None) -> str | Non
         "since": since.isoformat(timespec="seconds"),
         "next": next_url,
     }
-    if match(found, mobile) is None:
-        return None
+    if match(found, mobile) is None or found.safe_contact:
+        return None  # a safe-contact request texts no one, codes included: its PIN opens it
     return send_code(found.reference, mobile)
 
 
@@ -211,6 +213,11 @@ def prove(waiting: Pending, typed: str):
     """The request or party proven by `typed`, for this browser to remember; else None."""
     found = load_by_reference(waiting.reference)
     target = match(found, waiting.mobile)
+    if found is not None and found.safe_contact:  # its PIN in place of a code (core.safe_contact)
+        if target is found and safe_contact.pin_is_right(found, typed):
+            session.pop(PENDING_KEY, None)
+            return target
+        return None
     reference = found.reference if target is not None else waiting.reference
     if code_is_right(reference, waiting.mobile, waiting.since, typed) and target is not None:
         session.pop(PENDING_KEY, None)
