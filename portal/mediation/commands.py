@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from portal.core import notifications
 from portal.core.clock import local_today, utcnow
 from portal.extensions import db
+from portal.mediation.effects import CONFIRMATION_DAYS
 from portal.mediation.models import MediationCase
 from portal.mediation.states import MediationState
-from portal.mediation.workflow import CONFIRMATION_DAYS
 
 #: Days before the end of the 30 days when the parties are reminded.
 REMIND_BEFORE = 7

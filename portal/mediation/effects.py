@@ -1,0 +1,119 @@
+"""People's mediation: what each transition does to the case (mediators, sessions, the
+agreement and its confirmation deadline) and the names its notices use."""
+
+from datetime import datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.models import User
+from portal.core import attachments
+from portal.core.clock import from_local
+from portal.core.services import EVENT_COMMENT
+from portal.core.workflow import GuardFailed
+from portal.extensions import db
+from portal.i18n import Bilingual
+from portal.mediation import consent
+from portal.mediation.committees import check_members
+from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
+from portal.mediation.roles import MEDIATOR
+
+#: Days the parties have to ask the court to confirm an agreement (人民调解法 Art. 33).
+CONFIRMATION_DAYS = 30
+
+
+def _names(case: MediationCase) -> dict:
+    committee = case.committee or (
+        db.session.get(MediationCommittee, case.committee_id) if case.committee_id else None
+    )
+    mediator = case.mediator or (db.session.get(User, case.mediator_id) if case.mediator_id else None)
+    return {
+        "committee": Bilingual(committee.name, committee.name_en) if committee else "—",
+        "mediator": mediator.display_name if mediator else "—",
+        "applicant": case.applicant_name,
+    }
+
+
+def _mediator(value) -> User | None:
+    user = db.session.get(User, int(value)) if value and str(value).isdigit() else None
+    if value and (user is None or not user.has_role(MEDIATOR)):
+        raise GuardFailed(_l("Choose a mediator from the list."))
+    return user
+
+
+def on_submit(case: MediationCase, data, now) -> dict:
+    # A court's commission comes with the court's deadline: the queue shows it as the case's.
+    deadline = getattr(case, "court_deadline", None)
+    case.set_due(from_local(datetime.combine(deadline, time(17))) if deadline else None)
+    return {}
+
+
+def on_accept(case: MediationCase, data, now) -> dict:
+    case.committee_id = data["committee"]
+    case.mediator_id = _mediator(data["mediator"]).id
+    second = _mediator(data.get("second_mediator"))
+    case.second_mediator_id = second.id if second else None
+    check_members(case.committee_id, case.mediator_id, case.second_mediator_id)
+    if data.get("summary") is not None:
+        case.party_summary = consent.check_summary(case, data["summary"]) or None
+    return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
+
+
+def on_reason(case: MediationCase, data, now) -> dict:
+    case.outcome_reason = data["reason"].strip()
+    reason = case.outcome_reason
+    if not reason.endswith(("。", ".", "！", "!")):
+        reason += "。" if case.locale.startswith("zh") else "."
+    return {"reason": reason}
+
+
+def on_ended(case: MediationCase, data, now) -> dict:
+    if (data.get("comment") or "").strip():
+        case.outcome_reason = data["comment"].strip()
+    reason = case.outcome_reason or str(_l("one party ended the mediation."))
+    return {"reason": reason}
+
+
+def on_schedule(case: MediationCase, data, now) -> dict:
+    starts = from_local(data["starts"])
+    session = MediationSession(
+        case_id=case.id,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=int(data["minutes"])),
+        place=data["place"].strip(),
+        created_at=now,
+    )
+    db.session.add(session)
+    case.set_due(session.starts_at)
+    return {"when": starts, "place": session.place}
+
+
+def on_agreement(case: MediationCase, data, now) -> dict:
+    case.agreement_form = data["agreement_form"]
+    case.agreement_terms = data["terms"].strip()
+    case.agreement_amount = data.get("amount")
+    case.agreement_effective_on = data["effective_on"]
+    case.performance_due_on = data.get("performance_due_on")
+    attachments.claim_all(case, data.get("attachments") or [], purpose="agreement", by_applicant=False)
+    case.set_due(None)
+    confirmation = ""
+    if case.agreement_form == "written":
+        last_day = case.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
+        confirmation = str(
+            _l(
+                " Both parties may jointly ask the people's court to confirm it by %(day)s (judicial confirmation, free of charge).",
+                day=last_day.isoformat(),
+            )
+        )
+    return {"confirmation": confirmation}
+
+
+def on_close(case: MediationCase, data, now) -> dict:
+    case.performance = data.get("performance") or None
+    if case.channel == "court_commission":
+        # The court that commissioned the mediation is told what came of it (诉前委派调解).
+        report = (data.get("court_report") or "").strip()
+        if not report:
+            raise GuardFailed(_l("Write the report to the court that commissioned this mediation."))
+        case.court_report, case.court_reported_at = report, now
+    case.set_due(None)
+    return {}
