@@ -20,9 +20,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import database, errors, i18n, security, static_files, templating
     from portal.cli import register_cli
     from portal.core import storage
+    from portal.extensions import db
+    from portal.reports.changes import track_report_months
 
     register_capabilities(app)
     database.register(app)
+    track_report_months(db.session)  # the report's months, bumped by the portal's own session
     i18n.register(app)
     security.register(app)
     templating.register(app)

@@ -27,7 +27,7 @@ from portal.core.models import (  # noqa: F401
     Township,
 )
 from portal.ratings.models import Rating  # noqa: F401
-from portal.reports.summary import ReportMonth, ReportMonthValue  # noqa: F401
+from portal.reports.month_models import ReportMonth, ReportMonthValue  # noqa: F401
 
 
 def unmodelled_prefixes() -> tuple[str, ...]:

@@ -52,3 +52,29 @@ def test_the_core_depends_on_nothing_above_it():
     lint = Path(sys.executable).parent / "lint-imports"
     done = subprocess.run([str(lint)], cwd=PORTAL.parent, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_no_listener_on_sqlalchemy_s_session_class():
+    """The report's month tracking listens on the portal's own session (registered by the
+    app), never on the Session class of the whole process. Mutant seen red: the listeners
+    of portal/reports/changes.py decorated with `@event.listens_for(Session, ...)` again."""
+    import re
+
+    pattern = re.compile(r"(listens_for|event\.listen)\(\s*Session\b")
+    found = [
+        str(p.relative_to(PORTAL))
+        for p in PORTAL.rglob("*.py")
+        if pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert not found, found
+
+
+def test_the_report_months_are_tracked_on_the_portal_s_session_only(app):
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from portal.extensions import db
+    from portal.reports.changes import _note_changed_months
+
+    assert event.contains(db.session, "before_flush", _note_changed_months)
+    assert not event.contains(Session, "before_flush", _note_changed_months)

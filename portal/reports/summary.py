@@ -25,142 +25,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import click
-from flask import has_app_context
 from flask.cli import with_appcontext
-from sqlalchemy import Date, Numeric, String, and_, delete, event, func, inspect, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import and_, delete, func, select, update
 
 from portal.core.clock import to_local, utcnow
 from portal.core.models import ServiceRequest
 from portal.database import reading
 from portal.extensions import db
-
-PENDING_KEY = "report_months_changed"
-
-
-class ReportMonth(db.Model):
-    """The version of one kind's month: bumped by every change, and the one last counted."""
-
-    __tablename__ = "report_month"
-
-    request_type: Mapped[str] = mapped_column(String(4), primary_key=True)
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
-    computed_version: Mapped[int | None]
-    computed_at: Mapped[datetime | None]
-
-
-#: `ReportMonthValue.township_id` of the whole county's numbers (every key of the month,
-#: zeros included); a township's row holds only what is not zero, and 0 stands for
-#: requests without a township.
-COUNTY = -1
-
-
-class ReportMonthValue(db.Model):
-    """One number of a month: a count, a sum or a histogram bin (`portal.reports.measures.Measure`),
-    for the county or one township."""
-
-    __tablename__ = "report_month_value"
-
-    request_type: Mapped[str] = mapped_column(String(4), primary_key=True)
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
-    township_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
-
-
-def month_of(moment: datetime) -> date:
-    """The first day of the local month of a stored (naive UTC) moment."""
-    return to_local(moment).date().replace(day=1)
-
-
-def _kind(request_type: str):
-    if not has_app_context():
-        return None
-    from portal.core.registry import registry
-
-    return registry().kinds.get(request_type)
-
-
-def _months_touched(request: ServiceRequest, *, new: bool) -> set[date]:
-    """The months the request was and is counted in (its date may have moved)."""
-    kind = _kind(request.request_type)
-    name = kind.date_attribute if kind else "created_at"
-    state = inspect(request)
-    moments = [getattr(request, name, None)]
-    if not new and name in state.attrs:
-        moments += state.attrs[name].history.deleted
-    if moments == [None] and new:
-        moments = [utcnow()]  # the column's default is applied by the flush
-    return {month_of(m) for m in moments if isinstance(m, datetime)}
-
-
-def _requests_of_dependents(session: Session, changed: Iterable) -> list[ServiceRequest]:
-    """The requests whose report figures read the changed rows of other models (the
-    kinds' `report_depends_on`, e.g. a health check's findings)."""
-    if not has_app_context():
-        return []
-    from portal.core.registry import all_kinds
-
-    id_attribute = {model: name for kind in all_kinds() for model, name in kind.report_depends_on}
-    requests = []
-    with session.no_autoflush:
-        for row in changed:
-            name = id_attribute.get(type(row))
-            if name and (request_id := getattr(row, name, None)) is not None:
-                if (request := session.get(ServiceRequest, request_id)) is not None:
-                    requests.append(request)
-    return requests
-
-
-@event.listens_for(Session, "before_flush")
-def _note_changed_months(session: Session, _context, _instances) -> None:
-    changed = session.info.setdefault(PENDING_KEY, set())
-    for request in session.new:
-        if isinstance(request, ServiceRequest):
-            changed.update((request.request_type, m) for m in _months_touched(request, new=True))
-    for request in (*session.dirty, *session.deleted):
-        # A note or message added to a request changes nothing a figure counts.
-        if isinstance(request, ServiceRequest) and (
-            request in session.deleted or session.is_modified(request, include_collections=False)
-        ):
-            changed.update((request.request_type, m) for m in _months_touched(request, new=False))
-    for request in _requests_of_dependents(session, (*session.new, *session.dirty, *session.deleted)):
-        changed.update((request.request_type, m) for m in _months_touched(request, new=False))
-
-
-@event.listens_for(Session, "before_commit")
-def _bump_changed_months(session: Session) -> None:
-    """Bump the months of the whole transaction just before it commits: their rows stay
-    locked only until the commit, and always in one order, so two writers of the same
-    month wait for each other briefly and never deadlock."""
-    session.flush()  # the transaction's last changes, noted by the flush's own event
-    changed = session.info.pop(PENDING_KEY, None)
-    if not changed:
-        return
-    connection = session.connection()
-    upsert = _dialect_insert(connection.dialect.name)
-    table = ReportMonth.__table__
-    for request_type, month in sorted(changed):
-        statement = upsert(table).values(request_type=request_type, month=month, version=1)
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.request_type, table.c.month], set_={"version": table.c.version + 1}
-            )
-        )
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_changed_months(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
-
-
-def _dialect_insert(dialect: str):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+from portal.reports.changes import dialect_insert, month_of  # noqa: F401  (month_of: where a month is filed)
+from portal.reports.month_models import COUNTY, ReportMonth, ReportMonthValue
 
 
 def stored_months(
@@ -226,7 +99,7 @@ def current_version(request_type: str, month: date) -> int:
 def make_month_row(request_type: str, month: date) -> None:
     """The month's row (version 0), unless a change or an earlier run made it."""
     marks = ReportMonth.__table__
-    statement = _dialect_insert(db.session.get_bind().dialect.name)(marks).values(
+    statement = dialect_insert(db.session.get_bind().dialect.name)(marks).values(
         request_type=request_type, month=month, version=0
     )
     db.session.execute(statement.on_conflict_do_nothing(index_elements=[marks.c.request_type, marks.c.month]))
