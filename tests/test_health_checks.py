@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from portal.accounts.enterprises import EnterpriseMember
+from portal.accounts.enterprises import EnterpriseMember, MemberStatus
 from portal.core.clock import local_today
 from portal.core.models import ServiceRequest
 from portal.extensions import db
@@ -157,6 +157,15 @@ def test_typing_a_credit_code_makes_nobody_a_member_until_a_coordinator_verifies
         f"/staff/health-checks/members/{member.id}", {"decision": "reject", "note": ""}
     )
     assert refused.status_code == 400
+    # A decision that is not offered (or none) decides nothing: 400, the member still waits.
+    # Mutant seen red: `decision == "verify"` read from the raw form (a typo declined).
+    for decision in ("verfy", ""):
+        odd = coordinator.submit(
+            f"/staff/health-checks/members/{member.id}", {"decision": decision, "note": "营业执照模糊"}
+        )
+        assert odd.status_code == 400
+        db.session.refresh(member)
+        assert member.status == MemberStatus.PENDING
     assert (
         coordinator.submit(f"/staff/health-checks/members/{member.id}", {"decision": "verify"}).status_code
         == 303

@@ -273,3 +273,16 @@ class ObjectionDecisionForm(FlaskForm):
         _l("Reasons, told to the enterprise"),
         validators=[DataRequired(message=_l("Give the reasons.")), Length(max=2000)],
     )
+
+
+class MemberDecisionForm(FlaskForm):
+    """The coordinator's decision on an enterprise member: the pressed button is the required
+    choice (anything else is refused with 400, never taken as "not verified")."""
+
+    decision = SelectField(
+        choices=options([("verify", _l("Verify")), ("reject", _l("Do not verify"))]),
+        validators=[InputRequired()],
+    )
+    note = TextAreaField(
+        _l("Note to the clerk (needed when not verifying)"), validators=[Optional(), Length(max=500)]
+    )

@@ -16,7 +16,7 @@ from portal.core.attachments import send_attachment
 from portal.core.registry import kind_for_code
 from portal.core.services import load_by_reference
 from portal.extensions import db
-from portal.health_checks.forms import FindingForm, FollowUpResultForm
+from portal.health_checks.forms import FindingForm, FollowUpResultForm, MemberDecisionForm
 from portal.health_checks.models import Finding, HealthCheck
 from portal.health_checks.services import FindingDetails, add_finding, record_follow_up_result
 from portal.health_checks.states import HealthCheckState
@@ -58,24 +58,25 @@ def _member_or_404(member_id: int) -> EnterpriseMember:
 def member(member_id: int):
     """Check a member's licence and authorisation; verify, or refuse with a note."""
     found = _member_or_404(member_id)
+    form = MemberDecisionForm()
     if request.method == "POST":
-        from portal.core.forms import ActionForm
-
-        if not ActionForm().validate_on_submit():
-            abort(400)
-        verified = request.form.get("decision") == "verify"
-        note = (request.form.get("note") or "").strip()[:500]
+        if not form.validate_on_submit():
+            abort(400)  # no decision, or one that is not offered: nothing is decided
+        verified = form.decision.data == "verify"
+        note = (form.note.data or "").strip()
         if not verified and not note:
             flash(_l("Say why the membership is not verified: the clerk reads it."), "error")
-            return render_template("health_checks/staff_member.html", member=found, note_error=True), 400
+            return render_template(
+                "health_checks/staff_member.html", member=found, form=form, note_error=True
+            ), 400
         if verified and not found.documents:
             flash(_l("No documents were sent: nothing to verify yet."), "error")
-            return render_template("health_checks/staff_member.html", member=found), 409
+            return render_template("health_checks/staff_member.html", member=found, form=form), 409
         decide(found, verified, current_user, note)
         db.session.commit()
         flash(_l("Verified.") if verified else _l("Not verified; the clerk is told why."), "success")
         return redirect(url_for("health_checks_staff.members"), 303)
-    return render_template("health_checks/staff_member.html", member=found)
+    return render_template("health_checks/staff_member.html", member=found, form=form)
 
 
 @bp.get("/members/<int:member_id>/documents/<int:document_id>")
