@@ -504,3 +504,32 @@ def test_an_admin_posting_a_walk_in_is_refused_with_a_page_not_an_error(app, mak
     )
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(ConsultationBooking)) == 0
+
+
+def test_an_admin_adds_and_removes_only_active_desk_staff(app, make_staff, make_client):
+    """The desk staff form is a required choice among the active desk staff: a legal aid
+    officer or no one is refused with 400 and nothing is linked. Mutant seen red: the
+    user id read from the raw form (any account could be linked to the point)."""
+    from portal.consultations.models import StaffServicePoint
+
+    values = desk_world(make_staff)
+    admin = make_client()
+    admin.sign_in("admin")
+    url = f"/staff/consultations/{values['point_id']}/desk-staff"
+    officer = db.session.scalar(select(User).where(User.username == "legal_aid_officer"))
+    second = make_staff("desk2", "consultation_desk", name="钱前台")
+
+    def linked() -> set[int]:
+        rows = select(StaffServicePoint.user_id).where(
+            StaffServicePoint.service_point_id == values["point_id"]
+        )
+        return set(db.session.scalars(rows))
+
+    before = linked()
+    for user_id in (str(officer.id), "", "999999"):
+        assert admin.submit("/staff/", {"user_id": user_id}, action=url).status_code == 400
+    assert linked() == before
+    assert admin.submit("/staff/", {"user_id": str(second.id)}, action=url).status_code == 303
+    assert linked() == before | {second.id}
+    assert admin.submit("/staff/", {"user_id": str(second.id), "remove": "y"}, action=url).status_code == 303
+    assert linked() == before

@@ -1,7 +1,7 @@
 """A service point's settings for the desk and the admin: weekly slot templates, publishing
 slots, capacities, closures and the desk staff (routes on the desk blueprint)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,7 +12,7 @@ from portal.accounts.roles import Role
 from portal.accounts.services import active_staff_with_role
 from portal.consultations.closing import close_slots, set_blocked
 from portal.consultations.desk_views import bp, point_or_404, report_closed
-from portal.consultations.forms import CapacityForm, ClosureForm, TemplateForm
+from portal.consultations.forms import CapacityForm, ClosureForm, DeskStaffForm, TemplateForm
 from portal.consultations.models import (
     Closure,
     SlotTemplate,
@@ -23,6 +23,7 @@ from portal.consultations.policy import (
 )
 from portal.consultations.roles import DESK
 from portal.consultations.slots import apply_template_capacity, ensure_slots, slots_on
+from portal.core.choices import options
 from portal.core.clock import local_today
 from portal.core.forms import ActionForm
 from portal.extensions import db
@@ -185,17 +186,25 @@ def delete_closure(point_id: int, closure_id: int):
 def desk_staff(point_id: int):
     """Admins assign desk staff to service points."""
     point = point_or_404(point_id, can_manage_point)
-    if not current_user.has_role(Role.ADMIN) or not ActionForm().validate_on_submit():
+    if not current_user.has_role(Role.ADMIN):
         abort(403)
-    user_id = request.form.get("user_id", type=int)
+    form = DeskStaffForm()
+    linked = db.session.scalars(
+        select(User).join(StaffServicePoint).where(StaffServicePoint.service_point_id == point.id)
+    )
+    people = {u.id: u for u in (*active_staff_with_role(DESK), *linked)}  # who may be added or removed
+    form.user_id.choices = options((u.id, u.display_name) for u in people.values())
+    if not form.validate_on_submit():
+        abort(400)  # no one chosen, or someone who is not active desk staff
+    user_id = form.user_id.data
     link = db.session.scalar(
         select(StaffServicePoint).where(
             StaffServicePoint.user_id == user_id, StaffServicePoint.service_point_id == point.id
         )
     )
-    if request.form.get("remove") and link:
+    if form.remove.data and link:
         db.session.delete(link)
-    elif not link and db.session.get(User, user_id or 0):
+    elif not form.remove.data and not link:
         db.session.add(StaffServicePoint(user_id=user_id, service_point_id=point.id))
     db.session.commit()
     return redirect(url_for("desk.settings", point_id=point.id), 303)

@@ -179,3 +179,11 @@ class ClosureForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date as YYYY-MM-DD."))])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
     confirm = BooleanField(_l("Close even though bookings exist that day (contact those people)"))
+
+
+class DeskStaffForm(FlaskForm):
+    """An admin adds a desk staff member to a service point, or removes one: a required
+    choice among the active desk staff (anyone else, or no choice, is refused with 400)."""
+
+    user_id = SelectField(_l("Add desk staff"), coerce=int, validators=[InputRequired()])
+    remove = BooleanField()
