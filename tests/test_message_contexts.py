@@ -387,6 +387,27 @@ SAME_EVERYWHERE = frozenset(
         "Written questions: review for the archive",
         "Your follow-up question",
         "Your question",
+        # Legal aid documents (issue #33): the decision and the bureau's objection decision
+        # are documents of one kind; the objection's outcome reads the same on the staff page.
+        "Date of decision:",
+        "Legal Aid Law of the People's Republic of China, Art. %(article)s",
+        "Legal basis",
+        "Ordered to correct",
+        "Reasons",
+        "Remedies",
+        "The bureau's decisions on objections",
+        "Upheld",
+        # Safe contact (issue #28): the counter's ID check, the same on the form and its page.
+        "I checked the applicant's resident ID card in person",
+        "Only after checking the ID card in person: tick the box.",
+        # Forms with a required choice (issue #38): the field's label and the page's words
+        # are one control.
+        "Add desk staff",
+        "Do not verify",
+        "Note to the clerk (needed when not verifying)",
+        "Verify",
+        # The closing's subsidy (issue #33), in the event and on the staff page alike.
+        "subsidy %(amount)s yuan",
     }
 )
 

@@ -74,11 +74,11 @@ class RescheduleForm(ActionForm):
     comment = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
     slot = SelectField(_l("New time"), coerce=int, validators=[InputRequired(message=_l("Choose a time."))])
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         from portal.consultations.reschedule import choice_for
 
-        self.booking = request
-        self.choice = choice_for(request)
+        self.booking = service_request
+        self.choice = choice_for(service_request)
         self.slot.choices = options(
             (s.id, f"{format_datetime(s.starts_at, 'yyyy-MM-dd EEE')} {slot_label(s)}")
             for s in self.choice.slots
@@ -115,14 +115,14 @@ class NoShowForm(ActionForm):
         validators=[InputRequired(message=_l("Tick the box to confirm that this person did not come."))]
     )
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         from portal.core.clock import local_datetime
 
         minutes = current_app.config["NO_SHOW_TEXT_DELAY_MINUTES"]
         self.confirm.label.text = _l(
             "%(name)s did not come to the appointment at %(time)s",
-            name=request.applicant_name,
-            time=local_datetime(request.starts_at, "HH:mm"),
+            name=service_request.applicant_name,
+            time=local_datetime(service_request.starts_at, "HH:mm"),
         )
         self.confirm.description = _l(
             "They are texted that they missed it after %(minutes)s minutes, unless it is undone before.",

@@ -17,14 +17,14 @@ TRACKED_PARTIES_KEY = "tracked_parties"
 SWITCHED_OFF_NOTE = _l("This service is no longer offered. Its requests are kept for reference only.")
 
 
-def is_read_only(request: ServiceRequest) -> bool:
+def is_read_only(service_request: ServiceRequest) -> bool:
     """Its kind's capability is switched off: the request is shown, never changed."""
-    return is_switched_off(kind_of(request))
+    return is_switched_off(kind_of(service_request))
 
 
-def refuse_if_read_only(request: ServiceRequest) -> None:
+def refuse_if_read_only(service_request: ServiceRequest) -> None:
     """Raise (HTTP 409, with the plain note) before any change to a read-only request."""
-    if is_read_only(request):
+    if is_read_only(service_request):
         raise GuardFailed(SWITCHED_OFF_NOTE)
 
 
@@ -42,13 +42,13 @@ def can_open_queue(user, kind: RequestKind) -> bool:
     return bool(kind.participant_role and user.has_role(kind.participant_role))
 
 
-def is_participant(user, request: ServiceRequest) -> bool:
-    kind = kind_of(request)
+def is_participant(user, service_request: ServiceRequest) -> bool:
+    kind = kind_of(service_request)
     return bool(
         kind.participant_role
         and kind.is_participant
         and user.has_role(kind.participant_role)
-        and kind.is_participant(request, user)
+        and kind.is_participant(service_request, user)
     )
 
 
@@ -60,22 +60,22 @@ def _scoped_roles(user, kind: RequestKind) -> list[str] | None:
     return roles
 
 
-def in_staff_scope(user, request: ServiceRequest) -> bool:
-    kind = kind_of(request)
-    if kind.staff_in_scope is not None and not kind.staff_in_scope(request, user):
+def in_staff_scope(user, service_request: ServiceRequest) -> bool:
+    kind = kind_of(service_request)
+    if kind.staff_in_scope is not None and not kind.staff_in_scope(service_request, user):
         return False
     roles = _scoped_roles(user, kind)
-    return roles is None or any(kind.role_scopes[r].allows(request, user) for r in roles)
+    return roles is None or any(kind.role_scopes[r].allows(service_request, user) for r in roles)
 
 
-def can_view(user, request: ServiceRequest) -> bool:
+def can_view(user, service_request: ServiceRequest) -> bool:
     """Staff of the type (in their scope), supervisors, and participants see the detail page."""
     if not (user.is_authenticated and user.is_staff):
         return False
-    kind = kind_of(request)
-    if user.has_role(Role.SUPERVISOR) or is_participant(user, request):
+    kind = kind_of(service_request)
+    if user.has_role(Role.SUPERVISOR) or is_participant(user, service_request):
         return True
-    return works_queue(user, kind) and in_staff_scope(user, request)
+    return works_queue(user, kind) and in_staff_scope(user, service_request)
 
 
 def queue_scope(user, kind: RequestKind):
@@ -92,48 +92,52 @@ def queue_scope(user, kind: RequestKind):
     return ServiceRequest.id.is_(None)  # nothing
 
 
-def can_claim(user, request: ServiceRequest) -> bool:
+def can_claim(user, service_request: ServiceRequest) -> bool:
     return (
-        not is_read_only(request)
-        and request.is_open
-        and request.handler_id is None
-        and works_queue(user, kind_of(request))
-        and in_staff_scope(user, request)
+        not is_read_only(service_request)
+        and service_request.is_open
+        and service_request.handler_id is None
+        and works_queue(user, kind_of(service_request))
+        and in_staff_scope(user, service_request)
     )
 
 
-def can_change_mobile(user, request: ServiceRequest) -> bool:
+def can_change_mobile(user, service_request: ServiceRequest) -> bool:
     """Staff who work the request's queue (in their scope), and supervisors, may move it to
     the applicant's new mobile after checking the ID card at the counter."""
     if not (user.is_authenticated and user.is_staff):
         return False
     if user.has_role(Role.SUPERVISOR):
         return True
-    return works_queue(user, kind_of(request)) and in_staff_scope(user, request)
+    return works_queue(user, kind_of(service_request)) and in_staff_scope(user, service_request)
 
 
-def can_reassign(user, request: ServiceRequest) -> bool:
+def can_reassign(user, service_request: ServiceRequest) -> bool:
     return (
-        request.is_open
-        and not is_read_only(request)
+        service_request.is_open
+        and not is_read_only(service_request)
         and user.is_authenticated
         and user.has_role(Role.SUPERVISOR)
     )
 
 
-def can_take(user, request: ServiceRequest, transition: Transition) -> bool:
+def can_take(user, service_request: ServiceRequest, transition: Transition) -> bool:
     """May this staff user take this transition on this request now?"""
-    if transition.actor != STAFF or request.status not in transition.sources or is_read_only(request):
+    if (
+        transition.actor != STAFF
+        or service_request.status not in transition.sources
+        or is_read_only(service_request)
+    ):
         return False
-    if not can_view(user, request):
+    if not can_view(user, service_request):
         return False
     if user.has_role(Role.SUPERVISOR):
         return True
-    if transition.participant_may and is_participant(user, request):
+    if transition.participant_may and is_participant(user, service_request):
         return True
     if not user.has_role(*transition.roles):
         return False
-    return not transition.handler_only or request.handler_id == user.id
+    return not transition.handler_only or service_request.handler_id == user.id
 
 
 #: How the audit trail names whom each event is addressed to.
@@ -187,15 +191,15 @@ def own_requests_clause(user):
     return or_(own, and_(ServiceRequest.applicant_mobile == mobile, ServiceRequest.mobile_proven.is_(True)))
 
 
-def applicant_may_see(request: ServiceRequest) -> bool:
+def applicant_may_see(service_request: ServiceRequest) -> bool:
     """The signed-in owner (by account, or by the proven mobile the request was made with),
     or whoever proved reference + mobile in this session."""
-    if current_user.is_authenticated and request.applicant_user_id == current_user.id:
+    if current_user.is_authenticated and service_request.applicant_user_id == current_user.id:
         return True
     mobile = proven_mobile_of(current_user)
-    if mobile is not None and request.mobile_proven and request.applicant_mobile == mobile:
+    if mobile is not None and service_request.mobile_proven and service_request.applicant_mobile == mobile:
         return True
-    return request.id in session.get(TRACKED_SESSION_KEY, [])
+    return service_request.id in session.get(TRACKED_SESSION_KEY, [])
 
 
 def ask_for_proof(reference: str):
@@ -225,10 +229,10 @@ def applicant_request_or_proof(reference: str, request_type: str | None = None) 
     return found
 
 
-def remember_tracked(request: ServiceRequest) -> None:
+def remember_tracked(service_request: ServiceRequest) -> None:
     """Let this browser session see the request (after submission or reference + mobile)."""
-    tracked = [i for i in session.get(TRACKED_SESSION_KEY, []) if i != request.id]
-    session[TRACKED_SESSION_KEY] = (tracked + [request.id])[-20:]
+    tracked = [i for i in session.get(TRACKED_SESSION_KEY, []) if i != service_request.id]
+    session[TRACKED_SESSION_KEY] = (tracked + [service_request.id])[-20:]
 
 
 def remember_party(party: RequestParty) -> None:
@@ -237,32 +241,34 @@ def remember_party(party: RequestParty) -> None:
     session[TRACKED_PARTIES_KEY] = (tracked + [party.id])[-20:]
 
 
-def party_viewing(request: ServiceRequest) -> RequestParty | None:
+def party_viewing(service_request: ServiceRequest) -> RequestParty | None:
     """The other party this browser follows the request as, once they have been told of it."""
     ids = session.get(TRACKED_PARTIES_KEY, [])
     if not ids:
         return None
-    return next((p for p in request.parties if p.id in ids and p.notified_at is not None), None)
+    return next((p for p in service_request.parties if p.id in ids and p.notified_at is not None), None)
 
 
-def party_for_mobile(request: ServiceRequest, mobile: str) -> RequestParty | None:
+def party_for_mobile(service_request: ServiceRequest, mobile: str) -> RequestParty | None:
     """The told party of the request with this mobile: the only others who may follow it."""
-    return next((p for p in request.parties if p.mobile == mobile and p.notified_at is not None), None)
-
-
-def can_party_take(request: ServiceRequest, transition: Transition) -> bool:
-    return (
-        transition.actor == PARTY
-        and request.status in transition.sources
-        and not is_read_only(request)
-        and party_viewing(request) is not None
+    return next(
+        (p for p in service_request.parties if p.mobile == mobile and p.notified_at is not None), None
     )
 
 
-def can_applicant_take(request: ServiceRequest, transition: Transition) -> bool:
+def can_party_take(service_request: ServiceRequest, transition: Transition) -> bool:
+    return (
+        transition.actor == PARTY
+        and service_request.status in transition.sources
+        and not is_read_only(service_request)
+        and party_viewing(service_request) is not None
+    )
+
+
+def can_applicant_take(service_request: ServiceRequest, transition: Transition) -> bool:
     return (
         transition.actor == APPLICANT
-        and request.status in transition.sources
-        and not is_read_only(request)
-        and applicant_may_see(request)
+        and service_request.status in transition.sources
+        and not is_read_only(service_request)
+        and applicant_may_see(service_request)
     )

@@ -169,13 +169,13 @@ def staged(tokens: list[str]) -> list[PendingUpload]:
 
 
 def claim_all(
-    request: ServiceRequest, pending: list[PendingUpload], *, purpose: str, by_applicant: bool = True
+    service_request: ServiceRequest, pending: list[PendingUpload], *, purpose: str, by_applicant: bool = True
 ) -> list[Attachment]:
     """Turn staged files into the request's attachments, in the request's transaction."""
     attachments = []
     for row in pending:
         attachment = Attachment(
-            request_id=request.id,
+            request_id=service_request.id,
             stored_name=row.stored_name,
             original_name=row.original_name,
             content_type=row.content_type,
@@ -243,10 +243,10 @@ def _forget(store, key: str) -> None:
         storage.log.warning("file store: could not delete %s: %s", key, error)
 
 
-def download(request: ServiceRequest, attachment_id: int):
+def download(service_request: ServiceRequest, attachment_id: int):
     """Serve one file of this request (404 for a file of another request)."""
     attachment = db.session.scalar(
-        select(Attachment).where(Attachment.id == attachment_id, Attachment.request_id == request.id)
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.request_id == service_request.id)
     )
     if attachment is None:
         abort(404)

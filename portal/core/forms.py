@@ -19,7 +19,7 @@ class ActionForm(FlaskForm):
         description=_l("Optional. Public actions show it to the applicant."),
     )
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         """Fill runtime choices from the request; forms with select boxes override it."""
 
     def transition_data(self) -> dict:

@@ -52,14 +52,14 @@ def merge_transition(sources: frozenset[str], roles: frozenset[str]) -> Transiti
     )
 
 
-def on_merge(request, data, now) -> dict:
+def on_merge(service_request, data, now) -> dict:
     """Check the other request (same kind, open, not this one) and name it."""
     into = (data.get("into") or "").strip().upper()
     other = load_by_reference(into) if into else None
     if (
         other is None
-        or other.id == request.id
-        or other.request_type != request.request_type
+        or other.id == service_request.id
+        or other.request_type != service_request.request_type
         or not other.is_open
     ):
         raise GuardFailed(_l("Merge only into another open request of the same kind: check the reference."))

@@ -74,9 +74,9 @@ def _language(user_id: int | None, chosen: str | None) -> str:
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def recipient_locale(request: ServiceRequest) -> str:
+def recipient_locale(service_request: ServiceRequest) -> str:
     """The applicant's language: the one stored for their account, else the one they applied in."""
-    return _language(request.applicant_user_id, request.locale)
+    return _language(service_request.applicant_user_id, service_request.locale)
 
 
 def party_locale(party: RequestParty) -> str:
@@ -85,7 +85,7 @@ def party_locale(party: RequestParty) -> str:
 
 
 def notify(
-    request: ServiceRequest,
+    service_request: ServiceRequest,
     *,
     subject: str,
     body: str,
@@ -102,27 +102,29 @@ def notify(
     `not_before`, the SMS waits until then (and `withdraw` may still take it back)."""
     db.session.add(
         InboxMessage(
-            request_id=request.id,
-            user_id=request.applicant_user_id,
+            request_id=service_request.id,
+            user_id=service_request.applicant_user_id,
             subject=subject,
             body=body,
             created_at=utcnow(),
         )
     )
-    if not request.applicant_mobile:  # a notice may come with no mobile to reach anyone by
+    if not service_request.applicant_mobile:  # a notice may come with no mobile to reach anyone by
         return
-    message = queue_sms(request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale)
+    message = queue_sms(
+        service_request, body, dedupe_key=dedupe_key, template=template, params=params, locale=locale
+    )
     if not_before is not None and message is not None:
         message.next_attempt_at = not_before
 
 
-def withdraw(request: ServiceRequest, template: str) -> int:
+def withdraw(service_request: ServiceRequest, template: str) -> int:
     """Take back the messages of one event not sent yet (e.g. a no-show undone within its
     delay): the waiting SMS and the inbox entry of the same text. Returns how many."""
     waiting = list(
         db.session.scalars(
             select(OutboxMessage).where(
-                OutboxMessage.request_id == request.id,
+                OutboxMessage.request_id == service_request.id,
                 OutboxMessage.template_key == template,
                 OutboxMessage.status == "pending",
                 OutboxMessage.next_attempt_at > utcnow(),
@@ -134,7 +136,7 @@ def withdraw(request: ServiceRequest, template: str) -> int:
         text = message.body.removeprefix(signature)
         db.session.execute(
             delete(InboxMessage).where(
-                InboxMessage.request_id == request.id,
+                InboxMessage.request_id == service_request.id,
                 InboxMessage.party_id.is_(None),
                 InboxMessage.body == text,
             )
@@ -175,7 +177,7 @@ def notify_party(
 
 
 def queue_sms(
-    request: ServiceRequest,
+    service_request: ServiceRequest,
     body: str,
     *,
     dedupe_key: str | None = None,
@@ -185,13 +187,13 @@ def queue_sms(
 ) -> OutboxMessage | None:
     """Queue one SMS to the applicant's mobile, in the applicant's language."""
     return queue_message(
-        request.applicant_mobile,
+        service_request.applicant_mobile,
         body,
-        request_id=request.id,
+        request_id=service_request.id,
         dedupe_key=dedupe_key,
         template=template,
         params=params,
-        locale=locale or recipient_locale(request),
+        locale=locale or recipient_locale(service_request),
     )
 
 

@@ -32,11 +32,11 @@ class Offers:
     refused: list[Refusal]
 
 
-def _split(request: ServiceRequest, transitions, now: datetime | None) -> Offers:
+def _split(service_request: ServiceRequest, transitions, now: datetime | None) -> Offers:
     now = now or utcnow()
     allowed, refused = [], []
     for transition in transitions:
-        reason = transition.guard(request, now) if transition.guard is not None else None
+        reason = transition.guard(service_request, now) if transition.guard is not None else None
         if reason:
             refused.append(Refusal(transition, reason))
         else:
@@ -44,14 +44,14 @@ def _split(request: ServiceRequest, transitions, now: datetime | None) -> Offers
     return Offers(allowed, refused)
 
 
-def staff_offers(user, request: ServiceRequest, now: datetime | None = None) -> Offers:
+def staff_offers(user, service_request: ServiceRequest, now: datetime | None = None) -> Offers:
     """The staff transitions `user` may take on the request now, and the refused ones."""
-    transitions = kind_of(request).workflow.from_state(request.status, STAFF)
-    return _split(request, [t for t in transitions if can_take(user, request, t)], now)
+    transitions = kind_of(service_request).workflow.from_state(service_request.status, STAFF)
+    return _split(service_request, [t for t in transitions if can_take(user, service_request, t)], now)
 
 
-def viewer_offers(request: ServiceRequest, actor: str, now: datetime | None = None) -> Offers:
+def viewer_offers(service_request: ServiceRequest, actor: str, now: datetime | None = None) -> Offers:
     """The applicant's (actor APPLICANT) or other party's (PARTY) transitions, as above."""
     allowed = {APPLICANT: can_applicant_take, PARTY: can_party_take}[actor]
-    transitions = kind_of(request).workflow.from_state(request.status, actor)
-    return _split(request, [t for t in transitions if allowed(request, t)], now)
+    transitions = kind_of(service_request).workflow.from_state(service_request.status, actor)
+    return _split(service_request, [t for t in transitions if allowed(service_request, t)], now)

@@ -291,12 +291,16 @@ def kind_for_slug(slug: str) -> RequestKind:
     return kind
 
 
-def kind_of(request: "ServiceRequest") -> RequestKind:
+def kind_of(service_request: "ServiceRequest") -> RequestKind:
     """The request's kind, also when its capability is switched off (`is_switched_off`)."""
     known = registry()
-    kind = known.kinds.get(request.request_type) or known.switched_off.get(request.request_type)
+    kind = known.kinds.get(service_request.request_type) or known.switched_off.get(
+        service_request.request_type
+    )
     if kind is None:
-        raise DeclarationError(f"no installed capability declares the request kind {request.request_type!r}")
+        raise DeclarationError(
+            f"no installed capability declares the request kind {service_request.request_type!r}"
+        )
     return kind
 
 

@@ -127,24 +127,24 @@ def wanted(form) -> bool:
     return bool(getattr(getattr(form, "no_texts", None), "data", False))
 
 
-def apply(form, request: ServiceRequest) -> None:
+def apply(form, service_request: ServiceRequest) -> None:
     """Copy the form's safe-contact answers onto the request it built (nothing without them)."""
     if not wanted(form):
         return
-    request.safe_contact = True
-    request.contact_how = (form.contact_how.data or "").strip()[:200]
-    request.pin_hash = _unsealed(form.tracking_pin.data) or generate_password_hash(
+    service_request.safe_contact = True
+    service_request.contact_how = (form.contact_how.data or "").strip()[:200]
+    service_request.pin_hash = _unsealed(form.tracking_pin.data) or generate_password_hash(
         _pin_digits(form.tracking_pin)
     )
-    request.pin_tries = 0
-    request.mobile_proven = False  # no code proved it: no account lists it, /track/find never does
+    service_request.pin_tries = 0
+    service_request.mobile_proven = False  # no code proved it: no account lists it, /track/find never does
 
 
-def apply_intake(request: ServiceRequest) -> None:
+def apply_intake(service_request: ServiceRequest) -> None:
     """The intake of this HTTP request (`g.safe_contact_form`, set by core.intake) asked for
     safe contact: apply it to the request being submitted, before its first notice."""
     if has_request_context() and (form := g.pop("safe_contact_form", None)) is not None:
-        apply(form, request)
+        apply(form, service_request)
 
 
 def refuses_sms(recipient: str | None, request_id: int | None) -> bool:
@@ -167,41 +167,45 @@ def refuses_sms(recipient: str | None, request_id: int | None) -> bool:
     )
 
 
-def pin_is_right(request: ServiceRequest, typed: str) -> bool:
+def pin_is_right(service_request: ServiceRequest, typed: str) -> bool:
     """Whether `typed` is the request's PIN; a wrong one costs a try, and after
     PIN_MAX_TRIES none is accepted (the office reopens it). Commits."""
-    if not request.safe_contact or not request.pin_hash or request.pin_tries >= PIN_MAX_TRIES:
+    if (
+        not service_request.safe_contact
+        or not service_request.pin_hash
+        or service_request.pin_tries >= PIN_MAX_TRIES
+    ):
         return False
     digits = "".join(ch for ch in typed if ch.isdigit())
-    if check_password_hash(request.pin_hash, digits):
-        request.pin_tries = 0
+    if check_password_hash(service_request.pin_hash, digits):
+        service_request.pin_tries = 0
         db.session.commit()
         return True
-    request.pin_tries += 1
+    service_request.pin_tries += 1
     db.session.commit()
     return False
 
 
-def record_delivery(request: ServiceRequest, user, how: str) -> AuditEvent:
+def record_delivery(service_request: ServiceRequest, user, how: str) -> AuditEvent:
     """Staff delivered a notice by the chosen channel (a call, the counter): audited."""
     from portal.core.services import record_event
 
-    return record_event(request, NOTICE_DELIVERED, user=user, comment=how)
+    return record_event(service_request, NOTICE_DELIVERED, user=user, comment=how)
 
 
-def delivered_since(request: ServiceRequest, since: datetime | None) -> bool:
+def delivered_since(service_request: ServiceRequest, since: datetime | None) -> bool:
     """A delivery recorded at or after `since` (any, without it)."""
     query = select(AuditEvent.id).where(
-        AuditEvent.request_id == request.id, AuditEvent.action == NOTICE_DELIVERED
+        AuditEvent.request_id == service_request.id, AuditEvent.action == NOTICE_DELIVERED
     )
     if since is not None:
         query = query.where(AuditEvent.created_at >= since)
     return db.session.scalar(query.limit(1)) is not None
 
 
-def silence_may_count(request: ServiceRequest, notice_at: datetime | None):
+def silence_may_count(service_request: ServiceRequest, notice_at: datetime | None):
     """None when a job may act on the applicant's silence after a notice sent at
     `notice_at`; else why not: a safe-contact applicant was told only if staff recorded it."""
-    if not request.safe_contact or delivered_since(request, notice_at):
+    if not service_request.safe_contact or delivered_since(service_request, notice_at):
         return None
     return _l("Safe contact: record that the notice was delivered by a call or at the counter first.")

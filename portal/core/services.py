@@ -63,7 +63,7 @@ def next_reference(code: str, now: datetime | None = None) -> str:
 
 
 def record_event(
-    request: ServiceRequest,
+    service_request: ServiceRequest,
     action: str,
     *,
     user=None,
@@ -76,7 +76,7 @@ def record_event(
     """Append one audit event to the request's trail, addressed to `audience` (APPLICANT,
     PARTY, BOTH or STAFF: whose timeline shows it)."""
     event = AuditEvent(
-        request=request,
+        request=service_request,
         action=action,
         actor_id=getattr(user, "id", None),
         actor_kind=actor_kind,
@@ -91,36 +91,36 @@ def record_event(
 
 
 def submit(
-    request: ServiceRequest, *, user=None, locale: str = "zh_Hans", notify: bool = True
+    service_request: ServiceRequest, *, user=None, locale: str = "zh_Hans", notify: bool = True
 ) -> ServiceRequest:
     """Receive a new request: reference, initial state, deadline, audit and notice.
 
     `notify=False` when the person's first message is that of the step taken at once after
     (a registered notice: the relative reads the notice, not "application received")."""
-    kind = kind_of(request)
+    kind = kind_of(service_request)
     workflow = kind.workflow
     now = utcnow()
-    request.reference = next_reference(kind.code, now)
-    request.status = workflow.initial
-    request.is_open = workflow.state(workflow.initial).is_open
-    request.locale = locale
-    request.created_at = request.updated_at = now
-    request.applicant_user_id = getattr(user, "id", None)
-    safe_contact.apply_intake(request)  # before any notice: a safe-contact request texts nothing
-    db.session.add(request)
+    service_request.reference = next_reference(kind.code, now)
+    service_request.status = workflow.initial
+    service_request.is_open = workflow.state(workflow.initial).is_open
+    service_request.locale = locale
+    service_request.created_at = service_request.updated_at = now
+    service_request.applicant_user_id = getattr(user, "id", None)
+    safe_contact.apply_intake(service_request)  # before any notice: a safe-contact request texts nothing
+    db.session.add(service_request)
     db.session.flush()  # the id, for the audit event and messages that follow
-    variables = _run_effect(workflow.effects.get("submit"), request, {}, now)
+    variables = _run_effect(workflow.effects.get("submit"), service_request, {}, now)
     record_event(
-        request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, audience=BOTH
+        service_request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, audience=BOTH
     )
     if workflow.submitted_notice and notify:
-        _notify(request, workflow.submitted_notice, variables, "submitted")
+        _notify(service_request, workflow.submitted_notice, variables, "submitted")
     db.session.flush()
-    return request
+    return service_request
 
 
 def perform(
-    request: ServiceRequest,
+    service_request: ServiceRequest,
     action: str,
     *,
     user=None,
@@ -130,44 +130,44 @@ def perform(
     expected_version: int | None = None,
 ) -> AuditEvent:
     """Take one declared transition, or raise; the only code that changes a status."""
-    kind = kind_of(request)
-    refuse_if_read_only(request)
+    kind = kind_of(service_request)
+    refuse_if_read_only(service_request)
     transition = kind.workflow.transition(action)
-    if transition is None or request.status not in transition.sources:
+    if transition is None or service_request.status not in transition.sources:
         raise IllegalTransition(action)
     if transition.actor != actor_kind:
         raise NotPermitted(action)
-    if actor_kind == STAFF and not can_take(user, request, transition):
+    if actor_kind == STAFF and not can_take(user, service_request, transition):
         raise NotPermitted(action)
-    if expected_version is not None and expected_version != request.version:
+    if expected_version is not None and expected_version != service_request.version:
         raise ConcurrentChange(action)
-    if transition.guard is not None and (reason := transition.guard(request, utcnow())):
+    if transition.guard is not None and (reason := transition.guard(service_request, utcnow())):
         raise GuardFailed(reason)
     if (
         actor_kind == STAFF
-        and request.handler_id is None
+        and service_request.handler_id is None
         and kind.workflow.state(transition.target).is_open
-        and can_claim(user, request)
+        and can_claim(user, service_request)
     ):
         # Whoever of the queue acts first on an unowned request owns it (e.g. accepting a
         # mediation): no open request is left under "unassigned" once someone works it.
-        request.handler_id = user.id
-        record_event(request, "claim", user=user)
-    return _apply(request, transition, user=user, data=data or {}, comment=comment)
+        service_request.handler_id = user.id
+        record_event(service_request, "claim", user=user)
+    return _apply(service_request, transition, user=user, data=data or {}, comment=comment)
 
 
-def _apply(request, transition: Transition, *, user, data, comment) -> AuditEvent:
-    workflow = kind_of(request).workflow
+def _apply(service_request, transition: Transition, *, user, data, comment) -> AuditEvent:
+    workflow = kind_of(service_request).workflow
     now = utcnow()
-    from_status = request.status
-    request.status = transition.target
+    from_status = service_request.status
+    service_request.status = transition.target
     target = workflow.state(transition.target)
-    request.is_open = target.is_open
-    request.closed_at = None if target.is_open else now
-    request.updated_at = now
-    variables = _run_effect(workflow.effects.get(transition.action), request, data, now)
+    service_request.is_open = target.is_open
+    service_request.closed_at = None if target.is_open else now
+    service_request.updated_at = now
+    variables = _run_effect(workflow.effects.get(transition.action), service_request, data, now)
     event = record_event(
-        request,
+        service_request,
         transition.action,
         user=user,
         actor_kind=transition.actor,
@@ -180,27 +180,27 @@ def _apply(request, transition: Transition, *, user, data, comment) -> AuditEven
     if transition.public and transition.notice:
         delay = transition.notice_delay() if transition.notice_delay else None
         _notify(
-            request,
+            service_request,
             transition.notice,
             variables,
             transition.action,
             not_before=now + delay if delay else None,
         )
     if transition.party_notice:
-        _notify_parties(request, transition.party_notice, variables, transition.action)
+        _notify_parties(service_request, transition.party_notice, variables, transition.action)
     _flush_or_conflict(transition.action)
     return event
 
 
-def preview_notice(request: ServiceRequest, action: str, *, user, data, comment=None) -> str | None:
+def preview_notice(service_request: ServiceRequest, action: str, *, user, data, comment=None) -> str | None:
     """The message the applicant would read if staff took `action` now with `data`; the
     action is taken inside a savepoint that is rolled back, so nothing of it is kept."""
     savepoint = db.session.begin_nested()
     try:
-        perform(request, action, user=user, data=data, comment=comment)
+        perform(service_request, action, user=user, data=data, comment=comment)
         return db.session.scalars(
             select(InboxMessage.body)
-            .where(InboxMessage.request_id == request.id, InboxMessage.party_id.is_(None))
+            .where(InboxMessage.request_id == service_request.id, InboxMessage.party_id.is_(None))
             .order_by(InboxMessage.id.desc())
             .limit(1)
         ).first()
@@ -208,79 +208,81 @@ def preview_notice(request: ServiceRequest, action: str, *, user, data, comment=
         savepoint.rollback()
 
 
-def system_perform(request: ServiceRequest, action: str, comment: str | None = None) -> AuditEvent:
+def system_perform(service_request: ServiceRequest, action: str, comment: str | None = None) -> AuditEvent:
     """Take a transition declared for the system (e.g. automatic withdrawal)."""
-    return perform(request, action, actor_kind=SYSTEM, comment=comment)
+    return perform(service_request, action, actor_kind=SYSTEM, comment=comment)
 
 
-def claim(request: ServiceRequest, user) -> None:
+def claim(service_request: ServiceRequest, user) -> None:
     """Make `user` the handler of an unassigned request; of two at once, one wins."""
-    if request.handler_id is not None and request.handler_id != user.id:
+    if service_request.handler_id is not None and service_request.handler_id != user.id:
         raise ConcurrentChange("claim")
-    if not can_claim(user, request):
+    if not can_claim(user, service_request):
         raise NotPermitted("claim")
-    request.handler_id = user.id
-    request.updated_at = utcnow()
-    record_event(request, "claim", user=user)
+    service_request.handler_id = user.id
+    service_request.updated_at = utcnow()
+    record_event(service_request, "claim", user=user)
     _flush_or_conflict("claim")
-    workflow = kind_of(request).workflow
+    workflow = kind_of(service_request).workflow
     follow_up = workflow.on_claim and workflow.transition(workflow.on_claim)
-    if follow_up and request.status in follow_up.sources:
-        _apply(request, follow_up, user=user, data={}, comment=None)
+    if follow_up and service_request.status in follow_up.sources:
+        _apply(service_request, follow_up, user=user, data={}, comment=None)
 
 
-def reassign(request: ServiceRequest, new_handler, *, by, comment: str | None = None) -> None:
+def reassign(service_request: ServiceRequest, new_handler, *, by, comment: str | None = None) -> None:
     """A supervisor hands the request to another officer of the queue."""
-    if not can_reassign(by, request):
+    if not can_reassign(by, service_request):
         raise NotPermitted("reassign")
-    previous = request.handler.display_name if request.handler else "—"
-    request.handler_id = new_handler.id
-    request.updated_at = utcnow()
+    previous = service_request.handler.display_name if service_request.handler else "—"
+    service_request.handler_id = new_handler.id
+    service_request.updated_at = utcnow()
     note = f"{previous} → {new_handler.display_name}"
-    record_event(request, "reassign", user=by, comment=f"{note}. {comment}" if comment else note)
+    record_event(service_request, "reassign", user=by, comment=f"{note}. {comment}" if comment else note)
     _flush_or_conflict("reassign")
 
 
-def add_note(request: ServiceRequest, user, body: str) -> InternalNote:
+def add_note(service_request: ServiceRequest, user, body: str) -> InternalNote:
     """Add a staff-only note; it never reaches the applicant."""
-    refuse_if_read_only(request)
-    note = InternalNote(request_id=request.id, author_id=user.id, body=body, created_at=utcnow())
+    refuse_if_read_only(service_request)
+    note = InternalNote(request_id=service_request.id, author_id=user.id, body=body, created_at=utcnow())
     db.session.add(note)
-    record_event(request, "note", user=user)
+    record_event(service_request, "note", user=user)
     return note
 
 
-def change_mobile(request: ServiceRequest, user, mobile: str) -> None:
+def change_mobile(service_request: ServiceRequest, user, mobile: str) -> None:
     """Move the request to the applicant's new mobile after an ID check at the counter (an
     audited staff event). A number typed by staff is never "proven": no account lists the
     request by it, but /track with it works."""
     from portal.core.identity import mask_mobile
 
-    old = request.applicant_mobile
-    request.applicant_mobile = mobile
-    request.mobile_proven = False
-    request.updated_at = utcnow()
-    record_event(request, "change_mobile", user=user, comment=f"{mask_mobile(old)} → {mask_mobile(mobile)}")
+    old = service_request.applicant_mobile
+    service_request.applicant_mobile = mobile
+    service_request.mobile_proven = False
+    service_request.updated_at = utcnow()
+    record_event(
+        service_request, "change_mobile", user=user, comment=f"{mask_mobile(old)} → {mask_mobile(mobile)}"
+    )
     _flush_or_conflict("change_mobile")
 
 
-def message_applicant(request: ServiceRequest, user, body: str) -> None:
+def message_applicant(service_request: ServiceRequest, user, body: str) -> None:
     """Send a free-text message from staff to the applicant (inbox and SMS)."""
-    refuse_if_read_only(request)
-    record_event(request, "message", user=user, comment=body, audience=APPLICANT)
+    refuse_if_read_only(service_request)
+    record_event(service_request, "message", user=user, comment=body, audience=APPLICANT)
     notifications.notify(
-        request,
-        subject=request.reference,
+        service_request,
+        subject=service_request.reference,
         body=body,
         template=STAFF_MESSAGE,
-        params={"reference": request.reference, "content": body},
+        params={"reference": service_request.reference, "content": body},
     )
 
 
-def _run_effect(effect, request, data, now) -> dict[str, Any]:
-    variables = {"reference": request.reference}
+def _run_effect(effect, service_request, data, now) -> dict[str, Any]:
+    variables = {"reference": service_request.reference}
     if effect is not None:
-        variables.update(effect(request, data, now) or {})
+        variables.update(effect(service_request, data, now) or {})
     return variables
 
 
@@ -301,62 +303,70 @@ def _used(text: str, params: dict[str, str]) -> dict[str, str]:
     return {name: params[name] for name in re.findall(r"%\((\w+)\)", text) if name in params}
 
 
-def template_key(request: ServiceRequest, event: str, audience: str = "") -> str:
+def template_key(service_request: ServiceRequest, event: str, audience: str = "") -> str:
     """The provider template of a workflow message, e.g. "LA.approve" or "MD.accept.party"."""
-    return ".".join(filter(None, (kind_of(request).code, event, audience)))
+    return ".".join(filter(None, (kind_of(service_request).code, event, audience)))
 
 
 def _notify(
-    request: ServiceRequest, notice, variables: dict[str, Any], event: str, not_before: datetime | None = None
+    service_request: ServiceRequest,
+    notice,
+    variables: dict[str, Any],
+    event: str,
+    not_before: datetime | None = None,
 ) -> None:
     # The applicant reads the message in their language (their account's, else the one they applied in).
-    locale = notifications.recipient_locale(request)
+    locale = notifications.recipient_locale(service_request)
     with force_locale(locale):
         params = {k: _localise(v, locale) for k, v in variables.items()}
         body = str(notice) % params
         params = _used(str(notice), params)
-        if request.status in kind_of(request).ratable_states:
+        if service_request.status in kind_of(service_request).ratable_states:
             # 好差评 (SPEC §2): the message that ends a request invites the person to rate it;
             # the provider's template for such an event carries the address as `rate_url`.
             params["rate_url"] = notifications.public_url("public.track")
             body += " " + gettext(
                 "You may rate this service on the tracking page: %(url)s", url=params["rate_url"]
             )
-        subject = str(kind_of(request).label) + " " + request.reference
+        subject = str(kind_of(service_request).label) + " " + service_request.reference
     notifications.notify(
-        request,
+        service_request,
         subject=subject,
         body=body,
-        template=template_key(request, event),
+        template=template_key(service_request, event),
         params=params,
         locale=locale,
         not_before=not_before,
     )
 
 
-def _notify_parties(request: ServiceRequest, notice, variables: dict[str, Any], event: str) -> None:
-    for party in request.parties:
+def _notify_parties(service_request: ServiceRequest, notice, variables: dict[str, Any], event: str) -> None:
+    for party in service_request.parties:
         locale = notifications.party_locale(party)
         with force_locale(locale):
             params = {k: _localise(v, locale) for k, v in variables.items()}
             body = str(notice) % params
             params = _used(str(notice), params)
-            subject = str(kind_of(request).label) + " " + request.reference
+            subject = str(kind_of(service_request).label) + " " + service_request.reference
         notifications.notify_party(
-            party, subject=subject, body=body, template=template_key(request, event, "party"), params=params
+            party,
+            subject=subject,
+            body=body,
+            template=template_key(service_request, event, "party"),
+            params=params,
         )
 
 
-def message_party(request: ServiceRequest, party, user, body: str) -> None:
+def message_party(service_request: ServiceRequest, party, user, body: str) -> None:
     """Send a free-text message from staff to another party of the request."""
-    refuse_if_read_only(request)
-    record_event(request, "message_party", user=user, comment=body, audience=PARTY)
+    refuse_if_read_only(service_request)
+    record_event(service_request, "message_party", user=user, comment=body, audience=PARTY)
     notifications.notify_party(
         party,
-        subject=request.reference,
+        subject=service_request.reference,
         body=body,
         template=STAFF_MESSAGE,
-        params={"reference": request.reference, "content": body},
+        params={"reference": service_request.reference, "content": body},
     )
 
 

@@ -101,16 +101,16 @@ class TeamForm(ActionForm):
         description=_l("Named on the report with the bureau."),
     )
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         from portal.health_checks.services import team_candidates
         from portal.health_checks.team import conflicted_user_ids
 
-        self._conflicted = conflicted_user_ids(request.enterprise_id)
+        self._conflicted = conflicted_user_ids(service_request.enterprise_id)
         people = [(str(u.id), label) for u, label in team_candidates()]
         self.lead.choices = options([CHOOSE, *people])
         self.members.choices = options(people)
         if not self.is_submitted():
-            self.partners.data = request.partner_codes
+            self.partners.data = service_request.partner_codes
 
     def _refuse_conflicted(self, ids) -> None:
         conflicted = [i for i in ids if i and i.isdigit() and int(i) in getattr(self, "_conflicted", set())]
@@ -153,8 +153,8 @@ class PublishForm(ActionForm):
     )
     confirm_empty = BooleanField(_l("Publish a report without findings"))
 
-    def prepare(self, request) -> None:
-        self._has_findings = bool(getattr(request, "findings", None))
+    def prepare(self, service_request) -> None:
+        self._has_findings = bool(getattr(service_request, "findings", None))
 
     def validate_confirm_empty(self, field):
         if not getattr(self, "_has_findings", True) and not field.data:

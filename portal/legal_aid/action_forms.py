@@ -41,9 +41,11 @@ class MaterialsRequestForm(ActionForm):
     items = CheckboxListField(_l("Missing materials"), choices=options(MATERIAL_ITEMS))
     other_items = TextAreaField(_l("Other missing items"), validators=[Optional(), Length(max=1000)])
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         """This application's own materials (its exemption's proof included) come first."""
-        needed = materials_to_bring(request) if isinstance(request, LegalAidApplication) else []
+        needed = (
+            materials_to_bring(service_request) if isinstance(service_request, LegalAidApplication) else []
+        )
         rest = [key for key in MATERIAL_ITEMS if key not in needed]
         self.items.choices = options((key, MATERIAL_ITEMS[key]) for key in [*needed, *rest])
 
@@ -101,8 +103,8 @@ class AssignLawyerForm(ActionForm):
         validators=[InputRequired(message=_l("Choose the person to assign."))],
     )
 
-    def prepare(self, request) -> None:
-        people = eligible_people(request) if isinstance(request, LegalAidApplication) else []
+    def prepare(self, service_request) -> None:
+        people = eligible_people(service_request) if isinstance(service_request, LegalAidApplication) else []
         counts = open_cases(p.user_id for p in people)
         self.lawyer.choices = options(
             (
@@ -119,8 +121,8 @@ class AssignLawyerForm(ActionForm):
             )
             for p in people
         )
-        if self.lawyer.data is None and getattr(request, "lawyer_id", None):
-            self.lawyer.data = request.lawyer_id  # the lawyer of the early aid (Art. 44) goes on
+        if self.lawyer.data is None and getattr(service_request, "lawyer_id", None):
+            self.lawyer.data = service_request.lawyer_id  # the lawyer of the early aid (Art. 44) goes on
 
 
 class ChangeRequestForm(ActionForm):
@@ -165,10 +167,10 @@ class ClosingReportForm(ActionForm):
 
     received = None
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         """The day the application or notice reached the centre (the case cannot end before)."""
-        created = getattr(request, "created_at", None)
-        self.received = getattr(request, "notice_received_on", None) or (
+        created = getattr(service_request, "created_at", None)
+        self.received = getattr(service_request, "notice_received_on", None) or (
             local_today(created) if created else None
         )
 

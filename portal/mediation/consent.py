@@ -48,7 +48,7 @@ class DecideMediatorForm(ActionForm):
         validators=[DataRequired(message=_l("Give the reasons for the decision.")), Length(max=1000)],
     )
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         self.mediator.choices = mediator_options(_l("Choose…"))
 
     def validate_mediator(self, field):

@@ -161,7 +161,7 @@ class AcceptForm(ActionForm):
         ),
     )
 
-    def prepare(self, request) -> None:
+    def prepare(self, service_request) -> None:
         from portal.mediation.models import MediationCommittee
 
         committees = db.session.scalars(
@@ -172,8 +172,12 @@ class AcceptForm(ActionForm):
         self.committee.choices = options((c.id, c.name) for c in committees)
         self.mediator.choices = mediator_options(_l("Choose…"))
         self.second_mediator.choices = mediator_options(_l("None"))
-        if request is not None and getattr(request, "preferred_mediator_id", None) and not self.mediator.data:
-            self.mediator.data = str(request.preferred_mediator_id)
+        if (
+            service_request is not None
+            and getattr(service_request, "preferred_mediator_id", None)
+            and not self.mediator.data
+        ):
+            self.mediator.data = str(service_request.preferred_mediator_id)
 
     def validate_second_mediator(self, field):
         if field.data and field.data == self.mediator.data:

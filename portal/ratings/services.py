@@ -28,30 +28,32 @@ class AlreadyRated(GuardFailed):
     """The request was rated already; a rating is given once (HTTP 409)."""
 
 
-def rating_of(request: ServiceRequest) -> Rating | None:
-    return db.session.scalar(select(Rating).where(Rating.request_id == request.id))
+def rating_of(service_request: ServiceRequest) -> Rating | None:
+    return db.session.scalar(select(Rating).where(Rating.request_id == service_request.id))
 
 
-def is_ratable(request: ServiceRequest) -> bool:
+def is_ratable(service_request: ServiceRequest) -> bool:
     """The kind declares the request's current state ratable (SPEC §2), and is not switched off."""
-    kind = kind_of(request)
-    return request.status in kind.ratable_states and not is_switched_off(kind)
+    kind = kind_of(service_request)
+    return service_request.status in kind.ratable_states and not is_switched_off(kind)
 
 
-def rate(request: ServiceRequest, level: int, comment: str | None, *, now: datetime | None = None) -> Rating:
+def rate(
+    service_request: ServiceRequest, level: int, comment: str | None, *, now: datetime | None = None
+) -> Rating:
     """Record the applicant's rating; a poor one opens a follow-up due in working days."""
-    if rating_of(request) is not None:
+    if rating_of(service_request) is not None:
         raise AlreadyRated(_l("This request has been rated already. A service is rated once."))
-    if not is_ratable(request):
+    if not is_ratable(service_request):
         raise NotRatable(_l("This request cannot be rated in its current state."))
     if level not in LEVELS:
         raise ValueError(f"unknown rating level {level!r}")
     now = now or utcnow()
     rating = Rating(
-        request_id=request.id,
+        request_id=service_request.id,
         level=level,
         comment=(comment or "").strip() or None,
-        handler_id=request.handler_id,
+        handler_id=service_request.handler_id,
         created_at=now,
     )
     if level in POOR:
@@ -62,7 +64,7 @@ def rate(request: ServiceRequest, level: int, comment: str | None, *, now: datet
             db.session.flush()
     except IntegrityError:
         raise AlreadyRated(_l("This request has been rated already. A service is rated once.")) from None
-    record_event(request, "rated", actor_kind=APPLICANT, comment=str(LEVELS[level]))
+    record_event(service_request, "rated", actor_kind=APPLICANT, comment=str(LEVELS[level]))
     return rating
 
 

@@ -30,12 +30,12 @@ def _kind(request_type: str):
     return registry().kinds.get(request_type)
 
 
-def _months_touched(request: ServiceRequest, *, new: bool) -> set[date]:
+def _months_touched(service_request: ServiceRequest, *, new: bool) -> set[date]:
     """The months the request was and is counted in (its date may have moved)."""
-    kind = _kind(request.request_type)
+    kind = _kind(service_request.request_type)
     name = kind.date_attribute if kind else "created_at"
-    state = inspect(request)
-    moments = [getattr(request, name, None)]
+    state = inspect(service_request)
+    moments = [getattr(service_request, name, None)]
     if not new and name in state.attrs:
         moments += state.attrs[name].history.deleted
     if moments == [None] and new:
