@@ -220,7 +220,7 @@ def ask_for_proof(reference: str):
 def applicant_request_or_proof(reference: str, request_type: str | None = None) -> ServiceRequest:
     """The request this browser may see as its applicant; else the proof page (whether the
     reference exists or not, of this type or another: a guess learns nothing)."""
-    from portal.core.services import load_by_reference
+    from portal.core.lookup import load_by_reference
 
     found = load_by_reference(reference)
     if found is None or (request_type and found.request_type != request_type) or not applicant_may_see(found):

@@ -29,26 +29,20 @@ from wtforms import MultipleFileField
 from portal.core import attachments, intake_state, safe_contact, storage
 from portal.core.access import remember_tracked
 from portal.core.fields import plain_required_messages
+from portal.core.intake_fields import (
+    ANSWERS_CHECKED,
+    CHANGE_ANSWER,
+    CHANGE_PARAM,
+    KEY_FIELD,
+    STAGED_FIELD,
+    STEP_FIELD,
+    SWITCH_ELDERLY,
+    SWITCH_LANGUAGE,
+)
 from portal.core.intake_limits import count_submission, within_submission_limits
 from portal.core.models import PendingUpload, ServiceRequest
 from portal.extensions import db
 
-#: Name of the language buttons that every intake form carries.
-SWITCH_LANGUAGE = "switch_language"
-#: Name of the elderly mode button of an intake form (value "1" on, "0" off).
-SWITCH_ELDERLY = "switch_elderly"
-#: Hidden field that carries the tokens of files staged by an earlier try.
-STAGED_FIELD = "staged_upload"
-#: Name of the check page's send button: the answers were read and accepted.
-ANSWERS_CHECKED = "answers_checked"
-#: Name of the check page's "Change" buttons (value: the field's id): the form again.
-CHANGE_ANSWER = "change_answer"
-#: Hidden field of the pages after the form ("check", "code", "proof"): answers on the server.
-STEP_FIELD = "intake_step"
-#: Hidden field of the form page: this submission's one-time key.
-KEY_FIELD = "intake_key"
-#: Query parameter of the "change the number" link: the form with the kept answers.
-CHANGE_PARAM = "change"
 #: Fields that are the form's machinery or files (listed apart on the check page), not answers.
 _FILE_FIELDS = ("MultipleFileField", "FileField")
 _NOT_ANSWERS = ("CSRFTokenField", "HiddenField", "SubmitField", *_FILE_FIELDS)
@@ -156,8 +150,6 @@ def run_intake(intake: Intake):
     """Take the form through the steps and answer with the page or the confirmation."""
     form = intake.form
     if g.get("csrf_lost"):
-        from portal.core.intake_lost import form_as_typed
-
         return form_as_typed(intake)
     state = intake.state = intake_state.current()
     live = state if state is not None and state.reference is None else None
@@ -337,3 +329,13 @@ def answer_rows(form: FlaskForm):
             shown = question._value() if hasattr(question, "_value") else str(question.data or "")
         if str(shown).strip():
             yield question.label.text, shown, question.id
+
+
+def form_as_typed(intake):
+    """The form as typed, unchecked and unsaved; files are asked for again, never staged."""
+    intake.key, intake.notice = request.form.get(KEY_FIELD) or intake_state.new_key(), LOST_MESSAGE
+    upload_field = next((f for f in intake.form if isinstance(f, MultipleFileField)), None)
+    sent_files = any(f.filename for f in request.files.getlist(upload_field.name)) if upload_field else False
+    if upload_field and (sent_files or request.form.get(STAGED_FIELD)):
+        upload_field.errors = [_l("Attach your files again.")]
+    return _render(intake, 400)

@@ -3,10 +3,7 @@ typed, with a plain message, HTTP 400 and nothing written; files are asked for a
 never staged from such a POST. Anything else gets the plain 400 page (portal.errors)."""
 
 from flask import current_app, g, request
-from flask_babel import lazy_gettext as _l
-from wtforms import MultipleFileField
 
-from portal.core import intake_state
 from portal.extensions import db
 
 
@@ -34,15 +31,3 @@ def lost_token_page():
     db.session.rollback()  # nothing written
     response.status_code = 400
     return response
-
-
-def form_as_typed(intake):
-    """The form as typed, unchecked and unsaved; files are asked for again, never staged."""
-    from portal.core.intake import KEY_FIELD, LOST_MESSAGE, STAGED_FIELD, _render
-
-    intake.key, intake.notice = request.form.get(KEY_FIELD) or intake_state.new_key(), LOST_MESSAGE
-    upload_field = next((f for f in intake.form if isinstance(f, MultipleFileField)), None)
-    sent_files = any(f.filename for f in request.files.getlist(upload_field.name)) if upload_field else False
-    if upload_field and (sent_files or request.form.get(STAGED_FIELD)):
-        upload_field.errors = [_l("Attach your files again.")]
-    return _render(intake, 400)

@@ -12,7 +12,7 @@ from portal.extensions import db
 
 
 def sent_request_page(intake, state):
-    from portal.core.intake import STEP_FIELD
+    from portal.core.intake_fields import STEP_FIELD
     from portal.core.mobile_proof import mobile_proof
     from portal.core.services import load_by_reference
 

@@ -188,7 +188,7 @@ def pin_is_right(service_request: ServiceRequest, typed: str) -> bool:
 
 def record_delivery(service_request: ServiceRequest, user, how: str) -> AuditEvent:
     """Staff delivered a notice by the chosen channel (a call, the counter): audited."""
-    from portal.core.services import record_event
+    from portal.core.events import record_event
 
     return record_event(service_request, NOTICE_DELIVERED, user=user, comment=how)
 

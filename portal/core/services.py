@@ -1,20 +1,20 @@
 """The one place where requests are created and change state (SPEC §2)."""
 
-import functools
 import re
-import unicodedata
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import force_locale, format_date, format_datetime, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import with_polymorphic
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core import notifications, safe_contact
 from portal.core.access import can_claim, can_reassign, can_take, refuse_if_read_only
 from portal.core.clock import local_today, utcnow
+from portal.core.events import record_event as record_event
+from portal.core.lookup import load_by_reference as load_by_reference
+from portal.core.lookup import normalise_reference as normalise_reference
 from portal.core.models import AuditEvent, InboxMessage, InternalNote, ReferenceSequence, ServiceRequest
 from portal.core.registry import kind_of
 from portal.core.workflow import (
@@ -60,34 +60,6 @@ def next_reference(code: str, now: datetime | None = None) -> str:
         except IntegrityError:  # another process created the row first: bump it
             continue
     raise RuntimeError("could not allocate a reference number")
-
-
-def record_event(
-    service_request: ServiceRequest,
-    action: str,
-    *,
-    user=None,
-    actor_kind: str = STAFF,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    comment: str | None = None,
-    audience: str = STAFF,
-) -> AuditEvent:
-    """Append one audit event to the request's trail, addressed to `audience` (APPLICANT,
-    PARTY, BOTH or STAFF: whose timeline shows it)."""
-    event = AuditEvent(
-        request=service_request,
-        action=action,
-        actor_id=getattr(user, "id", None),
-        actor_kind=actor_kind,
-        from_status=from_status,
-        to_status=to_status,
-        comment=comment or None,
-        audience=audience,
-        created_at=utcnow(),
-    )
-    db.session.add(event)
-    return event
 
 
 def submit(
@@ -375,29 +347,3 @@ def _flush_or_conflict(action: str) -> None:
         db.session.flush()
     except StaleDataError as exc:
         raise ConcurrentChange(action) from exc
-
-
-def normalise_reference(typed: str) -> str:
-    """A reference as stored, from however it was typed (SPEC §2): with or without dashes
-    or spaces, any case, full-width characters: "la2026000001" -> "LA-2026-000001"."""
-    compact = "".join(c for c in unicodedata.normalize("NFKC", typed or "") if c.isalnum()).upper()
-    if re.fullmatch(r"[A-Z]{2,4}\d{10}", compact):
-        return f"{compact[:-10]}-{compact[-10:-6]}-{compact[-6:]}"
-    return (typed or "").strip().upper()
-
-
-@functools.cache
-def _any_type():
-    return with_polymorphic(ServiceRequest, "*")
-
-
-def load_by_reference(reference: str) -> ServiceRequest | None:
-    """Return the request with this reference (any type), or None.
-
-    Its type's own columns come in the same statement (an outer join of each type's table
-    on the key): loaded later, on the first use of one, they cost a second statement and
-    SQLAlchemy's slower path for expired attributes on every tracking and detail page."""
-    request_any_type = _any_type()
-    return db.session.scalar(
-        select(request_any_type).where(request_any_type.reference == normalise_reference(reference))
-    )
