@@ -2,11 +2,10 @@
 (transitions, case_transitions), what they check (guards) and do (effects), and who works it."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from portal.accounts.roles import Role
 from portal.core.merging import MERGE, on_merge
-from portal.core.models import ServiceRequest
+from portal.core.participants import by_columns
 from portal.core.registry import RequestKind
 from portal.core.workflow import Workflow
 from portal.legal_aid import samples
@@ -89,14 +88,7 @@ WORKFLOW = Workflow(
 )
 
 
-def _is_lawyer_of(application, user) -> bool:
-    return getattr(application, "lawyer_id", None) == user.id
-
-
-def _lawyer_clause(user):
-    # Uses the subtype table alone: the queue query itself reads only service_request.
-    table = LegalAidApplication.__table__
-    return ServiceRequest.id.in_(select(table.c.id).where(table.c.lawyer_id == user.id))
+_is_lawyer_of, _lawyer_clause = by_columns(LegalAidApplication, "lawyer_id")
 
 
 LEGAL_AID = RequestKind(

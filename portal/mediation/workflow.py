@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core.models import ServiceRequest
+from portal.core.participants import by_columns
 from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, PARTY, State, Transition, Workflow
 from portal.mediation import consent, forms, samples
@@ -293,16 +294,7 @@ WORKFLOW = Workflow(
 )
 
 
-def _is_mediator_of(case, user) -> bool:
-    return user.id in (getattr(case, "mediator_id", None), getattr(case, "second_mediator_id", None))
-
-
-def _mediator_clause(user):
-    # Reads only the subtype table: the queue query itself stays on service_request.
-    table = MediationCase.__table__
-    return ServiceRequest.id.in_(
-        select(table.c.id).where((table.c.mediator_id == user.id) | (table.c.second_mediator_id == user.id))
-    )
+_is_mediator_of, _mediator_clause = by_columns(MediationCase, "mediator_id", "second_mediator_id")
 
 
 def _type_clause(value: str):
