@@ -3,6 +3,7 @@
 who attended, what each party stated and proposed, the mediator's proposals, the result and
 the next step, signed off by the case's mediator; staff only, never shown to a party."""
 
+import io
 from datetime import timedelta
 
 from portal.core.clock import local_today
@@ -87,12 +88,20 @@ def test_two_sessions_are_recorded_signed_off_and_printed_for_staff_only(client,
     printed = coordinator.get(f"/staff/mediation/cases/{reference}/file").get_data(as_text=True)
     assert STATED in printed and "达成口头协议" in printed and "何调解员" in printed
     assert printed.count("调解员签名") == 2
+    pdf = coordinator.get(f"/staff/mediation/cases/{reference}/file.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert reference in text and "达成口头协议" in text
 
     # Never the parties', nor another mediator's.
     for viewer in (client, other):
         assert STATED not in viewer.get(f"/track/{reference}").get_data(as_text=True)
         assert viewer.get(page).status_code in (302, 401, 403)
         assert viewer.get(f"/staff/mediation/cases/{reference}/file").status_code in (302, 401, 403)
+        assert viewer.get(f"/staff/mediation/cases/{reference}/file.pdf").status_code in (302, 401, 403)
     outsider = signed_in(make_client, "mediator2")
     assert outsider.get(page).status_code == 403
     assert outsider.get(f"/staff/mediation/cases/{reference}/file").status_code == 403
+    assert outsider.get(f"/staff/mediation/cases/{reference}/file.pdf").status_code == 403

@@ -11,6 +11,7 @@ from werkzeug.exceptions import Forbidden
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.core import documents
 from portal.core.access import can_view
 from portal.core.choices import options
 from portal.core.clock import local_today, to_local, utcnow
@@ -134,3 +135,12 @@ def case_file(reference: str):
     """The case file (调解卷宗) on one printable page."""
     case = _case_for_staff(reference)
     return render_template("mediation/case_file.html", case=case, printed_on=local_today())
+
+
+@bp.get("/<reference>/file.pdf")
+def case_file_pdf(reference: str):
+    """The same case file as a PDF (staff only, like the page)."""
+    case = _case_for_staff(reference)
+    return documents.pdf_response(
+        "mediation/case_file.html", f"{case.reference}-case-file", case=case, printed_on=local_today()
+    )
