@@ -326,3 +326,16 @@ def test_the_pin_is_never_kept_as_typed_between_the_intake_pages(browser):
     visitor.page_url = BASE_URL + "/track/code"  # the code page answers the pair on /track itself
     opened = visitor.send(None, {"code": PIN})
     assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/track/{reference}")
+
+
+def test_the_receipt_of_a_safe_contact_request_promises_no_text(deployed):  # noqa: F811
+    """The receipt says no text of any kind will come and how the office will call, and no
+    longer promises a text. Mutant seen red: the receipt's lines without the safe-contact
+    condition (it promised 短信 to a shared phone's owner)."""
+    person = deployed.test_client()
+    done = person.submit("/legal-aid/apply", application_form(**SAFE))
+    assert done.status_code == 303
+    receipt = person.get(done.headers["Location"]).get_data(as_text=True)
+    assert "本申请不会发送任何短信，包括验证码。" in receipt and "工作日下午" in receipt
+    assert "会在查询页面和短信中告知您" not in receipt
+    assert outbox_rows() == 0
