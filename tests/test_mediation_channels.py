@@ -6,11 +6,11 @@ court, the police or another body referred with its document; the referral is ke
 from datetime import timedelta
 
 from sqlalchemy import select
+from test_mediation import form, people, signed_in  # noqa: F401  (the fixture)
 
 from portal.core.clock import local_today, to_local
 from portal.extensions import db
 from portal.mediation.models import MediationCase
-from tests.test_mediation import form, people, signed_in  # noqa: F401  (the fixture)
 
 
 def register(client, people, **extra):

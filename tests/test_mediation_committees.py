@@ -4,10 +4,10 @@ admin keep committees of any level with their area and mediators; a case's media
 one of its committee's (People's Mediation Law Art. 13)."""
 
 from sqlalchemy import select
+from test_mediation import accept, act, applied, case, people, signed_in  # noqa: F401
 
 from portal.extensions import db
 from portal.mediation.models import MediationCommittee
-from tests.test_mediation import accept, act, applied, case, people, signed_in  # noqa: F401
 
 
 def committee_form(people, **overrides):

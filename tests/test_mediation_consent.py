@@ -5,11 +5,7 @@ duties, and chooses public or non-public before agreeing; either party may ask f
 mediator, decided by the coordinator with reasons."""
 
 from sqlalchemy import select
-
-from portal.core.models import InboxMessage
-from portal.core.services import perform
-from portal.extensions import db
-from tests.test_mediation import (  # noqa: F401
+from test_mediation import (  # noqa: F401
     AGREE,
     APPLICANT_MOBILE,
     OTHER_MOBILE,
@@ -21,6 +17,10 @@ from tests.test_mediation import (  # noqa: F401
     people,
     signed_in,
 )
+
+from portal.core.models import InboxMessage
+from portal.core.services import perform
+from portal.extensions import db
 
 OWN_WORDS = ("清理通道杂物", "邻居在通道上堆放杂物")
 

@@ -8,11 +8,7 @@ applicant's words."""
 from datetime import timedelta
 
 from sqlalchemy import select
-
-from portal.core.clock import local_today
-from portal.extensions import db
-from portal.mediation.models import MediationCase
-from tests.test_mediation import (  # noqa: F401
+from test_mediation import (  # noqa: F401
     AGREE,
     OTHER_MOBILE,
     SUMMARY,
@@ -21,7 +17,11 @@ from tests.test_mediation import (  # noqa: F401
     people,
     signed_in,
 )
-from tests.test_mediation_records import record
+from test_mediation_records import record
+
+from portal.core.clock import local_today
+from portal.extensions import db
+from portal.mediation.models import MediationCase
 
 
 def test_a_court_commissioned_dispute_from_registration_to_the_report_back_to_the_court(

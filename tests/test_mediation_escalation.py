@@ -3,7 +3,7 @@
 that may turn violent or criminal with its level and the steps taken; the flag shows on the
 queue, filters it, and is counted in the reports; parties never see it."""
 
-from tests.test_mediation import OTHER_MOBILE, accept, applied, case, people, signed_in  # noqa: F401
+from test_mediation import OTHER_MOBILE, accept, applied, case, people, signed_in  # noqa: F401
 
 
 def test_a_risk_flag_with_its_steps_shows_on_the_queue_and_is_counted(

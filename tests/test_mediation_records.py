@@ -6,8 +6,7 @@ the next step, signed off by the case's mediator; staff only, never shown to a p
 import io
 from datetime import timedelta
 
-from portal.core.clock import local_today
-from tests.test_mediation import (  # noqa: F401
+from test_mediation import (  # noqa: F401
     AGREE,
     OTHER_MOBILE,
     accept,
@@ -17,6 +16,8 @@ from tests.test_mediation import (  # noqa: F401
     people,
     signed_in,
 )
+
+from portal.core.clock import local_today
 
 STATED = "申请人陈述：杂物堵塞通道已有半年"
 

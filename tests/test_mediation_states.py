@@ -5,7 +5,7 @@ acceptance is a withdrawal, not a failed mediation, in the figures."""
 
 import re
 
-from tests.test_mediation import OTHER_MOBILE, accept, act, applied, case, people, signed_in  # noqa: F401
+from test_mediation import OTHER_MOBILE, accept, act, applied, case, people, signed_in  # noqa: F401
 
 
 def progress(page: str) -> list[str]:
