@@ -59,6 +59,12 @@ def field(page: Page | Locator, label: str) -> Locator:
     return page.get_by_label(starts_with(label))
 
 
+def text_field(page: Page | Locator, label: str) -> Locator:
+    """The text box whose label starts with `label` (not a select whose label merely
+    begins the same way, e.g. 不予法律援助的理由 and 不予法律援助的理由类别)."""
+    return page.get_by_role("textbox", name=starts_with(label))
+
+
 def township_name(T) -> str:
     return "Quantang Subdistrict" if T.locale == "en" else "泉塘街道"
 

@@ -17,6 +17,7 @@ from .browser_steps import (
     section,
     sign_in,
     status,
+    text_field,
 )
 from .test_accessibility import check_axe
 
@@ -57,7 +58,7 @@ def test_refusal_objection_and_the_bureau_upholds_it(language, new_context, labe
     panel = officer.get_by_role("group").filter(
         has=officer.locator("summary", has_text=T("Refuse"))
     )  # still open
-    field(panel, T("Reasons for the refusal")).fill("家庭人均月收入超过经济困难标准")
+    text_field(panel, T("Reasons for the refusal")).fill("家庭人均月收入超过经济困难标准")
     panel.get_by_role("button", name=T("Refuse"), exact=True).click()
     done(officer, T, "Refuse")
 

@@ -17,6 +17,7 @@ from .browser_steps import (
     section,
     sign_in,
     status,
+    text_field,
 )
 from .test_accessibility import check_axe
 
@@ -55,7 +56,7 @@ def test_a_poor_rating_is_answered_and_the_reports_count_it(language, new_contex
     open_request_from_queue(officer, T, reference)
     officer.get_by_role("button", name=T("Take this request"), exact=True).click()
     panel = open_action(officer, T("Refuse"))
-    field(panel, T("Reasons for the refusal")).fill("家庭人均月收入超过经济困难标准")
+    text_field(panel, T("Reasons for the refusal")).fill("家庭人均月收入超过经济困难标准")
     panel.get_by_role("button", name=T("Refuse"), exact=True).click()
     expect(officer.get_by_role("status")).to_contain_text(T("Done: %(action)s.") % {"action": T("Refuse")})
 
