@@ -31,7 +31,13 @@ class Staff:
         return self.participant if who and self.participant is not None else self.handler
 
     def right_one(self, transition: Transition, request_obj, who: int):
-        """The participant when `who` says so and they may take it, else the handler."""
+        """The participant when `who` says so and they may take it, else the handler. A
+        transition only a participant may take (no staff role, e.g. legal aid's
+        report_ground) goes to the participant whatever `who` says: else Hypothesis's
+        simplest examples (who = 0) never try it and liveness depends on luck."""
+        only_theirs = transition.participant_may and not transition.roles
+        if only_theirs and self.participant is not None and is_participant(self.participant, request_obj):
+            return self.participant
         participant = self.any(who) if transition.participant_may else self.handler
         return participant if is_participant(participant, request_obj) else self.handler
 
