@@ -285,3 +285,32 @@ def test_a_pooled_connection_that_stops_answering_mid_request_still_ends_the_req
         proxy.close()
         with application.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="the watchdog watches PostgreSQL connections")
+def test_a_statement_that_finished_is_never_cut_later(database_url, tmp_path):
+    """The watchdog forgets a statement when it ends: a request that waits (in Python) past
+    the statement timeout between two quick statements keeps its connection. Mutant seen
+    red: the release on `after_cursor_execute` dropped (the idle connection was cut and the
+    second statement answered 503)."""
+    from portal.statement_watchdog import GRACE_SECONDS, TICK_SECONDS
+
+    application = create_app(
+        {**app_config(database_url, tmp_path / "uploads"), "DATABASE_STATEMENT_TIMEOUT": 1}
+    )
+
+    @application.get("/test-slow-python")
+    def slow_python():
+        db.session.execute(text("SELECT 1"))
+        time.sleep(1 + GRACE_SECONDS + 2 * TICK_SECONDS + 0.5)  # the view computes; no statement runs
+        return str(db.session.execute(text("SELECT 2")).scalar())
+
+    application.test_client_class = PortalClient
+    try:
+        with application.app_context():
+            response = application.test_client().get("/test-slow-python")
+        assert response.status_code == 200 and response.get_data(as_text=True) == "2"
+    finally:
+        with application.app_context():
+            db.engine.dispose()

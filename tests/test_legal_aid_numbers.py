@@ -166,6 +166,16 @@ def test_outcomes_are_kept_as_history(client, make_client, staff):
     corrected = text_of(client, f"/legal-aid/objection-decisions/{reference}/1")
     assert "责令" in corrected or "orders the legal aid centre to correct" in corrected
     assert "行政复议" not in corrected  # the remedy is for a decision upheld
+    # Only this browser (its applicant) and staff who may see the request open it: anyone
+    # else, and a number that does not exist, get 404 (as the other decisions).
+    # Mutant seen red: _objection_decision_or_404 without its access check.
+    for url in (
+        f"/legal-aid/objection-decisions/{reference}/1",
+        f"/legal-aid/objection-decisions/{reference}/1/pdf",
+    ):
+        assert make_client().get(url).status_code == 404
+    assert client.get(f"/legal-aid/objection-decisions/{reference}/3").status_code == 404
+    assert reviewer.get(f"/legal-aid/objection-decisions/{reference}/2").status_code == 200
 
 
 def test_each_series_restarts_every_year(app, client, staff):
@@ -186,8 +196,10 @@ def test_each_series_restarts_every_year(app, client, staff):
 
 
 def test_two_writers_at_once_never_share_a_number(app, client, staff):
-    """Mutant caught: issue() without the retry on the unique constraint (a writer that read
-    the same largest number fails) or without the constraint (two documents, one number)."""
+    """Mutant caught on PostgreSQL: issue() without its advisory lock (four writers ran out
+    of retries). The writers here are serialised by the lock (PostgreSQL) or by SQLite's
+    BEGIN IMMEDIATE, so the retry on the unique constraint is a second line this test does
+    not reach."""
     officer, _reviewer = staff
     application_id = reload(under_review(client, officer)).id
     db.session.commit()

@@ -339,3 +339,19 @@ def test_the_receipt_of_a_safe_contact_request_promises_no_text(deployed):  # no
     assert "本申请不会发送任何短信，包括验证码。" in receipt and "工作日下午" in receipt
     assert "会在查询页面和短信中告知您" not in receipt
     assert outbox_rows() == 0
+
+
+def test_a_pin_typed_in_full_width_digits_opens_with_the_same_digits_typed_plainly(deployed):  # noqa: F811
+    """A Chinese input method types １２３４５６: the PIN is the same digits whichever way
+    they come. Mutant seen red: the PIN kept without NFKC (set in full width, the ASCII
+    digits on /track were 'wrong' and cost a try)."""
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in PIN)  # full-width digits
+    person = deployed.test_client()
+    answers = application_form(**{**SAFE, "tracking_pin": wide, "tracking_pin_again": wide})
+    done = person.submit("/legal-aid/apply", answers)
+    assert done.status_code == 303, done.get_data(as_text=True)[:2000]
+    reference = done.headers["Location"].rsplit("/", 1)[1]
+    visitor = deployed.test_client()
+    pair(visitor, reference, MOBILE)
+    assert visitor.submit("/track/code", {"code": PIN}).status_code == 303
+    assert load_by_reference(reference).pin_tries == 0

@@ -319,3 +319,13 @@ def test_a_call_and_a_walk_in_logged_by_keyboard_count_in_the_channel_figures(br
     supervisor = staff_signed_in(browser, "planner")
     report = supervisor.visit("/staff/reports/").get_data(as_text=True)
     assert "按渠道统计的咨询" in report
+
+
+def test_a_cited_document_number_is_not_taken_for_an_address():
+    """An answer citing a judicial interpretation or a State Council order can be published;
+    a house number still cannot. Mutant seen red: the address check on the raw text
+    (法释〔2020〕22号 and 国务院令第586号 were 'addresses', blocking every such answer)."""
+    from portal.written_consultations.privacy import findings
+
+    assert findings("依据法释〔2020〕22号第十条和国务院令第586号，可以申请仲裁。") == []
+    assert len(findings("我住在星沙街道开元路12号3栋501室。")) == 1

@@ -246,7 +246,7 @@ def _run_steps(intake: Intake, step: str | None):
         return _render(intake, 400 if form.is_submitted() else 200)
     _save(intake, step or "form")
     db.session.commit()  # the answers are kept whatever the next steps say
-    g.safe_contact_form = form  # read by services.submit before any notice (core.safe_contact)
+    g.safe_contact = safe_contact.answers_of(form)  # values for services.submit (core.safe_contact)
     try:
         created = intake.build(form, intake.staged)
     except IntakeError as error:

@@ -14,6 +14,8 @@ that nothing at all be texted and say how and when the office may call. Such a r
   that acts on silence (e.g. `withdraw-expired`) asks `silence_may_count` first.
 """
 
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, g, has_request_context
@@ -47,8 +49,13 @@ def _serializer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="safe-contact-pin")
 
 
+def pin_text(typed: str | None) -> str:
+    """A PIN as typed, full-width digits (a Chinese input method) as ASCII, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", typed or "").split())
+
+
 def _pin_digits(field) -> str:
-    return "".join((field.data or "").split())
+    return pin_text(field.data)
 
 
 def _unsealed(value: str | None) -> str | None:
@@ -69,7 +76,7 @@ def sealed_answers(answers: list) -> list:
     pin = next((v for n, v in answers if n == "tracking_pin"), "")
     if not pin or _unsealed(pin):
         return answers
-    sealed = SEALED + _serializer().dumps(generate_password_hash("".join(pin.split())))
+    sealed = SEALED + _serializer().dumps(generate_password_hash(pin_text(pin)))
     again = next((v for n, v in answers if n == "tracking_pin_again"), "")
     return [
         (n, (sealed if n == "tracking_pin" or again == pin else "") if n in PIN_FIELDS else v)
@@ -112,7 +119,7 @@ class SafeContactMixin:
             return  # a PIN checked on the form page, kept sealed since
         pin = _pin_digits(field)
         low, high = PIN_LENGTHS
-        if not (pin.isdigit() and low <= len(pin) <= high):
+        if not (pin.isascii() and pin.isdigit() and low <= len(pin) <= high):
             raise ValidationError(_l("Choose a PIN of 6 to 12 digits."))
         if len(set(pin)) == 1:
             raise ValidationError(_l("Choose a PIN that is not one digit repeated."))
@@ -127,24 +134,37 @@ def wanted(form) -> bool:
     return bool(getattr(getattr(form, "no_texts", None), "data", False))
 
 
-def apply(form, service_request: ServiceRequest) -> None:
-    """Copy the form's safe-contact answers onto the request it built (nothing without them)."""
+@dataclass(frozen=True)
+class SafeContact:
+    """What a form's safe-contact answers come to, as plain values: how the office may
+    call, and the PIN's hash (never the PIN)."""
+
+    contact_how: str
+    pin_hash: str
+
+
+def answers_of(form) -> SafeContact | None:
+    """The form's safe-contact answers as values; None when it did not ask for safe contact."""
     if not wanted(form):
-        return
+        return None
+    pin_hash = _unsealed(form.tracking_pin.data) or generate_password_hash(_pin_digits(form.tracking_pin))
+    return SafeContact((form.contact_how.data or "").strip()[:200], pin_hash)
+
+
+def apply(contact: SafeContact, service_request: ServiceRequest) -> None:
+    """Make the request a safe-contact one (before its first notice: it texts nothing)."""
     service_request.safe_contact = True
-    service_request.contact_how = (form.contact_how.data or "").strip()[:200]
-    service_request.pin_hash = _unsealed(form.tracking_pin.data) or generate_password_hash(
-        _pin_digits(form.tracking_pin)
-    )
+    service_request.contact_how = contact.contact_how
+    service_request.pin_hash = contact.pin_hash
     service_request.pin_tries = 0
     service_request.mobile_proven = False  # no code proved it: no account lists it, /track/find never does
 
 
 def apply_intake(service_request: ServiceRequest) -> None:
-    """The intake of this HTTP request (`g.safe_contact_form`, set by core.intake) asked for
-    safe contact: apply it to the request being submitted, before its first notice."""
-    if has_request_context() and (form := g.pop("safe_contact_form", None)) is not None:
-        apply(form, service_request)
+    """The intake of this HTTP request asked for safe contact (`g.safe_contact`, the values
+    core.intake took from its form): apply them to the request being submitted."""
+    if has_request_context() and (contact := g.pop("safe_contact", None)) is not None:
+        apply(contact, service_request)
 
 
 def refuses_sms(recipient: str | None, request_id: int | None) -> bool:
@@ -176,7 +196,7 @@ def pin_is_right(service_request: ServiceRequest, typed: str) -> bool:
         or service_request.pin_tries >= PIN_MAX_TRIES
     ):
         return False
-    digits = "".join(ch for ch in typed if ch.isdigit())
+    digits = "".join(ch for ch in pin_text(typed) if ch.isdigit())
     if check_password_hash(service_request.pin_hash, digits):
         service_request.pin_tries = 0
         db.session.commit()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, has_request_context
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import ForeignKey, String, Text, select
@@ -95,9 +94,10 @@ class ObjectionDocument:
 
 
 def legal_basis() -> str:
-    if str(get_locale() or "").startswith("zh"):
-        return "《中华人民共和国法律援助法》第四十九条"
-    return str(_l("Legal Aid Law of the People's Republic of China, Art. %(article)s", article="49"))
+    """Art. 49 (the objection and the bureau's review), cited as every decision cites."""
+    from portal.legal_aid.citations import cite
+
+    return cite([(49,)])
 
 
 def document(application, row: ObjectionOutcome) -> ObjectionDocument:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -77,8 +78,10 @@ def _keeper_only():
 def index():
     _keeper_only()
     committees = db.session.scalars(
-        select(MediationCommittee).order_by(MediationCommittee.kind, MediationCommittee.id)
-    ).unique()
+        select(MediationCommittee)
+        .options(selectinload(MediationCommittee.mediators))  # one query for every row's mediators
+        .order_by(MediationCommittee.kind, MediationCommittee.id)
+    )
     return render_template("mediation/committees.html", committees=list(committees), kinds=COMMITTEE_KINDS)
 
 

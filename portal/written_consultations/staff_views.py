@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core.clock import local_today, utcnow
+from portal.core.lookup import load_by_reference
 from portal.core.services import record_event
 from portal.extensions import db
 from portal.written_consultations import archive, roster
@@ -126,8 +127,8 @@ def review_list():
 
 def _question_or_404(reference: str) -> WrittenQuestion:
     _duty_or_supervisor()
-    found = db.session.scalar(select(WrittenQuestion).where(WrittenQuestion.reference == reference))
-    if found is None:
+    found = load_by_reference(reference)  # typed with or without dashes, in any case
+    if not isinstance(found, WrittenQuestion):
         abort(404)
     return found
 
