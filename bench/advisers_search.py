@@ -77,7 +77,7 @@ def fill(villages: int, advisers: int, rng: random.Random) -> None:
             {
                 "id": i + 1,
                 "name": name,
-                "kind": "lawyer",
+                "profession": "lawyer",
                 "law_firm": "某律师事务所（演示）",
                 "work_phone": f"139{i:08d}",
                 "is_active": True,
@@ -102,7 +102,7 @@ def fill(villages: int, advisers: int, rng: random.Random) -> None:
                     "id": i + 1,
                     "township_id": township.id,
                     "name": name,
-                    "kind": "community" if name.endswith("社区") else "village",
+                    "village_type": "community" if name.endswith("社区") else "village",
                     "is_demo": True,
                 }
             )

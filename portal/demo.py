@@ -7,7 +7,7 @@ NBS codes are real, SPEC §6). Running it twice adds nothing.
 
 from sqlalchemy import select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.accounts.profiles import profile_of, save_profile, years_ago
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user
@@ -50,7 +50,7 @@ STAFF = [
 #: (practising since a year before the demo data was loaded). Firms and numbers are invented.
 PROFILES = {
     "lawyer": {
-        "kind": "lawyer",
+        "profession": "lawyer",
         "licence_number": "14301201510012345",
         "practising_since": lambda: years_ago(9),
         "criminal_practice_since": lambda: years_ago(6),
@@ -60,7 +60,7 @@ PROFILES = {
         "specialties": ["labour", "contracts", "governance", "criminal"],
     },
     "lawyer2": {
-        "kind": "lawyer",
+        "profession": "lawyer",
         "licence_number": "14301202410054321",
         "practising_since": lambda: years_ago(1),
         "firm": "湖南榔梨律师事务所（演示）",
@@ -132,7 +132,7 @@ def _seed_users() -> list[str]:
             count += 1
     if not db.session.scalar(select(User.id).where(User.mobile == RESIDENT_MOBILE)):
         resident = User(
-            kind=AccountKind.RESIDENT,
+            account_type=AccountType.RESIDENT,
             mobile=RESIDENT_MOBILE,
             display_name="赵红（演示）",
             mobile_verified_at=utcnow(),

@@ -79,7 +79,7 @@ def a_lawyer(fixture):
     if lawyer is None:
         lawyer = fixture("make_staff")("lawyer", "lawyer")
         save_profile(
-            lawyer, kind="lawyer", practising_since=date(2010, 1, 1)
+            lawyer, profession="lawyer", practising_since=date(2010, 1, 1)
         )  # Art. 12: only profiles are assigned
         db.session.commit()
     return lawyer
@@ -128,7 +128,7 @@ def legal_aid(kind, fixture) -> Exercise:
             claim(application, officer)
             for action in ("approve", "assign_lawyer"):
                 perform(application, action, user=officer, data=data.get(action, {}))
-            perform(application, "ask_change", actor_kind="applicant", data=data["ask_change"])
+            perform(application, "ask_change", actor_type="applicant", data=data["ask_change"])
             db.session.commit()
         return application
 
@@ -150,7 +150,7 @@ def desk_and_point(make_staff):
     if point is None:
         point = ServicePoint(
             code="C",
-            kind="centre",
+            point_type="centre",
             name="中心",
             name_en="Centre",
             address="a",

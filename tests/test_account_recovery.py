@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.accounts.services import register_public_account
 from portal.core.models import OutboxMessage, ServiceRequest
 from portal.extensions import db
@@ -52,7 +52,7 @@ def accounts() -> int:
 
 
 def resident(mobile: str = MOBILE, verified: bool = False) -> User:
-    user = register_public_account(AccountKind.RESIDENT, mobile, "王五", PASSWORD)
+    user = register_public_account(AccountType.RESIDENT, mobile, "王五", PASSWORD)
     if verified:
         from portal.core.clock import utcnow
 
@@ -63,7 +63,7 @@ def resident(mobile: str = MOBILE, verified: bool = False) -> User:
 
 def registration(mobile: str = MOBILE) -> dict:
     return {
-        "kind": "resident",
+        "account_type": "resident",
         "display_name": "李四",
         "mobile": mobile,
         "password": NEW_PASSWORD,

@@ -16,7 +16,7 @@ from support import PASSWORD
 
 def register(client, **overrides):
     data = {
-        "kind": "resident",
+        "account_type": "resident",
         "display_name": "赵红",
         "mobile": "13800000001",
         "password": "long-enough-pw",
@@ -30,14 +30,18 @@ def test_a_resident_registers_and_lands_on_my_requests(client):
     response = register(client, mobile="+86 138 0000 0001")
     assert response.status_code == 302 and response.headers["Location"].endswith("/account/requests")
     user = db.session.scalar(select(User))
-    assert (user.kind, user.mobile) == ("resident", "13800000001")
+    assert (user.account_type, user.mobile) == ("resident", "13800000001")
     assert user.password_hash != "long-enough-pw" and user.check_password("long-enough-pw")
 
 
 def test_an_enterprise_needs_a_valid_credit_code(client):
-    bad = register(client, kind="enterprise", company_name="星沙某科技有限公司", uscc="91110000600037341N")
+    bad = register(
+        client, account_type="enterprise", company_name="星沙某科技有限公司", uscc="91110000600037341N"
+    )
     assert bad.status_code == 200 and 'id="uscc-error"' in bad.get_data(as_text=True)
-    good = register(client, kind="enterprise", company_name="星沙某科技有限公司", uscc="91110000600037341l")
+    good = register(
+        client, account_type="enterprise", company_name="星沙某科技有限公司", uscc="91110000600037341l"
+    )
     assert good.status_code == 302 and good.headers["Location"].endswith("/account/enterprise")
     from portal.accounts.enterprises import Enterprise, EnterpriseMember
 

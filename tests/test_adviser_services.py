@@ -31,10 +31,10 @@ def logged(app):
         ("wang", None, "other", date(2025, 7, 1), 1),
         ("chen", "金龙村", "mediation", date(2024, 12, 31), 5),
     ]
-    for adviser, village, kind, served_on, count in log:
+    for adviser, village, service_type, served_on, count in log:
         services.log_service(
             world[adviser],
-            kind=kind,
+            service_type=service_type,
             served_on=served_on,
             count=count,
             village_id=world[village].id if village else None,
@@ -76,10 +76,10 @@ def listed(client, url: str) -> tuple[int, list[tuple[str, int]]]:
     ("query", "total", "rows"),
     [
         (f"{YEAR}", 11, 5),
-        (f"{YEAR}&kind=mediation", 9, 3),
-        (f"{YEAR}&kind=mediation&township=XS", 5, 2),
-        ("start=2025-05&end=2025-06&kind=mediation", 3, 1),
-        ("start=2024-01&end=2025-12&kind=mediation", 14, 4),
+        (f"{YEAR}&service_type=mediation", 9, 3),
+        (f"{YEAR}&service_type=mediation&township=XS", 5, 2),
+        ("start=2025-05&end=2025-06&service_type=mediation", 3, 1),
+        ("start=2024-01&end=2025-12&service_type=mediation", 14, 4),
     ],
 )
 def test_the_list_filters_by_kind_period_and_township(logged, staff, query, total, rows):
@@ -92,13 +92,13 @@ def test_the_list_shows_no_description_and_pages_by_keyset(app, logged, staff):
     world = logged
     for day in range(1, PAGE_SIZE + 6):
         services.log_service(
-            world["wang"], kind="resident_service", served_on=date(2025, 8, 1 + day % 28), count=1
+            world["wang"], service_type="resident_service", served_on=date(2025, 8, 1 + day % 28), count=1
         )
     db.session.commit()
     client = staff("manager")
-    page = client.get(f"/staff/adviser-services/?{YEAR}&kind=resident_service").get_data(as_text=True)
+    page = client.get(f"/staff/adviser-services/?{YEAR}&service_type=resident_service").get_data(as_text=True)
     assert "张三" not in page and 'rel="next"' in page
-    total, rows = listed(client, f"/staff/adviser-services/?{YEAR}&kind=resident_service")
+    total, rows = listed(client, f"/staff/adviser-services/?{YEAR}&service_type=resident_service")
     assert total == len(rows) == PAGE_SIZE + 5
     assert rows == sorted(rows, reverse=True)
 
@@ -108,7 +108,7 @@ def test_a_bad_period_or_kind_is_refused_next_to_the_field(logged, staff):
     response = client.get("/staff/adviser-services/?start=2025-06&end=2025-01")
     assert response.status_code == 400
     assert "The end month must not be before the start month." in response.get_data(as_text=True)
-    response = client.get(f"/staff/adviser-services/?{YEAR}&kind=nonsense")
+    response = client.get(f"/staff/adviser-services/?{YEAR}&service_type=nonsense")
     assert response.status_code == 400 and 'aria-invalid="true"' in response.get_data(as_text=True)
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from test_advisers_support import directory, make_adviser, make_village
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.advisers import search
 from portal.advisers.models import AdviserContact, DirectoryEntry
 from portal.core.models import OutboxMessage
@@ -179,7 +179,7 @@ def test_contact_form_validates_and_keeps_values(client, world):
 def test_signed_in_resident_sees_it_under_my_requests(client, world):
     from support import PASSWORD
 
-    user = User(kind=AccountKind.RESIDENT, mobile="13800000001", display_name="赵红")
+    user = User(account_type=AccountType.RESIDENT, mobile="13800000001", display_name="赵红")
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()

@@ -67,14 +67,14 @@ def test_create_and_edit_an_adviser(admin, world, make_staff):
     admin.get("/language/en")
     bad = admin.submit(
         "/staff/advisers/new",
-        {"name": "李伟", "kind": "lawyer", "law_firm": "某所", "work_phone": "12345", "user_id": "0"},
+        {"name": "李伟", "profession": "lawyer", "law_firm": "某所", "work_phone": "12345", "user_id": "0"},
     )
     assert bad.status_code == 400 and "0731-84000000" in bad.get_data(as_text=True)
     made = admin.submit(
         "/staff/advisers/new",
         {
             "name": "李伟",
-            "kind": "lawyer",
+            "profession": "lawyer",
             "law_firm": "某律师事务所",
             "work_phone": "(0731) 8400 0002",
             "user_id": str(lawyer.id),
@@ -89,7 +89,7 @@ def test_create_and_edit_an_adviser(admin, world, make_staff):
         f"/staff/advisers/{world['chen'].id}/edit",
         {
             "name": "陈明",
-            "kind": "lawyer",
+            "profession": "lawyer",
             "law_firm": "x",
             "work_phone": "13900001001",
             "user_id": str(lawyer.id),
@@ -101,7 +101,7 @@ def test_create_and_edit_an_adviser(admin, world, make_staff):
         f"/staff/advisers/{world['chen'].id}/edit",
         {
             "name": "陈晓明",
-            "kind": "legal_worker",
+            "profession": "legal_worker",
             "law_firm": "x",
             "work_phone": "13900001001",
             "user_id": "0",
@@ -117,7 +117,8 @@ def test_create_and_rename_a_village(admin, world):
 
     xingsha = township("430121001")
     made = admin.submit(
-        "/staff/advisers/villages/new", {"name": "新桥村", "kind": "village", "township_id": str(xingsha.id)}
+        "/staff/advisers/villages/new",
+        {"name": "新桥村", "village_type": "village", "township_id": str(xingsha.id)},
     )
     assert made.status_code == 303
     village = db.session.scalar(select(Village).where(Village.name == "新桥村"))
@@ -125,7 +126,7 @@ def test_create_and_rename_a_village(admin, world):
     page = f"/staff/advisers/villages/{village.id}"
     assert (
         admin.submit(
-            page, {"name": "新桥社区", "kind": "community", "township_id": str(xingsha.id)}
+            page, {"name": "新桥社区", "village_type": "community", "township_id": str(xingsha.id)}
         ).status_code
         == 303
     )
@@ -224,7 +225,7 @@ def test_valid_roster_imports_creates_updates_and_assigns(admin, world):
     chen = db.session.get(Adviser, chen.id)
     assert chen.law_firm == "新所名" and chen.schedule == "每周二上午"
     liu = db.session.scalar(select(Adviser).where(Adviser.name == "刘强"))
-    assert liu.kind == "legal_worker" and liu.work_phone == "0731-84000009"
+    assert liu.profession == "legal_worker" and liu.work_phone == "0731-84000009"
     # 老金龙村 moved from 王芳 to 陈明, keeping the old assignment; 新星村 and 临湘社区 are new.
     old = db.session.scalar(select(Village).where(Village.name == "老金龙村"))
     assert [
@@ -234,7 +235,7 @@ def test_valid_roster_imports_creates_updates_and_assigns(admin, world):
         )
     ] == [(world["wang"].id, False), (chen.id, True)]
     community = db.session.scalar(select(Village).where(Village.name == "临湘社区"))
-    assert community.kind == "community" and community.township.code == "430121004"
+    assert community.village_type == "community" and community.township.code == "430121004"
     assert [h.village_id for h in search.search("linxiang")[0]] == [community.id]
     assert {h.village_id for h in search.search("xinxingcun")[0]} == {
         db.session.scalar(select(Village.id).where(Village.name == "新星村"))
@@ -282,7 +283,7 @@ def test_service_log_by_administrator_and_by_the_linked_adviser(admin, world, ma
     chen = world["chen"]
     page = f"/staff/advisers/{chen.id}"
     entry = {
-        "kind": "mediation",
+        "service_type": "mediation",
         "served_on": "2026-03-02",
         "count": "2",
         "village_id": str(world["金龙村"].id),
@@ -298,7 +299,7 @@ def test_service_log_by_administrator_and_by_the_linked_adviser(admin, world, ma
     me = own.get("/staff/advisers/me")
     assert me.status_code == 302 and me.headers["Location"].endswith(page)
     assert own.get(page).status_code == 200
-    education = dict(entry, kind="education", count="1", village_id="0", description="法治讲座")
+    education = dict(entry, service_type="education", count="1", village_id="0", description="法治讲座")
     assert own.submit(page, education, action=f"{page}/service-log").status_code == 303
     other = f"/staff/advisers/{world['wang'].id}"
     assert own.get(other).status_code == 403
@@ -307,7 +308,7 @@ def test_service_log_by_administrator_and_by_the_linked_adviser(admin, world, ma
     future = own.submit(page, dict(education, served_on="2999-01-01"), action=f"{page}/service-log")
     assert future.status_code == 400
     entries = list(db.session.scalars(select(ServiceLogEntry).order_by(ServiceLogEntry.id)))
-    assert [(e.kind, e.count, e.adviser_id) for e in entries] == [
+    assert [(e.service_type, e.count, e.adviser_id) for e in entries] == [
         ("mediation", 2, chen.id),
         ("education", 1, chen.id),
     ]

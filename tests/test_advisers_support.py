@@ -14,14 +14,14 @@ def township(code: str) -> Township:
     return db.session.scalar(select(Township).where(Township.code == code))
 
 
-def make_village(name: str, code: str = "430121001", kind: str | None = None) -> Village:
-    kind = kind or ("community" if name.endswith("社区") else "village")
-    return services.save_village(Village(name=name, kind=kind, township_id=township(code).id))
+def make_village(name: str, code: str = "430121001", village_type: str | None = None) -> Village:
+    village_type = village_type or ("community" if name.endswith("社区") else "village")
+    return services.save_village(Village(name=name, village_type=village_type, township_id=township(code).id))
 
 
 def make_adviser(name: str, phone: str = "13900001001", **fields) -> Adviser:
     values = {
-        "kind": "lawyer",
+        "profession": "lawyer",
         "law_firm": "测试律师事务所",
         "work_phone": phone,
         "schedule": "每月第二个周三上午",

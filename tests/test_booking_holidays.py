@@ -25,7 +25,7 @@ def freeze(monkeypatch, moment: datetime) -> None:
 def point(app):
     point = ServicePoint(
         code="CENTRE",
-        kind="centre",
+        point_type="centre",
         name="长沙县公共法律服务中心",
         name_en="Centre",
         address="开元路",

@@ -113,7 +113,7 @@ def test_the_writer_refuses_inconsistent_values(bad):
 def point(app):
     point = ServicePoint(
         code="CENTRE",
-        kind="centre",
+        point_type="centre",
         name="长沙县公共法律服务中心",
         name_en="County centre",
         address=LONG_ADDRESS,

@@ -27,7 +27,7 @@ from support import open_for_booking
 def make_point(code="CENTRE", name="长沙县公共法律服务中心"):
     point = ServicePoint(
         code=code,
-        kind="centre",
+        point_type="centre",
         name=name,
         name_en="Centre",
         address="开元路",
@@ -435,7 +435,7 @@ def desk_world(make_staff) -> dict:
         make_staff(role, role)
     point = ServicePoint(
         code="CENTRE",
-        kind="centre",
+        point_type="centre",
         name="中心",
         name_en="Centre",
         address="a",

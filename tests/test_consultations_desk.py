@@ -168,7 +168,7 @@ def test_filtering_by_township_lists_its_office_first_then_the_county_centre(cli
         db.session.add(
             ServicePoint(
                 code=code,
-                kind="justice_office",
+                point_type="justice_office",
                 name=name,
                 name_en=name,
                 township_id=township.id,

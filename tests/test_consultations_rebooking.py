@@ -193,7 +193,7 @@ def test_after_the_window_the_page_says_so_and_the_job_closes_the_booking(
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.request_id == done.id, AuditEvent.action == "office_close_lapse")
     )
-    assert event.actor_kind == "system" and event.audience == "applicant"
+    assert event.actor_type == "system" and event.audience == "applicant"
     assert f"截至 {last_day.isoformat()}（14 天内）未另选时间" in event.comment
     db.session.refresh(done.slot)
     assert done.slot.booked == 0  # the seat the closed time held is given back
@@ -235,7 +235,7 @@ def test_a_booking_closed_again_gets_a_new_window_and_the_job_waits_for_it(app, 
     close_slots(point, [own], user=None)
     db.session.commit()
     later = slot_on(point, 12)
-    perform(booking(reference), "reschedule", actor_kind=APPLICANT, data={"slot": later.id})
+    perform(booking(reference), "reschedule", actor_type=APPLICANT, data={"slot": later.id})
     db.session.commit()
     clock.travel(timedelta(days=10))
     close_slots(point, [later], user=None)
@@ -258,6 +258,6 @@ def test_no_caller_moves_a_closed_booking_after_its_window(app, booked):
     db.session.commit()
     after = slot_on(point, 20)
     with pytest.raises(GuardFailed):
-        perform(booking(reference), "reschedule", actor_kind=APPLICANT, data={"slot": after.id})
+        perform(booking(reference), "reschedule", actor_type=APPLICANT, data={"slot": after.id})
     db.session.rollback()
     assert booking(reference).status == "office_closed"

@@ -110,7 +110,7 @@ def test_every_event_of_every_kind_reaches_only_its_addressees(
     written = []
     for number, (action, actor, audience) in enumerate(events):
         comment = f"注{number:03d}号"
-        record_event(application, action, actor_kind=actor, comment=comment, audience=audience)
+        record_event(application, action, actor_type=actor, comment=comment, audience=audience)
         written.append((comment, actor, audience))
     db.session.commit()
     assert {audience for _c, _a, audience in written} == {APPLICANT, PARTY, BOTH, STAFF}

@@ -8,7 +8,7 @@ typed values or errors to another.
 
 from sqlalchemy import select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.core.models import Township
 from portal.extensions import db
 from portal.i18n import LANGUAGE_COOKIE
@@ -81,7 +81,7 @@ def test_answers_filled_in_from_the_self_check_are_shown_but_not_stored(app, cli
 
 
 def test_a_signed_in_applicants_name_is_shown_to_them_only(app, client, make_client):
-    resident = User(kind=AccountKind.RESIDENT, mobile="13800000009", display_name="居民张三")
+    resident = User(account_type=AccountType.RESIDENT, mobile="13800000009", display_name="居民张三")
     resident.set_password(PASSWORD)
     db.session.add(resident)
     db.session.commit()

@@ -24,7 +24,7 @@ def register_enterprise(client, mobile: str, name="唐会计", company="长沙�
     response = client.submit(
         "/account/register",
         {
-            "kind": "enterprise",
+            "account_type": "enterprise",
             "display_name": name,
             "mobile": mobile,
             "company_name": company,
@@ -60,7 +60,7 @@ def team(app, make_staff):
     for key, specialties in (("lead", ["labour", "contracts"]), ("member", ["ip"]), ("outsider", ["tax"])):
         save_profile(
             people[key],
-            kind="lawyer",
+            profession="lawyer",
             licence_number=f"1430120{key}",
             practising_since=date(2015, 3, 1),
             firm="湖南某律师事务所",

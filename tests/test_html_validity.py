@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from portal import demo
 from portal.accounts.enterprises import EnterpriseMember
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.advisers.models import Adviser, Village
 from portal.consultations.models import ServicePoint
 from portal.core.access import can_view
@@ -229,7 +229,7 @@ def objection_upheld() -> None:
     reviewer = db.session.scalar(select(User).where(User.username == "reviewer"))
     claim(application, officer)
     perform(application, "refuse", user=officer, data={"reasons": "不属于法律援助的事项范围。"})
-    perform(application, "object", actor_kind=APPLICANT, data={"comment": "我的事项属于劳动报酬。"})
+    perform(application, "object", actor_type=APPLICANT, data={"comment": "我的事项属于劳动报酬。"})
     perform(application, "uphold_refusal", user=reviewer, data={"reasons": "原决定正确。"})
     db.session.commit()
 
@@ -355,7 +355,7 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
         pages.keep(who, "GET", "/staff/ (forbidden)", person.get("/staff/"))
 
     staff_members = db.session.scalars(
-        select(User).where(User.kind == AccountKind.STAFF).order_by(User.username)
+        select(User).where(User.account_type == AccountType.STAFF).order_by(User.username)
     )
     for user in staff_members:  # every demo staff account: the pages of each role
         staff = sign_in_staff(make_client, user.username)

@@ -272,7 +272,7 @@ def register_enterprise(client, uscc: str):
     return client.submit(
         "/account/register",
         {
-            "kind": "enterprise",
+            "account_type": "enterprise",
             "display_name": "唐会计",
             "mobile": "13800000011",
             "company_name": "星沙某科技有限公司",

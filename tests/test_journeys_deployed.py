@@ -110,7 +110,7 @@ def test_registration_proves_the_mobile_and_no_page_carries_the_password(browser
     seen: list[str] = []
     collect(seen, person.visit("/account/register"))
     answers = {
-        "kind": "resident",
+        "account_type": "resident",
         "display_name": "李秀英",
         "mobile": mobile,
         "password": password,
@@ -133,11 +133,11 @@ def test_registration_proves_the_mobile_and_no_page_carries_the_password(browser
 
 
 def test_a_forgotten_password_is_reset_with_the_code(browser):
-    from portal.accounts.models import AccountKind
+    from portal.accounts.models import AccountType
     from portal.accounts.services import register_public_account
 
     mobile = new_mobile()
-    register_public_account(AccountKind.RESIDENT, mobile, "王芳", "old-password-2026")
+    register_public_account(AccountType.RESIDENT, mobile, "王芳", "old-password-2026")
     db.session.commit()
     person = browser()
     person.visit("/account/reset-password")
@@ -176,7 +176,7 @@ def test_a_health_check_from_an_enterprise_proved_by_the_code_and_verified_by_st
     clerk, mobile, password = browser(), new_mobile(), "long-enough-pw-2026"
     clerk.visit("/account/register")
     answers = {
-        "kind": "enterprise",
+        "account_type": "enterprise",
         "display_name": "唐会计",
         "mobile": mobile,
         "company_name": "长沙星沙精工机械有限公司",
@@ -240,11 +240,11 @@ def test_the_clock_moves_only_in_tests_and_an_old_code_is_refused(browser, deplo
 def test_a_new_mobile_is_proved_and_the_code_page_never_carries_the_password(browser):
     """Mutant caught: the code page writing the typed fields back (the password with
     them, as it did before this change)."""
-    from portal.accounts.models import AccountKind, User
+    from portal.accounts.models import AccountType, User
     from portal.accounts.services import register_public_account
 
     old, new, password = new_mobile(), new_mobile(), "my-own-secret-2026"
-    register_public_account(AccountKind.RESIDENT, old, "赵六", password).mobile_verified_at = None
+    register_public_account(AccountType.RESIDENT, old, "赵六", password).mobile_verified_at = None
     db.session.commit()
     person = browser()
     person.visit("/account/login")

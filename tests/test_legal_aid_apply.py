@@ -194,7 +194,7 @@ def test_a_signed_in_resident_finds_the_application_under_my_requests(client, ap
     register = client.submit(
         "/account/register",
         {
-            "kind": "resident",
+            "account_type": "resident",
             "display_name": "周建国",
             "mobile": "13900000011",
             "password": "long-enough-pw",

@@ -26,15 +26,17 @@ def staff(make_staff):
     worker = make_staff("worker", "lawyer", name="周基层")
     save_profile(
         senior,
-        kind="lawyer",
+        profession="lawyer",
         licence_number="14301200910000001",
         practising_since=date(2010, 3, 1),
         criminal_practice_since=date(2011, 5, 1),
         firm="湖南星城律师事务所",
         work_phone="0731-84000001",
     )
-    save_profile(junior, kind="lawyer", practising_since=local_today() - timedelta(days=400), firm="新锐律所")
-    save_profile(worker, kind="grassroots", practising_since=date(2005, 1, 1), firm="星沙法律服务所")
+    save_profile(
+        junior, profession="lawyer", practising_since=local_today() - timedelta(days=400), firm="新锐律所"
+    )
+    save_profile(worker, profession="grassroots", practising_since=date(2005, 1, 1), firm="星沙法律服务所")
     db.session.commit()
     return {"officer": officer, "senior": senior, "junior": junior, "worker": worker}
 

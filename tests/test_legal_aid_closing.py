@@ -21,7 +21,7 @@ from support import application_form
 def people(make_client, make_staff):
     make_staff("officer", "legal_aid_officer", name="张敏")
     lawyer_user = make_staff("lawyer", "lawyer", name="陈律师")
-    save_profile(lawyer_user, kind="lawyer", practising_since=date(2010, 1, 1))
+    save_profile(lawyer_user, profession="lawyer", practising_since=date(2010, 1, 1))
     db.session.commit()
     officer, lawyer = make_client(), make_client()
     officer.sign_in("officer")

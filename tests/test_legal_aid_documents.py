@@ -18,7 +18,7 @@ from support import application_form
 def officer(make_client, make_staff):
     make_staff("officer", "legal_aid_officer", name="张敏")
     lawyer = make_staff("lawyer", "lawyer", name="陈律师")
-    save_profile(lawyer, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
+    save_profile(lawyer, profession="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
     db.session.commit()
     client = make_client()
     client.sign_in("officer")

@@ -33,7 +33,7 @@ def staff(make_client, make_staff):
     make_staff("officer", "legal_aid_officer", name="张敏")
     make_staff("reviewer", "bureau_reviewer", name="赵科长")
     lawyer = make_staff("lawyer", "lawyer", name="陈律师")
-    save_profile(lawyer, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
+    save_profile(lawyer, profession="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
     db.session.commit()
     officer, reviewer = make_client(), make_client()
     officer.sign_in("officer")

@@ -21,7 +21,7 @@ from support import application_form
 @pytest.fixture
 def staff(make_staff):
     lawyer = make_staff("lawyer", "lawyer", name="陈律师")
-    save_profile(lawyer, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
+    save_profile(lawyer, profession="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
     db.session.commit()
     return {
         "officer": make_staff("officer", "legal_aid_officer", name="张敏"),

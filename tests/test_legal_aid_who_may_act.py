@@ -34,7 +34,7 @@ def people(make_staff):
         user = make_staff(username, "lawyer", name=name)
         save_profile(
             user,
-            kind=kind,
+            profession=kind,
             licence_number="1430120" + username if kind != "volunteer" else None,
             practising_since=since,
             criminal_practice_since=criminal_since,
@@ -89,7 +89,7 @@ def test_a_civil_matter_offers_grassroots_workers_but_never_a_student_volunteer(
     make_client, make_application, people
 ):
     """A12 (Art. 17): volunteers give consultations and documents only. Mutant caught:
-    kinds_allowed() letting volunteers represent (the student offered and assigned)."""
+    professions_allowed() letting volunteers represent (the student offered and assigned)."""
     officer = make_client()
     officer.sign_in("officer")
     reference = approved_case(make_application, people)  # unpaid wages, arbitration

@@ -22,7 +22,7 @@ def with_profile(user):
     """A lawyer's legal-service profile: only legal aid personnel may be assigned (Art. 12)."""
     from portal.accounts.profiles import save_profile
 
-    save_profile(user, kind="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
+    save_profile(user, profession="lawyer", practising_since=date(2010, 1, 1), firm="星城律师事务所")
     db.session.commit()
     return user
 

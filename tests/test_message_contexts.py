@@ -406,6 +406,9 @@ SAME_EVERYWHERE = frozenset(
         "Do not verify",
         "Note to the clerk (needed when not verifying)",
         "Verify",
+        # The hidden prefix of a field's error (macros.html), also where a page lists one
+        # field per row (admin/enterprises.html): "错误：" everywhere.
+        "Error:",
         # The closing's subsidy (issue #33), in the event and on the staff page alike.
         "subsidy %(amount)s yuan",
     }

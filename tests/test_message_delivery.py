@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.core import notifications
 from portal.core.clock import utcnow
 from portal.core.messaging.delivery import deliver_pending, retry_delay
@@ -252,7 +252,7 @@ def test_an_sms_reaches_the_gateway_as_its_approved_template_with_our_out_id(app
 def test_each_person_gets_the_template_of_their_language(app, gateway, make_application):
     english = make_application(locale="en")
     # An account that chose English is written to in English, whatever language the form was in.
-    user = User(kind=AccountKind.RESIDENT, mobile="13900000012", display_name="Li", locale="en")
+    user = User(account_type=AccountType.RESIDENT, mobile="13900000012", display_name="Li", locale="en")
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()

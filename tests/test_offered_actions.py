@@ -70,7 +70,7 @@ def build(app, kind, recipe, people):
             user = None
             if transition.actor == STAFF:
                 user = next(u for u in people.values() if can_take(u, request_obj, transition))
-            perform(request_obj, step, user=user, actor_kind=transition.actor, data=values, comment=comment)
+            perform(request_obj, step, user=user, actor_type=transition.actor, data=values, comment=comment)
         db.session.commit()
     return request_obj, data
 
@@ -198,7 +198,7 @@ def test_a_second_materials_request_is_explained_with_its_date_not_offered(app, 
     data = kind.sample_work(application, [officer])
     claim(application, officer)
     perform(application, "request_materials", user=officer, data={"items": ["id_copy"], "other_items": ""})
-    perform(application, "answer_materials", actor_kind="applicant", data={"comment": "已补充"})
+    perform(application, "answer_materials", actor_type="applicant", data={"comment": "已补充"})
     db.session.commit()
     assert data["request_materials"]
     client = make_client()

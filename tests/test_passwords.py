@@ -70,7 +70,7 @@ def test_registration_refuses_the_mobile_as_password(app, client):
     response = client.submit(
         "/account/register",
         {
-            "kind": "resident",
+            "account_type": "resident",
             "display_name": "周建国",
             "mobile": "13900000011",
             "password": "13900000011x",

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.accounts.profiles import (
     LegalServicePerson,
     LegalServiceSpecialty,
@@ -15,7 +15,7 @@ from portal.accounts.profiles import (
     save_profile,
     years_ago,
 )
-from portal.accounts.specialties import HEALTH_CHECK_AREAS, SPECIALTIES, ServicePersonKind
+from portal.accounts.specialties import HEALTH_CHECK_AREAS, SPECIALTIES, Profession
 from portal.core.clock import local_today
 from portal.extensions import db
 
@@ -39,7 +39,7 @@ def checked(html: str, name: str, value: str) -> bool:
 
 
 GOOD = {
-    "kind": "lawyer",
+    "profession": "lawyer",
     "licence_number": "14301201510012345",
     "practising_since": "2015-07-01",
     "firm": "湖南星沙律师事务所",
@@ -54,14 +54,14 @@ def test_admin_adds_and_edits_a_profile(admin, make_staff):
     page = admin.get(profile_page(chen))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert checked(html, "kind", "lawyer")  # a lawyer's account starts as a lawyer's profile
-    assert not checked(html, "kind", "volunteer") and not checked(html, "specialties", "labour")
+    assert checked(html, "profession", "lawyer")  # a lawyer's account starts as a lawyer's profile
+    assert not checked(html, "profession", "volunteer") and not checked(html, "specialties", "labour")
     assert all(f'value="{code}"' in html for code in SPECIALTIES)
 
     saved = admin.submit(profile_page(chen), GOOD)
     assert saved.status_code == 303 and saved.headers["Location"].endswith(f"/staff/admin/users/{chen.id}")
     profile = profile_of(chen)
-    assert profile.kind == ServicePersonKind.LAWYER and profile.licence_number == "14301201510012345"
+    assert profile.profession == Profession.LAWYER and profile.licence_number == "14301201510012345"
     assert profile.practising_since == date(2015, 7, 1) and profile.firm == "湖南星沙律师事务所"
     assert profile.work_phone == "0731-84010001"  # spaces dropped, dash kept
     assert profile.specialties == ["labour", "criminal"] and profile.active
@@ -72,12 +72,18 @@ def test_admin_adds_and_edits_a_profile(admin, make_staff):
 
     again = admin.submit(
         profile_page(chen),
-        {**GOOD, "kind": "grassroots", "licence_number": "", "specialties": ["contracts"], "active": ""},
+        {
+            **GOOD,
+            "profession": "grassroots",
+            "licence_number": "",
+            "specialties": ["contracts"],
+            "active": "",
+        },
     )
     assert again.status_code == 303
     db.session.expire_all()
     profile = profile_of(chen)
-    assert profile.kind == ServicePersonKind.GRASSROOTS and profile.licence_number is None
+    assert profile.profession == Profession.GRASSROOTS and profile.licence_number is None
     assert profile.specialties == ["contracts"] and not profile.active
     assert db.session.scalar(select(db.func.count()).select_from(LegalServicePerson)) == 1
     assert db.session.scalar(select(db.func.count()).select_from(LegalServiceSpecialty)) == 1
@@ -107,7 +113,7 @@ def test_bad_input_is_refused_next_to_each_field_and_the_rest_is_kept(admin, mak
         'value="湖南㮾梨律师事务所"' in html and 'value="call 0731"' in html and f'value="{tomorrow}"' in html
     )
     assert checked(html, "specialties", "labour") and checked(html, "specialties", "criminal")
-    assert checked(html, "kind", "lawyer") and not checked(html, "specialties", "family")
+    assert checked(html, "profession", "lawyer") and not checked(html, "specialties", "family")
     assert profile_of(chen) is None
 
     for bad in ("not a date", "2015-13-01"):
@@ -118,9 +124,9 @@ def test_bad_input_is_refused_next_to_each_field_and_the_rest_is_kept(admin, mak
     for bad in ("12345", "0731 8401 0001 0001 0001", "+86-", "０７３１", "0731--84010001", "-84010001"):
         answer = admin.submit(profile_page(chen), {**GOOD, "work_phone": bad})
         assert answer.status_code == 400 and 'id="work_phone-error"' in answer.get_data(as_text=True), bad
-    answer = admin.submit(profile_page(chen), {**GOOD, "kind": "", "specialties": ["nonsense"]})
+    answer = admin.submit(profile_page(chen), {**GOOD, "profession": "", "specialties": ["nonsense"]})
     html = answer.get_data(as_text=True)
-    assert answer.status_code == 400 and 'id="kind-error"' in html and 'id="specialties-error"' in html
+    assert answer.status_code == 400 and 'id="profession-error"' in html and 'id="specialties-error"' in html
     # Full-width digits and an em dash are read as what they are.
     assert (
         admin.submit(profile_page(chen), {**GOOD, "work_phone": "０７３１—８４０１０００１"}).status_code
@@ -129,7 +135,9 @@ def test_bad_input_is_refused_next_to_each_field_and_the_rest_is_kept(admin, mak
     assert profile_of(chen).work_phone == "0731-84010001"
     # A volunteer needs no licence number.
     assert (
-        admin.submit(profile_page(chen), {**GOOD, "kind": "volunteer", "licence_number": ""}).status_code
+        admin.submit(
+            profile_page(chen), {**GOOD, "profession": "volunteer", "licence_number": ""}
+        ).status_code
         == 303
     )
 
@@ -143,27 +151,27 @@ def test_only_admins_open_the_profile_page_and_only_for_staff_accounts(admin, ma
         assert other.get(profile_page(chen)).status_code == 403
         assert other.post(profile_page(chen), data=GOOD).status_code in (400, 403)  # no CSRF token either way
     assert make_client().get(profile_page(chen)).status_code == 302  # to the sign-in page
-    resident = User(kind=AccountKind.RESIDENT, mobile="13800000009", display_name="居民")
+    resident = User(account_type=AccountType.RESIDENT, mobile="13800000009", display_name="居民")
     resident.set_password(PASSWORD)
     db.session.add(resident)
     db.session.commit()
     assert admin.get(profile_page(resident)).status_code == 404
     assert admin.get("/staff/admin/users/999999/profile").status_code == 404
     with pytest.raises(ValueError):
-        save_profile(resident, kind="lawyer")
+        save_profile(resident, profession="lawyer")
 
 
-def test_the_picker_returns_active_people_by_kind_specialty_and_experience(app, make_staff):
-    def person(username, kind, specialties, since=None, active=True, account_active=True):
+def test_the_picker_returns_active_people_by_profession_specialty_and_experience(app, make_staff):
+    def person(username, profession, specialties, since=None, active=True, account_active=True):
         user = make_staff(username, "lawyer", name=username)
         user.is_active_account = account_active
         save_profile(
             user,
-            kind=kind,
+            profession=profession,
             specialties=specialties,
             practising_since=since,
             active=active,
-            licence_number="L-" + username if kind == "lawyer" else None,
+            licence_number="L-" + username if profession == "lawyer" else None,
         )
         db.session.commit()
         return user
@@ -180,17 +188,17 @@ def test_the_picker_returns_active_people_by_kind_specialty_and_experience(app, 
         return [p.user.username for p in legal_service_people(**filters)]
 
     assert names() == ["a_senior", "b_junior", "c_worker", "d_volunteer"]
-    assert names(kind="lawyer") == ["a_senior", "b_junior"]
-    assert names(kind=ServicePersonKind.GRASSROOTS) == ["c_worker"]
+    assert names(profession="lawyer") == ["a_senior", "b_junior"]
+    assert names(profession=Profession.GRASSROOTS) == ["c_worker"]
     assert names(specialty="labour") == ["a_senior", "c_worker"]
-    assert names(kind="lawyer", specialty="labour") == ["a_senior"]
+    assert names(profession="lawyer", specialty="labour") == ["a_senior"]
     assert names(specialty=["data", "disputes"]) == ["b_junior", "d_volunteer"]
     assert names(specialty="tax") == []
-    assert names(kind="lawyer", min_years=3) == ["a_senior"]
+    assert names(profession="lawyer", min_years=3) == ["a_senior"]
     picked = legal_service_people(specialty="contracts")[0]
     assert picked.specialties == ["contracts", "labour", "criminal"]  # the vocabulary's order
     assert [str(label) for label in picked.specialty_labels][0] == str(SPECIALTIES["contracts"])
-    assert picked.years_practising() == 5 and picked.kind_label == ServicePersonKind.LAWYER.label
+    assert picked.years_practising() == 5 and picked.profession_label == Profession.LAWYER.label
 
 
 def test_the_vocabulary_holds_the_health_check_areas_and_the_other_practice_areas():
@@ -206,7 +214,7 @@ def test_the_vocabulary_holds_the_health_check_areas_and_the_other_practice_area
         "disputes",
     ]
     assert {"criminal", "family"} <= set(SPECIALTIES) and "labour" in SPECIALTIES
-    assert {k.value for k in ServicePersonKind} == {"lawyer", "grassroots", "volunteer"}
+    assert {k.value for k in Profession} == {"lawyer", "grassroots", "volunteer"}
 
 
 def test_years_practising_counts_whole_years():
@@ -226,11 +234,11 @@ def test_demo_lawyers_have_profiles_one_senior_one_junior(app, monkeypatch):
     lawyer, lawyer2 = (
         profile_of(db.session.scalar(select(User).where(User.username == u))) for u in ("lawyer", "lawyer2")
     )
-    assert lawyer.kind == lawyer2.kind == ServicePersonKind.LAWYER
+    assert lawyer.profession == lawyer2.profession == Profession.LAWYER
     assert lawyer.years_practising() >= 3 and lawyer2.years_practising() < 3
     assert set(lawyer.specialties).isdisjoint(lawyer2.specialties)
     assert lawyer.licence_number and lawyer.work_phone and lawyer2.firm
-    assert [p.user.username for p in legal_service_people(kind="lawyer", min_years=3)] == ["lawyer"]
+    assert [p.user.username for p in legal_service_people(profession="lawyer", min_years=3)] == ["lawyer"]
     assert "nothing added" in demo.seed_demo()
 
 

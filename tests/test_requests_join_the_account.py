@@ -8,7 +8,7 @@ from test_security_mobile import kept_fields
 from test_track_proof import deployed as deployed  # noqa: F401 (a fixture)
 from test_track_proof import last_code
 
-from portal.accounts.models import AccountKind
+from portal.accounts.models import AccountType
 from portal.accounts.services import register_public_account
 from portal.core.clock import utcnow
 from portal.core.models import ServiceRequest
@@ -47,7 +47,7 @@ def test_three_anonymous_requests_join_the_account_that_proves_their_mobile(
         True,
         False,
     ]
-    user = register_public_account(AccountKind.RESIDENT, MOBILE, "小周", PASSWORD)
+    user = register_public_account(AccountType.RESIDENT, MOBILE, "小周", PASSWORD)
     db.session.commit()
     browser = deployed.test_client()
     browser.sign_in(MOBILE)

@@ -20,7 +20,7 @@ def cases(app, make_staff):
     for application in (objected, reviewing):
         claim(application, officer)
     perform(objected, "refuse", user=officer, data={"reasons": "收入超过标准"})
-    perform(objected, "object", actor_kind="applicant", data={"comment": "我的收入低于标准"})
+    perform(objected, "object", actor_type="applicant", data={"comment": "我的收入低于标准"})
     db.session.commit()
     return {"objected": objected, "submitted": submitted, "reviewing": reviewing}
 

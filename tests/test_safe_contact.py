@@ -150,7 +150,7 @@ def test_staff_see_the_banner_and_record_the_delivery_before_silence_counts(
         AuditEvent(
             request=application,
             action="contact_notice_delivered",
-            actor_kind="staff",
+            actor_type="staff",
             comment="an older call",
             audience="staff",
             created_at=asked_at - timedelta(days=1),

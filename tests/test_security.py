@@ -15,7 +15,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.core.models import Attachment, AuditEvent
 from portal.extensions import db
 
@@ -96,7 +96,7 @@ def build_world(app):
     for role in sorted(roles):
         create_staff_user(role, PASSWORD, (role,), role.title())
     for kind, mobile in (("resident", "13800000001"), ("enterprise", "13800000002")):
-        user = User(kind=AccountKind(kind), mobile=mobile, display_name=kind)
+        user = User(account_type=AccountType(kind), mobile=mobile, display_name=kind)
         user.set_password(PASSWORD)
         db.session.add(user)
     db.session.add(Holiday(day=date(2027, 1, 1), name="元旦"))

@@ -8,7 +8,7 @@ from flask import flash, render_template_string
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.errors import mask_personal_data
 from portal.extensions import db
 
@@ -18,13 +18,18 @@ MOBILE = "13900000011"
 
 
 def test_a_failed_insert_is_logged_without_parameters_and_masked(app, client, caplog):
-    db.session.add(User(kind=AccountKind.RESIDENT, mobile=MOBILE, display_name="x", password_hash="x"))
+    db.session.add(
+        User(account_type=AccountType.RESIDENT, mobile=MOBILE, display_name="x", password_hash="x")
+    )
     db.session.commit()
 
     def duplicate():  # a failed insert carrying an ID number and a mobile, inside a request
         db.session.add(
             User(
-                kind=AccountKind.RESIDENT, mobile=MOBILE, display_name=f"身份证 {VALID_ID}", password_hash="x"
+                account_type=AccountType.RESIDENT,
+                mobile=MOBILE,
+                display_name=f"身份证 {VALID_ID}",
+                password_hash="x",
             )
         )
         try:
@@ -82,7 +87,7 @@ def test_an_uploads_file_name_comes_back_escaped(client):
     registered = client.submit(
         "/account/register",
         {
-            "kind": "enterprise",
+            "account_type": "enterprise",
             "display_name": "唐会计",
             "mobile": "13800000011",
             "company_name": "星沙精工有限公司",

@@ -136,7 +136,7 @@ def test_weak_passwords_are_refused(client, password):
     response = client.submit(
         "/account/register",
         {
-            "kind": "resident",
+            "account_type": "resident",
             "display_name": "赵红",
             "mobile": "13800000001",
             "password": password,

@@ -137,7 +137,7 @@ def run(request_obj, steps, staff: Staff, data_for, goal: Transition) -> set[str
                 claim(request_obj, user)  # may itself move the request (the workflow's on_claim)
                 db.session.commit()
             refusal = guard_refusal(workflow, request_obj, action)
-            perform(request_obj, action, user=user, actor_kind=actor, data=data_for(action))
+            perform(request_obj, action, user=user, actor_type=actor, data=data_for(action))
             db.session.commit()
             assert refusal is None, f"{action} was taken although its guard said: {refusal}"
         except WorkflowError:

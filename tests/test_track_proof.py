@@ -13,7 +13,7 @@ from test_mediation import OTHER_MOBILE, SUMMARY, accept, applied, case
 from test_mediation import people as people  # noqa: F401 (a fixture)
 
 from portal import create_app
-from portal.accounts.models import AccountKind
+from portal.accounts.models import AccountType
 from portal.accounts.services import register_public_account
 from portal.accounts.verification import new_code
 from portal.core.clock import utcnow
@@ -212,7 +212,7 @@ def test_wrong_codes_use_up_the_code(deployed, make_client, make_application):
 def test_a_signed_in_resident_whose_mobile_is_proven_needs_no_code(deployed, make_client, make_application):
     """Catches: the shortcut given to an account whose mobile was never proven."""
     reference = make_application().reference
-    user = register_public_account(AccountKind.RESIDENT, MOBILE, "周建国", PASSWORD)
+    user = register_public_account(AccountType.RESIDENT, MOBILE, "周建国", PASSWORD)
     db.session.commit()
     browser = make_client()
     browser.sign_in(MOBILE)

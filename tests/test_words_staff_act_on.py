@@ -1,7 +1,7 @@
 """Words staff and residents act on (issue 31): a staff action says whom it texts before it
 is pressed; My requests offers only what the account may start."""
 
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.core.registry import kind_for_code
 from portal.extensions import db
 
@@ -9,7 +9,7 @@ from support import PASSWORD
 
 
 def account(kind: str, mobile: str) -> User:
-    user = User(kind=AccountKind(kind), mobile=mobile, display_name=kind)
+    user = User(account_type=AccountType(kind), mobile=mobile, display_name=kind)
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()
@@ -100,7 +100,7 @@ def test_a_notice_texts_the_relative_only_the_notice_and_a_returned_report_texts
 
     make_staff("officer", "legal_aid_officer")
     lawyer = make_staff("lawyer", "lawyer", name="陈律师")
-    save_profile(lawyer, kind="lawyer", practising_since=date(2010, 1, 1), work_phone="13900000077")
+    save_profile(lawyer, profession="lawyer", practising_since=date(2010, 1, 1), work_phone="13900000077")
     db.session.commit()
     officer = make_client()
     officer.sign_in("officer")

@@ -32,7 +32,7 @@ MEMBER_STATUS_LABELS = {
     MemberStatus.REJECTED: _l("Not verified"),
     MemberStatus.REVOKED: _l("Membership ended"),
 }
-DOCUMENT_KINDS = {
+DOCUMENT_TYPES = {
     "licence": _l("Business licence"),
     "authorisation": _l("Authorisation letter for the clerk"),
 }
@@ -94,7 +94,7 @@ class EnterpriseDocument(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("enterprise_member.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    document_type: Mapped[str] = mapped_column(String(16))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     original_name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(40))
@@ -145,14 +145,14 @@ def is_verified_member(user, enterprise_id: int) -> bool:
     )
 
 
-def send_for_verification(member: EnterpriseMember, staged_by_kind: dict) -> None:
+def send_for_verification(member: EnterpriseMember, staged_by_type: dict) -> None:
     """Attach the staged licence and authorisation to the membership and mark it sent."""
     from portal.core.attachments import adopt
 
-    for kind, rows in staged_by_kind.items():
+    for document_type, rows in staged_by_type.items():
         for row in rows:
             stored = adopt(row)
-            member.documents.append(EnterpriseDocument(kind=kind, **stored))
+            member.documents.append(EnterpriseDocument(document_type=document_type, **stored))
     member.status = MemberStatus.PENDING
     member.note = None
     member.submitted_at = utcnow()

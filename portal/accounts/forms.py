@@ -55,7 +55,7 @@ class SecondFactorForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    kind = RadioField(
+    account_type = RadioField(
         _l("Account for"),
         choices=options([("resident", _l("Myself (resident)")), ("enterprise", _l("An enterprise"))]),
         default="resident",
@@ -76,11 +76,11 @@ class RegisterForm(FlaskForm):
     )
 
     def validate_company_name(self, field):
-        if self.kind.data == "enterprise" and not (field.data or "").strip():
+        if self.account_type.data == "enterprise" and not (field.data or "").strip():
             raise ValidationError(_l("Enter the company name."))
 
     def validate_uscc(self, field):
-        if self.kind.data == "enterprise":
+        if self.account_type.data == "enterprise":
             if not (field.data or "").strip():
                 raise ValidationError(_l("Enter the unified social credit code."))
             CreditCode()(self, field)

@@ -13,7 +13,7 @@ from portal.core.clock import utcnow
 from portal.extensions import db
 
 
-class AccountKind(StrEnum):
+class AccountType(StrEnum):
     """Who the account belongs to."""
 
     RESIDENT = "resident"
@@ -27,7 +27,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    account_type: Mapped[str] = mapped_column(String(16))
     #: Staff sign in with a username; residents and enterprises with their mobile.
     username: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: Normalised mobile (11 digits); unique among public accounts.
@@ -85,7 +85,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.kind == AccountKind.STAFF
+        return self.account_type == AccountType.STAFF
 
     def set_roles(self, roles) -> None:
         """Replace the user's roles with the given ones."""

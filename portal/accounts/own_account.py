@@ -23,7 +23,7 @@ from portal.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.accounts.views import audit_log, bp, login_rate, start_session
 from portal.core import intake_state
 from portal.core.clock import utcnow
@@ -62,7 +62,7 @@ RESET_DEMO_KEY = "reset_demo_code"
 def public_account_with_mobile(mobile: str) -> User | None:
     return db.session.scalar(
         select(User).where(
-            User.mobile == mobile, User.kind != AccountKind.STAFF, User.is_active_account.is_(True)
+            User.mobile == mobile, User.account_type != AccountType.STAFF, User.is_active_account.is_(True)
         )
     )
 

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
-from portal.accounts.models import AccountKind, User
-from portal.accounts.specialties import SPECIALTIES, ServicePersonKind, specialty_label
+from portal.accounts.models import AccountType, User
+from portal.accounts.specialties import SPECIALTIES, Profession, specialty_label
 from portal.core.clock import local_today, utcnow
 from portal.extensions import db
 
@@ -25,8 +25,8 @@ class LegalServicePerson(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
-    #: A ServicePersonKind value.
-    kind: Mapped[str] = mapped_column(String(16))
+    #: A Profession value.
+    profession: Mapped[str] = mapped_column(String(16))
     #: 执业证号: free text (formats differ between lawyers and grassroots workers).
     licence_number: Mapped[str | None] = mapped_column(String(40))
     practising_since: Mapped[date | None] = mapped_column(Date)
@@ -49,8 +49,8 @@ class LegalServicePerson(db.Model):
     )
 
     @property
-    def kind_label(self):
-        return ServicePersonKind(self.kind).label
+    def profession_label(self):
+        return Profession(self.profession).label
 
     @property
     def specialties(self) -> list[str]:
@@ -113,7 +113,7 @@ def profile_of(user: User | int) -> LegalServicePerson | None:
 def save_profile(
     user: User,
     *,
-    kind: str,
+    profession: str,
     licence_number: str | None = None,
     practising_since: date | None = None,
     firm: str | None = None,
@@ -124,13 +124,13 @@ def save_profile(
     familiar_with_minors: bool = False,
 ) -> LegalServicePerson:
     """Create or update the profile of a staff account (the caller commits)."""
-    if user.kind != AccountKind.STAFF:
+    if user.account_type != AccountType.STAFF:
         raise ValueError("only staff accounts have a legal-service profile")
     profile = profile_of(user) if user.id is not None else None
     if profile is None:
         profile = LegalServicePerson(user=user)
         db.session.add(profile)
-    profile.kind = ServicePersonKind(kind).value
+    profile.profession = Profession(profession).value
     profile.licence_number = licence_number or None
     profile.practising_since = practising_since
     profile.criminal_practice_since = criminal_practice_since
@@ -152,14 +152,14 @@ def years_ago(years: int, today: date | None = None) -> date:
 
 
 def legal_service_people(
-    kind: str | None = None,
+    profession: str | None = None,
     specialty: str | Iterable[str] | None = None,
     *,
     min_years: int | None = None,
 ) -> list[LegalServicePerson]:
     """Active legal-service people with their (active, staff) accounts, for pickers.
 
-    - `kind`: only this ServicePersonKind;
+    - `profession`: only this Profession;
     - `specialty`: a code, or several codes (anyone with at least one of them);
     - `min_years`: only people practising for at least this many whole years.
 
@@ -171,13 +171,13 @@ def legal_service_people(
         .where(
             LegalServicePerson.active.is_(True),
             User.is_active_account.is_(True),
-            User.kind == AccountKind.STAFF,
+            User.account_type == AccountType.STAFF,
         )
         .options(contains_eager(LegalServicePerson.user))
         .order_by(User.display_name, User.id)
     )
-    if kind is not None:
-        query = query.where(LegalServicePerson.kind == str(kind))
+    if profession is not None:
+        query = query.where(LegalServicePerson.profession == str(profession))
     if specialty is not None:
         codes = [specialty] if isinstance(specialty, str) else [str(c) for c in specialty]
         query = query.where(

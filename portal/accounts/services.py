@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.models import AccountKind, LoginThrottle, User, UserRole, password_hash_method
+from portal.accounts.models import AccountType, LoginThrottle, User, UserRole, password_hash_method
 from portal.core.clock import utcnow
 from portal.core.identity import normalise_mobile
 from portal.extensions import db
@@ -139,7 +139,7 @@ def current_locks() -> list[LoginThrottle]:
 
 
 def register_public_account(
-    kind: AccountKind,
+    account_type: AccountType,
     mobile: str,
     display_name: str,
     password: str,
@@ -150,9 +150,9 @@ def register_public_account(
     An enterprise account's credit code goes to its membership (accounts.enterprises),
     never onto the account: typing a code proves nothing.
     """
-    enterprise = kind == AccountKind.ENTERPRISE
+    enterprise = account_type == AccountType.ENTERPRISE
     user = User(
-        kind=kind,
+        account_type=account_type,
         mobile=mobile,
         display_name=display_name,
         company_name=company_name if enterprise else None,
@@ -191,7 +191,7 @@ def staff_choices(*roles: str) -> list:
 
 def create_staff_user(username: str, password: str, roles, display_name: str | None = None) -> User:
     """Create a staff or lawyer account with the given roles."""
-    user = User(kind=AccountKind.STAFF, username=username, display_name=display_name or username)
+    user = User(account_type=AccountType.STAFF, username=username, display_name=display_name or username)
     user.set_password(password)
     user.set_roles(roles)
     db.session.add(user)

@@ -1,4 +1,4 @@
-"""What legal-service people do and know: their kinds and the one vocabulary of specialties.
+"""What legal-service people do and know: their professions and the one vocabulary of specialties.
 
 The specialties of a legal-service person (lawyer, grassroots legal service worker,
 volunteer) are codes from SPECIALTIES. The first group are the areas of an enterprise
@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from portal.core.choices import options
 
 
-class ServicePersonKind(StrEnum):
-    """What kind of legal-service person a profile describes."""
+class Profession(StrEnum):
+    """The profession of the legal-service person a profile describes."""
 
     LAWYER = "lawyer"  # 律师
     GRASSROOTS = "grassroots"  # 基层法律服务工作者
@@ -25,13 +25,13 @@ class ServicePersonKind(StrEnum):
 
     @property
     def label(self):
-        return KIND_LABELS[self]
+        return PROFESSION_LABELS[self]
 
 
-KIND_LABELS = {
-    ServicePersonKind.LAWYER: _l("Lawyer"),
-    ServicePersonKind.GRASSROOTS: _l("Grassroots legal service worker"),
-    ServicePersonKind.VOLUNTEER: _l("Academic or student volunteer"),
+PROFESSION_LABELS = {
+    Profession.LAWYER: _l("Lawyer"),
+    Profession.GRASSROOTS: _l("Grassroots legal service worker"),
+    Profession.VOLUNTEER: _l("Academic or student volunteer"),
 }
 
 #: The areas of an enterprise legal health check (SPEC §5).

@@ -23,7 +23,7 @@ from werkzeug.security import generate_password_hash
 
 from portal.accounts import services, two_factor, verification
 from portal.accounts.enterprises import (
-    DOCUMENT_KINDS,
+    DOCUMENT_TYPES,
     MEMBER_STATUS_LABELS,
     join_enterprise,
     membership_of,
@@ -36,7 +36,7 @@ from portal.accounts.forms import (
     SecondFactorForm,
     VerificationForm,
 )
-from portal.accounts.models import AccountKind, User, password_hash_method
+from portal.accounts.models import AccountType, User, password_hash_method
 from portal.accounts.services import authenticate, register_public_account
 from portal.core import attachments, intake_state
 from portal.core.access import own_requests_clause
@@ -236,9 +236,9 @@ def _register_proved(form: RegisterForm, state):
 def _create_account(
     form: RegisterForm, password: str | None, *, proved: bool, password_hash: str | None = None
 ):
-    enterprise = form.kind.data == "enterprise"
+    enterprise = form.account_type.data == "enterprise"
     user = register_public_account(
-        AccountKind.ENTERPRISE if enterprise else AccountKind.RESIDENT,
+        AccountType.ENTERPRISE if enterprise else AccountType.RESIDENT,
         form.mobile.data,
         form.display_name.data.strip(),
         password or secrets.token_urlsafe(32),
@@ -304,9 +304,9 @@ def enterprise():
     if not member.is_verified and verification.is_submitted():
         valid = verification.validate()
         staged = {
-            kind: attachments.stage(getattr(verification, kind).checked)
-            for kind in ("licence", "authorisation")
-            if getattr(getattr(verification, kind), "checked", None)
+            document_type: attachments.stage(getattr(verification, document_type).checked)
+            for document_type in ("licence", "authorisation")
+            if getattr(getattr(verification, document_type), "checked", None)
         }
         if valid:
             send_for_verification(member, staged)
@@ -320,5 +320,5 @@ def enterprise():
         verification=verification,
         details=details,
         statuses=MEMBER_STATUS_LABELS,
-        kinds=DOCUMENT_KINDS,
+        document_types=DOCUMENT_TYPES,
     ), status

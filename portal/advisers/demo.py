@@ -89,7 +89,7 @@ def seed_adviser_demo() -> list[str]:
                 Village(
                     township_id=township.id,
                     name=name,
-                    kind="community" if name.endswith("社区") else "village",
+                    village_type="community" if name.endswith("社区") else "village",
                     is_demo=True,
                 )
             )
@@ -101,7 +101,7 @@ def seed_adviser_demo() -> list[str]:
             adviser = services.save_adviser(
                 Adviser(
                     name=SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)] + ("华" if k else ""),
-                    kind="lawyer" if k == 0 else "legal_worker",
+                    profession="lawyer" if k == 0 else "legal_worker",
                     law_firm=FIRMS[n % len(FIRMS)],
                     work_phone=f"139000{index + 10:02d}{k + 1:03d}",
                     schedule=SCHEDULES[n % len(SCHEDULES)],
@@ -122,14 +122,14 @@ def seed_adviser_demo() -> list[str]:
             adviser = advisers[1] if v == 2 else advisers[v % 2]
             services.log_service(
                 adviser,
-                kind="resident_service",
+                service_type="resident_service",
                 served_on=today - timedelta(days=7 + v),
                 count=3,
                 village_id=village.id,
             )
             services.log_service(
                 adviser,
-                kind="education",
+                service_type="education",
                 served_on=today - timedelta(days=30 + v),
                 count=1,
                 village_id=village.id,

@@ -4,20 +4,20 @@ and the advisers' services by kind from their service log."""
 from flask_babel import lazy_gettext as _l
 
 from portal.advisers.states import ContactState as S
-from portal.advisers.vocabulary import SERVICE_KINDS
+from portal.advisers.vocabulary import SERVICE_TYPES
 from portal.core.contract import Breakdown, Figure, ReportSection
 
 
-def services_by_kind(period, with_tables: bool) -> tuple[list, list]:
+def services_by_type(period, with_tables: bool) -> tuple[list, list]:
     """The services logged in the period (and by kind), each linked to the service list
     filtered as it is counted (`portal.advisers.service_list.service_clauses`)."""
     from portal.advisers import service_list
     from portal.reports.results import Count, Table
 
-    found = service_list.services_by_kind(period)
+    found = service_list.services_by_type(period)
     rows = [
-        Count(str(label), found.get(kind, (0, 0))[0], service_list.list_url(period, kind))
-        for kind, label in SERVICE_KINDS.items()
+        Count(str(label), found.get(service_type, (0, 0))[0], service_list.list_url(period, service_type))
+        for service_type, label in SERVICE_TYPES.items()
     ]
     everything = sum(row.value for row in rows)
     total = Count(str(_l("Adviser services")), everything, service_list.list_url(period))
@@ -46,6 +46,6 @@ def report_sections() -> tuple[ReportSection, ...]:
             ),
             breakdowns=(Breakdown("topics", _l("Contact requests by topic"), "AC", "topic"),),
             trend_kind="AC",
-            counted=services_by_kind,
+            counted=services_by_type,
         ),
     )

@@ -11,11 +11,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.accounts.roles import Role
 from portal.accounts.services import active_staff_with_role
 from portal.advisers.vocabulary import (
-    ADVISER_KINDS,
+    ADVISER_PROFESSIONS,
     PREFERRED_TIMES,
-    SERVICE_KINDS,
+    SERVICE_TYPES,
     TOPICS,
-    VILLAGE_KINDS,
+    VILLAGE_TYPES,
     normalise_phone,
 )
 from portal.core.choices import options, township_options
@@ -69,7 +69,9 @@ def lawyer_options():
 
 class AdviserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
-    kind = SelectField(_l("Kind of adviser"), choices=options(ADVISER_KINDS), validators=[DataRequired()])
+    profession = SelectField(
+        _l("Kind of adviser"), choices=options(ADVISER_PROFESSIONS), validators=[DataRequired()]
+    )
     law_firm = StringField(
         _l("Law firm or legal service office"), validators=[DataRequired(), Length(max=100)]
     )
@@ -95,7 +97,7 @@ class AdviserForm(FlaskForm):
 
 class VillageForm(FlaskForm):
     name = StringField(_l("Name of the village or community"), validators=[DataRequired(), Length(max=50)])
-    kind = SelectField(_l("Kind"), choices=options(VILLAGE_KINDS), validators=[DataRequired()])
+    village_type = SelectField(_l("Kind"), choices=options(VILLAGE_TYPES), validators=[DataRequired()])
     township_id = SelectField(_l("Township or street"), coerce=int, validators=[InputRequired()])
 
     def __init__(self, *args, **kwargs):
@@ -114,7 +116,9 @@ class ReassignForm(FlaskForm):
 
 
 class ServiceLogForm(FlaskForm):
-    kind = SelectField(_l("Kind of service"), choices=options(SERVICE_KINDS), validators=[DataRequired()])
+    service_type = SelectField(
+        _l("Kind of service"), choices=options(SERVICE_TYPES), validators=[DataRequired()]
+    )
     served_on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
     count = IntegerField(
         _l("How many"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10000)]

@@ -19,7 +19,7 @@ class Village(db.Model):
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
     name: Mapped[str] = mapped_column(String(50))
     #: "village" or "community".
-    kind: Mapped[str] = mapped_column(String(16), default="village")
+    village_type: Mapped[str] = mapped_column(String(16), default="village")
     #: Invented demo data: pages say so.
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -33,7 +33,7 @@ class Adviser(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
     #: "lawyer" or "legal_worker" (基层法律服务工作者).
-    kind: Mapped[str] = mapped_column(String(16), default="lawyer")
+    profession: Mapped[str] = mapped_column(String(16), default="lawyer")
     law_firm: Mapped[str] = mapped_column(String(100))
     #: Public work phone, normalised (mobile: 11 digits; landline: 0731-84000000).
     work_phone: Mapped[str] = mapped_column(String(20))
@@ -95,7 +95,7 @@ class ServiceLogEntry(db.Model):
     adviser_id: Mapped[int] = mapped_column(ForeignKey("adviser.id", ondelete="CASCADE"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id", ondelete="SET NULL"))
     #: mediation | village_service | resident_service | education | other
-    kind: Mapped[str] = mapped_column(String(20))
+    service_type: Mapped[str] = mapped_column(String(20))
     served_on: Mapped[date] = mapped_column(Date)
     count: Mapped[int] = mapped_column(default=1)
     description: Mapped[str | None] = mapped_column(Text)

@@ -29,7 +29,7 @@ from portal.extensions import db
 COLUMNS = (
     ("id", "编号", "No."),
     ("name", "姓名", "Name"),
-    ("kind", "类别", "Kind"),
+    ("profession", "类别", "Kind"),
     ("law_firm", "执业机构", "Law firm"),
     ("work_phone", "工作电话", "Work phone"),
     ("township", "乡镇（街道）", "Township"),
@@ -38,13 +38,13 @@ COLUMNS = (
     ("specialties", "业务专长", "Specialties"),
 )
 REQUIRED = ("name", "law_firm", "work_phone")
-KIND_VALUES = {
+PROFESSION_VALUES = {
     "lawyer": "lawyer",
     "律师": "lawyer",
     "legal_worker": "legal_worker",
     "基层法律服务工作者": "legal_worker",
 }
-KIND_EXPORT = {"lawyer": "律师", "legal_worker": "基层法律服务工作者"}
+PROFESSION_EXPORT = {"lawyer": "律师", "legal_worker": "基层法律服务工作者"}
 VILLAGE_SEPARATORS = re.compile(r"[、,，;；\n]+")
 MAX_ROWS = 20_000
 
@@ -101,7 +101,7 @@ def export_rows():
         yield [
             adviser.id,
             adviser.name,
-            KIND_EXPORT.get(adviser.kind, adviser.kind),
+            PROFESSION_EXPORT.get(adviser.profession, adviser.profession),
             adviser.law_firm,
             adviser.work_phone,
             townships[home].name if home else "",
@@ -202,10 +202,10 @@ def check(rows: list[list[str]]) -> ImportReport:
         if values.get("work_phone") and phone is None:
             errors.append(gettext("Malformed phone number: %(value)s", value=values["work_phone"]))
         values["work_phone"] = phone or values.get("work_phone", "")
-        kind = values.get("kind") or "lawyer"
-        if kind not in KIND_VALUES:
-            errors.append(gettext("Unknown kind of adviser: %(value)s", value=kind))
-        values["kind"] = KIND_VALUES.get(kind, "lawyer")
+        profession = values.get("profession") or "lawyer"
+        if profession not in PROFESSION_VALUES:
+            errors.append(gettext("Unknown kind of adviser: %(value)s", value=profession))
+        values["profession"] = PROFESSION_VALUES.get(profession, "lawyer")
         township = None
         if values.get("township"):
             township = townships.get(normalise(values["township"]))
@@ -301,7 +301,7 @@ def apply(report: ImportReport, user) -> None:
         values = row.values
         adviser = row.adviser or Adviser()
         adviser.name = values["name"]
-        adviser.kind = values["kind"]
+        adviser.profession = values["profession"]
         adviser.law_firm = values["law_firm"]
         adviser.work_phone = values["work_phone"]
         adviser.schedule = values.get("schedule") or None
@@ -310,8 +310,10 @@ def apply(report: ImportReport, user) -> None:
         for township, name in row.villages:
             village = existing.get((township.id, normalise(name)))
             if village is None:
-                kind = "community" if name.endswith(("社区", "居委会")) else "village"
-                village = services.save_village(Village(township_id=township.id, name=name, kind=kind))
+                village_type = "community" if name.endswith(("社区", "居委会")) else "village"
+                village = services.save_village(
+                    Village(township_id=township.id, name=name, village_type=village_type)
+                )
                 existing[(township.id, normalise(name))] = village
             services.assign(village, adviser, start=today, user=user, note=gettext("Roster import"))
     report.applied = True

@@ -1,4 +1,4 @@
-"""Advisers' service log entries by kind, period and township: a staff list for whoever
+"""Advisers' service log entries by type, period and township: a staff list for whoever
 manages advisers and for supervisors, and the report's "adviser services by kind", counted
 through the same filter (`service_clauses`) so that each figure opens the list it counts.
 
@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from wtforms import SelectField
 
 from portal.advisers.models import Adviser, ServiceLogEntry, Village
-from portal.advisers.vocabulary import SERVICE_KINDS
+from portal.advisers.vocabulary import SERVICE_TYPES
 from portal.core.choices import options
 from portal.core.models import Township
 from portal.extensions import db, login_manager
@@ -30,40 +30,47 @@ def _staff_sign_in(state) -> None:
     login_manager.blueprint_login_views.setdefault(bp.name, "backoffice.login")
 
 
-def service_clauses(period: Period, kind: str = "") -> list:
+def service_clauses(period: Period, service_type: str = "") -> list:
     """Entries served in the period (by day), in its township (by the entry's village), of
-    the kind ("" for any). The list and the report's figures both filter with this."""
+    the service type ("" for any). The list and the report's figures both filter with this."""
     entry = ServiceLogEntry
     clauses = [entry.served_on >= period.start, entry.served_on <= period.end]
-    if kind:
-        clauses.append(entry.kind == kind)
+    if service_type:
+        clauses.append(entry.service_type == service_type)
     if period.township.isdigit():
         villages = select(Village.id).where(Village.township_id == int(period.township))
         clauses.append(entry.village_id.in_(villages))
     return clauses
 
 
-def services_by_kind(period: Period) -> dict[str, tuple[int, int]]:
-    """{kind: (services, entries)} in the period: the sum of the entries' counts, and how
+def services_by_type(period: Period) -> dict[str, tuple[int, int]]:
+    """{service type: (services, entries)} in the period: the sum of the entries' counts, and how
     many entries (one grouped query over `service_clauses`)."""
     entry = ServiceLogEntry
     query = (
-        select(entry.kind, func.sum(entry.count), func.count())
+        select(entry.service_type, func.sum(entry.count), func.count())
         .where(*service_clauses(period))
-        .group_by(entry.kind)
+        .group_by(entry.service_type)
     )
-    return {kind: (int(services or 0), entries) for kind, services, entries in db.session.execute(query)}
+    return {
+        service_type: (int(services or 0), entries)
+        for service_type, services, entries in db.session.execute(query)
+    }
 
 
-def list_url(period: Period, kind: str = "") -> str:
-    """The list of the period's entries (of one kind): the report's link."""
-    return url_for("adviser_services.index", **period_args(period), **({"kind": kind} if kind else {}))
+def list_url(period: Period, service_type: str = "") -> str:
+    """The list of the period's entries (of one type): the report's link."""
+    return url_for(
+        "adviser_services.index",
+        **period_args(period),
+        **({"service_type": service_type} if service_type else {}),
+    )
 
 
 class ServiceListForm(PeriodForm):
     """The list's choices, read from the query string (a GET: no CSRF token)."""
 
-    kind = SelectField(_l("Kind of service"), choices=[], validate_choice=True)
+    service_type = SelectField(_l("Kind of service"), choices=[], validate_choice=True)
 
 
 def _cursor(value: str) -> tuple[date, int] | None:
@@ -84,7 +91,7 @@ def _page(clauses: list, after: str):
         select(
             entry.id,
             entry.served_on,
-            entry.kind,
+            entry.service_type,
             entry.count,
             Adviser.name.label("adviser_name"),
             Village.name.label("village_name"),
@@ -110,13 +117,13 @@ def _page(clauses: list, after: str):
 
 @bp.get("/")
 def index():
-    """Service log entries of a kind, period and township, with their total."""
+    """Service log entries of a type, period and township, with their total."""
     form = period_form(ServiceListForm)
-    form.kind.choices = options([("", _l("All kinds")), *SERVICE_KINDS.items()])
+    form.service_type.choices = options([("", _l("All kinds")), *SERVICE_TYPES.items()])
     if not form.validate():
         return render_template("advisers/staff/services.html", form=form, rows=[], period=None), 400
-    period, kind = form.period(), form.kind.data or ""
-    clauses = service_clauses(period, kind)
+    period, service_type = form.period(), form.service_type.data or ""
+    clauses = service_clauses(period, service_type)
     total = db.session.execute(
         select(func.coalesce(func.sum(ServiceLogEntry.count), 0), func.count()).where(*clauses)
     ).one()
@@ -129,6 +136,6 @@ def index():
         services=total[0],
         entries=total[1],
         next_cursor=next_cursor,
-        kinds=SERVICE_KINDS,
-        page_args={**period_args(period), **({"kind": kind} if kind else {})},
+        service_types=SERVICE_TYPES,
+        page_args={**period_args(period), **({"service_type": service_type} if service_type else {})},
     )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.advisers import search
 from portal.advisers.models import Adviser, Assignment, DirectoryEntry, ServiceLogEntry, Village
-from portal.advisers.vocabulary import SERVICE_KINDS
+from portal.advisers.vocabulary import SERVICE_TYPES
 from portal.core.clock import local_today, utcnow
 from portal.extensions import db
 
@@ -117,15 +117,22 @@ def villages_of(adviser_id: int, *, current: bool = True) -> list[Assignment]:
 
 
 def log_service(
-    adviser: Adviser, *, kind: str, served_on: date, count: int, village_id=None, description=None, user=None
+    adviser: Adviser,
+    *,
+    service_type: str,
+    served_on: date,
+    count: int,
+    village_id=None,
+    description=None,
+    user=None,
 ):
     """Record services in the adviser's log."""
-    if kind not in SERVICE_KINDS:
-        raise ValueError(kind)
+    if service_type not in SERVICE_TYPES:
+        raise ValueError(service_type)
     entry = ServiceLogEntry(
         adviser_id=adviser.id,
         village_id=village_id,
-        kind=kind,
+        service_type=service_type,
         served_on=served_on,
         count=count,
         description=description or None,
@@ -149,13 +156,13 @@ def last_served(adviser_id: int, village_ids: list[int]) -> dict[int, date]:
 
 
 def service_totals(adviser_id: int) -> dict[str, int]:
-    """Counts per kind of service over the whole log."""
+    """Counts per type of service over the whole log."""
     rows = db.session.execute(
-        select(ServiceLogEntry.kind, func.sum(ServiceLogEntry.count))
+        select(ServiceLogEntry.service_type, func.sum(ServiceLogEntry.count))
         .where(ServiceLogEntry.adviser_id == adviser_id)
-        .group_by(ServiceLogEntry.kind)
+        .group_by(ServiceLogEntry.service_type)
     ).all()
-    return {kind: int(total or 0) for kind, total in rows}
+    return {service_type: int(total or 0) for service_type, total in rows}
 
 
 def village_rows(village_ids: list[int]) -> list[tuple[Village, Adviser | None]]:

@@ -121,7 +121,7 @@ def _fill_adviser(form: AdviserForm, adviser: Adviser) -> bool:
             form.user_id.errors = [*form.user_id.errors, _l("This account is linked to another adviser.")]
             return False
     adviser.name = form.name.data.strip()
-    adviser.kind = form.kind.data
+    adviser.profession = form.profession.data
     adviser.law_firm = form.law_firm.data.strip()
     adviser.work_phone = form.work_phone.data
     adviser.schedule = (form.schedule.data or "").strip() or None
@@ -195,7 +195,7 @@ def add_service(adviser_id: int):
     village_id = form.village_id.data or None
     services.log_service(
         adviser,
-        kind=form.kind.data,
+        service_type=form.service_type.data,
         served_on=form.served_on.data,
         count=form.count.data,
         village_id=village_id,
@@ -242,7 +242,11 @@ def new_village():
         form.township_id.data = int(request.args["township"])
     if form.validate_on_submit():
         village = services.save_village(
-            Village(name=form.name.data.strip(), kind=form.kind.data, township_id=form.township_id.data)
+            Village(
+                name=form.name.data.strip(),
+                village_type=form.village_type.data,
+                township_id=form.township_id.data,
+            )
         )
         db.session.commit()
         flash(_l("Village saved."), "success")
@@ -273,7 +277,7 @@ def village(village_id: int):
     if not form.validate_on_submit():
         return render_village(found, form=form, status=400)
     found.name = form.name.data.strip()
-    found.kind = form.kind.data
+    found.village_type = form.village_type.data
     found.township_id = form.township_id.data
     services.save_village(found)
     db.session.commit()

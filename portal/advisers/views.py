@@ -7,7 +7,13 @@ from sqlalchemy import func, select
 from portal.advisers import search, services
 from portal.advisers.forms import ContactForm
 from portal.advisers.models import Adviser, AdviserContact, Village
-from portal.advisers.vocabulary import ADVISER_KINDS, PREFERRED_TIMES, SERVICE_KINDS, TOPICS, VILLAGE_KINDS
+from portal.advisers.vocabulary import (
+    ADVISER_PROFESSIONS,
+    PREFERRED_TIMES,
+    SERVICE_TYPES,
+    TOPICS,
+    VILLAGE_TYPES,
+)
 from portal.core.access import applicant_request_or_proof
 from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
@@ -28,9 +34,9 @@ def adviser_labels():
         "ac_labels": {
             "topics": TOPICS,
             "times": PREFERRED_TIMES,
-            "adviser_kinds": ADVISER_KINDS,
-            "village_kinds": VILLAGE_KINDS,
-            "services": SERVICE_KINDS,
+            "adviser_professions": ADVISER_PROFESSIONS,
+            "village_types": VILLAGE_TYPES,
+            "services": SERVICE_TYPES,
         }
     }
 
@@ -77,7 +83,9 @@ def township(code: str):
     if found is None:
         abort(404)
     ids = db.session.scalars(
-        select(Village.id).where(Village.township_id == found.id).order_by(Village.kind.desc(), Village.name)
+        select(Village.id)
+        .where(Village.township_id == found.id)
+        .order_by(Village.village_type.desc(), Village.name)
     ).all()
     return render_template("advisers/township.html", township=found, rows=services.village_rows(list(ids)))
 

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.identity import normalise_mobile
 
-ADVISER_KINDS = {"lawyer": _l("Lawyer"), "legal_worker": _l("Grassroots legal worker")}
-VILLAGE_KINDS = {"village": _l("Village"), "community": _l("Community")}
-SERVICE_KINDS = {
+ADVISER_PROFESSIONS = {"lawyer": _l("Lawyer"), "legal_worker": _l("Grassroots legal worker")}
+VILLAGE_TYPES = {"village": _l("Village"), "community": _l("Community")}
+SERVICE_TYPES = {
     "mediation": _l("Mediations joined"),
     "village_service": _l("Legal services to the village"),
     "resident_service": _l("Services to residents"),

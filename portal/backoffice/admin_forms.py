@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValid
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.forms import StrongPassword
-from portal.accounts.specialties import KIND_LABELS, ServicePersonKind, specialty_choices
+from portal.accounts.specialties import PROFESSION_LABELS, Profession, specialty_choices
 from portal.core.choices import options
 from portal.core.clock import local_today
 from portal.core.registry import all_roles
@@ -87,9 +87,9 @@ class WorkPhone:
 class ServicePersonForm(FlaskForm):
     """A staff account's profile as a lawyer, grassroots legal service worker or volunteer."""
 
-    kind = RadioField(
+    profession = RadioField(
         _l("Kind"),
-        choices=options(KIND_LABELS),
+        choices=options(PROFESSION_LABELS),
         validators=[DataRequired(message=_l("Choose the kind of legal-service person."))],
     )
     licence_number = StringField(
@@ -127,7 +127,7 @@ class ServicePersonForm(FlaskForm):
     active = BooleanField(_l("Offered for new cases and teams"), default=True)
 
     def validate_licence_number(self, field):
-        if self.kind.data == ServicePersonKind.LAWYER and not field.data:
+        if self.profession.data == Profession.LAWYER and not field.data:
             raise StopValidation(_l("A lawyer's profile needs the licence number."))
 
     def validate_practising_since(self, field):

@@ -11,11 +11,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.models import AccountKind, LoginThrottle, User
+from portal.accounts.models import AccountType, LoginThrottle, User
 from portal.accounts.profiles import LegalServicePerson, profile_of, save_profile
 from portal.accounts.roles import Role
 from portal.accounts.services import create_staff_user, current_locks
-from portal.accounts.specialties import ServicePersonKind
+from portal.accounts.specialties import Profession
 from portal.backoffice.admin_forms import HolidayForm, ServicePersonForm, StaffUserForm
 from portal.core.clock import local_today, utcnow
 from portal.core.deadline_moves import follow_calendar
@@ -66,7 +66,9 @@ def admin_required(view):
 @admin_required
 def users():
     """Staff and lawyer accounts."""
-    staff = db.session.scalars(select(User).where(User.kind == AccountKind.STAFF).order_by(User.username))
+    staff = db.session.scalars(
+        select(User).where(User.account_type == AccountType.STAFF).order_by(User.username)
+    )
     profiles = {p.user_id: p for p in db.session.scalars(select(LegalServicePerson))}
     return render_template("admin/users.html", users=list(staff), profiles=profiles, now=utcnow())
 
@@ -97,7 +99,7 @@ def new_user():
 def edit_user(user_id: int):
     """Change roles, name, password; activate, deactivate or unlock an account."""
     user = db.session.get(User, user_id)
-    if user is None or user.kind != AccountKind.STAFF:
+    if user is None or user.account_type != AccountType.STAFF:
         abort(404)
     form = StaffUserForm(obj=user, roles=sorted(user.roles), active=user.is_active_account)
     if form.validate_on_submit():
@@ -127,7 +129,7 @@ def edit_user(user_id: int):
 
 def _staff_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None or user.kind != AccountKind.STAFF:
+    if user is None or user.account_type != AccountType.STAFF:
         abort(404)
     return user
 
@@ -141,11 +143,11 @@ def edit_profile(user_id: int):
     if profile is not None:
         form = ServicePersonForm(obj=profile, specialties=profile.specialties)
     else:
-        form = ServicePersonForm(kind=ServicePersonKind.LAWYER if user.has_role(Role.LAWYER) else None)
+        form = ServicePersonForm(profession=Profession.LAWYER if user.has_role(Role.LAWYER) else None)
     if form.validate_on_submit():
         save_profile(
             user,
-            kind=form.kind.data,
+            profession=form.profession.data,
             licence_number=form.licence_number.data,
             practising_since=form.practising_since.data,
             criminal_practice_since=form.criminal_practice_since.data,
@@ -183,7 +185,11 @@ def residents():
     typed = (request.args.get("mobile") or "").strip()[:32]
     mobile = normalise_mobile(typed)
     found = (
-        list(db.session.scalars(select(User).where(User.mobile == mobile, User.kind != AccountKind.STAFF)))
+        list(
+            db.session.scalars(
+                select(User).where(User.mobile == mobile, User.account_type != AccountType.STAFF)
+            )
+        )
         if mobile
         else []
     )
@@ -196,7 +202,7 @@ def temporary_password(user_id: int):
     """At the counter, after checking the person's ID card: a temporary password, shown
     once, that opens nothing but the page to choose a new one. Every session ends."""
     user = db.session.get(User, user_id)
-    if user is None or user.kind == AccountKind.STAFF:
+    if user is None or user.account_type == AccountType.STAFF:
         abort(404)
     password = "".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(12))
     user.set_password(password)

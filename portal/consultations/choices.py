@@ -24,7 +24,7 @@ REFERRALS = {
     "mediation": _l("Mediation"),
     "notarisation": _l("Notarisation"),
 }
-POINT_KINDS = {
+POINT_TYPES = {
     "centre": _l("County public legal service centre"),
     "justice_office": _l("Township justice office"),
     "mediation_studio": _l("Enterprise mediation studio"),

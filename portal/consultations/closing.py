@@ -44,5 +44,5 @@ def close_slots(point: ServicePoint, slots, user, reason: str | None = None) -> 
     set_blocked(point, [s.id for s in slots], True)
     moved = affected_bookings(slots)
     for booking in moved:
-        perform(booking, "office_close", user=user, actor_kind=SYSTEM, comment=reason)
+        perform(booking, "office_close", user=user, actor_type=SYSTEM, comment=reason)
     return moved

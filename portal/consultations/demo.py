@@ -58,12 +58,14 @@ def seed_service_points() -> list[str]:
     """Add missing service points with weekday templates; returns what was added."""
     existing = set(db.session.scalars(select(ServicePoint.code)))
     added = 0
-    for order, (code, kind, name, name_en, township_id, address, phone, capacity) in enumerate(_point_rows()):
+    for order, (code, point_type, name, name_en, township_id, address, phone, capacity) in enumerate(
+        _point_rows()
+    ):
         if code in existing:
             continue
         point = ServicePoint(
             code=code,
-            kind=kind,
+            point_type=point_type,
             name=name,
             name_en=name_en,
             township_id=township_id,
@@ -93,7 +95,7 @@ def sample_booking():
 
     point = ServicePoint(
         code=f"SAMPLE-{utcnow():%H%M%S%f}",
-        kind="centre",
+        point_type="centre",
         name="示例服务点（演示）",
         name_en="Sample service point",
         address="（演示地址）",

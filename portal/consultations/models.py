@@ -16,7 +16,7 @@ class ServicePoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     #: "centre", "justice_office" or "mediation_studio".
-    kind: Mapped[str] = mapped_column(String(20))
+    point_type: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(150))
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))

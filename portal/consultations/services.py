@@ -112,7 +112,7 @@ def register_walk_in(point_id: int, details: BookingDetails, staff_user) -> Cons
         raise BookingError("slot", _l("That time is full. Please choose another."))
     booking = _new_booking(slot, details, walk_in=True)
     submit(booking, user=None)
-    perform(booking, "check_in", user=staff_user, actor_kind=STAFF)
+    perform(booking, "check_in", user=staff_user, actor_type=STAFF)
     return booking
 
 

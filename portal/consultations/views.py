@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.accounts import verification
 from portal.consultations.calendar import booking_ics
-from portal.consultations.choices import CHANNELS, POINT_KINDS, REFERRALS, TOPICS, WHAT_TO_BRING
+from portal.consultations.choices import CHANNELS, POINT_TYPES, REFERRALS, TOPICS, WHAT_TO_BRING
 from portal.consultations.forms import BookingForm, WaitingListForm
 from portal.consultations.guards import rebooking_status
 from portal.consultations.models import ServicePoint
@@ -47,7 +47,7 @@ def consultation_labels():
             "channels": CHANNELS,
             "topics": TOPICS,
             "referrals": REFERRALS,
-            "kinds": POINT_KINDS,
+            "point_types": POINT_TYPES,
             "bring": WHAT_TO_BRING,
         },
         "BookingState": BookingState,
@@ -68,8 +68,8 @@ def points_near(points: list[ServicePoint], township_id: int | None) -> list[Ser
     """With a township chosen: its own office(s) first, then the county centre; else every point."""
     if township_id is None:
         return points
-    return [p for p in points if p.township_id == township_id and p.kind != "centre"] + [
-        p for p in points if p.kind == "centre"
+    return [p for p in points if p.township_id == township_id and p.point_type != "centre"] + [
+        p for p in points if p.point_type == "centre"
     ]
 
 

@@ -168,7 +168,7 @@ def events_for(events, viewer: str) -> list[ShownEvent]:
     for event in events:
         if event.audience not in (viewer, BOTH):
             continue
-        writer_side = PARTY if event.actor_kind == PARTY else APPLICANT
+        writer_side = PARTY if event.actor_type == PARTY else APPLICANT
         own = event.audience == viewer or writer_side == viewer
         shown.append(ShownEvent(event, event.comment if own else None))
     return shown

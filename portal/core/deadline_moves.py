@@ -52,7 +52,7 @@ def follow_calendar(years: Iterable[int]) -> int:
         db.session.add(
             AuditEvent(
                 request_id=request.id,
-                actor_kind="system",
+                actor_type="system",
                 action=ACTION,
                 from_status=request.status,
                 to_status=request.status,

@@ -83,7 +83,7 @@ def submit(
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), service_request, {}, now)
     record_event(
-        service_request, "submit", user=user, actor_kind=APPLICANT, to_status=workflow.initial, audience=BOTH
+        service_request, "submit", user=user, actor_type=APPLICANT, to_status=workflow.initial, audience=BOTH
     )
     if workflow.submitted_notice and notify:
         _notify(service_request, workflow.submitted_notice, variables, "submitted")
@@ -96,7 +96,7 @@ def perform(
     action: str,
     *,
     user=None,
-    actor_kind: str = STAFF,
+    actor_type: str = STAFF,
     data: dict[str, Any] | None = None,
     comment: str | None = None,
     expected_version: int | None = None,
@@ -107,16 +107,16 @@ def perform(
     transition = kind.workflow.transition(action)
     if transition is None or service_request.status not in transition.sources:
         raise IllegalTransition(action)
-    if transition.actor != actor_kind:
+    if transition.actor != actor_type:
         raise NotPermitted(action)
-    if actor_kind == STAFF and not can_take(user, service_request, transition):
+    if actor_type == STAFF and not can_take(user, service_request, transition):
         raise NotPermitted(action)
     if expected_version is not None and expected_version != service_request.version:
         raise ConcurrentChange(action)
     if transition.guard is not None and (reason := transition.guard(service_request, utcnow())):
         raise GuardFailed(reason)
     if (
-        actor_kind == STAFF
+        actor_type == STAFF
         and service_request.handler_id is None
         and kind.workflow.state(transition.target).is_open
         and can_claim(user, service_request)
@@ -142,7 +142,7 @@ def _apply(service_request, transition: Transition, *, user, data, comment) -> A
         service_request,
         transition.action,
         user=user,
-        actor_kind=transition.actor,
+        actor_type=transition.actor,
         from_status=from_status,
         to_status=transition.target,
         # An effect may name what happened (e.g. the lawyer) when staff wrote no comment.
@@ -182,7 +182,7 @@ def preview_notice(service_request: ServiceRequest, action: str, *, user, data, 
 
 def system_perform(service_request: ServiceRequest, action: str, comment: str | None = None) -> AuditEvent:
     """Take a transition declared for the system (e.g. automatic withdrawal)."""
-    return perform(service_request, action, actor_kind=SYSTEM, comment=comment)
+    return perform(service_request, action, actor_type=SYSTEM, comment=comment)
 
 
 def claim(service_request: ServiceRequest, user) -> None:

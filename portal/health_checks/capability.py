@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.enterprises import membership_of
-from portal.accounts.models import AccountKind
+from portal.accounts.models import AccountType
 from portal.accounts.roles import Role
 from portal.core.contract import Capability, HomeCard, Link
 from portal.health_checks import demo, figures, team_views
@@ -17,7 +17,7 @@ TITLE = _l("Enterprise legal health check")
 
 def may_request_check(user) -> bool:
     """Enterprise accounts and members of an enterprise ask for checks; residents do not."""
-    return user.kind == AccountKind.ENTERPRISE or membership_of(user) is not None
+    return user.account_type == AccountType.ENTERPRISE or membership_of(user) is not None
 
 
 CAPABILITY = Capability(

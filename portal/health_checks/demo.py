@@ -6,7 +6,7 @@ from datetime import time, timedelta
 from sqlalchemy import func, select
 
 from portal.accounts.enterprises import Enterprise, EnterpriseMember, MemberStatus, join_enterprise
-from portal.accounts.models import AccountKind, User
+from portal.accounts.models import AccountType, User
 from portal.accounts.services import create_staff_user, register_public_account
 from portal.core.clock import local_today, utcnow
 from portal.core.identity import uscc_check_char
@@ -32,7 +32,7 @@ def sample_check() -> HealthCheck:
     township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
     count = db.session.scalar(select(func.count()).select_from(Enterprise)) or 0
     clerk = register_public_account(
-        AccountKind.ENTERPRISE,
+        AccountType.ENTERPRISE,
         f"1370000{count:04d}",
         "示例企业联系人（演示）",
         "sample-enterprise-2026",
@@ -79,7 +79,7 @@ def seed_demo() -> list[str]:
         clerk = db.session.scalar(select(User).where(User.mobile == mobile))
         if clerk is None:
             clerk = register_public_account(
-                AccountKind.ENTERPRISE, mobile, clerk_name, CLERK_PASSWORD, company_name=company
+                AccountType.ENTERPRISE, mobile, clerk_name, CLERK_PASSWORD, company_name=company
             )
             db.session.flush()
         member = join_enterprise(clerk, company, demo_uscc(index + 1))

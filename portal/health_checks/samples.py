@@ -13,7 +13,7 @@ def sample_work(check, staff) -> dict[str, dict[str, str]]:
     lawyers = [u for u in staff if u.has_role(Role.LAWYER)]
     for user in lawyers:
         if profile_of(user) is None:
-            save_profile(user, kind="lawyer", practising_since=date(2005, 1, 1))
+            save_profile(user, profession="lawyer", practising_since=date(2005, 1, 1))
     db.session.flush()
     visit = {"day": (local_today() + timedelta(days=3)).isoformat(), "start": "09:30", "place": "企业会议室"}
     return {

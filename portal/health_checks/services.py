@@ -9,7 +9,7 @@ from flask_babel import ngettext
 
 from portal.accounts.enterprises import Enterprise
 from portal.accounts.profiles import legal_service_people
-from portal.accounts.specialties import ServicePersonKind
+from portal.accounts.specialties import Profession
 from portal.core.clock import utcnow
 from portal.core.services import record_event, submit
 from portal.core.workflow import APPLICANT
@@ -64,7 +64,7 @@ def request_check(enterprise: Enterprise, member_user, details: CheckRequest, lo
 def team_candidates() -> list[tuple]:
     """Lawyers with a legal-service profile, labelled with their specialties and years of practice."""
     candidates = []
-    for person in legal_service_people(kind=ServicePersonKind.LAWYER):
+    for person in legal_service_people(profession=Profession.LAWYER):
         parts = [person.user.display_name, "、".join(str(label) for label in person.specialty_labels)]
         if (years := person.years_practising()) is not None:
             parts.append(ngettext("%(num)d year of practice", "%(num)d years of practice", years))
@@ -84,7 +84,7 @@ def mark_fixed(finding: Finding, by, note: str) -> None:
     finding.fixed_at = utcnow()
     finding.fixed_note = note
     record_event(
-        finding.check, "finding_fixed", user=by, actor_kind=APPLICANT, comment=note, audience=APPLICANT
+        finding.check, "finding_fixed", user=by, actor_type=APPLICANT, comment=note, audience=APPLICANT
     )
 
 
@@ -105,7 +105,7 @@ def report_breach(check: HealthCheck, by, text: str) -> None:
         check,
         "breach_reported",
         user=by,
-        actor_kind=APPLICANT,
+        actor_type=APPLICANT,
         comment=str(
             _l(
                 "Breach of the confidentiality and no-soliciting pledge reported: %(text)s (pledged: %(pledges)s)",

@@ -81,7 +81,7 @@ def object_to(member: TeamMember, by, text: str) -> None:
     member.objection = text
     member.objected_at = utcnow()
     record_event(
-        member_check(member), "objection", user=by, actor_kind=APPLICANT, comment=text, audience=APPLICANT
+        member_check(member), "objection", user=by, actor_type=APPLICANT, comment=text, audience=APPLICANT
     )
 
 

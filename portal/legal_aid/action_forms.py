@@ -113,7 +113,7 @@ class AssignLawyerForm(ActionForm):
                     _l(
                         "%(name)s (%(kind)s, %(firm)s): %(count)s open cases",
                         name=p.user.display_name,
-                        kind=p.kind_label,
+                        kind=p.profession_label,
                         firm=p.firm or "—",
                         count=_up_to(counts.get(p.user_id, 0)),
                     )

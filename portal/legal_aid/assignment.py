@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.profiles import LegalServicePerson, legal_service_people, profile_of, years_ago
 from portal.accounts.roles import Role
-from portal.accounts.specialties import ServicePersonKind
+from portal.accounts.specialties import Profession
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
 from portal.core.models import ServiceRequest
@@ -35,9 +35,9 @@ CONSULTATION, DOCUMENTS, REPRESENTATION = "consultation", "documents", "represen
 ASSIGNED_SERVICE = REPRESENTATION
 
 LAWYER, GRASSROOTS, VOLUNTEER = (
-    ServicePersonKind.LAWYER,
-    ServicePersonKind.GRASSROOTS,
-    ServicePersonKind.VOLUNTEER,
+    Profession.LAWYER,
+    Profession.GRASSROOTS,
+    Profession.VOLUNTEER,
 )
 
 #: Who is assigned as what (the letter names the role).
@@ -57,8 +57,8 @@ def lawyers_only(application: LegalAidApplication) -> bool:
     return criminal(application) or bool(application.serious_sentence)
 
 
-def kinds_allowed(application: LegalAidApplication, service: str = ASSIGNED_SERVICE) -> frozenset:
-    """The kinds of legal service person who may give `service` in this case."""
+def professions_allowed(application: LegalAidApplication, service: str = ASSIGNED_SERVICE) -> frozenset:
+    """The professions of legal service people who may give `service` in this case."""
     if service in (CONSULTATION, DOCUMENTS):
         return frozenset({LAWYER, GRASSROOTS, VOLUNTEER}) - (
             {GRASSROOTS} if lawyers_only(application) else set()
@@ -99,12 +99,12 @@ def _experienced(person: LegalServicePerson) -> bool:
 def eligible_people(application: LegalAidApplication) -> list[LegalServicePerson]:
     """The active legal-service people who may take this case; for a minor, those
     familiar with minors first (then by name)."""
-    allowed = kinds_allowed(application)
+    allowed = professions_allowed(application)
     # The lawyer role lets the assigned person see and work the case (the participant).
     people = [
         p
         for p in legal_service_people()
-        if p.kind in allowed
+        if p.profession in allowed
         and p.user.has_role(Role.LAWYER)
         and (not application.serious_sentence or _experienced(p))
     ]
@@ -122,16 +122,16 @@ def refusal_for(application: LegalAidApplication, user_id: int):
         return _l(
             "Only legal aid personnel with an active profile (lawyers, grassroots legal service workers, volunteers) may be assigned."
         )
-    if profile.kind == VOLUNTEER:
+    if profile.profession == VOLUNTEER:
         return _l(
             "Academic and student volunteers give legal consultations and draft documents only; they do not represent anyone (Legal Aid Law, Art. 17)."
         )
-    if profile.kind == LAWYER and application.serious_sentence:
+    if profile.profession == LAWYER and application.serious_sentence:
         return _l(
             "A case with a possible life or death sentence, or a death-penalty review, needs a lawyer with at least %(years)s years of criminal practice (Legal Aid Law, Art. 26).",
             years=_serious_years(),
         )
-    if profile.kind == GRASSROOTS and lawyers_only(application):
+    if profile.profession == GRASSROOTS and lawyers_only(application):
         return _l(
             "In criminal proceedings (defence, victims, private prosecutions, civil claims in a criminal case) only lawyers may act."
         )

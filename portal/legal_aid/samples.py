@@ -15,7 +15,7 @@ def sample_work(application, staff) -> dict[str, dict[str, str]]:
     lawyers = [u for u in staff if u.has_role(Role.LAWYER)]
     for user in lawyers:
         if profile_of(user) is None:
-            save_profile(user, kind="lawyer", practising_since=date(2005, 1, 1))
+            save_profile(user, profession="lawyer", practising_since=date(2005, 1, 1))
     db.session.flush()
     lawyer = str(lawyers[0].id) if lawyers else ""
     other = kind_of(application).make_sample()  # an open application to merge this one into

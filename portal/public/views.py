@@ -267,7 +267,7 @@ def applicant_action(reference: str, action: str):
             found,
             action,
             user=current_user if current_user.is_authenticated else None,
-            actor_kind=PARTY if party else APPLICANT,
+            actor_type=PARTY if party else APPLICANT,
             data=attachments.stage_checked(form.transition_data()),
             comment=form.comment.data,
             expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,

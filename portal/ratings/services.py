@@ -64,7 +64,7 @@ def rate(
             db.session.flush()
     except IntegrityError:
         raise AlreadyRated(_l("This request has been rated already. A service is rated once.")) from None
-    record_event(service_request, "rated", actor_kind=APPLICANT, comment=str(LEVELS[level]))
+    record_event(service_request, "rated", actor_type=APPLICANT, comment=str(LEVELS[level]))
     return rating
 
 
