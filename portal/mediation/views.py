@@ -22,6 +22,7 @@ from portal.mediation.states import MediationState
 from portal.mediation.vocabulary import (
     AGREEMENT_FORMS,
     CHANNELS,
+    CONFIRMATION_RESULTS,
     DISPUTE_TYPES,
     ESCALATION_LEVELS,
     ESCALATION_STEPS,
@@ -45,6 +46,7 @@ def mediation_labels():
             "steps": ESCALATION_STEPS,
             "records": RECORD_LABELS,
             "risk": RISK_TITLE,
+            "confirmation": CONFIRMATION_RESULTS,
         },
         "MediationState": MediationState,
     }
