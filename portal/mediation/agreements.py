@@ -99,8 +99,11 @@ def _case(reference: str) -> MediationCase:
 
 
 def _page(case, status=200, **submitted):
+    forms = _forms(case, **submitted)
+    single = ("term_form", "sign_form", "apply_form", "result_form")
+    page_forms = [forms[k] for k in single if forms[k]] + list(forms["term_results"].values())
     return render_template(
-        "mediation/agreement.html", case=case, signers=signers(case), **_forms(case, **submitted)
+        "mediation/agreement.html", case=case, signers=signers(case), page_forms=page_forms, **forms
     ), status
 
 
