@@ -36,7 +36,7 @@ def send(browser, page: str, action: str, answers: dict):
 
 def found() -> MediationCase:
     db.session.expire_all()
-    return db.session.scalar(select(MediationCase))
+    return db.session.scalar(select(MediationCase).order_by(MediationCase.id))
 
 
 def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure(browser, people, make_staff):
@@ -46,6 +46,16 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     reference = found().reference
     detail = f"/staff/requests/{reference}"
     coordinator = staff_signed_in(browser, "mediation")
+    # A second dispute, declined: received but neither accepted nor mediated.
+    register = "/staff/mediation/register"
+    answers = {**form(people, mobile=new_mobile(), other_mobile=new_mobile()), "channel": "counter"}
+    assert send(coordinator, register, register, answers).status_code == 303
+    declined = db.session.scalar(select(MediationCase).where(MediationCase.reference != reference)).reference
+    to_decline = f"/staff/requests/{declined}"
+    refusal = send(
+        coordinator, to_decline, f"{to_decline}/actions/decline", {"decline-reason": "已由法院受理"}
+    )
+    assert refusal.status_code == 303
     accepted = send(
         coordinator,
         detail,
@@ -169,9 +179,10 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     make_staff("boss", "supervisor")
     boss = staff_signed_in(browser, "boss")
     boss.set_cookie("lang", "en")
-    figures = figures_of(section_html(boss.visit("/staff/reports/").get_data(as_text=True), "mediation"))
+    section = section_html(boss.visit("/staff/reports/").get_data(as_text=True), "mediation")
+    figures = figures_of(section)
     expected = {
-        "Disputes received": 1,
+        "Disputes received": 2,
         "Accepted by a committee": 1,
         "Mediated": 1,
         "Agreements reached": 1,
@@ -185,7 +196,28 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
         "Confirmed by a court": 1,
     }
     assert {label: figures[label][0] for label in expected} == expected
+    row = section[section.index("Agreements reached") :]
+    assert "100.0%" in row[: row.index("</tr>")]  # agreements over those mediated (1 of 1), not received
     for label in expected:
         queue = boss.visit(figures[label][1]).get_data(as_text=True)
         table = queue[queue.find("<tbody>") : queue.find("</tbody>")] if "<tbody>" in queue else ""
         assert len(set(REFERENCE.findall(table))) == expected[label], label
+
+
+def test_the_courts_offered_follow_the_case(app):
+    """The inviting court alone for a court-commissioned mediation; else the basic court of
+    where the dispute arose and of the committee (from settings), and another of a party's
+    domicile."""
+    from portal.core.models import Township
+    from portal.mediation.courts import competent_courts
+
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    app.config["MEDIATION_BASIC_COURTS"] = {"": "长沙县人民法院", township.code: "长沙县人民法院星沙人民法庭"}
+    invited = MediationCase(channel="court_commission", referring_body="长沙县人民法院")
+    assert [court for court, _label in competent_courts(invited)] == ["长沙县人民法院"]
+    applied = MediationCase(channel="online", township=township)
+    assert [court for court, _label in competent_courts(applied)] == [
+        "长沙县人民法院星沙人民法庭",
+        "长沙县人民法院",
+        "other",
+    ]
