@@ -275,6 +275,7 @@ def mediations(kind, fixture) -> Exercise:
         },
         "record_agreement": {
             "agreement_form": "oral",
+            "session": "none",
             "reached_on": local_today(),
             "facts": "邻里纠纷",
             "obligor": "甲",

@@ -76,7 +76,7 @@ def agreement(form="written", **overrides) -> dict:
     """The record_agreement form: one term (who, what, by when, how) and how it is performed."""
     data = {
         "agreement_form": form,
-        "session": "",
+        "session": "none",
         "reached_on": local_today().isoformat(),
         "facts": "冯建军在公共通道堆放杂物，雨天积水流入冯桂兰家。",
         "obligor": "冯建军",

@@ -24,11 +24,13 @@ from portal.mediation.vocabulary import AGREEMENT_FORMS, CONFIRMATION_RESULTS, P
 
 BEFORE_SESSION = _l("The agreement cannot be dated before the session that reached it (%(day)s).")
 IN_FUTURE = _l("This date is in the future.")
-NOT_A_SESSION = ("", _l("Not at a scheduled session"))
+NOT_A_SESSION = ("none", _l("Not at a scheduled session"))
 
 
 def session_day(case, session_id) -> object:
     """The local day of the case's session `session_id`, or None."""
+    if case is None:
+        return None
     for session in case.sessions:
         if str(session.id) == str(session_id):
             return to_local(session.starts_at).date()
@@ -44,7 +46,7 @@ class TermFields:
     """Who does what, by when and how: one term of the agreement."""
 
     obligor = StringField(
-        _l("Who"),
+        _l("Party who performs"),
         validators=[DataRequired(message=_l("Say which party does it.")), Length(max=100)],
         description=_l("The party who does it, by name."),
     )
@@ -70,7 +72,10 @@ class AgreementForm(TermFields, ActionForm):
         choices=options(AGREEMENT_FORMS),
         validators=[InputRequired(message=_l("Choose written or oral."))],
     )
-    session = SelectField(_l("Session that reached it"), validators=[Optional()])
+    session = SelectField(
+        _l("Session that reached it"),
+        validators=[DataRequired(message=_l("Choose the session that reached it."))],
+    )
     reached_on = DateField(
         _l("Day the agreement was reached"),
         default=local_today,
@@ -104,17 +109,15 @@ class AgreementForm(TermFields, ActionForm):
         self.case = service_request
         sessions = list(getattr(service_request, "sessions", None) or [])
         self.session.choices = options(
-            ([] if sessions else [NOT_A_SESSION])
+            [("", _l("Choose…"))]
             + [(str(s.id), f"{to_local(s.starts_at):%Y-%m-%d %H:%M} {s.place}") for s in sessions]
+            + [NOT_A_SESSION]
         )
-        if sessions:
-            self.session.validators = [InputRequired(message=_l("Choose the session that reached it."))]
-            self.session.flags.required = True
         if service_request is not None and not self.is_submitted() and not self.facts.data:
             self.facts.data = service_request.facts
 
     def validate_session(self, field):
-        if self.case is not None and self.case.sessions and session_day(self.case, field.data) is None:
+        if field.data != NOT_A_SESSION[0] and session_day(self.case, field.data) is None:
             raise ValidationError(_l("Choose the session that reached it."))
 
     def validate_reached_on(self, field):

@@ -32,7 +32,7 @@ def sample_work(case, staff) -> dict[str, dict[str, str]]:
         "schedule_session": {"day": day.isoformat(), "start": "09:30", "minutes": "60", "place": "调解室"},
         "record_agreement": {
             "agreement_form": "oral",
-            "session": "",
+            "session": "none",
             "reached_on": local_today().isoformat(),
             "facts": "邻居在通道上堆放杂物。",
             "obligor": "冯建军",
