@@ -22,6 +22,22 @@ from portal.core.forms import ActionForm
 from portal.mediation.effects import CONFIRMATION_DAYS
 from portal.mediation.vocabulary import AGREEMENT_FORMS, CONFIRMATION_RESULTS, PERFORMANCE
 
+#: The words of an agreement, shared by its forms, its page, its PDF and the tracking page.
+LABELS = {
+    "applied_on": _l("Applied on"),
+    "reached_on": _l("Day the agreement was reached"),
+    "obligation": _l("Does what"),
+    "performance_method": _l("How and when the agreement is performed"),
+    "confirmation": _l("Judicial confirmation"),
+    "facts": _l("Main facts of the dispute"),
+    "obligor": _l("Party who performs"),
+    "title": _l("Mediation agreement"),
+    "performed": _l("Performed?"),
+    "signer": _l("Signature or seal"),
+    "signatures": _l("Signatures and seal"),
+    "signed_on": _l("Signed on"),
+    "decision": _l("The court's decision"),
+}
 BEFORE_SESSION = _l("The agreement cannot be dated before the session that reached it (%(day)s).")
 IN_FUTURE = _l("This date is in the future.")
 NOT_A_SESSION = ("none", _l("Not at a scheduled session"))
@@ -46,12 +62,12 @@ class TermFields:
     """Who does what, by when and how: one term of the agreement."""
 
     obligor = StringField(
-        _l("Party who performs"),
+        LABELS["obligor"],
         validators=[DataRequired(message=_l("Say which party does it.")), Length(max=100)],
         description=_l("The party who does it, by name."),
     )
     obligation = TextAreaField(
-        _l("Does what"),
+        LABELS["obligation"],
         validators=[DataRequired(message=_l("Say what the party does.")), Length(max=2000)],
     )
     due_on = DateField(_l("By when (optional)"), validators=[Optional()])
@@ -77,19 +93,19 @@ class AgreementForm(TermFields, ActionForm):
         validators=[DataRequired(message=_l("Choose the session that reached it."))],
     )
     reached_on = DateField(
-        _l("Day the agreement was reached"),
+        LABELS["reached_on"],
         default=local_today,
         validators=[InputRequired(message=_l("Enter a date."))],
     )
     facts = TextAreaField(
-        _l("Main facts of the dispute"),
+        LABELS["facts"],
         validators=[
             DataRequired(message=_l("Write the main facts and the points in dispute.")),
             Length(max=5000),
         ],
     )
     performance_method = TextAreaField(
-        _l("How and when the agreement is performed"),
+        LABELS["performance_method"],
         validators=[DataRequired(message=_l("Say how and when it is performed.")), Length(max=2000)],
     )
     amount = DecimalField(
@@ -139,7 +155,7 @@ class SignatureForm(FlaskForm):
     """A signature on the written agreement, or the seal, with the day it was given."""
 
     signer = SelectField(
-        _l("Signature or seal"), validators=[DataRequired(message=_l("Choose whose signature, or the seal."))]
+        LABELS["signer"], validators=[DataRequired(message=_l("Choose whose signature, or the seal."))]
     )
     signed_on = DateField(
         _l("Signed on"), default=local_today, validators=[InputRequired(message=_l("Enter a date."))]
@@ -204,7 +220,7 @@ class ConfirmationResultForm(FlaskForm):
     """What the court decided, with the day and its document number."""
 
     result = RadioField(
-        _l("The court's decision"),
+        LABELS["decision"],
         choices=options(CONFIRMATION_RESULTS),
         validators=[InputRequired(message=_l("Choose what the court decided."))],
     )
@@ -232,7 +248,7 @@ class TermResultForm(FlaskForm):
     """Whether one term was performed, at the performance check."""
 
     result = RadioField(
-        _l("Performed?"),
+        LABELS["performed"],
         choices=options(PERFORMANCE),
         validators=[InputRequired(message=_l("Choose whether it was performed."))],
     )

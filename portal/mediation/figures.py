@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_, select
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter
+from portal.mediation.agreement_forms import LABELS
 from portal.mediation.escalation import RISK_FILTER
 from portal.mediation.models import MediationCase
 from portal.mediation.states import MediationState as S
@@ -81,7 +82,7 @@ REPORT_FILTERS = (
     _value_filter("channel", _l("How the dispute came"), _table.c.channel, CHANNELS),
     _choice_filter("mark", _l("Marked"), MARKS),
     _value_filter("performance", _l("Performance of the agreement"), _table.c.performance, PERFORMANCE),
-    _choice_filter("confirmation", _l("Judicial confirmation"), CONFIRMATIONS),
+    _choice_filter("confirmation", LABELS["confirmation"], CONFIRMATIONS),
 )
 
 
@@ -109,7 +110,7 @@ def report_sections() -> tuple[ReportSection, ...]:
                 Figure("withdrawn", _l("Withdrawn by the applicant"), "MD", status=S.WITHDRAWN),
                 Figure(
                     "court_commissioned",
-                    _l("Commissioned by a court before filing"),
+                    CHANNELS["court_commission"],
                     "MD",
                     filters=(("channel", "court_commission"),),
                 ),

@@ -169,7 +169,7 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     for _signer in range(4):  # the applicant, the other party, the mediator, the seal
         expect(mediator.get_by_role("region", name=T("Judicial confirmation"))).to_have_count(0)
         field(signing, T("Signature or seal")).select_option(index=1)
-        signing.get_by_role("button", name=T("Record"), exact=True).click()
+        signing.get_by_role("button", name=T("Record it"), exact=True).click()
     expect(mediator.get_by_role("status")).to_contain_text(
         T("Signed and sealed: the agreement is in effect.")
     )
