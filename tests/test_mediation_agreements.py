@@ -221,3 +221,40 @@ def test_the_courts_offered_follow_the_case(app):
         "长沙县人民法院",
         "other",
     ]
+
+
+def test_the_agreement_page_is_for_the_case_staff_and_offers_what_its_state_allows(
+    client, people, make_client
+):
+    """An oral agreement is in effect when reached (Art. 30): nothing to sign, no court
+    confirmation offered, each term's performance recorded. Another mediator, the parties
+    and anyone else never open it."""
+    from test_mediation import accept, act, applied, signed_in
+
+    reference = applied(client, people)
+    accept(make_client, people, reference)
+    mediator = signed_in(make_client, "mediator")
+    act(mediator, reference, "start")
+    assert act(mediator, reference, "record_agreement", agreement("oral")).status_code == 303
+    case = found()
+    assert case.agreement_effective_on == local_today() and case.agreement_reached_on == local_today()
+    page = f"/staff/mediation/cases/{reference}/agreement"
+    html = mediator.get(page).get_data(as_text=True)
+    assert "三日内清理通道杂物" in html and f'action="{page}/terms/{case.terms[0].id}/performance"' in html
+    assert f'action="{page}/signatures"' not in html and f'action="{page}/confirmation"' not in html
+    assert mediator.submit(page, {"sign-signer": "seal"}, action=f"{page}/signatures").status_code == 409
+    term = f"{page}/terms/{case.terms[0].id}/performance"
+    missing = mediator.submit(page, {}, action=term)
+    assert (
+        missing.status_code == 400
+        and f'id="performed-{case.terms[0].id}-result-error"' in missing.get_data(as_text=True)
+    )
+    assert (
+        mediator.submit(page, {f"performed-{case.terms[0].id}-result": "partly"}, action=term).status_code
+        == 303
+    )
+    assert found().performance == "partly"
+    assert signed_in(make_client, "mediator2").get(page).status_code == 403
+    assert signed_in(make_client, "mediator2").get(f"{page}.pdf").status_code == 403
+    assert make_client().get(page).status_code in (302, 401, 403)
+    assert client.get(f"{page}.pdf").status_code in (302, 401, 403)
