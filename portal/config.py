@@ -251,6 +251,9 @@ class DefaultConfig:
     LEGAL_AID_BUREAU_KEY: str = "Changsha County Justice Bureau"
     LEGAL_AID_RECONSIDERATION_BODY: str = "长沙县人民政府"
     LEGAL_AID_COURT: str = "长沙县人民法院"
+    #: People's mediation, judicial confirmation (人民调解法 Art. 33): the basic court of each
+    #: township by its code; "" is the court of any township not listed (the whole county).
+    MEDIATION_BASIC_COURTS: dict = {"": "长沙县人民法院"}
 
     QUEUE_PAGE_SIZE = 20
     QUEUE_COUNT_CAP = 1000

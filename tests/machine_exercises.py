@@ -273,7 +273,15 @@ def mediations(kind, fixture) -> Exercise:
             "minutes": "60",
             "place": "调解室",
         },
-        "record_agreement": {"agreement_form": "oral", "terms": "三日内清理", "effective_on": day},
+        "record_agreement": {
+            "agreement_form": "oral",
+            "session": "none",
+            "reached_on": local_today(),
+            "facts": "邻里纠纷",
+            "obligor": "甲",
+            "obligation": "三日内清理",
+            "performance_method": "当场清理",
+        },
         "close": {"performance": "performed"},
     }
 

@@ -72,6 +72,23 @@ def applied(client, people, **overrides) -> str:
     return response.headers["Location"].rsplit("/", 1)[1]
 
 
+def agreement(form="written", **overrides) -> dict:
+    """The record_agreement form: one term (who, what, by when, how) and how it is performed."""
+    data = {
+        "agreement_form": form,
+        "session": "none",
+        "reached_on": local_today().isoformat(),
+        "facts": "冯建军在公共通道堆放杂物，雨天积水流入冯桂兰家。",
+        "obligor": "冯建军",
+        "obligation": "三日内清理通道杂物。",
+        "due_on": (local_today() + timedelta(days=3)).isoformat(),
+        "method": "调解员到场查看",
+        "performance_method": "冯建军自行清理，调解员到场查看。",
+    }
+    data.update(overrides)
+    return {f"record_agreement-{k}": v for k, v in data.items()}
+
+
 def act(staff_client, reference, action, data=None, **kwargs):
     page = f"/staff/requests/{reference}"
     return staff_client.submit(page, data or {}, action=f"{page}/actions/{action}", **kwargs)
@@ -172,39 +189,32 @@ def test_the_whole_journey_to_an_agreement_both_parties_see(client, people, make
         assert str(event["LOCATION"]) == "星沙司法所调解室"
         assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=90)
 
-    no_terms = act(
-        mediator,
-        reference,
-        "record_agreement",
-        {
-            "record_agreement-agreement_form": "oral",
-            "record_agreement-terms": "",
-            "record_agreement-effective_on": local_today().isoformat(),
-        },
-    )
-    assert no_terms.status_code == 400 and 'id="record_agreement-terms-error"' in no_terms.get_data(
+    no_terms = act(mediator, reference, "record_agreement", agreement("oral", obligation=""))
+    assert no_terms.status_code == 400 and 'id="record_agreement-obligation-error"' in no_terms.get_data(
         as_text=True
     )
-    written_without_copy = act(
-        mediator,
-        reference,
-        "record_agreement",
-        {
-            "record_agreement-agreement_form": "written",
-            "record_agreement-terms": "三日内清理杂物。",
-            "record_agreement-effective_on": local_today().isoformat(),
-        },
-    )
-    assert written_without_copy.status_code == 400
     signed = act(
         mediator,
         reference,
         "record_agreement",
         {
-            "record_agreement-agreement_form": "written",
-            "record_agreement-terms": "冯建军三日内清理杂物，双方共同出资修排水沟。",
-            "record_agreement-amount": "800",
-            "record_agreement-effective_on": local_today().isoformat(),
+            **agreement(obligation="冯建军三日内清理杂物，双方共同出资修排水沟。", amount="800"),
+            "record_agreement-session": str(session.id),
+            "record_agreement-reached_on": day.isoformat(),
+            "record_agreement-attachments": [(io.BytesIO(PDF), "协议书.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert signed.status_code == 400  # the session is two days ahead: nothing was reached yet
+    session.starts_at -= timedelta(days=3)  # the session took place
+    db.session.commit()
+    signed = act(
+        mediator,
+        reference,
+        "record_agreement",
+        {
+            **agreement(obligation="冯建军三日内清理杂物，双方共同出资修排水沟。", amount="800"),
+            "record_agreement-session": str(session.id),
             "record_agreement-attachments": [(io.BytesIO(PDF), "协议书.pdf")],
         },
         content_type="multipart/form-data",
@@ -216,7 +226,7 @@ def test_the_whole_journey_to_an_agreement_both_parties_see(client, people, make
         outcome = viewer.get(f"/track/{reference}").get_data(as_text=True)
         assert "冯建军三日内清理杂物" in outcome
     party_inbox = db.session.scalars(select(InboxMessage).where(InboxMessage.party_id.is_not(None))).all()
-    assert any("30" in m.body or "司法确认" in m.body or "confirm" in m.body for m in party_inbox)
+    assert any("签名" in m.body and "印章" in m.body for m in party_inbox)  # in effect once signed and sealed
     assert "协议书.pdf" not in other.get(f"/track/{reference}").get_data(
         as_text=True
     )  # files stay the applicant's
@@ -283,18 +293,10 @@ def test_a_written_agreement_is_reminded_of_court_confirmation_once(client, peop
     accept(make_client, people, reference)
     mediator = signed_in(make_client, "mediator")
     act(mediator, reference, "start")
-    act(
-        mediator,
-        reference,
-        "record_agreement",
-        {
-            "record_agreement-agreement_form": "written",
-            "record_agreement-terms": "清理杂物。",
-            "record_agreement-effective_on": (local_today() - timedelta(days=25)).isoformat(),
-            "record_agreement-attachments": [(io.BytesIO(PDF), "协议书.pdf")],
-        },
-        content_type="multipart/form-data",
-    )
+    act(mediator, reference, "record_agreement", agreement())
+    found = case(reference)  # signed and sealed 25 days ago: the 30 days count from there
+    found.agreement_effective_on = local_today() - timedelta(days=25)
+    db.session.commit()
     runner = app.test_cli_runner()
     before = len(db.session.scalars(select(OutboxMessage)).all())
     assert "sent 1" in runner.invoke(args=["mediation-reminders"]).output

@@ -14,7 +14,7 @@ def committee_form(people, **overrides):
     data = {
         "name": "县医疗纠纷人民调解委员会",
         "name_en": "County Medical Disputes Committee",
-        "kind": "industry",
+        "level": "industry",
         "township": "",
         "area": "全县医疗机构",
         "mediators": [str(people["mediator2"].id)],
@@ -32,17 +32,17 @@ def test_the_coordinator_and_the_admin_keep_committees_of_any_level(people, make
     )
     created = coordinator.submit("/staff/mediation/committees/new", committee_form(people))
     assert created.status_code == 303
-    found = db.session.scalar(select(MediationCommittee).where(MediationCommittee.kind == "industry"))
+    found = db.session.scalar(select(MediationCommittee).where(MediationCommittee.level == "industry"))
     assert found.area == "全县医疗机构" and [u.id for u in found.mediators] == [people["mediator2"].id]
     listing = coordinator.get("/staff/mediation/committees/").get_data(as_text=True)
     assert "县医疗纠纷人民调解委员会" in listing and "罗调解员" in listing and "行业性" in listing
 
     make_staff("root", "admin")
     admin = signed_in(make_client, "root")
-    village = committee_form(people, name="王家村人民调解委员会", kind="county", area="全县")
+    village = committee_form(people, name="王家村人民调解委员会", level="county", area="全县")
     assert admin.submit(f"/staff/mediation/committees/{found.id}", village).status_code == 303
     db.session.expire_all()
-    assert db.session.get(MediationCommittee, found.id).kind == "county"
+    assert db.session.get(MediationCommittee, found.id).level == "county"
 
     mediator = signed_in(make_client, "mediator")
     assert mediator.get("/staff/mediation/committees/").status_code == 403
@@ -50,7 +50,7 @@ def test_the_coordinator_and_the_admin_keep_committees_of_any_level(people, make
 
 
 def test_a_mediator_outside_the_committee_cannot_be_assigned(client, people, make_client):
-    other = MediationCommittee(name="王家村人民调解委员会", name_en="Wangjia", kind="village")
+    other = MediationCommittee(name="王家村人民调解委员会", name_en="Wangjia", level="village")
     other.mediators = [db.session.get(type(people["mediator2"]), people["mediator2"].id)]
     db.session.add(other)
     db.session.commit()

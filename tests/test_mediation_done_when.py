@@ -13,6 +13,7 @@ from test_mediation import (  # noqa: F401
     OTHER_MOBILE,
     SUMMARY,
     act,
+    agreement,
     form,
     people,
     signed_in,
@@ -72,17 +73,8 @@ def test_a_court_commissioned_dispute_from_registration_to_the_report_back_to_th
         {"level": "medium", "steps": ["village"], "note": "双方言语冲突，已告知村委会"},
     )
     assert flagged.status_code == 303
-    agreement = act(
-        mediator,
-        reference,
-        "record_agreement",
-        {
-            "record_agreement-agreement_form": "oral",
-            "record_agreement-terms": "冯建军三日内清理杂物。",
-            "record_agreement-effective_on": local_today().isoformat(),
-        },
-    )
-    assert agreement.status_code == 303
+    reached = act(mediator, reference, "record_agreement", agreement("oral"))
+    assert reached.status_code == 303
     unreported = act(coordinator, reference, "close", {"close-performance": "performed"})
     assert unreported.status_code == 409 and "请填写向委派法院反馈的调解情况" in unreported.get_data(
         as_text=True

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.contract import Capability, HomeCard, Job, Link
 from portal.mediation import demo, figures
+from portal.mediation.agreements import bp as agreements_bp
 from portal.mediation.commands import MESSAGE_KEYS, mediation_reminders_command
 from portal.mediation.committees import KEEPERS
 from portal.mediation.committees import bp as committees_bp
@@ -22,7 +23,7 @@ CAPABILITY = Capability(
     template_context=mediation_labels,
     label=_l("People's mediation"),
     models="portal.mediation.models",
-    blueprints=(bp, staff_bp, committees_bp, records_bp, escalation_bp),
+    blueprints=(bp, staff_bp, committees_bp, records_bp, escalation_bp, agreements_bp),
     kinds=(MEDIATION,),
     roles=(COORDINATOR, MEDIATOR),
     staff_areas={
@@ -30,6 +31,7 @@ CAPABILITY = Capability(
         committees_bp.name: KEEPERS,
         records_bp.name: RECORD_KEEPERS,
         escalation_bp.name: RECORD_KEEPERS,
+        agreements_bp.name: RECORD_KEEPERS,
     },
     nav=(Link("mediation.index", _l("Mediation")),),
     home_card=HomeCard(

@@ -20,9 +20,10 @@ REMIND_BEFORE = 7
 #: SMS template keys of the two reminders, to the applicant; `<key>.party` to the other parties.
 CONFIRMATION_REMINDER_KEY = "mediation.confirmation_reminder"
 PERFORMANCE_CHECK_KEY = "mediation.performance_check"
+EFFECTIVE_KEY = "mediation.agreement_effective"
 MESSAGE_KEYS = tuple(
     f"{key}{audience}"
-    for key in (CONFIRMATION_REMINDER_KEY, PERFORMANCE_CHECK_KEY)
+    for key in (CONFIRMATION_REMINDER_KEY, PERFORMANCE_CHECK_KEY, EFFECTIVE_KEY)
     for audience in ("", ".party")
 )
 CONFIRMATION_REMINDER = _l(
@@ -32,16 +33,12 @@ PERFORMANCE_CHECK = _l(
     "Mediation %(reference)s: the agreement was due to be performed by %(day)s. The mediator will ask both parties how it went."
 )
 
+EFFECTIVE = _l(
+    "The written agreement of mediation %(reference)s is signed and sealed and took effect on %(effective)s. To make it enforceable, both parties may jointly ask the people's court to confirm it by %(day)s (judicial confirmation, free of charge)."
+)
 
-def _send_once(case: MediationCase, column, template, day, key: str) -> bool:
-    """Mark the case first, so that of two runners only one sends; then tell both parties."""
-    table = MediationCase.__table__
-    marked = db.session.execute(
-        update(table).where(table.c.id == case.id, column.is_(None)).values({column.name: utcnow()})
-    )
-    if marked.rowcount != 1:
-        return False
-    params = {"reference": case.reference, "day": day.isoformat()}
+
+def _tell_both(case: MediationCase, template, params: dict, key: str) -> None:
     with force_locale(case.locale):
         body = str(template) % params
     notifications.notify(
@@ -56,6 +53,28 @@ def _send_once(case: MediationCase, column, template, day, key: str) -> bool:
                 template=f"{key}.party",
                 params=params,
             )
+
+
+def tell_effective(case: MediationCase) -> None:
+    """Tell both parties the written agreement took effect, and the confirmation's last day."""
+    last_day = case.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
+    params = {
+        "reference": case.reference,
+        "effective": case.agreement_effective_on.isoformat(),
+        "day": last_day.isoformat(),
+    }
+    _tell_both(case, EFFECTIVE, params, EFFECTIVE_KEY)
+
+
+def _send_once(case: MediationCase, column, template, day, key: str) -> bool:
+    """Mark the case first, so that of two runners only one sends; then tell both parties."""
+    table = MediationCase.__table__
+    marked = db.session.execute(
+        update(table).where(table.c.id == case.id, column.is_(None)).values({column.name: utcnow()})
+    )
+    if marked.rowcount != 1:
+        return False
+    _tell_both(case, template, {"reference": case.reference, "day": day.isoformat()}, key)
     return True
 
 

@@ -21,7 +21,7 @@ from portal.core.workflow import GuardFailed
 from portal.extensions import db
 from portal.mediation.models import MediationCommittee
 from portal.mediation.roles import COORDINATOR, MEDIATOR
-from portal.mediation.vocabulary import COMMITTEE_KINDS
+from portal.mediation.vocabulary import COMMITTEE_LEVELS
 
 #: Who keeps the committees: the coordinator and the admin.
 KEEPERS = frozenset({str(COORDINATOR), "admin"})
@@ -37,7 +37,7 @@ class Checkboxes(SelectMultipleField):
 class CommitteeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=100)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=150)])
-    kind = SelectField(_l("Level"), choices=options(COMMITTEE_KINDS), validators=[DataRequired()])
+    level = SelectField(_l("Level"), choices=options(COMMITTEE_LEVELS), validators=[DataRequired()])
     township = SelectField(_l("Township or street (none for a county committee)"), validators=[Optional()])
     area = StringField(
         _l("Area or enterprises served"),
@@ -80,9 +80,9 @@ def index():
     committees = db.session.scalars(
         select(MediationCommittee)
         .options(selectinload(MediationCommittee.mediators))  # one query for every row's mediators
-        .order_by(MediationCommittee.kind, MediationCommittee.id)
+        .order_by(MediationCommittee.level, MediationCommittee.id)
     )
-    return render_template("mediation/committees.html", committees=list(committees), kinds=COMMITTEE_KINDS)
+    return render_template("mediation/committees.html", committees=list(committees), levels=COMMITTEE_LEVELS)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -94,7 +94,11 @@ def edit(committee_id: int | None = None):
         abort(404)
     form = CommitteeForm()
     if committee is not None and not form.is_submitted():
-        form.name.data, form.name_en.data, form.kind.data = committee.name, committee.name_en, committee.kind
+        form.name.data, form.name_en.data, form.level.data = (
+            committee.name,
+            committee.name_en,
+            committee.level,
+        )
         form.township.data = str(committee.township_id or "")
         form.area.data, form.is_active.data = committee.area, committee.is_active
         form.mediators.data = [str(u.id) for u in committee.mediators]
@@ -104,7 +108,7 @@ def edit(committee_id: int | None = None):
             db.session.add(committee)
         committee.name = form.name.data.strip()
         committee.name_en = (form.name_en.data or "").strip() or committee.name
-        committee.kind = form.kind.data
+        committee.level = form.level.data
         committee.township_id = int(form.township.data) if (form.township.data or "").isdigit() else None
         committee.area = (form.area.data or "").strip() or None
         committee.is_active = bool(form.is_active.data)

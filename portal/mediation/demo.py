@@ -93,7 +93,7 @@ def seed_demo() -> list[str]:
             MediationCommittee(
                 name=f"{t.name}人民调解委员会",
                 name_en=f"{t.name_en} People's Mediation Committee",
-                kind="township",
+                level="township",
                 township_id=t.id,
             )
             for t in townships
@@ -171,10 +171,14 @@ def _seed_cases(townships) -> list[str]:
                     user=mediator,
                     data={
                         "agreement_form": "oral",
-                        "terms": "曹某于每月底前归还五千元，四个月还清。",
+                        "reached_on": local_today(),
+                        "facts": facts,
+                        "obligor": "曹某",
+                        "obligation": "每月底前归还五千元，四个月还清。",
+                        "due_on": local_today() + timedelta(days=120),
+                        "method": "银行转账",
+                        "performance_method": "分四期银行转账",
                         "amount": 20000,
-                        "effective_on": local_today(),
-                        "performance_due_on": local_today() + timedelta(days=120),
                     },
                 )
         db.session.flush()

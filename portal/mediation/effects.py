@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.i18n import Bilingual
 from portal.mediation import consent
 from portal.mediation.committees import check_members
-from portal.mediation.models import MediationCase, MediationCommittee, MediationSession
+from portal.mediation.models import MediationCase, MediationCommittee, MediationSession, MediationTerm
 from portal.mediation.roles import MEDIATOR
 
 #: Days the parties have to ask the court to confirm an agreement (人民调解法 Art. 33).
@@ -53,6 +53,8 @@ def on_accept(case: MediationCase, data, now) -> dict:
     second = _mediator(data.get("second_mediator"))
     case.second_mediator_id = second.id if second else None
     check_members(case.committee_id, case.mediator_id, case.second_mediator_id)
+    case.major = bool(data.get("major"))
+    case.enterprise_related = bool(data.get("enterprise_related"))
     if data.get("summary") is not None:
         case.party_summary = consent.check_summary(case, data["summary"]) or None
     return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
@@ -88,27 +90,41 @@ def on_schedule(case: MediationCase, data, now) -> dict:
 
 
 def on_agreement(case: MediationCase, data, now) -> dict:
+    """The agreement as data (Art. 29); effective now only when oral (Art. 30)."""
     case.agreement_form = data["agreement_form"]
-    case.agreement_terms = data["terms"].strip()
+    case.agreement_reached_on = data["reached_on"]
+    session = str(data.get("session") or "")
+    case.agreement_session_id = int(session) if session.isdigit() else None
+    case.agreement_facts = data["facts"].strip()
+    case.performance_method = data["performance_method"].strip()
     case.agreement_amount = data.get("amount")
-    case.agreement_effective_on = data["effective_on"]
-    case.performance_due_on = data.get("performance_due_on")
+    case.terms = [
+        MediationTerm(
+            position=1,
+            obligor=data["obligor"].strip(),
+            obligation=data["obligation"].strip(),
+            due_on=data.get("due_on"),
+            method=(data.get("method") or "").strip() or None,
+        )
+    ]
+    case.performance_due_on = data.get("due_on")
     attachments.claim_all(case, data.get("attachments") or [], purpose="agreement", by_applicant=False)
     case.set_due(None)
-    confirmation = ""
-    if case.agreement_form == "written":
-        last_day = case.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
-        confirmation = str(
+    if case.agreement_form == "oral":
+        case.agreement_effective_on = case.agreement_reached_on
+        return {"confirmation": str(_l(" The oral agreement took effect when it was reached."))}
+    case.agreement_effective_on = None
+    return {
+        "confirmation": str(
             _l(
-                " Both parties may jointly ask the people's court to confirm it by %(day)s (judicial confirmation, free of charge).",
-                day=last_day.isoformat(),
+                " It takes effect once both parties and the mediator have signed it and the committee has sealed it."
             )
         )
-    return {"confirmation": confirmation}
+    }
 
 
 def on_close(case: MediationCase, data, now) -> dict:
-    case.performance = data.get("performance") or None
+    case.performance = data.get("performance") or case.performance
     if case.channel == "court_commission":
         # The court that commissioned the mediation is told what came of it (诉前委派调解).
         report = (data.get("court_report") or "").strip()

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -43,6 +43,8 @@ class RiskForm(FlaskForm):
         validators=[Length(max=2000)],
         description=_l("For example: threats at the session; the police station was called at 15:10."),
     )
+
+    turned_criminal = BooleanField(_l("The dispute turned into a criminal case"))
 
     def validate_note(self, field):
         if self.level.data and not (field.data or "").strip():
@@ -90,6 +92,7 @@ def risk(reference: str):
         form.level.data = case.escalation_level or ""
         form.steps.data = (case.escalation_steps or "").split(",") if case.escalation_steps else []
         form.note.data = case.escalation_note
+        form.turned_criminal.data = bool(case.turned_criminal)
     if form.validate_on_submit():
         level = form.level.data or None
         steps = [s for s in form.steps.data or [] if s in ESCALATION_STEPS]
@@ -97,6 +100,7 @@ def risk(reference: str):
         case.escalation_steps = ",".join(steps) or None
         case.escalation_note = (form.note.data or "").strip() or None
         case.escalation_set_at = utcnow() if level else None
+        case.turned_criminal = bool(form.turned_criminal.data)
         said = str(ESCALATION_LEVELS[level]) if level else str(_l("No risk seen"))
         done = "、".join(str(ESCALATION_STEPS[s]) for s in steps)
         record_event(

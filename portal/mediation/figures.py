@@ -1,5 +1,7 @@
 """People's mediation in the reports (SPEC §7, the seed report's biggest figure): disputes
-received, agreements reached and their amounts, by dispute type."""
+received, accepted and mediated; agreements over those mediated; by channel, with the
+court-commissioned ones apart; major and enterprise-related disputes; escalation flags and
+民转刑; performance and judicial confirmation. Each figure is a queue filter's selection."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
@@ -7,16 +9,21 @@ from sqlalchemy import and_, or_, select
 from portal.core.contract import Breakdown, Figure, ReportSection
 from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter
+from portal.mediation.agreement_forms import LABELS
 from portal.mediation.escalation import RISK_FILTER
 from portal.mediation.models import MediationCase
 from portal.mediation.states import MediationState as S
-from portal.mediation.vocabulary import NOT_AGREED_LABEL
+from portal.mediation.vocabulary import CHANNELS, NOT_AGREED_LABEL, PERFORMANCE
 
 _table = MediationCase.__table__
 
 
+def _on_case(condition):
+    return ServiceRequest.id.in_(select(_table.c.id).where(condition))
+
+
 def _agreed():
-    return ServiceRequest.id.in_(select(_table.c.id).where(_table.c.agreement_form.is_not(None)))
+    return _on_case(_table.c.agreement_form.is_not(None))
 
 
 def _failed():
@@ -24,16 +31,58 @@ def _failed():
     return or_(ServiceRequest.status == S.FAILED, and_(ServiceRequest.status == S.CLOSED, ~_agreed()))
 
 
+#: Mediation started only once both parties agreed: what came after "mediating".
+MEDIATED_STATES = (S.MEDIATING, S.AGREEMENT, S.FAILED, S.CLOSED)
+
 OUTCOMES = {"agreement": (_l("Agreement reached"), _agreed), "failed": (_l("No agreement"), _failed)}
+STAGES = {
+    # A committee is assigned on acceptance, and kept whatever follows.
+    "accepted": (_l("Accepted"), lambda: _on_case(_table.c.committee_id.is_not(None))),
+    "mediated": (_l("Mediated"), lambda: ServiceRequest.status.in_(MEDIATED_STATES)),
+}
+MARKS = {
+    "major": (_l("Major dispute"), lambda: _on_case(_table.c.major.is_(True))),
+    "enterprise": (_l("Involves an enterprise"), lambda: _on_case(_table.c.enterprise_related.is_(True))),
+    "criminal": (
+        _l("Turned into a criminal case"),
+        lambda: _on_case(_table.c.turned_criminal.is_(True)),
+    ),
+}
+CONFIRMATIONS = {
+    "applied": (_l("Applied for"), lambda: _on_case(_table.c.confirmation_applied_on.is_not(None))),
+    "confirmed": (
+        _l("Confirmed by the court"),
+        lambda: _on_case(_table.c.confirmation_result == "confirmed"),
+    ),
+}
+
+
+def _choice_filter(name, label, table: dict) -> QueueFilter:
+    return QueueFilter(
+        name,
+        label,
+        lambda: [(k, str(v[0])) for k, v in table.items()],
+        lambda value: table[value][1]() if value in table else None,
+    )
+
+
+def _value_filter(name, label, column, labels: dict) -> QueueFilter:
+    return QueueFilter(
+        name,
+        label,
+        lambda: [(k, str(v)) for k, v in labels.items()],
+        lambda value: _on_case(column == value) if value in labels else None,
+    )
+
 
 REPORT_FILTERS = (
     RISK_FILTER,
-    QueueFilter(
-        "outcome",
-        _l("Outcome"),
-        lambda: [(k, str(v[0])) for k, v in OUTCOMES.items()],
-        lambda value: OUTCOMES[value][1]() if value in OUTCOMES else None,
-    ),
+    _choice_filter("outcome", _l("Outcome"), OUTCOMES),
+    _choice_filter("stage", _l("Stage reached"), STAGES),
+    _value_filter("channel", _l("How the dispute came"), _table.c.channel, CHANNELS),
+    _choice_filter("mark", _l("Marked"), MARKS),
+    _value_filter("performance", _l("Performance of the agreement"), _table.c.performance, PERFORMANCE),
+    _choice_filter("confirmation", LABELS["confirmation"], CONFIRMATIONS),
 )
 
 
@@ -44,12 +93,14 @@ def report_sections() -> tuple[ReportSection, ...]:
             _l("People's mediation"),
             figures=(
                 Figure("received", _l("Disputes received"), "MD"),
+                Figure("accepted", _l("Accepted by a committee"), "MD", filters=(("stage", "accepted"),)),
+                Figure("mediated", _l("Mediated"), "MD", filters=(("stage", "mediated"),)),
                 Figure(
                     "agreements",
                     _l("Agreements reached"),
                     "MD",
                     filters=(("outcome", "agreement"),),
-                    share_of="received",
+                    share_of="mediated",
                     total=lambda: _table.c.agreement_amount,
                     total_label=_l("Amount agreed (yuan)"),
                 ),
@@ -58,13 +109,51 @@ def report_sections() -> tuple[ReportSection, ...]:
                 Figure("not_agreed", NOT_AGREED_LABEL, "MD", status=S.NOT_AGREED),
                 Figure("withdrawn", _l("Withdrawn by the applicant"), "MD", status=S.WITHDRAWN),
                 Figure(
+                    "court_commissioned",
+                    CHANNELS["court_commission"],
+                    "MD",
+                    filters=(("channel", "court_commission"),),
+                ),
+                Figure("major", _l("Major disputes"), "MD", filters=(("mark", "major"),)),
+                Figure(
+                    "enterprise",
+                    _l("Disputes involving an enterprise"),
+                    "MD",
+                    filters=(("mark", "enterprise"),),
+                ),
+                Figure(
                     "risk",
                     _l("Flagged at risk of turning violent or criminal"),
                     "MD",
                     filters=(("risk", "any"),),
                 ),
+                Figure(
+                    "criminal",
+                    _l("Turned into a criminal case"),
+                    "MD",
+                    filters=(("mark", "criminal"),),
+                ),
+                Figure(
+                    "performed",
+                    _l("Agreements performed in full"),
+                    "MD",
+                    filters=(("performance", "performed"),),
+                    share_of="agreements",
+                ),
+                Figure(
+                    "confirmation_applied",
+                    _l("Judicial confirmation applied for"),
+                    "MD",
+                    filters=(("confirmation", "applied"),),
+                ),
+                Figure(
+                    "confirmed", _l("Confirmed by a court"), "MD", filters=(("confirmation", "confirmed"),)
+                ),
             ),
-            breakdowns=(Breakdown("disputes", _l("Disputes by type"), "MD", "dispute"),),
+            breakdowns=(
+                Breakdown("disputes", _l("Disputes by type"), "MD", "dispute"),
+                Breakdown("channels", _l("Disputes by channel"), "MD", "channel"),
+            ),
             trend_kind="MD",
         ),
     )

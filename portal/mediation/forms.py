@@ -7,18 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
-    MultipleFileField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.accounts.services import active_staff_with_role
-from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.clock import local_today
 from portal.core.fields import CHOOSE_TOWNSHIP, ENTER_FACTS, ENTER_MOBILE, ENTER_NAME, MobileNumber
@@ -26,7 +23,7 @@ from portal.core.forms import ActionForm
 from portal.core.safe_contact import SafeContactMixin
 from portal.extensions import db
 from portal.mediation.roles import MEDIATOR
-from portal.mediation.vocabulary import AGREEMENT_FORMS, CHANNELS, DISPUTE_TYPES, PERFORMANCE, PRIVACY
+from portal.mediation.vocabulary import CHANNELS, DISPUTE_TYPES, PERFORMANCE, PRIVACY
 
 CHOOSE = ("", _l("Choose…"))
 
@@ -153,6 +150,8 @@ class AcceptForm(ActionForm):
     committee = SelectField(_l("Mediation committee"), coerce=int, validators=[InputRequired()])
     mediator = SelectField(_l("Mediator"), validators=[DataRequired(message=_l("Choose the mediator."))])
     second_mediator = SelectField(_l("Second mediator (optional)"), validators=[Optional()])
+    major = BooleanField(_l("A major dispute"))
+    enterprise_related = BooleanField(_l("The dispute involves an enterprise"))
     summary = TextAreaField(
         _l("Summary of the dispute for the other party"),
         validators=[DataRequired(message=_l("Write the summary the other party reads.")), Length(max=2000)],
@@ -210,38 +209,6 @@ class SessionForm(ActionForm):
         data = super().transition_data()
         data["starts"] = datetime.combine(self.day.data, self.start.data or time(9))
         return data
-
-
-class AgreementForm(ActionForm):
-    agreement_form = RadioField(
-        _l("Form of the agreement"),
-        choices=options(AGREEMENT_FORMS),
-        validators=[InputRequired(message=_l("Choose written or oral."))],
-    )
-    terms = TextAreaField(
-        _l("Terms agreed"),
-        validators=[DataRequired(message=_l("An agreement needs its terms.")), Length(max=5000)],
-    )
-    amount = DecimalField(
-        _l("Amount to be paid, in yuan (optional)"),
-        places=2,
-        validators=[Optional(), NumberRange(min=0, max=100_000_000)],
-    )
-    effective_on = DateField(_l("Effective from"), default=local_today, validators=[InputRequired()])
-    performance_due_on = DateField(_l("To be performed by (optional)"), validators=[Optional()])
-    attachments = MultipleFileField(
-        _l("Signed agreement (PDF, JPEG or PNG)"),
-        validators=[AcceptedUploads()],
-        description=_l("Required for a written agreement."),
-    )
-
-    def validate_attachments(self, field):
-        if self.agreement_form.data == "written" and not getattr(field, "checked", None):
-            raise ValidationError(_l("Upload the signed written agreement."))
-
-    def validate_performance_due_on(self, field):
-        if field.data and self.effective_on.data and field.data < self.effective_on.data:
-            raise ValidationError(_l("The performance date cannot be before the agreement takes effect."))
 
 
 class CloseForm(ActionForm):

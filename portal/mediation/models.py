@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
@@ -24,8 +24,8 @@ class MediationCommittee(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(150))
-    #: county, township, village or industry (vocabulary.COMMITTEE_KINDS).
-    kind: Mapped[str] = mapped_column(String(16), default="township")
+    #: county, township, village or industry (vocabulary.COMMITTEE_LEVELS).
+    level: Mapped[str] = mapped_column(String(16), default="township")
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
     #: The area or the enterprises it serves, in the committee's own words.
     area: Mapped[str | None] = mapped_column(String(200))
@@ -96,6 +96,26 @@ class MediationCase(ServiceRequest):
     escalation_steps: Mapped[str | None] = mapped_column(String(200))
     escalation_note: Mapped[str | None] = mapped_column(Text)
     escalation_set_at: Mapped[datetime | None]
+    #: The dispute turned into a criminal case (民转刑): the figure the county expects at 0.
+    turned_criminal: Mapped[bool | None]
+    #: A major dispute (重大纠纷) and one that involves an enterprise (涉企), set on acceptance.
+    major: Mapped[bool | None]
+    enterprise_related: Mapped[bool | None]
+    #: The agreement (Art. 29): the day it was reached, at which session, the main facts and
+    #: how it is performed; its terms are MediationTerm rows. Effective (agreement_effective_on)
+    #: on that day when oral (Art. 30), else on the last of the signatures and the seal.
+    agreement_reached_on: Mapped[date | None] = mapped_column(Date)
+    #: The session's id, without a foreign key: the session already points to its case.
+    agreement_session_id: Mapped[int | None]
+    agreement_facts: Mapped[str | None] = mapped_column(Text)
+    performance_method: Mapped[str | None] = mapped_column(Text)
+    #: Judicial confirmation (Art. 33): the court the parties chose, the day they applied,
+    #: the court's result (confirmed or refused), its day and its document number.
+    confirmation_court: Mapped[str | None] = mapped_column(String(200))
+    confirmation_applied_on: Mapped[date | None] = mapped_column(Date)
+    confirmation_result: Mapped[str | None] = mapped_column(String(16))
+    confirmation_decided_on: Mapped[date | None] = mapped_column(Date)
+    confirmation_number: Mapped[str | None] = mapped_column(String(100))
 
     committee: Mapped[MediationCommittee | None] = relationship(lazy="joined")
     mediator = relationship("User", foreign_keys=[mediator_id], lazy="joined")
@@ -106,6 +126,12 @@ class MediationCase(ServiceRequest):
     )
     records: Mapped[list["MediationRecord"]] = relationship(
         order_by="MediationRecord.id", cascade="all, delete-orphan", back_populates="case"
+    )
+    terms: Mapped[list["MediationTerm"]] = relationship(
+        order_by="MediationTerm.position", cascade="all, delete-orphan", back_populates="case"
+    )
+    signatures: Mapped[list["MediationSignature"]] = relationship(
+        order_by="MediationSignature.id", cascade="all, delete-orphan", back_populates="case"
     )
 
     @property
@@ -149,3 +175,37 @@ class MediationRecord(db.Model):
 
     case: Mapped[MediationCase] = relationship(back_populates="records")
     signed_by = relationship("User", foreign_keys=[signed_by_id])
+
+
+class MediationTerm(db.Model):
+    """One term of an agreement (Art. 29): who does what, by when and how, and, at the
+    performance check, whether it was performed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    obligor: Mapped[str] = mapped_column(String(100))
+    obligation: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    method: Mapped[str | None] = mapped_column(String(200))
+    #: performed, partly or not_performed (vocabulary.PERFORMANCE), and when it was checked.
+    performance: Mapped[str | None] = mapped_column(String(16))
+    performance_noted_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[MediationCase] = relationship(back_populates="terms")
+
+
+class MediationSignature(db.Model):
+    """A signature on the written agreement, or the committee's seal, as recorded by staff."""
+
+    __table_args__ = (UniqueConstraint("case_id", "signer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    #: "applicant", "party-<RequestParty.id>", "mediator" or "seal".
+    signer: Mapped[str] = mapped_column(String(32))
+    signed_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[MediationCase] = relationship(back_populates="signatures")

@@ -13,6 +13,7 @@ from portal.core.pages import public_page, quick_exit
 from portal.core.services import load_by_reference
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.mediation.agreement_forms import LABELS as AGREEMENT_LABELS
 from portal.mediation.escalation import TITLE as RISK_TITLE
 from portal.mediation.forms import ApplicationForm, dispute_from
 from portal.mediation.models import MediationCase, MediationSession
@@ -22,6 +23,7 @@ from portal.mediation.states import MediationState
 from portal.mediation.vocabulary import (
     AGREEMENT_FORMS,
     CHANNELS,
+    CONFIRMATION_RESULTS,
     DISPUTE_TYPES,
     ESCALATION_LEVELS,
     ESCALATION_STEPS,
@@ -45,6 +47,8 @@ def mediation_labels():
             "steps": ESCALATION_STEPS,
             "records": RECORD_LABELS,
             "risk": RISK_TITLE,
+            "confirmation": CONFIRMATION_RESULTS,
+            "agreement": AGREEMENT_LABELS,
         },
         "MediationState": MediationState,
     }

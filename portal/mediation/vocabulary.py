@@ -33,7 +33,7 @@ PERFORMANCE = {
     "partly": _l("Partly performed"),
     "not_performed": _l("Not performed"),
 }
-COMMITTEE_KINDS = {
+COMMITTEE_LEVELS = {
     "county": _l("County committee"),
     "township": _l("Township committee"),
     "village": _l("Village or community committee"),
@@ -54,4 +54,9 @@ ESCALATION_STEPS = {
     "separated": _l("Parties kept apart"),
     "village": _l("Village or community committee told"),
     "police": _l("Reported to the police"),
+}
+#: What the court decided on a joint application for judicial confirmation (Art. 33).
+CONFIRMATION_RESULTS = {
+    "confirmed": _l("Confirmed valid: enforceable"),
+    "refused": _l("Application refused"),
 }

@@ -12,7 +12,7 @@ from portal.core.models import ServiceRequest
 from portal.core.participants import by_columns
 from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, PARTY, State, Transition, Workflow
-from portal.mediation import consent, forms, samples
+from portal.mediation import agreement_forms, consent, forms, samples
 from portal.mediation.demo import sample_case
 from portal.mediation.effects import (
     on_accept,
@@ -182,7 +182,7 @@ TRANSITIONS = (
         roles=COORDINATORS,
         handler_only=False,
         participant_may=True,
-        form=forms.AgreementForm,
+        form=agreement_forms.AgreementForm,
         notice=_l(
             "An agreement was reached in mediation %(reference)s. Its terms are on the tracking page.%(confirmation)s"
         ),

@@ -145,13 +145,44 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     field(panel, T("Place")).fill("星沙司法所调解室")
     panel.get_by_role("button", name=T("Schedule a session"), exact=True).click()
     expect(mediator.get_by_role("main")).to_contain_text("星沙司法所调解室")
+    # Issue 35: a written agreement with its terms, in effect once signed and sealed, then
+    # confirmed by the court the parties chose, with its document number.
     panel = open_action(mediator, T("Record the agreement"))
-    panel.get_by_role("radio", name=T("Oral agreement, recorded by the mediator"), exact=True).check()
-    field(panel, T("Terms agreed")).fill(terms)
+    panel.get_by_role("radio", name=T("Written agreement, signed by both parties"), exact=True).check()
+    field(panel, T("Session that reached it")).select_option(label=T("Not at a scheduled session"))
+    field(panel, T("Party who performs")).fill(other_name)
+    field(panel, T("Does what")).fill(terms)
+    field(panel, T("How and when the agreement is performed")).fill(
+        "调解员到场查看。" if language == ZH else "The mediator comes to see it done."
+    )
     panel.get_by_role("button", name=T("Record the agreement"), exact=True).click()
     expect(mediator.get_by_role("status")).to_contain_text(
         T("Done: %(action)s.") % {"action": T("Record the agreement")}
     )
+    mediator.get_by_role("link", name=T("The agreement: signatures, confirmation, performance")).click()
+    expect(mediator.get_by_role("heading", level=1)).to_contain_text(T("Mediation agreement"))
+    expect(mediator.get_by_role("table", name=T("Terms of the agreement"))).to_contain_text(terms)
+    with mediator.expect_download() as download:
+        mediator.get_by_role("link", name=T("The agreement to print (PDF)"), exact=True).click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    signing = section(mediator, T("Record a signature or the seal"))
+    for _signer in range(4):  # the applicant, the other party, the mediator, the seal
+        expect(mediator.get_by_role("region", name=T("Judicial confirmation"))).to_have_count(0)
+        field(signing, T("Signature or seal")).select_option(index=1)
+        signing.get_by_role("button", name=T("Record it"), exact=True).click()
+    expect(mediator.get_by_role("status")).to_contain_text(
+        T("Signed and sealed: the agreement is in effect.")
+    )
+    check_axe(mediator, axe_source, "mediation-agreement", language)
+    court = "长沙县人民法院"
+    confirming = section(mediator, T("Judicial confirmation"))
+    confirming.get_by_role("radio", name=re.compile("^" + court)).check()
+    confirming.get_by_role("button", name=T("Record the application"), exact=True).click()
+    deciding = section(mediator, T("The court's decision"))
+    deciding.get_by_role("radio", name=T("Confirmed valid: enforceable"), exact=True).check()
+    field(deciding, T("The court's document number")).fill("（2026）湘0121民特123号")
+    deciding.get_by_role("button", name=T("Record the decision"), exact=True).click()
+    expect(mediator.get_by_role("main")).to_contain_text("（2026）湘0121民特123号")
 
     for person in (applicant, other):
         if person is applicant:
