@@ -14,6 +14,7 @@ from portal.core.clock import from_local, local_today, utcnow
 from portal.core.identity import normalise_mobile
 from portal.core.models import ServiceRequest
 from portal.extensions import db, login_manager
+from portal.reports.measures import selection
 from portal.reports.period import Period, PeriodForm, period_args, period_form
 from portal.written_consultations.forms import LogForm
 from portal.written_consultations.models import ContactLogEntry
@@ -69,18 +70,20 @@ def channel_label(channel: str):
 
 
 def list_url(period: Period, channel: str = "") -> str:
+    """What a channel's figure counts: the booked or written requests' queue over the
+    period (and township), or the log's entries of the channel."""
     if channel in REQUEST_CHANNELS:
-        slug = _slug(REQUEST_CHANNELS[channel][0])
-        return url_for("backoffice.queue_page", slug=slug) if slug else ""
+        kind = _kind(REQUEST_CHANNELS[channel][0])
+        return selection(kind, period).url if kind else ""
     return url_for(
         "consultation_log.entries", **period_args(period), **({"channel": channel} if channel else {})
     )
 
 
-def _slug(code: str) -> str | None:
+def _kind(code: str):
     from portal.core.registry import all_kinds
 
-    return next((k.slug for k in all_kinds() if k.code == code), None)
+    return next((k for k in all_kinds() if k.code == code), None)
 
 
 @bp.route("/", methods=["GET", "POST"])

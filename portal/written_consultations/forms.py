@@ -2,9 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.fields import CHOOSE_TOPIC, CHOOSE_TOWNSHIP, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm, ApplicantActionForm
@@ -28,6 +37,13 @@ class AskForm(FlaskForm):
         ],
         description=_l(
             "Do not write names, ID numbers, addresses or phone numbers in the question: the lawyer does not need them to answer."
+        ),
+    )
+    attachments = MultipleFileField(
+        _l("Documents (optional)"),
+        validators=[AcceptedUploads()],
+        description=_l(
+            "For example a contract or a letter. PDF, JPEG or PNG; at most 10 MB each and 5 files in all. Never published."
         ),
     )
     name = StringField(
@@ -84,6 +100,11 @@ class RosterForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date."))])
     user_id = SelectField(
         _l("On duty"), coerce=int, validators=[InputRequired(message=_l("Choose who is on duty."))]
+    )
+    mobile = StringField(
+        _l("Mobile texted when a question arrives (optional)"),
+        validators=[Optional(), MobileNumber()],
+        description=_l("Without one, the mobile of their account, if any."),
     )
 
 
