@@ -11,6 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.core.attachments import AcceptedUploads
@@ -140,14 +141,18 @@ class LogForm(FlaskForm):
     township_id = SelectField(_l("Township or street (optional)"), validators=[Optional()])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=50)])
     mobile = StringField(_l("Mobile number (optional)"), validators=[Optional(), MobileNumber()])
-    summary = TextAreaField(
+    referral = SelectField(_l("Referral"), choices=options(REFERRALS), validators=[Optional()], default="")
+    # One line, last: typed, then Enter sends the form (a text area would take the Enter).
+    summary = StringField(
         _l("What was asked and answered"),
         validators=[DataRequired(message=_l("Write what was asked and answered.")), Length(max=2000)],
     )
-    referral = SelectField(_l("Referral"), choices=options(REFERRALS), validators=[Optional()], default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.township_id.choices = options(
             [("", "—"), *((str(c.value), c.label) for c in township_options())]
         )
+        # The page opens with the first channel focused: arrow keys choose, Tab goes on.
+        first, *others = self.channel.choices
+        self.channel.choices = [SelectChoice(first.value, first.label, {"autofocus": True}), *others]
