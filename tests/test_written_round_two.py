@@ -17,7 +17,6 @@ from test_written_consultations import (
     ANSWER,
     ask,
     post_form_by_action,
-    put_on_duty,
     read_on_track,
     set_clock_to,
     staff_signed_in,

@@ -11,7 +11,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.core.attachments import AcceptedUploads
@@ -129,10 +128,21 @@ class WithdrawForm(FlaskForm):
     )
 
 
+class FirstFocusedRadioField(RadioField):
+    """Radio buttons whose first option takes the focus when the page opens."""
+
+    def __iter__(self):
+        for number, option in enumerate(super().__iter__()):
+            if number == 0:
+                option.render_kw = {**(option.render_kw or {}), "autofocus": True}
+            yield option
+
+
 class LogForm(FlaskForm):
     """One call, visit or outreach contact: under 30 seconds by keyboard alone."""
 
-    channel = RadioField(
+    # The page opens on the first channel: Space or the arrow keys choose, Tab goes on.
+    channel = FirstFocusedRadioField(
         _l("How the person reached us"),
         choices=options(CHANNELS),
         validators=[DataRequired(message=_l("Choose the channel."))],
@@ -153,6 +163,3 @@ class LogForm(FlaskForm):
         self.township_id.choices = options(
             [("", "—"), *((str(c.value), c.label) for c in township_options())]
         )
-        # The page opens with the first channel focused: arrow keys choose, Tab goes on.
-        first, *others = self.channel.choices
-        self.channel.choices = [SelectChoice(first.value, first.label, {"autofocus": True}), *others]
