@@ -205,6 +205,12 @@ def test_figures_count_answer_time_referrals_and_archive_use_with_period_links(b
             {"answer-answer": ANSWER, "answer-referral": referral},
         )
         assert answered.status_code in (302, 303)
+    duty.visit("/staff/consultation-log/")
+    logged = duty.send(
+        "log-form",
+        {"channel": "walk_in", "topic": "family", "summary": "老人咨询赡养", "referral": "mediation"},
+    )
+    assert logged.status_code == 303
     reader = browser()
     reader.visit("/consultations/answers")
     reader.visit("/consultations/answers?q=工资")
@@ -224,6 +230,10 @@ def test_figures_count_answer_time_referrals_and_archive_use_with_period_links(b
     assert written[0] == 2 and "from=2027-03-01" in written[1] and "to=2027-03-31" in written[1]
     booked = next(v for k, v in figures.items() if k == "预约咨询")
     assert "from=2027-03-01" in booked[1]
+    number, link = figures["来电来访后引导至：人民调解"]
+    assert number == 1 and "start=2027-03" in link and "referral=mediation" in link
+    entries = supervisor.visit(link).get_data(as_text=True)
+    assert entries.count("<td>2027-03-10</td>") == 1
     # Another period counts none of them, and its links carry that period.
     other = report_figures(supervisor, "start=2027-04&end=2027-04")
     assert other["收到的留言咨询"][0] == 0 and "from=2027-04-01" in other["按时答复"][1]
