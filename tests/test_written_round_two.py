@@ -211,6 +211,11 @@ def test_figures_count_answer_time_referrals_and_archive_use_with_period_links(b
         {"channel": "walk_in", "topic": "family", "summary": "老人咨询赡养", "referral": "mediation"},
     )
     assert logged.status_code == 303
+    duty.visit("/staff/consultation-log/")
+    assert (
+        duty.send("log-form", {"channel": "call", "topic": "labour", "summary": "询问仲裁"}).status_code
+        == 303
+    )
     reader = browser()
     reader.visit("/consultations/answers")
     reader.visit("/consultations/answers?q=工资")
