@@ -68,7 +68,7 @@ def duty_lawyer_for(day: date) -> User | None:
 
 
 #: The text to the duty lawyer when a question arrives in their queue (SMS template key).
-NEW_QUESTION_KEY = "written_question_arrived"
+NEW_QUESTION_KEY = "written_question.arrived"
 
 
 def duty_mobile(day: date, user: User) -> str | None:
