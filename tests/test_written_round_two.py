@@ -115,11 +115,20 @@ def test_similar_ranks_by_shared_bigrams(app):
     assert archive.similar("离婚") == [] and archive.similar("") == []
 
 
-def test_the_referral_carries_the_question_into_the_legal_aid_form(browser, make_staff):
-    """The person told to apply for legal aid presses one button on the tracking page: the
-    application form opens with the question in its facts; the text never travels in an
-    address. Another browser cannot do it for them. Seen red on: the state written for
-    the wrong form (an empty facts field); the proof check skipped (another browser got in)."""
+@pytest.mark.parametrize(
+    ("referral", "start", "field"),
+    [
+        ("legal_aid", "/legal-aid/apply", "facts"),
+        ("mediation", "/mediation/apply", "facts"),
+        ("booking", "/consultations/book", "description"),
+    ],
+)
+def test_the_referral_carries_the_question_into_the_target_form(browser, make_staff, referral, start, field):
+    """The person referred presses one button on the tracking page: the legal aid or
+    mediation application, or the booking, opens with the question in its facts (or
+    question) field; the text never travels in an address. Another browser cannot do it
+    for them. Seen red on: the state written for the wrong form (an empty field); the
+    proof check skipped (another browser got in)."""
     make_staff("duty1", "duty_lawyer")
     person, mobile = browser(), new_mobile()
     question = ask(person, mobile, consent=False, question=WAGES)
@@ -128,7 +137,7 @@ def test_the_referral_carries_the_question_into_the_legal_aid_form(browser, make
         duty,
         f"/staff/requests/{question.reference}",
         "/actions/answer",
-        {"answer-answer": ANSWER, "answer-referral": "legal_aid"},
+        {"answer-answer": ANSWER, "answer-referral": referral},
     ).status_code in (302, 303)
 
     stranger = browser()
@@ -146,10 +155,17 @@ def test_the_referral_carries_the_question_into_the_legal_aid_form(browser, make
     started = post_form_by_action(tracker, f"/track/{question.reference}", "/carry-over", {})
     assert started.status_code == 303
     target = started.headers["Location"]
-    assert target.startswith("/legal-aid/apply") and "工资" not in target and "%E5" not in target
+    assert target.startswith(start) and "工资" not in target and "%E5" not in target
     form = tracker.visit(target).get_data(as_text=True)
-    facts = re.search(r'<textarea[^>]*name="facts"[^>]*>(.*?)</textarea>', form, re.S)
-    assert facts and WAGES in facts.group(1)
+    if referral == "booking":  # first the place and day (its form keeps the answers kept)
+        from test_consultations import day_of, make_point, make_slot
+
+        assert '<input type="hidden" name="change" value="1">' in form
+        point = make_point()
+        slot = make_slot(point, 48)
+        form = tracker.visit(f"{start}?point={point.id}&date={day_of(slot)}&change=1").get_data(as_text=True)
+    typed = re.search(rf'<textarea[^>]*name="{field}"[^>]*>(.*?)</textarea>', form, re.S)
+    assert typed and WAGES in typed.group(1)
 
 
 def test_the_duty_lawyer_is_texted_when_a_question_arrives(browser, make_staff):
