@@ -6,8 +6,9 @@ import re
 
 from sqlalchemy import delete, func, select
 
+from portal.core.clock import local_today
 from portal.extensions import db
-from portal.written_consultations.models import ArchiveToken, WrittenQuestion
+from portal.written_consultations.models import ArchiveToken, ArchiveUse, WrittenQuestion
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[0-9a-z]+")
@@ -79,3 +80,63 @@ def search(query: str = "", topic: str = "", limit: int = 50) -> list[WrittenQue
     return [q for q in found if all(p in f"{q.public_question}\n{q.public_answer}".lower() for p in phrases)][
         :limit
     ]
+
+
+#: A question shares at least this many bigrams with a published one to be shown as similar.
+SIMILAR_MIN_SHARED = 2
+SIMILAR_MAX_TOKENS = 300
+
+
+def similar(text: str, limit: int = 3) -> list[WrittenQuestion]:
+    """The published answers sharing the most bigrams (words) with `text`, best first,
+    read from the token index: shown before a question is sent (it may be answered)."""
+    wanted = sorted(t for t in tokens(text) if len(t) > 1)[:SIMILAR_MAX_TOKENS]
+    if not wanted:
+        return []
+    shared = func.count(func.distinct(ArchiveToken.token)).label("shared")
+    ranked = (
+        select(ArchiveToken.question_id, shared)
+        .where(ArchiveToken.token.in_(wanted))
+        .group_by(ArchiveToken.question_id)
+        .having(func.count(func.distinct(ArchiveToken.token)) >= SIMILAR_MIN_SHARED)
+        .subquery()
+    )
+    statement = (
+        published()
+        .join(ranked, ranked.c.question_id == WrittenQuestion.id)
+        .order_by(ranked.c.shared.desc(), WrittenQuestion.published_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+#: What the archive's use counts (figures): its page, a search on it, similar answers shown.
+USES = ("view", "search", "similar")
+
+
+def count_use(what: str) -> None:
+    """Add one to today's count of `what` (an UPDATE, or the day's first row): no one's
+    identity nor what they typed is kept, only how often."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    today = local_today()
+    bump = update(ArchiveUse).where(ArchiveUse.day == today, ArchiveUse.what == what)
+    if db.session.execute(bump.values(count=ArchiveUse.count + 1)).rowcount:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(ArchiveUse(day=today, what=what, count=1))
+    except IntegrityError:  # another request wrote the day's row first
+        db.session.execute(bump.values(count=ArchiveUse.count + 1))
+
+
+def uses_between(first, last) -> dict[str, int]:
+    """{what: count} of the archive's use between two local days."""
+    rows = db.session.execute(
+        select(ArchiveUse.what, func.sum(ArchiveUse.count))
+        .where(ArchiveUse.day >= first, ArchiveUse.day <= last)
+        .group_by(ArchiveUse.what)
+    ).all()
+    found = {what: int(n or 0) for what, n in rows}
+    return {what: found.get(what, 0) for what in USES}

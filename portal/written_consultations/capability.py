@@ -1,14 +1,16 @@
 """Written consultations declare themselves to the shared code (SPEC §13, §14)."""
 
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.roles import Role
 from portal.core.contract import Capability, HomeCard, Link, ReportSection
-from portal.written_consultations import contact_log, demo
+from portal.written_consultations import contact_log, demo, figures
 from portal.written_consultations.roles import DUTY
+from portal.written_consultations.roster import NEW_QUESTION_KEY
 from portal.written_consultations.staff_views import bp as staff_bp
 from portal.written_consultations.views import bp, written_question_labels
-from portal.written_consultations.workflow import WRITTEN_QUESTION
+from portal.written_consultations.workflow import WRITTEN_QUESTION, answer_days
 
 STAFF_PAGES = frozenset({DUTY, Role.SUPERVISOR})
 
@@ -21,6 +23,22 @@ def report_sections() -> tuple[ReportSection, ...]:
             _l("Consultations by channel"),
             counted=contact_log.report_by_channel,
         ),
+        ReportSection(
+            "written_questions",
+            _l("Written questions"),
+            figures=figures.WRITTEN_FIGURES,
+            trend_kind="WQ",
+            counted=figures.archive_use,
+        ),
+    )
+
+
+def card_text() -> str:
+    """The home card's promise, with the answer time of the settings (not a fixed number)."""
+    return ngettext(
+        "Write your question; the lawyer on duty answers within %(num)d working day. Read answers to questions others asked.",
+        "Write your question; the lawyer on duty answers within %(num)d working days. Read answers to questions others asked.",
+        answer_days(),
     )
 
 
@@ -37,9 +55,7 @@ CAPABILITY = Capability(
     home_card=HomeCard(
         "written_consultations.answers",
         _l("Ask a lawyer in writing"),
-        _l(
-            "Write your question; the lawyer on duty answers within two working days. Read answers to questions others asked."
-        ),
+        LazyString(card_text),
         start_endpoint="written_consultations.ask",
         start_label=_l("Ask a question in writing"),
     ),
@@ -55,4 +71,5 @@ CAPABILITY = Capability(
     seed_demo=demo.seed_demo,
     report_figures=report_sections,
     demo_logins=demo.demo_logins,
+    message_keys=(NEW_QUESTION_KEY,),
 )

@@ -14,6 +14,7 @@ from portal.core.clock import from_local, local_today, utcnow
 from portal.core.identity import normalise_mobile
 from portal.core.models import ServiceRequest
 from portal.extensions import db, login_manager
+from portal.reports.measures import selection
 from portal.reports.period import Period, PeriodForm, period_args, period_form
 from portal.written_consultations.forms import LogForm
 from portal.written_consultations.models import ContactLogEntry
@@ -31,10 +32,12 @@ def _staff_sign_in(state) -> None:
     login_manager.blueprint_login_views.setdefault(bp.name, "backoffice.login")
 
 
-def log_clauses(period: Period, channel: str = "") -> list:
+def log_clauses(period: Period, channel: str = "", referral: str = "") -> list:
     clauses = [ContactLogEntry.logged_on >= period.start, ContactLogEntry.logged_on <= period.end]
     if channel:
         clauses.append(ContactLogEntry.channel == channel)
+    if referral:
+        clauses.append(ContactLogEntry.referral == referral)
     if period.township.isdigit():
         clauses.append(ContactLogEntry.township_id == int(period.township))
     return clauses
@@ -64,23 +67,37 @@ def by_channel(period: Period) -> dict[str, int]:
     return counts
 
 
+def referrals_made(period: Period) -> list[tuple[str, object, int]]:
+    """(referral, label, count) of the log's entries of the period that referred the person on."""
+    counted = dict(
+        db.session.execute(
+            select(ContactLogEntry.referral, func.count())
+            .where(*log_clauses(period), ContactLogEntry.referral.is_not(None))
+            .group_by(ContactLogEntry.referral)
+        ).all()
+    )
+    return [(key, label, counted.get(key, 0)) for key, label in REFERRALS.items() if key]
+
+
 def channel_label(channel: str):
     return CHANNELS.get(channel) or REQUEST_CHANNELS[channel][1]
 
 
 def list_url(period: Period, channel: str = "") -> str:
+    """What a channel's figure counts: the booked or written requests' queue over the
+    period (and township), or the log's entries of the channel."""
     if channel in REQUEST_CHANNELS:
-        slug = _slug(REQUEST_CHANNELS[channel][0])
-        return url_for("backoffice.queue_page", slug=slug) if slug else ""
+        kind = _kind(REQUEST_CHANNELS[channel][0])
+        return selection(kind, period).url if kind else ""
     return url_for(
         "consultation_log.entries", **period_args(period), **({"channel": channel} if channel else {})
     )
 
 
-def _slug(code: str) -> str | None:
+def _kind(code: str):
     from portal.core.registry import all_kinds
 
-    return next((k.slug for k in all_kinds() if k.code == code), None)
+    return next((k for k in all_kinds() if k.code == code), None)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -137,10 +154,12 @@ def entries():
     period = form.period()
     channel = request.args.get("channel", "")
     channel = channel if channel in CHANNELS else ""
+    referral = request.args.get("referral", "")
+    referral = referral if referral in REFERRALS else ""
     rows = list(
         db.session.scalars(
             select(ContactLogEntry)
-            .where(*log_clauses(period, channel))
+            .where(*log_clauses(period, channel, referral))
             .order_by(ContactLogEntry.logged_on.desc(), ContactLogEntry.id.desc())
             .limit(PAGE_SIZE)
         )
@@ -167,11 +186,19 @@ def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
     rows = [Count(str(channel_label(c)), n, list_url(period, c) or None) for c, n in counts.items()]
     everything = sum(r.value for r in rows)
     total = Count(str(_l("Consultations, every channel")), everything, list_url(period))
+    referred = [
+        Count(
+            str(_l("Referred after a call or visit: %(what)s", what=label)),
+            n,
+            url_for("consultation_log.entries", **period_args(period), referral=key),
+        )
+        for key, label, n in referrals_made(period)
+    ]
     if not with_tables:
-        return [total], []
+        return [total, *referred], []
     shares = [
         Count(r.label, r.value, r.url, share=r.value / everything if everything else None) for r in rows
     ]
-    return [total], [
+    return [total, *referred], [
         Table("channels", str(_l("Consultations by channel")), shares, value_label=str(_l("Consultations")))
     ]

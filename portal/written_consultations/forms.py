@@ -2,9 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.fields import CHOOSE_TOPIC, CHOOSE_TOWNSHIP, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm, ApplicantActionForm
@@ -28,6 +37,13 @@ class AskForm(FlaskForm):
         ],
         description=_l(
             "Do not write names, ID numbers, addresses or phone numbers in the question: the lawyer does not need them to answer."
+        ),
+    )
+    attachments = MultipleFileField(
+        _l("Documents (optional)"),
+        validators=[AcceptedUploads()],
+        description=_l(
+            "For example a contract or a letter. PDF, JPEG or PNG; at most 10 MB each and 5 files in all. Never published."
         ),
     )
     name = StringField(
@@ -85,6 +101,11 @@ class RosterForm(FlaskForm):
     user_id = SelectField(
         _l("On duty"), coerce=int, validators=[InputRequired(message=_l("Choose who is on duty."))]
     )
+    mobile = StringField(
+        _l("Mobile texted when a question arrives (optional)"),
+        validators=[Optional(), MobileNumber()],
+        description=_l("Without one, the mobile of their account, if any."),
+    )
 
 
 class ReviewForm(FlaskForm):
@@ -107,10 +128,21 @@ class WithdrawForm(FlaskForm):
     )
 
 
+class FirstFocusedRadioField(RadioField):
+    """Radio buttons whose first option takes the focus when the page opens."""
+
+    def __iter__(self):
+        for number, option in enumerate(super().__iter__()):
+            if number == 0:
+                option.render_kw = {**(option.render_kw or {}), "autofocus": True}
+            yield option
+
+
 class LogForm(FlaskForm):
     """One call, visit or outreach contact: under 30 seconds by keyboard alone."""
 
-    channel = RadioField(
+    # The page opens on the first channel: Space or the arrow keys choose, Tab goes on.
+    channel = FirstFocusedRadioField(
         _l("How the person reached us"),
         choices=options(CHANNELS),
         validators=[DataRequired(message=_l("Choose the channel."))],
@@ -119,11 +151,12 @@ class LogForm(FlaskForm):
     township_id = SelectField(_l("Township or street (optional)"), validators=[Optional()])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=50)])
     mobile = StringField(_l("Mobile number (optional)"), validators=[Optional(), MobileNumber()])
-    summary = TextAreaField(
+    referral = SelectField(_l("Referral"), choices=options(REFERRALS), validators=[Optional()], default="")
+    # One line, last: typed, then Enter sends the form (a text area would take the Enter).
+    summary = StringField(
         _l("What was asked and answered"),
         validators=[DataRequired(message=_l("Write what was asked and answered.")), Length(max=2000)],
     )
-    referral = SelectField(_l("Referral"), choices=options(REFERRALS), validators=[Optional()], default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

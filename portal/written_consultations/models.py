@@ -26,6 +26,8 @@ class WrittenQuestion(ServiceRequest):
     consent_to_publish: Mapped[bool] = mapped_column(default=False)
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
+    #: When the first answer was due (the figures count the answers given by then).
+    answer_due_at: Mapped[datetime | None]
     #: The answerer found the question and answer useful to others (may be published).
     suitable: Mapped[bool] = mapped_column(default=False)
     #: Legal aid, mediation or a booked consultation suggested (vocabulary.REFERRALS).
@@ -70,8 +72,23 @@ class DutyDay(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    #: Where the lawyer is texted when a question arrives that day (else their account's mobile).
+    mobile: Mapped[str | None] = mapped_column(String(16))
 
     user = relationship("User", lazy="joined")
+
+
+class ArchiveUse(db.Model):
+    """How often the archive was used on a day, by what (a page view, a search, similar
+    answers shown before a question is sent): counts only, nothing about who or what was typed."""
+
+    __tablename__ = "written_archive_use"
+    __table_args__ = (UniqueConstraint("day", "what"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    what: Mapped[str] = mapped_column(String(12))
+    count: Mapped[int] = mapped_column(default=0)
 
 
 class ArchiveToken(db.Model):

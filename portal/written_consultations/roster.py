@@ -3,10 +3,14 @@ the lawyer on duty that day with the fewest open questions."""
 
 from datetime import date
 
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.accounts.services import active_staff_with_role
+from portal.core.identity import normalise_mobile
+from portal.core.notifications import queue_message
 from portal.extensions import db
 from portal.written_consultations.models import DutyDay, WrittenQuestion
 from portal.written_consultations.roles import DUTY
@@ -24,11 +28,11 @@ def duty_people() -> list[User]:
     return list(active_staff_with_role(DUTY))
 
 
-def put_on_duty(day: date, user: User) -> bool:
-    """Add `user` to the day's roster; False when they are on it already."""
+def put_on_duty(day: date, user: User, mobile: str | None = None) -> bool:
+    """Add `user` to the day's roster (texted at `mobile`); False when they are on it already."""
     if db.session.scalar(select(DutyDay.id).where(DutyDay.day == day, DutyDay.user_id == user.id)):
         return False
-    db.session.add(DutyDay(day=day, user_id=user.id))
+    db.session.add(DutyDay(day=day, user_id=user.id, mobile=normalise_mobile(mobile or "") or None))
     return True
 
 
@@ -61,3 +65,34 @@ def duty_lawyer_for(day: date) -> User | None:
         ).all()
     )
     return min(people, key=lambda p: (load.get(p.id, 0), p.id))
+
+
+#: The text to the duty lawyer when a question arrives in their queue (SMS template key).
+NEW_QUESTION_KEY = "written_question.arrived"
+
+
+def duty_mobile(day: date, user: User) -> str | None:
+    """Where the lawyer on duty on `day` is texted: the roster's mobile, else their account's."""
+    typed = db.session.scalar(select(DutyDay.mobile).where(DutyDay.day == day, DutyDay.user_id == user.id))
+    return normalise_mobile(typed or user.mobile or "") or None
+
+
+def tell_duty_lawyer(question: WrittenQuestion, lawyer: User, day: date) -> None:
+    """Text the duty lawyer that a question arrived (its reference only: the text may be private)."""
+    mobile = duty_mobile(day, lawyer)
+    if mobile is None:
+        return
+    locale = lawyer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        body = gettext(
+            "A written question %(reference)s is in your duty queue on the legal services portal.",
+            reference=question.reference,
+        )
+    queue_message(
+        mobile,
+        body,
+        request_id=question.id,
+        template=NEW_QUESTION_KEY,
+        params={"reference": question.reference},
+        locale=locale,
+    )

@@ -18,15 +18,13 @@ from portal.written_consultations import archive, roster
 from portal.written_consultations.forms import ReviewForm, RosterForm, WithdrawForm
 from portal.written_consultations.models import WrittenQuestion
 from portal.written_consultations.privacy import findings
-from portal.written_consultations.roles import DUTY
 
 bp = Blueprint("written_consultations_staff", __name__, url_prefix="/staff/written-questions")
 ROSTER_DAYS = 14
 
 
-def _duty_or_supervisor() -> None:
-    if not (current_user.has_role(DUTY) or current_user.has_role(Role.SUPERVISOR)):
-        abort(403)
+# Every page here needs a duty lawyer or a supervisor: the staff guard asks the roles the
+# capability declares for this blueprint (capability.STAFF_PAGES), before any view runs.
 
 
 def _roster_form() -> RosterForm:
@@ -38,7 +36,6 @@ def _roster_form() -> RosterForm:
 @bp.get("/")
 def duty():
     """Who is on duty in the next two weeks; today's open questions of the signed-in lawyer."""
-    _duty_or_supervisor()
     return _render_duty(_roster_form(), 200)
 
 
@@ -81,7 +78,7 @@ def put_on_duty():
     if not form.validate_on_submit():
         return _render_duty(form, 400)
     user = db.session.get(User, form.user_id.data)
-    if not roster.put_on_duty(form.day.data, user):
+    if not roster.put_on_duty(form.day.data, user, form.mobile.data):
         flash(_l("%(name)s is on duty that day already.", name=user.display_name), "error")
     db.session.commit()
     return redirect(url_for(".duty"), 303)
@@ -118,15 +115,24 @@ def _awaiting_review() -> list[WrittenQuestion]:
 
 @bp.get("/review")
 def review_list():
-    _duty_or_supervisor()
+    return _render_review_list()
+
+
+def _render_review_list(refused: WithdrawForm | None = None, refused_id: int | None = None):
+    """The questions waiting for review and the published ones, each with its withdraw
+    form (the one refused shows its message and what was typed)."""
     published = list(db.session.scalars(archive.published().order_by(WrittenQuestion.published_at.desc())))
-    return render_template(
-        "written_consultations/staff_review_list.html", waiting=_awaiting_review(), published=published
+    forms = {q.id: refused if q.id == refused_id else WithdrawForm(formdata=None) for q in published}
+    page = render_template(
+        "written_consultations/staff_review_list.html",
+        waiting=_awaiting_review(),
+        published=published,
+        withdraw_forms=forms,
     )
+    return page, 400 if refused is not None else 200
 
 
 def _question_or_404(reference: str) -> WrittenQuestion:
-    _duty_or_supervisor()
     found = load_by_reference(reference)  # typed with or without dashes, in any case
     if not isinstance(found, WrittenQuestion):
         abort(404)
@@ -181,8 +187,7 @@ def withdraw(reference: str):
         abort(404)
     form = WithdrawForm()
     if not form.validate_on_submit():
-        flash(_l("Say why, e.g. the law changed."), "error")
-        return redirect(url_for(".review_list"), 303)
+        return _render_review_list(form, question.id)
     question.withdrawn_at = utcnow()
     question.withdrawn_reason = form.reason.data.strip()
     archive.unindex(question)

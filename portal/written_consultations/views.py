@@ -1,28 +1,33 @@
 """Public pages: ask a written question (/consultations/ask), its confirmation, and the
 archive of answered questions (/consultations/answers)."""
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
+from portal.core import attachments
 from portal.core.access import applicant_request_or_proof
 from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page
 from portal.core.services import submit
+from portal.extensions import db
 from portal.i18n import current_language
-from portal.written_consultations import archive
+from portal.written_consultations import archive, referrals
 from portal.written_consultations.forms import AskForm
 from portal.written_consultations.models import WrittenQuestion
 from portal.written_consultations.states import QuestionState
-from portal.written_consultations.vocabulary import REFERRAL_ENDPOINTS, REFERRALS, TOPICS
+from portal.written_consultations.vocabulary import REFERRALS, TOPICS
 
 bp = Blueprint("written_consultations", __name__, url_prefix="/consultations")
 
 
 def referral_url(referral: str | None) -> str | None:
     """Where the person starts what the lawyer referred them to, when that capability is on."""
-    endpoint = REFERRAL_ENDPOINTS.get(referral or "")
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
+    endpoint = referrals.target_of(referral)
+    return url_for(endpoint) if endpoint else None
+
+
+bp.add_url_rule("/<reference>/carry-over", "carry_over", referrals.carry_over, methods=["POST"])
 
 
 def written_question_labels():
@@ -43,7 +48,7 @@ def ask():
         form.name.data = form.name.data or resident.display_name
         form.mobile.data = form.mobile.data or resident.mobile
 
-    def send(form: AskForm, _staged) -> WrittenQuestion:
+    def send(form: AskForm, staged) -> WrittenQuestion:
         question = WrittenQuestion(
             applicant_name=form.name.data.strip(),
             applicant_mobile=form.mobile.data,
@@ -52,11 +57,33 @@ def ask():
             question=form.question.data.strip(),
             consent_to_publish=bool(form.consent.data),
         )
-        return submit(question, user=resident, locale=current_language())
+        submitted = submit(question, user=resident, locale=current_language())
+        attachments.claim_all(submitted, staged, purpose="question")
+        return submitted
 
+    # The check page shows the archive's closest answers to the question as typed.
+    aside = {
+        "check_aside": "written_consultations/_similar.html",
+        "similar_answers": lambda: similar_shown(form.question.data or ""),
+    }
     return run_intake(
-        Intake(form, "written_consultations/ask.html", send, confirmation="written_consultations.asked")
+        Intake(
+            form,
+            "written_consultations/ask.html",
+            send,
+            confirmation="written_consultations.asked",
+            context=aside,
+        )
     )
+
+
+def similar_shown(text: str) -> list[WrittenQuestion]:
+    """The archive's closest answers to a question about to be sent, counted as a use."""
+    found = archive.similar(text)
+    if found:
+        archive.count_use("similar")
+        db.session.commit()  # the check page's own state is committed already
+    return found
 
 
 @bp.get("/asked/<reference>")
@@ -75,6 +102,8 @@ def answers():
     topic = request.args.get("topic", "")
     topic = topic if topic in TOPICS else ""
     found = archive.search(query, topic)
+    archive.count_use("search" if query or topic else "view")
+    db.session.commit()
     return render_template(
         "written_consultations/answers.html", found=found, query=query, topic=topic, topics=TOPICS
     )

@@ -17,9 +17,10 @@ from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, State, Transition, Workflow
 from portal.written_consultations import forms
+from portal.written_consultations.figures import REPORT_FILTERS
 from portal.written_consultations.models import WrittenQuestion
 from portal.written_consultations.roles import DUTY
-from portal.written_consultations.roster import duty_lawyer_for
+from portal.written_consultations.roster import duty_lawyer_for, tell_duty_lawyer
 from portal.written_consultations.states import QuestionState as S
 from portal.written_consultations.vocabulary import REFERRALS, TOPICS
 
@@ -114,10 +115,12 @@ def answer_days() -> int:
 
 def on_submit(question: WrittenQuestion, data, now) -> dict:
     """Due within the working days on the holiday calendar; with the day's duty lawyer."""
-    due = question.set_deadline(period(now, answer_days(), WORKING))
-    lawyer = duty_lawyer_for(local_today(now))
+    due = question.answer_due_at = question.set_deadline(period(now, answer_days(), WORKING))
+    today = local_today(now)
+    lawyer = duty_lawyer_for(today)
     if lawyer is not None:
         question.handler_id = lawyer.id
+        tell_duty_lawyer(question, lawyer, today)
     return {"due": due}
 
 
@@ -197,6 +200,7 @@ WRITTEN_QUESTION = RequestKind(
     ratable_states=frozenset({S.ANSWERED, S.CLOSED}),
     extra_filters=(
         QueueFilter("topic", _l("Topic"), lambda: [(k, str(v)) for k, v in TOPICS.items()], _topic_clause),
+        *REPORT_FILTERS,
     ),
     export_columns=(
         (_l("Topic"), lambda q: str(TOPICS.get(getattr(q, "topic", ""), ""))),
