@@ -78,3 +78,28 @@ def test_the_report_months_are_tracked_on_the_portal_s_session_only(app):
 
     assert event.contains(db.session, "before_flush", _note_changed_months)
     assert not event.contains(Session, "before_flush", _note_changed_months)
+
+
+def test_kind_names_only_a_request_kind(app):
+    """Issue #38: "kind" is a request kind; no table has a column called kind (or
+    *_kind), and no enumeration is named *Kind but RequestKind."""
+    import enum
+
+    import portal.models  # noqa: F401  (every installed model)
+    from portal.extensions import db
+
+    columns = [
+        f"{table.name}.{column.name}"
+        for table in db.metadata.tables.values()
+        for column in table.columns
+        if column.name == "kind" or column.name.endswith("_kind")
+    ]
+    assert columns == []
+    enums = [
+        f"{module.__name__}.{name}"
+        for module in list(sys.modules.values())
+        if getattr(module, "__name__", "").startswith("portal.")
+        for name, value in vars(module).items()
+        if isinstance(value, type) and issubclass(value, enum.Enum) and name.endswith("Kind")
+    ]
+    assert enums == []

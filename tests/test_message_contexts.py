@@ -406,6 +406,10 @@ SAME_EVERYWHERE = frozenset(
         "Do not verify",
         "Note to the clerk (needed when not verifying)",
         "Verify",
+        # Written questions (issue #39): the archive's date line, on the archive and beside
+        # the ask form alike; the capability's name, in its nav and on its log's figures.
+        "Answered on %(date)s",
+        "Written questions",
         # The hidden prefix of a field's error (macros.html), also where a page lists one
         # field per row (admin/enterprises.html): "错误：" everywhere.
         "Error:",
