@@ -5,20 +5,15 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.forms import StrongPassword
 from portal.accounts.specialties import PROFESSION_LABELS, Profession, specialty_choices
 from portal.core.choices import options
 from portal.core.clock import local_today
+from portal.core.fields import Checkboxes
 from portal.core.registry import all_roles
-
-
-class RoleCheckboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def role_choices():
@@ -40,7 +35,7 @@ class StaffUserForm(FlaskForm):
         validators=[Optional(), Length(max=128), StrongPassword()],
         description=_l("Required for a new account; leave empty to keep the current one."),
     )
-    roles = RoleCheckboxes(
+    roles = Checkboxes(
         _l("Roles"), choices=role_choices, validators=[DataRequired(message=_l("Give at least one role."))]
     )
     active = BooleanField(_l("Account active"), default=True)
@@ -50,11 +45,6 @@ class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date as YYYY-MM-DD."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     is_workday = BooleanField(_l("Working day in exchange (调休): a weekend day that is worked"))
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -123,7 +113,7 @@ class ServicePersonForm(FlaskForm):
         validators=[Optional(), Length(max=20), WorkPhone()],
         description=_l("Shown to colleagues, for example 0731-84011234."),
     )
-    specialties = CheckboxListField(_l("Specialties"), choices=specialty_choices)
+    specialties = Checkboxes(_l("Specialties"), choices=specialty_choices)
     active = BooleanField(_l("Offered for new cases and teams"), default=True)
 
     def validate_licence_number(self, field):

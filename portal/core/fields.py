@@ -7,8 +7,9 @@ lower case, and says which rule a number breaks.
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField
+from wtforms import IntegerField, SelectMultipleField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core import identity
 from portal.core.identity import normalise_mobile, parse_resident_id, resident_id_problem, uscc_problem
@@ -120,3 +121,10 @@ def plain_required_messages(form) -> None:
         else:
             plain = gettext("Enter an answer to “%(question)s”.", question=question.label.text)
         question.errors[:] = [plain if str(e) in generic else e for e in question.errors]
+
+
+class Checkboxes(SelectMultipleField):
+    """Several choices as a list of checkboxes (macros.html renders it as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -10,13 +10,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.models import User
 from portal.accounts.services import active_staff_with_role
 from portal.core.choices import options, township_options
+from portal.core.fields import Checkboxes
 from portal.core.workflow import GuardFailed
 from portal.extensions import db
 from portal.mediation.models import MediationCommittee
@@ -27,11 +27,6 @@ from portal.mediation.vocabulary import COMMITTEE_LEVELS
 KEEPERS = frozenset({str(COORDINATOR), "admin"})
 
 bp = Blueprint("mediation_committees", __name__, url_prefix="/staff/mediation/committees")
-
-
-class Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CommitteeForm(FlaskForm):

@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.choices import options
 from portal.core.clock import utcnow
+from portal.core.fields import Checkboxes
 from portal.core.models import ServiceRequest
 from portal.core.registry import QueueFilter
 from portal.core.services import record_event
@@ -24,11 +24,6 @@ from portal.mediation.vocabulary import ESCALATION_LEVELS, ESCALATION_STEPS
 bp = Blueprint("mediation_escalation", __name__, url_prefix="/staff/mediation/cases")
 _table = MediationCase.__table__
 TITLE = _l("Escalation risk")
-
-
-class Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RiskForm(FlaskForm):
