@@ -4,13 +4,13 @@ is something typed; staff pages and reports never see or count a draft."""
 
 from deployed import new_mobile
 from sqlalchemy import func, select
+from test_reports import figures_of, section_html
 
 from portal.core.clock import local_today
 from portal.core.models import ServiceRequest
 from portal.extensions import db
 
 from support import application_form
-from test_reports import figures_of, section_html
 
 RESUME = "Continue where you left off"
 
@@ -45,7 +45,9 @@ def test_the_quick_exit_offers_to_delete_only_what_this_browser_typed(browser):
 def test_staff_pages_and_reports_never_count_a_draft(client, make_staff, make_client):
     """Mutant caught: the check page keeping the request it built to show the answers
     (`check_answers` without its rollback): a request counted before its code."""
-    draft = client.submit("/legal-aid/apply", application_form(applicant_name="草稿人"), answers_checked=False)
+    draft = client.submit(
+        "/legal-aid/apply", application_form(applicant_name="草稿人"), answers_checked=False
+    )
     assert draft.status_code == 200 and 'id="check-form"' in draft.get_data(as_text=True)
     make_staff("supervisor", "supervisor")
     staff = make_client()
