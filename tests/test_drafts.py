@@ -173,3 +173,12 @@ def test_a_safe_contact_draft_opens_with_its_pin_and_texts_nothing(browser):
     assert opened.status_code == 303
     assert FACTS in other.visit(opened.headers["Location"]).get_data(as_text=True)
     assert texts_to(mobile) == 0
+
+
+def test_the_quick_exit_delete_needs_the_form_token(browser):
+    """A POST to /leave from elsewhere (no token) deletes nothing."""
+    person, mobile = browser(), new_mobile()
+    start(person, mobile)
+    refused = person.post("/leave", data={"forget": "1"})
+    assert refused.status_code == 400 and count(IntakeState) == 1
+    assert shows_the_draft(person)

@@ -107,9 +107,7 @@ def continue_draft_code(form_name):
         session.pop(PROOF_KEY, None)
         verification.remember_proven(mobile)
         return redirect(drafts.open_here(state), 303)
-    if state is not None:
-        state.draft_tries += 1
-    db.session.commit()
+    db.session.commit()  # the wrong try counted on the code (MOBILE_CODE_MAX_TRIES), not the draft
     form.code.errors.append(NOT_OPENED)
     return page(status=400)
 
