@@ -50,8 +50,7 @@ def find(endpoint: str, mobile: str | None) -> IntakeState | None:
 
 def pin_hash(state: IntakeState) -> str | None:
     """The hash of the PIN a draft asked for (safe contact: no text, not even a code)."""
-    sealed = next((value for name, value in state.answers if name == "tracking_pin"), None)
-    return safe_contact._unsealed(sealed)
+    return safe_contact.sealed_pin_hash(state.answers)
 
 
 def opens_with_pin(state: IntakeState | None, typed: str) -> bool:
