@@ -3,6 +3,7 @@ size beside long labels (they shrank to 13 px), and every control a person taps 
 is at least 44 px high (a radio's or a box's target is its label)."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -43,3 +44,28 @@ def test_radios_keep_their_size_and_every_tap_target_is_44_px_at_375(path, new_c
     assert found["count"] > 10
     assert found["radios"] == [], f"radios squeezed at 375 px: {found['radios']}"
     assert found["small"] == [], f"tap targets under 44 px at 375 px: {found['small']}"
+
+
+def test_the_quick_exit_hides_what_was_typed_from_the_next_person_at_the_screen(new_context, labels):
+    """With the script, the quick exit tells the server before leaving: the same browser
+    coming back sees neither the answers nor any sign of a draft (issue #30). Mutant
+    caught: quick-exit.js without its beacon (the answers showed again on "change")."""
+    from urllib.parse import urlsplit
+
+    from .browser_steps import FACTS, ZH, fill_application, go_to_application_form
+
+    T = labels(ZH)
+    page = new_context().new_page()
+    go_to_application_form(page, T)
+    fill_application(page, T, name="林秀英", mobile="13900001777")
+    page.get_by_role("button", name=T("Send the application"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Check your answers before sending"))
+    expect(page.get_by_role("button", name=T("Quick exit and delete what I typed"))).to_be_visible()
+    page.locator("#quick-exit").click()
+    page.wait_for_url(lambda url: urlsplit(url).hostname not in ("127.0.0.1", "localhost"))
+    page.goto("/legal-aid/apply?change=1")
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Apply for legal aid"))
+    assert FACTS not in page.content() and "林秀英" not in page.content()
+    page.goto("/legal-aid/apply")  # the entry offers everyone the same way back: a proof
+    expect(page.get_by_role("link", name=T("Started this form before? Continue it"))).to_be_visible()
+    assert "林秀英" not in page.content()
