@@ -58,3 +58,33 @@ def test_staff_pages_and_reports_never_count_a_draft(client, make_staff, make_cl
     html = staff.get(f"/staff/reports/annual?start={year}-01&end={year}-12").get_data(as_text=True)
     assert figures_of(section_html(html, "legal_aid"))["Applications received"][0] == 0
     assert db.session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
+
+
+def test_a_mediation_draft_is_hidden_after_the_quick_exit_and_opens_with_the_code(browser):
+    """The same rule for every kind that declares a quick exit, not legal aid alone."""
+    from deployed import code_sent_to, hidden_inputs
+    from test_mediation import form
+
+    from portal.core.models import Township
+    from portal.mediation.models import MediationCommittee
+
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    db.session.add(
+        MediationCommittee(name="星沙街道人民调解委员会", name_en="Xingsha", township_id=township.id)
+    )
+    db.session.commit()
+    person, mobile = browser(), new_mobile()
+    person.visit("/mediation/apply")
+    check = person.send(
+        "intake-form", form({"township_id": township.id}, mobile=mobile, other_mobile=new_mobile())
+    )
+    assert check.status_code == 200 and 'id="check-form"' in check.get_data(as_text=True)
+    person.post("/leave", data=hidden_inputs(person.last_html, "quick-exit-form"))
+    facts = "邻居在通道上堆放杂物"
+    assert facts not in person.visit("/mediation/apply?change=1").get_data(as_text=True)
+    person.visit("/continue/mediation.apply")
+    person.visit(person.send(None, {"mobile": mobile}).headers["Location"])
+    opened = person.send(None, {"code": code_sent_to(mobile)})
+    assert opened.status_code == 303 and facts in person.visit(opened.headers["Location"]).get_data(
+        as_text=True
+    )
