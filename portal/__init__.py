@@ -85,7 +85,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.core.messaging.receipts import bp as sms_receipts_bp
     from portal.core.queue import RATING_CLAUSE_KEY
     from portal.core.registry import REGISTRY_KEY
-    from portal.public import find  # noqa: F401  (its routes are on the public blueprint)
+    from portal.public import (  # noqa: F401  (their routes are on the public blueprint)
+        drafts,
+        find,
+    )
     from portal.public.site import bp as site_bp
     from portal.public.views import bp as public_bp
     from portal.ratings.queue_filter import rating_clause

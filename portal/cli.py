@@ -116,7 +116,7 @@ def purge_uploads_command():
 def register_cli(app: Flask) -> None:
     """The shared commands, then each enabled capability's own; the scheduled ones take
     their job's lease, and run-jobs runs whatever is due."""
-    from portal.core import backup, jobs
+    from portal.core import backup, drafts, jobs
     from portal.reports.summary import refresh_reports_command
 
     commands = [
@@ -125,6 +125,7 @@ def register_cli(app: Flask) -> None:
         create_user_command,
         send_notifications_command,
         purge_uploads_command,
+        drafts.purge_drafts_command,
         import_holidays_command,
         refresh_reports_command,
         *backup.COMMANDS,

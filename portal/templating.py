@@ -10,6 +10,7 @@ from wtforms.widgets import ListWidget
 from portal import field_html
 from portal.core.clock import is_overdue, local_date, local_datetime, time_left, to_local
 from portal.core.contract import CORE_STAFF_LINKS
+from portal.core.drafts import in_progress as intake_in_progress
 from portal.core.identity import mask_id_number, mask_mobile
 from portal.core.pages import has_quick_exit
 from portal.core.registry import all_roles, capabilities, kind_of
@@ -163,7 +164,8 @@ def register(app: Flask) -> None:
             "staff_links": visible_links(
                 [*CORE_STAFF_LINKS, *(link for c in enabled for link in c.staff_links)], current_user
             ),
-            "page_has_quick_exit": has_quick_exit(),
+            "page_has_quick_exit": (quick := has_quick_exit()),
+            "quick_exit_can_delete": quick and intake_in_progress(),
             "site": site_furniture(app.config),
             "elderly_mode": elderly_mode_on(),
         }

@@ -324,6 +324,17 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     pages.keep("visitor", "POST", "/track/find", finder.submit("/track/find", {"mobile": "13900000011"}))
     wrong_code = finder.submit("/track/find", {"code": "000000"}, action="/track/find/code")
     pages.keep("visitor", "POST", "/track/find/code (wrong)", wrong_code)
+    drafter = make_client()  # issue #30: continuing a draft (the mobile, then the code, a wrong one)
+    for url, data in (("/continue/legal_aid.apply", {"mobile": ""}), ("/continue/legal_aid.apply", None)):
+        sent = drafter.submit(url, data) if data is not None else drafter.get(url)
+        pages.keep("visitor", "POST" if data is not None else "GET", url, sent)
+    drafter.submit("/continue/legal_aid.apply", {"mobile": "13900000011"})
+    for rule in ("/continue/<form_name>", "/continue/<form_name>/code"):
+        url = rule.replace("<form_name>", "legal_aid.apply")
+        pages.keep("visitor", "GET", url, drafter.get(url))
+        pages.reached.add(rule)
+    wrong = drafter.submit("/continue/legal_aid.apply/code", {"code": "000000"})
+    pages.keep("visitor", "POST", "/continue/legal_aid.apply/code (wrong)", wrong)
     check = visitor.submit("/legal-aid/apply", application_form(), answers_checked=False)
     pages.keep("visitor", "POST", "/legal-aid/apply (check your answers)", check)
     # Issue #27's pages: the code step, "sent already", a lost form token.

@@ -102,7 +102,7 @@ def test_the_switch_is_a_button_of_each_public_form(client):
 
 def test_purge_uploads_keeps_the_files_of_a_live_intake(client, app):
     """A file staged by an intake still in progress (its check or code page open) is kept
-    past a day; once the intake is idle for a day it goes. Mutant caught: purge_unclaimed
+    past a day; once the intake is idle for its life (a draft's 7 days, issue #30) it goes. Mutant caught: purge_unclaimed
     ignoring intake_state.held_tokens (the file went while its form waited for the code)."""
     from portal.core.intake_state import IntakeState
 
@@ -117,5 +117,6 @@ def test_purge_uploads_keeps_the_files_of_a_live_intake(client, app):
     state.updated_at = day_later - timedelta(hours=1)  # the person is still on the check page
     db.session.commit()
     assert attachments.purge_unclaimed(day_later) == 0 and count(PendingUpload) == 1
-    assert attachments.purge_unclaimed(day_later + timedelta(hours=25)) == 1  # idle for a day
+    assert attachments.purge_unclaimed(day_later + timedelta(days=6)) == 0  # a draft keeps it
+    assert attachments.purge_unclaimed(day_later + timedelta(days=7)) == 1  # idle for 7 days
     assert count(IntakeState) == 0

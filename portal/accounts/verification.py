@@ -21,6 +21,9 @@ from portal.extensions import db
 CODE_FIELD = "mobile_code"
 RESEND_FIELD = "mobile_code_resend"
 SESSION_KEY = "mobile_code_id"
+#: A mobile this browser proved by a code a moment ago (e.g. to open a draft, issue #30):
+#: a keyed hash and when, valid MOBILE_CODE_TTL (the cookie is signed, not encrypted).
+PROVEN_KEY = "mobile_proven"
 SMS_LIMITS = (("mobile", "RATELIMIT_SMS_PER_MOBILE"), ("address", "RATELIMIT_SMS_PER_ADDRESS"))
 
 
@@ -35,8 +38,33 @@ def shows_code_on_page() -> bool:
     return bool(config.get("DEMO_MODE")) and config["NOTIFICATION_BACKEND"].endswith(":LogSender")
 
 
+def mobile_key(mobile: str) -> str:
+    """A keyed hash of a mobile, for what a session cookie keeps of it."""
+    return code_hash(mobile, "session")
+
+
+def remember_proven(mobile: str) -> None:
+    """This browser proved `mobile` by a code now: the form it goes on to asks no second code."""
+    session[PROVEN_KEY] = [mobile_key(mobile), utcnow().isoformat()]
+
+
+def _proven_in_session(mobile: str) -> bool:
+    kept = session.get(PROVEN_KEY)
+    if not (isinstance(kept, list) and len(kept) == 2):
+        return False
+    try:
+        at = datetime.fromisoformat(kept[1])
+    except (TypeError, ValueError):
+        return False
+    live = at > utcnow() - current_app.config["MOBILE_CODE_TTL"]
+    return live and hmac.compare_digest(str(kept[0]), mobile_key(mobile))
+
+
 def needs_verification(mobile: str | None) -> bool:
     if not current_app.config.get("MOBILE_VERIFICATION", True) or not mobile:
+        return False
+    if not (current_user.is_authenticated and current_user.is_staff) and _proven_in_session(mobile):
+        g.proven_mobile = mobile  # proved by a code in this browser a moment ago
         return False
     if current_user.is_authenticated and current_user.is_staff:
         return False  # staff enter requests for others, and the request records who

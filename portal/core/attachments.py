@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import abort, current_app, session
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import ValidationError
 
@@ -166,6 +166,30 @@ def staged(tokens: list[str]) -> list[PendingUpload]:
             .order_by(PendingUpload.id)
         )
     )
+
+
+def take_over(tokens: list[str]) -> None:
+    """Give staged files to this browser session (a draft opened here by a code or PIN)."""
+    if tokens:
+        db.session.execute(
+            update(PendingUpload).where(PendingUpload.token.in_(tokens)).values(session_key=_session_key())
+        )
+
+
+def discard(tokens: list[str]) -> int:
+    """Remove staged files now (a draft deleted): rows first, then their files; how many."""
+    rows = (
+        list(db.session.scalars(select(PendingUpload).where(PendingUpload.token.in_(tokens))))
+        if tokens
+        else []
+    )
+    for row in rows:
+        db.session.delete(row)
+    db.session.commit()
+    store = storage.current()
+    for row in rows:
+        _forget(store, row.stored_name)
+    return len(rows)
 
 
 def claim_all(

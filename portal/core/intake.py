@@ -26,7 +26,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import MultipleFileField
 
-from portal.core import attachments, intake_state, safe_contact, storage
+from portal.core import attachments, drafts, intake_state, safe_contact, storage
 from portal.core.access import remember_tracked
 from portal.core.fields import plain_required_messages
 from portal.core.intake_fields import (
@@ -304,6 +304,7 @@ def _render(intake: Intake, status: int):
         intake_form_id="intake-form",
         intake_key=intake.key,
         intake_notice=intake.notice,
+        **drafts.page_context(intake.state),  # a draft to continue (issue #30)
         **intake.context,
     )
     return current_app.make_response((page, status))

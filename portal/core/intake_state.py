@@ -6,6 +6,11 @@ The check page, the code page and the language or elderly switch read it, so tha
 carries the answers (or a password) in hidden inputs and no answer travels in the query
 string. A pending registration keeps its password only as a hash here.
 
+An intake not sent is a draft (issue #30, core.drafts): kept `LIFETIME` (7 days) with its
+staged files. A draft of a form with a quick exit stays open to its browser only while
+the person is at it (`OPEN_IDLE`): once left, it is detached from the browser session
+and only a code to its mobile or its PIN brings it back (core.drafts).
+
 `IntakeSubmission` records each one-time key that made a request (its primary key is the
 key): a second submission of one key, even two at the same moment, makes no second request.
 """
@@ -21,8 +26,12 @@ from portal.core.clock import utcnow
 from portal.extensions import db
 
 SESSION_KEY = "intake_session"
-#: An intake untouched this long is gone (its staged files too, after PENDING_LIFETIME).
-LIFETIME = timedelta(hours=24)
+#: An intake untouched this long is gone, its staged files with it (a draft's life).
+LIFETIME = timedelta(days=7)
+#: A quick-exit form's intake left alone this long is closed to its browser (core.drafts).
+OPEN_IDLE = timedelta(minutes=30)
+#: The session key of a draft detached from its browser (random after it: no browser has it).
+DETACHED = "draft:"
 #: A submitted key is remembered this long (Back and resubmit a day later is still caught).
 SUBMITTED_LIFETIME = timedelta(days=30)
 
@@ -46,6 +55,10 @@ class IntakeState(db.Model):
     secret = db.Column(db.String(255))
     #: The reference of the request this key made, once made.
     reference = db.Column(db.String(40))
+    #: The mobile typed in the answers (11 digits), to find a detached draft again.
+    draft_mobile = db.Column(db.String(20), index=True)
+    #: Wrong codes or PINs typed to open this draft (core.drafts).
+    draft_tries = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     updated_at = db.Column(db.DateTime, nullable=False, index=True)
 
 
@@ -72,13 +85,42 @@ def current(endpoint: str | None = None) -> IntakeState | None:
     key = session_key(create=False)
     if key is None:
         return None
-    return db.session.scalar(
-        select(IntakeState).where(
-            IntakeState.session_key == key,
-            IntakeState.endpoint == (endpoint or request.endpoint),
-            IntakeState.updated_at > utcnow() - LIFETIME,
+    return _open(
+        db.session.scalar(
+            select(IntakeState).where(
+                IntakeState.session_key == key,
+                IntakeState.endpoint == (endpoint or request.endpoint),
+                IntakeState.updated_at > utcnow() - LIFETIME,
+            )
         )
     )
+
+
+def needs_proof(endpoint: str) -> bool:
+    """A form with a quick exit: its draft reopens only with a code or the PIN."""
+    from portal.core.pages import endpoint_has_quick_exit
+
+    return endpoint_has_quick_exit(endpoint)
+
+
+def detach(state: IntakeState) -> None:
+    """Take a draft away from its browser: it is found again only by proof (core.drafts)."""
+    state.session_key = DETACHED + secrets.token_urlsafe(24)
+
+
+def _open(state: IntakeState | None) -> IntakeState | None:
+    """The state, unless it is an unsent draft of a quick-exit form left alone longer than
+    OPEN_IDLE: then it is detached (not deleted) and this browser has none."""
+    if (
+        state is not None
+        and state.reference is None
+        and state.updated_at <= utcnow() - OPEN_IDLE
+        and needs_proof(state.endpoint)
+    ):
+        detach(state)
+        db.session.flush()
+        return None
+    return state
 
 
 def save(
@@ -94,8 +136,10 @@ def save(
     """Write this browser's intake of this form (a new key starts a new intake)."""
     endpoint = endpoint or request.endpoint
     owner = session_key()
-    state = db.session.scalar(
-        select(IntakeState).where(IntakeState.session_key == owner, IntakeState.endpoint == endpoint)
+    state = _open(
+        db.session.scalar(
+            select(IntakeState).where(IntakeState.session_key == owner, IntakeState.endpoint == endpoint)
+        )
     )
     if state is None:
         state = IntakeState(session_key=owner, endpoint=endpoint)
@@ -111,10 +155,18 @@ def save(
     state.staged = list(staged)
     state.step = step
     state.mobile = mobile or state.mobile
+    state.draft_mobile = _typed_mobile(state.answers)
     if secret is not None:
         state.secret = secret
     state.updated_at = utcnow()
     return state
+
+
+def _typed_mobile(answers: list) -> str | None:
+    from portal.core.identity import normalise_mobile
+
+    typed = next((value for name, value in answers if name in ("mobile", "applicant_mobile")), None)
+    return normalise_mobile(typed)
 
 
 def formdata(state: IntakeState, **extra) -> MultiDict:
@@ -137,6 +189,7 @@ def record_submission(state: IntakeState, reference: str) -> None:
     state.reference = reference
     state.step = "sent"
     state.answers = []
+    state.draft_mobile = None
     state.secret = None
     state.updated_at = utcnow()
 

@@ -31,6 +31,7 @@ log = logging.getLogger("portal.jobs")
 CORE_JOBS = (
     Job("send-notifications", timedelta(minutes=1)),
     Job("purge-uploads", timedelta(hours=1)),
+    Job("purge-drafts", timedelta(hours=1)),
     Job("refresh-reports", timedelta(minutes=5)),
 )
 #: A timer fires on the minute but a runner starts a few seconds late or early: a job is

@@ -49,9 +49,17 @@ def has_quick_exit() -> bool:
 
         if request_has_quick_exit(kind_of(shown), shown):
             return True
+    return endpoint_has_quick_exit(request.endpoint or "")
+
+
+def endpoint_has_quick_exit(endpoint: str) -> bool:
+    """The page of this endpoint has the quick exit: its view is marked, or its capability's
+    request kind declares `quick_exit=True` (staff areas excepted)."""
     from portal.core.registry import capabilities
 
-    blueprint = request.blueprint
+    if getattr(current_app.view_functions.get(endpoint), QUICK_EXIT, False):
+        return True
+    blueprint = endpoint.rpartition(".")[0]
     return bool(blueprint) and any(
         blueprint in {bp.name for bp in capability.blueprints}
         and blueprint not in (capability.staff_areas or {})

@@ -70,6 +70,11 @@ def _unsealed(value: str | None) -> str | None:
         return None
 
 
+def sealed_pin_hash(answers: list) -> str | None:
+    """The PIN hash sealed in an intake's kept answers (a draft that asked for no texts)."""
+    return _unsealed(next((value for name, value in answers if name == "tracking_pin"), None))
+
+
 def sealed_answers(answers: list) -> list:
     """The answers with the PIN replaced by its signed hash (its repeat too, or dropped
     when it differs): no digits typed are kept."""

@@ -13,8 +13,15 @@
   var presses = [];
   var WINDOW_MS = 2000;
 
+  var form = document.getElementById("quick-exit-form");
+
   function leave(event) {
     if (event) { event.preventDefault(); }
+    if (form && navigator.sendBeacon) {  // what was typed opens again only with a code or PIN
+      var data = new FormData();
+      data.append("csrf_token", form.elements.csrf_token.value);
+      navigator.sendBeacon(form.action, data);
+    }
     document.body.hidden = true;  // nothing stays on screen while the next page loads
     window.location.replace(link.href);
   }

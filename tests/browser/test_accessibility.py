@@ -210,6 +210,7 @@ PUBLIC_PAGES = {
         "&household_size=3&monthly_income=2400"
     ),
     "apply": _goto("/legal-aid/apply"),
+    "continue-draft": _goto("/continue/legal_aid.apply"),
     "apply-with-errors": _apply_with_errors,
     "confirmation": _confirmation,
     "track": _goto("/track"),
