@@ -410,6 +410,9 @@ SAME_EVERYWHERE = frozenset(
         # the ask form alike; the capability's name, in its nav and on its log's figures.
         "Answered on %(date)s",
         "Written questions",
+        # A button that goes on to the next step (继续): two-factor sign-in and a draft's
+        # continue page (issue #30).
+        "Continue",
         # The hidden prefix of a field's error (macros.html), also where a page lists one
         # field per row (admin/enterprises.html): "错误：" everywhere.
         "Error:",
