@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import fixed_rate
+import lighthouse
 import load
 import peak_rate
 import quiet
@@ -118,6 +119,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="seconds of fixed-rate load at half the bare page's saturation, per page (0: none; "
         "default --duration; the smoke run measures the bare page, home and the detail only)",
     )
+    parser.add_argument(
+        "--lighthouse",
+        choices=("auto", "on", "off"),
+        default=None,
+        help="Lighthouse on every public page (bench/lighthouse.py): auto = when node, npm's "
+        "lighthouse and Chromium are there (default; off in the smoke run)",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the database (prints where)")
@@ -145,6 +153,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.quiet_wait = 0 if args.smoke else 120
     if args.retries is None:
         args.retries = 0 if args.smoke else 2
+    if args.lighthouse is None:
+        args.lighthouse = "off" if args.smoke else "auto"
     if args.rate_seconds is None:
         args.rate_seconds = 0.5 if args.smoke else args.duration
     for name in args.dbs:
@@ -520,6 +530,21 @@ def summary(figures: list[Figure], memory: list[dict]) -> None:
         )
 
 
+def phone_figures(args) -> list[dict]:
+    """Lighthouse's rows for every public page (SPEC §9's phone targets), when it can run."""
+    if args.lighthouse == "off":
+        return []
+    if why := lighthouse.missing_tools():
+        if args.lighthouse == "on":
+            raise SystemExit(f"Lighthouse cannot run: {why}")
+        say(f"\nLighthouse not run: {why}.")
+        return []
+    say("\nLighthouse (mobile, simulated slow 4G), every public page:")
+    rows = lighthouse.serve_and_run(None, say)
+    say("\n" + lighthouse.table(rows))
+    return rows
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up on `kill`
@@ -545,13 +570,17 @@ def main(argv=None) -> int:
             figures += got
             memory += mem
     summary(figures, memory)
+    phone = phone_figures(args)
     if args.json:
         Path(args.json).write_text(
             json.dumps(
-                {"figures": [asdict(f) for f in figures], "memory": memory}, indent=2, ensure_ascii=False
+                {"figures": [asdict(f) for f in figures], "memory": memory, "lighthouse": phone},
+                indent=2,
+                ensure_ascii=False,
             )
         )
     missed = [f for f in figures if f.verdict == "MISS"] + [m for m in memory if m["verdict"] == "MISS"]
+    missed += [row for row in phone if row.get("verdict") != "PASS"]
     say(f"\n{len(missed)} target(s) missed." if missed else "\nAll targets met.")
     return 1 if (missed and args.strict) else 0
 
