@@ -96,6 +96,8 @@ def render_detail(
             request_obj=found,
             kind=kind,
             read_only=read_only,
+            # The kind's partial is shown only while its service runs (detail.html).
+            detail=kind.detail_model(found) if kind.detail_model and not read_only else {},
             # Only an open request is flagged (probable_duplicates): a closed one asks nothing.
             duplicate_of=probable_duplicates(kind, [found.id], queue_scope(current_user, kind)).get(found.id)
             if found.is_open
