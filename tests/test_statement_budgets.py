@@ -151,3 +151,51 @@ def test_the_open_case_count_reads_no_closed_case(app, staff):
     explained = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", sent.parameters[0])
     plan = " ".join(str(row[-1]) for row in explained)
     assert "ix_legal_aid_open_case_lawyer" in plan, plan
+
+
+def test_the_migration_copies_the_lawyer_of_each_open_case(tmp_path):
+    """0044 on a database of the old schema: an open case with a lawyer gets its copy; a
+    closed one and one without a lawyer get none."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal import create_app
+    from portal.database import MIGRATIONS_DIR
+
+    from conftest import app_config
+
+    old = create_app(app_config("sqlite:///" + str(tmp_path / "old.sqlite3"), tmp_path / "uploads"))
+    with old.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="0035_safe_contact")
+        db.session.execute(
+            text(
+                "INSERT INTO user_account (id, kind, username, display_name, password_hash, is_active_account,"
+                " failed_logins, created_at) VALUES (7, 'staff', 'lawyer', '陈律师', 'x', 1, 0, '2026-01-01')"
+            )
+        )
+        for number, (is_open, lawyer) in enumerate(((1, 7), (0, 7), (1, None)), start=1):
+            db.session.execute(
+                text(
+                    "INSERT INTO service_request (id, request_type, reference, status, is_open, priority,"
+                    " due_sort, applicant_name, applicant_mobile, locale, created_at, updated_at, version)"
+                    " VALUES (:id, 'LA', :reference, 'assigned', :open, 1, '9999-12-31', '周建国',"
+                    " '13900000011', 'zh_Hans', '2026-01-01', '2026-01-01', 1)"
+                ),
+                {"id": number, "reference": f"LA-2026-00000{number}", "open": is_open},
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO legal_aid_application (id, address, for_relative, matter_type, stage, facts,"
+                    " urgent, lawyer_id) VALUES (:id, '长沙县', 0, 'labour', 'arbitration', '拖欠工资', 0, :lawyer)"
+                ),
+                {"id": number, "lawyer": lawyer},
+            )
+        db.session.commit()
+        db.session.remove()
+        upgrade(directory=MIGRATIONS_DIR)
+        found = dict(
+            db.session.execute(text("SELECT id, open_case_lawyer_id FROM legal_aid_application")).all()
+        )
+        db.session.remove()
+        db.engine.dispose()
+    assert found == {1: 7, 2: None, 3: None}
