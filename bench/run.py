@@ -280,9 +280,12 @@ def at_half_saturation(fig: Figure, url: str, args, cookie: str = "") -> None:
 def half_text(fig: Figure) -> str:
     if not fig.half_rate:
         return ""
-    p99 = "> grace" if fig.half_p99_ms == float("inf") else f"{fig.half_p99_ms:.1f} ms"
+
+    def ms(value: float) -> str:  # unanswered within the grace period: infinitely slow
+        return "> grace" if value == float("inf") else f"{value:.1f} ms"
+
     note = f" ({fig.half_note})" if fig.half_note else ""
-    return f"  at {fig.half_rate:,.0f}/s: p50 {fig.half_p50_ms:.1f} ms p99 {p99}{note}"
+    return f"  at {fig.half_rate:,.0f}/s: p50 {ms(fig.half_p50_ms)} p99 {ms(fig.half_p99_ms)}{note}"
 
 
 def show(fig: Figure) -> None:
