@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 from statement_count import counted_statements
+from test_switched_off_kinds import without  # noqa: F401 (a fixture)
 
 from portal.accounts.profiles import save_profile
 from portal.core.clock import local_today
@@ -199,3 +200,31 @@ def test_the_migration_copies_the_lawyer_of_each_open_case(tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert found == {1: 7, 2: None, 3: None}
+
+
+def test_a_read_only_detail_page_builds_only_the_forms_it_offers(app, make_staff, without, monkeypatch):  # noqa: F811
+    """A request of a switched-off service takes no note, message or action: its staff
+    detail page builds no form for them (it built the note and message forms before
+    issue #40). The applicant's new mobile is the one change it still takes (so that
+    tracking follows the new number), and a supervisor is offered it."""
+    from wtforms.form import BaseForm
+
+    from portal.core.registry import REGISTRY_KEY
+
+    sample = app.extensions[REGISTRY_KEY].kinds["LA"].make_sample()
+    make_staff("boss", "supervisor")
+    reference = sample.reference
+    other = without(app, "LA")
+    staff = other.test_client()
+    staff.sign_in("boss")
+    built = []
+    original = BaseForm.__init__
+
+    def counted(form, *args, **kwargs):
+        built.append(type(form).__name__)
+        original(form, *args, **kwargs)
+
+    monkeypatch.setattr(BaseForm, "__init__", counted)
+    page = staff.get(f"/staff/requests/{reference}")
+    assert page.status_code == 200
+    assert built == ["MobileChangeForm"]
