@@ -12,7 +12,7 @@ DEMO_ENV = PORTAL_DEMO=1 PORTAL_INSECURE_COOKIES=1
 PYTEST_ARGS ?=
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-http test-browser test-postgres test-bench lint babel-extract babel-update babel-compile browsers validator bench clean
+.PHONY: install run test test-http test-browser test-postgres test-bench lint babel-extract babel-update babel-compile browsers validator bench lighthouse clean
 
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,10 @@ lint: install
 
 bench: babel-compile
 	$(VENV)/bin/python bench/run.py --reuse $(BENCH_DATA)
+
+# Lighthouse (mobile) on every public page of a demo database (bench/lighthouse.py).
+lighthouse: babel-compile node_modules/.installed
+	$(VENV)/bin/python bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache node_modules

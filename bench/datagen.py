@@ -133,6 +133,7 @@ LA_COLUMNS = (
     "assign_due_at",
     "assigned_at",
     "closing_summary",
+    "open_case_lawyer_id",  # the lawyer while open (portal.legal_aid.models.keep_open_case_lawyer)
 )
 
 
@@ -258,6 +259,7 @@ def generate(ctx: Context, count: int, seed: int) -> Iterator[tuple[tuple, tuple
                 assign_due,
                 assigned,
                 summary,
+                lawyer if is_open else None,
             ),
         )
 

@@ -38,6 +38,11 @@ def parse_args(argv=None):
     parser.add_argument("--pyinstrument", metavar="LABEL", help="print this page's profile")
     parser.add_argument("--keep", action="store_true", help="keep the database it built (prints its URL)")
     parser.add_argument("--only", help="regular expression: profile only the pages whose label matches")
+    parser.add_argument(
+        "--no-field-cache",
+        action="store_true",
+        help="switch the blank field HTML cache off (portal/field_html.py), to measure what it saves",
+    )
     return parser.parse_args(argv)
 
 
@@ -48,6 +53,21 @@ def signed_in(client, login_path: str, data: dict) -> None:
     done = client.post(login_path, data={**data, "csrf_token": token})
     if done.status_code not in (302, 303):
         raise RuntimeError(f"sign-in at {login_path} gave HTTP {done.status_code}")
+
+
+def count_forms() -> list[int]:
+    """Count every WTForms form built (a read-only page should build none): [n]."""
+    from wtforms.form import BaseForm
+
+    built = [0]
+    original = BaseForm.__init__
+
+    def counted(self, *args, **kwargs):
+        built[0] += 1
+        original(self, *args, **kwargs)
+
+    BaseForm.__init__ = counted
+    return built
 
 
 def main(argv=None) -> int:
@@ -74,12 +94,16 @@ def main(argv=None) -> int:
     from pages import STAFF, TRACKER, Page, discover
     from sqlalchemy import event, func, select
 
-    from portal import create_app
+    from portal import create_app, field_html
     from portal.core.models import ServiceRequest
+
+    if args.no_field_cache:
+        field_html.key = lambda *arguments: None  # no key: every field rendered afresh
     from portal.extensions import db
 
     app = create_app()
     statements = [0]
+    forms = count_forms()
     with app.app_context():
         event.listen(
             db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1)
@@ -144,7 +168,7 @@ def main(argv=None) -> int:
         if page.audience == TRACKER:
             signed_in(clients[TRACKER], "/track", {"reference": page.track[0], "mobile": page.track[1]})
 
-    print(f"{'page':<40} {'status':>6} {'CPU ms/request':>14} {'SQL/request':>11} {'KB':>6}")
+    print(f"{'page':<40} {'status':>6} {'CPU ms/request':>14} {'SQL/request':>11} {'forms':>5} {'KB':>6}")
     for page in pages:
         client = clients[page.audience]
         first = client.get(page.path)
@@ -154,13 +178,14 @@ def main(argv=None) -> int:
             continue
         for _ in range(5):
             client.get(page.path)
-        statements[0] = 0
+        statements[0] = forms[0] = 0
         started = time.process_time()
         for _ in range(args.n):
             client.get(page.path)
         cpu = (time.process_time() - started) / args.n * 1000
         print(
-            f"{page.label:<40} {first.status_code:>6} {cpu:>14.2f} {statements[0] / args.n:>11.1f} {len(body) / 1024:>6.1f}"
+            f"{page.label:<40} {first.status_code:>6} {cpu:>14.2f} {statements[0] / args.n:>11.1f} "
+            f"{forms[0] / args.n:>5.1f} {len(body) / 1024:>6.1f}"
         )
         if args.pyinstrument and args.pyinstrument == page.label:
             from pyinstrument import Profiler

@@ -43,5 +43,15 @@ def test_smoke_benchmark_prints_every_figure():
     # Each deep page (by due date, by received date) timed against its own page 1.
     for deep in (r"queue legal-aid page [\d,]+", r"queue legal-aid by received page [\d,]+"):
         assert re.search(rf"^sqlite .*{deep} .*time [\d.]+x page 1: (PASS|MISS)", output, re.MULTILINE), deep
+    # p50/p99 under an open-loop load at half the bare page's saturation (bench/fixed_rate.py),
+    # beside the rate the county needs at its peak, with its arithmetic.
+    for page in ("bare 5 KB page", "home /", "request detail"):
+        assert re.search(
+            rf"^sqlite .*{page} .* at [\d,]+/s: p50 ([\d.]+ ms|> grace) p99 ([\d.]+ ms|> grace)",
+            output,
+            re.MULTILINE,
+        ), page
+    assert re.search(r"= [\d.]+ pages/s at the peak", output)
+    assert re.search(r"half the bare page's saturation: [\d,]+ req/s = [\d,]+x the county's peak", output)
     assert re.search(r"worker RSS after load\s+[\d.]+ MB, [\d.]+ MB", output)
     assert "| db | rows | page | req/s |" in output

@@ -83,6 +83,7 @@ def render_detail(
     from portal.core.safe_contact import PIN_MAX_TRIES
 
     kind = kind_of(found)
+    read_only = is_read_only(found)
     offers = staff_offers(current_user, found)
     reassign_form = None
     if can_reassign(current_user, found):
@@ -94,21 +95,30 @@ def render_detail(
             **partial_context(kind),
             request_obj=found,
             kind=kind,
-            read_only=is_read_only(found),
-            duplicate_of=probable_duplicates(kind, [found.id], queue_scope(current_user, kind)).get(found.id),
+            read_only=read_only,
+            # The kind's partial is shown only while its service runs (detail.html).
+            detail=kind.detail_model(found) if kind.detail_model and not read_only else {},
+            # Only an open request is flagged (probable_duplicates): a closed one asks nothing.
+            duplicate_of=probable_duplicates(kind, [found.id], queue_scope(current_user, kind)).get(found.id)
+            if found.is_open
+            else None,
             state=kind.workflow.state(found.status),
             forms=action_forms(found, submitted, offers),
             refusals=offers.refused,
             previews=previews or {},
             can_claim=can_claim(current_user, found),
             reassign_form=reassign_form,
-            note_form=note_form or NoteForm(formdata=None),
-            message_form=message_form or MessageForm(formdata=None),
+            # A switched-off service's request is read only: no form to build for it.
+            note_form=None if read_only else note_form or NoteForm(formdata=None),
+            message_form=None if read_only else message_form or MessageForm(formdata=None),
+            # Only a kind with other parties (its party_template) has any to write to.
             party_forms=[
                 (p, (party_forms or {}).get(p.id) or PartyMessageForm(prefix=f"party{p.id}", formdata=None))
                 for p in found.parties
                 if p.notified_at is not None
-            ],
+            ]
+            if kind.party_template and not read_only
+            else [],
             reveal=reveal,
             audience_labels=AUDIENCE_LABELS,
             mobile_form=(mobile_form or MobileChangeForm(formdata=None))

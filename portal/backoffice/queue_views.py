@@ -105,6 +105,7 @@ def queue_page(slug: str):
     townships = db.session.execute(
         select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)
     ).all()
+    handlers = handlers_for(kind)  # the filter's list and the bulk form's: read once
     return render_template(
         "backoffice/queue.html",
         kind=kind,
@@ -114,18 +115,18 @@ def queue_page(slug: str):
         counts=counts,
         tabs=TAB_LABELS,
         townships=townships,
-        handlers=handlers_for(kind),
+        handlers=handlers,
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
         duplicates=probable_duplicates(kind, [r.id for r in rows if r.is_open], scope),
         flags=kind.queue_flags([r.id for r in rows]) if kind.queue_flags else {},
-        bulk_form=_bulk_form(kind) if current_user.has_role(Role.SUPERVISOR) else None,
+        bulk_form=_bulk_form(handlers) if current_user.has_role(Role.SUPERVISOR) else None,
     )
 
 
-def _bulk_form(kind) -> ReassignForm:
+def _bulk_form(handlers) -> ReassignForm:
     form = ReassignForm(prefix="bulk", formdata=None)
-    form.handler.choices = options((u.id, u.display_name) for u in handlers_for(kind))
+    form.handler.choices = options((u.id, u.display_name) for u in handlers)
     return form
 
 

@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from sqlalchemy import select
-from sqlalchemy.orm import with_polymorphic
+from sqlalchemy.orm import defaultload, with_polymorphic
 
 from portal.core.models import ServiceRequest
 from portal.extensions import db
@@ -33,5 +33,9 @@ def load_by_reference(reference: str) -> ServiceRequest | None:
     SQLAlchemy's slower path for expired attributes on every tracking and detail page."""
     request_any_type = _any_type()
     return db.session.scalar(
-        select(request_any_type).where(request_any_type.reference == normalise_reference(reference))
+        select(request_any_type)
+        .where(request_any_type.reference == normalise_reference(reference))
+        # The handler comes joined for its name; its roles (a statement of their own) only
+        # when something reads them.
+        .options(defaultload(request_any_type.handler).lazyload("*"))
     )

@@ -63,6 +63,10 @@ class RequestKind:
     #: Template included on the staff detail and tracking pages for the type's own data.
     detail_template: str
     public_template: str
+    #: (request) -> dict, given to `detail_template` on the staff detail page as `detail`:
+    #: what it shows beyond the row's own columns, computed once in Python (a view-model)
+    #: instead of by calls from the template. None: the partial needs nothing more.
+    detail_model: Callable[["ServiceRequest"], dict] | None = None
     #: What another party of the request sees on tracking (never the applicant's contact,
     #: ID number or files); needed when the kind's requests have other parties.
     party_template: str | None = None

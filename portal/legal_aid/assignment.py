@@ -24,7 +24,6 @@ from portal.accounts.roles import Role
 from portal.accounts.specialties import Profession
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
-from portal.core.models import ServiceRequest
 from portal.extensions import db
 from portal.legal_aid.matters import CRIMINAL_DEFENCE, CRIMINAL_MATTERS
 from portal.legal_aid.models import LegalAidApplication
@@ -103,10 +102,8 @@ def eligible_people(application: LegalAidApplication) -> list[LegalServicePerson
     # The lawyer role lets the assigned person see and work the case (the participant).
     people = [
         p
-        for p in legal_service_people()
-        if p.profession in allowed
-        and p.user.has_role(Role.LAWYER)
-        and (not application.serious_sentence or _experienced(p))
+        for p in legal_service_people(role=Role.LAWYER, with_specialties=False)
+        if p.profession in allowed and (not application.serious_sentence or _experienced(p))
     ]
     if for_a_minor(application):
         people.sort(key=lambda p: not p.familiar_with_minors)  # stable: names stay in order
@@ -158,17 +155,18 @@ def open_cases(user_ids) -> dict[int, int]:
     """How many open legal aid cases each of these people handles now, counted up to
     OPEN_CASES_COUNTED_UP_TO + 1 each: choosing a person needs "many", not the exact
     number, and an exact count read every case a person ever had on every detail page
-    (5 s at 1M applications in the benchmark, docs/performance.md)."""
+    (5 s at 1M applications in the benchmark, docs/performance.md). Each count reads at
+    most that many index entries of the person's open cases (`open_case_lawyer_id`),
+    never their closed ones."""
     people = list(user_ids)
     if not people:
         return {}
-    table, requests = LegalAidApplication.__table__, ServiceRequest.__table__
+    table = LegalAidApplication.__table__
 
     def counted(user_id: int):
         cases = (
             select(table.c.id)
-            .select_from(table.join(requests, requests.c.id == table.c.id))
-            .where(table.c.lawyer_id == user_id, requests.c.is_open.is_(True))
+            .where(table.c.open_case_lawyer_id == user_id)
             .limit(OPEN_CASES_COUNTED_UP_TO + 1)
             .subquery()
         )

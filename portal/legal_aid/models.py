@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, false
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
@@ -17,6 +17,8 @@ class LegalAidApplication(ServiceRequest):
     __tablename__ = "legal_aid_application"
     __table_args__ = (
         Index("ix_legal_aid_lawyer", "lawyer_id"),
+        # The picker's count of a person's open cases reads only open ones (issue #40).
+        Index("ix_legal_aid_open_case_lawyer", "open_case_lawyer_id"),
         # The duplicate key staff see flagged in the queue (issue #27).
         Index("ix_legal_aid_duplicate_key", "id_number", "matter_type"),
     )
@@ -152,6 +154,12 @@ class LegalAidApplication(ServiceRequest):
     objection_outcome: Mapped[str | None] = mapped_column(String(16))
     objection_review: Mapped[str | None] = mapped_column(Text)
 
+    #: The lawyer while the case is open, None once it is closed (kept by
+    #: `keep_open_case_lawyer` on every flush): counting a person's open cases then reads
+    #: only their open cases, not every case they ever had (issue #40). A copy of
+    #: lawyer_id, whose foreign key already holds the account.
+    open_case_lawyer_id: Mapped[int | None]
+
     lawyer = relationship("User", foreign_keys=[lawyer_id])
 
     @property
@@ -204,3 +212,10 @@ class DeceptionRecord(db.Model):
 # models module names every table it owns.
 from portal.legal_aid.numbering import DocumentNumber  # noqa: E402, F401
 from portal.legal_aid.objection_decision import ObjectionOutcome  # noqa: E402, F401
+
+
+@event.listens_for(LegalAidApplication, "before_insert")
+@event.listens_for(LegalAidApplication, "before_update")
+def keep_open_case_lawyer(mapper, connection, application: LegalAidApplication) -> None:
+    """The open case's lawyer, in the row written: whatever changed the status or the lawyer."""
+    application.open_case_lawyer_id = application.lawyer_id if application.is_open else None

@@ -74,6 +74,8 @@ def record_outcome(application, outcome: str, now: datetime) -> ObjectionOutcome
 
 def outcomes_of(application) -> list[ObjectionOutcome]:
     """The bureau's decisions on this application's objections, oldest first."""
+    if application.objection_filed_at is None:  # never cleared once set: no objection, no outcome
+        return []
     return list(
         db.session.scalars(
             select(ObjectionOutcome)

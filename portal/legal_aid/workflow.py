@@ -12,6 +12,7 @@ from portal.legal_aid import samples
 from portal.legal_aid.case_transitions import CASE
 from portal.legal_aid.closing import on_close
 from portal.legal_aid.demo import sample_application
+from portal.legal_aid.detail_model import staff_detail
 from portal.legal_aid.effects import (
     on_answer_materials,
     on_approve,
@@ -101,6 +102,7 @@ LEGAL_AID = RequestKind(
     # Officers decide; the bureau's reviewers work the objections (status filter, 5-day due).
     staff_roles=OFFICERS | REVIEWERS,
     detail_template="legal_aid/_detail.html",
+    detail_model=staff_detail,
     public_template="legal_aid/_public.html",
     participant_role=Role.LAWYER,
     is_participant=_is_lawyer_of,
