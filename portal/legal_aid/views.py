@@ -8,12 +8,13 @@ from portal.core import attachments, documents
 from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
-from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
 from portal.core.pages import quick_exit
+from portal.core.question_pages import PagedForm, run_pages
 from portal.core.services import load_by_reference
 from portal.i18n import current_language
 from portal.legal_aid import numbering, objection_decision
+from portal.legal_aid.apply_pages import PAGES, prepare
 from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late, role_in_case
 from portal.legal_aid.citations import letter_addressee, letter_articles
 from portal.legal_aid.closing import QUALITY_GRADES
@@ -113,22 +114,32 @@ def index():
     )
 
 
-@bp.route("/apply", methods=["GET", "POST"])
+@bp.route("/apply", methods=["GET", "POST"], defaults={"page": None})
+@bp.route("/apply/<page>", methods=["GET", "POST"])
 @intake_page
 @quick_exit
-def apply():
-    """The application form (started from the self-check's answers, if any); on success a
-    reference and a printable confirmation."""
-    form = ApplicationForm()
-    if request.method == "GET":
-        if request.args:
-            form.prefill(EligibilityForm(request.args, rule=form.rule))
-        if current_user.is_authenticated and not current_user.is_staff:
-            form.applicant_name.data = form.applicant_name.data or current_user.display_name
-            form.mobile.data = form.mobile.data or current_user.mobile
-    return run_intake(
-        Intake(form, "legal_aid/apply.html", submit_application, confirmation="legal_aid.applied")
+def apply(page: str | None):
+    """The application as question pages (the self-check's answers already in, if any),
+    then check your answers, the code, and a reference with a printable confirmation."""
+    return run_pages(
+        PagedForm(
+            PAGES,
+            _application_form,
+            "legal_aid/apply.html",
+            submit_application,
+            confirmation="legal_aid.applied",
+            prepare=prepare,
+        ),
+        page,
     )
+
+
+def _application_form(**kwargs) -> ApplicationForm:
+    form = ApplicationForm(**kwargs)
+    if request.method == "GET" and current_user.is_authenticated and not current_user.is_staff:
+        form.applicant_name.data = form.applicant_name.data or current_user.display_name
+        form.mobile.data = form.mobile.data or current_user.mobile
+    return form
 
 
 def submit_application(form: ApplicationForm, staged_files) -> LegalAidApplication:
