@@ -31,6 +31,8 @@ from portal.extensions import db
 
 #: The check page's name in the address.
 CHECK = "check"
+#: The step of an intake state whose answers another page put in (e.g. a self-check).
+CARRIED = "carried"
 #: Query parameter of a page opened from the check page: go straight back there.
 RETURN_PARAM = "return"
 
@@ -108,6 +110,8 @@ class PagedForm:
     context: dict | None = None
     #: Called on a page's form before it is shown (e.g. choices that depend on earlier answers).
     prepare: Callable[[Any, Page | None], None] | None = None
+    #: Shown on the pages while the answers are those another page put in (step CARRIED).
+    carried_notice: Any = None
 
 
 def run_pages(paged: PagedForm, name: str | None):
@@ -128,7 +132,8 @@ def run_pages(paged: PagedForm, name: str | None):
         form = _form(paged, page, stored)
         key = live.one_time_key if live else intake_state.new_key()
         staged = attachments.staged(live.staged) if live else []
-        return _render(paged, page, form, stored, key, staged, 200)
+        notice = paged.carried_notice if live and live.step == CARRIED else None
+        return _render(paged, page, form, stored, key, staged, 200, notice=notice)
     return _post_page(paged, page, live, stored)
 
 

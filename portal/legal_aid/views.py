@@ -1,17 +1,19 @@
 """Public legal aid pages: what it is, the self-check, the application, the confirmation."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.profiles import profile_of
-from portal.core import attachments, documents
+from portal.core import attachments, documents, intake_state
 from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
 from portal.core.intake_lost import intake_page
 from portal.core.pages import quick_exit
-from portal.core.question_pages import PagedForm, run_pages
+from portal.core.question_pages import CARRIED, PagedForm, run_pages
 from portal.core.services import load_by_reference
+from portal.extensions import db
 from portal.i18n import current_language
 from portal.legal_aid import numbering, objection_decision
 from portal.legal_aid.apply_pages import PAGES, prepare
@@ -95,23 +97,39 @@ def legal_aid_labels():
     }
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @quick_exit
 def index():
-    """What legal aid is, and the eligibility self-check (nothing is stored)."""
+    """What legal aid is, and the eligibility self-check: a POST, so that no answer is ever
+    in an address (a shared phone's history, an access log); nothing is stored."""
     rule = hardship_rule()
-    form = EligibilityForm(request.args, rule=rule)
-    assessment = apply_link = None
-    if "matter" in request.args and form.validate():
+    form = EligibilityForm(request.form if request.method == "POST" else None, rule=rule)
+    assessment = None
+    if request.method == "POST" and form.validate():
         assessment = assess(form.answers(), rule)
-        apply_link = url_for("legal_aid.apply", **form.carried())
-    return render_template(
-        "legal_aid/index.html",
-        form=form,
-        assessment=assessment,
-        standard=rule.describe(),
-        apply_link=apply_link,
+    return render_template("legal_aid/index.html", form=form, assessment=assessment, standard=rule.describe())
+
+
+@bp.post("/apply-with-answers")
+@quick_exit
+def apply_with_answers():
+    """ "Apply with these answers": the self-check's valid answers go into this browser's
+    application (its intake state), and the application opens at its first page."""
+    form = EligibilityForm(request.form, rule=hardship_rule())
+    form.validate()
+    carried = form.carried()
+    state = intake_state.current("legal_aid.apply")
+    live = state if state is not None and state.reference is None else None
+    kept = [pair for pair in (live.answers if live else []) if pair[0] not in carried.values()]
+    intake_state.save(
+        kept + [[name, value] for name, value in carried.items()],
+        key=live.one_time_key if live else intake_state.new_key(),
+        staged=live.staged if live else [],
+        step=CARRIED,
+        endpoint="legal_aid.apply",
     )
+    db.session.commit()
+    return redirect(url_for("legal_aid.apply"), 303)
 
 
 @bp.route("/apply", methods=["GET", "POST"], defaults={"page": None})
@@ -129,6 +147,9 @@ def apply(page: str | None):
             submit_application,
             confirmation="legal_aid.applied",
             prepare=prepare,
+            carried_notice=_l(
+                "Your answers from the self-check are filled in below: check them before you send the application."
+            ),
         ),
         page,
     )
