@@ -66,7 +66,8 @@ def test_no_hint_is_only_an_article_number(client):
         re.sub(r"<[^>]+>", "", h).strip()
         for h in re.findall(r'class="[^"]*hint[^"]*"[^>]*>(.*?)</', page, re.S)
     ]
-    assert hints and "无固定生活来源的未成年人、老年人或残疾人（第四十二条第（一）项）。" in hints
+    assert hints and "无固定生活来源的未成年人、老年人或残疾人。" in hints  # the article behind 法律依据
+    assert re.search(r"<summary>法律依据</summary><p>第四十二条第（一）项</p>", page)
     article_only = re.compile(
         r"^[（(]?第[零一二三四五六七八九十]+条(第[（(][一二三四五六七八九十]+[）)]项)?[）)]?。?$"
     )

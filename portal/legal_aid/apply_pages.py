@@ -68,7 +68,7 @@ PAGES = QuestionPages(
             _l("Who handles it now"),
             ("stage", "handling_authority", "case_place", "case_place_name"),
         ),
-        Page("claims", _l("Claims that need no means test"), ("claim_exemption", "means_waiver")),
+        Page("claims", _l("When your money is not checked"), ("claim_exemption", "means_waiver")),
         Page(
             "means",
             _l("Household means"),
