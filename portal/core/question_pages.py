@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from portal.core import attachments, intake_state
@@ -174,14 +175,22 @@ def _post_page(paged: PagedForm, page: Page, live, stored: MultiDict):
     for field in form:
         if field.name not in asked:
             field.errors = []
+    held = len(staged)  # the files kept from before this page was sent
     staged += _stage(form, asked)
     if switch is not None:  # language or size: the typed answers kept, the page again
         for field in form:
             field.errors = []
         _save(merged, key, staged)
         return switch(_render(paged, page, form, merged, key, staged, 200))
+    uploads = next((form[n] for n in asked if n in form and form[n].type == "MultipleFileField"), None)
+    if uploads is not None and len(attachments.wanted_tokens(request.form.getlist(STAGED_FIELD))) > held:
+        # A file listed on the page is gone (removed after a day, or another browser's).
+        uploads.errors = [
+            *uploads.errors,
+            _l("A file you attached earlier is no longer kept. Attach it again."),
+        ]
     if any(form[n].errors for n in asked if n in form):
-        db.session.rollback()
+        db.session.commit()  # the files staged from this page are kept for it
         return _render(paged, page, form, merged, key, staged, 400)
     _save(merged, key, staged)
     following = paged.flow.after(page, merged)
