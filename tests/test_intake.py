@@ -29,9 +29,8 @@ FILES = "/legal-aid/apply/files"
 
 def attach(client, name: str) -> str:
     """Attach a file on the files page: the token of the file staged (shown on the page again)."""
-    sent = client.submit(
-        FILES, {"attachments": [(io.BytesIO(PDF), name)]}, content_type="multipart/form-data"
-    )
+    data = {"attachments": [(io.BytesIO(PDF), name)], "csrf_token": client.csrf_token(FILES)}
+    sent = client.post(FILES, data=data, content_type="multipart/form-data")
     assert sent.status_code == 303  # on to the next page
     html = client.get(FILES).get_data(as_text=True)
     assert name in html and len(staged_tokens(html)) == 1

@@ -131,6 +131,11 @@ def run_pages(paged: PagedForm, name: str | None):
         return redirect(_url(paged.flow.applicable(stored)[0]), 303)
     if request.method == "GET":
         form = _form(paged, page, stored)
+        if live and request.args.get(RETURN_PARAM) == CHECK:  # sent here by the check page: say why
+            form.existing_attachment_count = len(live.staged)
+            form.validate()
+            for field in form:
+                field.errors = field.errors if field.name in page.asked(stored) else []
         key = live.one_time_key if live else intake_state.new_key()
         staged = attachments.staged(live.staged) if live else []
         notice = paged.carried_notice if live and live.step == CARRIED else None

@@ -298,8 +298,8 @@ class ApplicationForm(Situation, SafeContactMixin, FlaskForm):
                 )
             if represented is not None and represented.age_on(local_today()) < 18:
                 problems.append(
-                    (
-                        self.applying_for,
+                    (  # said where the child's ID number was typed (the page about them)
+                        self.represented_id_number,
                         _l(
                             "A child under 18 cannot authorise anyone: their parent or guardian applies for them (Art. 40)."
                         ),
