@@ -153,6 +153,10 @@ def _check_url() -> str:
 
 def _form(paged: PagedForm, page: Page | None, data: MultiDict):
     form = paged.make_form(formdata=data)
+    if request.method == "GET":
+        for field in form:
+            if field.name not in data:
+                field.raw_data = None  # unanswered: its blank markup may come from the store
     if paged.prepare:
         paged.prepare(form, page)
     return form
