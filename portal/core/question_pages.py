@@ -140,7 +140,7 @@ def run_pages(paged: PagedForm, name: str | None):
         staged = attachments.staged(live.staged) if live else []
         notice = paged.carried_notice if live and live.step == CARRIED else None
         return _render(paged, page, form, stored, key, staged, 200, notice=notice)
-    return _post_page(paged, page, live, stored)
+    return _post_page(paged, page, live, stored, state)
 
 
 def _url(page: Page, **query) -> str:
@@ -162,7 +162,7 @@ def _form(paged: PagedForm, page: Page | None, data: MultiDict):
     return form
 
 
-def _post_page(paged: PagedForm, page: Page, live, stored: MultiDict):
+def _post_page(paged: PagedForm, page: Page, live, stored: MultiDict, state):
     asked = page.asked(stored)
     merged = MultiDict([(n, v) for n, v in stored.items(multi=True) if n not in asked])
     for name in asked:
@@ -170,7 +170,8 @@ def _post_page(paged: PagedForm, page: Page, live, stored: MultiDict):
             merged.add(name, value)
     key = request.form.get(KEY_FIELD) or (live.one_time_key if live else intake_state.new_key())
     if intake_state.submitted(key) is not None:
-        return already_sent(Intake(paged.make_form(), paged.template, paged.build, paged.confirmation), live)
+        sent = Intake(paged.make_form(), paged.template, paged.build, paged.confirmation)
+        return already_sent(sent, state if state is not None and state.one_time_key == key else None)
     if _has_files(page, paged):
         staged = attachments.staged(request.form.getlist(STAGED_FIELD))
     else:
