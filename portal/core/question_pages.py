@@ -17,7 +17,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from portal.core import attachments, intake_state
+from portal.core import attachments, intake_state, storage
 from portal.core.intake import (
     LOST_MESSAGE,
     MACHINERY,
@@ -186,7 +186,12 @@ def _post_page(paged: PagedForm, page: Page, live, stored: MultiDict, state):
         if field.name not in asked:
             field.errors = []
     held = len(staged)  # the files kept from before this page was sent
-    staged += _stage(form, asked)
+    try:
+        staged += _stage(form, asked)
+    except storage.StorageError as error:  # the store is down: the page again, nothing kept
+        db.session.rollback()
+        form[next(n for n in asked if form[n].type == "MultipleFileField")].errors = [error.message]
+        return _render(paged, page, form, merged, key, staged, 503)
     if switch is not None:  # language or size: the typed answers kept, the page again
         for field in form:
             field.errors = []
