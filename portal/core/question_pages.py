@@ -17,7 +17,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from portal.core import attachments, intake_state, storage
+from portal.core import attachments, intake_state, safe_contact, storage
 from portal.core.intake import (
     LOST_MESSAGE,
     MACHINERY,
@@ -239,6 +239,7 @@ def _stage(form, asked) -> list:
 
 def _save(answers: MultiDict, key: str, staged: list) -> None:
     pairs = [(n, v) for n, v in answers.items(multi=True) if n not in MACHINERY]
+    pairs = safe_contact.sealed_answers(pairs)  # a PIN is never kept as typed
     intake_state.save(pairs, key=key, staged=[upload.token for upload in staged], step="form")
     db.session.commit()
 
