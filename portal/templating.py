@@ -7,7 +7,7 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 from wtforms.widgets import ListWidget
 
-from portal import field_html
+from portal import field_html, legal_basis
 from portal.core.clock import is_overdue, local_date, local_datetime, time_left, to_local
 from portal.core.contract import CORE_STAFF_LINKS
 from portal.core.drafts import in_progress as intake_in_progress
@@ -118,6 +118,7 @@ def register(app: Flask) -> None:
         state_label=state_label,
         tel_href=tel_href,
         digits=only_digits,
+        legal_basis=legal_basis.split,
     )
     app.jinja_env.globals.update(
         role_label=role_label,

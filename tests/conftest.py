@@ -14,6 +14,7 @@ from portal import create_app
 from portal.accounts.services import create_staff_user
 from portal.core.identity import parse_resident_id
 from portal.core.intake import ANSWERS_CHECKED
+from portal.core.intake_fields import STEP_FIELD
 from portal.core.services import submit
 from portal.database import MIGRATIONS_DIR
 from portal.demo import _seed_townships
@@ -24,7 +25,29 @@ from support import PASSWORD, VALID_ID
 #: The app as deployed (SMS code, rate limits, two-factor, https, CSRF): tests/deployed.py.
 pytest_plugins = ["deployed"]
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+#: The public forms run as question pages (core.question_pages): their entry addresses.
+PAGED_FORMS = ("/legal-aid/apply",)
 CSRF_PATTERN = re.compile(r'name="(?:[\w]+-)?csrf_token"[^>]*value="([^"]+)"')
+
+
+def _is_file(value) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(_is_file(v) for v in value)
+    return isinstance(value, tuple) and hasattr(value[0], "read")
+
+
+def _read(value):
+    return [_read(v) for v in value] if isinstance(value, list) else (value[0].read(), *value[1:])
+
+
+def _with_files(data: dict, files: dict) -> dict:
+    """`data` with each file given afresh (a posted stream is read once)."""
+    from io import BytesIO
+
+    def fresh(read):
+        return [fresh(r) for r in read] if isinstance(read, list) else (BytesIO(read[0]), *read[1:])
+
+    return {k: (fresh(files[k]) if k in files else v) for k, v in data.items()}
 
 
 def is_postgres() -> bool:
@@ -150,7 +173,33 @@ class PortalClient(FlaskClient):
         if answers_checked:
             data = {ANSWERS_CHECKED: "1", **data}
         data = dict(data, csrf_token=token, **{f"{p}-csrf_token": token for p in prefixes})
-        return self.post(action or page, data=data, **kwargs)
+        files = {name: _read(value) for name, value in data.items() if _is_file(value)}
+        sent = _with_files(data, files)
+        response = self.post(action or page, data=sent, **kwargs)
+        return self.through_pages(action or page, data, files, response, answers_checked, **kwargs)
+
+    def through_pages(self, url: str, data: dict, files: dict, response, answers_checked: bool, **kwargs):
+        """A form run as question pages (core.question_pages) answers a valid page with the
+        next page: the same answers go to each page in turn, then to its check page."""
+        base = url.split("?")[0].rstrip("/")
+        if not base.startswith(PAGED_FORMS):
+            return response
+        base = next(entry for entry in PAGED_FORMS if base.startswith(entry))
+        for _page in range(20):
+            location = response.headers.get("Location", "") if response.status_code == 303 else ""
+            if not location.split("?")[0].startswith(base + "/"):
+                return response
+            if location.split("?")[0].endswith("/check"):
+                check = self.get(location)
+                if check.status_code == 303:  # a page not answered yet: answer it, then back
+                    response = check
+                    continue
+                if not answers_checked:
+                    return check
+                sent = {STEP_FIELD: "check", ANSWERS_CHECKED: "1", "csrf_token": data["csrf_token"]}
+                return self.post(location, data=sent)
+            response = self.post(location, data=_with_files(data, files), **kwargs)
+        return response
 
     def sign_in(self, login: str, password: str = PASSWORD):
         response = self.submit("/account/login", {"login": login, "password": password})

@@ -99,7 +99,12 @@ class Browser(FlaskClient):
 
     def visit(self, path: str):
         """GET a page (following redirects) and stay on it."""
-        response = self.get(path, follow_redirects=True)
+        response = self.get(path)
+        for _hop in range(10):  # followed here: each request in its own context, as in open()
+            if response.status_code not in (301, 302, 303, 307, 308):
+                break
+            path = response.headers["Location"].removeprefix(BASE_URL)
+            response = self.get(path)
         self.page_url = BASE_URL + response.request.full_path.rstrip("?")
         return response
 

@@ -171,8 +171,27 @@ class Browser:
         return match.group(1)
 
     def submit(self, port: int, path: str, fields: dict, files: dict | None = None):
-        """GET the form for its token, then POST it (multipart when there are files)."""
+        """GET the form for its token, then POST it (multipart when there are files); a form
+        of question pages (/legal-aid/apply) gets the same answers on each page, then its
+        check page's "Accept and send"."""
         fields = dict(fields, csrf_token=self.csrf(port, path))
+        answer = self._post(port, path, fields, files)
+        for _page in range(20):
+            status, _body, headers = answer
+            location = headers.get("Location", "")
+            if status != 303 or not location.startswith("/legal-aid/apply/"):
+                return answer
+            if location.endswith("/check"):
+                check = self.request(port, "GET", location)
+                if check[0] == 303:
+                    answer = check
+                    continue
+                sent = {"intake_step": "check", "answers_checked": "1", "csrf_token": fields["csrf_token"]}
+                return self._post(port, location, sent, None)
+            answer = self._post(port, location, fields, files)
+        return answer
+
+    def _post(self, port: int, path: str, fields: dict, files: dict | None):
         if not files:
             return self.request(
                 port,

@@ -1,5 +1,7 @@
 """Shared test data: importable as `support` from any test module."""
 
+import re
+
 from portal.extensions import db
 
 PASSWORD = "correct-horse-battery"
@@ -61,3 +63,15 @@ def open_for_booking(start, hours_ahead: float = 24):
             row.is_workday, row.source = True, "staff"
         db.session.flush()
     return start
+
+
+def every_apply_page(client, applying_for: str = "guardian") -> str:
+    """The HTML of every question page of the legal aid application, in order (someone
+    applying for another person, so that the pages about that person are asked too)."""
+    from portal.legal_aid.apply_pages import PAGES
+
+    html = client.get("/legal-aid/apply").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    client.post("/legal-aid/apply/who", data={"applying_for": applying_for, "csrf_token": token})
+    pages = [client.get(f"/legal-aid/apply/{page.name}") for page in PAGES.pages]
+    return "\n".join(page.get_data(as_text=True) for page in pages)

@@ -15,7 +15,8 @@ from portal.i18n import LANGUAGE_COOKIE
 
 from support import PASSWORD, application_form
 
-FORM = "/legal-aid/apply"
+#: The page of the legal aid application with the name and township questions.
+FORM = "/legal-aid/apply/contact"
 
 
 def form_page(client, language: str = "zh") -> str:
@@ -58,26 +59,33 @@ def test_each_language_gets_its_own_labels_and_choices(app, client):
         assert "Full name" in english and "Full name" not in chinese
 
 
-def test_a_form_with_errors_keeps_what_was_typed_and_is_never_stored(app, client):
+def test_a_form_with_errors_keeps_what_was_typed_and_is_never_stored(app, client, make_client):
     form_page(client)  # the blank fields are stored
     response = client.submit(FORM, application_form(id_number="36042619910102009X", applicant_name="王小明"))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="id_number-error"' in page and 'aria-invalid="true"' in page
     assert 'value="王小明"' in page and 'value="36042619910102009X"' in page
-    assert 'value="某建筑公司"' in page  # a field without an error keeps its value too
-    assert "王小明" not in stored(app) and "某建筑公司" not in stored(app) and "-error" not in stored(app)
-    blank = form_page(client)
-    assert "王小明" not in blank and "36042619910102009X" not in blank and "某建筑公司" not in blank
+    assert 'value="长沙县星沙街道某小区 1 栋"' in page  # a field without an error keeps its value too
+    assert "王小明" not in stored(app) and "星沙街道某小区" not in stored(app) and "-error" not in stored(app)
+    blank = make_client()
+    blank = form_page(blank)
+    assert "王小明" not in blank and "36042619910102009X" not in blank and "星沙街道某小区" not in blank
     assert 'id="id_number-error"' not in blank
 
 
 def test_answers_filled_in_from_the_self_check_are_shown_but_not_stored(app, client):
-    form_page(client)
-    filled = client.get(FORM + "?household_size=7&monthly_income=1234").get_data(as_text=True)
+    means = "/legal-aid/apply/means"
+    client.get(means)
+    answers = {"matter": "labour", "claim_exemption": "none", "means_waiver": "none"}
+    client.submit(
+        "/legal-aid/",
+        {**answers, "household_size": "7", "monthly_income": "1234"},
+        action="/legal-aid/apply-with-answers",
+    )
+    filled = client.get(means).get_data(as_text=True)
     assert 'value="7"' in filled and 'value="1234"' in filled
     assert "1234" not in stored(app)
-    assert 'value="1234"' not in form_page(client)
 
 
 def test_a_signed_in_applicants_name_is_shown_to_them_only(app, client, make_client):
@@ -91,6 +99,7 @@ def test_a_signed_in_applicants_name_is_shown_to_them_only(app, client, make_cli
     assert 'value="居民张三"' in form_page(applicant) and 'value="13800000009"' in form_page(applicant)
     assert "居民张三" not in stored(app) and "13800000009" not in stored(app)
     assert "居民张三" not in form_page(client)
+    assert "13800000009" not in form_page(make_client())
 
 
 def test_wtforms_own_messages_are_in_the_pages_language(app, client):

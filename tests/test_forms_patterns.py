@@ -33,7 +33,7 @@ def count_requests() -> int:
 
 # Each kind's public form, filled in: (client, page, data) with the name typed in `name_field`.
 def _legal_aid(client, make_client):
-    return client, "/legal-aid/apply", application_form(), "applicant_name"
+    return client, "/legal-aid/apply/contact", application_form(), "applicant_name"
 
 
 def _mediation(client, make_client):
@@ -121,7 +121,8 @@ def test_a_valid_form_shows_the_answers_before_anything_is_sent(public_form):
     assert count_requests() == before  # nothing sent yet
     typed = data[name_field]
     assert f'<dd class="prose">{typed}</dd>' in html  # the answer, shown with its label
-    assert html.count(f'name="{CHANGE_ANSWER}"') >= 3  # a "Change" for each answer
+    changes = html.count(f'name="{CHANGE_ANSWER}"') or html.count("?return=check")  # or a page's link
+    assert changes >= 3  # a "Change" for each answer (or each page of answers)
     kept = hidden_fields(html)
     assert (name_field, typed) not in kept and ("intake_step", "check") in kept  # answers wait on the server
 
@@ -165,6 +166,8 @@ def test_messages_say_what_to_do_and_the_summary_shows_them_whole(client):
     assert "请填写您的姓名" in summary or "Enter your full name." in summary, summary
     assert "This field is required" not in page and "必填" not in summary
     assert "…" not in summary  # no label cut short
+    page = client.submit("/legal-aid/apply/declaration", {"consent": "y"}).get_data(as_text=True)
+    summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     # The pledge's message is short and whole; its long label is not in the summary.
     assert "承诺" in summary or "pledge" in summary
 

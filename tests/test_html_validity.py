@@ -84,6 +84,26 @@ def fill(rule, values: dict) -> str | None:
     return url
 
 
+def keep_every_question_page(person, pages) -> None:
+    """Every question page of the legal aid application (for someone else, so that the page
+    about that person is asked), each also sent empty (its messages), and the check page."""
+    from portal.legal_aid.apply_pages import PAGES
+
+    token = person.csrf_token("/legal-aid/apply")
+    person.post("/legal-aid/apply/who", data={"applying_for": "guardian", "csrf_token": token})
+    entry = person.get("/legal-aid/apply")
+    assert entry.status_code == 200
+    pages.reached.add("/legal-aid/apply")
+    for page in PAGES.pages:
+        url = f"/legal-aid/apply/{page.name}"
+        shown = person.get(url)
+        assert shown.status_code == 200, url
+        pages.keep("visitor", "GET", url, shown)
+        pages.reached.add("/legal-aid/apply/<page>")
+        pages.keep("visitor", "POST", f"{url} (empty)", person.post(url, data={"csrf_token": token}))
+    pages.keep("visitor", "GET", "/legal-aid/apply/check", person.get("/legal-aid/apply/check"))
+
+
 class Pages:
     """The HTML pages fetched so far, one file each, named by who fetched what."""
 
@@ -352,6 +372,7 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
         headers={"Origin": "http://localhost"},
     )
     pages.keep("visitor", "POST", "/legal-aid/apply (form token lost)", lost)
+    keep_every_question_page(make_client(), pages)
 
     # A resident and a verified enterprise clerk (health checks), signed in, with their own requests.
     for who, mobile, password in (

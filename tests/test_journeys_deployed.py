@@ -25,10 +25,33 @@ def requests_made() -> int:
     return db.session.scalar(select(func.count()).select_from(ServiceRequest))
 
 
+def typed(person, answers: dict) -> dict:
+    """The answers to the questions of the page the browser is on (what a person types there)."""
+    names = set(re.findall(r'name="([^"]+)"', person.last_html))
+    return {name: value for name, value in answers.items() if name in names}
+
+
+def through_the_pages(person, answers: dict, seen: list | None = None):
+    """Answer the form on the page the browser is on and, for a form of question pages
+    (core.question_pages), each page that follows: the first page that is not a question
+    page (the check page, or a page refused with 400)."""
+    response = person.send("intake-form", typed(person, answers))
+    for _page in range(20):
+        if response.status_code != 303 or response.headers["Location"].split("/")[1] in ("track", "account"):
+            return response
+        if seen is not None:
+            seen.append(response.headers["Location"])
+        response = person.visit(response.headers["Location"])
+        if 'id="intake-form"' not in response.get_data(as_text=True):
+            return response
+        response = person.send("intake-form", typed(person, answers))
+    return response
+
+
 def through_the_code(person, mobile: str, form_page: str, answers: dict):
     """Fill the form, accept the answers, type the code: the confirmation's response."""
     person.visit(form_page)
-    check = person.send("intake-form", answers)
+    check = through_the_pages(person, answers)
     assert check.status_code == 200 and 'id="check-form"' in check.get_data(as_text=True), check.get_data(
         as_text=True
     )[:3000]
@@ -157,7 +180,7 @@ def test_a_forgotten_password_is_reset_with_the_code(browser):
 def at_the_code_page(person, mobile: str) -> str:
     person.visit(LEGAL_AID)
     form_page = person.last_html
-    person.send("intake-form", legal_aid_answers(mobile))
+    through_the_pages(person, legal_aid_answers(mobile))
     person.send("check-form", {}, press={"answers_checked": "1"})
     return form_page
 

@@ -3,9 +3,9 @@ deployed (issue #27; fixtures in tests/deployed.py)."""
 
 import re
 
-from deployed import code_sent_to, new_mobile, texts_to
+from deployed import BASE_URL, code_sent_to, new_mobile, texts_to
 from sqlalchemy import func, select
-from test_journeys_deployed import LEGAL_AID, at_the_code_page, legal_aid_answers, requests_made
+from test_journeys_deployed import LEGAL_AID, at_the_code_page, legal_aid_answers, requests_made, typed
 
 from portal.core.intake_state import IntakeState
 from portal.core.models import PendingUpload
@@ -36,7 +36,7 @@ def test_back_and_resubmit_of_the_form_makes_one_request(browser):
     person, mobile = browser(), new_mobile()
     form_page = at_the_code_page(person, mobile)
     assert person.send("code-form", {"mobile_code": code_sent_to(mobile)}).status_code == 303
-    person.last_html = form_page  # Back, Back, Back
+    person.last_html, person.page_url = form_page, BASE_URL + LEGAL_AID  # Back, Back, Back
     again = person.send("intake-form", {**legal_aid_answers(mobile), "answers_checked": "1"})
     assert again.status_code == 409 and "已经提交过" in again.get_data(as_text=True)
     assert requests_made() == 1
@@ -113,11 +113,14 @@ def test_change_the_number_keeps_every_answer(browser):
     link = re.search(r'<a href="([^"]+)">号码填错了？返回修改</a>', person.last_html)
     assert link, person.last_html[:3000]
     form = person.visit(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
-    for value in ("周建国", "430121199001011237", "包工头拖欠工资共计三万六千元", "某建筑公司", wrong):
+    for value in ("周建国", "430121199001011237", wrong):  # the page of the mobile, every answer kept
         assert value in form
     answers = legal_aid_answers(right)
-    check = person.send("intake-form", answers)
-    assert check.status_code == 200 and right in check.get_data(as_text=True)
+    back = person.send("intake-form", typed(person, answers))
+    assert back.status_code == 303 and back.headers["Location"] == "/legal-aid/apply/check"  # straight back
+    check = person.visit(back.headers["Location"])
+    html = check.get_data(as_text=True)
+    assert check.status_code == 200 and right in html and "包工头拖欠工资共计三万六千元" in html
     person.send("check-form", {}, press={"answers_checked": "1"})
     done = person.send("code-form", {"mobile_code": code_sent_to(right)})
     assert done.status_code == 303 and requests_made() == 1
@@ -140,7 +143,7 @@ def test_an_expired_token_keeps_the_typed_text_for_this_site_only(browser):
     """Same-site: the form again as typed with a plain message, 400, nothing written.
     Cross-site: the plain 400 page, nothing typed in it. Seen red before: a bare 400."""
     person, mobile = browser(), new_mobile()
-    person.visit(LEGAL_AID)
+    person.visit(LEGAL_AID + "/facts")
     answers = {**legal_aid_answers(mobile), "csrf_token": "expired"}
     kept = person.send("intake-form", answers)
     html = kept.get_data(as_text=True)
@@ -157,9 +160,9 @@ def test_an_expired_token_keeps_the_typed_text_for_this_site_only(browser):
 def test_elderly_mode_keeps_a_half_filled_form(browser):
     """Mutant caught: the switch as its own form (a reload that lost the typing)."""
     person = browser()
-    person.visit(LEGAL_AID)
+    person.visit(LEGAL_AID + "/facts")
     assert re.search(r'<button type="submit" form="intake-form" name="switch_elderly"', person.last_html)
-    half = {"applicant_name": "周建国", "facts": "工地拖欠工资两个月"}
+    half = {"opposing_party": "周建国", "facts": "工地拖欠工资两个月"}
     shown = person.send("intake-form", half, press={"switch_elderly": "1"})
     html = shown.get_data(as_text=True)
     assert shown.status_code == 200 and 'class="elderly"' in html

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
 
-from support import application_form
+from support import application_form, every_apply_page
 
 
 def apply(client, **overrides):
@@ -29,7 +29,7 @@ def error_of(page: str, field: str) -> str:
 def test_the_form_asks_whether_a_lawyer_or_agent_already_acts(client):
     """A33. Mutants caught: the question not required (unanswered accepted), a "yes"
     accepted (legal aid given to a person who has counsel), the answer not stored."""
-    page = client.get("/legal-aid/apply").get_data(as_text=True)
+    page = every_apply_page(client)
     assert "是否已有律师或其他代理人" in page
     unanswered = apply(client, counsel_retained=None)
     assert unanswered.status_code == 400 and error_of(unanswered.get_data(as_text=True), "counsel_retained")
@@ -57,7 +57,7 @@ def test_the_migrant_worker_waiver_is_for_pay_and_work_injury_not_an_employment_
 
 def test_the_relation_list_is_the_civil_codes_closed_list(client):
     """A34 (民法典 Art. 1045). Mutant caught: "other_relative" back among the choices."""
-    page = client.get("/legal-aid/apply").get_data(as_text=True)
+    page = every_apply_page(client)
     relations = re.search(r'<select[^>]*name="relation".*?</select>', page, re.S).group(0)
     values = re.findall(r'<option[^>]*value="([^"]*)"', relations)
     assert values == ["", "spouse", "parent", "child", "sibling", "grandparent", "grandchild", "not_related"]

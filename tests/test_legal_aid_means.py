@@ -11,7 +11,7 @@ from portal.core.models import ServiceRequest, Township
 from portal.extensions import db
 from portal.legal_aid.models import LegalAidApplication
 
-from support import application_form
+from support import application_form, every_apply_page
 
 RURAL = "430121102"  # 黄兴镇
 
@@ -145,27 +145,26 @@ def test_a_crime_victim_gives_income_figures(client):
 
 
 def test_nothing_is_chosen_in_advance_on_the_form(client):
-    page = client.get("/legal-aid/apply").get_data(as_text=True)
-    assert not re.search(r"<input[^>]*\bchecked\b", page)
+    page = every_apply_page(client)
+    ticked = re.findall(r"<input[^>]*\bchecked\b[^>]*>", page)
+    assert len(ticked) == 1 and 'name="applying_for"' in ticked[0]  # the answer given to see every page
     for select_id in ("township", "matter_type", "stage", "relation"):
         options = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S).group(1)
         first, rest = re.match(r"(<option[^>]*>)(.*)", options, re.S).groups()
         assert 'value=""' in first and "selected" not in rest, select_id
-    # Sent untouched: every question is named, and the matter is not "criminal suspect".
-    response = client.submit("/legal-aid/apply", {})
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    for name in (
-        "township",
-        "applying_for",
-        "matter_type",
-        "stage",
-        "handling_authority",
-        "case_place",
-        "claim_exemption",
-        "means_waiver",
+    # Each page sent untouched: its every question is named, and the matter is not "criminal suspect".
+    for page_name, names in (
+        ("who", ("applying_for",)),
+        ("matter", ("matter_type",)),
+        ("office", ("stage", "handling_authority", "case_place")),
+        ("claims", ("claim_exemption", "means_waiver")),
+        ("contact", ("township",)),
     ):
-        assert f'id="{name}-error"' in page, name
+        response = client.submit(f"/legal-aid/apply/{page_name}", {})
+        assert response.status_code == 400, page_name
+        page = response.get_data(as_text=True)
+        for name in names:
+            assert f'id="{name}-error"' in page, name
     assert applications() == 0
 
 
@@ -186,7 +185,7 @@ def test_the_income_rule_is_recorded_with_the_township(client):
 
 def test_the_hunan_rule_asks_about_recognition_and_sudden_hardship(client, app):
     app.config["LEGAL_AID_HARDSHIP_RULE"] = "hunan"
-    form = client.get("/legal-aid/apply").get_data(as_text=True)
+    form = every_apply_page(client)
     assert 'name="low_income"' in form and 'name="household_size"' not in form
     missing = apply(client, household_size=None, monthly_income=None)
     assert missing.status_code == 400
@@ -237,8 +236,7 @@ def error_summary(response) -> str:
 
 
 def test_answers_that_are_not_among_the_choices_are_refused_not_a_crash(client):
-    response = apply(
-        client,
+    bogus = application_form(
         township="abc",
         matter_type="bogus",
         claim_exemption="bogus",
@@ -246,10 +244,19 @@ def test_answers_that_are_not_among_the_choices_are_refused_not_a_crash(client):
         applying_for="nobody",
         low_income="maybe",
     )
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    for name in ("township", "matter_type", "claim_exemption", "means_waiver", "applying_for"):
-        assert f'id="{name}-error"' in page, name
-    check = client.get("/legal-aid/?matter=bogus&claim_exemption=x&means_waiver=none&township=%C2%B2")
+    for page_name, names in (
+        ("who", ("applying_for",)),
+        ("matter", ("matter_type",)),
+        ("claims", ("claim_exemption", "means_waiver")),
+        ("contact", ("township",)),
+    ):
+        response = client.submit(f"/legal-aid/apply/{page_name}", bogus)
+        assert response.status_code == 400, page_name
+        page = response.get_data(as_text=True)
+        for name in names:
+            assert f'id="{name}-error"' in page, name
+    check = client.submit(
+        "/legal-aid/", {"matter": "bogus", "claim_exemption": "x", "means_waiver": "none", "township": "²"}
+    )
     assert check.status_code == 200 and 'class="result' not in check.get_data(as_text=True)
     assert applications() == 0

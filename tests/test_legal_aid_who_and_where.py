@@ -106,7 +106,7 @@ def test_an_agent_needs_the_written_authorisation_and_an_adult_principal(client)
         represented_name="周小明",
         represented_id_number=CHILD_ID,
     )
-    assert child.status_code == 400 and "applying_for" in errors(child)
+    assert child.status_code == 400 and "represented_id_number" in errors(child)
     assert "parent or guardian applies" in child.get_data(as_text=True)
     assert count() == 0
     signed = apply(

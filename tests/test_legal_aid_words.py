@@ -2,12 +2,12 @@
 name and honour; income is counted after tax and social insurance; a reference handed out
 before anything is accepted is a 查询编号, never a 受理编号."""
 
-from support import application_form
+from support import application_form, every_apply_page
 
 
 def test_the_form_says_what_art_32_and_the_hardship_rule_mean(client):
     """Mutants caught: the old label "维护英雄烈士亲属的权益" and the "税前" hint."""
-    page = client.get("/legal-aid/apply").get_data(as_text=True)
+    page = every_apply_page(client)
     assert "英雄烈士的姓名、名誉、荣誉" in page and "英雄烈士亲属的权益" not in page
     assert "社会保险费后" in page and "税前" not in page
 
@@ -25,7 +25,7 @@ def test_the_reference_given_on_applying_is_not_an_acceptance_number(client):
 def test_the_person_applied_for_is_no_recipient_until_aid_is_granted(client, make_client, make_staff):
     """Mutants caught: 受援人 back on the form's fields for someone else, or on a refusal
     (nobody is aided); the 公函, written once aid is granted, names the 受援人."""
-    form = client.get("/legal-aid/apply").get_data(as_text=True)
+    form = every_apply_page(client)
     assert "当事人姓名" in form and "受援人姓名" not in form and "受援人与您的关系" not in form
     make_staff("officer", "legal_aid_officer", name="张敏")
     officer = make_client()
@@ -61,12 +61,13 @@ def test_no_hint_is_only_an_article_number(client):
     """Mutant caught: a hint of the form that says only "第三十二条第（三）项。" (or Art. 42(1))."""
     import re
 
-    page = client.get("/legal-aid/apply").get_data(as_text=True)
+    page = every_apply_page(client)
     hints = [
         re.sub(r"<[^>]+>", "", h).strip()
         for h in re.findall(r'class="[^"]*hint[^"]*"[^>]*>(.*?)</', page, re.S)
     ]
-    assert hints and "无固定生活来源的未成年人、老年人或残疾人（第四十二条第（一）项）。" in hints
+    assert hints and "无固定生活来源的未成年人、老年人或残疾人。" in hints  # the article behind 法律依据
+    assert re.search(r"<summary>法律依据</summary><p>第四十二条第（一）项</p>", page)
     article_only = re.compile(
         r"^[（(]?第[零一二三四五六七八九十]+条(第[（(][一二三四五六七八九十]+[）)]项)?[）)]?。?$"
     )

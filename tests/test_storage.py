@@ -92,9 +92,9 @@ def test_files_go_to_the_bucket_and_come_back_only_to_those_allowed(client, make
 
 
 def test_staged_files_left_behind_are_removed_from_the_bucket(client, app, s3_env, bucket):
-    data = application_form(applicant_name="")
-    data["attachments"] = [(io.BytesIO(PDF), "left.pdf")]
-    assert client.submit("/legal-aid/apply", data, content_type="multipart/form-data").status_code == 400
+    files = "/legal-aid/apply/files"  # attached on its page, the application never sent
+    data = {"attachments": [(io.BytesIO(PDF), "left.pdf")], "csrf_token": client.csrf_token(files)}
+    assert client.post(files, data=data, content_type="multipart/form-data").status_code == 303
     row = db.session.scalar(select(PendingUpload))
     assert list(s3_env.objects(bucket)) == [f"files/{row.stored_name}"]
     assert attachments.purge_unclaimed(row.created_at + attachments.PENDING_LIFETIME * 2) == 1
@@ -118,7 +118,7 @@ def test_a_store_that_is_down_gives_a_503_form_that_keeps_what_was_typed_and_no_
         html = response.get_data(as_text=True)
         error = html.split('id="attachments-error"', 1)[1][:400]
         assert "The file store cannot be reached" in error or "文件存储" in error
-        assert 'value="周建国"' in html  # what was typed is kept
+        assert 'id="intake-form"' in html  # the page of the files again (the answers before it are kept)
         assert count(ServiceRequest) == 0 and count(PendingUpload) == 0 and count(Attachment) == 0
         db.session.remove()
         db.engine.dispose()

@@ -310,10 +310,11 @@ def _render(intake: Intake, status: int):
     return current_app.make_response((page, status))
 
 
-def answer_rows(form: FlaskForm):
-    """(label, answer as shown, field id) of each question answered, in the form's order."""
+def answer_rows(form: FlaskForm, only=None):
+    """(label, answer as shown, field id) of each question answered, in the form's order
+    (`only`: these field names alone, as a question page asks them)."""
     for question in form:
-        if question.type in _NOT_ANSWERS:
+        if question.type in _NOT_ANSWERS or (only is not None and question.name not in only):
             continue
         if question.type == "PasswordField":  # a PIN is never shown again
             shown = "••••••" if question.data else ""

@@ -69,10 +69,8 @@ from portal.legal_aid.services import (
 
 
 class EligibilityForm(Situation, FlaskForm):
-    """The self-check: a GET form, nothing stored; its answers can be carried into the form."""
-
-    class Meta:
-        csrf = False
+    """The self-check: a POST (no answer in an address), nothing stored; its answers can be
+    carried into the application (its intake state, by "Apply with these answers")."""
 
     matter = matter_field()
     claim_exemption = claim_exemption_field()
@@ -118,12 +116,12 @@ class EligibilityForm(Situation, FlaskForm):
         )
 
     def carried(self) -> dict[str, str]:
-        """The valid answers, as the query of a link to the application form."""
+        """The valid answers, by the application form's names (for its intake state)."""
         carried = {}
-        for name in self.CARRIED:
+        for name, target in self.CARRIED.items():
             field = getattr(self, name, None)
             if field is not None and not field.errors and field.data not in (None, ""):
-                carried[name] = str(field.data)
+                carried[target] = str(field.data)
         return carried
 
 
@@ -224,14 +222,6 @@ class ApplicationForm(Situation, SafeContactMixin, FlaskForm):
         self.keep_rule(rule or hardship_rule())
         self.township.choices = township_choices()
 
-    def prefill(self, check: EligibilityForm) -> None:
-        """Start from the self-check's answers (only those that are valid)."""
-        check.validate()
-        for source, target in EligibilityForm.CARRIED.items():
-            given, field = getattr(check, source, None), getattr(self, target, None)
-            if given is not None and field is not None and not given.errors and given.data not in (None, ""):
-                field.data = given.data
-
     def answers(self) -> Answers:
         return Answers(
             matter=self.matter_type.data,
@@ -308,8 +298,8 @@ class ApplicationForm(Situation, SafeContactMixin, FlaskForm):
                 )
             if represented is not None and represented.age_on(local_today()) < 18:
                 problems.append(
-                    (
-                        self.applying_for,
+                    (  # said where the child's ID number was typed (the page about them)
+                        self.represented_id_number,
                         _l(
                             "A child under 18 cannot authorise anyone: their parent or guardian applies for them (Art. 40)."
                         ),

@@ -1,19 +1,22 @@
 """Public legal aid pages: what it is, the self-check, the application, the confirmation."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.profiles import profile_of
-from portal.core import attachments, documents
+from portal.core import attachments, documents, intake_state
 from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view
 from portal.core.clock import local_today
 from portal.core.identity import parse_resident_id
-from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
 from portal.core.pages import quick_exit
+from portal.core.question_pages import CARRIED, PagedForm, run_pages
 from portal.core.services import load_by_reference
+from portal.extensions import db
 from portal.i18n import current_language
 from portal.legal_aid import numbering, objection_decision
+from portal.legal_aid.apply_pages import PAGES, prepare
 from portal.legal_aid.assignment import CLOSING_OUTCOMES, closing_report_late, role_in_case
 from portal.legal_aid.citations import letter_addressee, letter_articles
 from portal.legal_aid.closing import QUALITY_GRADES
@@ -94,41 +97,70 @@ def legal_aid_labels():
     }
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @quick_exit
 def index():
-    """What legal aid is, and the eligibility self-check (nothing is stored)."""
+    """What legal aid is, and the eligibility self-check: a POST, so that no answer is ever
+    in an address (a shared phone's history, an access log); nothing is stored."""
     rule = hardship_rule()
-    form = EligibilityForm(request.args, rule=rule)
-    assessment = apply_link = None
-    if "matter" in request.args and form.validate():
+    form = EligibilityForm(request.form if request.method == "POST" else None, rule=rule)
+    assessment = None
+    if request.method == "POST" and form.validate():
         assessment = assess(form.answers(), rule)
-        apply_link = url_for("legal_aid.apply", **form.carried())
-    return render_template(
-        "legal_aid/index.html",
-        form=form,
-        assessment=assessment,
-        standard=rule.describe(),
-        apply_link=apply_link,
+    return render_template("legal_aid/index.html", form=form, assessment=assessment, standard=rule.describe())
+
+
+@bp.post("/apply-with-answers")
+@quick_exit
+def apply_with_answers():
+    """ "Apply with these answers": the self-check's valid answers go into this browser's
+    application (its intake state), and the application opens at its first page."""
+    form = EligibilityForm(request.form, rule=hardship_rule())
+    form.validate()
+    carried = form.carried()
+    state = intake_state.current("legal_aid.apply")
+    live = state if state is not None and state.reference is None else None
+    kept = [pair for pair in (live.answers if live else []) if pair[0] not in carried.values()]
+    intake_state.save(
+        kept + [[name, value] for name, value in carried.items()],
+        key=live.one_time_key if live else intake_state.new_key(),
+        staged=live.staged if live else [],
+        step=CARRIED,
+        endpoint="legal_aid.apply",
     )
+    db.session.commit()
+    return redirect(url_for("legal_aid.apply"), 303)
 
 
-@bp.route("/apply", methods=["GET", "POST"])
+@bp.route("/apply", methods=["GET", "POST"], defaults={"page": None})
+@bp.route("/apply/<page>", methods=["GET", "POST"])
 @intake_page
 @quick_exit
-def apply():
-    """The application form (started from the self-check's answers, if any); on success a
-    reference and a printable confirmation."""
-    form = ApplicationForm()
-    if request.method == "GET":
-        if request.args:
-            form.prefill(EligibilityForm(request.args, rule=form.rule))
-        if current_user.is_authenticated and not current_user.is_staff:
-            form.applicant_name.data = form.applicant_name.data or current_user.display_name
-            form.mobile.data = form.mobile.data or current_user.mobile
-    return run_intake(
-        Intake(form, "legal_aid/apply.html", submit_application, confirmation="legal_aid.applied")
+def apply(page: str | None):
+    """The application as question pages (the self-check's answers already in, if any),
+    then check your answers, the code, and a reference with a printable confirmation."""
+    return run_pages(
+        PagedForm(
+            PAGES,
+            _application_form,
+            "legal_aid/apply.html",
+            submit_application,
+            confirmation="legal_aid.applied",
+            prepare=prepare,
+            carried_notice=_l(
+                "Your answers from the self-check are filled in below: check them before you send the application."
+            ),
+        ),
+        page,
     )
+
+
+def _application_form(**kwargs) -> ApplicationForm:
+    form = ApplicationForm(**kwargs)
+    if request.method == "GET" and current_user.is_authenticated and not current_user.is_staff:
+        form.applicant_name.data = form.applicant_name.data or current_user.display_name
+        form.mobile.data = form.mobile.data or current_user.mobile
+    return form
 
 
 def submit_application(form: ApplicationForm, staged_files) -> LegalAidApplication:

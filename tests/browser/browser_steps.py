@@ -92,18 +92,52 @@ def switch_language(page: Page, to: str) -> None:
 
 
 def go_to_application_form(page: Page, T) -> None:
-    """From the home page, as a resident would: Legal aid, then Apply for legal aid."""
+    """From the home page, as a resident would: Legal aid, then Apply for legal aid (its
+    first question page)."""
     page.goto("/")
     page.get_by_role("navigation", name=T("Main")).get_by_role(
         "link", name=T("Legal aid"), exact=True
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Legal aid"))
     page.get_by_role("link", name=T("Apply for legal aid"), exact=True).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(T("Apply for legal aid"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Who needs legal aid"))
+
+
+def next_page(page: Page, T, heading: str | None) -> None:
+    """Press Continue: the next question page (its heading), or the check page (None)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=T("Continue"), exact=True).click()
+    expected = heading if heading is not None else T("Check your answers before sending")
+    expect(page.get_by_role("heading", level=1)).to_have_text(expected)
 
 
 def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list[Path] = ()) -> None:
-    """Fill in a complete, valid application for oneself about unpaid wages."""
+    """Answer each question page of a complete, valid application for oneself about unpaid
+    wages, from the first page to the check page."""
+    page.get_by_role("radio", name=T("Myself"), exact=True).check()
+    next_page(page, T, T("The matter"))
+    field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay"))
+    page.get_by_role(
+        "group", name=starts_with(T("Is a lawyer or other agent already acting in this matter?"))
+    ).get_by_role("radio", name=T("No"), exact=True).check()
+    next_page(page, T, T("Who handles it now"))
+    field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
+    page.get_by_role("radio", name=T("An arbitration commission"), exact=True).check()
+    page.get_by_role("radio", name=T("In this county"), exact=True).check()
+    next_page(page, T, T("When your money is not checked"))
+    for question in (T("Is your claim one of these?"), T("Does one of these describe you?")):
+        page.get_by_role("group", name=starts_with(question)).get_by_role(
+            "radio", name=T("None of these"), exact=True
+        ).check()
+    next_page(page, T, T("Household means"))
+    field(page, T("People in your household")).fill("3")
+    field(page, T("Household income per month (yuan)")).fill("2400")
+    next_page(page, T, T("What happened and what you ask for"))
+    field(page, T("Other party (person or organisation)")).fill("某建筑劳务公司")
+    field(page, T("What happened, and what do you want to achieve?")).fill(
+        FACTS if T.locale != "en" else FACTS_EN
+    )
+    next_page(page, T, T("Your contact details"))
     field(page, T("Full name")).fill(name)
     field(page, T("Resident ID number")).fill(VALID_ID)
     field(page, T("Mobile number")).fill(mobile)
@@ -111,34 +145,19 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
         "长沙县星沙街道开元路 1 号" if T.locale != "en" else "1 Kaiyuan Road, Xingsha"
     )
     field(page, T("Township or street where you live")).select_option(label=township_name(T))
-    page.get_by_role("radio", name=T("Myself"), exact=True).check()
-    field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay"))
-    field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
-    page.get_by_role("radio", name=T("An arbitration commission"), exact=True).check()
-    page.get_by_role("radio", name=T("In this county"), exact=True).check()
-    field(page, T("Other party (person or organisation)")).fill("某建筑劳务公司")
-    field(page, T("What happened, and what do you want to achieve?")).fill(
-        FACTS if T.locale != "en" else FACTS_EN
-    )
-    page.get_by_role(
-        "group", name=starts_with(T("Is a lawyer or other agent already acting in this matter?"))
-    ).get_by_role("radio", name=T("No"), exact=True).check()
-    for question in (T("Is your claim one of these?"), T("Does one of these describe you?")):
-        page.get_by_role("group", name=starts_with(question)).get_by_role(
-            "radio", name=T("None of these"), exact=True
-        ).check()
-    field(page, T("People in your household")).fill("3")
-    field(page, T("Household income per month (yuan)")).fill("2400")
+    next_page(page, T, T("Documents"))
     if attachments:
         field(page, T("Supporting documents")).set_input_files([str(p) for p in attachments])
+    next_page(page, T, T("Declaration"))
     for checkbox in declarations(page, T).all():
         checkbox.check()
+    next_page(page, T, None)
 
 
 def declarations(page: Page, T) -> Locator:
     """The truthful-statement pledge and the privacy consent (long sentences whose wording
-    the developers refine, so they are found as the checkboxes of "Declarations")."""
-    boxes = page.get_by_role("group", name=T("Declarations"), exact=True).get_by_role("checkbox")
+    the developers refine, so they are found as the checkboxes of the declaration page)."""
+    boxes = page.get_by_role("main").get_by_role("checkbox")
     expect(boxes).to_have_count(2)
     return boxes
 
@@ -158,8 +177,7 @@ def check_answers_and_send(page: Page, T, *answers: str) -> None:
 
 
 def send_application(page: Page, T) -> str:
-    """Submit the form, accept the answers, and read the reference number on the confirmation page."""
-    page.get_by_role("button", name=T("Send the application"), exact=True).click()
+    """Accept the answers on the check page, and read the reference number on the confirmation page."""
     check_answers_and_send(page, T)
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
     reference_text = page.get_by_text(REFERENCE).first.inner_text()

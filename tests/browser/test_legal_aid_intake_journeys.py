@@ -14,6 +14,7 @@ from .browser_steps import (
     check_answers_and_send,
     declarations,
     field,
+    next_page,
     read_reference,
     starts_with,
     township_name,
@@ -73,50 +74,80 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     if language == ZH:
         assert_no_sideways_scrolling(page)
 
-    result.get_by_role("link", name=T("Apply with these answers"), exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(T("Apply for legal aid"))
-    expect(
-        page.get_by_text(
-            T(
-                "Your answers from the self-check are filled in below: check them before you send the application."
-            )
-        )
-    ).to_be_visible()
+    # "Apply with these answers" posts them: no answer in any address, ever.
+    result.get_by_role("button", name=T("Apply with these answers"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(T("Who needs legal aid"))
+    assert "?" not in page.url
+    notice = T(
+        "Your answers from the self-check are filled in below: check them before you send the application."
+    )
+    expect(page.get_by_text(notice)).to_be_visible()
+    ticked(page, T("Who needs legal aid?"), T("Myself")).not_to_be_checked()  # not a self-check question
+    check_axe(page, axe_source, "legal-aid-apply-who", language)
+    answer(page, T("Who needs legal aid?"), T("Myself"))
+    next_page(page, T, T("The matter"))
     # The self-check's answers are there; the rest is not answered for the person.
     expect(field(page, T("What is the matter about?")).locator("option:checked")).to_have_text(
         T("Unpaid pay")
     )
-    expect(field(page, T("Township or street where you live")).locator("option:checked")).to_have_text(
-        township_name(T)
-    )
+    answer(page, T("Is a lawyer or other agent already acting in this matter?"), T("No"))
+    next_page(page, T, T("Who handles it now"))
+    ticked(page, T("Where is the case handled?"), T("In this county")).to_be_checked()
+    # Only the stages of a civil matter: no criminal investigation next to arbitration.
+    stages = field(page, T("Where does the matter stand?"))
+    expect(stages.locator("option", has_text=T("Criminal investigation"))).to_have_count(0)
+    stages.select_option(label=T("Labour or other arbitration"))
+    answer(page, T("Who handles the case now?"), T("An arbitration commission"))
+    check_axe(page, axe_source, "legal-aid-apply-office", language)
+    next_page(page, T, T("When your money is not checked"))
     ticked(page, T("Is your claim one of these?"), T("None of these")).to_be_checked()
     ticked(
         page, T("Does one of these describe you?"), T("Migrant worker claiming pay or a work injury")
     ).to_be_checked()
-    ticked(page, T("Where is the case handled?"), T("In this county")).to_be_checked()
-    ticked(page, T("Who needs legal aid?"), T("Myself")).not_to_be_checked()
-    check_axe(page, axe_source, "legal-aid-apply-prefilled", language)
+    # The article behind a plain option is one click away, in the "Legal basis" disclosure.
+    expect(page.locator("details.legal-basis").first).not_to_have_attribute("open", "")
+    check_axe(page, axe_source, "legal-aid-apply-claims", language)
     if language == ZH:
         assert_no_sideways_scrolling(page)
-
+    # The means check is waived: no page about the household's money.
+    next_page(page, T, T("What happened and what you ask for"))
+    field(page, T("What happened, and what do you want to achieve?")).fill(
+        "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。"
+        if language == ZH
+        else "I worked on a building site for eight months and the contractor never paid my wages."
+    )
+    # Back keeps what was answered on the page before.
+    with page.expect_navigation():
+        page.get_by_role("link", name=T("Back"), exact=True).click()
+    ticked(page, T("Is your claim one of these?"), T("None of these")).to_be_checked()
+    next_page(page, T, T("What happened and what you ask for"))
+    field(page, T("What happened, and what do you want to achieve?")).fill(
+        "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。"
+        if language == ZH
+        else "I worked on a building site for eight months and the contractor never paid my wages."
+    )
+    next_page(page, T, T("Your contact details"))
+    expect(field(page, T("Township or street where you live")).locator("option:checked")).to_have_text(
+        township_name(T)
+    )
     field(page, T("Full name")).fill("周建国" if language == ZH else "Zhou Jianguo")
     field(page, T("Resident ID number")).fill(
         "４３０１２１ １９９００１０１ １２３７"
     )  # as a Chinese keyboard types it
     field(page, T("Mobile number")).fill(mobile)
     field(page, T("Address")).fill("长沙县黄兴镇某村" if language == ZH else "A village of Huangxing Town")
-    answer(page, T("Who needs legal aid?"), T("Myself"))
-    field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
-    answer(page, T("Who handles the case now?"), T("An arbitration commission"))
-    answer(page, T("Is a lawyer or other agent already acting in this matter?"), T("No"))
-    field(page, T("What happened, and what do you want to achieve?")).fill(
-        "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。"
-        if language == ZH
-        else "I worked on a building site for eight months and the contractor never paid my wages."
-    )
+    check_axe(page, axe_source, "legal-aid-apply-contact", language)
+    next_page(page, T, T("Documents"))
+    next_page(page, T, T("Declaration"))
     for checkbox in declarations(page, T).all():
         checkbox.check()
-    page.get_by_role("button", name=T("Send the application"), exact=True).click()
+    next_page(page, T, None)
+    check_axe(page, axe_source, "legal-aid-apply-check", language)
+    # "Change" opens the page and comes straight back here.
+    page.get_by_role("link", name=f"{T('Change')} {T('What happened and what you ask for')}").click()
+    field(page, T("Other party (person or organisation)")).fill("某建筑劳务公司")
+    next_page(page, T, None)
+    expect(page.get_by_role("main")).to_contain_text("某建筑劳务公司")
     check_answers_and_send(page, T)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(T("Application received"))
@@ -154,4 +185,4 @@ def test_a_case_handled_elsewhere_is_pointed_to_that_centre(language, new_contex
         )
     )
     expect(page.locator("#other-centre")).to_contain_text("12348")
-    expect(result.get_by_role("link", name=T("Apply with these answers"))).to_have_count(0)
+    expect(result.get_by_role("button", name=T("Apply with these answers"))).to_have_count(0)

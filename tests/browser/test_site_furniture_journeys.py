@@ -128,15 +128,15 @@ def test_elderly_mode_on_a_half_filled_form_keeps_what_was_typed(new_context, la
     comes back larger with the typed name and facts, nothing sent, no error shown."""
     T = labels(ZH)
     page = new_context(language=ZH, viewport=NARROW_PHONE, javascript=False).new_page()
-    page.goto("/legal-aid/apply")
-    field(page, T("Full name")).fill("周建国")
+    page.goto("/legal-aid/apply/facts")
+    field(page, T("Other party (person or organisation)")).fill("周建国")
     field(page, T("What happened, and what do you want to achieve?")).fill("工地拖欠工资两个月")
     toggle = header_tools(page).get_by_role("button", name=T("Elderly mode (larger text)"), exact=True)
     box = toggle.bounding_box()
     assert box and box["width"] >= 44 and box["height"] >= 44, "a target of at least 44×44 px"
     toggle.click()
     expect(page.locator("html")).to_have_class("elderly")
-    expect(field(page, T("Full name"))).to_have_value("周建国")
+    expect(field(page, T("Other party (person or organisation)"))).to_have_value("周建国")
     expect(field(page, T("What happened, and what do you want to achieve?"))).to_have_value(
         "工地拖欠工资两个月"
     )
