@@ -15,9 +15,11 @@ from portal.core.models import PendingUpload, ServiceRequest
 from portal.extensions import db
 
 from support import application_form
+from test_journeys_deployed import through_the_pages
 
 LEGAL_AID = "/legal-aid/apply"
 CONTINUE = "/continue/legal_aid.apply"
+CHECK = LEGAL_AID + "/check"
 FACTS = "邻居家的狗咬伤了我的孩子，医药费两千三百元对方拒绝赔偿。"
 PDF = b"%PDF-1.4\n%%EOF"
 
@@ -35,7 +37,7 @@ def start(person, mobile: str, *, with_file: bool = False, **extra):
     if with_file:
         answers["attachments"] = [(io.BytesIO(PDF), "工资条.pdf")]
         kwargs["content_type"] = "multipart/form-data"
-    check = person.send("intake-form", answers, **kwargs)
+    check = through_the_pages(person, answers, **kwargs)
     assert check.status_code == 200 and 'id="check-form"' in check.get_data(as_text=True)
     return check
 
@@ -49,7 +51,7 @@ def quick_exit(person, *, forget: bool):
     assert left.status_code == 303 and "weather" in left.headers["Location"]
 
 
-def shows_the_draft(person, path: str = LEGAL_AID + "?change=1") -> bool:
+def shows_the_draft(person, path: str = LEGAL_AID + "/check") -> bool:
     html = person.visit(path).get_data(as_text=True)
     return FACTS in html or "Continue where you left off" in html or "从上次离开的地方继续" in html
 
@@ -80,8 +82,9 @@ def test_a_legal_aid_draft_is_invisible_in_the_same_browser_until_the_code(brows
     assert refused.status_code == 400 and FACTS not in refused.get_data(as_text=True)
     assert not shows_the_draft(stranger)
     opened = open_with_code(person, mobile)
-    assert opened.status_code == 303 and opened.headers["Location"].startswith(LEGAL_AID + "?change=1")
-    assert FACTS in person.visit(opened.headers["Location"]).get_data(as_text=True)
+    assert opened.status_code == 303 and opened.headers["Location"].startswith(LEGAL_AID)
+    person.visit(opened.headers["Location"])
+    assert FACTS in person.visit(CHECK).get_data(as_text=True)
     assert count(ServiceRequest) == 0
 
 
@@ -96,12 +99,10 @@ def test_a_draft_left_alone_closes_and_a_new_browser_opens_it_with_its_file(brow
     again = browser()  # the session lost: another browser, or cookies cleared
     opened = open_with_code(again, mobile)
     assert opened.status_code == 303
-    html = again.visit(opened.headers["Location"]).get_data(as_text=True)
-    assert FACTS in html and "工资条.pdf" in html
-    check = again.send("intake-form", application_form(mobile=mobile, facts=FACTS))
-    assert check.status_code == 200 and "工资条.pdf" in check.get_data(
-        as_text=True
-    )  # the file is this browser's now
+    again.visit(opened.headers["Location"])
+    check = again.visit(CHECK)
+    html = check.get_data(as_text=True)
+    assert check.status_code == 200 and FACTS in html and "工资条.pdf" in html  # this browser's now
     done = again.send("check-form", {}, press={"answers_checked": "1"})  # the mobile proved a moment ago
     assert done.status_code == 303 and count(ServiceRequest) == 1 and count(PendingUpload) == 0
     assert db.session.scalar(select(ServiceRequest.mobile_proven))
@@ -140,9 +141,9 @@ def test_a_draft_and_its_files_stay_7_days_then_the_job_removes_them(browser, de
     assert count(IntakeState) == 1 and count(PendingUpload) == 1 and stored.exists()
     later = browser()
     opened = open_with_code(later, mobile)
-    assert opened.status_code == 303 and FACTS in later.visit(opened.headers["Location"]).get_data(
-        as_text=True
-    )
+    assert opened.status_code == 303
+    later.visit(opened.headers["Location"])
+    assert FACTS in later.visit(CHECK).get_data(as_text=True)
     clock(timedelta(days=7, hours=1))  # opened on day 6, untouched for 7 days since
     run_jobs(deployed)
     assert count(IntakeState) == 0 and count(PendingUpload) == 0 and not stored.exists()
@@ -171,7 +172,8 @@ def test_a_safe_contact_draft_opens_with_its_pin_and_texts_nothing(browser):
     other.visit(CONTINUE)
     opened = other.send(None, {"mobile": mobile, "pin": "４８２９１３"})  # full-width digits
     assert opened.status_code == 303
-    assert FACTS in other.visit(opened.headers["Location"]).get_data(as_text=True)
+    other.visit(opened.headers["Location"])
+    assert FACTS in other.visit(CHECK).get_data(as_text=True)
     assert texts_to(mobile) == 0
 
 

@@ -31,11 +31,11 @@ def typed(person, answers: dict) -> dict:
     return {name: value for name, value in answers.items() if name in names}
 
 
-def through_the_pages(person, answers: dict, seen: list | None = None):
+def through_the_pages(person, answers: dict, seen: list | None = None, **kwargs):
     """Answer the form on the page the browser is on and, for a form of question pages
     (core.question_pages), each page that follows: the first page that is not a question
     page (the check page, or a page refused with 400)."""
-    response = person.send("intake-form", typed(person, answers))
+    response = person.send("intake-form", typed(person, answers), **kwargs)
     for _page in range(20):
         if response.status_code != 303 or response.headers["Location"].split("/")[1] in ("track", "account"):
             return response
@@ -44,7 +44,7 @@ def through_the_pages(person, answers: dict, seen: list | None = None):
         response = person.visit(response.headers["Location"])
         if 'id="intake-form"' not in response.get_data(as_text=True):
             return response
-        response = person.send("intake-form", typed(person, answers))
+        response = person.send("intake-form", typed(person, answers), **kwargs)
     return response
 
 

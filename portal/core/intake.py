@@ -61,6 +61,7 @@ MACHINERY = {
 }
 #: Said when a form comes back because its session or token was lost (issue #27).
 LOST_MESSAGE = _l("The page was open for a long time. Check your answers and send them again.")
+FILE_GONE = _l("A file you attached earlier is no longer kept. Attach it again.")
 
 
 class IntakeError(Exception):
@@ -233,7 +234,7 @@ def _run_steps(intake: Intake, step: str | None):
     if valid and upload_field and len(wanted) > len(intake.staged):
         # A file listed on the form is gone (removed after a day, or staged by another
         # browser): say so rather than create the request without it.
-        upload_field.errors.append(_l("A file you attached earlier is no longer kept. Attach it again."))
+        upload_field.errors.append(FILE_GONE)
         valid = False
     try:
         _stage_new_files(intake)

@@ -17,8 +17,9 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from portal.core import attachments, intake_state, safe_contact, storage
+from portal.core import attachments, drafts, intake_state, safe_contact, storage
 from portal.core.intake import (
+    FILE_GONE,
     LOST_MESSAGE,
     MACHINERY,
     Intake,
@@ -202,7 +203,7 @@ def _post_page(paged: PagedForm, page: Page, live, stored: MultiDict, state):
         # A file listed on the page is gone (removed after a day, or another browser's).
         uploads.errors = [
             *uploads.errors,
-            _l("A file you attached earlier is no longer kept. Attach it again."),
+            FILE_GONE,
         ]
     if any(form[n].errors for n in asked if n in form):
         db.session.commit()  # the files staged from this page are kept for it
@@ -306,6 +307,8 @@ def _render(paged: PagedForm, page: Page, form, stored, key: str, staged: list, 
         intake_form_id="intake-form",
         intake_key=key,
         intake_notice=notice,
+        # A draft to continue (issue #30), said on the entry page only, not on each page after it.
+        **(drafts.page_context(intake_state.current()) if previous is None else {}),
         **(paged.context or {}),
     )
     return current_app.make_response((html, status))
