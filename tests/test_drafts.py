@@ -9,13 +9,13 @@ from pathlib import Path
 
 from deployed import code_sent_to, hidden_inputs, new_mobile, texts_to
 from sqlalchemy import func, select
+from test_journeys_deployed import through_the_pages
 
 from portal.core.intake_state import IntakeState
 from portal.core.models import PendingUpload, ServiceRequest
 from portal.extensions import db
 
 from support import application_form
-from test_journeys_deployed import through_the_pages
 
 LEGAL_AID = "/legal-aid/apply"
 CONTINUE = "/continue/legal_aid.apply"

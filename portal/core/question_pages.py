@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from portal.core import attachments, drafts, intake_state, safe_contact, storage

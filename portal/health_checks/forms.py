@@ -9,16 +9,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.choices import options, township_options
 from portal.core.clock import local_today
+from portal.core.fields import Checkboxes
 from portal.core.forms import ActionForm
 from portal.health_checks.vocabulary import (
     ANSWERS,
@@ -31,11 +30,6 @@ from portal.health_checks.vocabulary import (
 )
 
 CHOOSE = ("", _l("Choose…"))
-
-
-class Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RequestForm(FlaskForm):

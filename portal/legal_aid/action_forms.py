@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options
 from portal.core.clock import local_today
+from portal.core.fields import Checkboxes
 from portal.core.forms import ActionForm
 from portal.legal_aid.assignment import (
     CLOSING_OUTCOMES,
@@ -23,7 +24,6 @@ from portal.legal_aid.assignment import (
 from portal.legal_aid.citations import OTHER_REFUSAL, REFUSAL_GROUNDS
 from portal.legal_aid.form_fields import (
     MATERIAL_ITEMS,
-    CheckboxListField,
     Radios,
 )
 from portal.legal_aid.models import LegalAidApplication
@@ -38,7 +38,7 @@ from portal.legal_aid.services import (
 class MaterialsRequestForm(ActionForm):
     """补正: every missing item at once (Art. 43)."""
 
-    items = CheckboxListField(_l("Missing materials"), choices=options(MATERIAL_ITEMS))
+    items = Checkboxes(_l("Missing materials"), choices=options(MATERIAL_ITEMS))
     other_items = TextAreaField(_l("Other missing items"), validators=[Optional(), Length(max=1000)])
 
     def prepare(self, service_request) -> None:

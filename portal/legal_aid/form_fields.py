@@ -6,15 +6,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     RadioField,
     SelectField,
-    SelectMultipleField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.choices import options, township_options
-from portal.core.fields import (
-    WholeNumberField,
-)
+from portal.core.fields import WholeNumberField
 from portal.core.models import Township
 from portal.extensions import db
 from portal.legal_aid.hardship import HardshipRule, Means
@@ -186,8 +182,3 @@ class Situation:
             if field is not None and field.data is None and not field.errors:
                 problems.append((field, message))
         return problems
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
