@@ -189,7 +189,9 @@ class ConfirmationForm(FlaskForm):
     )
     other_court = StringField(
         _l("Name of that court"),
-        validators=[Optional(), Length(max=200)],
+        # Not Optional(): it would stop the chain before validate_other_court, and an empty
+        # name for "another court" was accepted as no court at all.
+        validators=[Length(max=200)],
         description=_l("Only for another basic court of a party's domicile."),
     )
     applied_on = DateField(
@@ -202,7 +204,8 @@ class ConfirmationForm(FlaskForm):
         self.court.choices = options(courts)
 
     def validate_other_court(self, field):
-        if self.court.data == "other" and not (field.data or "").strip():
+        field.data = (field.data or "").strip()
+        if self.court.data == "other" and not field.data:
             raise ValidationError(_l("Write the name of the court."))
 
     def validate_applied_on(self, field):
