@@ -13,7 +13,7 @@ from datetime import timedelta
 from deployed import hidden_inputs, new_mobile, staff_signed_in
 from sqlalchemy import select
 from test_journeys_deployed import through_the_code
-from test_mediation import SUMMARY, agreement, form, people  # noqa: F401
+from test_mediation import STARTED, SUMMARY, agreement, form, people  # noqa: F401
 from test_reports import REFERENCE, figures_of, section_html
 
 from portal.core.clock import local_today
@@ -70,7 +70,7 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     )
     assert accepted.status_code == 303, accepted.get_data(as_text=True)[:2000]
     mediator = staff_signed_in(browser, "mediator")
-    assert send(mediator, detail, f"{detail}/actions/start", {}).status_code == 303
+    assert send(mediator, detail, f"{detail}/actions/start", STARTED).status_code == 303
     day = local_today() + timedelta(days=1)
     session_form = {
         "schedule_session-day": day.isoformat(),
@@ -234,7 +234,7 @@ def test_the_agreement_page_is_for_the_case_staff_and_offers_what_its_state_allo
     reference = applied(client, people)
     accept(make_client, people, reference)
     mediator = signed_in(make_client, "mediator")
-    act(mediator, reference, "start")
+    assert act(mediator, reference, "start", STARTED).status_code == 303
     assert act(mediator, reference, "record_agreement", agreement("oral")).status_code == 303
     case = found()
     assert case.agreement_effective_on == local_today() and case.agreement_reached_on == local_today()

@@ -7,14 +7,12 @@ their own; a case is not closed before its written agreement takes effect."""
 import re
 
 from sqlalchemy import select
+from test_mediation import STARTED as CONSENT
 from test_mediation import accept, act, agreement, applied, people, signed_in  # noqa: F401
 
 from portal.core.clock import local_today
 from portal.extensions import db
 from portal.mediation.models import MediationCase
-
-#: The coordinator's record of the other party's consent given in person or by phone.
-CONSENT = {"start-privacy": "private", "start-rights_read": "y"}
 
 
 def found() -> MediationCase:
@@ -57,3 +55,37 @@ def test_another_court_must_be_named(client, people, make_client):
     data["confirm-other_court"] = "浏阳市人民法院"
     assert mediator.submit(page, data, action=f"{page}/confirmation").status_code == 303
     assert found().confirmation_court == "浏阳市人民法院"
+
+
+def test_mediation_starts_only_once_both_parties_read_their_rights_and_chose(client, people, make_client):
+    """Art. 23-24: the other party's consent given in person is recorded with their choice;
+    an applicant who never read theirs (an old record) blocks the start, said on the page."""
+    reference = applied(client, people)
+    accept(make_client, people, reference)
+    mediator = signed_in(make_client, "mediator")
+    empty = act(mediator, reference, "start", {})
+    html = empty.get_data(as_text=True)
+    assert (
+        empty.status_code == 400
+        and 'id="start-privacy-error"' in html
+        and 'id="start-rights_read-error"' in html
+    )
+    assert found().status == "accepted" and found().party_rights_read_at is None
+
+    case = found()
+    case.applicant_rights_read_at = None
+    db.session.commit()
+    page = mediator.get(f"/staff/requests/{reference}").get_data(as_text=True)
+    assert f'action="/staff/requests/{reference}/actions/start"' not in page
+    assert 'data-action="start"' in page and "申请人尚未阅读" in page
+    assert act(mediator, reference, "start", CONSENT).status_code in (400, 409)
+    assert found().status == "accepted"
+
+    case = found()
+    case.applicant_rights_read_at = case.created_at
+    db.session.commit()
+    assert act(mediator, reference, "start", CONSENT).status_code == 303
+    case = found()
+    assert case.status == "mediating" and case.party_rights_read_at and case.party_private is True
+    page = mediator.get(f"/staff/requests/{reference}").get_data(as_text=True)
+    assert "对方当事人: —" not in page

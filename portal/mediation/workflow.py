@@ -155,6 +155,8 @@ TRANSITIONS = (
         roles=COORDINATORS,
         handler_only=False,
         participant_may=True,
+        form=consent.StartForm,
+        guard=consent.applicant_chose,
         notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
         party_notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
     ),
