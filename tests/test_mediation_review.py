@@ -11,6 +11,7 @@ from test_mediation import STARTED as CONSENT
 from test_mediation import accept, act, agreement, applied, people, signed_in  # noqa: F401
 
 from portal.core.clock import local_today
+from portal.core.models import AuditEvent
 from portal.extensions import db
 from portal.mediation.models import MediationCase
 
@@ -89,3 +90,30 @@ def test_mediation_starts_only_once_both_parties_read_their_rights_and_chose(cli
     assert case.status == "mediating" and case.party_rights_read_at and case.party_private is True
     page = mediator.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert "对方当事人: —" not in page
+
+
+def test_signatures_seal_and_court_are_events_of_their_own_in_each_language(client, people, make_client):
+    reference, mediator, page = written(client, people, make_client)
+    data = {"confirm-court": "长沙县人民法院", "confirm-applied_on": local_today().isoformat()}
+    assert mediator.submit(page, data, action=f"{page}/confirmation").status_code == 303
+    result = {
+        "result-result": "confirmed",
+        "result-decided_on": local_today().isoformat(),
+        "result-number": "X1",
+    }
+    assert mediator.submit(page, result, action=f"{page}/confirmation/result").status_code == 303
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.request_id == found().id)).all()
+    assert "note" not in actions
+    assert actions.count("agreement_signed") == 3 and actions.count("agreement_sealed") == 1
+    assert "confirmation_applied" in actions and "confirmation_confirmed" in actions
+    detail = f"/staff/requests/{reference}"
+    html = mediator.get(detail).get_data(as_text=True)
+    assert (
+        "已在调解协议上记录签名" in html
+        and "已在调解协议上记录调解委员会印章" in html
+        and "已添加内部备注" not in html
+    )
+    mediator.set_cookie("lang", "en")
+    html = mediator.get(detail).get_data(as_text=True)
+    assert "Signature recorded" in html and "Judicial confirmation applied for" in html
+    assert "申请人" not in html and "申请司法确认" not in html  # nothing frozen in Chinese

@@ -13,6 +13,7 @@ from portal.core.participants import by_columns
 from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, PARTY, State, Transition, Workflow
 from portal.mediation import agreement_forms, consent, forms, samples
+from portal.mediation.agreements import EVENT_LABELS
 from portal.mediation.demo import sample_case
 from portal.mediation.effects import (
     on_accept,
@@ -325,6 +326,7 @@ MEDIATION = RequestKind(
         *REPORT_FILTERS,
     ),
     queue_flags=risk_flags,
+    event_labels=EVENT_LABELS,
     export_columns=(
         (_l("Dispute"), lambda c: str(DISPUTE_TYPES.get(getattr(c, "dispute_type", ""), ""))),
         (_l("Committee"), lambda c: c.committee.name if getattr(c, "committee", None) else ""),
