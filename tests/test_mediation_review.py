@@ -5,6 +5,7 @@ rights and duties and chose public or not; signatures, seal and court events are
 their own; a case is not closed before its written agreement takes effect."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 from test_mediation import STARTED as CONSENT
@@ -117,3 +118,31 @@ def test_signatures_seal_and_court_are_events_of_their_own_in_each_language(clie
     html = mediator.get(detail).get_data(as_text=True)
     assert "Signature recorded" in html and "Judicial confirmation applied for" in html
     assert "申请人" not in html and "申请司法确认" not in html  # nothing frozen in Chinese
+
+
+def test_a_written_agreement_is_closed_only_once_in_effect_and_a_later_session_is_cancelled(
+    client, people, make_client
+):
+    reference, mediator = mediating(client, people, make_client)
+    day = (local_today() + timedelta(days=2)).isoformat()
+    session = {
+        "schedule_session-day": day,
+        "schedule_session-start": "09:30",
+        "schedule_session-minutes": "60",
+        "schedule_session-place": "星沙司法所调解室",
+    }
+    assert act(mediator, reference, "schedule_session", session).status_code == 303
+    assert act(mediator, reference, "record_agreement", agreement()).status_code == 303
+    assert found().sessions == []  # the session still to come is cancelled, not left live
+    detail = f"/staff/requests/{reference}"
+    html = mediator.get(detail).get_data(as_text=True)
+    assert f'action="{detail}/actions/close"' not in html and 'data-action="close"' in html
+    assert "书面调解协议尚未生效" in html
+    assert act(mediator, reference, "close", {"close-performance": ""}).status_code in (400, 409)
+    assert found().status == "agreement"
+    page = f"/staff/mediation/cases/{reference}/agreement"
+    for signer in ["applicant", f"party-{found().parties[0].id}", "mediator", "seal"]:
+        data = {"sign-signer": signer, "sign-signed_on": local_today().isoformat()}
+        assert mediator.submit(page, data, action=f"{page}/signatures").status_code == 303
+    assert f'action="{detail}/actions/close"' in mediator.get(detail).get_data(as_text=True)
+    assert act(mediator, reference, "close", {"close-performance": ""}).status_code == 303

@@ -16,6 +16,7 @@ from portal.mediation import agreement_forms, consent, forms, samples
 from portal.mediation.agreements import EVENT_LABELS
 from portal.mediation.demo import sample_case
 from portal.mediation.effects import (
+    agreement_in_effect,
     on_accept,
     on_agreement,
     on_close,
@@ -267,6 +268,7 @@ TRANSITIONS = (
         handler_only=False,
         participant_may=True,
         form=forms.CloseForm,
+        guard=agreement_in_effect,
         notice=_l("Mediation case %(reference)s is closed."),
     ),
     *consent.TRANSITIONS,
