@@ -82,16 +82,21 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     session = db.session.scalar(select(MediationSession))
     assert mediator.get(f"/staff/mediation/cases/{reference}/agreement").status_code == 404  # none yet
 
-    # Dated before the session that reached it: refused next to the date, what was typed kept.
+    # A session not held yet is refused next to the session, what was typed kept.
     written = {**agreement(), "record_agreement-session": str(session.id)}
     early = send(mediator, detail, f"{detail}/actions/record_agreement", written)
     html = early.get_data(as_text=True)
-    assert early.status_code == 400 and 'id="record_agreement-reached_on-error"' in html
-    assert "协议日期不能早于达成协议的调解会" in html and "三日内清理通道杂物" in html
-    assert found().status == "mediating"
+    assert early.status_code == 400 and 'id="record_agreement-session-error"' in html
+    assert "三日内清理通道杂物" in html and found().status == "mediating"
 
     session.starts_at -= timedelta(days=2)  # the session took place
     db.session.commit()
+    # Dated before the session that reached it: refused next to the date.
+    before = {**written, "record_agreement-reached_on": (local_today() - timedelta(days=3)).isoformat()}
+    early = send(mediator, detail, f"{detail}/actions/record_agreement", before)
+    html = early.get_data(as_text=True)
+    assert early.status_code == 400 and 'id="record_agreement-reached_on-error"' in html
+    assert "协议日期不能早于达成协议的调解会" in html and found().status == "mediating"
     reached = send(mediator, detail, f"{detail}/actions/record_agreement", written)
     assert reached.status_code == 303
     case = found()

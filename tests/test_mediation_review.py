@@ -8,8 +8,7 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import select
-from test_mediation import STARTED as CONSENT
-from test_mediation import accept, act, agreement, applied, people, signed_in  # noqa: F401
+from test_mediation import STARTED, accept, act, agreement, applied, people, signed_in  # noqa: F401
 
 from portal.core.clock import local_today
 from portal.core.models import AuditEvent
@@ -26,7 +25,7 @@ def mediating(client, people, make_client):
     reference = applied(client, people)
     accept(make_client, people, reference)
     mediator = signed_in(make_client, "mediator")
-    assert act(mediator, reference, "start", CONSENT).status_code == 303
+    assert act(mediator, reference, "start", STARTED).status_code == 303
     return reference, mediator
 
 
@@ -80,13 +79,13 @@ def test_mediation_starts_only_once_both_parties_read_their_rights_and_chose(cli
     page = mediator.get(f"/staff/requests/{reference}").get_data(as_text=True)
     assert f'action="/staff/requests/{reference}/actions/start"' not in page
     assert 'data-action="start"' in page and "申请人尚未阅读" in page
-    assert act(mediator, reference, "start", CONSENT).status_code in (400, 409)
+    assert act(mediator, reference, "start", STARTED).status_code in (400, 409)
     assert found().status == "accepted"
 
     case = found()
     case.applicant_rights_read_at = case.created_at
     db.session.commit()
-    assert act(mediator, reference, "start", CONSENT).status_code == 303
+    assert act(mediator, reference, "start", STARTED).status_code == 303
     case = found()
     assert case.status == "mediating" and case.party_rights_read_at and case.party_private is True
     page = mediator.get(f"/staff/requests/{reference}").get_data(as_text=True)
@@ -146,3 +145,35 @@ def test_a_written_agreement_is_closed_only_once_in_effect_and_a_later_session_i
         assert mediator.submit(page, data, action=f"{page}/signatures").status_code == 303
     assert f'action="{detail}/actions/close"' in mediator.get(detail).get_data(as_text=True)
     assert act(mediator, reference, "close", {"close-performance": ""}).status_code == 303
+
+
+def test_the_agreement_form_offers_held_sessions_and_says_what_is_required(client, people, make_client):
+    reference = applied(client, people)
+    coordinator = signed_in(make_client, "mediation")
+    empty = act(coordinator, reference, "accept", {"accept-committee": "", "accept-summary": "摘要"})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "请选择调解委员会。" in html
+    assert 'id="accept-committee-error"' in html
+    accept(make_client, people, reference)
+    mediator = signed_in(make_client, "mediator")
+    assert act(mediator, reference, "start", STARTED).status_code == 303
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    session = {
+        "schedule_session-day": tomorrow,
+        "schedule_session-start": "09:30",
+        "schedule_session-minutes": "60",
+        "schedule_session-place": "星沙司法所调解室",
+    }
+    assert act(mediator, reference, "schedule_session", session).status_code == 303
+    future = found().sessions[0]
+    html = mediator.get(f"/staff/requests/{reference}").get_data(as_text=True)
+    form = html[html.index('id="action-record_agreement"') :]
+    form = form[: form.index("</form>")]
+    assert f'value="{future.id}"' not in form and 'value="none"' in form  # not held yet: not offered
+    assert form.index("record_agreement-agreement_form") < form.index("record_agreement-session")
+    assert "record_agreement-method" not in form  # 履行方式和时限 alone, not also 履行方式（选填）
+    assert "（必填）" in form[: form.index("record_agreement-facts")]
+    refused = act(mediator, reference, "record_agreement", agreement(session=str(future.id)))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="record_agreement-session-error"' in html
+    assert 'id="record_agreement-reached_on-error"' not in html
