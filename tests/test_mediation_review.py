@@ -177,3 +177,22 @@ def test_the_agreement_form_offers_held_sessions_and_says_what_is_required(clien
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and 'id="record_agreement-session-error"' in html
     assert 'id="record_agreement-reached_on-error"' not in html
+
+
+def test_the_printed_agreement_is_one_document_of_the_parties_with_its_last_day_for_the_court(
+    client, people, make_client
+):
+    import io
+
+    from pypdf import PdfReader
+
+    reference, mediator, page = written(client, people, make_client)
+    last_day = (found().agreement_effective_on + timedelta(days=30)).isoformat()
+    assert last_day in mediator.get(page).get_data(as_text=True)
+    pdf = mediator.get(f"{page}.pdf")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages]
+    text = "".join(pages)
+    assert last_day in text and "星沙街道某小区" in text  # Art. 28: the parties' details
+    assert "是否履行" not in text and "履行情况" not in text  # internal: never printed
+    assert text.count("签名和盖章") == 1, text
+    assert all(len(p.strip()) > 80 for p in pages), pages  # no page of the footer alone

@@ -14,11 +14,14 @@ from portal.extensions import db
 from portal.i18n import Bilingual
 from portal.mediation import consent
 from portal.mediation.committees import check_members
-from portal.mediation.models import MediationCase, MediationCommittee, MediationSession, MediationTerm
+from portal.mediation.models import (  # noqa: F401  (CONFIRMATION_DAYS: as before, from here too)
+    CONFIRMATION_DAYS,
+    MediationCase,
+    MediationCommittee,
+    MediationSession,
+    MediationTerm,
+)
 from portal.mediation.roles import MEDIATOR
-
-#: Days the parties have to ask the court to confirm an agreement (人民调解法 Art. 33).
-CONFIRMATION_DAYS = 30
 
 
 def _names(case: MediationCase) -> dict:
