@@ -189,7 +189,7 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     expected = {
         "Disputes received": 2,
         "Accepted by a committee": 1,
-        "Mediated": 1,
+        "Mediated: ended with or without an agreement": 1,
         "Agreements reached": 1,
         "Commissioned by a court before filing": 0,
         "Major disputes": 1,

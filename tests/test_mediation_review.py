@@ -196,3 +196,45 @@ def test_the_printed_agreement_is_one_document_of_the_parties_with_its_last_day_
     assert "是否履行" not in text and "履行情况" not in text  # internal: never printed
     assert text.count("签名和盖章") == 1, text
     assert all(len(p.strip()) > 80 for p in pages), pages  # no page of the footer alone
+
+
+def test_the_report_counts_as_mediated_only_what_ended_and_links_every_figure(
+    client, people, make_client, make_staff
+):
+    """Agreements over mediations that ended (agreement or not): one still being mediated is
+    not in the denominator. The amount agreed has a row of its own."""
+    from test_reports import figures_of, section_html
+
+    written(client, people, make_client, sign=False)
+    mediating(client, people, make_client)
+    make_staff("boss", "supervisor")
+    boss = signed_in(make_client, "boss")
+    boss.set_cookie("lang", "en")
+    for page in ("/staff/reports/", "/staff/reports/annual"):
+        section = section_html(boss.get(page).get_data(as_text=True), "mediation")
+        figures = figures_of(section)
+        assert figures["Mediated: ended with or without an agreement"][0] == 1
+        row = section[section.index("Agreements reached") :]
+        row = row[: row.index("</tr>")]
+        assert "100.0%" in row and "Amount agreed" not in row
+        assert re.search(r'<th scope="row">Amount agreed \(yuan\)</th>', section)
+        rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>(.*?)</td>', section, re.S)
+        plain = [label for label, cell in rows if "<a " not in cell and not label.startswith("Amount")]
+        assert plain == [], plain
+
+
+def test_the_courts_are_punctuated_as_each_language_writes(app):
+    from flask_babel import force_locale
+
+    from portal.core.models import Township
+    from portal.mediation.courts import competent_courts
+
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    app.config["MEDIATION_BASIC_COURTS"] = {"": "长沙县人民法院"}
+    case = MediationCase(channel="online", township=township)
+    with app.test_request_context(), force_locale("zh_Hans"):
+        label = competent_courts(case)[0][1]
+    assert label.startswith("长沙县人民法院（") and label.endswith("）") and "；" in label
+    with app.test_request_context(), force_locale("en"):
+        label = competent_courts(case)[0][1]
+    assert label.startswith("长沙县人民法院 (") and "; " in label
