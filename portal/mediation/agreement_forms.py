@@ -25,6 +25,7 @@ from portal.mediation.vocabulary import AGREEMENT_FORMS, CONFIRMATION_RESULTS, P
 #: The words of an agreement, shared by its forms, its page, its PDF and the tracking page.
 LABELS = {
     "applied_on": _l("Applied on"),
+    "applied_for": _l("Judicial confirmation applied for"),
     "reached_on": _l("Day the agreement was reached"),
     "obligation": _l("Does what"),
     "performance_method": _l("How and when the agreement is performed"),

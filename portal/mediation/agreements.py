@@ -14,6 +14,7 @@ from portal.core.clock import local_today
 from portal.core.services import record_event
 from portal.extensions import db
 from portal.mediation.agreement_forms import (
+    LABELS,
     ConfirmationForm,
     ConfirmationResultForm,
     SignatureForm,
@@ -56,7 +57,7 @@ def signer_name(case: MediationCase, key: str) -> str:
 EVENT_LABELS = {
     "agreement_signed": _l("Signature recorded on the mediation agreement"),
     "agreement_sealed": _l("Seal of the committee recorded on the mediation agreement"),
-    "confirmation_applied": _l("Judicial confirmation applied for"),
+    "confirmation_applied": LABELS["applied_for"],
     "confirmation_confirmed": _l("The court confirmed the agreement"),
     "confirmation_refused": _l("The court refused to confirm the agreement"),
 }

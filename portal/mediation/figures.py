@@ -143,7 +143,7 @@ def report_sections() -> tuple[ReportSection, ...]:
                 ),
                 Figure(
                     "confirmation_applied",
-                    _l("Judicial confirmation applied for"),
+                    LABELS["applied_for"],
                     "MD",
                     filters=(("confirmation", "applied"),),
                 ),
