@@ -20,6 +20,8 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 SUMMARY = "邻里之间因公共通道堆放物品和排水问题发生纠纷。"
 #: The other party's "I agree": rights and duties read, non-public chosen.
 AGREE = {"party_agree-privacy": "private", "party_agree-rights_read": "y"}
+#: The same consent given in person, recorded by the staff as they start mediating.
+STARTED = {"start-privacy": "private", "start-rights_read": "y"}
 
 
 @pytest.fixture
@@ -253,7 +255,7 @@ def test_the_other_party_may_refuse_and_either_party_may_end(client, people, mak
 
     ended = applied(client, people)
     accept(make_client, people, ended)
-    act(signed_in(make_client, "mediator"), ended, "start")
+    assert act(signed_in(make_client, "mediator"), ended, "start", STARTED).status_code == 303
     assert (
         client.submit(
             f"/track/{ended}/actions/applicant_end",
@@ -292,7 +294,7 @@ def test_a_written_agreement_is_reminded_of_court_confirmation_once(client, peop
     reference = applied(client, people)
     accept(make_client, people, reference)
     mediator = signed_in(make_client, "mediator")
-    act(mediator, reference, "start")
+    assert act(mediator, reference, "start", STARTED).status_code == 303
     act(mediator, reference, "record_agreement", agreement())
     found = case(reference)  # signed and sealed 25 days ago: the 30 days count from there
     found.agreement_effective_on = local_today() - timedelta(days=25)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from deployed import hidden_inputs, new_mobile, staff_signed_in
 from sqlalchemy import select
 from test_journeys_deployed import through_the_code
-from test_mediation import SUMMARY, agreement, form, people  # noqa: F401
+from test_mediation import STARTED, SUMMARY, agreement, form, people  # noqa: F401
 from test_reports import REFERENCE, figures_of, section_html
 
 from portal.core.clock import local_today
@@ -70,7 +70,7 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     )
     assert accepted.status_code == 303, accepted.get_data(as_text=True)[:2000]
     mediator = staff_signed_in(browser, "mediator")
-    assert send(mediator, detail, f"{detail}/actions/start", {}).status_code == 303
+    assert send(mediator, detail, f"{detail}/actions/start", STARTED).status_code == 303
     day = local_today() + timedelta(days=1)
     session_form = {
         "schedule_session-day": day.isoformat(),
@@ -82,16 +82,21 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     session = db.session.scalar(select(MediationSession))
     assert mediator.get(f"/staff/mediation/cases/{reference}/agreement").status_code == 404  # none yet
 
-    # Dated before the session that reached it: refused next to the date, what was typed kept.
+    # A session not held yet is refused next to the session, what was typed kept.
     written = {**agreement(), "record_agreement-session": str(session.id)}
     early = send(mediator, detail, f"{detail}/actions/record_agreement", written)
     html = early.get_data(as_text=True)
-    assert early.status_code == 400 and 'id="record_agreement-reached_on-error"' in html
-    assert "协议日期不能早于达成协议的调解会" in html and "三日内清理通道杂物" in html
-    assert found().status == "mediating"
+    assert early.status_code == 400 and 'id="record_agreement-session-error"' in html
+    assert "三日内清理通道杂物" in html and found().status == "mediating"
 
     session.starts_at -= timedelta(days=2)  # the session took place
     db.session.commit()
+    # Dated before the session that reached it: refused next to the date.
+    before = {**written, "record_agreement-reached_on": (local_today() - timedelta(days=3)).isoformat()}
+    early = send(mediator, detail, f"{detail}/actions/record_agreement", before)
+    html = early.get_data(as_text=True)
+    assert early.status_code == 400 and 'id="record_agreement-reached_on-error"' in html
+    assert "协议日期不能早于达成协议的调解会" in html and found().status == "mediating"
     reached = send(mediator, detail, f"{detail}/actions/record_agreement", written)
     assert reached.status_code == 303
     case = found()
@@ -184,7 +189,7 @@ def test_a_written_agreement_from_dispute_to_court_confirmation_and_every_figure
     expected = {
         "Disputes received": 2,
         "Accepted by a committee": 1,
-        "Mediated": 1,
+        "Mediated: ended with or without an agreement": 1,
         "Agreements reached": 1,
         "Commissioned by a court before filing": 0,
         "Major disputes": 1,
@@ -234,7 +239,7 @@ def test_the_agreement_page_is_for_the_case_staff_and_offers_what_its_state_allo
     reference = applied(client, people)
     accept(make_client, people, reference)
     mediator = signed_in(make_client, "mediator")
-    act(mediator, reference, "start")
+    assert act(mediator, reference, "start", STARTED).status_code == 303
     assert act(mediator, reference, "record_agreement", agreement("oral")).status_code == 303
     case = found()
     assert case.agreement_effective_on == local_today() and case.agreement_reached_on == local_today()

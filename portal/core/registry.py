@@ -125,6 +125,9 @@ class RequestKind:
     #: (request ids) -> a short flag of each flagged request, shown on its queue row
     #: (e.g. mediation's escalation risk). None: the kind flags none.
     queue_flags: Callable[[list[int]], dict[int, str]] | None = None
+    #: Events a kind records besides its transitions (e.g. a signature on an agreement):
+    #: action -> its label in the request's history.
+    event_labels: dict[str, LazyString] = field(default_factory=dict)
 
 
 REGISTRY_KEY = "portal.capabilities"

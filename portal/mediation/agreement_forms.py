@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options
-from portal.core.clock import local_today, to_local
+from portal.core.clock import local_today, to_local, utcnow
 from portal.core.forms import ActionForm
 from portal.mediation.effects import CONFIRMATION_DAYS
 from portal.mediation.vocabulary import AGREEMENT_FORMS, CONFIRMATION_RESULTS, PERFORMANCE
@@ -25,6 +25,7 @@ from portal.mediation.vocabulary import AGREEMENT_FORMS, CONFIRMATION_RESULTS, P
 #: The words of an agreement, shared by its forms, its page, its PDF and the tracking page.
 LABELS = {
     "applied_on": _l("Applied on"),
+    "applied_for": _l("Judicial confirmation applied for"),
     "reached_on": _l("Day the agreement was reached"),
     "obligation": _l("Does what"),
     "performance_method": _l("How and when the agreement is performed"),
@@ -41,6 +42,7 @@ LABELS = {
 BEFORE_SESSION = _l("The agreement cannot be dated before the session that reached it (%(day)s).")
 IN_FUTURE = _l("This date is in the future.")
 NOT_A_SESSION = ("none", _l("Not at a scheduled session"))
+NOT_HELD = _l('Choose a session that has taken place, or "Not at a scheduled session".')
 
 
 def session_day(case, session_id) -> object:
@@ -53,9 +55,43 @@ def session_day(case, session_id) -> object:
     return None
 
 
+def held(sessions) -> list:
+    """The sessions that have started: only these may have reached an agreement."""
+    now = utcnow()
+    return [s for s in sessions if s.starts_at <= now]
+
+
 def not_in_future(field) -> None:
     if field.data and field.data > local_today():
         raise ValidationError(IN_FUTURE)
+
+
+class AgreementHead:
+    """What the agreement form asks first: its form, the session and day, the main facts."""
+
+    agreement_form = RadioField(
+        _l("Form of the agreement"),
+        choices=options(AGREEMENT_FORMS),
+        validators=[InputRequired(message=_l("Choose written or oral."))],
+    )
+    session = SelectField(
+        _l("Session that reached it"),
+        # Only sessions already held are offered; validate_session says so next to the field.
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Choose the session that reached it."))],
+    )
+    reached_on = DateField(
+        LABELS["reached_on"],
+        default=local_today,
+        validators=[InputRequired(message=_l("Enter a date."))],
+    )
+    facts = TextAreaField(
+        LABELS["facts"],
+        validators=[
+            DataRequired(message=_l("Write the main facts and the points in dispute.")),
+            Length(max=5000),
+        ],
+    )
 
 
 class TermFields:
@@ -78,32 +114,11 @@ class TermFields:
     )
 
 
-class AgreementForm(TermFields, ActionForm):
+class AgreementForm(AgreementHead, TermFields, ActionForm):
     """The agreement reached (Art. 29): its form, day, session, main facts, first term and
     how it is performed. A written one takes effect once signed and sealed; an oral one on
     the day it was reached (Art. 30)."""
 
-    agreement_form = RadioField(
-        _l("Form of the agreement"),
-        choices=options(AGREEMENT_FORMS),
-        validators=[InputRequired(message=_l("Choose written or oral."))],
-    )
-    session = SelectField(
-        _l("Session that reached it"),
-        validators=[DataRequired(message=_l("Choose the session that reached it."))],
-    )
-    reached_on = DateField(
-        LABELS["reached_on"],
-        default=local_today,
-        validators=[InputRequired(message=_l("Enter a date."))],
-    )
-    facts = TextAreaField(
-        LABELS["facts"],
-        validators=[
-            DataRequired(message=_l("Write the main facts and the points in dispute.")),
-            Length(max=5000),
-        ],
-    )
     performance_method = TextAreaField(
         LABELS["performance_method"],
         validators=[DataRequired(message=_l("Say how and when it is performed.")), Length(max=2000)],
@@ -119,6 +134,8 @@ class AgreementForm(TermFields, ActionForm):
         description=_l("The portal prints the agreement; its signatures and seal are recorded on its page."),
     )
 
+    #: One "how and when" for the agreement: the first term has no method of its own.
+    method = None
     case = None
 
     def prepare(self, service_request) -> None:
@@ -126,19 +143,22 @@ class AgreementForm(TermFields, ActionForm):
         sessions = list(getattr(service_request, "sessions", None) or [])
         self.session.choices = options(
             [("", _l("Choose…"))]
-            + [(str(s.id), f"{to_local(s.starts_at):%Y-%m-%d %H:%M} {s.place}") for s in sessions]
+            + [(str(s.id), f"{to_local(s.starts_at):%Y-%m-%d %H:%M} {s.place}") for s in held(sessions)]
             + [NOT_A_SESSION]
         )
         if service_request is not None and not self.is_submitted() and not self.facts.data:
             self.facts.data = service_request.facts
 
     def validate_session(self, field):
-        if field.data != NOT_A_SESSION[0] and session_day(self.case, field.data) is None:
-            raise ValidationError(_l("Choose the session that reached it."))
+        if field.data == NOT_A_SESSION[0]:
+            return
+        if not any(str(s.id) == field.data for s in held(getattr(self.case, "sessions", None) or [])):
+            raise ValidationError(NOT_HELD)
 
     def validate_reached_on(self, field):
         not_in_future(field)
-        day = session_day(self.case, self.session.data) if self.case is not None else None
+        # A session refused is said next to the session, not again next to the date.
+        day = session_day(self.case, self.session.data) if not self.session.errors else None
         if field.data and day and field.data < day:
             raise ValidationError(BEFORE_SESSION % {"day": day.isoformat()})
 
@@ -189,7 +209,9 @@ class ConfirmationForm(FlaskForm):
     )
     other_court = StringField(
         _l("Name of that court"),
-        validators=[Optional(), Length(max=200)],
+        # Not Optional(): it would stop the chain before validate_other_court, and an empty
+        # name for "another court" was accepted as no court at all.
+        validators=[Length(max=200)],
         description=_l("Only for another basic court of a party's domicile."),
     )
     applied_on = DateField(
@@ -202,7 +224,8 @@ class ConfirmationForm(FlaskForm):
         self.court.choices = options(courts)
 
     def validate_other_court(self, field):
-        if self.court.data == "other" and not (field.data or "").strip():
+        field.data = (field.data or "").strip()
+        if self.court.data == "other" and not field.data:
             raise ValidationError(_l("Write the name of the court."))
 
     def validate_applied_on(self, field):

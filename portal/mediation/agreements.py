@@ -14,6 +14,7 @@ from portal.core.clock import local_today
 from portal.core.services import record_event
 from portal.extensions import db
 from portal.mediation.agreement_forms import (
+    LABELS,
     ConfirmationForm,
     ConfirmationResultForm,
     SignatureForm,
@@ -39,6 +40,27 @@ def signers(case: MediationCase) -> dict[str, str]:
     committee = case.committee.name if case.committee else ""
     found["seal"] = f"{_l('Seal of the committee')}: {committee}"
     return found
+
+
+def signer_name(case: MediationCase, key: str) -> str:
+    """The name alone (no translated words), as the history keeps it in any language."""
+    if key == "applicant":
+        return case.applicant_name
+    if key == "mediator":
+        return case.mediator.display_name if case.mediator else ""
+    if key == "seal":
+        return case.committee.name if case.committee else ""
+    return next((p.name for p in case.parties if f"party-{p.id}" == key), "")
+
+
+#: What the agreement page records, in the case's history (RequestKind.event_labels).
+EVENT_LABELS = {
+    "agreement_signed": _l("Signature recorded on the mediation agreement"),
+    "agreement_sealed": _l("Seal of the committee recorded on the mediation agreement"),
+    "confirmation_applied": LABELS["applied_for"],
+    "confirmation_confirmed": _l("The court confirmed the agreement"),
+    "confirmation_refused": _l("The court refused to confirm the agreement"),
+}
 
 
 def missing_signatures(case: MediationCase) -> dict[str, str]:
@@ -168,7 +190,10 @@ def sign(reference: str):
         )
     )
     record_event(
-        case, "note", user=current_user, comment=f"{signers(case)[form.signer.data]} · {form.signed_on.data}"
+        case,
+        "agreement_sealed" if form.signer.data == "seal" else "agreement_signed",
+        user=current_user,
+        comment=f"{signer_name(case, form.signer.data)} · {form.signed_on.data.isoformat()}",
     )
     if not missing_signatures(case):
         case.agreement_effective_on = max(s.signed_on for s in case.signatures)
@@ -188,7 +213,7 @@ def apply_for_confirmation(reference: str):
     court = form.other_court.data.strip() if form.court.data == "other" else form.court.data
     case.confirmation_court, case.confirmation_applied_on = court, form.applied_on.data
     record_event(
-        case, "note", user=current_user, comment=f"{_l('Judicial confirmation applied for')}: {court}"
+        case, "confirmation_applied", user=current_user, comment=f"{court} · {case.confirmation_applied_on}"
     )
     return _done(case, _l("The application for judicial confirmation is recorded."))
 
@@ -205,7 +230,10 @@ def confirmation_result(reference: str):
     case.confirmation_decided_on = form.decided_on.data
     case.confirmation_number = form.number.data.strip()
     record_event(
-        case, "note", user=current_user, comment=f"{case.confirmation_court} {case.confirmation_number}"
+        case,
+        f"confirmation_{case.confirmation_result}",
+        user=current_user,
+        comment=f"{case.confirmation_court} {case.confirmation_number}",
     )
     return _done(case, _l("The court's decision is recorded."))
 

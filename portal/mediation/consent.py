@@ -5,7 +5,7 @@ non-public, before agreeing; either party may ask for another mediator, and the 
 decides with reasons."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.core.choices import options
@@ -16,9 +16,11 @@ from portal.mediation.committees import check_members
 from portal.mediation.forms import ApplicationForm, mediator_options
 from portal.mediation.roles import COORDINATOR
 from portal.mediation.states import MediationState as S
+from portal.mediation.vocabulary import PRIVACY
 
 #: A mediator is changed while mediating (Art. 23: the parties may ask during mediation).
 LIVE = frozenset({S.MEDIATING})
+STAFF_CONSENT = _l("The other party's consent, rights and duties told, recorded by the staff.")
 DECISIONS = {"grant": _l("Another mediator is assigned"), "refuse": _l("The mediator stays")}
 
 
@@ -27,6 +29,21 @@ class PartyConsentForm(ApplicantActionForm):
 
     privacy = ApplicationForm.privacy
     rights_read = ApplicationForm.rights_read
+
+
+class StartForm(ActionForm):
+    """The other party's consent given in person or by phone, recorded by the staff: told
+    their rights (Art. 23) and duties (Art. 24), and their choice of public or non-public."""
+
+    privacy = RadioField(
+        _l("The other party chose"),
+        choices=options(PRIVACY),
+        validators=[InputRequired(message=_l("Record whether the other party wants it public or not."))],
+    )
+    rights_read = BooleanField(
+        _l("The other party was told their rights and duties in mediation and agreed to mediate."),
+        validators=[DataRequired(message=_l("Tell the other party their rights and duties first."))],
+    )
 
 
 class AskMediatorForm(ApplicantActionForm):
@@ -61,6 +78,22 @@ def summary_ready(case, now):
     if not (getattr(case, "party_summary", None) or "").strip():
         return _l("The committee has not yet written the summary of the dispute for the other party.")
     return None
+
+
+def applicant_chose(case, now):
+    """Mediation starts only once the applicant, too, read the rights and duties and chose."""
+    if getattr(case, "applicant_rights_read_at", None) is None or case.applicant_private is None:
+        return _l(
+            "The applicant has not read their rights and duties or chosen public or non-public mediation: record it on their application first."
+        )
+    return None
+
+
+def on_start(case, data, now) -> dict:
+    """The coordinator or mediator records the other party's consent on their behalf."""
+    case.party_rights_read_at = now
+    case.party_private = data.get("privacy") == "private"
+    return {EVENT_COMMENT: str(STAFF_CONSENT)}
 
 
 def change_asked(case, now):
@@ -147,6 +180,7 @@ TRANSITIONS = (
     ),
 )
 EFFECTS = {
+    "start": on_start,
     "party_agree": on_party_agree,
     "ask_other_mediator": _ask("applicant"),
     "party_ask_other_mediator": _ask("party"),

@@ -12,6 +12,9 @@ INVITING = _l("the court that commissioned the mediation")
 SUBJECT = _l("where the dispute arose")
 COMMITTEE = _l("where the committee sits")
 OTHER = ("other", _l("Another basic court of a party's domicile"))
+#: A court and why it is competent, punctuated as each language writes it (zh: full width).
+COURT_AND_GROUNDS = _l("%(court)s (%(grounds)s)")
+TWO_GROUNDS = _l("%(first)s; %(second)s")
 
 
 def basic_court(township) -> str | None:
@@ -19,16 +22,26 @@ def basic_court(township) -> str | None:
     return courts.get(township.code if township is not None else "", None) or courts.get("")
 
 
+def _label(court: str, grounds: list[str]) -> str:
+    joined = grounds[0]
+    for ground in grounds[1:]:
+        joined = str(TWO_GROUNDS % {"first": joined, "second": ground})
+    return str(COURT_AND_GROUNDS % {"court": court, "grounds": joined})
+
+
 def competent_courts(case: MediationCase) -> list[tuple[str, str]]:
     """(court, label) choices: each competent court once, with why it is competent."""
     if case.channel == "court_commission" and case.referring_body:
-        return [(case.referring_body, f"{case.referring_body} ({INVITING})")]
+        return [
+            (
+                case.referring_body,
+                str(COURT_AND_GROUNDS % {"court": case.referring_body, "grounds": INVITING}),
+            )
+        ]
     grounds: dict[str, list[str]] = {}
     committee_township = case.committee.township if case.committee else None
     for township, ground in ((case.township, SUBJECT), (committee_township, COMMITTEE)):
         court = basic_court(township)
         if court and str(ground) not in grounds.setdefault(court, []):
             grounds[court].append(str(ground))
-    return [(court, f"{court} ({'; '.join(why)})") for court, why in grounds.items()] + [
-        (OTHER[0], str(OTHER[1]))
-    ]
+    return [(court, _label(court, why)) for court, why in grounds.items()] + [(OTHER[0], str(OTHER[1]))]

@@ -81,6 +81,8 @@ def sample_case() -> MediationCase:
             facts="通道堆放杂物。",
             claims="清理通道。",
             in_court=False,
+            rights_read=True,
+            applicant_private=True,
         )
     )
 
@@ -131,6 +133,8 @@ def _seed_cases(townships) -> list[str]:
                 facts=facts,
                 claims=claims,
                 in_court=False,
+                rights_read=True,
+                applicant_private=True,
             ),
             user=resident if resident is not None and mobile == resident.mobile else None,
         )
@@ -151,7 +155,7 @@ def _seed_cases(townships) -> list[str]:
                     },
                 )
             elif step == "start":
-                perform(case, "start", user=mediator)
+                perform(case, "start", user=mediator, data={"privacy": "private", "rights_read": True})
             elif step == "schedule":
                 day = local_today() + timedelta(days=3)
                 perform(

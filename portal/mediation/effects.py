@@ -14,11 +14,14 @@ from portal.extensions import db
 from portal.i18n import Bilingual
 from portal.mediation import consent
 from portal.mediation.committees import check_members
-from portal.mediation.models import MediationCase, MediationCommittee, MediationSession, MediationTerm
+from portal.mediation.models import (  # noqa: F401  (CONFIRMATION_DAYS: as before, from here too)
+    CONFIRMATION_DAYS,
+    MediationCase,
+    MediationCommittee,
+    MediationSession,
+    MediationTerm,
+)
 from portal.mediation.roles import MEDIATOR
-
-#: Days the parties have to ask the court to confirm an agreement (人民调解法 Art. 33).
-CONFIRMATION_DAYS = 30
 
 
 def _names(case: MediationCase) -> dict:
@@ -60,7 +63,24 @@ def on_accept(case: MediationCase, data, now) -> dict:
     return {**_names(case), EVENT_COMMENT: _names(case)["mediator"]}
 
 
+def cancel_sessions_to_come(case: MediationCase, now) -> None:
+    """Once mediation ends (agreement or not), a session still to come will not take place."""
+    for session in [s for s in case.sessions if s.starts_at > now]:
+        case.sessions.remove(session)
+        db.session.delete(session)
+
+
+def agreement_in_effect(case: MediationCase, now):
+    """A case with a written agreement closes only once it took effect (signed and sealed)."""
+    if case.agreement_form == "written" and case.agreement_effective_on is None:
+        return _l(
+            "The written agreement is not in effect yet: record every signature and the seal on its page first."
+        )
+    return None
+
+
 def on_reason(case: MediationCase, data, now) -> dict:
+    cancel_sessions_to_come(case, now)
     case.outcome_reason = data["reason"].strip()
     reason = case.outcome_reason
     if not reason.endswith(("。", ".", "！", "!")):
@@ -69,6 +89,7 @@ def on_reason(case: MediationCase, data, now) -> dict:
 
 
 def on_ended(case: MediationCase, data, now) -> dict:
+    cancel_sessions_to_come(case, now)
     if (data.get("comment") or "").strip():
         case.outcome_reason = data["comment"].strip()
     reason = case.outcome_reason or str(_l("one party ended the mediation."))
@@ -108,6 +129,7 @@ def on_agreement(case: MediationCase, data, now) -> dict:
         )
     ]
     case.performance_due_on = data.get("due_on")
+    cancel_sessions_to_come(case, now)
     attachments.claim_all(case, data.get("attachments") or [], purpose="agreement", by_applicant=False)
     case.set_due(None)
     if case.agreement_form == "oral":

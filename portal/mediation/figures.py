@@ -31,14 +31,15 @@ def _failed():
     return or_(ServiceRequest.status == S.FAILED, and_(ServiceRequest.status == S.CLOSED, ~_agreed()))
 
 
-#: Mediation started only once both parties agreed: what came after "mediating".
-MEDIATED_STATES = (S.MEDIATING, S.AGREEMENT, S.FAILED, S.CLOSED)
+#: Mediated: the mediation ended, with an agreement or without one (SPEC §12: success
+#: rate = agreements over mediated). A case still being mediated is in neither.
+MEDIATED = _l("Mediated: ended with or without an agreement")
 
 OUTCOMES = {"agreement": (_l("Agreement reached"), _agreed), "failed": (_l("No agreement"), _failed)}
 STAGES = {
     # A committee is assigned on acceptance, and kept whatever follows.
     "accepted": (_l("Accepted"), lambda: _on_case(_table.c.committee_id.is_not(None))),
-    "mediated": (_l("Mediated"), lambda: ServiceRequest.status.in_(MEDIATED_STATES)),
+    "mediated": (MEDIATED, lambda: or_(_agreed(), _failed())),
 }
 MARKS = {
     "major": (_l("Major dispute"), lambda: _on_case(_table.c.major.is_(True))),
@@ -94,7 +95,7 @@ def report_sections() -> tuple[ReportSection, ...]:
             figures=(
                 Figure("received", _l("Disputes received"), "MD"),
                 Figure("accepted", _l("Accepted by a committee"), "MD", filters=(("stage", "accepted"),)),
-                Figure("mediated", _l("Mediated"), "MD", filters=(("stage", "mediated"),)),
+                Figure("mediated", MEDIATED, "MD", filters=(("stage", "mediated"),)),
                 Figure(
                     "agreements",
                     _l("Agreements reached"),
@@ -142,7 +143,7 @@ def report_sections() -> tuple[ReportSection, ...]:
                 ),
                 Figure(
                     "confirmation_applied",
-                    _l("Judicial confirmation applied for"),
+                    LABELS["applied_for"],
                     "MD",
                     filters=(("confirmation", "applied"),),
                 ),

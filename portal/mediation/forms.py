@@ -147,7 +147,11 @@ class RegisterForm(ApplicationForm):
 
 
 class AcceptForm(ActionForm):
-    committee = SelectField(_l("Mediation committee"), coerce=int, validators=[InputRequired()])
+    committee = SelectField(
+        _l("Mediation committee"),
+        coerce=lambda value: int(value) if str(value or "").isdigit() else None,
+        validators=[InputRequired(message=_l("Choose the committee."))],
+    )
     mediator = SelectField(_l("Mediator"), validators=[DataRequired(message=_l("Choose the mediator."))])
     second_mediator = SelectField(_l("Second mediator (optional)"), validators=[Optional()])
     major = BooleanField(_l("A major dispute"))
@@ -168,7 +172,7 @@ class AcceptForm(ActionForm):
             .where(MediationCommittee.is_active.is_(True))
             .order_by(MediationCommittee.id)
         )
-        self.committee.choices = options((c.id, c.name) for c in committees)
+        self.committee.choices = options([("", _l("Choose…")), *((c.id, c.name) for c in committees)])
         self.mediator.choices = mediator_options(_l("Choose…"))
         self.second_mediator.choices = mediator_options(_l("None"))
         if (

@@ -1,6 +1,6 @@
 """Tables of people's mediation: committees, cases and their sessions."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
@@ -16,6 +16,10 @@ committee_member = Table(
     Column("committee_id", ForeignKey("mediation_committee.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+#: Days the parties have to ask the court to confirm an agreement (人民调解法 Art. 33).
+CONFIRMATION_DAYS = 30
 
 
 class MediationCommittee(db.Model):
@@ -133,6 +137,13 @@ class MediationCase(ServiceRequest):
     signatures: Mapped[list["MediationSignature"]] = relationship(
         order_by="MediationSignature.id", cascade="all, delete-orphan", back_populates="case"
     )
+
+    @property
+    def confirmation_last_day(self) -> date | None:
+        """The last day to ask a court to confirm a written agreement in effect (Art. 33)."""
+        if self.agreement_form != "written" or self.agreement_effective_on is None:
+            return None
+        return self.agreement_effective_on + timedelta(days=CONFIRMATION_DAYS)
 
     @property
     def other_party(self):

@@ -25,6 +25,7 @@ def sample_work(case, staff) -> dict[str, dict[str, str]]:
             "summary": "邻里之间因通道堆放杂物发生纠纷。",
         },
         "party_agree": {"privacy": "private", "rights_read": "y"},
+        "start": {"privacy": "public", "rights_read": "y"},
         "ask_other_mediator": {"reason": "调解员与对方是亲戚"},
         "party_ask_other_mediator": {"reason": "希望换一位调解员"},
         "decide_mediator_change": {"decision": "refuse", "reasons": "未发现应当回避的情形"},

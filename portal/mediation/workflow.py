@@ -13,8 +13,10 @@ from portal.core.participants import by_columns
 from portal.core.registry import QueueFilter, RequestKind
 from portal.core.workflow import APPLICANT, PARTY, State, Transition, Workflow
 from portal.mediation import agreement_forms, consent, forms, samples
+from portal.mediation.agreements import EVENT_LABELS
 from portal.mediation.demo import sample_case
 from portal.mediation.effects import (
+    agreement_in_effect,
     on_accept,
     on_agreement,
     on_close,
@@ -155,6 +157,8 @@ TRANSITIONS = (
         roles=COORDINATORS,
         handler_only=False,
         participant_may=True,
+        form=consent.StartForm,
+        guard=consent.applicant_chose,
         notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
         party_notice=_l("Both parties agreed to mediate %(reference)s. The mediator will arrange a session."),
     ),
@@ -264,6 +268,7 @@ TRANSITIONS = (
         handler_only=False,
         participant_may=True,
         form=forms.CloseForm,
+        guard=agreement_in_effect,
         notice=_l("Mediation case %(reference)s is closed."),
     ),
     *consent.TRANSITIONS,
@@ -323,6 +328,7 @@ MEDIATION = RequestKind(
         *REPORT_FILTERS,
     ),
     queue_flags=risk_flags,
+    event_labels=EVENT_LABELS,
     export_columns=(
         (_l("Dispute"), lambda c: str(DISPUTE_TYPES.get(getattr(c, "dispute_type", ""), ""))),
         (_l("Committee"), lambda c: c.committee.name if getattr(c, "committee", None) else ""),
