@@ -1,16 +1,23 @@
 """The reviewer's findings on written consultations (issue #39 review), each as deployed:
 SMS codes from the outbox, CSRF on, staff signed in with a TOTP code."""
 
+import re
 from datetime import datetime
 
 from deployed import new_mobile
 from test_reports import figures_of, section_html
 from test_written_consultations import (
+    answer,
+    ask,
     post_form_by_action,
+    read_on_track,
     set_clock_to,
     staff_signed_in,
 )
 from test_written_round_two import WAGES, asked_directly
+
+from portal.extensions import db
+from portal.written_consultations.models import WrittenQuestion
 
 
 def test_the_report_counts_every_channel_and_links_each_to_its_list(browser, make_staff):
@@ -37,3 +44,36 @@ def test_the_report_counts_every_channel_and_links_each_to_its_list(browser, mak
         assert written["收到的留言咨询"][0] == 1 and "from=2027-0" in written["收到的留言咨询"][1]
         listed = supervisor.visit(link).get_data(as_text=True)
         assert listed.count("<td>2027-03-01</td>") == 1
+
+
+def test_the_answer_form_offers_publication_only_with_consent_and_no_generic_comment(browser, make_staff):
+    """Without the asker's consent the answer form says so instead of offering "suitable";
+    neither the answer form nor the follow-up form shows the generic comment box. Seen red
+    on: the checkbox offered for every question; the comment box beside the answer."""
+    make_staff("duty1", "duty_lawyer")
+    mobile = new_mobile()
+    with_consent = ask(browser(), mobile, consent=True)
+    without = asked_directly(WAGES)
+    duty = staff_signed_in(browser, "duty1")
+    refused = duty.visit(f"/staff/requests/{without.reference}").get_data(as_text=True)
+    assert 'name="answer-suitable"' not in refused and "提问人未同意公开" in refused
+    assert not re.search(r'<textarea[^>]*name="answer-comment"', refused)
+    offered = duty.visit(f"/staff/requests/{with_consent.reference}").get_data(as_text=True)
+    assert 'name="answer-suitable"' in offered and "提问人未同意公开" not in offered
+    assert answer(duty, with_consent, suitable=True).status_code in (302, 303)
+    db.session.expire_all()
+    assert db.session.get(WrittenQuestion, with_consent.id).suitable
+    tracker = browser()
+    shown = read_on_track(lambda: tracker, with_consent, mobile)
+    assert 'name="ask_follow_up-follow_up_question"' in shown
+    assert not re.search(r'<textarea[^>]*name="ask_follow_up-comment"', shown) and "说明（选填）" not in shown
+    asked = post_form_by_action(
+        tracker,
+        f"/track/{with_consent.reference}",
+        "/actions/ask_follow_up",
+        {"ask_follow_up-follow_up_question": "仲裁要交费吗？"},
+    )
+    assert asked.status_code == 303
+    follow_up = duty.visit(f"/staff/requests/{with_consent.reference}").get_data(as_text=True)
+    assert 'name="answer_follow_up-follow_up_answer"' in follow_up
+    assert not re.search(r'<textarea[^>]*name="answer_follow_up-comment"', follow_up)

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -67,7 +68,16 @@ class AskForm(FlaskForm):
         )
 
 
+#: The transition's own field says it all: no generic comment box beside it (the comment
+#: stays an empty hidden field, so the shared action views read it as usual).
+NO_COMMENT = HiddenField(validators=[Length(max=0)])
+NO_CONSENT = _l(
+    "The person reads it on the tracking page after proving their mobile. They did not consent to publication: this question is not offered for the public archive."
+)
+
+
 class AnswerForm(ActionForm):
+    comment = NO_COMMENT
     answer = TextAreaField(
         _l("Answer"),
         validators=[DataRequired(message=_l("Write the answer.")), Length(max=5000)],
@@ -78,8 +88,15 @@ class AnswerForm(ActionForm):
         _l("Suitable for the public archive (only if the person consented; a second staff member reviews it)")
     )
 
+    def prepare(self, question) -> None:
+        """ "Suitable" only where the person consented; otherwise say why it is not offered."""
+        if not getattr(question, "consent_to_publish", False):
+            del self.suitable
+            self.answer.description = NO_CONSENT
+
 
 class FollowUpAnswerForm(ActionForm):
+    comment = NO_COMMENT
     follow_up_answer = TextAreaField(
         _l("Answer to the follow-up question"),
         validators=[DataRequired(message=_l("Write the answer.")), Length(max=5000)],
@@ -88,6 +105,8 @@ class FollowUpAnswerForm(ActionForm):
 
 class FollowUpForm(ApplicantActionForm):
     """The person's one follow-up question, on the tracking page."""
+
+    comment = NO_COMMENT
 
     follow_up_question = TextAreaField(
         _l("Your follow-up question"),
