@@ -5,6 +5,7 @@ import re
 from datetime import datetime
 
 from deployed import new_mobile
+from sqlalchemy import select
 from test_reports import figures_of, section_html
 from test_written_consultations import (
     answer,
@@ -77,3 +78,25 @@ def test_the_answer_form_offers_publication_only_with_consent_and_no_generic_com
     follow_up = duty.visit(f"/staff/requests/{with_consent.reference}").get_data(as_text=True)
     assert 'name="answer_follow_up-follow_up_answer"' in follow_up
     assert not re.search(r'<textarea[^>]*name="answer_follow_up-comment"', follow_up)
+
+
+def test_a_written_question_is_addressed_to_its_asker_alone(browser, make_staff):
+    """A kind without other parties: the audit trail's "addressed to" never names one,
+    for the submission recorded now and for one recorded to both sides before. Seen red on:
+    every submission addressed to the applicant and the other party."""
+    make_staff("duty1", "duty_lawyer")
+    asked = ask(browser(), new_mobile(), consent=False)
+    older = asked_directly(WAGES)
+    from portal.core.models import AuditEvent
+
+    submitted = db.session.scalars(select(AuditEvent.audience).where(AuditEvent.request_id == asked.id)).all()
+    assert submitted == ["applicant"]
+    db.session.execute(
+        AuditEvent.__table__.update().where(AuditEvent.request_id == older.id).values(audience="both")
+    )
+    db.session.commit()
+    duty = staff_signed_in(browser, "duty1")
+    for question in (asked, older):
+        html = duty.visit(f"/staff/requests/{question.reference}").get_data(as_text=True)
+        trail = html[html.index('id="audit-title"') :]
+        assert "申请人和对方当事人" not in trail and "<td>申请人</td>" in trail

@@ -82,8 +82,15 @@ def submit(
     db.session.add(service_request)
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), service_request, {}, now)
+    # Addressed to the other parties too only where the kind has any (its party_template).
+    audience = BOTH if kind.party_template else APPLICANT
     record_event(
-        service_request, "submit", user=user, actor_type=APPLICANT, to_status=workflow.initial, audience=BOTH
+        service_request,
+        "submit",
+        user=user,
+        actor_type=APPLICANT,
+        to_status=workflow.initial,
+        audience=audience,
     )
     if workflow.submitted_notice and notify:
         _notify(service_request, workflow.submitted_notice, variables, "submitted")
