@@ -4,10 +4,13 @@ SMS codes from the outbox, CSRF on, staff signed in with a TOTP code."""
 import re
 from datetime import datetime
 
+import pytest
 from deployed import new_mobile
 from sqlalchemy import select
 from test_reports import figures_of, section_html
 from test_written_consultations import (
+    ANSWER,
+    NAME,
     answer,
     ask,
     post_form_by_action,
@@ -100,3 +103,37 @@ def test_a_written_question_is_addressed_to_its_asker_alone(browser, make_staff)
         html = duty.visit(f"/staff/requests/{question.reference}").get_data(as_text=True)
         trail = html[html.index('id="audit-title"') :]
         assert "申请人和对方当事人" not in trail and "<td>申请人</td>" in trail
+
+
+@pytest.mark.parametrize(
+    ("referral", "start", "name_field"),
+    [
+        ("legal_aid", "/legal-aid/apply", "applicant_name"),
+        ("mediation", "/mediation/apply", "applicant_name"),
+    ],
+)
+def test_the_carried_over_form_says_where_the_question_came_from_and_keeps_name_and_mobile(
+    browser, make_staff, referral, start, name_field
+):
+    """The target form says the question comes from the written question (its reference),
+    not from the self-check, and has the asker's name and proven mobile filled in. Seen red
+    on: the self-check banner; empty name and mobile."""
+    make_staff("duty1", "duty_lawyer")
+    mobile = new_mobile()
+    question = ask(browser(), mobile, consent=False, question=WAGES)
+    duty = staff_signed_in(browser, "duty1")
+    assert post_form_by_action(
+        duty,
+        f"/staff/requests/{question.reference}",
+        "/actions/answer",
+        {"answer-answer": ANSWER, "answer-referral": referral},
+    ).status_code in (302, 303)
+    tracker = browser()
+    read_on_track(lambda: tracker, question, mobile)
+    started = post_form_by_action(tracker, f"/track/{question.reference}", "/carry-over", {})
+    assert started.status_code == 303 and mobile not in started.headers["Location"]
+    form = tracker.visit(started.headers["Location"]).get_data(as_text=True)
+    assert "您在自测中的回答已填入下表" not in form
+    assert f"您的留言咨询 {question.reference} 已填入下表" in form
+    assert re.search(rf'<input[^>]*name="mobile"[^>]*value="{mobile}"', form)
+    assert re.search(rf'<input[^>]*name="{name_field}"[^>]*value="{NAME}"', form)
