@@ -137,3 +137,24 @@ def test_the_carried_over_form_says_where_the_question_came_from_and_keeps_name_
     assert f"您的留言咨询 {question.reference} 已填入下表" in form
     assert re.search(rf'<input[^>]*name="mobile"[^>]*value="{mobile}"', form)
     assert re.search(rf'<input[^>]*name="{name_field}"[^>]*value="{NAME}"', form)
+
+
+def test_the_answered_text_carries_a_full_address_or_no_link(browser, deployed, make_staff):
+    """The text that a question is answered invites the rating with the portal's full
+    address (PUBLIC_BASE_URL), or without a link when none is configured: never a bare
+    path. Shared by every kind (core/services). Seen red on: "评价本次服务：/track"."""
+    from test_written_consultations import texts_to
+
+    make_staff("duty1", "duty_lawyer")
+    first, second = asked_directly(WAGES), asked_directly("邻居占用我家宅基地，怎么办？")
+    duty = staff_signed_in(browser, "duty1")
+    answer(duty, first, suitable=False)
+    bare = [t for t in texts_to(first.applicant_mobile) if "评价" in t]
+    assert bare and not any("/track" in t for t in bare)
+    deployed.config["PUBLIC_BASE_URL"] = "https://fl.example.gov.cn/"
+    try:
+        answer(duty, second, suitable=False)
+    finally:
+        deployed.config["PUBLIC_BASE_URL"] = None
+    full = [t for t in texts_to(second.applicant_mobile) if "评价" in t]
+    assert full and all("https://fl.example.gov.cn/track" in t for t in full)

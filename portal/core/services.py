@@ -303,10 +303,13 @@ def _notify(
         if service_request.status in kind_of(service_request).ratable_states:
             # 好差评 (SPEC §2): the message that ends a request invites the person to rate it;
             # the provider's template for such an event carries the address as `rate_url`.
-            params["rate_url"] = notifications.public_url("public.track")
-            body += " " + gettext(
-                "You may rate this service on the tracking page: %(url)s", url=params["rate_url"]
-            )
+            # A text carries a full address (PUBLIC_BASE_URL) or none: never a bare path.
+            url = notifications.public_url("public.track")
+            if url.startswith(("https://", "http://")):
+                params["rate_url"] = url
+                body += " " + gettext("You may rate this service on the tracking page: %(url)s", url=url)
+            else:
+                body += " " + gettext("You may rate this service on the portal's tracking page.")
         subject = str(kind_of(service_request).label) + " " + service_request.reference
     notifications.notify(
         service_request,
