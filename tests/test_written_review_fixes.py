@@ -158,3 +158,19 @@ def test_the_answered_text_carries_a_full_address_or_no_link(browser, deployed, 
         deployed.config["PUBLIC_BASE_URL"] = None
     full = [t for t in texts_to(second.applicant_mobile) if "评价" in t]
     assert full and all("https://fl.example.gov.cn/track" in t for t in full)
+
+
+def test_a_rejected_log_entry_focuses_the_first_field_in_error(browser, make_staff):
+    """The log form opens on the first channel; after a rejected entry the focus is on the
+    first field with an error, and nowhere else. Seen red on: the first radio focused again."""
+    make_staff("duty1", "duty_lawyer")
+    duty = staff_signed_in(browser, "duty1")
+    opened = duty.visit("/staff/consultation-log/").get_data(as_text=True)
+    assert re.findall(r"<input[^>]*autofocus[^>]*>", opened)[0].count('value="call"') == 1
+    rejected = duty.send("log-form", {"channel": "call", "topic": "labour", "summary": ""})
+    assert rejected.status_code == 400
+    focused = re.findall(r"<(?:input|select)[^>]*autofocus[^>]*>", rejected.get_data(as_text=True))
+    assert len(focused) == 1 and 'name="summary"' in focused[0]
+    rejected = duty.send("log-form", {"topic": "", "summary": "询问仲裁", "mobile": "123"})
+    focused = re.findall(r"<(?:input|select)[^>]*autofocus[^>]*>", rejected.get_data(as_text=True))
+    assert len(focused) == 1 and 'name="channel"' in focused[0]

@@ -122,6 +122,7 @@ def log():
         db.session.commit()
         flash(_l("Logged. The form is ready for the next one."), "success")
         return redirect(url_for(".log"), 303)
+    form.focus_first_error()
     today = list(
         db.session.scalars(
             select(ContactLogEntry)

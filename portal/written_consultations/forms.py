@@ -148,11 +148,14 @@ class WithdrawForm(FlaskForm):
 
 
 class FirstFocusedRadioField(RadioField):
-    """Radio buttons whose first option takes the focus when the page opens."""
+    """Radio buttons whose first option takes the focus when the page opens (unless
+    `focused` is turned off: another field in error takes it)."""
+
+    focused = True
 
     def __iter__(self):
         for number, option in enumerate(super().__iter__()):
-            if number == 0:
+            if number == 0 and self.focused:
                 option.render_kw = {**(option.render_kw or {}), "autofocus": True}
             yield option
 
@@ -182,3 +185,11 @@ class LogForm(FlaskForm):
         self.township_id.choices = options(
             [("", "—"), *((str(c.value), c.label) for c in township_options())]
         )
+
+    def focus_first_error(self) -> None:
+        """After a rejected entry, the focus goes to the first field in error."""
+        first = next((f for f in self if f.errors), None)
+        if first is None or first is self.channel:
+            return
+        self.channel.focused = False
+        first.render_kw = {**(first.render_kw or {}), "autofocus": True}
