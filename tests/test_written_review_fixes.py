@@ -174,3 +174,17 @@ def test_a_rejected_log_entry_focuses_the_first_field_in_error(browser, make_sta
     rejected = duty.send("log-form", {"topic": "", "summary": "询问仲裁", "mobile": "123"})
     focused = re.findall(r"<(?:input|select)[^>]*autofocus[^>]*>", rejected.get_data(as_text=True))
     assert len(focused) == 1 and 'name="channel"' in focused[0]
+
+
+@pytest.mark.parametrize(("consent", "shown"), [(True, "是"), (False, "否")])
+def test_the_check_page_shows_the_consent_to_publish_either_way(browser, consent, shown):
+    """Seen red on: the choice left off the check page (unticked), as every unticked box."""
+    from test_written_round_two import fill_ask_form
+
+    extra = {"consent": "y"} if consent else {}
+    check = fill_ask_form(browser(), new_mobile(), WAGES, **extra).get_data(as_text=True)
+    assert 'id="check-form"' in check
+    rows = dict(re.findall(r"<dt>([^<]*)</dt>\s*<dd class=\"prose\">([^<]*)</dd>", check))
+    label = next((k for k in rows if "咨询答复库" in k), None)
+    assert label, rows
+    assert rows[label] == shown

@@ -66,6 +66,7 @@ class AskForm(FlaskForm):
         self.township_id.choices = options(
             [("", _l("Choose…")), *((str(c.value), c.label) for c in township_options())]
         )
+        self.consent.shown_unticked = True  # the check page shows "no" too (core.intake)
 
 
 #: The transition's own field says it all: no generic comment box beside it (the comment
