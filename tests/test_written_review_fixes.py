@@ -188,3 +188,21 @@ def test_the_check_page_shows_the_consent_to_publish_either_way(browser, consent
     label = next((k for k in rows if "咨询答复库" in k), None)
     assert label, rows
     assert rows[label] == shown
+
+
+def test_the_duty_list_shows_each_status_and_puts_the_pending_first(browser, make_staff):
+    """Seen red on: answered and pending questions mixed, without their status."""
+    make_staff("duty1", "duty_lawyer")
+    set_clock_to(datetime(2027, 3, 1, 2, 0))
+    answered = asked_directly(WAGES)
+    set_clock_to(datetime(2027, 3, 1, 3, 0))
+    pending = asked_directly("邻居占用我家宅基地，怎么办？")
+    duty = staff_signed_in(browser, "duty1")
+    assert answer(duty, answered, suitable=False).status_code in (302, 303)
+    html = duty.visit("/staff/written-questions/").get_data(as_text=True)
+    table = html[html.index('id="mine-title"') : html.index('id="roster-title"')]
+    assert '<th scope="col">状态</th>' in table
+    assert table.index(pending.reference) < table.index(answered.reference)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    assert "待值班律师答复" in next(r for r in rows if pending.reference in r)
+    assert "已答复" in next(r for r in rows if answered.reference in r)
