@@ -206,3 +206,17 @@ def test_the_duty_list_shows_each_status_and_puts_the_pending_first(browser, mak
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
     assert "待值班律师答复" in next(r for r in rows if pending.reference in r)
     assert "已答复" in next(r for r in rows if answered.reference in r)
+
+
+def test_the_review_page_shows_the_question_and_answer_as_they_were(browser, make_staff):
+    """Seen red on: only the editable copy shown, the original nowhere to compare with."""
+    make_staff("duty1", "duty_lawyer")
+    make_staff("duty2", "duty_lawyer")
+    question = ask(browser(), new_mobile(), consent=True)
+    duty = staff_signed_in(browser, "duty1")
+    assert answer(duty, question, suitable=True).status_code in (302, 303)
+    second = staff_signed_in(browser, "duty2")
+    page = second.visit(f"/staff/written-questions/review/{question.reference}").get_data(as_text=True)
+    start = page.index('id="original-title"')
+    original = page[start : page.index("</section>", start)]
+    assert question.question in original and ANSWER in original
