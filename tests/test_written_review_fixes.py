@@ -220,3 +220,31 @@ def test_the_review_page_shows_the_question_and_answer_as_they_were(browser, mak
     start = page.index('id="original-title"')
     original = page[start : page.index("</section>", start)]
     assert question.question in original and ANSWER in original
+
+
+def test_similar_answers_are_counted_once_per_question_however_often_checked(browser):
+    """Back to the form and to the check page again (or a reload): still one use. Seen red
+    on: one use per render of the check page."""
+    from test_written_round_two import PUBLISHED_WAGES, fill_ask_form, published
+
+    from portal.core.models import Township
+    from portal.written_consultations.models import ArchiveUse
+
+    published(PUBLISHED_WAGES, "可以向劳动监察大队投诉。")
+    person, mobile = browser(), new_mobile()
+    check = fill_ask_form(person, mobile, WAGES)
+    assert "可以向劳动监察大队投诉。" in check.get_data(as_text=True)
+    township = db.session.scalars(select(Township).order_by(Township.sort_order)).first()
+    answers = {"topic": "labour", "township_id": str(township.id), "name": NAME, "mobile": mobile}
+    again = person.send("check-form", {}, press={"change_answer": "question"})
+    assert 'id="intake-form"' in again.get_data(as_text=True)
+    rechecked = person.send("intake-form", {**answers, "question": WAGES + "谢谢。"})
+    assert "可以向劳动监察大队投诉。" in rechecked.get_data(as_text=True), re.findall(
+        r"error[^>]*>([^<]+)<", rechecked.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert [(u.what, u.count) for u in db.session.scalars(select(ArchiveUse))] == [("similar", 1)]
+    other = browser()
+    fill_ask_form(other, new_mobile(), WAGES)
+    db.session.expire_all()
+    assert [(u.what, u.count) for u in db.session.scalars(select(ArchiveUse))] == [("similar", 2)]
