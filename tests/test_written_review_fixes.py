@@ -248,3 +248,14 @@ def test_similar_answers_are_counted_once_per_question_however_often_checked(bro
     fill_ask_form(other, new_mobile(), WAGES)
     db.session.expire_all()
     assert [(u.what, u.count) for u in db.session.scalars(select(ArchiveUse))] == [("similar", 2)]
+
+
+def test_the_duty_lawyer_sees_the_askers_mobile_masked(browser, make_staff):
+    """The answer goes out by SMS by itself: the detail page shows 137****1234, never the
+    whole number. Seen red on: the full mobile in the summary."""
+    make_staff("duty1", "duty_lawyer")
+    question = asked_directly(WAGES)
+    mobile = question.applicant_mobile
+    duty = staff_signed_in(browser, "duty1")
+    html = duty.visit(f"/staff/requests/{question.reference}").get_data(as_text=True)
+    assert mobile not in html and f"{mobile[:3]}****{mobile[-4:]}" in html
