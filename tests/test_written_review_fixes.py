@@ -259,3 +259,30 @@ def test_the_duty_lawyer_sees_the_askers_mobile_masked(browser, make_staff):
     duty = staff_signed_in(browser, "duty1")
     html = duty.visit(f"/staff/requests/{question.reference}").get_data(as_text=True)
     assert mobile not in html and f"{mobile[:3]}****{mobile[-4:]}" in html
+
+
+def test_a_question_may_ask_for_safe_contact_and_is_texted_nothing(browser, make_staff):
+    """The ask form offers safe contact (SPEC §14) as the other public forms do: no code,
+    no text when answered, the answer read on /track with the PIN. Seen red on: the form
+    without the offer."""
+    from test_safe_contact import SAFE, outbox_rows
+    from test_written_round_two import fill_ask_form
+
+    from portal.core.models import OutboxMessage
+
+    make_staff("duty1", "duty_lawyer")
+    person, mobile = browser(), new_mobile()
+    assert 'name="no_texts"' in person.visit("/consultations/ask").get_data(as_text=True)
+    check = fill_ask_form(person, mobile, WAGES, **SAFE)
+    assert 'id="check-form"' in check.get_data(as_text=True), check.get_data(as_text=True)[:3000]
+    done = person.send("check-form", {}, press={"answers_checked": "1"})
+    assert done.status_code == 303 and "/consultations/asked/WQ-" in done.headers["Location"]
+    asked = person.visit(done.headers["Location"]).get_data(as_text=True)
+    assert "不发送短信" in asked and "答复后短信通知您" not in asked
+    db.session.expire_all()
+    question = db.session.scalar(select(WrittenQuestion))
+    assert question.safe_contact
+    duty = staff_signed_in(browser, "duty1")
+    assert answer(duty, question, suitable=False).status_code in (302, 303)
+    assert not db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == mobile)).all()
+    assert outbox_rows() == 0

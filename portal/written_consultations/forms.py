@@ -18,11 +18,13 @@ from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.fields import CHOOSE_TOPIC, CHOOSE_TOWNSHIP, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm, ApplicantActionForm
+from portal.core.safe_contact import SafeContactMixin
 from portal.written_consultations.vocabulary import CHANNELS, REFERRALS, TOPICS
 
 
-class AskForm(FlaskForm):
-    """A written question (留言咨询): answered in writing by the day's duty lawyer."""
+class AskForm(SafeContactMixin, FlaskForm):
+    """A written question (留言咨询): answered in writing by the day's duty lawyer. With safe
+    contact (SPEC §14) nothing is texted: the answer is read on /track with the PIN."""
 
     topic = SelectField(
         _l("What is your question about?"),
