@@ -9,7 +9,7 @@ from portal.backoffice.queue_views import handlers_for
 from portal.backoffice.views import bp
 from portal.core import attachments
 from portal.core.access import (
-    AUDIENCE_LABELS,
+    audience_labels,
     can_change_mobile,
     can_claim,
     can_reassign,
@@ -120,7 +120,7 @@ def render_detail(
             if kind.party_template and not read_only
             else [],
             reveal=reveal,
-            audience_labels=AUDIENCE_LABELS,
+            audience_labels=audience_labels(kind),
             mobile_form=(mobile_form or MobileChangeForm(formdata=None))
             if can_change_mobile(current_user, found)
             else None,

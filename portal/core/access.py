@@ -149,6 +149,15 @@ AUDIENCE_LABELS = {
 }
 
 
+def audience_labels(kind) -> dict:
+    """The audit trail's labels for `kind`: without other parties (no party_template), an
+    event addressed to "both" (every submission recorded before issue #39's review) is the
+    applicant's alone."""
+    if kind.party_template:
+        return AUDIENCE_LABELS
+    return {**AUDIENCE_LABELS, BOTH: AUDIENCE_LABELS[APPLICANT]}
+
+
 class ShownEvent:
     """An event as one side's timeline shows it: its comment, or None when it is not theirs."""
 

@@ -320,7 +320,9 @@ def answer_rows(form: FlaskForm, only=None):
         if question.type == "PasswordField":  # a PIN is never shown again
             shown = "••••••" if question.data else ""
         elif question.type == "BooleanField":
-            shown = gettext("Yes") if question.data else ""
+            # An unticked box is left off, unless its field says the "no" is an answer too.
+            unticked = gettext("No") if getattr(question, "shown_unticked", False) else ""
+            shown = gettext("Yes") if question.data else unticked
         elif hasattr(question, "iter_choices"):
             chosen = [
                 str(choice[1])

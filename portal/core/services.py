@@ -82,8 +82,15 @@ def submit(
     db.session.add(service_request)
     db.session.flush()  # the id, for the audit event and messages that follow
     variables = _run_effect(workflow.effects.get("submit"), service_request, {}, now)
+    # Addressed to the other parties too only where the kind has any (its party_template).
+    audience = BOTH if kind.party_template else APPLICANT
     record_event(
-        service_request, "submit", user=user, actor_type=APPLICANT, to_status=workflow.initial, audience=BOTH
+        service_request,
+        "submit",
+        user=user,
+        actor_type=APPLICANT,
+        to_status=workflow.initial,
+        audience=audience,
     )
     if workflow.submitted_notice and notify:
         _notify(service_request, workflow.submitted_notice, variables, "submitted")
@@ -296,10 +303,13 @@ def _notify(
         if service_request.status in kind_of(service_request).ratable_states:
             # 好差评 (SPEC §2): the message that ends a request invites the person to rate it;
             # the provider's template for such an event carries the address as `rate_url`.
-            params["rate_url"] = notifications.public_url("public.track")
-            body += " " + gettext(
-                "You may rate this service on the tracking page: %(url)s", url=params["rate_url"]
-            )
+            # A text carries a full address (PUBLIC_BASE_URL) or none: never a bare path.
+            url = notifications.public_url("public.track")
+            if url.startswith(("https://", "http://")):
+                params["rate_url"] = url
+                body += " " + gettext("You may rate this service on the tracking page: %(url)s", url=url)
+            else:
+                body += " " + gettext("You may rate this service on the portal's tracking page.")
         subject = str(kind_of(service_request).label) + " " + service_request.reference
     notifications.notify(
         service_request,

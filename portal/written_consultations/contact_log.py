@@ -122,6 +122,7 @@ def log():
         db.session.commit()
         flash(_l("Logged. The form is ready for the next one."), "success")
         return redirect(url_for(".log"), 303)
+    form.focus_first_error()
     today = list(
         db.session.scalars(
             select(ContactLogEntry)
@@ -179,7 +180,9 @@ def entries():
 
 
 def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
-    """The report's consultations by channel, each linking to what it counts."""
+    """The report's consultations by channel (SPEC §14: booked, written, 12348 call, walk-in,
+    outreach), each a figure linking to what it counts, on every report page; the annual
+    report adds their shares as a chart."""
     from portal.reports.compute import Count, Table
 
     counts = by_channel(period)
@@ -195,10 +198,10 @@ def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
         for key, label, n in referrals_made(period)
     ]
     if not with_tables:
-        return [total, *referred], []
+        return [total, *rows, *referred], []
     shares = [
         Count(r.label, r.value, r.url, share=r.value / everything if everything else None) for r in rows
     ]
-    return [total, *referred], [
+    return [total, *rows, *referred], [
         Table("channels", str(_l("Consultations by channel")), shares, value_label=str(_l("Consultations")))
     ]

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -17,11 +18,13 @@ from portal.core.attachments import AcceptedUploads
 from portal.core.choices import options, township_options
 from portal.core.fields import CHOOSE_TOPIC, CHOOSE_TOWNSHIP, ENTER_MOBILE, ENTER_NAME, MobileNumber
 from portal.core.forms import ActionForm, ApplicantActionForm
+from portal.core.safe_contact import SafeContactMixin
 from portal.written_consultations.vocabulary import CHANNELS, REFERRALS, TOPICS
 
 
-class AskForm(FlaskForm):
-    """A written question (留言咨询): answered in writing by the day's duty lawyer."""
+class AskForm(SafeContactMixin, FlaskForm):
+    """A written question (留言咨询): answered in writing by the day's duty lawyer. With safe
+    contact (SPEC §14) nothing is texted: the answer is read on /track with the PIN."""
 
     topic = SelectField(
         _l("What is your question about?"),
@@ -65,9 +68,19 @@ class AskForm(FlaskForm):
         self.township_id.choices = options(
             [("", _l("Choose…")), *((str(c.value), c.label) for c in township_options())]
         )
+        self.consent.shown_unticked = True  # the check page shows "no" too (core.intake)
+
+
+#: The transition's own field says it all: no generic comment box beside it (the comment
+#: stays an empty hidden field, so the shared action views read it as usual).
+NO_COMMENT = HiddenField(validators=[Length(max=0)])
+NO_CONSENT = _l(
+    "The person reads it on the tracking page after proving their mobile. They did not consent to publication: this question is not offered for the public archive."
+)
 
 
 class AnswerForm(ActionForm):
+    comment = NO_COMMENT
     answer = TextAreaField(
         _l("Answer"),
         validators=[DataRequired(message=_l("Write the answer.")), Length(max=5000)],
@@ -78,8 +91,15 @@ class AnswerForm(ActionForm):
         _l("Suitable for the public archive (only if the person consented; a second staff member reviews it)")
     )
 
+    def prepare(self, question) -> None:
+        """ "Suitable" only where the person consented; otherwise say why it is not offered."""
+        if not getattr(question, "consent_to_publish", False):
+            del self.suitable
+            self.answer.description = NO_CONSENT
+
 
 class FollowUpAnswerForm(ActionForm):
+    comment = NO_COMMENT
     follow_up_answer = TextAreaField(
         _l("Answer to the follow-up question"),
         validators=[DataRequired(message=_l("Write the answer.")), Length(max=5000)],
@@ -88,6 +108,8 @@ class FollowUpAnswerForm(ActionForm):
 
 class FollowUpForm(ApplicantActionForm):
     """The person's one follow-up question, on the tracking page."""
+
+    comment = NO_COMMENT
 
     follow_up_question = TextAreaField(
         _l("Your follow-up question"),
@@ -129,11 +151,14 @@ class WithdrawForm(FlaskForm):
 
 
 class FirstFocusedRadioField(RadioField):
-    """Radio buttons whose first option takes the focus when the page opens."""
+    """Radio buttons whose first option takes the focus when the page opens (unless
+    `focused` is turned off: another field in error takes it)."""
+
+    focused = True
 
     def __iter__(self):
         for number, option in enumerate(super().__iter__()):
-            if number == 0:
+            if number == 0 and self.focused:
                 option.render_kw = {**(option.render_kw or {}), "autofocus": True}
             yield option
 
@@ -163,3 +188,11 @@ class LogForm(FlaskForm):
         self.township_id.choices = options(
             [("", "—"), *((str(c.value), c.label) for c in township_options())]
         )
+
+    def focus_first_error(self) -> None:
+        """After a rejected entry, the focus goes to the first field in error."""
+        first = next((f for f in self if f.errors), None)
+        if first is None or first is self.channel:
+            return
+        self.channel.focused = False
+        first.render_kw = {**(first.render_kw or {}), "autofocus": True}

@@ -5,7 +5,8 @@ and that form opens with their question already in its facts (or question) field
 The text goes through the server-side intake state of the target form (core.intake_state),
 as the form's own "change an answer" does, never through the address."""
 
-from flask import abort, current_app, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
+from flask_babel import lazy_gettext as _l
 
 from portal.core import intake_state
 from portal.core.access import applicant_request_or_proof
@@ -13,12 +14,16 @@ from portal.core.intake_fields import CHANGE_PARAM
 from portal.extensions import db
 from portal.written_consultations.vocabulary import REFERRAL_ENDPOINTS
 
-#: The field of each target form that receives the question, and its length limit.
+#: The field of each target form that receives the question, its length limit, and the
+#: field of the person's name (their mobile goes into each form's "mobile").
 CARRIED_FIELDS = {
-    "legal_aid.apply": ("facts", 3000),
-    "mediation.apply": ("facts", 3000),
-    "consultations.book": ("description", 1000),
+    "legal_aid.apply": ("facts", 3000, "applicant_name"),
+    "mediation.apply": ("facts", 3000, "applicant_name"),
+    "consultations.book": ("description", 1000, "name"),
 }
+CARRIED_NOTICE = _l(
+    "Your written question %(reference)s is filled in below, with your name and mobile: check them before you send."
+)
 
 
 def target_of(referral: str | None) -> str | None:
@@ -37,10 +42,14 @@ def carry_over(reference: str):
     endpoint = target_of(question.referral)
     if endpoint is None or endpoint not in CARRIED_FIELDS:
         abort(404)
-    name, limit = CARRIED_FIELDS[endpoint]
-    state = intake_state.save(
-        [(name, carried_text(question)[:limit])], key=intake_state.new_key(), endpoint=endpoint
-    )
+    field, limit, name_field = CARRIED_FIELDS[endpoint]
+    # The mobile is filled in, not taken as proved: the form proves it by a code as usual
+    # (the tracking page's proof is not the "proved a moment ago" of core verification).
+    answers = [(field, carried_text(question)[:limit]), ("mobile", question.applicant_mobile or "")]
+    if question.applicant_name:
+        answers.append((name_field, question.applicant_name))
+    state = intake_state.save(answers, key=intake_state.new_key(), endpoint=endpoint)
     state.path = url_for(endpoint)
     db.session.commit()
+    flash(CARRIED_NOTICE % {"reference": question.reference}, "info")
     return redirect(url_for(endpoint, **{CHANGE_PARAM: "1"}), 303)

@@ -18,6 +18,7 @@ from portal.written_consultations import archive, roster
 from portal.written_consultations.forms import ReviewForm, RosterForm, WithdrawForm
 from portal.written_consultations.models import WrittenQuestion
 from portal.written_consultations.privacy import findings
+from portal.written_consultations.states import QuestionState
 
 bp = Blueprint("written_consultations_staff", __name__, url_prefix="/staff/written-questions")
 ROSTER_DAYS = 14
@@ -56,13 +57,15 @@ def _render_duty(form: RosterForm, status: int):
         )
     )
     days = [today + timedelta(days=n) for n in range(ROSTER_DAYS)]
+    # Those waiting for a lawyer (asked, or a follow-up) first, each by its due time; then
+    # the answered ones, open until closed.
+    questions = sorted(mine + unassigned, key=lambda q: q.status == QuestionState.ANSWERED)
     page = render_template(
         "written_consultations/staff_duty.html",
         form=form,
         days=days,
         rows=roster.roster_between(days[0], days[-1]),
-        mine=mine,
-        unassigned=unassigned,
+        questions=questions,
         may_plan=current_user.has_role(Role.SUPERVISOR),
         review_count=len(_awaiting_review()),
     )

@@ -1,12 +1,13 @@
 """Public pages: ask a written question (/consultations/ask), its confirmation, and the
 archive of answered questions (/consultations/answers)."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request, session, url_for
 from flask_login import current_user
 
 from portal.core import attachments
 from portal.core.access import applicant_request_or_proof
 from portal.core.intake import Intake, run_intake
+from portal.core.intake_fields import KEY_FIELD
 from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page
 from portal.core.services import submit
@@ -77,12 +78,21 @@ def ask():
     )
 
 
+#: The intakes (their one-time keys) whose similar answers were counted in this browser.
+SIMILAR_COUNTED = "wq_similar_counted"
+
+
 def similar_shown(text: str) -> list[WrittenQuestion]:
-    """The archive's closest answers to a question about to be sent, counted as a use."""
+    """The archive's closest answers to a question about to be sent, counted as a use once
+    per intake (its one-time key), however often its check page is shown again."""
     found = archive.similar(text)
-    if found:
+    key = request.form.get(KEY_FIELD, "")
+    counted = session.get(SIMILAR_COUNTED, [])
+    if found and (not key or key not in counted):
         archive.count_use("similar")
         db.session.commit()  # the check page's own state is committed already
+        if key:
+            session[SIMILAR_COUNTED] = [*counted, key][-10:]
     return found
 
 
