@@ -393,6 +393,9 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     )
     pages.keep("visitor", "POST", "/legal-aid/apply (form token lost)", lost)
     keep_every_question_page(make_client(), pages)
+    from portal.mediation.apply_pages import PAGES as MEDIATION_PAGES
+
+    keep_every_question_page(make_client(), pages, "/mediation/apply", MEDIATION_PAGES)
 
     # A resident and a verified enterprise clerk (health checks), signed in, with their own requests.
     for who, mobile, password in (

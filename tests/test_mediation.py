@@ -141,7 +141,7 @@ def test_the_other_partys_mobile_cannot_be_the_applicants(client, people):
     # Found at the check page (the mobile comes later): the other party's page again, with
     # its message; everything typed is kept.
     assert 'id="other_mobile-error"' in html and "冯建军" in html
-    assert "邻居在通道上堆放杂物" in client.get("/mediation/apply/dispute").get_data(as_text=True)
+    assert "邻居在通道上堆放杂物" in client.get("/mediation/apply/what-happened").get_data(as_text=True)
     assert db.session.scalar(select(MediationCase.id)) is None
 
 

@@ -119,7 +119,7 @@ def test_similar_ranks_by_shared_bigrams(app):
     ("referral", "start", "field", "page"),
     [
         ("legal_aid", "/legal-aid/apply", "facts", "facts"),
-        ("mediation", "/mediation/apply", "facts", "dispute"),
+        ("mediation", "/mediation/apply", "facts", "what-happened"),
         ("booking", "/consultations/book", "description", None),
     ],
 )
