@@ -48,6 +48,9 @@ def test_the_request_reaches_a_reference_through_its_pages(browser, make_staff, 
     again: list[str] = []
     request_through_pages(clerk, request_form(areas=["tax"]), again)
     assert [location.rsplit("/", 1)[1] for location in again] == ["how", "self-assessment", "check"]
+    sent = clerk.send("check-form", {}, press={"answers_checked": "1"})
+    assert sent.status_code == 303 and "/health-checks/requested/HC-" in sent.headers["Location"]
+    assert requests_made() == 2
     assert clerk.visit(f"{REQUEST}/enterprise").request.path == f"{REQUEST}/areas"
 
 
