@@ -26,7 +26,7 @@ from support import PASSWORD, VALID_ID
 pytest_plugins = ["deployed"]
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 #: The public forms run as question pages (core.question_pages): their entry addresses.
-PAGED_FORMS = ("/legal-aid/apply",)
+PAGED_FORMS = ("/legal-aid/apply", "/health-checks/request", "/mediation/apply")
 CSRF_PATTERN = re.compile(r'name="(?:[\w]+-)?csrf_token"[^>]*value="([^"]+)"')
 
 

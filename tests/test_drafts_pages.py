@@ -4,6 +4,7 @@ is something typed; staff pages and reports never see or count a draft."""
 
 from deployed import new_mobile
 from sqlalchemy import func, select
+from test_journeys_deployed import through_the_pages
 from test_reports import figures_of, section_html
 
 from portal.core.clock import local_today
@@ -75,8 +76,8 @@ def test_a_mediation_draft_is_hidden_after_the_quick_exit_and_opens_with_the_cod
     db.session.commit()
     person, mobile = browser(), new_mobile()
     person.visit("/mediation/apply")
-    check = person.send(
-        "intake-form", form({"township_id": township.id}, mobile=mobile, other_mobile=new_mobile())
+    check = through_the_pages(
+        person, form({"township_id": township.id}, mobile=mobile, other_mobile=new_mobile())
     )
     assert check.status_code == 200 and 'id="check-form"' in check.get_data(as_text=True)
     person.post("/leave", data=hidden_inputs(person.last_html, "quick-exit-form"))
@@ -85,6 +86,5 @@ def test_a_mediation_draft_is_hidden_after_the_quick_exit_and_opens_with_the_cod
     person.visit("/continue/mediation.apply")
     person.visit(person.send(None, {"mobile": mobile}).headers["Location"])
     opened = person.send(None, {"code": code_sent_to(mobile)})
-    assert opened.status_code == 303 and facts in person.visit(opened.headers["Location"]).get_data(
-        as_text=True
-    )
+    assert opened.status_code == 303 and person.visit(opened.headers["Location"]).status_code == 200
+    assert facts in person.visit("/mediation/apply/check").get_data(as_text=True)

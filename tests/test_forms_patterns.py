@@ -42,7 +42,7 @@ def _mediation(client, make_client):
         MediationCommittee(name="星沙街道人民调解委员会", name_en="Xingsha", township_id=township.id)
     )
     db.session.commit()
-    return client, "/mediation/apply", mediation_form({"township_id": township.id}), "applicant_name"
+    return client, "/mediation/apply/you", mediation_form({"township_id": township.id}), "applicant_name"
 
 
 def _consultation(client, make_client):
@@ -62,7 +62,7 @@ def _health_check(client, make_client):
     create_staff_user("hc", "correct-horse-battery", ["health_check_coordinator"], "孙协调员")
     db.session.commit()
     clerk = verified_clerk(make_client)
-    return clerk, "/health-checks/request", request_form(), "industry"
+    return clerk, "/health-checks/request/enterprise", request_form(), "industry"
 
 
 def _written_question(client, make_client):

@@ -178,7 +178,16 @@ def test_a_request_needs_an_area_and_flags_the_self_assessment(team, make_client
     clerk = verified_clerk(make_client)
     none = clerk.submit("/health-checks/request", request_form(areas=[]))
     assert none.status_code == 400 and 'id="areas-error"' in none.get_data(as_text=True)
-    assert 'value="机械制造"' in none.get_data(as_text=True)  # the rest is kept
+    # Question pages (issue #30): the self-assessment asks only the areas chosen, and a page
+    # refused keeps what was typed on it. Mutant seen red: the questions not filtered by area.
+    token = clerk.csrf_token("/health-checks/request")
+    chosen = {"areas": ["labour", "contracts"], "csrf_token": token}
+    assert clerk.post("/health-checks/request/areas", data=chosen).status_code == 303
+    asked = clerk.get("/health-checks/request/self-assessment").get_data(as_text=True)
+    assert 'name="q_labour"' in asked and 'name="q_contracts"' in asked and 'name="q_tax"' not in asked
+    typed = {"industry": "机械制造", "employees": "many", "township_id": "", "csrf_token": token}
+    refused = clerk.post("/health-checks/request/enterprise", data=typed)
+    assert refused.status_code == 400 and 'value="机械制造"' in refused.get_data(as_text=True)
     sent = clerk.submit("/health-checks/request", request_form())
     assert sent.status_code == 303
     reference = sent.headers["Location"].rsplit("/", 1)[1]

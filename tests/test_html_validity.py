@@ -84,24 +84,44 @@ def fill(rule, values: dict) -> str | None:
     return url
 
 
-def keep_every_question_page(person, pages) -> None:
-    """Every question page of the legal aid application (for someone else, so that the page
-    about that person is asked), each also sent empty (its messages), and the check page."""
+def keep_every_question_page(person, pages, base="/legal-aid/apply", flow=None, who="visitor") -> None:
+    """Every question page of a paged form (legal aid by default: for someone else, so that
+    the page about that person is asked), each also sent empty (its messages), and the check page."""
     from portal.legal_aid.apply_pages import PAGES
 
-    token = person.csrf_token("/legal-aid/apply")
-    person.post("/legal-aid/apply/who", data={"applying_for": "guardian", "csrf_token": token})
-    entry = person.get("/legal-aid/apply")
+    token = person.csrf_token(base)
+    if flow is None:
+        flow = PAGES
+        person.post(f"{base}/who", data={"applying_for": "guardian", "csrf_token": token})
+    entry = person.get(base)
     assert entry.status_code == 200
-    pages.reached.add("/legal-aid/apply")
-    for page in PAGES.pages:
-        url = f"/legal-aid/apply/{page.name}"
+    pages.reached.add(base)
+    for page in flow.pages:
+        url = f"{base}/{page.name}"
         shown = person.get(url)
         assert shown.status_code == 200, url
-        pages.keep("visitor", "GET", url, shown)
-        pages.reached.add("/legal-aid/apply/<page>")
-        pages.keep("visitor", "POST", f"{url} (empty)", person.post(url, data={"csrf_token": token}))
-    pages.keep("visitor", "GET", "/legal-aid/apply/check", person.get("/legal-aid/apply/check"))
+        pages.keep(who, "GET", url, shown)
+        pages.reached.add(f"{base}/<page>")
+        pages.keep(who, "POST", f"{url} (empty)", person.post(url, data={"csrf_token": token}))
+    pages.keep(who, "GET", f"{base}/check", person.get(f"{base}/check"))
+
+
+def keep_the_health_check_pages(person, pages) -> None:
+    """The request's pages, the enterprise's page too (its details cleared for the walk)."""
+    from portal.accounts.enterprises import membership_of
+    from portal.health_checks.request_pages import request_pages
+
+    clerk = db.session.scalar(select(User).where(User.mobile == ENTERPRISES[0][2]))
+    enterprise = membership_of(clerk).enterprise
+    industry, enterprise.industry = enterprise.industry, None
+    db.session.commit()
+    person.post(
+        "/health-checks/request/areas",
+        data={"areas": "labour", "csrf_token": person.csrf_token("/health-checks/request")},
+    )
+    keep_every_question_page(person, pages, "/health-checks/request", request_pages(known=False), "clerk")
+    enterprise.industry = industry
+    db.session.commit()
 
 
 class Pages:
@@ -373,6 +393,9 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
     )
     pages.keep("visitor", "POST", "/legal-aid/apply (form token lost)", lost)
     keep_every_question_page(make_client(), pages)
+    from portal.mediation.apply_pages import PAGES as MEDIATION_PAGES
+
+    keep_every_question_page(make_client(), pages, "/mediation/apply", MEDIATION_PAGES)
 
     # A resident and a verified enterprise clerk (health checks), signed in, with their own requests.
     for who, mobile, password in (
@@ -385,6 +408,8 @@ def test_every_page_is_valid_html(app, make_client, tmp_path):
         own = [r for r in requests if r.applicant_user_id == user.id]
         get_everything(app, person, who, pages, addresses(own), public=True)
         pages.keep(who, "GET", "/staff/ (forbidden)", person.get("/staff/"))
+        if who == "clerk":
+            keep_the_health_check_pages(person, pages)
 
     staff_members = db.session.scalars(
         select(User).where(User.account_type == AccountType.STAFF).order_by(User.username)

@@ -188,10 +188,21 @@ def at_the_code_page(person, mobile: str) -> str:
 def test_a_health_check_from_an_enterprise_proved_by_the_code_and_verified_by_staff(browser, make_staff):
     """The enterprise's mobile is proved by the code at registration (its own signed-in
     number needs none at the request); the coordinator signs in with a real TOTP code."""
+    from test_health_checks import request_form
+
+    clerk = verified_enterprise_browser(browser, make_staff)
+    done = through_the_code_or_not(clerk, "/health-checks/request", request_form())
+    assert done.status_code == 303 and "/HC-" in done.headers["Location"]
+    assert requests_made() == 1
+
+
+def verified_enterprise_browser(browser, make_staff):
+    """An enterprise clerk registered through the code, verified by a coordinator signed in
+    with a real TOTP code: the clerk's browser."""
     import io
 
     from deployed import staff_signed_in
-    from test_health_checks import USCC, request_form
+    from test_health_checks import USCC
 
     from portal.accounts.enterprises import EnterpriseMember
 
@@ -223,15 +234,13 @@ def test_a_health_check_from_an_enterprise_proved_by_the_code_and_verified_by_st
     coordinator = staff_signed_in(browser, "hc")
     coordinator.visit(f"/staff/health-checks/members/{member.id}")
     assert coordinator.send(None, {"decision": "verify"}).status_code == 303
-    done = through_the_code_or_not(clerk, "/health-checks/request", request_form())
-    assert done.status_code == 303 and "/HC-" in done.headers["Location"]
-    assert requests_made() == 1
+    return clerk
 
 
 def through_the_code_or_not(person, page: str, answers: dict):
     """A signed-in person's own proved number: form → check → sent, no code needed."""
     person.visit(page)
-    check = person.send("intake-form", answers)
+    check = through_the_pages(person, answers)
     assert check.status_code == 200 and 'id="check-form"' in check.get_data(as_text=True)
     return person.send("check-form", {}, press={"answers_checked": "1"})
 

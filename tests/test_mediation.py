@@ -139,8 +139,11 @@ def test_an_application_gets_an_md_reference_and_the_other_party_is_not_told_yet
 def test_the_other_partys_mobile_cannot_be_the_applicants(client, people):
     response = client.submit("/mediation/apply", form(people, other_mobile="139 0000 0041"))
     html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert 'id="other_mobile-error"' in html and "冯建军" in html and "邻居在通道上堆放杂物" in html
+    assert response.status_code == 400 and response.request.path == "/mediation/apply/other-party"
+    # Found at the check page (the mobile comes later): the other party's page again, with
+    # its message; everything typed is kept.
+    assert 'id="other_mobile-error"' in html and "冯建军" in html
+    assert "邻居在通道上堆放杂物" in client.get("/mediation/apply/what-happened").get_data(as_text=True)
     assert db.session.scalar(select(MediationCase.id)) is None
 
 

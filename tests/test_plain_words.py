@@ -45,17 +45,22 @@ def banned_in(text: str) -> list[str]:
 
 def legal_aid_pages(client, answers: dict) -> list[tuple[str, str]]:
     """(page, HTML) of every page the answers lead through (saved page by page)."""
-    client.get("/legal-aid/apply")
+    return question_pages(client, "/legal-aid/apply", PAGES, answers)
+
+
+def question_pages(client, base: str, flow, answers: dict) -> list[tuple[str, str]]:
+    """(page, HTML) of every page of `flow` at `base` the answers lead through."""
+    client.get(base)
     shown = []
-    for page in PAGES.pages:
-        response = client.get(f"/legal-aid/apply/{page.name}")
+    for page in flow.pages:
+        response = client.get(f"{base}/{page.name}")
         if response.status_code == 303:
             continue  # not asked on this branch
         shown.append((page.name, response.get_data(as_text=True)))
         names = set(re.findall(r'name="([^"]+)"', shown[-1][1]))
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', shown[-1][1]).group(1)
         data = {name: value for name, value in answers.items() if name in names}
-        client.post(f"/legal-aid/apply/{page.name}", data={**data, "csrf_token": token})
+        client.post(f"{base}/{page.name}", data={**data, "csrf_token": token})
     return shown
 
 
@@ -87,10 +92,30 @@ def test_no_legal_aid_page_speaks_jargon(client, language, branch):
 @pytest.mark.parametrize("language", ["zh_Hans", "en"])
 @pytest.mark.parametrize("form", [_mediation, _health_check])
 def test_the_mediation_and_health_check_forms_speak_plainly(client, make_client, language, form):
-    person, url, _answers, _field = form(client, make_client)
+    """Every question page of each (issue #30). Mutant caught: a page left out of the walk."""
+    person, url, answers, _field = form(client, make_client)
     person.get(f"/language/{'en' if language == 'en' else 'zh_Hans'}")
-    html = person.get(url).get_data(as_text=True)
-    assert banned_in(question_text(html)) == []
+    base = "/".join(url.split("/")[:3])
+    flow = PAGED[base]()
+    pages = question_pages(person, base, flow, answers)
+    assert [name for name, _html in pages] == [page.name for page in flow.pages]
+    for name, html in pages:
+        assert banned_in(question_text(html)) == [], (language, name)
+
+
+def _health_check_pages():
+    from portal.health_checks.request_pages import request_pages
+
+    return request_pages(known=False)
+
+
+def _mediation_pages():
+    from portal.mediation.apply_pages import PAGES as MEDIATION_PAGES
+
+    return MEDIATION_PAGES
+
+
+PAGED = {"/health-checks/request": _health_check_pages, "/mediation/apply": _mediation_pages}
 
 
 def test_the_check_sees_what_it_bans():

@@ -296,7 +296,7 @@ def test_every_public_form_for_a_person_offers_safe_contact(deployed):  # noqa: 
     village = directory()["金龙村"]
     for page in (
         "/legal-aid/apply/contact",
-        "/mediation/apply",
+        "/mediation/apply/safe-contact",
         f"/consultations/book?point={point.id}&date={day_of(slot)}",
         f"/advisers/villages/{village.id}/contact",
     ):

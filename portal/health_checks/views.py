@@ -10,15 +10,16 @@ from portal.accounts.enterprises import is_verified_member, membership_of
 from portal.core.access import applicant_may_see, applicant_request_or_proof, can_view, works_queue
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
-from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page
+from portal.core.question_pages import PagedForm, run_pages
 from portal.core.registry import kind_for_code
 from portal.core.services import load_by_reference
 from portal.extensions import db
 from portal.health_checks.forms import BreachForm, FixedForm, RequestForm
 from portal.health_checks.models import Finding, HealthCheck
 from portal.health_checks.reports import report_pdf, report_xlsx, summary
+from portal.health_checks.request_pages import ENTERPRISE_FIELDS, request_pages
 from portal.health_checks.services import CheckRequest, mark_fixed, report_breach, request_check
 from portal.health_checks.states import HealthCheckState
 from portal.health_checks.team import OBJECTION_STATES, firm_of, may_open, pledge_text
@@ -66,27 +67,33 @@ def index():
     return render_template("health_checks/index.html")
 
 
-@bp.route("/request", methods=["GET", "POST"])
+@bp.route("/request", methods=["GET", "POST"], defaults={"page": None})
+@bp.route("/request/<page>", methods=["GET", "POST"])
 @intake_page
-def request_page():
-    """A verified member of an enterprise asks for a check; anyone else learns how to get there."""
+def request_page(page: str | None):
+    """A verified member of an enterprise asks for a check, as question pages; anyone
+    else learns how to get there."""
     member = membership_of(current_user)
     if member is None or not member.is_verified:
         return render_template("health_checks/not_verified.html", member=member)
     enterprise = member.enterprise
-    form = RequestForm(
-        data={
-            "industry": enterprise.industry,
-            "employees": enterprise.employees,
-            "township_id": str(enterprise.township_id or ""),
-            "park": enterprise.park,
-        }
-    )
     # Asked once: what "My enterprise" already holds is shown, not asked again.
     known = bool(enterprise.industry and enterprise.employees is not None and enterprise.township_id)
-    if known:
-        for name in ENTERPRISE_FIELDS:
-            del form[name]
+
+    def make_form(**kwargs) -> RequestForm:
+        form = RequestForm(
+            data={
+                "industry": enterprise.industry,
+                "employees": enterprise.employees,
+                "township_id": str(enterprise.township_id or ""),
+                "park": enterprise.park,
+            },
+            **kwargs,
+        )
+        if known:
+            for name in ENTERPRISE_FIELDS:
+                del form[name]
+        return form
 
     def send(form: RequestForm, _staged) -> HealthCheck:
         if known:
@@ -106,18 +113,17 @@ def request_page():
         )
         return request_check(enterprise, current_user, details, locale=current_language())
 
-    return run_intake(
-        Intake(
-            form,
+    return run_pages(
+        PagedForm(
+            request_pages(known),
+            make_form,
             "health_checks/request.html",
             send,
             confirmation="health_checks.requested",
             context={"enterprise": enterprise, "questions": QUESTIONS, "known": known},
-        )
+        ),
+        page,
     )
-
-
-ENTERPRISE_FIELDS = ("industry", "employees", "township_id", "park")
 
 
 def _known_request(form: RequestForm, enterprise) -> CheckRequest:

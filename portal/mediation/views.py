@@ -1,19 +1,20 @@
 """Public pages of people's mediation: what it is, the application, the confirmation."""
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 
 from portal.core.access import applicant_may_see, applicant_request_or_proof, party_viewing
 from portal.core.calendar_files import UID_DOMAIN, event_file
 from portal.core.clock import utcnow
-from portal.core.intake import Intake, run_intake
 from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page, quick_exit
+from portal.core.question_pages import PagedForm, run_pages
 from portal.core.services import load_by_reference
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.mediation.agreement_forms import LABELS as AGREEMENT_LABELS
+from portal.mediation.apply_pages import PAGES
 from portal.mediation.escalation import TITLE as RISK_TITLE
 from portal.mediation.forms import ApplicationForm, dispute_from
 from portal.mediation.models import MediationCase, MediationSession
@@ -61,21 +62,34 @@ def index():
     return render_template("mediation/index.html")
 
 
-@bp.route("/apply", methods=["GET", "POST"])
+@bp.route("/apply", methods=["GET", "POST"], defaults={"page": None})
+@bp.route("/apply/<page>", methods=["GET", "POST"])
 @intake_page
 @quick_exit
-def apply():
-    """Ask a people's mediation committee to mediate a dispute."""
-    form = ApplicationForm()
-    applicant = current_user if current_user.is_authenticated and not current_user.is_staff else None
-    if applicant is not None and not form.is_submitted():
+def apply(page: str | None):
+    """Ask a people's mediation committee to mediate a dispute: the question pages, then
+    check your answers, the code, and a reference."""
+    return run_pages(
+        PagedForm(PAGES, _application_form, "mediation/apply.html", _send, confirmation="mediation.applied"),
+        page,
+    )
+
+
+def _applicant():
+    return current_user if current_user.is_authenticated and not current_user.is_staff else None
+
+
+def _application_form(**kwargs) -> ApplicationForm:
+    form = ApplicationForm(**kwargs)
+    applicant = _applicant()
+    if applicant is not None and request.method == "GET":
         form.applicant_name.data = form.applicant_name.data or applicant.display_name
         form.mobile.data = form.mobile.data or applicant.mobile
+    return form
 
-    def send(form: ApplicationForm, _staged) -> MediationCase:
-        return receive(dispute_from(form), user=applicant, locale=current_language())
 
-    return run_intake(Intake(form, "mediation/apply.html", send, confirmation="mediation.applied"))
+def _send(form: ApplicationForm, _staged) -> MediationCase:
+    return receive(dispute_from(form), user=_applicant(), locale=current_language())
 
 
 @bp.get("/applied/<reference>")

@@ -18,6 +18,7 @@ from .browser_steps import (
     ZH,
     check_answers_and_send,
     field,
+    next_page,
     open_action,
     read_reference,
     section,
@@ -100,17 +101,21 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
     clerk.goto("/")
     clerk.get_by_role("main").get_by_role("link", name=T("Enterprise legal health check"), exact=True).click()
     clerk.get_by_role("link", name=T("Request a legal health check"), exact=True).click()
-    expect(clerk.get_by_role("heading", level=1)).to_have_text(T("Request a legal health check"))
-    field(clerk, T("Industry")).fill("机械制造")
-    field(clerk, T("Number of employees")).fill("80")
-    field(clerk, T("Township or street")).select_option(index=1)
-    clerk.get_by_role("radio", name=T("Visit at our premises"), exact=True).check()
+    # The request's question pages (issue #30): what, how and when, the self-assessment, the enterprise.
+    expect(clerk.get_by_role("heading", level=1)).to_have_text(T("What the lawyers should check"))
     clerk.get_by_role("checkbox", name=T("Labour and employment"), exact=True).check()
+    next_page(clerk, T, T("How and when"))
+    clerk.get_by_role("radio", name=T("Visit at our premises"), exact=True).check()
+    next_page(clerk, T, T("Quick self-assessment (optional)"))
     clerk.get_by_role("group", name=T("Does every employee have a written labour contract?")).get_by_role(
         "radio", name=T("No"), exact=True
     ).check()
     check_axe(clerk, axe_source, "health-check-request", language)
-    clerk.get_by_role("button", name=T("Send the request"), exact=True).click()
+    next_page(clerk, T, T("About the enterprise"))
+    field(clerk, T("Industry")).fill("机械制造")
+    field(clerk, T("Number of employees")).fill("80")
+    field(clerk, T("Township or street")).select_option(index=1)
+    next_page(clerk, T, None)
     check_answers_and_send(clerk, T, "机械制造")
     expect(clerk.get_by_role("heading", level=1)).to_have_text(T("Your request was sent"))
     reference = read_reference(clerk, CHECK_REFERENCE)

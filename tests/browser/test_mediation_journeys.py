@@ -13,6 +13,7 @@ from .browser_steps import (
     ZH,
     check_answers_and_send,
     field,
+    next_page,
     open_action,
     read_reference,
     section,
@@ -70,23 +71,33 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     expect(applicant.get_by_role("heading", level=1)).to_have_text(T("People's mediation"))
     check_axe(applicant, axe_source, "mediation", language)
     applicant.get_by_role("link", name=T("Apply for mediation"), exact=True).click()
-    expect(applicant.get_by_role("heading", level=1)).to_have_text(T("Apply for mediation"))
+    # The application's question pages (issue #30), each with its own heading.
+    expect(applicant.get_by_role("heading", level=1)).to_have_text(T("About you"))
     field(applicant, T("Your full name")).fill("冯桂兰" if language == ZH else "Feng Guilan")
-    field(applicant, T("Your mobile number")).fill(mine)
+    next_page(applicant, T, T("The other party"))
     field(applicant, T("The other party's name")).fill(other_name)
     field(applicant, T("The other party's mobile (if you know it)")).fill(mine)  # a slip: their own number
+    next_page(applicant, T, T("The dispute"))
     field(applicant, T("What is the dispute about?")).select_option(label=T("Neighbours"))
     field(applicant, T("Township or street where the dispute arose")).select_option(index=1)
+    next_page(applicant, T, T("What happened and what you ask for"))
     field(applicant, T("What happened")).fill(
         "邻居在通道上堆放杂物。" if language == ZH else "The neighbour blocks our passage."
     )
     field(applicant, T("What you ask for")).fill("清理通道。" if language == ZH else "Clear the passage.")
+    next_page(applicant, T, T("A court or arbitration"))
     applicant.get_by_role("radio", name=T("No"), exact=True).check()
+    next_page(applicant, T, T("Choosing a mediator"))
+    next_page(applicant, T, T("Your contact details"))
+    field(applicant, T("Your mobile number")).fill(mine)
+    next_page(applicant, T, T("No text messages (safe contact)"))
+    next_page(applicant, T, T("Your rights, and who attends"))
     # Rights and duties first (issue 34): read above the choice of non-public mediation.
     expect(applicant.get_by_role("heading", name=T("Your rights and duties in mediation"))).to_be_visible()
     applicant.get_by_role(
         "radio", name=T("Not public: only the parties and the mediators attend"), exact=True
     ).check()
+    next_page(applicant, T, T("Declaration"))
     field(applicant, T("I have read my rights and duties in mediation.")).check()
     field(
         applicant,
@@ -94,14 +105,15 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
             "I agree that the committee uses these details to mediate, and tells the other party my name and a summary of the dispute."
         ),
     ).check()
-    applicant.get_by_role("button", name=T("Send the application"), exact=True).click()
+    # The slip is found once both numbers are known: the other party's page again, kept.
+    next_page(applicant, T, T("The other party"))
     expect(applicant.get_by_role("alert")).to_contain_text(
         T("The other party's mobile cannot be your own mobile number.")
     )
     expect(field(applicant, T("The other party's name"))).to_have_value(other_name)
     check_axe(applicant, axe_source, "mediation-apply-with-errors", language)
     field(applicant, T("The other party's mobile (if you know it)")).fill(theirs)
-    applicant.get_by_role("button", name=T("Send the application"), exact=True).click()
+    next_page(applicant, T, None)
     check_answers_and_send(applicant, T, other_name)
     expect(applicant.get_by_role("heading", level=1)).to_have_text(T("Your mediation application was sent"))
     reference = read_reference(applicant, MEDIATION_REFERENCE)
