@@ -166,6 +166,10 @@ def move_booking_to_today(page: Page, reference: str) -> None:
             ),
             {"reference": reference},
         ).one()
+        # SQLite hands raw timestamps back as text; PostgreSQL as datetimes.
+        old_start, old_end = (
+            datetime.fromisoformat(v) if isinstance(v, str) else v for v in (old_start, old_end)
+        )
         ends = starts + (old_end - old_start)
         connection.execute(
             text("UPDATE consultation_slot SET starts_at = :starts, ends_at = :ends WHERE id = :id"),

@@ -157,6 +157,12 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
     field(panel, T("Place")).fill("星沙司法所调解室")
     panel.get_by_role("button", name=T("Schedule a session"), exact=True).click()
     expect(mediator.get_by_role("main")).to_contain_text("星沙司法所调解室")
+    for person in (applicant, other):  # both parties see the session and take it to their calendar
+        person.reload()
+        expect(person.get_by_role("main")).to_contain_text("星沙司法所调解室")
+        with person.expect_download() as download:
+            person.get_by_role("link", name=re.compile("^" + re.escape(T("Add to my calendar")))).click()
+        assert download.value.suggested_filename.startswith(reference)
     # Issue 35: a written agreement with its terms, in effect once signed and sealed, then
     # confirmed by the court the parties chose, with its document number.
     panel = open_action(mediator, T("Record the agreement"))
@@ -203,10 +209,11 @@ def test_apply_accept_agree_schedule_and_agree_seen_by_both_parties(
             other.reload()
         expect(status(person, T)).to_contain_text(T("Agreement reached"))
         expect(person.get_by_role("region", name=T("Agreement"), exact=True)).to_contain_text(terms)
-        expect(person.get_by_role("main")).to_contain_text("星沙司法所调解室")
-        with person.expect_download() as download:
-            person.get_by_role("link", name=re.compile("^" + re.escape(T("Add to my calendar")))).click()
-        assert download.value.suggested_filename.startswith(reference)
+        # The session still to come was cancelled when the agreement ended the mediation.
+        # (its message stays in the history; the session and its calendar link are gone).
+        expect(
+            person.get_by_role("link", name=re.compile("^" + re.escape(T("Add to my calendar"))))
+        ).to_have_count(0)
     check_axe(other, axe_source, "mediation-outcome", language)
 
 
