@@ -413,6 +413,14 @@ SAME_EVERYWHERE = frozenset(
         # A button that goes on to the next step (继续): two-factor sign-in and a draft's
         # continue page (issue #30).
         "Continue",
+        # Question pages (issue #30): the back link (返回), and a page's title that is also
+        # the heading of its questions on the one-page fallback.
+        "Back",
+        "Declaration",
+        "No text messages (safe contact)",
+        "The dispute",
+        "What happened and what you ask for",
+        "Your contact details",
         # The hidden prefix of a field's error (macros.html), also where a page lists one
         # field per row (admin/enterprises.html): "错误：" everywhere.
         "Error:",

@@ -106,14 +106,14 @@ def test_a_written_question_is_addressed_to_its_asker_alone(browser, make_staff)
 
 
 @pytest.mark.parametrize(
-    ("referral", "start", "name_field"),
+    ("referral", "start", "name_page", "mobile_page"),
     [
-        ("legal_aid", "/legal-aid/apply", "applicant_name"),
-        ("mediation", "/mediation/apply", "applicant_name"),
+        ("legal_aid", "/legal-aid/apply", "contact", "contact"),
+        ("mediation", "/mediation/apply", "you", "contact"),
     ],
 )
 def test_the_carried_over_form_says_where_the_question_came_from_and_keeps_name_and_mobile(
-    browser, make_staff, referral, start, name_field
+    browser, make_staff, referral, start, name_page, mobile_page
 ):
     """The target form says the question comes from the written question (its reference),
     not from the self-check, and has the asker's name and proven mobile filled in. Seen red
@@ -135,8 +135,11 @@ def test_the_carried_over_form_says_where_the_question_came_from_and_keeps_name_
     form = tracker.visit(started.headers["Location"]).get_data(as_text=True)
     assert "您在自测中的回答已填入下表" not in form
     assert f"您的留言咨询 {question.reference} 已填入下表" in form
-    assert re.search(rf'<input[^>]*name="mobile"[^>]*value="{mobile}"', form)
-    assert re.search(rf'<input[^>]*name="{name_field}"[^>]*value="{NAME}"', form)
+    # The forms are question pages (issue #30): the name and the mobile wait on their own pages.
+    on_page = tracker.visit(f"{start}/{mobile_page}").get_data(as_text=True)
+    assert re.search(rf'<input[^>]*name="mobile"[^>]*value="{mobile}"', on_page)
+    on_page = tracker.visit(f"{start}/{name_page}").get_data(as_text=True)
+    assert re.search(rf'<input[^>]*name="applicant_name"[^>]*value="{NAME}"', on_page)
 
 
 def test_the_answered_text_carries_a_full_address_or_no_link(browser, deployed, make_staff):
