@@ -3,7 +3,9 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
+from flask_babel import format_date, format_datetime, gettext, ngettext
+
+from portal.i18n import current_language
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 #: The due time of requests without a deadline (sorts last; mirrors core.models.NO_DEADLINE).
@@ -97,7 +99,7 @@ def time_left(due: datetime | None) -> str:
     hours = int(abs(seconds) // 3600)
     in_days = abs(seconds) >= 86400
     number = hours // 24 if in_days else max(hours, 1)
-    key = (str(get_locale()), in_days, number, seconds < 0)
+    key = (current_language(), in_days, number, seconds < 0)
     text = _TIME_LEFT.get(key)
     if text is None:  # each wording once per process and language (a queue page shows one per row)
         if len(_TIME_LEFT) >= 4096:
