@@ -21,7 +21,7 @@ from portal.consultations.guards import rebook_window_passed, too_late_for_windo
 from portal.consultations.models import ConsultationSlot
 from portal.consultations.services import BookingDetails
 from portal.core.choices import options
-from portal.core.clock import utcnow
+from portal.core.clock import local_datetime, utcnow
 from portal.core.fields import CHOOSE_TOPIC, ENTER_MOBILE, ENTER_NAME, ENTER_QUESTION, MobileNumber
 from portal.core.forms import ActionForm
 from portal.core.safe_contact import SafeContactMixin
@@ -30,7 +30,7 @@ from portal.extensions import db
 
 def slot_label(slot) -> str:
     free = slot.capacity - slot.booked
-    return f"{format_datetime(slot.starts_at, 'HH:mm')}–{format_datetime(slot.ends_at, 'HH:mm')} ({free})"
+    return f"{local_datetime(slot.starts_at, 'HH:mm')}–{local_datetime(slot.ends_at, 'HH:mm')} ({free})"
 
 
 class BookingForm(SafeContactMixin, FlaskForm):

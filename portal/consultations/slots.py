@@ -171,11 +171,13 @@ def slots_on(point_id: int, day: date) -> list[ConsultationSlot]:
 
 
 def free_slots(
-    point_id: int, day: date | None = None, until: datetime | None = None
+    point_id: int, day: date | None = None, until: datetime | None = None, free=None
 ) -> list[ConsultationSlot]:
     """Bookable slots of a service point (on one local day, or in the whole window; starting
-    before `until` if given)."""
-    query = select(ConsultationSlot).where(ConsultationSlot.service_point_id == point_id, free_slots_clause())
+    before `until` if given). `free` is a `free_slots_clause()` the caller already has (it
+    reads the calendar: a page asking days and times reads it once)."""
+    free = free_slots_clause() if free is None else free
+    query = select(ConsultationSlot).where(ConsultationSlot.service_point_id == point_id, free)
     if until is not None:
         query = query.where(ConsultationSlot.starts_at < until)
     if day is not None:
@@ -296,13 +298,14 @@ def apply_template_capacity(template: SlotTemplate) -> tuple[int, int]:
     return updated, kept
 
 
-def free_days(point_ids: list[int], until: datetime | None = None) -> list[date]:
+def free_days(point_ids: list[int], until: datetime | None = None, free=None) -> list[date]:
     """The local days on which one of the service points still has a free slot (in the
-    booking window; starting before `until` if given)."""
+    booking window; starting before `until` if given; `free` as for `free_slots`)."""
+    free = free_slots_clause() if free is None else free
     query = (  # distinct: each start time once, not once per desk (4,460 rows → 223)
         select(ConsultationSlot.starts_at)
         .distinct()
-        .where(ConsultationSlot.service_point_id.in_(point_ids), free_slots_clause())
+        .where(ConsultationSlot.service_point_id.in_(point_ids), free)
     )
     if until is not None:
         query = query.where(ConsultationSlot.starts_at < until)

@@ -19,6 +19,7 @@ from portal.consultations.slots import (
     by_week,
     free_days,
     free_slots,
+    free_slots_clause,
     next_free_by_point,
     next_year_opens,
     slots_on,
@@ -121,11 +122,12 @@ def book_page():
     slots, any_free = [], True
     # Only days with a free seat are offered (no weekend, holiday, full day or today once
     # it is full): the chosen point's, or before a choice, any point's.
-    days = free_days([point.id] if point is not None else [p.id for p in points])
+    free = free_slots_clause()  # the calendar read once for the days and the times
+    days = free_days([point.id] if point is not None else [p.id for p in points], free=free)
     if days and day not in days and not request.values.get("date"):
         day = days[0]
     if point is not None:
-        slots = free_slots(point.id, day)
+        slots = free_slots(point.id, day, free=free)
         any_free = bool(days)
     # A POST is checked against every slot of the day, so that a seat taken meanwhile
     # is answered "just filled" rather than "not a valid choice".
@@ -139,7 +141,8 @@ def book_page():
         "day": day,
         "weeks": by_week(days),
         "any_free": any_free,
-        "waiting_form": WaitingListForm(formdata=None),
+        # Offered only when the chosen point has no free time in the window.
+        "waiting_form": WaitingListForm(formdata=None) if point is not None and not any_free else None,
         "next_year": next_year_opens(),
         "max_days_ahead": MAX_DAYS_AHEAD,
     }

@@ -88,7 +88,20 @@ def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str
 def local_date(value, fmt: str = "yyyy-MM-dd") -> str:
     if isinstance(value, datetime):
         value = to_local(value).date()  # a stored UTC moment: its day in Changsha
-    return format_date(value, fmt) if value else ""
+    if not value:
+        return ""
+    if fmt in NUMERIC_PATTERNS:
+        return value.strftime(NUMERIC_PATTERNS[fmt])
+    key = (current_language(), value, fmt)
+    text = _DATES.get(key)
+    if text is None:  # a named weekday or month: Babel once per day, pattern and language
+        if len(_DATES) >= 4096:
+            _DATES.clear()
+        text = _DATES[key] = format_date(value, fmt)
+    return text
+
+
+_DATES: dict = {}
 
 
 def time_left(due: datetime | None) -> str:
