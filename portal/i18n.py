@@ -4,6 +4,7 @@ import functools
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, make_response, redirect, request
+from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -56,14 +57,31 @@ def remember_language(response, code: str):
 _LANGUAGE_OF: dict = {}
 
 
+def _locale_in_force():
+    """The locale Flask-Babel has already chosen for this app context (`force_locale`
+    included), read without `get_locale`'s three passes through the `g` proxy; None when
+    it has not chosen one yet (then `get_locale` chooses)."""
+    context = _cv_app.get(None)
+    if context is None:
+        return None
+    babel_state = context.g.__dict__.get("_flask_babel")
+    return getattr(babel_state, "babel_locale", None)
+
+
 def current_language() -> str:
     """The page's language code ("zh_Hans", "en"). A page asks it for every lazily
     translated text it prints; Babel's str(Locale) rebuilds the identifier each time
-    (8% of a queue page), so each locale's code is worked out once per process."""
-    locale = get_locale()
-    language = _LANGUAGE_OF.get(locale)
-    if language is None:
-        language = _LANGUAGE_OF[locale] = str(locale)
+    (8% of a queue page), and comparing two Locales is slow too, so the code is kept by
+    the locale object's identity (the entry holds the object: its id is not reused while
+    it is there), worked out once per request."""
+    locale = _locale_in_force() or get_locale()
+    known = _LANGUAGE_OF.get(id(locale))
+    if known is not None and known[0] is locale:
+        return known[1]
+    if len(_LANGUAGE_OF) >= 64:
+        _LANGUAGE_OF.clear()
+    language = str(locale)
+    _LANGUAGE_OF[id(locale)] = (locale, language)
     return language
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.accounts.roles import Role
 from portal.accounts.services import staff_choices
+from portal.backoffice.queue_rows import queue_rows
 from portal.backoffice.views import bp
 from portal.core import queue
 from portal.core.access import (
@@ -106,11 +107,13 @@ def queue_page(slug: str):
         select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)
     ).all()
     handlers = handlers_for(kind)  # the filter's list and the bulk form's: read once
+    duplicates = probable_duplicates(kind, [r.id for r in rows if r.is_open], scope)
+    flags = kind.queue_flags([r.id for r in rows]) if kind.queue_flags else {}
     return render_template(
         "backoffice/queue.html",
         kind=kind,
         params=params,
-        rows=rows,
+        rows=queue_rows(rows, duplicates, flags),
         next_cursor=next_cursor,
         counts=counts,
         tabs=TAB_LABELS,
@@ -118,8 +121,6 @@ def queue_page(slug: str):
         handlers=handlers,
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
-        duplicates=probable_duplicates(kind, [r.id for r in rows if r.is_open], scope),
-        flags=kind.queue_flags([r.id for r in rows]) if kind.queue_flags else {},
         bulk_form=_bulk_form(handlers) if current_user.has_role(Role.SUPERVISOR) else None,
     )
 
