@@ -76,6 +76,21 @@ class BenchDatabase:
                 raise RuntimeError(f"flask {command} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
+    def refresh_reports(self, env: dict[str, str]) -> str:
+        """`flask refresh-reports`, as the deployment's job runner does every 5 minutes: the
+        reports read the monthly summary, not every month counted live."""
+        done = subprocess.run(
+            [FLASK, "--app", "portal", "refresh-reports"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"flask refresh-reports failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
     def query(self, sql: str):
         raise NotImplementedError
 
@@ -208,3 +223,12 @@ class PostgresDatabase(BenchDatabase):
         if self.created and not self.keep:
             with psycopg.connect(self.admin_url, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+def database_at(url: str) -> BenchDatabase:
+    """An existing bench database (bench/run.py --keep or --reuse), by its DATABASE_URL."""
+    if url.startswith("sqlite:///"):
+        return SQLiteDatabase(path=url.removeprefix("sqlite:///"))
+    parts = urlsplit(url.replace("+psycopg", "", 1))
+    server = urlunsplit(parts._replace(path=""))
+    return PostgresDatabase(server, name=parts.path.lstrip("/"), reuse=True)

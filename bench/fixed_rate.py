@@ -53,15 +53,18 @@ class RateResult:
         return "; ".join(notes)
 
 
-def _request(url: str, cookie: str) -> tuple[str, int, bytes]:
+def _request(url: str, cookie: str, body: bytes = b"") -> tuple[str, int, bytes]:
     parts = urlsplit(url)
     if parts.hostname != HOST or parts.scheme != "http":
         raise ValueError(f"benchmark traffic stays on {HOST}: {url}")
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    lines = [f"GET {target} HTTP/1.1", f"Host: {parts.netloc}", f"User-Agent: {USER_AGENT}"]
+    method = "POST" if body else "GET"
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {parts.netloc}", f"User-Agent: {USER_AGENT}"]
     if cookie:
         lines.append(f"Cookie: {cookie}")
-    return parts.hostname, parts.port or 80, ("\r\n".join(lines) + "\r\n\r\n").encode()
+    if body:
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    return parts.hostname, parts.port or 80, ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
@@ -82,9 +85,9 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 async def _load(
-    url: str, rate: float, seconds: float, cookie: str, connections: int, grace: float
+    url: str, rate: float, seconds: float, cookie: str, connections: int, grace: float, body: bytes = b""
 ) -> RateResult:
-    host, port, request = _request(url, cookie)
+    host, port, request = _request(url, cookie, body)
     total = max(1, int(rate * seconds))
     due: asyncio.Queue = asyncio.Queue()
     latencies: list[float] = []
@@ -157,12 +160,14 @@ def run(
     cookie: str = "",
     connections: int = CONNECTIONS,
     grace: float = 10.0,
+    body: bytes = b"",
 ) -> RateResult:
-    """Send GET `url` at `rate` per second for `seconds`; latencies from each due time.
-    Answers still missing `grace` seconds after the last one was due are not waited for."""
+    """Send GET `url` (with `body`, a form POST of it) at `rate` per second for `seconds`;
+    latencies from each due time. Answers still missing `grace` seconds after the last one
+    was due are not waited for."""
     if rate <= 0:
         raise ValueError("the rate must be positive")
-    return asyncio.run(_load(url, rate, seconds, cookie, connections, grace))
+    return asyncio.run(_load(url, rate, seconds, cookie, connections, grace, body))
 
 
 def main(argv=None) -> int:

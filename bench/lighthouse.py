@@ -26,8 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pages import PUBLIC, TRACKER, Page
-from servers import HOST, ROOT, Gunicorn, form_session
+from pages import PUBLIC, Page, discover_in
+from servers import HOST, ROOT, Gunicorn, browser_session
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 DEFAULT_CHROME = "/usr/bin/chromium"
@@ -36,7 +36,8 @@ MIN_PERFORMANCE = 100
 MAX_LCP_S = 1.5
 MAX_KIB = 60
 #: The stable public addresses (SPEC §10) besides the pages bench/pages.py finds (each
-#: capability's form, the booking slots, a tracking result).
+#: capability's form, its question pages, the booking slots, the archive searched, a
+#: tracking result).
 FIXED_PAGES = (
     ("home", "/"),
     ("legal aid (self-check)", "/legal-aid/"),
@@ -117,11 +118,12 @@ def figures(report: dict) -> dict:
 
 
 def public_pages(discovered: list[Page]) -> list[Page]:
-    """The fixed public addresses, then each discovered public page not already there."""
+    """The fixed public addresses, then each discovered public page not already there (a
+    POST page, such as the self-check answered, is not one Lighthouse can open)."""
     pages = [Page(label, path, PUBLIC) for label, path in FIXED_PAGES]
     known = {p.path for p in pages}
     for page in discovered:
-        if page.audience in (PUBLIC, TRACKER) and page.path not in known:
+        if page.audience == PUBLIC and page.form is None and page.path not in known:
             pages.append(page)
             known.add(page.path)
     return pages
@@ -147,9 +149,7 @@ def run_pages(base: str, pages: list[Page], say=print) -> list[dict]:
     """Audit each page in turn (one Chromium at a time: the machine has 2 CPUs)."""
     rows = []
     for page in pages:
-        cookie = ""
-        if page.audience == TRACKER and page.track:
-            cookie = form_session(base, "/track", {"reference": page.track[0], "mobile": page.track[1]})
+        cookie = browser_session(base, page.steps)[0] if page.steps else ""
         try:
             row = {"page": page.label, "path": page.path, **figures(audit(base + page.path, cookie))}
         except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
@@ -170,14 +170,13 @@ def run_pages(base: str, pages: list[Page], say=print) -> list[dict]:
 def serve_and_run(pattern: str | None, say=print) -> list[dict]:
     """A fresh demo database and gunicorn, then every public page audited."""
     from databases import SQLiteDatabase
-    from run import discover_pages
 
     with tempfile.TemporaryDirectory(prefix="portal-lighthouse-") as tmp:
         database = SQLiteDatabase()
         try:
             env = database.app_env(secrets.token_hex(32), f"{tmp}/uploads")
             database.build_schema(env)
-            pages = public_pages(discover_pages(env))
+            pages = public_pages(discover_in(env))
             if pattern:
                 pages = [p for p in pages if re.search(pattern, p.label)]
             server = Gunicorn("portal:create_app()", env, Path(tmp) / "gunicorn.log")

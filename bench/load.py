@@ -3,9 +3,11 @@
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from servers import USER_AGENT, fetch, niceness
 
@@ -60,8 +62,21 @@ def parse_wrk(output: str) -> Result:
     )
 
 
-def run_wrk(url: str, seconds: float, cookie: str = "", nice: int = 0) -> Result:
-    """`wrk -t2 -c16 -dNs --latency URL` with our user agent and, for staff pages, the cookie."""
+def post_script(body: bytes) -> str:
+    """A wrk Lua script that sends every request as this form POST (its path of a file)."""
+    text = body.decode("ascii")  # urlencoded: no quote or backslash to escape
+    with tempfile.NamedTemporaryFile("w", prefix="portal-bench-", suffix=".lua", delete=False) as script:
+        script.write(
+            'wrk.method = "POST"\n'
+            f'wrk.body = "{text}"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        )
+    return script.name
+
+
+def run_wrk(url: str, seconds: float, cookie: str = "", nice: int = 0, body: bytes = b"") -> Result:
+    """`wrk -t2 -c16 -dNs --latency URL` with our user agent and, for staff pages, the cookie;
+    with `body`, each request a form POST of it."""
     command = [
         wrk_path() or "wrk",
         f"-t{THREADS}",
@@ -76,15 +91,22 @@ def run_wrk(url: str, seconds: float, cookie: str = "", nice: int = 0) -> Result
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    done = subprocess.run(
-        command + [url], capture_output=True, text=True, timeout=seconds + 60, preexec_fn=niceness(nice)
-    )
+    script = post_script(body) if body else ""
+    if script:
+        command += ["-s", script]
+    try:
+        done = subprocess.run(
+            command + [url], capture_output=True, text=True, timeout=seconds + 60, preexec_fn=niceness(nice)
+        )
+    finally:
+        if script:
+            Path(script).unlink(missing_ok=True)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr}")
     return parse_wrk(done.stdout)
 
 
-def run_urllib(url: str, seconds: float, cookie: str = "", threads: int = 4) -> Result:
+def run_urllib(url: str, seconds: float, cookie: str = "", threads: int = 4, body: bytes = b"") -> Result:
     """A plain loop of GETs from a few threads: rough figures, for the smoke mode only."""
     latencies: list[float] = []
     errors = [0]
@@ -96,7 +118,7 @@ def run_urllib(url: str, seconds: float, cookie: str = "", threads: int = 4) -> 
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                status, _body = fetch(url, cookie)
+                status, _body = fetch(url, cookie, body=body)
             except OSError:
                 status = 0
             mine.append((time.perf_counter() - started) * 1000)
@@ -122,7 +144,9 @@ def run_urllib(url: str, seconds: float, cookie: str = "", threads: int = 4) -> 
     )
 
 
-def run(url: str, seconds: float, cookie: str = "", tool: str = "wrk", nice: int = 0) -> Result:
+def run(
+    url: str, seconds: float, cookie: str = "", tool: str = "wrk", nice: int = 0, body: bytes = b""
+) -> Result:
     if tool == "wrk":
-        return run_wrk(url, seconds, cookie, nice)
-    return run_urllib(url, seconds, cookie)
+        return run_wrk(url, seconds, cookie, nice, body)
+    return run_urllib(url, seconds, cookie, body=body)

@@ -58,14 +58,16 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 _PLAIN = urllib.request.build_opener(NoRedirect)
 
 
-def fetch(url: str, cookie: str = "", timeout: float = 30) -> tuple[int, bytes]:
-    """GET without following redirects: (status, body)."""
+def fetch(url: str, cookie: str = "", timeout: float = 30, body: bytes = b"") -> tuple[int, bytes]:
+    """GET (or with `body`, a form POST) without following redirects: (status, body)."""
     if not url.startswith(f"http://{HOST}:"):
         raise ValueError(f"benchmark traffic stays on {HOST}: {url}")
     headers = {"User-Agent": USER_AGENT}
     if cookie:
         headers["Cookie"] = cookie
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (http://127.0.0.1 checked above)
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    request = urllib.request.Request(url, data=body or None, headers=headers)  # noqa: S310 (http://127.0.0.1 checked above)
     try:
         with _PLAIN.open(request, timeout=timeout) as response:
             return response.status, response.read()
@@ -163,32 +165,33 @@ class Gunicorn:
         self._log.close()
 
 
-def staff_session(base: str, username: str, password: str) -> str:
-    """Sign in at /staff/login like a browser; return the `session=...` cookie."""
-    return form_session(base, "/staff/login", {"login": username, "password": password})
-
-
-def form_session(base: str, path: str, fields: dict[str, str]) -> str:
-    """Submit the form at `path` like a browser (its CSRF token included), expect a
-    redirect, and return the `session=...` cookie: a staff sign-in, or /track finding a
-    request (the session then remembers it)."""
+def browser_session(base: str, steps, token_path: str = "") -> tuple[str, str]:
+    """Submit each form of `steps` ((path, fields), in order) like a browser, its CSRF token
+    included, each answered by a redirect: a sign-in, /track finding a request, the earlier
+    question pages. Then, with `token_path`, read that page's CSRF token. Return the
+    `session=...` cookie and the token ('' without `token_path`)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     opener.addheaders = [("User-Agent", USER_AGENT)]
-    with opener.open(base + path, timeout=30) as response:
-        page = response.read().decode()
-    match = CSRF_PATTERN.search(page)
-    if not match:
-        raise RuntimeError(f"no csrf_token on {path}")
-    form = urllib.parse.urlencode({**fields, "csrf_token": match.group(1) or match.group(2)}).encode()
-    try:
-        with opener.open(base + path, data=form, timeout=30) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    if status != 302:
-        raise RuntimeError(f"POST {path} failed (HTTP {status})")
-    for cookie in jar:
-        if cookie.name == "session":
-            return f"session={cookie.value}"
-    raise RuntimeError("no session cookie after signing in")
+
+    def token_of(path: str) -> str:
+        with opener.open(base + path, timeout=30) as response:
+            match = CSRF_PATTERN.search(response.read().decode())
+        if not match:
+            raise RuntimeError(f"no csrf_token on {path}")
+        return match.group(1) or match.group(2)
+
+    for path, fields in steps:
+        form = urllib.parse.urlencode({**fields, "csrf_token": token_of(path)}).encode()
+        try:
+            with opener.open(base + path, data=form, timeout=30) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        if status not in (302, 303):
+            raise RuntimeError(f"POST {path} failed (HTTP {status})")
+    token = token_of(token_path) if token_path else ""
+    cookie = next((f"session={c.value}" for c in jar if c.name == "session"), "")
+    if (steps or token_path) and not cookie:
+        raise RuntimeError("no session cookie after the forms")
+    return cookie, token

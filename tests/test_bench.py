@@ -1,4 +1,8 @@
-"""The benchmark still runs: `bench/run.py --smoke` end to end (figures are not judged here)."""
+"""The benchmark still runs: `bench/run.py --smoke` end to end (figures are not judged here).
+
+Mutants caught: a page dropped from bench/pages.py (its figure missing); the CPU figure
+not carried from bench/profile.py into the line (no "CPU ... ms/request"); a staff page
+judged against the public budget (its "<= 6 ms" missing)."""
 
 import re
 import subprocess
@@ -23,23 +27,47 @@ def test_smoke_benchmark_prints_every_figure():
     )
     output = done.stdout
     assert done.returncode == 0, output + done.stderr
-    pages = (
-        "bare 5 KB page",
+    public = (
         "home /",
         "directory search 星沙",
         "directory search xingsha",
         "form legal_aid",
+        "legal aid page matter",
+        "legal aid page claims",
+        "legal aid self-check answered",
+        "form mediation",
+        "form health_checks",
+        "form consultations",
         "booking slots",
+        "written answers search",
         "tracking result",
+    )
+    staff = (
         "queue legal-aid page 1",
         r"queue legal-aid page [\d,]+",
         "queue legal-aid by received page 1",
         r"queue legal-aid by received page [\d,]+",
+        "queue consultations page 1",
         "queue mediation page 1",
+        "queue health-checks page 1",
+        "queue adviser-contact page 1",
+        "queue written-questions page 1",
+        "desk day view",
+        "reports home",
         "request detail",
     )
-    for page in pages:
-        assert re.search(FIGURE.format(page=page), output, re.MULTILINE), f"no figure for {page}:\n{output}"
+    assert re.search(FIGURE.format(page="bare 5 KB page"), output, re.MULTILINE), output
+    # Every page issue #40's budgets name: loaded (a 200 with its marker, or the run fails),
+    # and its in-process CPU ms judged against its budget (4 ms public, 6 ms staff).
+    for pages, budget in ((public, 4), (staff, 6)):
+        for page in pages:
+            assert re.search(
+                FIGURE.format(page=page)
+                + rf".*  CPU [\d.]+ ms/request (PASS|MISS) \(<= {budget} ms\), [\d.]+ SQL",
+                output,
+                re.MULTILINE,
+            ), f"no figure with its CPU for {page}:\n{output}"
+    assert "| db | rows | page | CPU ms/request | CPU budget | SQL | req/s |" in output
     # Each deep page (by due date, by received date) timed against its own page 1.
     for deep in (r"queue legal-aid page [\d,]+", r"queue legal-aid by received page [\d,]+"):
         assert re.search(rf"^sqlite .*{deep} .*time [\d.]+x page 1: (PASS|MISS)", output, re.MULTILINE), deep
@@ -54,4 +82,3 @@ def test_smoke_benchmark_prints_every_figure():
     assert re.search(r"= [\d.]+ pages/s at the peak", output)
     assert re.search(r"half the bare page's saturation: [\d,]+ req/s = [\d,]+x the county's peak", output)
     assert re.search(r"worker RSS after load\s+[\d.]+ MB, [\d.]+ MB", output)
-    assert "| db | rows | page | req/s |" in output

@@ -97,6 +97,23 @@ def test_the_service_points_page_shows_next_free_times(client, point):
     assert day_of(slot) in page
 
 
+def test_the_service_points_page_links_each_day_once_with_its_times(client, point):
+    """The landing page stays light (SPEC §9: under 60 KiB with every point listed): the
+    free times of one day share one link to that day's booking page, each time still shown.
+    Mutant caught: a link per time (the earlier markup) gives the day two links."""
+    first = make_slot(point, 30)
+    later = first.starts_at + timedelta(minutes=30)
+    db.session.add(
+        ConsultationSlot(
+            service_point_id=point.id, starts_at=later, ends_at=later + timedelta(minutes=30), capacity=1
+        )
+    )
+    db.session.commit()
+    page = client.get("/consultations/").get_data(as_text=True)
+    assert page.count(f"point={point.id}&amp;date={day_of(first)}") == 1
+    assert f"{to_local(first.starts_at):%H:%M}, {to_local(later):%H:%M}</li>" in page
+
+
 def test_a_booking_gets_a_reference_a_confirmation_and_a_calendar_file(client, point):
     slot = make_slot(point, 26)
     form_page = client.get(f"/consultations/book?point={point.id}&date={day_of(slot)}").get_data(as_text=True)

@@ -28,7 +28,7 @@ from portal.consultations.states import BookingState
 from portal.consultations.waiting import join
 from portal.core import intake_state
 from portal.core.access import applicant_request_or_proof
-from portal.core.clock import local_today, utcnow
+from portal.core.clock import local_today, to_local, utcnow
 from portal.core.identity import normalise_mobile
 from portal.core.intake import STEP_FIELD, Intake, run_intake
 from portal.core.intake_limits import count_submission, submission_refused
@@ -95,8 +95,20 @@ def index():
         points=points_near(points, chosen),
         townships=townships,
         township=chosen,
-        next_free=next_free_by_point(),
+        next_free=by_day(next_free_by_point()),
     )
+
+
+def by_day(by_point: dict) -> dict:
+    """Each point's next free slots grouped by local day, [(day, [slot, ...]), ...]: the
+    page links each day once (its times open the same booking page), which keeps it light."""
+    grouped = {}
+    for point_id, slots in by_point.items():
+        days: dict[date, list] = {}
+        for slot in slots:
+            days.setdefault(to_local(slot.starts_at).date(), []).append(slot)
+        grouped[point_id] = list(days.items())
+    return grouped
 
 
 def _chosen_point(points) -> ServicePoint | None:

@@ -11,6 +11,7 @@ from portal.core.intake_fields import KEY_FIELD
 from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page
 from portal.core.services import submit
+from portal.database import begin_writing
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.written_consultations import archive, referrals
@@ -112,6 +113,10 @@ def answers():
     topic = request.args.get("topic", "")
     topic = topic if topic in TOPICS else ""
     found = archive.search(query, topic)
+    # Counting the use is the one write of this GET: in a transaction of its own, which on
+    # SQLite takes the write lock up front (a read transaction that writes after another
+    # request's commit fails at once instead of waiting: 503s under load).
+    begin_writing()
     archive.count_use("search" if query or topic else "view")
     db.session.commit()
     return render_template(
