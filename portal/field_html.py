@@ -3,9 +3,10 @@
 A public form (legal aid: ~40 fields) spent 90% of its CPU in WTForms widgets and the
 `field` macro, rebuilding the same markup with the same translated labels, hints and
 choices for every visitor. A field is shared only while it holds nothing of the visitor:
-no submitted value, no error, and a value that is empty or the field's own static default
-(a value the view filled in — a signed-in applicant's name, the self-check's answers — is
-neither, so that field is rendered afresh). Hidden fields and the CSRF token never are.
+no error, and a value that is empty, the field's own static default, or one of the
+field's declared choices (the same markup for everyone who chose it; the chosen value is
+part of the key). A value typed or filled in — a name, a number, a signed-in applicant's
+name — is rendered afresh. Hidden fields and the CSRF token never are.
 
 The key is everything the markup is made of: the field's type, widget, name, id, flags,
 `render_kw`, its label, hint, choices and option hints (a lazily translated text by its
@@ -63,9 +64,46 @@ def _fingerprint(value):
     return (kind, str(value))
 
 
-def _blank(field) -> bool:
-    if field.errors or field.raw_data is not None or field.type in NEVER:
+def _declared_values(choices):
+    if isinstance(choices, dict):  # option groups
+        for group in choices.values():
+            yield from _declared_values(group)
+        return
+    for choice in choices:
+        if type(choice) is SelectChoice:
+            yield choice.value
+        elif isinstance(choice, tuple | list):
+            yield choice[0]
+        else:
+            yield choice
+
+
+def _fixed_choice(field) -> bool:
+    """A choice made among the field's own declared options (or a tick box): the same
+    markup for everyone who made that choice, nothing typed by the visitor. The answered
+    self-check re-shows nine such answers (its free-typed numbers are never shared)."""
+    data = field.data
+    if field.type == "BooleanField":
+        return type(data) is bool
+    choices = getattr(field, "choices", None)
+    if choices is None or callable(choices):
         return False
+    try:
+        values = {field.coerce(value) for value in _declared_values(choices)}
+    except (TypeError, ValueError):
+        return False
+    chosen = data if isinstance(data, list | tuple) else [data]
+    try:
+        return all(value in values for value in chosen)
+    except TypeError:  # unhashable
+        return False
+
+
+def _blank(field) -> bool:
+    if field.errors or field.type in NEVER:
+        return False
+    if field.raw_data is not None:  # submitted: shared only when a declared choice
+        return _fixed_choice(field)
     data = field.data
     if data is False or any(data is e or (type(data) is type(e) and data == e) for e in EMPTY):
         return True

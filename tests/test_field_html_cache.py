@@ -6,6 +6,8 @@ and check that the store never shows a stale choice, the wrong language, or one 
 typed values or errors to another.
 """
 
+import re
+
 from sqlalchemy import select
 
 from portal.accounts.models import AccountType, User
@@ -112,3 +114,32 @@ def test_wtforms_own_messages_are_in_the_pages_language(app, client):
         client.set_cookie(LANGUAGE_COOKIE, language)
         page = client.submit(FORM, application_form(matter_type="no-such-matter")).get_data(as_text=True)
         assert message in page, language
+
+
+def test_an_answered_self_check_shares_its_chosen_options_never_what_was_typed(app, client, make_client):
+    """A choice among a field's declared options renders the same for everyone who made it
+    (issue #40: the answered self-check re-showed its answers afresh, 4.6 ms a request);
+    it is stored under its value, so another visitor and another choice get their own
+    markup, and the typed numbers are never stored. Mutants caught: the chosen value left
+    out of the key (the second visitor sees the first one's choice), and a submitted
+    free-typed field shared (the income in the store)."""
+    answers = {"matter": "labour", "claim_exemption": "none", "household_size": "7", "monthly_income": "5731"}
+    for _ in range(2):
+        first = client.submit("/legal-aid/", {**answers, "means_waiver": "none"})
+        assert first.status_code == 200
+    assert chosen(stored(app), "means_waiver") == ["none"]
+    assert "5731" not in stored(app)
+    other = make_client()
+    other.get("/legal-aid/")
+    second = other.submit(
+        "/legal-aid/", {**answers, "monthly_income": "6472", "means_waiver": "no_income_vulnerable"}
+    )
+    page = second.get_data(as_text=True)
+    assert 'value="6472"' in page and "5731" not in page
+    assert chosen(page, "means_waiver") == ["no_income_vulnerable"]
+
+
+def chosen(html: str, name: str) -> list[str]:
+    """The values of the ticked radios named `name` in the markup."""
+    inputs = re.findall(rf'<input[^>]*name="{name}"[^>]*>', html)
+    return [re.search(r'value="([^"]*)"', tag).group(1) for tag in inputs if re.search(r"\bchecked\b", tag)]
