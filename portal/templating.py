@@ -4,7 +4,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms.widgets import ListWidget
 
 from portal import field_html, legal_basis
@@ -96,6 +96,18 @@ def url_maker(endpoint: str, name: str, **values):
     return lambda value: prefix + to_url(value) + suffix
 
 
+def select_options(choices, selected) -> Markup:
+    """The <option>s of a plain filter <select>, the one whose value (as text) is
+    `selected` marked: built in Python in one call, where a Jinja loop cost a queue page
+    a fifth of its time (89 options, a comparison and two escapes each)."""
+    chosen = "" if selected is None else str(selected)
+    markup = "".join(
+        f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+        for value, label in choices
+    )
+    return Markup(markup)  # noqa: S704 (every value and label escaped above)
+
+
 def role_label(role: str) -> str:
     known = all_roles().get(role)
     return str(known.label) if known is not None else role  # a role of a disabled capability
@@ -123,6 +135,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         role_label=role_label,
         url_maker=url_maker,
+        select_options=select_options,
         field_attrs=field_attrs,
         required_select=required_select,
         needs_placeholder=needs_placeholder,

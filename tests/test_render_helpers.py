@@ -51,3 +51,28 @@ def test_a_lazy_text_is_translated_in_the_language_in_force_each_time(app):
                 assert (str(urgent), str(named)) == ("Urgent", "Taken by 王")
             with force_locale("zh_Hans"):
                 assert str(urgent) != "Urgent" and str(named) != "Taken by 王" and "王" in str(named)
+
+
+def test_filter_options_made_in_python_escape_and_mark_the_chosen_one(app):
+    """`select_options` (the queue's filters, issue #40): the value chosen as text is
+    selected, a number chosen by its text too, everything else plain; a label or value
+    with markup is escaped. Mutants caught: no escape on the label; comparing without
+    str() (the township id 3 never matched the "3" of the address)."""
+    from portal.templating import select_options
+
+    with app.test_request_context("/"):
+        html = str(select_options([(3, "湘龙街道"), (4, "<b>x</b>"), ('a"b', "y")], "3"))
+        assert html == (
+            '<option value="3" selected>湘龙街道</option>'
+            '<option value="4">&lt;b&gt;x&lt;/b&gt;</option>'
+            '<option value="a&#34;b">y</option>'
+        )
+        assert "selected" not in str(select_options([(1, "a")], None))
+        with force_locale("en"):
+            assert ">Any<" in str(select_options([("", _l_any())], ""))
+
+
+def _l_any():
+    from flask_babel import lazy_gettext
+
+    return lazy_gettext("Any")

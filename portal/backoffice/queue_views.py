@@ -35,6 +35,7 @@ from portal.core.services import (
 )
 from portal.database import allow_longer_statements
 from portal.extensions import db
+from portal.i18n import current_language
 from portal.ratings.queue_filter import rating_choices
 from portal.safe_urls import safe_next_url
 
@@ -107,6 +108,7 @@ def queue_page(slug: str):
         select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)
     ).all()
     handlers = handlers_for(kind)  # the filter's list and the bulk form's: read once
+    english = current_language() == "en"
     duplicates = probable_duplicates(kind, [r.id for r in rows if r.is_open], scope)
     flags = kind.queue_flags([r.id for r in rows]) if kind.queue_flags else {}
     return render_template(
@@ -117,7 +119,10 @@ def queue_page(slug: str):
         next_cursor=next_cursor,
         counts=counts,
         tabs=TAB_LABELS,
-        townships=townships,
+        filter_choices={
+            "status": [(state.name, state.label) for state in kind.workflow.states],
+            "township": [(t_id, (name_en if english else name)) for t_id, name, name_en in townships],
+        },
         handlers=handlers,
         filter_args={k: v for k, v in request.args.items() if k not in ("after", "tab") and v},
         rating_choices=rating_choices() if kind.ratable_states and _reads_ratings() else [],
