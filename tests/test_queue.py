@@ -210,3 +210,38 @@ def test_open_tabs_sort_by_received_date_with_keyset_pages(app, make_application
         r'<td><a href="[^"]*">(LA-\d{4}-\d{6})</a>', client.get(f"/staff/queue/{slug}").get_data(as_text=True)
     )
     assert by_due[0] == oldest_first[-1]  # the urgent (newest) first when sorted by due date
+
+
+def test_the_queue_as_opened_reads_each_viewer_and_moment_afresh(
+    client, officer, make_staff, make_application, make_client, clock
+):
+    """The unfiltered queue runs statements built once (issue #40, `core.queue_reads`): the
+    viewer and the moment are bound each time, never the first viewer's or the first
+    view's. Mutants caught: the viewer's id built into the kept statement (the second
+    officer saw the first one's "Mine"), and the moment built in (a deadline passed after
+    the first view was not overdue)."""
+    other = make_staff("officer2", "legal_aid_officer")
+    mine, theirs, soon = make_application(), make_application(), make_application()
+    claim(mine, officer)
+    claim(theirs, other)
+    soon.set_due(utcnow() + timedelta(hours=1))
+    db.session.commit()
+    client.sign_in("officer")
+    second = make_client()
+    second.sign_in("officer2")
+
+    def tab(who, name):
+        return set(references(who.get(f"/staff/queue/legal-aid?tab={name}").get_data(as_text=True)))
+
+    def count(who, name):
+        page = who.get("/staff/queue/legal-aid").get_data(as_text=True)
+        return int(re.search(rf'tab={name}"[^>]*>[^<]*<span class="count">(\d+)', page).group(1))
+
+    for _ in range(2):
+        assert tab(client, "mine") == {mine.reference} and count(client, "mine") == 1
+        assert tab(second, "mine") == {theirs.reference} and count(second, "mine") == 1
+    assert soon.reference not in tab(client, "overdue") and count(client, "overdue") == 0
+    clock(timedelta(hours=2))
+    later = make_client()  # two hours idle: the first session was signed out meanwhile
+    later.sign_in("officer")
+    assert soon.reference in tab(later, "overdue") and count(later, "overdue") == 1

@@ -13,7 +13,7 @@ from portal.accounts.roles import Role
 from portal.accounts.services import staff_choices
 from portal.backoffice.queue_rows import queue_rows
 from portal.backoffice.views import bp
-from portal.core import queue
+from portal.core import queue, queue_reads
 from portal.core.access import (
     can_open_queue,
     can_reassign,
@@ -100,10 +100,10 @@ def queue_page(slug: str):
     kind = _queue_kind(slug)
     params = _params(kind)
     scope = queue_scope(current_user, kind)
-    rows, next_cursor = queue.fetch_page(
+    rows, next_cursor = queue_reads.fetch_page(
         kind, current_user, params, scope=scope, after=request.args.get("after", "")
     )
-    counts = queue.tab_counts(kind, current_user, params, scope=scope)
+    counts = queue_reads.tab_counts(kind, current_user, params, scope=scope)
     townships = db.session.execute(
         select(Township.id, Township.name, Township.name_en).order_by(Township.sort_order)
     ).all()

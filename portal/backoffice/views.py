@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from portal.accounts.roles import Role
 from portal.accounts.views import login_rate, sign_in_page
-from portal.core import queue
+from portal.core import queue, queue_reads
 from portal.core.access import (
     can_open_queue,
     queue_scope,
@@ -36,7 +36,7 @@ def home():
     kinds = [k for k in all_kinds() if can_open_queue(current_user, k)]
     summaries = []
     for kind in kinds:
-        counts = queue.tab_counts(
+        counts = queue_reads.tab_counts(
             kind, current_user, queue.QueueParams(), scope=queue_scope(current_user, kind)
         )
         summaries.append((kind, counts))

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, or_, select, true
 
 from portal.core.clock import local_midnight, utcnow
 from portal.core.identity import normalise_mobile
-from portal.core.models import ServiceRequest, Township, user_model
+from portal.core.models import ServiceRequest
 from portal.core.registry import RequestKind
 from portal.extensions import db
 
@@ -222,75 +222,6 @@ def cursor_seeks(tab: str, cursor: str, sort: str = "due") -> list | None:
         ]
     except ValueError:
         return None
-
-
-def _shown_columns():
-    """The columns a queue row shows (templates/backoffice/queue.html), as plain rows.
-
-    Not ORM objects: hydrating 21 requests with their joined township and handler (and
-    the handler's roles) cost a third of the page's Python time.
-    """
-    User = user_model()  # noqa: N806 (a model class)
-    request = ServiceRequest
-    return (
-        select(
-            request.id,
-            request.reference,
-            request.request_type,
-            request.status,
-            request.priority,
-            request.due_sort,
-            request.due_at,
-            request.is_open,
-            request.created_at,
-            request.closed_at,
-            request.applicant_name,
-            request.applicant_mobile,
-            request.safe_contact,
-            Township.name.label("township_name"),
-            Township.name_en.label("township_name_en"),
-            User.display_name.label("handler_name"),
-        )
-        .select_from(request)
-        .outerjoin(Township, Township.id == request.township_id)
-        .outerjoin(User, User.id == request.handler_id)
-    )
-
-
-def fetch_page(kind, user, params: QueueParams, *, scope, after: str = ""):
-    """One page of the queue and the cursor of the next page (None at the end)."""
-    size = current_app.config["QUEUE_PAGE_SIZE"]
-    clauses = filter_clauses(kind, params, scope)
-    clauses.append(tab_clause(params.tab, user, kind, utcnow()))
-    query = _shown_columns().where(*clauses).order_by(*ordering(params.tab, params.sort))
-    seeks = (cursor_seeks(params.tab, after, params.sort) if after else None) or [None]
-    rows: list = []
-    for seek in seeks:  # in order, until the page (and one more row) is full
-        page_query = query if seek is None else query.where(seek)
-        rows += db.session.execute(page_query.limit(size + 1 - len(rows))).all()
-        if len(rows) > size:
-            break
-    next_cursor = encode_cursor(params.tab, rows[size - 1], params.sort) if len(rows) > size else None
-    return rows[:size], next_cursor
-
-
-def tab_counts(kind, user, params: QueueParams, *, scope) -> dict[str, tuple[int, bool]]:
-    """Per tab: (count, capped). Counting stops at the cap, so it stays cheap at any size;
-    the five capped counts travel in one UNION ALL query."""
-    cap = current_app.config["QUEUE_COUNT_CAP"]
-    clauses = filter_clauses(kind, params, scope)
-    now = utcnow()
-    counts_per_tab = [
-        select(literal(tab).label("tab"), func.count().label("n")).select_from(
-            select(ServiceRequest.id)
-            .where(*clauses, tab_clause(tab, user, kind, now))
-            .limit(cap + 1)
-            .subquery()
-        )
-        for tab in TABS
-    ]
-    rows = dict(db.session.execute(union_all(*counts_per_tab)).all())
-    return {tab: (min(rows.get(tab, 0), cap), rows.get(tab, 0) > cap) for tab in TABS}
 
 
 def iter_export(kind, user, params: QueueParams, *, scope):
