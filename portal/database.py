@@ -143,3 +143,11 @@ def begin_writing() -> None:
     db.session.commit()
     if has_request_context():
         g.db_writes = True
+
+
+def end_writing() -> None:
+    """Commit a GET request's write (`begin_writing`); what it reads next is read in a
+    plain transaction again, without holding SQLite's write lock while the page renders."""
+    db.session.commit()
+    if has_request_context():
+        g.db_writes = False

@@ -27,7 +27,7 @@ from portal.core.pages import public_page, request_has_quick_exit
 from portal.core.registry import kind_of, partial_context
 from portal.core.services import load_by_reference, perform
 from portal.core.workflow import APPLICANT, PARTY, WorkflowError
-from portal.database import begin_writing
+from portal.database import begin_writing, end_writing
 from portal.extensions import db
 from portal.public import track_proof
 from portal.public.progress import progress_steps
@@ -170,7 +170,7 @@ def track_request(reference: str):
             )
             .values(read_at=utcnow())
         )
-        db.session.commit()
+        end_writing()
     return _render_tracking(found, party)
 
 

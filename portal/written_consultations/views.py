@@ -11,7 +11,7 @@ from portal.core.intake_fields import KEY_FIELD
 from portal.core.intake_lost import intake_page
 from portal.core.pages import public_page
 from portal.core.services import submit
-from portal.database import begin_writing
+from portal.database import begin_writing, end_writing
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.written_consultations import archive, referrals
@@ -112,13 +112,14 @@ def answers():
     query = (request.args.get("q") or "").strip()[:50]
     topic = request.args.get("topic", "")
     topic = topic if topic in TOPICS else ""
-    found = archive.search(query, topic)
     # Counting the use is the one write of this GET: in a transaction of its own, which on
     # SQLite takes the write lock up front (a read transaction that writes after another
-    # request's commit fails at once instead of waiting: 503s under load).
+    # request's commit fails at once instead of waiting: 503s under load). First: a commit
+    # after the search would expire the answers found, read again one by one to print.
     begin_writing()
     archive.count_use("search" if query or topic else "view")
-    db.session.commit()
+    end_writing()
+    found = archive.search(query, topic)
     return render_template(
         "written_consultations/answers.html", found=found, query=query, topic=topic, topics=TOPICS
     )
