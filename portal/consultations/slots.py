@@ -309,8 +309,13 @@ def free_days(point_ids: list[int], until: datetime | None = None, free=None) ->
     )
     if until is not None:
         query = query.where(ConsultationSlot.starts_at < until)
-    starts = db.session.scalars(query)
-    return sorted({to_local(start).date() for start in starts})
+    # The offset added, not a time-zone conversion per start time (a fifth of the page).
+    return sorted({(start + LOCAL_OFFSET).date() for start in db.session.scalars(query)})
+
+
+#: The bureau's offset from UTC, the same all year (China keeps no summer time since 1991).
+LOCAL_OFFSET = timedelta(hours=8)
+assert LOCAL_TZ.utcoffset(datetime(2026, 1, 1)) == LOCAL_TZ.utcoffset(datetime(2026, 7, 1)) == LOCAL_OFFSET
 
 
 def by_week(days: list[date]) -> list[tuple[date, list[date]]]:
