@@ -6,6 +6,7 @@ practising since, firm or office, work phone and specialties (codes of
 (health-check teams, legal aid assignment) and never read the tables themselves.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -170,6 +171,23 @@ def legal_service_people(
 
     Sorted by name; each profile's `user` and specialties are loaded with it.
     """
+    codes = None
+    if specialty is not None:
+        codes = (specialty,) if isinstance(specialty, str) else tuple(str(c) for c in specialty)
+    query = _people_query(
+        None if profession is None else str(profession),
+        codes,
+        None if min_years is None else years_ago(min_years),
+        None if role is None else str(role),
+        with_specialties,
+    )
+    return list(db.session.scalars(query).unique())
+
+
+@functools.lru_cache(maxsize=64)
+def _people_query(profession, codes, since, role, with_specialties):
+    """The pickers' statement, built once per set of conditions (a detail page offering
+    the lawyer picker built it on every view, at a cost close to running it)."""
     query = (
         select(LegalServicePerson)
         .join(LegalServicePerson.user)
@@ -182,20 +200,19 @@ def legal_service_people(
         .order_by(User.display_name, User.id)
     )
     if profession is not None:
-        query = query.where(LegalServicePerson.profession == str(profession))
-    if specialty is not None:
-        codes = [specialty] if isinstance(specialty, str) else [str(c) for c in specialty]
+        query = query.where(LegalServicePerson.profession == profession)
+    if codes is not None:
         query = query.where(
             LegalServicePerson.id.in_(
                 select(LegalServiceSpecialty.person_id).where(LegalServiceSpecialty.code.in_(codes))
             )
         )
-    if min_years is not None:
-        query = query.where(LegalServicePerson.practising_since <= years_ago(min_years))
+    if since is not None:
+        query = query.where(LegalServicePerson.practising_since <= since)
     if role is not None:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == str(role)))).options(
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role))).options(
             contains_eager(LegalServicePerson.user).lazyload(User.role_rows)  # asked above, not read
         )
     if not with_specialties:
         query = query.options(lazyload(LegalServicePerson.specialty_rows))
-    return list(db.session.scalars(query).unique())
+    return query
