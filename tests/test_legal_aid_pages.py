@@ -144,7 +144,8 @@ def test_the_kind_of_matter_is_asked_first_and_only_its_matters_and_stages_follo
 def test_the_check_page_shows_the_kind_and_the_stage_and_change_comes_straight_back(browser):
     """Both answers on the check page; "修改" of the kind opens its page, then the check page
     again, which sends the person to the matter when the new kind no longer fits it.
-    Mutant caught: the kind page left out of the check page's groups."""
+    Mutants caught: the kind page skipped once a matter is known (the check page without
+    the kind); the matters not filtered by the kind (unpaid pay kept in a criminal case)."""
     person, mobile = browser(), new_mobile()
     person.visit(LEGAL_AID)
     check = through_the_pages(person, application_form(mobile=mobile)).get_data(as_text=True)

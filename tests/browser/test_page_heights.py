@@ -75,8 +75,9 @@ FORMS = {"legal aid": _legal_aid, "mediation": _mediation, "health check": _heal
 def test_no_question_page_is_taller_than_two_screens_on_a_phone(new_context, labels, tmp_path, form, mode):
     """Mutants caught: mediation's "what happened" questions back on the dispute page (the
     page before this test split it: 1409 px); legal aid's stage back on the office page
-    (2,080 px in elderly mode); the health check's self-assessment on one page again
-    (1,730 px); the question pages' full footer (the compact one gone)."""
+    (1,336 px standard); the health check's self-assessment on one page again (1,490 px
+    standard, 2,392 elderly); the question pages' full footer and spacing (office 1,516 px,
+    mediation's rights 1,409, the health check's areas 1,402, standard)."""
     T = labels(ZH)
     page = new_context(viewport=PHONE).new_page()
     page.goto("/")
