@@ -1,6 +1,7 @@
 """The health-check request as question pages (issue #30): what to check, how and when,
-the enterprise's quick self-assessment (only for the areas chosen), and the enterprise's
-details when "My enterprise" does not hold them yet."""
+the enterprise's quick self-assessment (only for the areas chosen, three areas a page), and
+the enterprise's details when "My enterprise" does not hold them yet. Each page fits two
+phone screens, three in elderly mode (tests/browser/test_page_heights.py)."""
 
 from flask_babel import lazy_gettext as _l
 
