@@ -185,7 +185,7 @@ class PortalClient(FlaskClient):
         if not base.startswith(PAGED_FORMS):
             return response
         base = next(entry for entry in PAGED_FORMS if base.startswith(entry))
-        for _page in range(20):
+        for _page in range(40):
             location = response.headers.get("Location", "") if response.status_code == 303 else ""
             if not location.split("?")[0].startswith(base + "/"):
                 return response

@@ -176,7 +176,7 @@ class Browser:
         check page's "Accept and send"."""
         fields = dict(fields, csrf_token=self.csrf(port, path))
         answer = self._post(port, path, fields, files)
-        for _page in range(20):
+        for _page in range(40):
             status, _body, headers = answer
             location = headers.get("Location", "")
             if status != 303 or not location.startswith("/legal-aid/apply/"):

@@ -39,6 +39,10 @@ def application_form(**overrides) -> dict:
         "consent": "y",
     }
     data.update(overrides)
+    if "matter_kind" not in overrides:  # the kind of matter asked before it (issue #30)
+        from portal.legal_aid.matters import CRIMINAL_MATTERS
+
+        data["matter_kind"] = "criminal" if data.get("matter_type") in CRIMINAL_MATTERS else "civil"
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -303,6 +303,7 @@ def test_the_answers_are_carried_into_the_application_form(client):
     form = client.get("/legal-aid/apply/matter").get_data(as_text=True)
     form += client.get("/legal-aid/apply/office").get_data(as_text=True)
     form += client.get("/legal-aid/apply/claims").get_data(as_text=True)
+    form += client.get("/legal-aid/apply/waivers").get_data(as_text=True)
     assert client.get("/legal-aid/apply/means").status_code == 303  # waived: no means page
     form += client.get("/legal-aid/apply/contact").get_data(as_text=True)
     form += client.get("/legal-aid/apply").get_data(as_text=True)

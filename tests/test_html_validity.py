@@ -99,15 +99,23 @@ def keep_every_question_page(person, pages, base="/legal-aid/apply", flow=None, 
     for page in flow.pages:
         url = f"{base}/{page.name}"
         shown = person.get(url)
+        if page.name == "safe-contact-first":  # asked instead of safe-contact: kept below
+            continue
         assert shown.status_code == 200, url
         pages.keep(who, "GET", url, shown)
         pages.reached.add(f"{base}/<page>")
         pages.keep(who, "POST", f"{url} (empty)", person.post(url, data={"csrf_token": token}))
     pages.keep(who, "GET", f"{base}/check", person.get(f"{base}/check"))
+    if flow is PAGES:  # a victim of abuse is offered no texts before the contact details
+        person.post(f"{base}/claims", data={"claim_exemption": "abuse_victim", "csrf_token": token})
+        first = person.get(f"{base}/safe-contact-first")
+        assert first.status_code == 200
+        pages.keep(who, "GET", f"{base}/safe-contact-first", first)
 
 
 def keep_the_health_check_pages(person, pages) -> None:
-    """The request's pages, the enterprise's page too (its details cleared for the walk)."""
+    """The request's pages, the enterprise's page too (its details cleared for the walk); an area
+    of each self-assessment page chosen, so that each is asked."""
     from portal.accounts.enterprises import membership_of
     from portal.health_checks.request_pages import request_pages
 
@@ -117,7 +125,7 @@ def keep_the_health_check_pages(person, pages) -> None:
     db.session.commit()
     person.post(
         "/health-checks/request/areas",
-        data={"areas": "labour", "csrf_token": person.csrf_token("/health-checks/request")},
+        data={"areas": ["labour", "ip", "data"], "csrf_token": person.csrf_token("/health-checks/request")},
     )
     keep_every_question_page(person, pages, "/health-checks/request", request_pages(known=False), "clerk")
     enterprise.industry = industry

@@ -36,7 +36,7 @@ def through_the_pages(person, answers: dict, seen: list | None = None, **kwargs)
     (core.question_pages), each page that follows: the first page that is not a question
     page (the check page, or a page refused with 400)."""
     response = person.send("intake-form", typed(person, answers), **kwargs)
-    for _page in range(20):
+    for _page in range(40):
         if response.status_code != 303 or response.headers["Location"].split("/")[1] in ("track", "account"):
             return response
         if seen is not None:

@@ -86,8 +86,15 @@ def test_applying_for_a_relative_needs_their_details(client):
     response = client.submit("/legal-aid/apply", application_form(applying_for="relative"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    for field in ("relation", "represented_name", "represented_id_number"):
+    for field in ("represented_name", "represented_id_number"):  # the page about them
         assert f'id="{field}-error"' in page
+    named = client.submit(
+        "/legal-aid/apply",
+        application_form(
+            applying_for="relative", represented_name="周父", represented_id_number="11010519491231002X"
+        ),
+    )
+    assert named.status_code == 400 and 'id="relation-error"' in named.get_data(as_text=True)  # the next page
     ok = client.submit(
         "/legal-aid/apply",
         application_form(

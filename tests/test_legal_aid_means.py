@@ -155,9 +155,12 @@ def test_nothing_is_chosen_in_advance_on_the_form(client):
     # Each page sent untouched: its every question is named, and the matter is not "criminal suspect".
     for page_name, names in (
         ("who", ("applying_for",)),
+        ("kind", ("matter_kind",)),
         ("matter", ("matter_type",)),
-        ("office", ("stage", "handling_authority", "case_place")),
-        ("claims", ("claim_exemption", "means_waiver")),
+        ("stage", ("stage",)),
+        ("office", ("handling_authority", "case_place")),
+        ("claims", ("claim_exemption",)),
+        ("waivers", ("means_waiver",)),
         ("contact", ("township",)),
     ):
         response = client.submit(f"/legal-aid/apply/{page_name}", {})
@@ -241,13 +244,16 @@ def test_answers_that_are_not_among_the_choices_are_refused_not_a_crash(client):
         matter_type="bogus",
         claim_exemption="bogus",
         means_waiver="²",
+        matter_kind="both",
         applying_for="nobody",
         low_income="maybe",
     )
     for page_name, names in (
         ("who", ("applying_for",)),
+        ("kind", ("matter_kind",)),
         ("matter", ("matter_type",)),
-        ("claims", ("claim_exemption", "means_waiver")),
+        ("claims", ("claim_exemption",)),
+        ("waivers", ("means_waiver",)),
         ("contact", ("township",)),
     ):
         response = client.submit(f"/legal-aid/apply/{page_name}", bogus)

@@ -93,16 +93,73 @@ def test_back_keeps_the_answers_of_the_page_before(browser):
     person = browser()
     person.visit(LEGAL_AID)
     person.send("intake-form", {"applying_for": "self"})
+    person.visit(f"{LEGAL_AID}/kind")
+    person.send("intake-form", {"matter_kind": "civil"})
     matter = person.visit(f"{LEGAL_AID}/matter")
     person.send("intake-form", {"matter_type": "work_injury", "counsel_retained": "no"})
-    office = person.visit(f"{LEGAL_AID}/office").get_data(as_text=True)
-    back = re.search(r'<a class="back-link" href="([^"]+)"', office).group(1)
+    stage = person.visit(f"{LEGAL_AID}/stage").get_data(as_text=True)
+    back = re.search(r'<a class="back-link" href="([^"]+)"', stage).group(1)
     assert back == f"{LEGAL_AID}/matter" and matter.status_code == 200
     page = person.visit(back).get_data(as_text=True)
     assert re.search(r'<option selected value="work_injury">', page)
     assert re.search(r'<input[^>]*checked[^>]*value="no"|<input[^>]*value="no"[^>]*checked', page)
     # the criminal stages are not offered for an injury at work
-    assert 'value="investigation"' not in office and 'value="arbitration"' in office
+    assert 'value="investigation"' not in stage and 'value="arbitration"' in stage
+
+
+#: kind -> (a matter offered, a matter not offered, a stage offered, a stage not offered)
+KINDS = {
+    "civil": ("labour", "criminal_defence", "arbitration", "investigation"),
+    "administrative": ("state_compensation", "criminal_victim", "first_instance", "arbitration"),
+    "criminal": ("criminal_defence", "labour", "investigation", "arbitration"),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_kind_of_matter_is_asked_first_and_only_its_matters_and_stages_follow(browser, kind):
+    """Civil, administrative and criminal matters asked separately (issue #30): the kind on
+    its own page, then only the matters and the stages of that kind. Mutants caught: the
+    stages filtered by the matter alone (arbitration offered in an administrative matter),
+    the matters not filtered by the kind (an injury at work offered in a criminal case)."""
+    offered, other, stage, not_stage = KINDS[kind]
+    person = browser()
+    person.visit(LEGAL_AID)
+    to_kind = person.send("intake-form", {"applying_for": "self"})
+    assert to_kind.headers["Location"] == f"{LEGAL_AID}/kind"
+    kind_page = person.visit(to_kind.headers["Location"]).get_data(as_text=True)
+    assert all(f'value="{k}"' in kind_page for k in KINDS) and 'name="matter_type"' not in kind_page
+    to_matter = person.send("intake-form", {"matter_kind": kind})
+    assert to_matter.headers["Location"] == f"{LEGAL_AID}/matter"
+    matter = person.visit(to_matter.headers["Location"]).get_data(as_text=True)
+    assert f'value="{offered}"' in matter and f'value="{other}"' not in matter
+    refused = person.send("intake-form", {"matter_type": other, "counsel_retained": "no"})
+    assert refused.status_code == 400
+    to_stage = person.send("intake-form", {"matter_type": offered, "counsel_retained": "no"})
+    assert to_stage.headers["Location"] == f"{LEGAL_AID}/stage"
+    stages = person.visit(to_stage.headers["Location"]).get_data(as_text=True)
+    assert f'value="{stage}"' in stages and f'value="{not_stage}"' not in stages
+    assert 'name="handling_authority"' not in stages  # who handles it: the page after
+
+
+def test_the_check_page_shows_the_kind_and_the_stage_and_change_comes_straight_back(browser):
+    """Both answers on the check page; "修改" of the kind opens its page, then the check page
+    again, which sends the person to the matter when the new kind no longer fits it.
+    Mutants caught: the kind page skipped once a matter is known (the check page without
+    the kind); the matters not filtered by the kind (unpaid pay kept in a criminal case)."""
+    person, mobile = browser(), new_mobile()
+    person.visit(LEGAL_AID)
+    check = through_the_pages(person, application_form(mobile=mobile)).get_data(as_text=True)
+    assert "与个人或单位之间的纠纷" in check and "劳动仲裁或其他仲裁" in check
+    change = re.search(r'href="(/legal-aid/apply/kind\?return=check)"', check)
+    assert change
+    person.visit(change.group(1))
+    back = person.send("intake-form", {"matter_kind": "civil"})
+    assert back.headers["Location"] == f"{LEGAL_AID}/check"
+    person.visit(change.group(1))
+    back = person.send("intake-form", {"matter_kind": "criminal"})
+    # unpaid pay is no criminal matter: the check page sends the person to the matter page
+    redirected = person.visit(back.headers["Location"])
+    assert redirected.request.path == f"{LEGAL_AID}/matter"
 
 
 def test_change_returns_straight_to_the_check_page(browser):
@@ -124,6 +181,8 @@ def test_change_returns_straight_to_the_check_page(browser):
     person_page = person.visit(to_check.headers["Location"])
     assert person_page.request.path == f"{LEGAL_AID}/person"
     extra = {"relation": "parent", "represented_name": "周父", "represented_id_number": ADULT_ID}
+    to_relation = person.send("intake-form", extra)
+    assert person.visit(to_relation.headers["Location"]).request.path == f"{LEGAL_AID}/relation"
     done = person.send("intake-form", extra)
     assert done.headers["Location"] == f"{LEGAL_AID}/check"
     html = person.visit(done.headers["Location"]).get_data(as_text=True)
@@ -159,8 +218,8 @@ def test_the_self_check_leaves_no_answer_in_any_address(browser):
     log(person.visit(started.headers["Location"]))
     matter = log(person.visit(f"{LEGAL_AID}/matter")).get_data(as_text=True)
     assert re.search(r'<option selected value="labour">', matter)
-    claims = log(person.visit(f"{LEGAL_AID}/claims")).get_data(as_text=True)
-    assert re.search(r'<input[^>]*checked[^>]*value="migrant_worker"', claims)
+    waivers = log(person.visit(f"{LEGAL_AID}/waivers")).get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="migrant_worker"', waivers)
     for line in addresses:
         assert "?" not in line and not any(value in line for value in answers.values()), line
     # An address with answers in it (an old bookmark) neither checks nor fills anything.

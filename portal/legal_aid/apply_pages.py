@@ -1,7 +1,10 @@
-"""The legal aid application as question pages (issue #30): who needs aid, the matter,
-who handles it, the claims free of the means test, the means (only when needed), what
-happened, the contact details, files and the declaration. The person who needs aid is the
-申请人; someone else may apply for them (代为申请, Art. 40)."""
+"""The legal aid application as question pages (issue #30): who needs aid (and, for someone
+else, who they are and how the form-filler acts for them), what kind of matter it is, the
+matter, its stage (only the stages of that kind), who handles it, the claims free of the
+means test, the situations that waive the means check, the means (only when needed), what
+happened, the contact details, no text messages, files and the declaration. The person who
+needs aid is the 申请人; someone else may apply for them (代为申请, Art. 40). Each page fits
+two phone screens, three in elderly mode (tests/browser/test_page_heights.py)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -10,18 +13,25 @@ from portal.core.question_pages import Page, QuestionPages
 from portal.legal_aid.eligibility import Answers, means_test_needed
 from portal.legal_aid.form_fields import _chosen
 from portal.legal_aid.matters import (
+    ABUSE_VICTIM,
+    ADMINISTRATIVE,
+    ADMINISTRATIVE_STAGES,
     AGENT,
     CHOOSE,
+    CIVIL_STAGES,
+    CRIMINAL,
     CRIMINAL_MATTERS,
     CRIMINAL_STAGES,
     GUARDIAN,
     RELATIVE,
     SELF,
     STAGES,
+    matter_choices,
 )
 
-#: The stages of a civil or administrative matter (a criminal one has CRIMINAL_STAGES).
-CIVIL_STAGES = ("pre_litigation", "arbitration", "first_instance", "second_instance", "enforcement")
+#: The stages that fit each kind of matter.
+KIND_STAGES = {CRIMINAL: CRIMINAL_STAGES, ADMINISTRATIVE: ADMINISTRATIVE_STAGES}
+SAFE_CONTACT = ("no_texts", "contact_how", "tracking_pin", "tracking_pin_again")
 
 
 def _for_someone_else(answers) -> bool:
@@ -30,6 +40,10 @@ def _for_someone_else(answers) -> bool:
 
 def _role(*roles):
     return lambda answers: answers.get("applying_for") in roles
+
+
+def _abused(answers) -> bool:
+    return answers.get("claim_exemption") == ABUSE_VICTIM
 
 
 def _means_needed(answers) -> bool:
@@ -50,25 +64,28 @@ PAGES = QuestionPages(
         Page(
             "person",
             _l("The person who needs legal aid"),
-            (
-                ("relation", _role(GUARDIAN, RELATIVE, AGENT)),
-                "represented_name",
-                "represented_id_number",
-                ("guardian_basis", _role(GUARDIAN)),
-                ("agent_authorised", _role(AGENT)),
-            ),
+            ("represented_name", "represented_id_number"),
             when=_for_someone_else,
             intro=_l(
                 "You apply for them: they are the applicant. Their answers below are about them, your contact details come later."
             ),
         ),
-        Page("matter", _l("The matter"), ("matter_type", "counsel_retained")),
         Page(
-            "office",
-            _l("Who handles it now"),
-            ("stage", "handling_authority", "case_place", "case_place_name"),
+            "relation",
+            _l("How you act for them"),
+            (
+                ("relation", _role(GUARDIAN, RELATIVE, AGENT)),
+                ("guardian_basis", _role(GUARDIAN)),
+                ("agent_authorised", _role(AGENT)),
+            ),
+            when=_role(GUARDIAN, RELATIVE, AGENT),
         ),
-        Page("claims", _l("When your money is not checked"), ("claim_exemption", "means_waiver")),
+        Page("kind", _l("What kind of matter"), ("matter_kind",)),
+        Page("matter", _l("The matter"), ("matter_type", "counsel_retained")),
+        Page("stage", _l("Where the matter stands"), ("stage",)),
+        Page("office", _l("Who handles it now"), ("handling_authority", "case_place", "case_place_name")),
+        Page("claims", _l("When your money is not checked"), ("claim_exemption",)),
+        Page("waivers", _l("When your money need not be checked"), ("means_waiver",)),
         Page(
             "means",
             _l("Household means"),
@@ -76,20 +93,23 @@ PAGES = QuestionPages(
             when=_means_needed,
         ),
         Page("facts", _l("What happened and what you ask for"), ("opposing_party", "facts", "urgent")),
+        # Someone abused at home is offered no texts before giving a mobile number.
+        Page(
+            "safe-contact-first",
+            _l("No text messages (safe contact)"),
+            SAFE_CONTACT,
+            when=_abused,
+            intro=_l(
+                "You apply about abuse, abandonment or domestic violence: you can ask that no text message be sent to your phone."
+            ),
+        ),
         Page(
             "contact",
             _l("Your contact details"),
-            (
-                "applicant_name",
-                "id_number",
-                "mobile",
-                "address",
-                "township",
-                "no_texts",
-                "contact_how",
-                "tracking_pin",
-                "tracking_pin_again",
-            ),
+            ("applicant_name", "id_number", "mobile", "address", "township"),
+        ),
+        Page(
+            "safe-contact", _l("No text messages (safe contact)"), SAFE_CONTACT, when=lambda a: not _abused(a)
         ),
         Page("files", _l("Documents"), ("attachments",)),
         Page("declaration", _l("Declaration"), ("pledge", "consent")),
@@ -98,8 +118,13 @@ PAGES = QuestionPages(
 
 
 def prepare(form, page) -> None:
-    """Only the stages that fit the matter: criminal ones for a criminal case."""
-    matter = form.matter_type.data
-    if matter:
-        fitting = CRIMINAL_STAGES if matter in CRIMINAL_MATTERS else CIVIL_STAGES
-        form.stage.choices = options([CHOOSE, *((key, STAGES[key]) for key in fitting)])
+    """Only the matters and the stages that fit the kind of matter chosen."""
+    kind = form.matter_kind.data
+    if kind:
+        form.matter_type.choices = matter_choices(kind)
+        fitting = KIND_STAGES.get(kind, CIVIL_STAGES)
+    elif form.matter_type.data:  # the kind not asked yet (an older draft): the matter says it
+        fitting = CRIMINAL_STAGES if form.matter_type.data in CRIMINAL_MATTERS else CIVIL_STAGES
+    else:
+        return
+    form.stage.choices = options([CHOOSE, *((key, STAGES[key]) for key in fitting)])

@@ -53,9 +53,13 @@ from portal.legal_aid.matters import (
     APPLICANT_ROLES,
     AUTHORITIES,
     CHOOSE,
+    CRIMINAL,
+    CRIMINAL_MATTERS,
     ELSEWHERE,
     GUARDIAN,
     GUARDIAN_BASES,
+    MATTER_KIND_HINTS,
+    MATTER_KINDS,
     NOT_RELATED,
     PLACES,
     RELATIONS,
@@ -122,6 +126,8 @@ class EligibilityForm(Situation, FlaskForm):
             field = getattr(self, name, None)
             if field is not None and not field.errors and field.data not in (None, ""):
                 carried[target] = str(field.data)
+        if carried.get("matter_type") in CRIMINAL_MATTERS:  # the kind of matter it is goes without saying
+            carried["matter_kind"] = CRIMINAL
         return carried
 
 
@@ -162,6 +168,12 @@ class ApplicationForm(Situation, SafeContactMixin, FlaskForm):
     )
     agent_authorised = BooleanField(_l("They signed a written authorisation for me to apply for them"))
 
+    matter_kind = Radios(
+        _l("What kind of matter is it?"),
+        choices=options(MATTER_KINDS),
+        hints=MATTER_KIND_HINTS,
+        validators=[InputRequired(message=_l("Choose what kind of matter it is."))],
+    )
     matter_type = matter_field()
     stage = SelectField(
         _l("Where does the matter stand?"),

@@ -18,6 +18,8 @@ CHOOSE = ("", _l("Choose…"))
 NONE_OF_THESE = "none"
 
 CRIMINAL_DEFENCE = "criminal_defence"
+#: The claim of a victim of abuse, abandonment or domestic violence (Art. 32(4)).
+ABUSE_VICTIM = "abuse_victim"
 CRIMINAL_MATTERS = {
     CRIMINAL_DEFENCE: _l("Accused of a crime, with no lawyer"),
     "criminal_victim": _l("Victim of a crime"),
@@ -66,15 +68,19 @@ def covered_matters() -> frozenset[str]:
     return frozenset({*CRIMINAL_MATTERS, *CIVIL_MATTERS, *provincial_matters(), OTHER_BY_LAW})
 
 
-def matter_choices():
-    """Matter types grouped in <optgroup>s for a select box, after a placeholder."""
-    return options([CHOOSE]) + grouped(
-        {
-            _l("Criminal cases"): CRIMINAL_MATTERS,
-            _l("Civil and administrative matters"): {**CIVIL_MATTERS, **provincial_matters()},
-            _l("Other"): OTHER_MATTERS,
-        }
-    )
+def matter_choices(kind: str | None = None):
+    """Matter types grouped in <optgroup>s for a select box, after a placeholder; with the
+    kind of matter asked before (issue #30), only the matters of that kind (and Other)."""
+    groups = {
+        _l("Criminal cases"): CRIMINAL_MATTERS,
+        _l("Civil and administrative matters"): {**CIVIL_MATTERS, **provincial_matters()},
+        _l("Other"): OTHER_MATTERS,
+    }
+    if kind == CRIMINAL:
+        del groups[_l("Civil and administrative matters")]
+    elif kind:
+        del groups[_l("Criminal cases")]
+    return options([CHOOSE]) + grouped(groups)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,8 @@ class Exemption:
 
 
 #: Art. 32: no economic-hardship test for these claims, which are covered even when they
-#: are not among the matters of Art. 31.
+#: are not among the matters of Art. 31. A hint that would only say its label again is just
+#: the article, behind the "法律依据" disclosure (the page fits a phone, issue #30).
 CLAIM_EXEMPTIONS = {
     e.key: e
     for e in (
@@ -117,7 +124,7 @@ CLAIM_EXEMPTIONS = {
         Exemption(
             "good_samaritan",
             _l("A claim that comes from helping others bravely"),
-            _l("Rights that arise from an act of bravery for a just cause, 见义勇为 (Art. 32(2))."),
+            _l("(Art. 32(2))"),
             "proof_good_samaritan",
             frozenset(
                 {
@@ -136,7 +143,7 @@ CLAIM_EXEMPTIONS = {
         Exemption(
             "retrial_acquittal",
             _l("State compensation after I was acquitted at a retrial"),
-            _l("You were found not guilty at a retrial and claim state compensation for it (Art. 32(3))."),
+            _l("(Art. 32(3))"),
             "proof_retrial_acquittal",
             frozenset({"state_compensation"}),
             _l(
@@ -144,9 +151,9 @@ CLAIM_EXEMPTIONS = {
             ),
         ),
         Exemption(
-            "abuse_victim",
+            ABUSE_VICTIM,
             _l("Abuse, abandonment or domestic violence against me"),
-            _l("Your rights as a victim of abuse, abandonment or domestic violence (Art. 32(4))."),
+            _l("(Art. 32(4))"),
             "proof_abuse_victim",
             frozenset(
                 {
@@ -238,6 +245,26 @@ STAGES = {
     "death_review": _l("Death-sentence review"),
     "compulsory_treatment": _l("Compulsory medical treatment proceedings"),
 }
+#: What kind of matter it is, asked before the matter and its stage (issue #30): plain words
+#: for 民事 / 行政 / 刑事, examples in the hints.
+CIVIL, ADMINISTRATIVE, CRIMINAL = "civil", "administrative", "criminal"
+MATTER_KINDS = {
+    CIVIL: _l("A dispute with a person or a business"),
+    ADMINISTRATIVE: _l("A dispute with a government office"),
+    CRIMINAL: _l("A criminal case"),
+}
+MATTER_KIND_HINTS = {
+    CIVIL: _l(
+        "For example unpaid pay, an injury at work, support for a parent or child, a traffic accident."
+    ),
+    ADMINISTRATIVE: _l(
+        "For example state compensation, social insurance or assistance refused, a pension, a fine you dispute."
+    ),
+    CRIMINAL: _l("Someone is accused of a crime, or you are the victim of a crime."),
+}
+#: The stages of a civil matter, and of an administrative one (no arbitration there).
+CIVIL_STAGES = ("pre_litigation", "arbitration", "first_instance", "second_instance", "enforcement")
+ADMINISTRATIVE_STAGES = ("pre_litigation", "first_instance", "second_instance", "enforcement")
 #: The stages of criminal proceedings (a notice arrives at one of them).
 CRIMINAL_STAGES = (
     "investigation",

@@ -115,17 +115,23 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
     """Answer each question page of a complete, valid application for oneself about unpaid
     wages, from the first page to the check page."""
     page.get_by_role("radio", name=T("Myself"), exact=True).check()
+    next_page(page, T, T("What kind of matter"))
+    page.get_by_role("radio", name=T("A dispute with a person or a business"), exact=True).check()
     next_page(page, T, T("The matter"))
     field(page, T("What is the matter about?")).select_option(label=T("Unpaid pay"))
     page.get_by_role(
         "group", name=starts_with(T("Is a lawyer or other agent already acting in this matter?"))
     ).get_by_role("radio", name=T("No"), exact=True).check()
-    next_page(page, T, T("Who handles it now"))
+    next_page(page, T, T("Where the matter stands"))
     field(page, T("Where does the matter stand?")).select_option(label=T("Labour or other arbitration"))
+    next_page(page, T, T("Who handles it now"))
     page.get_by_role("radio", name=T("An arbitration commission"), exact=True).check()
     page.get_by_role("radio", name=T("In this county"), exact=True).check()
-    next_page(page, T, T("When your money is not checked"))
-    for question in (T("Is your claim one of these?"), T("Does one of these describe you?")):
+    for title, question in (
+        (T("When your money is not checked"), T("Is your claim one of these?")),
+        (T("When your money need not be checked"), T("Does one of these describe you?")),
+    ):
+        next_page(page, T, title)
         page.get_by_role("group", name=starts_with(question)).get_by_role(
             "radio", name=T("None of these"), exact=True
         ).check()
@@ -145,6 +151,7 @@ def fill_application(page: Page, T, *, name: str, mobile: str, attachments: list
         "长沙县星沙街道开元路 1 号" if T.locale != "en" else "1 Kaiyuan Road, Xingsha"
     )
     field(page, T("Township or street where you live")).select_option(label=township_name(T))
+    next_page(page, T, T("No text messages (safe contact)"))
     next_page(page, T, T("Documents"))
     if attachments:
         field(page, T("Supporting documents")).set_input_files([str(p) for p in attachments])

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from .as_deployed import confirm_mobile_if_asked
 from .browser_steps import (
     LANGUAGES,
     ZH,
@@ -25,15 +24,14 @@ from .browser_steps import (
     sign_in,
     status,
 )
+from .enterprise_steps import COORDINATOR, register_enterprise_clerk, uscc, verify_enterprise
 from .test_accessibility import VIEWPORTS, check_axe
 
 pytestmark = pytest.mark.browser
 
 CHECK_REFERENCE = re.compile(r"\bHC-\d{4}-\d{6}\b")
-COORDINATOR = ("healthcheck", "healthcheck-demo-2026")
 LAWYER = ("lawyer", "lawyer-demo-2026")
 LAWYER_NAME = "陈律师（演示）"
-PDF_FILE_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def staff_page(new_context, language, account, T) -> Page:
@@ -51,13 +49,6 @@ def open_check(page: Page, T, reference: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
 
 
-def uscc(n: int) -> str:
-    from portal.core.identity import uscc_check_char
-
-    body = f"91430121MA4L{n:05d}"
-    return body + uscc_check_char(body)
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_register_verify_request_publish_download_fix_and_follow_up(
     language, new_context, labels, axe_source, tmp_path
@@ -70,33 +61,18 @@ def test_register_verify_request_publish_download_fix_and_follow_up(
     clerk = new_context(language=language, bypass_csp=True, viewport=VIEWPORTS[language]).new_page()
     clerk.goto("/health-checks/")
     check_axe(clerk, axe_source, "health-checks", language)
-    clerk.goto("/account/register")
-    clerk.get_by_role("radio", name=T("An enterprise"), exact=True).check()
-    field(clerk, T("Your full name")).fill("唐会计")
-    field(clerk, T("Mobile number")).fill(mobile)
-    field(clerk, T("Company name")).fill(company)
-    field(clerk, T("Unified social credit code")).fill(code)
-    field(clerk, T("Password")).first.fill("a-long-password-2026")
-    field(clerk, T("Password again")).fill("a-long-password-2026")
-    with clerk.expect_navigation():
-        clerk.get_by_role("button", name=T("Create account"), exact=True).click()
-    confirm_mobile_if_asked(clerk, T)
-    expect(clerk.get_by_role("heading", level=1)).to_have_text(T("My enterprise"))
-    check_axe(clerk, axe_source, "my-enterprise", language)
-    licence = tmp_path / "licence.pdf"
-    licence.write_bytes(PDF_FILE_BYTES)
-    field(clerk, T("Business licence")).set_input_files(str(licence))
-    field(clerk, T("Authorisation letter")).set_input_files(str(licence))
-    clerk.get_by_role("button", name=T("Send for verification"), exact=True).click()
-    expect(clerk.get_by_role("status")).to_be_visible()
+    register_enterprise_clerk(
+        clerk,
+        T,
+        mobile,
+        company,
+        code,
+        tmp_path,
+        check=lambda p, name: check_axe(p, axe_source, name, language),
+    )
 
     coordinator = staff_page(new_context, language, COORDINATOR, T)
-    coordinator.get_by_role(
-        "link", name=T("Enterprise accounts waiting for verification"), exact=True
-    ).click()
-    coordinator.get_by_role("link", name=company, exact=True).click()
-    check_axe(coordinator, axe_source, "verify-member", language)
-    coordinator.get_by_role("button", name=T("Verify"), exact=True).click()
+    verify_enterprise(coordinator, T, company, check=lambda p, name: check_axe(p, axe_source, name, language))
 
     clerk.goto("/")
     clerk.get_by_role("main").get_by_role("link", name=T("Enterprise legal health check"), exact=True).click()

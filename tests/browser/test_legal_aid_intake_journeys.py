@@ -85,22 +85,32 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     ticked(page, T("Who needs legal aid?"), T("Myself")).not_to_be_checked()  # not a self-check question
     check_axe(page, axe_source, "legal-aid-apply-who", language)
     answer(page, T("Who needs legal aid?"), T("Myself"))
+    # Civil, administrative and criminal matters asked apart: the kind first, in plain words.
+    next_page(page, T, T("What kind of matter"))
+    answer(page, T("What kind of matter is it?"), T("A dispute with a person or a business"))
+    check_axe(page, axe_source, "legal-aid-apply-kind", language)
     next_page(page, T, T("The matter"))
     # The self-check's answers are there; the rest is not answered for the person.
     expect(field(page, T("What is the matter about?")).locator("option:checked")).to_have_text(
         T("Unpaid pay")
     )
+    # Only the matters of that kind: no criminal case among them.
+    expect(
+        field(page, T("What is the matter about?")).locator("option", has_text=T("Victim of a crime"))
+    ).to_have_count(0)
     answer(page, T("Is a lawyer or other agent already acting in this matter?"), T("No"))
-    next_page(page, T, T("Who handles it now"))
-    ticked(page, T("Where is the case handled?"), T("In this county")).to_be_checked()
+    next_page(page, T, T("Where the matter stands"))
     # Only the stages of a civil matter: no criminal investigation next to arbitration.
     stages = field(page, T("Where does the matter stand?"))
     expect(stages.locator("option", has_text=T("Criminal investigation"))).to_have_count(0)
     stages.select_option(label=T("Labour or other arbitration"))
+    next_page(page, T, T("Who handles it now"))
+    ticked(page, T("Where is the case handled?"), T("In this county")).to_be_checked()
     answer(page, T("Who handles the case now?"), T("An arbitration commission"))
     check_axe(page, axe_source, "legal-aid-apply-office", language)
     next_page(page, T, T("When your money is not checked"))
     ticked(page, T("Is your claim one of these?"), T("None of these")).to_be_checked()
+    next_page(page, T, T("When your money need not be checked"))
     ticked(
         page, T("Does one of these describe you?"), T("Migrant worker claiming pay or a work injury")
     ).to_be_checked()
@@ -119,7 +129,9 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     # Back keeps what was answered on the page before.
     with page.expect_navigation():
         page.get_by_role("link", name=T("Back"), exact=True).click()
-    ticked(page, T("Is your claim one of these?"), T("None of these")).to_be_checked()
+    ticked(
+        page, T("Does one of these describe you?"), T("Migrant worker claiming pay or a work injury")
+    ).to_be_checked()
     next_page(page, T, T("What happened and what you ask for"))
     field(page, T("What happened, and what do you want to achieve?")).fill(
         "在工地务工八个月，包工头拖欠工资共计三万六千元，多次讨要未果。"
@@ -137,6 +149,7 @@ def test_self_check_then_apply_with_the_answers_carried_over(language, new_conte
     field(page, T("Mobile number")).fill(mobile)
     field(page, T("Address")).fill("长沙县黄兴镇某村" if language == ZH else "A village of Huangxing Town")
     check_axe(page, axe_source, "legal-aid-apply-contact", language)
+    next_page(page, T, T("No text messages (safe contact)"))
     next_page(page, T, T("Documents"))
     next_page(page, T, T("Declaration"))
     for checkbox in declarations(page, T).all():

@@ -13,12 +13,16 @@ FORMS = ("/legal-aid/apply", "/mediation/apply")
 PAGES = {
     "/legal-aid/apply": (
         "who",
+        "kind",
         "matter",
+        "stage",
         "office",
         "claims",
+        "waivers",
         "means",
         "facts",
         "contact",
+        "safe-contact",
         "files",
         "declaration",
     ),
