@@ -43,6 +43,7 @@ SELF_CHECK = {
 }
 #: The legal-aid application's first pages, answered in order to reach a later one.
 WHO = ("/legal-aid/apply", {"applying_for": "self"})
+KIND = ("/legal-aid/apply/kind", {"matter_kind": "civil"})
 MATTER = ("/legal-aid/apply/matter", {"matter_type": "labour", "counsel_retained": "no"})
 #: A word of the demo's published written answer (portal/written_consultations/demo.py).
 ARCHIVE_TERM = "工资"
@@ -98,13 +99,13 @@ def discover() -> list[Page]:
             pages.append(page)
     if "legal_aid" in names:
         pages += [
-            Page("legal aid page matter", MATTER[0], PUBLIC, 'name="matter_type"', steps=[WHO]),
+            Page("legal aid page matter", MATTER[0], PUBLIC, 'name="matter_type"', steps=[WHO, KIND]),
             Page(
                 "legal aid page claims",
                 "/legal-aid/apply/claims",
                 PUBLIC,
                 'name="claim_exemption"',
-                [WHO, MATTER],
+                [WHO, KIND, MATTER],
             ),
             Page(
                 "legal aid self-check answered",
