@@ -22,6 +22,7 @@ from flask_babel import gettext, ngettext, npgettext, pgettext
 from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
+from portal.core.choices import declared_values
 from portal.i18n import current_language
 
 LIMIT = 4096
@@ -64,20 +65,6 @@ def _fingerprint(value):
     return (kind, str(value))
 
 
-def _declared_values(choices):
-    if isinstance(choices, dict):  # option groups
-        for group in choices.values():
-            yield from _declared_values(group)
-        return
-    for choice in choices:
-        if type(choice) is SelectChoice:
-            yield choice.value
-        elif isinstance(choice, tuple | list):
-            yield choice[0]
-        else:
-            yield choice
-
-
 def _fixed_choice(field) -> bool:
     """A choice made among the field's own declared options (or a tick box): the same
     markup for everyone who made that choice, nothing typed by the visitor. The answered
@@ -89,7 +76,7 @@ def _fixed_choice(field) -> bool:
     if choices is None or callable(choices):
         return False
     try:
-        values = {field.coerce(value) for value in _declared_values(choices)}
+        values = {field.coerce(value) for value in declared_values(choices)}
     except (TypeError, ValueError):
         return False
     chosen = data if isinstance(data, list | tuple) else [data]

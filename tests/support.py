@@ -40,9 +40,24 @@ def application_form(**overrides) -> dict:
     }
     data.update(overrides)
     if "matter_kind" not in overrides:  # the kind of matter asked before it (issue #30)
-        from portal.legal_aid.matters import CRIMINAL_MATTERS
+        from portal.legal_aid.matters import ADMINISTRATIVE_MATTERS, CRIMINAL_MATTERS
 
-        data["matter_kind"] = "criminal" if data.get("matter_type") in CRIMINAL_MATTERS else "civil"
+        matter = data.get("matter_type")
+        data["matter_kind"] = (
+            "criminal"
+            if matter in CRIMINAL_MATTERS
+            else "administrative"
+            if matter in ADMINISTRATIVE_MATTERS
+            else "civil"
+        )
+    # A stage and a handler that fit the kind, unless the test says which.
+    fitting = {"administrative": ("pre_litigation", "none"), "criminal": ("investigation", "police")}
+    if data["matter_kind"] in fitting:
+        stage, handler = fitting[data["matter_kind"]]
+        if "stage" not in overrides:
+            data["stage"] = stage
+        if "handling_authority" not in overrides:
+            data["handling_authority"] = handler
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -109,9 +109,15 @@ def test_back_keeps_the_answers_of_the_page_before(browser):
 
 #: kind -> (a matter offered, a matter not offered, a stage offered, a stage not offered)
 KINDS = {
-    "civil": ("labour", "criminal_defence", "arbitration", "investigation"),
-    "administrative": ("state_compensation", "criminal_victim", "first_instance", "arbitration"),
+    "civil": ("labour", "state_compensation", "arbitration", "investigation"),
+    "administrative": ("state_compensation", "labour", "first_instance", "arbitration"),
     "criminal": ("criminal_defence", "labour", "investigation", "arbitration"),
+}
+#: kind -> (who may handle it now, who may not)
+AUTHORITIES_OF_KIND = {
+    "civil": ({"court", "arbitration", "none"}, {"police", "procuratorate"}),
+    "administrative": ({"court", "none"}, {"police", "procuratorate", "arbitration"}),
+    "criminal": ({"police", "procuratorate", "court", "none"}, {"arbitration"}),
 }
 
 
@@ -120,7 +126,8 @@ def test_the_kind_of_matter_is_asked_first_and_only_its_matters_and_stages_follo
     """Civil, administrative and criminal matters asked separately (issue #30): the kind on
     its own page, then only the matters and the stages of that kind. Mutants caught: the
     stages filtered by the matter alone (arbitration offered in an administrative matter),
-    the matters not filtered by the kind (an injury at work offered in a criminal case)."""
+    the matters not filtered by the kind (an injury at work offered in a criminal case);
+    an arbitration commission offered as the handler of a criminal case (review of #30)."""
     offered, other, stage, not_stage = KINDS[kind]
     person = browser()
     person.visit(LEGAL_AID)
@@ -139,13 +146,20 @@ def test_the_kind_of_matter_is_asked_first_and_only_its_matters_and_stages_follo
     stages = person.visit(to_stage.headers["Location"]).get_data(as_text=True)
     assert f'value="{stage}"' in stages and f'value="{not_stage}"' not in stages
     assert 'name="handling_authority"' not in stages  # who handles it: the page after
+    to_office = person.send("intake-form", {"stage": stage})
+    office = person.visit(to_office.headers["Location"]).get_data(as_text=True)
+    shown = set(re.findall(r'name="handling_authority"[^>]*value="([^"]+)"', office))
+    shown |= set(re.findall(r'value="([^"]+)"[^>]*name="handling_authority"', office))
+    may, may_not = AUTHORITIES_OF_KIND[kind]
+    assert shown == may and not shown & may_not
 
 
 def test_the_check_page_shows_the_kind_and_the_stage_and_change_comes_straight_back(browser):
     """Both answers on the check page; "修改" of the kind opens its page, then the check page
     again, which sends the person to the matter when the new kind no longer fits it.
     Mutants caught: the kind page skipped once a matter is known (the check page without
-    the kind); the matters not filtered by the kind (unpaid pay kept in a criminal case)."""
+    the kind); the matters not filtered by the kind (unpaid pay kept in a criminal case);
+    WTForms' "Not a valid choice" shown for the answer the change made unfit."""
     person, mobile = browser(), new_mobile()
     person.visit(LEGAL_AID)
     check = through_the_pages(person, application_form(mobile=mobile)).get_data(as_text=True)
@@ -157,9 +171,14 @@ def test_the_check_page_shows_the_kind_and_the_stage_and_change_comes_straight_b
     assert back.headers["Location"] == f"{LEGAL_AID}/check"
     person.visit(change.group(1))
     back = person.send("intake-form", {"matter_kind": "criminal"})
-    # unpaid pay is no criminal matter: the check page sends the person to the matter page
+    # unpaid pay is no criminal matter: the check page sends the person to the matter page,
+    # which says why in plain words and shows no answer chosen (issue #30 review: "Not a
+    # valid choice" blamed the person for a change they made elsewhere)
     redirected = person.visit(back.headers["Location"])
     assert redirected.request.path == f"{LEGAL_AID}/matter"
+    page = redirected.get_data(as_text=True)
+    assert "您改了前面的回答，这里原来的选择已经不合适了，请重新选择。" in page
+    assert "不是有效的选择" not in page and 'value="labour" selected' not in page
 
 
 def test_change_returns_straight_to_the_check_page(browser):

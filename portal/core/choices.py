@@ -33,3 +33,28 @@ def grouped(groups: Mapping) -> list[SelectChoice]:
         for group, members in groups.items()
         for value, label in members.items()
     ]
+
+
+def declared_values(choices):
+    """Each value of a field's declared choices (option groups included)."""
+    if isinstance(choices, dict):  # option groups
+        for group in choices.values():
+            yield from declared_values(group)
+        return
+    for choice in choices:
+        if type(choice) is SelectChoice:
+            yield choice.value
+        elif isinstance(choice, tuple | list):
+            yield choice[0]
+        else:
+            yield choice
+
+
+def no_longer_offered(field) -> bool:
+    """A stored answer that is not one of the field's options any more."""
+    choices = getattr(field, "choices", None)
+    if not choices or callable(choices) or field.data in (None, "", [], ()):
+        return False
+    offered = {str(value) for value in declared_values(choices)}
+    chosen = field.data if isinstance(field.data, list | tuple) else [field.data]
+    return any(str(value) not in offered for value in chosen)

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from portal.core import attachments, drafts, intake_state, safe_contact, storage
+from portal.core.choices import no_longer_offered
 from portal.core.intake import (
     FILE_GONE,
     LOST_MESSAGE,
@@ -136,11 +138,20 @@ def run_pages(paged: PagedForm, name: str | None):
             form.validate()
             for field in form:
                 field.errors = field.errors if field.name in page.asked(stored) else []
+                if field.errors and no_longer_offered(field):  # an earlier answer changed
+                    field.data, field.errors = None, [str(CHOOSE_AGAIN)]
         key = live.one_time_key if live else intake_state.new_key()
         staged = attachments.staged(live.staged) if live else []
         notice = paged.carried_notice if live and live.step == CARRIED else None
         return _render(paged, page, form, stored, key, staged, 200, notice=notice)
     return _post_page(paged, page, live, stored, state)
+
+
+#: Said on a page whose stored choice an earlier change made unfit (a criminal matter after
+#: the kind was changed to civil): "Not a valid choice" blamed the person for it.
+CHOOSE_AGAIN = _l(
+    "You changed an earlier answer, and your choice here no longer fits it: please choose again."
+)
 
 
 def _url(page: Page, **query) -> str:

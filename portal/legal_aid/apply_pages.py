@@ -17,12 +17,15 @@ from portal.legal_aid.matters import (
     ADMINISTRATIVE,
     ADMINISTRATIVE_STAGES,
     AGENT,
+    AUTHORITIES,
     CHOOSE,
+    CIVIL,
     CIVIL_STAGES,
     CRIMINAL,
     CRIMINAL_MATTERS,
     CRIMINAL_STAGES,
     GUARDIAN,
+    KIND_AUTHORITIES,
     RELATIVE,
     SELF,
     STAGES,
@@ -122,6 +125,9 @@ def prepare(form, page) -> None:
     kind = form.matter_kind.data
     if kind:
         form.matter_type.choices = matter_choices(kind)
+        form.handling_authority.choices = options(
+            (key, AUTHORITIES[key]) for key in KIND_AUTHORITIES.get(kind, KIND_AUTHORITIES[CIVIL])
+        )
         fitting = KIND_STAGES.get(kind, CIVIL_STAGES)
     elif form.matter_type.data:  # the kind not asked yet (an older draft): the matter says it
         fitting = CRIMINAL_STAGES if form.matter_type.data in CRIMINAL_MATTERS else CIVIL_STAGES

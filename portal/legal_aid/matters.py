@@ -68,18 +68,34 @@ def covered_matters() -> frozenset[str]:
     return frozenset({*CRIMINAL_MATTERS, *CIVIL_MATTERS, *provincial_matters(), OTHER_BY_LAW})
 
 
+#: Art. 31 (一)-(三): claims made against the state (compensation, insurance or
+#: assistance, a pension), asked of a government office: administrative matters.
+ADMINISTRATIVE_MATTERS = frozenset({"state_compensation", "social_insurance", "survivor_pension"})
+
+
+def matters_of_kind(kind: str) -> dict:
+    """The matters of one kind of matter (asked before the matter, issue #30), then Other."""
+    if kind == CRIMINAL:
+        own = CRIMINAL_MATTERS
+    else:
+        everyday = {**CIVIL_MATTERS, **provincial_matters()}
+        administrative = kind == ADMINISTRATIVE
+        own = {
+            key: label for key, label in everyday.items() if (key in ADMINISTRATIVE_MATTERS) == administrative
+        }
+    return {**own, **OTHER_MATTERS}
+
+
 def matter_choices(kind: str | None = None):
-    """Matter types grouped in <optgroup>s for a select box, after a placeholder; with the
-    kind of matter asked before (issue #30), only the matters of that kind (and Other)."""
+    """Matter types for a select box, after a placeholder: with the kind of matter asked
+    before (issue #30) only that kind's, else all of them grouped in <optgroup>s."""
+    if kind:
+        return options([CHOOSE, *matters_of_kind(kind).items()])
     groups = {
         _l("Criminal cases"): CRIMINAL_MATTERS,
         _l("Civil and administrative matters"): {**CIVIL_MATTERS, **provincial_matters()},
         _l("Other"): OTHER_MATTERS,
     }
-    if kind == CRIMINAL:
-        del groups[_l("Civil and administrative matters")]
-    elif kind:
-        del groups[_l("Criminal cases")]
     return options([CHOOSE]) + grouped(groups)
 
 
@@ -283,6 +299,12 @@ AUTHORITIES = {
     "police": _l("The police"),
     "arbitration": _l("An arbitration commission"),
     NO_AUTHORITY: _l("None yet"),
+}
+#: Who may be handling a matter of each kind now (the office page offers only these).
+KIND_AUTHORITIES = {
+    CIVIL: ("court", "arbitration", NO_AUTHORITY),
+    ADMINISTRATIVE: ("court", NO_AUTHORITY),
+    CRIMINAL: ("police", "procuratorate", "court", NO_AUTHORITY),
 }
 HERE, ELSEWHERE = "here", "elsewhere"
 PLACES = {HERE: _l("In this county"), ELSEWHERE: _l("In another county or city")}
