@@ -43,39 +43,55 @@ def log_clauses(period: Period, channel: str = "", referral: str = "") -> list:
     return clauses
 
 
-def by_channel(period: Period) -> dict[str, int]:
-    """{channel: count} of the period: the log's channels, then the booked and written requests."""
-    logged = dict(
-        db.session.execute(
-            select(ContactLogEntry.channel, func.count())
-            .where(*log_clauses(period))
-            .group_by(ContactLogEntry.channel)
-        ).all()
-    )
-    counts = {channel: logged.get(channel, 0) for channel in CHANNELS}
+def by_channel(period: Period, logged: dict | None = None) -> dict[str, int]:
+    """{channel: count} of the period: the log's channels, then the booked and written
+    requests (`logged`: `log_counts` of the period, when read already)."""
+    logged = log_counts(period) if logged is None else logged
+    counts = {channel: 0 for channel in CHANNELS}
+    for (channel, _referral), n in logged.items():
+        if channel in counts:
+            counts[channel] += n
     start = from_local(datetime.combine(period.start, time()))
     end = from_local(datetime.combine(period.end + timedelta(days=1), time()))
-    for channel, (code, _label) in REQUEST_CHANNELS.items():
-        clauses = [
-            ServiceRequest.request_type == code,
-            ServiceRequest.created_at >= start,
-            ServiceRequest.created_at < end,
-        ]
-        if period.township.isdigit():
-            clauses.append(ServiceRequest.township_id == int(period.township))
-        counts[channel] = db.session.scalar(select(func.count()).select_from(ServiceRequest).where(*clauses))
+    codes = {code: channel for channel, (code, _label) in REQUEST_CHANNELS.items()}
+    clauses = [
+        ServiceRequest.request_type.in_(list(codes)),
+        ServiceRequest.created_at >= start,
+        ServiceRequest.created_at < end,
+    ]
+    if period.township.isdigit():
+        clauses.append(ServiceRequest.township_id == int(period.township))
+    requests = dict(
+        db.session.execute(
+            select(ServiceRequest.request_type, func.count())
+            .where(*clauses)
+            .group_by(ServiceRequest.request_type)
+        ).all()
+    )
+    counts |= {channel: requests.get(code, 0) for code, channel in codes.items()}
     return counts
 
 
-def referrals_made(period: Period) -> list[tuple[str, object, int]]:
+def log_counts(period: Period) -> dict[tuple[str, str | None], int]:
+    """{(channel, referral): count} of the log's entries of the period (one statement)."""
+    entry = ContactLogEntry
+    return {
+        (channel, referral): n
+        for channel, referral, n in db.session.execute(
+            select(entry.channel, entry.referral, func.count())
+            .where(*log_clauses(period))
+            .group_by(entry.channel, entry.referral)
+        )
+    }
+
+
+def referrals_made(period: Period, logged: dict | None = None) -> list[tuple[str, object, int]]:
     """(referral, label, count) of the log's entries of the period that referred the person on."""
-    counted = dict(
-        db.session.execute(
-            select(ContactLogEntry.referral, func.count())
-            .where(*log_clauses(period), ContactLogEntry.referral.is_not(None))
-            .group_by(ContactLogEntry.referral)
-        ).all()
-    )
+    logged = log_counts(period) if logged is None else logged
+    counted: dict[str, int] = {}
+    for (_channel, referral), n in logged.items():
+        if referral is not None:
+            counted[referral] = counted.get(referral, 0) + n
     return [(key, label, counted.get(key, 0)) for key, label in REFERRALS.items() if key]
 
 
@@ -185,7 +201,8 @@ def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
     report adds their shares as a chart."""
     from portal.reports.compute import Count, Table
 
-    counts = by_channel(period)
+    logged = log_counts(period)
+    counts = by_channel(period, logged)
     rows = [Count(str(channel_label(c)), n, list_url(period, c) or None) for c, n in counts.items()]
     everything = sum(r.value for r in rows)
     total = Count(str(_l("Consultations, every channel")), everything, list_url(period))
@@ -195,7 +212,7 @@ def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
             n,
             url_for("consultation_log.entries", **period_args(period), referral=key),
         )
-        for key, label, n in referrals_made(period)
+        for key, label, n in referrals_made(period, logged)
     ]
     if not with_tables:
         return [total, *rows, *referred], []
