@@ -11,7 +11,7 @@ from test_reports import figures_of, section_html
 from portal.core.clock import utcnow
 from portal.core.registry import kind_for_code
 from portal.extensions import db
-from portal.reports.links import queue_link
+from portal.reports.links import queue_link, with_argument
 from portal.reports.summary import refresh
 
 
@@ -90,3 +90,25 @@ def test_a_queue_link_is_what_url_for_builds(app, args):
         assert queue_link(slug, args) == url_for("backoffice.queue_page", slug=slug, **args)
         if args:
             assert queue_link(slug, args).endswith(urlencode(args, safe="!$'()*,/:;?@"))
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "args", "name", "value"),
+    [
+        ("consultation_log.entries", {"start": "2026-01", "end": "2026-12"}, "channel", "walk_in"),
+        (
+            "consultation_log.entries",
+            {"start": "2026-01", "end": "2026-12", "township": "4"},
+            "referral",
+            "法律 援助&",
+        ),
+        ("adviser_services.index", {}, "service_type", "education"),
+    ],
+)
+def test_a_list_link_with_one_more_argument_is_what_url_for_builds(app, endpoint, args, name, value):
+    """Mutant caught: the argument always joined with "&" (the list without a period has no
+    "?" yet) or unquoted (the Chinese referral) differs from url_for's."""
+    with app.test_request_context("/staff/reports/"):
+        assert with_argument(url_for(endpoint, **args), name, value) == url_for(
+            endpoint, **args, **{name: value}
+        )

@@ -18,6 +18,7 @@ from portal.advisers.vocabulary import SERVICE_TYPES
 from portal.core.choices import options
 from portal.core.models import Township
 from portal.extensions import db, login_manager
+from portal.reports.links import with_argument
 from portal.reports.period import Period, PeriodForm, period_args, period_form
 
 #: Adviser administrators and supervisors: the staff guard reads the capability's staff_areas.
@@ -60,11 +61,13 @@ def services_by_type(period: Period) -> dict[str, tuple[int, int]]:
 
 def list_url(period: Period, service_type: str = "") -> str:
     """The list of the period's entries (of one type): the report's link."""
-    return url_for(
-        "adviser_services.index",
-        **period_args(period),
-        **({"service_type": service_type} if service_type else {}),
-    )
+    return list_urls(period)(service_type)
+
+
+def list_urls(period: Period):
+    """`list_url` of the period for any service type, the list's address routed once."""
+    base = url_for("adviser_services.index", **period_args(period))
+    return lambda service_type="": with_argument(base, "service_type", service_type) if service_type else base
 
 
 class ServiceListForm(PeriodForm):

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from portal.accounts.models import User
 from portal.core.clock import utcnow
@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.i18n import current_language
 from portal.ratings.levels import POOR, SATISFIED
 from portal.ratings.models import Rating
+from portal.reports.built import built_once
 from portal.reports.measures import Selection
 from portal.reports.period import Period
 from portal.reports.results import Count, SectionResult, Table
@@ -43,21 +44,25 @@ def rated(kind: RequestKind, period: Period, level: str = "rated", **narrower) -
 def _levels(period: Period, kinds: list[RequestKind]) -> dict:
     """{(kind code, township id, handler id): {level: count}} of the requests of the kinds
     rated in the period, in its township: one grouped statement, narrowed by the queue's
-    own rating filter as each kind's `rated` selection is (the same clause for every kind)."""
-    request = ServiceRequest.__table__
-    where = [request.c.request_type.in_([k.code for k in kinds])]
-    if period.township.isdigit():
-        where.append(request.c.township_id == int(period.township))
-    where += narrowing_clauses(kinds[0], rated(kinds[0], period).params)
-    query = (
-        select(
-            request.c.request_type, request.c.township_id, request.c.handler_id, Rating.level, func.count()
+    own rating filter as each kind's `rated` selection is (the same clause for every kind);
+    built once per app and period."""
+
+    def build():
+        request = ServiceRequest.__table__
+        where = [request.c.request_type.in_([k.code for k in kinds])]
+        if period.township.isdigit():
+            where.append(request.c.township_id == int(period.township))
+        where += narrowing_clauses(kinds[0], rated(kinds[0], period).params)
+        groups = (request.c.request_type, request.c.township_id, request.c.handler_id, Rating.level)
+        return (
+            select(*groups, func.count())
+            .select_from(request.join(Rating.__table__, Rating.request_id == request.c.id))
+            .where(*where)
+            .group_by(*groups)
         )
-        .select_from(request.join(Rating.__table__, Rating.request_id == request.c.id))
-        .where(*where)
-        .group_by(request.c.request_type, request.c.township_id, request.c.handler_id, Rating.level)
-    )
+
     grouped: dict = defaultdict(dict)
+    query = built_once(("rating_levels", tuple(k.code for k in kinds), period), build)
     for code, township, handler, level, value in db.session.execute(query):
         grouped[(code, township, handler)][level] = value
     return grouped
@@ -115,7 +120,7 @@ def ratings_section(period: Period) -> SectionResult:
         for (code, handler), found in by_kind_handler.items():
             if code == kind.code:
                 url = rated(kind, period, assignee=str(handler) if handler is not None else "none").url
-                name = names.get(handler) or str(_l("Nobody assigned"))
+                name = names[handler] if handler in names else str(_l("Nobody assigned"))
                 by_staff.append(_row(f"{name} · {kind.label}", found, url))
     result.figures += _follow_ups(period)
     labels = {"value_label": str(_l("Ratings")), "share_label": str(_l("Satisfaction rate"))}
@@ -137,17 +142,20 @@ def _township_names() -> dict:
 
 def _follow_ups(period: Period) -> list[Count]:
     """The follow-ups of poor ratings open now, and those overdue: the follow-up page."""
-    follow_ups = url_for("rating_follow_ups.index")
-    open_items = [Rating.follow_up_due_at.is_not(None), Rating.follow_up_answered_at.is_(None)]
-    township = [ServiceRequest.township_id == int(period.township)] if period.township.isdigit() else []
 
-    overdue = func.coalesce(func.sum(case((Rating.follow_up_due_at < utcnow(), 1), else_=0)), 0)
-    open_now, overdue_now = db.session.execute(
-        select(func.count(), overdue)
-        .select_from(Rating)
-        .join(ServiceRequest, ServiceRequest.id == Rating.request_id)
-        .where(*open_items, *township)
-    ).one()
+    def build():
+        township = [ServiceRequest.township_id == int(period.township)] if period.township.isdigit() else []
+        overdue = func.coalesce(func.sum(case((Rating.follow_up_due_at < bindparam("now"), 1), else_=0)), 0)
+        return (
+            select(func.count(), overdue)
+            .select_from(Rating)
+            .join(ServiceRequest, ServiceRequest.id == Rating.request_id)
+            .where(Rating.follow_up_due_at.is_not(None), Rating.follow_up_answered_at.is_(None), *township)
+        )
+
+    query = built_once(("rating_follow_ups", period.township), build)
+    open_now, overdue_now = db.session.execute(query, {"now": utcnow()}).one()
+    follow_ups = url_for("rating_follow_ups.index")
     return [
         Count(str(_l("Follow-ups open now")), open_now, follow_ups),
         Count(str(_l("Follow-ups overdue now")), overdue_now, follow_ups),

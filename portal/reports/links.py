@@ -28,3 +28,10 @@ def queue_link(slug: str, args: dict[str, str]) -> str:
     if current_app.url_map.sort_parameters:
         items = sorted(items, key=current_app.url_map.sort_key)
     return base + "?" + "&".join(f"{_quoted(name)}={_quoted(str(value))}" for name, value in items)
+
+
+def with_argument(url: str, name: str, value: str) -> str:
+    """`url` (made by url_for) with one more query argument, quoted as url_for quotes it:
+    `url_for(endpoint, **args, name=value)` from `url_for(endpoint, **args)`, so that a list
+    of links routes once."""
+    return f"{url}{'&' if '?' in url else '?'}{_quoted(name)}={_quoted(value)}"

@@ -3,7 +3,6 @@ indexes: what is overdue today, and the open requests per handler."""
 
 from dataclasses import replace
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 
@@ -12,6 +11,7 @@ from portal.core.models import ServiceRequest
 from portal.core.queue import filter_clauses, tab_clause
 from portal.core.registry import all_kinds
 from portal.extensions import db
+from portal.reports.built import built_once
 from portal.reports.measures import Selection, selection
 from portal.reports.period import Period
 from portal.reports.results import Count, SectionResult, Table
@@ -32,11 +32,10 @@ def overdue_now(period: Period) -> SectionResult:
 def _overdue_statement(chosen: list[Selection]):
     """SELECT (count of kind 1's overdue tab), (kind 2's), ...: its clauses do not depend on
     the day but through the `now` parameter, so it is built once per app and township."""
-    key = (tuple(c.kind.code for c in chosen), chosen[0].params.township)
-    built = current_app.extensions.setdefault("portal.reports.overdue_statements", {})
-    if (statement := built.get(key)) is None:
+
+    def build():
         now = bindparam("now")
-        statement = built[key] = select(
+        return select(
             *(
                 select(func.count())
                 .select_from(ServiceRequest.__table__)
@@ -45,7 +44,8 @@ def _overdue_statement(chosen: list[Selection]):
                 for c in chosen
             )
         )
-    return statement
+
+    return built_once(("overdue", tuple(c.kind.code for c in chosen), chosen[0].params.township), build)
 
 
 def workload_now(period: Period) -> SectionResult:

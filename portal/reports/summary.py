@@ -26,12 +26,13 @@ from decimal import Decimal
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 
 from portal.core.clock import to_local, utcnow
 from portal.core.models import ServiceRequest
 from portal.database import reading
 from portal.extensions import db
+from portal.reports.built import built_once
 from portal.reports.changes import dialect_insert, month_of  # noqa: F401  (month_of: where a month is filed)
 from portal.reports.month_models import COUNTY, ReportMonth, ReportMonthValue
 
@@ -89,18 +90,21 @@ def kind_marks(first: date, last: date) -> dict[str, tuple]:
     grows with each; and a run of `refresh-reports` that stores a month sets its counted
     version and its time."""
     marks = ReportMonth.__table__
-    query = (
-        select(
-            marks.c.request_type,
-            func.count(),
-            func.sum(marks.c.version),
-            func.sum(func.coalesce(marks.c.computed_version, -1)),
-            func.max(marks.c.computed_at),
-        )
-        .where(marks.c.month >= first, marks.c.month <= last)
-        .group_by(marks.c.request_type)
+    query = built_once(
+        "kind_marks",
+        lambda: (
+            select(
+                marks.c.request_type,
+                func.count(),
+                func.sum(marks.c.version),
+                func.sum(func.coalesce(marks.c.computed_version, -1)),
+                func.max(marks.c.computed_at),
+            )
+            .where(marks.c.month >= bindparam("first"), marks.c.month <= bindparam("last"))
+            .group_by(marks.c.request_type)
+        ),
     )
-    return {kind: tuple(mark) for kind, *mark in db.session.execute(query)}
+    return {kind: tuple(mark) for kind, *mark in db.session.execute(query, {"first": first, "last": last})}
 
 
 def store_month(

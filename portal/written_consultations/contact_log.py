@@ -14,6 +14,7 @@ from portal.core.clock import from_local, local_today, utcnow
 from portal.core.identity import normalise_mobile
 from portal.core.models import ServiceRequest
 from portal.extensions import db, login_manager
+from portal.reports.links import with_argument
 from portal.reports.measures import selection
 from portal.reports.period import Period, PeriodForm, period_args, period_form
 from portal.written_consultations.forms import LogForm
@@ -99,15 +100,20 @@ def channel_label(channel: str):
     return CHANNELS.get(channel) or REQUEST_CHANNELS[channel][1]
 
 
-def list_url(period: Period, channel: str = "") -> str:
+def list_url(period: Period, channel: str = "", entries: str | None = None) -> str:
     """What a channel's figure counts: the booked or written requests' queue over the
-    period (and township), or the log's entries of the channel."""
+    period (and township), or the log's entries of the channel (`entries`: `entries_url`
+    of the period, when made already)."""
     if channel in REQUEST_CHANNELS:
         kind = _kind(REQUEST_CHANNELS[channel][0])
         return selection(kind, period).url if kind else ""
-    return url_for(
-        "consultation_log.entries", **period_args(period), **({"channel": channel} if channel else {})
-    )
+    entries = entries_url(period) if entries is None else entries
+    return with_argument(entries, "channel", channel) if channel else entries
+
+
+def entries_url(period: Period) -> str:
+    """The log's entries of the period (and township)."""
+    return url_for("consultation_log.entries", **period_args(period))
 
 
 def _kind(code: str):
@@ -201,16 +207,16 @@ def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
     report adds their shares as a chart."""
     from portal.reports.compute import Count, Table
 
-    logged = log_counts(period)
+    logged, entries = log_counts(period), entries_url(period)
     counts = by_channel(period, logged)
-    rows = [Count(str(channel_label(c)), n, list_url(period, c) or None) for c, n in counts.items()]
+    rows = [Count(str(channel_label(c)), n, list_url(period, c, entries) or None) for c, n in counts.items()]
     everything = sum(r.value for r in rows)
-    total = Count(str(_l("Consultations, every channel")), everything, list_url(period))
+    total = Count(str(_l("Consultations, every channel")), everything, entries)
     referred = [
         Count(
             str(_l("Referred after a call or visit: %(what)s", what=label)),
             n,
-            url_for("consultation_log.entries", **period_args(period), referral=key),
+            with_argument(entries, "referral", key),
         )
         for key, label, n in referrals_made(period, logged)
     ]
