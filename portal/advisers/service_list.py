@@ -18,6 +18,7 @@ from portal.advisers.vocabulary import SERVICE_TYPES
 from portal.core.choices import options
 from portal.core.models import Township
 from portal.extensions import db, login_manager
+from portal.reports.built import built_once
 from portal.reports.links import with_argument
 from portal.reports.period import Period, PeriodForm, period_args, period_form
 
@@ -48,10 +49,13 @@ def services_by_type(period: Period) -> dict[str, tuple[int, int]]:
     """{service type: (services, entries)} in the period: the sum of the entries' counts, and how
     many entries (one grouped query over `service_clauses`)."""
     entry = ServiceLogEntry
-    query = (
-        select(entry.service_type, func.sum(entry.count), func.count())
-        .where(*service_clauses(period))
-        .group_by(entry.service_type)
+    query = built_once(
+        ("adviser_services_by_type", period),
+        lambda: (
+            select(entry.service_type, func.sum(entry.count), func.count())
+            .where(*service_clauses(period))
+            .group_by(entry.service_type)
+        ),
     )
     return {
         service_type: (int(services or 0), entries)

@@ -14,6 +14,7 @@ from portal.core.clock import from_local, local_today, utcnow
 from portal.core.identity import normalise_mobile
 from portal.core.models import ServiceRequest
 from portal.extensions import db, login_manager
+from portal.reports.built import built_once
 from portal.reports.links import with_argument
 from portal.reports.measures import selection
 from portal.reports.period import Period, PeriodForm, period_args, period_form
@@ -52,23 +53,25 @@ def by_channel(period: Period, logged: dict | None = None) -> dict[str, int]:
     for (channel, _referral), n in logged.items():
         if channel in counts:
             counts[channel] += n
-    start = from_local(datetime.combine(period.start, time()))
-    end = from_local(datetime.combine(period.end + timedelta(days=1), time()))
     codes = {code: channel for channel, (code, _label) in REQUEST_CHANNELS.items()}
-    clauses = [
-        ServiceRequest.request_type.in_(list(codes)),
-        ServiceRequest.created_at >= start,
-        ServiceRequest.created_at < end,
-    ]
-    if period.township.isdigit():
-        clauses.append(ServiceRequest.township_id == int(period.township))
-    requests = dict(
-        db.session.execute(
+
+    def build():
+        start = from_local(datetime.combine(period.start, time()))
+        end = from_local(datetime.combine(period.end + timedelta(days=1), time()))
+        clauses = [
+            ServiceRequest.request_type.in_(list(codes)),
+            ServiceRequest.created_at >= start,
+            ServiceRequest.created_at < end,
+        ]
+        if period.township.isdigit():
+            clauses.append(ServiceRequest.township_id == int(period.township))
+        return (
             select(ServiceRequest.request_type, func.count())
             .where(*clauses)
             .group_by(ServiceRequest.request_type)
-        ).all()
-    )
+        )
+
+    requests = dict(db.session.execute(built_once(("consultation_requests_by_kind", period), build)).all())
     counts |= {channel: requests.get(code, 0) for code, channel in codes.items()}
     return counts
 
@@ -76,14 +79,15 @@ def by_channel(period: Period, logged: dict | None = None) -> dict[str, int]:
 def log_counts(period: Period) -> dict[tuple[str, str | None], int]:
     """{(channel, referral): count} of the log's entries of the period (one statement)."""
     entry = ContactLogEntry
-    return {
-        (channel, referral): n
-        for channel, referral, n in db.session.execute(
+    query = built_once(
+        ("consultation_log_counts", period),
+        lambda: (
             select(entry.channel, entry.referral, func.count())
             .where(*log_clauses(period))
             .group_by(entry.channel, entry.referral)
-        )
-    }
+        ),
+    )
+    return {(channel, referral): n for channel, referral, n in db.session.execute(query)}
 
 
 def referrals_made(period: Period, logged: dict | None = None) -> list[tuple[str, object, int]]:
