@@ -32,8 +32,9 @@ def legal_aid_figures(supervisor) -> dict[str, int]:
 def test_every_write_and_every_refresh_shows_at_once(app, supervisor, make_application):
     """Each page reads the marks before it uses a remembered number: a new application, a
     refusal and a refresh each show on the next page, counted live or from the summary.
-    Mutant caught: the memo keyed on the figure keys alone (not the marks) keeps showing
-    0 received after the first application."""
+    Mutants caught: a section's remembered figures, or a kind's remembered numbers, kept
+    under their figure keys alone (not the marks) keep showing 0 received after the first
+    application."""
     assert legal_aid_figures(supervisor)["Applications received"] == 0
     first = make_application()
     assert legal_aid_figures(supervisor)["Applications received"] == 1  # counted live

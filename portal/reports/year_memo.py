@@ -11,8 +11,8 @@ when it commits (a month's first change makes its row), so a kind's months' row 
 and sum of versions change with every such write; a run of `refresh-reports` that
 stores a month changes its counted version and time. Each page reads those marks of
 every kind in one small statement (`summary.kind_marks`), and then:
-- `dashboard_sections` reuses the sections' figures (label, number, link) made for the
-  same marks, period, language and root URL, if no figure of theirs is one of "now";
+- `dashboard_sections` reuses each section's figures (label, number, link) made for the
+  same marks of its kinds, period, language and root URL, if none is a figure of "now";
 - else `remembered_numbers` reuses each kind's numbers remembered under the same marks
   and figure keys, and counts the other kinds as the annual report counts them (one
   statement for every kind's stored months, the rest live), then remembers them.
@@ -42,7 +42,8 @@ from portal.reports.results import SectionResult
 #: The app's memo: (kind code, period) -> (the marks and keys counted at, the numbers).
 #: One per app, as the database is (tests make an app per test on an emptied database).
 MEMO_KEY = "portal.reports.year_memo"
-#: The app's memo of the dashboard's sections: {(period, language, root, marks, figures): parts}.
+#: The app's memo of the dashboard's sections:
+#: {(period, language, root, section, its figures, its kinds' marks): the section's part}.
 VIEWS_KEY = "portal.reports.year_memo.sections"
 #: More periods than a dashboard asks for (one a day) are forgotten at once.
 _MOST = 64
@@ -51,28 +52,36 @@ _LOCK = Lock()
 
 def dashboard_sections(period: Period) -> list[SectionResult]:
     """The declared sections' figures of the period (no tables), as `compute_sections`
-    counts them: their figures of the kinds' queues remembered with the numbers they show
-    (in the page's language and under its root URL) while no kind's marks change; each
-    section's own list (not a request queue) counted now, as any figure of "now"."""
+    counts them: each section's figures of the kinds' queues remembered with the numbers
+    they show (in the page's language and under its root URL) while the marks of its own
+    kinds stand, so a write makes only its kind's sections count again; each section's own
+    list (not a request queue) counted now, as any figure of "now"."""
     sections = declared_sections()
     marks = summary.kind_marks(period.start, period.end)
-    key = (
-        period,
-        current_language(),
-        request.script_root,
-        tuple(sorted(marks.items())),
-        tuple((s.key, tuple(f.key for f in s.figures)) for s in sections),
-    )
+    page = (period, current_language(), request.script_root)
+    keys = [
+        (
+            *page,
+            section.key,
+            tuple(f.key for f in section.figures),
+            tuple((code, marks.get(code)) for code in sorted({f.kind for f in section.figures})),
+        )
+        for section in sections
+    ]
     remembered_of = current_app.extensions.setdefault(VIEWS_KEY, {})
-    parts = remembered_of.get(key)
-    if parts is None:
-        counted = declared_parts(sections, period, False, partial(remembered_numbers, marks=marks))
-        parts = [part for part, _live in counted]
-        if not any(live for _part, live in counted):  # a figure of "now" is counted on every page
-            with _LOCK:
-                if len(remembered_of) > _MOST:
-                    remembered_of.clear()
-                remembered_of[key] = parts
+    parts = [remembered_of.get(key) for key in keys]
+    missing = [n for n, part in enumerate(parts) if part is None]
+    if missing:
+        counted = declared_parts(
+            [sections[n] for n in missing], period, False, partial(remembered_numbers, marks=marks)
+        )
+        with _LOCK:
+            if len(remembered_of) > _MOST:
+                remembered_of.clear()
+            for n, (part, live) in zip(missing, counted, strict=True):
+                parts[n] = part
+                if not live:  # a figure of "now" is counted on every page
+                    remembered_of[keys[n]] = part
     return [
         with_own_list(part, section, period, False) for part, section in zip(parts, sections, strict=True)
     ]
