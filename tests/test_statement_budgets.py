@@ -228,3 +228,26 @@ def test_a_read_only_detail_page_builds_only_the_forms_it_offers(app, make_staff
     page = staff.get(f"/staff/requests/{reference}")
     assert page.status_code == 200
     assert built == ["MobileChangeForm"]
+
+
+def test_the_reports_home(make_client, make_staff, make_application):
+    """The supervisor's dashboard after `refresh-reports`: the kinds' month marks in one
+    statement and the year's numbers remembered while they stand (portal.reports.year_memo);
+    the ratings counted in one grouped statement, the follow-ups in one, what is overdue in
+    one; consultations by channel in two, adviser services and archive use in one each.
+    Before: 128 here (each section's stored months in a statement of its own, the months
+    before the first request, which have no row, counted live on every page, three rating
+    queries per kind, a count per kind overdue and per follow-up figure).
+    Mutant caught: the memo never used (every page reads the stored months and counts the
+    months without a row) sends 98."""
+    from portal.reports.summary import refresh
+
+    make_staff("supervisor", "supervisor", name="王主任")
+    supervisor = make_client()
+    supervisor.sign_in("supervisor")
+    for _ in range(3):
+        make_application()
+    refresh()
+    db.session.commit()
+    sent = statements_of(supervisor, "/staff/reports/")
+    assert len(sent) <= 9, sent

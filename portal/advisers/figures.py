@@ -15,12 +15,13 @@ def services_by_type(period, with_tables: bool) -> tuple[list, list]:
     from portal.reports.results import Count, Table
 
     found = service_list.services_by_type(period)
+    link = service_list.list_urls(period)
     rows = [
-        Count(str(label), found.get(service_type, (0, 0))[0], service_list.list_url(period, service_type))
+        Count(str(label), found.get(service_type, (0, 0))[0], link(service_type))
         for service_type, label in SERVICE_TYPES.items()
     ]
     everything = sum(row.value for row in rows)
-    total = Count(str(_l("Adviser services")), everything, service_list.list_url(period))
+    total = Count(str(_l("Adviser services")), everything, link())
     if not with_tables:
         return [total], []
     shares = [

@@ -18,6 +18,8 @@ from portal.advisers.vocabulary import SERVICE_TYPES
 from portal.core.choices import options
 from portal.core.models import Township
 from portal.extensions import db, login_manager
+from portal.reports.built import built_once
+from portal.reports.links import with_argument
 from portal.reports.period import Period, PeriodForm, period_args, period_form
 
 #: Adviser administrators and supervisors: the staff guard reads the capability's staff_areas.
@@ -47,10 +49,13 @@ def services_by_type(period: Period) -> dict[str, tuple[int, int]]:
     """{service type: (services, entries)} in the period: the sum of the entries' counts, and how
     many entries (one grouped query over `service_clauses`)."""
     entry = ServiceLogEntry
-    query = (
-        select(entry.service_type, func.sum(entry.count), func.count())
-        .where(*service_clauses(period))
-        .group_by(entry.service_type)
+    query = built_once(
+        ("adviser_services_by_type", period),
+        lambda: (
+            select(entry.service_type, func.sum(entry.count), func.count())
+            .where(*service_clauses(period))
+            .group_by(entry.service_type)
+        ),
     )
     return {
         service_type: (int(services or 0), entries)
@@ -60,11 +65,13 @@ def services_by_type(period: Period) -> dict[str, tuple[int, int]]:
 
 def list_url(period: Period, service_type: str = "") -> str:
     """The list of the period's entries (of one type): the report's link."""
-    return url_for(
-        "adviser_services.index",
-        **period_args(period),
-        **({"service_type": service_type} if service_type else {}),
-    )
+    return list_urls(period)(service_type)
+
+
+def list_urls(period: Period):
+    """`list_url` of the period for any service type, the list's address routed once."""
+    base = url_for("adviser_services.index", **period_args(period))
+    return lambda service_type="": with_argument(base, "service_type", service_type) if service_type else base
 
 
 class ServiceListForm(PeriodForm):

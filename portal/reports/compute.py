@@ -4,21 +4,19 @@ A figure over the period is the sum of its months (`Measure`): each month of a k
 counted in one aggregate query (`SUM(CASE WHEN <the figure's queue clauses> ...)` over
 the month's rows, found through the (request_type, created_at) index), or read from the
 monthly summary when the month has not changed since `refresh-reports` counted it
-(portal.reports.summary). Figures of "now" (overdue, workload) are counted one by one
-through the queue's own indexes.
+(portal.reports.summary). Figures of "now" (overdue, workload) are in portal.reports.now.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from portal.core.contract import Breakdown, Figure, ReportSection
-from portal.core.models import ServiceRequest
-from portal.core.registry import all_kinds, capabilities, registry
+from portal.core.registry import capabilities, registry
 from portal.extensions import db
 from portal.reports.measures import (
     Measure,
@@ -27,7 +25,7 @@ from portal.reports.measures import (
     count_now,
     county_of,
     median,
-    period_numbers,
+    numbers_with_totals,
     selection,
     total_of,
 )
@@ -41,13 +39,36 @@ def _share(value: int, of: int | None) -> float | None:
     return None if not of else value / of
 
 
-def _figure_selection(figure: Figure, period: Period) -> Selection | None:
-    kind = registry().kinds.get(figure.kind)
-    if kind is None:
-        return None  # a figure of a kind that is not enabled here
-    return selection(
-        kind, period, tab=figure.tab, status=figure.status, extra=figure.filters, in_period=figure.in_period
-    )
+@dataclass
+class _Planned:
+    """A declared figure of a period: its selection and what it adds up over months
+    (None for a figure counted now, such as what is overdue today)."""
+
+    figure: Figure
+    chosen: Selection
+    measure: Measure | None
+    total: Measure | None
+
+
+def _plan(section: ReportSection, period: Period, kinds: dict) -> list[_Planned]:
+    """The section's figures of the kinds enabled here (`kinds`: the registry's)."""
+    planned = []
+    for figure in section.figures:
+        if (kind := kinds.get(figure.kind)) is None:
+            continue  # a figure of a kind that is not enabled here
+        chosen = selection(
+            kind,
+            period,
+            tab=figure.tab,
+            status=figure.status,
+            extra=figure.filters,
+            in_period=figure.in_period,
+        )
+        by_month = _by_month(chosen)
+        measure = _figure_measure(figure, chosen) if by_month else None
+        total = Measure(chosen, column=figure.total) if by_month and figure.total is not None else None
+        planned.append(_Planned(figure, chosen, measure, total))
+    return planned
 
 
 def _breakdown_selections(breakdown: Breakdown, period: Period) -> list[tuple[str, Selection]]:
@@ -81,36 +102,38 @@ def _by_month(selection_: Selection) -> bool:
 
 
 class _Numbers:
-    """The period's numbers of the measures asked, per kind: summed over the months."""
+    """The period's numbers of the measures asked, per kind: each month's, and their sums."""
 
     def __init__(self, period: Period):
         self.period = period
         self.measures: dict[str, dict[str, Measure]] = {}
         self.months: dict[str, dict[date, dict[str, Decimal]]] = {}
+        self.totals: dict[str, dict[str, Decimal]] = {}
 
     def ask(self, measure: Measure) -> Measure:
         self.measures.setdefault(measure.selection.kind.code, {})[measure.key] = measure
         return measure
 
-    def count(self) -> None:
-        for code, measures in self.measures.items():
-            kind = registry().kinds[code]
-            self.months[code] = period_numbers(kind, self.period, list(measures.values()))
+    def count(self, numbers_of=numbers_with_totals) -> "_Numbers":
+        """Read or count every kind's months at once (`numbers_of`: `numbers_with_totals`,
+        or the dashboard's memo of it: portal.reports.year_memo)."""
+        wanted = {code: list(measures.values()) for code, measures in self.measures.items()}
+        for code, (months, totals) in numbers_of(self.period, wanted).items():
+            self.months[code], self.totals[code] = months, totals
+        return self
 
     def month(self, measure: Measure, month: date) -> Decimal:
         return self.months[measure.selection.kind.code][month].get(measure.key, Decimal(0))
 
     def total(self, measure: Measure) -> Decimal:
-        return sum((self.month(measure, m) for m in self.period.months()), Decimal(0))
+        return self.totals[measure.selection.kind.code].get(measure.key, Decimal(0))
 
     def histogram(self, measure: Measure) -> dict[int, Decimal]:
         merged: dict[int, Decimal] = {}
         prefix = f"{measure.key}|"
-        for numbers in self.months[measure.selection.kind.code].values():
-            for key, value in numbers.items():
-                if key.startswith(prefix) and key[len(prefix) :].lstrip("-").isdigit():
-                    day = int(key[len(prefix) :])
-                    merged[day] = merged.get(day, Decimal(0)) + value
+        for key, value in self.totals[measure.selection.kind.code].items():
+            if key.startswith(prefix) and key[len(prefix) :].lstrip("-").isdigit():
+                merged[int(key[len(prefix) :])] = value
         return merged
 
 
@@ -118,15 +141,13 @@ def _figure_measure(figure: Figure, chosen: Selection) -> Measure:
     return Measure(chosen, days=figure.median_days) if figure.median_days else Measure(chosen)
 
 
-def section_measures(section: ReportSection, period: Period, *, with_tables: bool = True) -> list[Measure]:
+def section_measures(
+    section: ReportSection, period: Period, *, with_tables: bool = True, planned: list[_Planned] | None = None
+) -> list[Measure]:
     """Everything a section adds up over months (what `refresh-reports` stores)."""
-    measures = []
-    for figure in section.figures:
-        chosen = _figure_selection(figure, period)
-        if chosen is not None and _by_month(chosen):
-            measures.append(_figure_measure(figure, chosen))
-            if figure.total is not None:
-                measures.append(Measure(chosen, column=figure.total))
+    kinds = registry().kinds
+    planned = _plan(section, period, kinds) if planned is None else planned
+    measures = [m for p in planned for m in (p.measure, p.total) if m is not None]
     if with_tables:
         measures += [
             Measure(s)
@@ -134,7 +155,7 @@ def section_measures(section: ReportSection, period: Period, *, with_tables: boo
             for _l, s in _breakdown_selections(b, period)
             if _by_month(s)
         ]
-        if trend_kind := registry().kinds.get(section.trend_kind or ""):
+        if trend_kind := kinds.get(section.trend_kind or ""):
             measures.append(Measure(selection(trend_kind, period)))
     return measures
 
@@ -151,12 +172,59 @@ def declared_measures() -> dict[str, list[Measure]]:
 
 def compute_section(section: ReportSection, period: Period, *, with_tables: bool = True) -> SectionResult:
     """Count a declared section: its figures, its breakdowns and its monthly trend."""
-    result = SectionResult(section.key, str(section.title))
+    return compute_sections([section], period, with_tables=with_tables)[0]
+
+
+def compute_sections(
+    sections: list[ReportSection], period: Period, *, with_tables: bool = True, numbers_of=numbers_with_totals
+) -> list[SectionResult]:
+    """Count declared sections together: every kind's months are read at once (one
+    statement for the stored ones), through `numbers_of` (see `_Numbers.count`); then
+    each section's own list (`ReportSection.counted`), counted now."""
+    results = [part for part, _live in declared_parts(sections, period, with_tables, numbers_of)]
+    return [with_own_list(r, s, period, with_tables) for r, s in zip(results, sections, strict=True)]
+
+
+def declared_parts(
+    sections: list[ReportSection], period: Period, with_tables: bool, numbers_of=numbers_with_totals
+) -> list[tuple[SectionResult, bool]]:
+    """Each section's figures and tables of its kinds' queues, without its own list, and
+    whether any of them is counted now (not added up over the period's months)."""
     numbers = _Numbers(period)
-    for measure in section_measures(section, period, with_tables=with_tables):
-        numbers.ask(measure)
-    numbers.count()
-    figures = [(f, s) for f in section.figures if (s := _figure_selection(f, period)) is not None]
+    kinds = registry().kinds
+    plans = [_plan(section, period, kinds) for section in sections]
+    for section, planned in zip(sections, plans, strict=True):
+        for measure in section_measures(section, period, with_tables=with_tables, planned=planned):
+            numbers.ask(measure)
+    numbers.count(numbers_of)
+    return [
+        (
+            _section_result(section, planned, period, numbers, with_tables),
+            any(p.measure is None or (p.figure.total is not None and p.total is None) for p in planned),
+        )
+        for section, planned in zip(sections, plans, strict=True)
+    ]
+
+
+def with_own_list(
+    result: SectionResult, section: ReportSection, period: Period, with_tables: bool
+) -> SectionResult:
+    """The section's result followed by the figures (and tables) of its own list, if any."""
+    if section.counted is None:
+        return result
+    figures_of_list, tables_of_list = section.counted(period, with_tables)
+    return replace(
+        result,
+        figures=[*result.figures, *figures_of_list],
+        tables=[*result.tables, *(tables_of_list if with_tables else [])],
+    )
+
+
+def _section_result(
+    section: ReportSection, planned: list[_Planned], period: Period, numbers: _Numbers, with_tables: bool
+) -> SectionResult:
+    """A section's figures, breakdowns and trend from the counted numbers."""
+    result = SectionResult(section.key, str(section.title))
     breakdowns = [(b, _breakdown_selections(b, period)) for b in section.breakdowns] if with_tables else []
     trend_kind = registry().kinds.get(section.trend_kind or "") if with_tables else None
 
@@ -164,26 +232,26 @@ def compute_section(section: ReportSection, period: Period, *, with_tables: bool
         return int(numbers.total(Measure(chosen))) if _by_month(chosen) else count_now(chosen)
 
     values, medians_of = {}, {}
-    for figure, chosen in figures:
-        if figure.median_days:
-            histogram = numbers.histogram(_figure_measure(figure, chosen))
-            values[figure.key], medians_of[figure.key] = median(histogram), int(sum(histogram.values()))
+    for p in planned:
+        if p.figure.median_days:
+            histogram = numbers.histogram(p.measure) if p.measure is not None else {}
+            values[p.figure.key], medians_of[p.figure.key] = median(histogram), int(sum(histogram.values()))
         else:
-            values[figure.key] = value_of(chosen)
-    for figure, chosen in figures:
-        value = values[figure.key]
+            values[p.figure.key] = (
+                int(numbers.total(p.measure)) if p.measure is not None else count_now(p.chosen)
+            )
+    for p in planned:
+        figure, value = p.figure, values[p.figure.key]
         count = Count(
             str(figure.label),
             value,
-            chosen.url,
+            p.chosen.url,
             of=medians_of.get(figure.key),
             share=_share(value, values.get(figure.share_of)) if figure.share_of else None,
         )
         if figure.total is not None:
             count.total = (
-                numbers.total(Measure(chosen, column=figure.total))
-                if _by_month(chosen)
-                else total_of(chosen, figure.total())
+                numbers.total(p.total) if p.total is not None else total_of(p.chosen, figure.total())
             )
             count.total_label = str(figure.total_label or "")
         result.figures.append(count)
@@ -205,10 +273,6 @@ def compute_section(section: ReportSection, period: Period, *, with_tables: bool
             in_month = selection(trend_kind, period, start=month, end=month_end(month))
             rows.append(Count(month_label(month), int(numbers.month(trend, month)), in_month.url))
         result.tables.append(Table("trend", str(_l("Received per month")), rows, chart="columns"))
-    if section.counted is not None:
-        figures_of_list, tables_of_list = section.counted(period, with_tables)
-        result.figures += figures_of_list
-        result.tables += tables_of_list if with_tables else []
     return result
 
 
@@ -224,38 +288,3 @@ def without_jit() -> None:
 def declared_sections() -> list[ReportSection]:
     """Every enabled capability's report sections, in the order of the CAPABILITIES setting."""
     return [s for c in capabilities() if c.report_figures for s in c.report_figures()]
-
-
-def overdue_now(period: Period) -> SectionResult:
-    """Requests past their deadline today, per kind (the queues' overdue tabs)."""
-    result = SectionResult("overdue", str(_l("Overdue now")))
-    for kind in all_kinds():
-        chosen = selection(kind, period, tab="overdue", in_period=False)
-        result.figures.append(Count(str(kind.label), count_now(chosen), chosen.url))
-    return result
-
-
-def workload_now(period: Period) -> SectionResult:
-    """Open requests per handler and kind: the queue's "all open" tab filtered by handler."""
-    from portal.accounts.models import User
-
-    result = SectionResult("workload", str(_l("Workload now: open requests per handler")))
-    rows = []
-    for kind in all_kinds():
-        base = selection(kind, period, tab="open", in_period=False)
-        handler = ServiceRequest.__table__.c.handler_id
-        query = (
-            select(handler, func.count())
-            .select_from(ServiceRequest.__table__)
-            .where(*base.clauses(), handler.is_not(None))
-            .group_by(handler)
-        )
-        for handler_id, value in db.session.execute(query):
-            user = db.session.get(User, handler_id)
-            assigned = Selection(kind, replace(base.params, assignee=str(handler_id)))
-            rows.append(
-                Count(f"{user.display_name if user else handler_id} · {kind.label}", value, assigned.url)
-            )
-    rows.sort(key=lambda c: (-c.value, c.label))
-    result.tables.append(Table("workload", result.title, rows))
-    return result

@@ -9,9 +9,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import Integer, and_, case, cast, func, select, true
 
 from portal.core.clock import utcnow
@@ -27,6 +27,7 @@ from portal.core.queue import (
 from portal.core.registry import RequestKind
 from portal.extensions import db
 from portal.reports import summary
+from portal.reports.links import queue_link
 from portal.reports.period import Period, month_end
 
 
@@ -45,7 +46,7 @@ class Selection:
 
     @property
     def url(self) -> str:
-        return url_for("backoffice.queue_page", slug=self.kind.slug, **query_args(self.params))
+        return queue_link(self.kind.slug, query_args(self.params))
 
 
 def selection(
@@ -79,7 +80,7 @@ class Measure:
     #: () -> (start, end) columns: the selected requests counted per whole day between them.
     days: Any = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         """What is counted, readable, and a hash of its definition (see `_definition`)."""
         params = self.selection.params
@@ -213,21 +214,41 @@ def county_of(by_township: dict[int, dict[str, Decimal]]) -> dict[str, Decimal]:
 
 
 def period_numbers(
-    kind: RequestKind, period: Period, measures: list[Measure]
-) -> dict[date, dict[str, Decimal]]:
-    """Each month's numbers: stored ones where the month is unchanged since it was counted
-    (the whole county only), the rest counted now."""
+    period: Period, measures_by_kind: dict[str, list[Measure]]
+) -> dict[str, dict[date, dict[str, Decimal]]]:
+    """Each kind's numbers per month, {kind code: {month: numbers}}: stored ones where the
+    month is unchanged since it was counted (every kind's read in one statement), the rest
+    counted now."""
     months = period.months()
-    stored = summary.stored_months(kind.code, months, period.township)
-    keys = {key for m in measures for key in m.required_keys()}
-    counter, numbers = None, {}
-    for month in months:
-        found = stored.get(month, {})
-        if not keys <= found.keys():
-            counter = counter or MonthCounter(kind, period.township, measures)
-            found = county_of(counter.count(month))
-        numbers[month] = found
-    return numbers
+    stored = summary.stored_months_of(list(measures_by_kind), months, period.township)
+    found: dict[str, dict[date, dict[str, Decimal]]] = {}
+    for code, measures in measures_by_kind.items():
+        kind = measures[0].selection.kind
+        keys = {key for m in measures for key in m.required_keys()}
+        counter, numbers = None, {}
+        for month in months:
+            numbers[month] = stored.get(kind.code, {}).get(month, {})
+            if not keys <= numbers[month].keys():
+                counter = counter or MonthCounter(kind, period.township, measures)
+                numbers[month] = county_of(counter.count(month))
+        found[code] = numbers
+    return found
+
+
+#: A kind's numbers of a period: each month's, and each key's sum over the months.
+KindNumbers = tuple[dict[date, dict[str, Decimal]], dict[str, Decimal]]
+
+
+def numbers_with_totals(period: Period, measures_by_kind: dict[str, list[Measure]]) -> dict[str, KindNumbers]:
+    """`period_numbers`, and each kind's sums over the period's months."""
+    found = {}
+    for code, months in period_numbers(period, measures_by_kind).items():
+        totals: dict[str, Decimal] = {}
+        for numbers in months.values():
+            for key, value in numbers.items():
+                totals[key] = totals.get(key, 0) + value
+        found[code] = (months, totals)
+    return found
 
 
 def count_now(selection_: Selection) -> int:

@@ -4,6 +4,8 @@ result; made by portal.reports.compute and by capabilities' own report sections.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext
+
 
 @dataclass
 class Count:
@@ -39,3 +41,15 @@ class SectionResult:
     title: str
     figures: list[Count] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+
+
+def section_words() -> dict[str, str]:
+    """The headings and the empty-table line of every section (templates/reports/_section.html),
+    translated once per page, not once per section."""
+    return {
+        "figure": gettext("Figure"),
+        "number": gettext("Number"),
+        "share": gettext("Share"),
+        "item": gettext("Item"),
+        "nothing": gettext("Nothing to count in this period."),
+    }

@@ -26,12 +26,13 @@ from decimal import Decimal
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 
 from portal.core.clock import to_local, utcnow
 from portal.core.models import ServiceRequest
 from portal.database import reading
 from portal.extensions import db
+from portal.reports.built import built_once
 from portal.reports.changes import dialect_insert, month_of  # noqa: F401  (month_of: where a month is filed)
 from portal.reports.month_models import COUNTY, ReportMonth, ReportMonthValue
 
@@ -41,29 +42,69 @@ def stored_months(
 ) -> dict[date, dict[str, Decimal]]:
     """The numbers of the months still as they were counted, for the county or one
     township (one statement: the versions and the values are read from one snapshot)."""
+    return stored_months_of([request_type], months, township).get(request_type, {})
+
+
+def stored_months_of(
+    request_types: Iterable[str], months: Iterable[date], township: str = ""
+) -> dict[str, dict[date, dict[str, Decimal]]]:
+    """`stored_months` of several kinds at once: {kind: {month: numbers}}, one statement."""
     values, marks = ReportMonthValue.__table__, ReportMonth.__table__
     wanted = [COUNTY, int(township)] if township.isdigit() else [COUNTY]
     query = (
-        select(values.c.month, values.c.township_id, values.c.key, values.c.value)
+        select(values.c.request_type, values.c.month, values.c.township_id, values.c.key, values.c.value)
         .join(marks, and_(marks.c.request_type == values.c.request_type, marks.c.month == values.c.month))
         .where(
-            marks.c.request_type == request_type,
+            marks.c.request_type.in_(list(request_types)),
             marks.c.month.in_(list(months)),
             values.c.township_id.in_(wanted),
             marks.c.version == marks.c.computed_version,
         )
     )
-    county: dict[date, dict[str, Decimal]] = {}
-    local: dict[date, dict[str, Decimal]] = {}
-    for month, township_id, key, value in db.session.execute(query):
-        (county if township_id == COUNTY else local).setdefault(month, {})[key] = value
+    county: dict[str, dict[date, dict[str, Decimal]]] = {}
+    local: dict[tuple[str, date], dict[str, Decimal]] = {}
+    for request_type, month, township_id, key, value in db.session.execute(query):
+        if township_id == COUNTY:
+            county.setdefault(request_type, {}).setdefault(month, {})[key] = value
+        else:
+            local.setdefault((request_type, month), {})[key] = value
     if not township.isdigit():
         return county
     # The county's keys say the month is complete; a township's number not stored is zero.
     return {
-        month: {key: local.get(month, {}).get(key, Decimal(0)) for key in keys}
-        for month, keys in county.items()
+        request_type: {
+            month: {key: local.get((request_type, month), {}).get(key, Decimal(0)) for key in keys}
+            for month, keys in by_month.items()
+        }
+        for request_type, by_month in county.items()
     }
+
+
+def kind_marks(first: date, last: date) -> dict[str, tuple]:
+    """{kind: (months with a row, sum of their versions, sum of their counted versions, the
+    last time one was counted)} over the months from first to last: one small statement
+    (a few rows per kind and month; a range, not a list, for SQLAlchemy to render).
+
+    A kind's numbers over the months stay what they are while this does: every write
+    bumps a month's version (a new month comes with a row), so the sum of the versions
+    grows with each; and a run of `refresh-reports` that stores a month sets its counted
+    version and its time."""
+    marks = ReportMonth.__table__
+    query = built_once(
+        "kind_marks",
+        lambda: (
+            select(
+                marks.c.request_type,
+                func.count(),
+                func.sum(marks.c.version),
+                func.sum(func.coalesce(marks.c.computed_version, -1)),
+                func.max(marks.c.computed_at),
+            )
+            .where(marks.c.month >= bindparam("first"), marks.c.month <= bindparam("last"))
+            .group_by(marks.c.request_type)
+        ),
+    )
+    return {kind: tuple(mark) for kind, *mark in db.session.execute(query, {"first": first, "last": last})}
 
 
 def store_month(

@@ -6,8 +6,11 @@ from flask_babel import gettext, pgettext
 from portal.core.clock import local_today, utcnow
 from portal.core.documents import Percent, Sheet, xlsx_response
 from portal.ratings.report import ratings_section
-from portal.reports.compute import compute_section, declared_sections, overdue_now, without_jit, workload_now
+from portal.reports.compute import compute_sections, declared_sections, without_jit
+from portal.reports.now import overdue_now, workload_now
 from portal.reports.period import Period, period_form
+from portal.reports.results import section_words
+from portal.reports.year_memo import dashboard_sections
 
 #: Supervisors and admins only: the staff guard reads CORE_STAFF_AREAS["reports"].
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
@@ -17,7 +20,7 @@ def full_report(period: Period) -> list:
     """Every section: each capability's declared figures, then ratings, overdue and workload."""
     without_jit()
     return [
-        *(compute_section(s, period) for s in declared_sections()),
+        *compute_sections(declared_sections(), period),
         ratings_section(period),
         overdue_now(period),
         workload_now(period),
@@ -29,7 +32,7 @@ def dashboard():
     """This year so far at a glance: each service's main figures, what is overdue, follow-ups."""
     period = Period.year_to_date()
     without_jit()
-    sections = [compute_section(s, period, with_tables=False) for s in declared_sections()]
+    sections = dashboard_sections(period)
     return render_template(
         "reports/dashboard.html",
         period=period,
@@ -37,6 +40,7 @@ def dashboard():
         ratings=ratings_section(period),
         overdue=overdue_now(period),
         last_year=local_today().year - 1,
+        words=section_words(),
     )
 
 
@@ -52,6 +56,7 @@ def annual():
         form=form,
         period=period,
         sections=full_report(period),
+        words=section_words(),
         export_args={k: v for k, v in request.args.items() if k in ("start", "end", "township")},
     )
 

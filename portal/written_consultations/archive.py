@@ -4,10 +4,11 @@ lower-cased words of other text, stored as tokens in an indexed table, so that å
 
 import re
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from portal.core.clock import local_today
 from portal.extensions import db
+from portal.reports.built import built_once
 from portal.written_consultations.models import ArchiveToken, ArchiveUse, WrittenQuestion
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -133,10 +134,14 @@ def count_use(what: str) -> None:
 
 def uses_between(first, last) -> dict[str, int]:
     """{what: count} of the archive's use between two local days."""
-    rows = db.session.execute(
-        select(ArchiveUse.what, func.sum(ArchiveUse.count))
-        .where(ArchiveUse.day >= first, ArchiveUse.day <= last)
-        .group_by(ArchiveUse.what)
-    ).all()
+    query = built_once(
+        "archive_uses_between",
+        lambda: (
+            select(ArchiveUse.what, func.sum(ArchiveUse.count))
+            .where(ArchiveUse.day >= bindparam("first"), ArchiveUse.day <= bindparam("last"))
+            .group_by(ArchiveUse.what)
+        ),
+    )
+    rows = db.session.execute(query, {"first": first, "last": last}).all()
     found = {what: int(n or 0) for what, n in rows}
     return {what: found.get(what, 0) for what in USES}

@@ -14,6 +14,8 @@ from portal.core.clock import from_local, local_today, utcnow
 from portal.core.identity import normalise_mobile
 from portal.core.models import ServiceRequest
 from portal.extensions import db, login_manager
+from portal.reports.built import built_once
+from portal.reports.links import with_argument
 from portal.reports.measures import selection
 from portal.reports.period import Period, PeriodForm, period_args, period_form
 from portal.written_consultations.forms import LogForm
@@ -43,39 +45,58 @@ def log_clauses(period: Period, channel: str = "", referral: str = "") -> list:
     return clauses
 
 
-def by_channel(period: Period) -> dict[str, int]:
-    """{channel: count} of the period: the log's channels, then the booked and written requests."""
-    logged = dict(
-        db.session.execute(
-            select(ContactLogEntry.channel, func.count())
-            .where(*log_clauses(period))
-            .group_by(ContactLogEntry.channel)
-        ).all()
-    )
-    counts = {channel: logged.get(channel, 0) for channel in CHANNELS}
-    start = from_local(datetime.combine(period.start, time()))
-    end = from_local(datetime.combine(period.end + timedelta(days=1), time()))
-    for channel, (code, _label) in REQUEST_CHANNELS.items():
+def by_channel(period: Period, logged: dict | None = None) -> dict[str, int]:
+    """{channel: count} of the period: the log's channels, then the booked and written
+    requests (`logged`: `log_counts` of the period, when read already)."""
+    logged = log_counts(period) if logged is None else logged
+    counts = {channel: 0 for channel in CHANNELS}
+    for (channel, _referral), n in logged.items():
+        if channel in counts:
+            counts[channel] += n
+    codes = {code: channel for channel, (code, _label) in REQUEST_CHANNELS.items()}
+
+    def build():
+        start = from_local(datetime.combine(period.start, time()))
+        end = from_local(datetime.combine(period.end + timedelta(days=1), time()))
         clauses = [
-            ServiceRequest.request_type == code,
+            ServiceRequest.request_type.in_(list(codes)),
             ServiceRequest.created_at >= start,
             ServiceRequest.created_at < end,
         ]
         if period.township.isdigit():
             clauses.append(ServiceRequest.township_id == int(period.township))
-        counts[channel] = db.session.scalar(select(func.count()).select_from(ServiceRequest).where(*clauses))
+        return (
+            select(ServiceRequest.request_type, func.count())
+            .where(*clauses)
+            .group_by(ServiceRequest.request_type)
+        )
+
+    requests = dict(db.session.execute(built_once(("consultation_requests_by_kind", period), build)).all())
+    counts |= {channel: requests.get(code, 0) for code, channel in codes.items()}
     return counts
 
 
-def referrals_made(period: Period) -> list[tuple[str, object, int]]:
-    """(referral, label, count) of the log's entries of the period that referred the person on."""
-    counted = dict(
-        db.session.execute(
-            select(ContactLogEntry.referral, func.count())
-            .where(*log_clauses(period), ContactLogEntry.referral.is_not(None))
-            .group_by(ContactLogEntry.referral)
-        ).all()
+def log_counts(period: Period) -> dict[tuple[str, str | None], int]:
+    """{(channel, referral): count} of the log's entries of the period (one statement)."""
+    entry = ContactLogEntry
+    query = built_once(
+        ("consultation_log_counts", period),
+        lambda: (
+            select(entry.channel, entry.referral, func.count())
+            .where(*log_clauses(period))
+            .group_by(entry.channel, entry.referral)
+        ),
     )
+    return {(channel, referral): n for channel, referral, n in db.session.execute(query)}
+
+
+def referrals_made(period: Period, logged: dict | None = None) -> list[tuple[str, object, int]]:
+    """(referral, label, count) of the log's entries of the period that referred the person on."""
+    logged = log_counts(period) if logged is None else logged
+    counted: dict[str, int] = {}
+    for (_channel, referral), n in logged.items():
+        if referral is not None:
+            counted[referral] = counted.get(referral, 0) + n
     return [(key, label, counted.get(key, 0)) for key, label in REFERRALS.items() if key]
 
 
@@ -83,15 +104,20 @@ def channel_label(channel: str):
     return CHANNELS.get(channel) or REQUEST_CHANNELS[channel][1]
 
 
-def list_url(period: Period, channel: str = "") -> str:
+def list_url(period: Period, channel: str = "", entries: str | None = None) -> str:
     """What a channel's figure counts: the booked or written requests' queue over the
-    period (and township), or the log's entries of the channel."""
+    period (and township), or the log's entries of the channel (`entries`: `entries_url`
+    of the period, when made already)."""
     if channel in REQUEST_CHANNELS:
         kind = _kind(REQUEST_CHANNELS[channel][0])
         return selection(kind, period).url if kind else ""
-    return url_for(
-        "consultation_log.entries", **period_args(period), **({"channel": channel} if channel else {})
-    )
+    entries = entries_url(period) if entries is None else entries
+    return with_argument(entries, "channel", channel) if channel else entries
+
+
+def entries_url(period: Period) -> str:
+    """The log's entries of the period (and township)."""
+    return url_for("consultation_log.entries", **period_args(period))
 
 
 def _kind(code: str):
@@ -185,17 +211,18 @@ def report_by_channel(period: Period, with_tables: bool) -> tuple[list, list]:
     report adds their shares as a chart."""
     from portal.reports.compute import Count, Table
 
-    counts = by_channel(period)
-    rows = [Count(str(channel_label(c)), n, list_url(period, c) or None) for c, n in counts.items()]
+    logged, entries = log_counts(period), entries_url(period)
+    counts = by_channel(period, logged)
+    rows = [Count(str(channel_label(c)), n, list_url(period, c, entries) or None) for c, n in counts.items()]
     everything = sum(r.value for r in rows)
-    total = Count(str(_l("Consultations, every channel")), everything, list_url(period))
+    total = Count(str(_l("Consultations, every channel")), everything, entries)
     referred = [
         Count(
             str(_l("Referred after a call or visit: %(what)s", what=label)),
             n,
-            url_for("consultation_log.entries", **period_args(period), referral=key),
+            with_argument(entries, "referral", key),
         )
-        for key, label, n in referrals_made(period)
+        for key, label, n in referrals_made(period, logged)
     ]
     if not with_tables:
         return [total, *rows, *referred], []

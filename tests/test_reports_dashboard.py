@@ -1,0 +1,115 @@
+"""The reports home (issue #40): its year-to-date figures are remembered per app while the
+kinds' month marks stand (portal.reports.year_memo), so every write and every run of
+`refresh-reports` must show at once; and its queue links are built without routing each."""
+
+from urllib.parse import urlencode
+
+import pytest
+from flask import url_for
+from test_reports import figures_of, section_html
+
+from portal.core.clock import utcnow
+from portal.core.registry import kind_for_code
+from portal.extensions import db
+from portal.reports.links import queue_link, with_argument
+from portal.reports.summary import refresh
+
+
+@pytest.fixture
+def supervisor(make_staff, make_client):
+    make_staff("supervisor", "supervisor")
+    client = make_client()
+    client.set_cookie("lang", "en")
+    client.sign_in("supervisor")
+    return client
+
+
+def legal_aid_figures(supervisor) -> dict[str, int]:
+    html = supervisor.get("/staff/reports/").get_data(as_text=True)
+    return {label: number for label, (number, _href) in figures_of(section_html(html, "legal_aid")).items()}
+
+
+def test_every_write_and_every_refresh_shows_at_once(app, supervisor, make_application):
+    """Each page reads the marks before it uses a remembered number: a new application, a
+    refusal and a refresh each show on the next page, counted live or from the summary.
+    Mutants caught: a section's remembered figures, or a kind's remembered numbers, kept
+    under their figure keys alone (not the marks) keep showing 0 received after the first
+    application."""
+    assert legal_aid_figures(supervisor)["Applications received"] == 0
+    first = make_application()
+    assert legal_aid_figures(supervisor)["Applications received"] == 1  # counted live
+    refresh()
+    db.session.commit()
+    assert legal_aid_figures(supervisor)["Applications received"] == 1  # read from the summary
+    make_application()
+    figures = legal_aid_figures(supervisor)
+    assert figures["Applications received"] == 2 and figures["Refused"] == 0
+    application = kind_for_code("LA").model.query.filter_by(reference=first.reference).one()
+    application.status, application.is_open = "refused", False
+    application.refused_at = application.decided_at = utcnow()
+    db.session.commit()
+    assert legal_aid_figures(supervisor)["Refused"] == 1
+    refresh()
+    db.session.commit()
+    figures = legal_aid_figures(supervisor)
+    assert figures["Applications received"] == 2 and figures["Refused"] == 1
+
+
+def test_the_dashboard_counts_as_the_annual_report_of_this_year(app, supervisor, make_application):
+    """The remembered figures are the annual report's numbers for the same months.
+    Mutant caught: the year's sums taken over all but this month (where the application
+    is) show 0 received."""
+    from portal.reports.period import Period
+
+    make_application()
+    this_year = Period.year_to_date()
+    legal_aid_figures(supervisor)  # remembered now
+    annual = supervisor.get(
+        f"/staff/reports/annual?start={this_year.start:%Y-%m}&end={this_year.end:%Y-%m}"
+    ).get_data(as_text=True)
+    dashboard = supervisor.get("/staff/reports/").get_data(as_text=True)
+    shown = figures_of(section_html(dashboard, "legal_aid"))
+    in_annual = figures_of(section_html(annual, "legal_aid"))
+    assert len(shown) > 5 and shown == {label: in_annual[label] for label in shown}
+    assert shown["Applications received"][0] == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"tab": "all", "from": "2026-01-01", "to": "2026-12-31"},
+        {"tab": "all", "status": "refused", "township": "3", "topic": "劳动 争议"},
+        {"q": "a&b=c+d/e?f", "rating": "poor", "assignee": "none", "odd": "~-._!$'()*,;:@"},
+    ],
+)
+def test_a_queue_link_is_what_url_for_builds(app, args):
+    """Mutant caught: the values joined unquoted (the Chinese topic, the `&` and `=` of a
+    search) differ from url_for's."""
+    slug = kind_for_code("LA").slug
+    with app.test_request_context("/staff/reports/"):
+        assert queue_link(slug, args) == url_for("backoffice.queue_page", slug=slug, **args)
+        if args:
+            assert queue_link(slug, args).endswith(urlencode(args, safe="!$'()*,/:;?@"))
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "args", "name", "value"),
+    [
+        ("consultation_log.entries", {"start": "2026-01", "end": "2026-12"}, "channel", "walk_in"),
+        (
+            "consultation_log.entries",
+            {"start": "2026-01", "end": "2026-12", "township": "4"},
+            "referral",
+            "法律 援助&",
+        ),
+        ("adviser_services.index", {}, "service_type", "education"),
+    ],
+)
+def test_a_list_link_with_one_more_argument_is_what_url_for_builds(app, endpoint, args, name, value):
+    """Mutant caught: the argument always joined with "&" (the list without a period has no
+    "?" yet) or unquoted (the Chinese referral) differs from url_for's."""
+    with app.test_request_context("/staff/reports/"):
+        assert with_argument(url_for(endpoint, **args), name, value) == url_for(
+            endpoint, **args, **{name: value}
+        )
