@@ -67,13 +67,20 @@ MEASURE = """(form) => {
 @pytest.mark.parametrize("path", FORMS)
 def test_radios_keep_their_size_and_every_tap_target_is_44_px_at_375(path, new_context):
     """Seen red on the style sheet before this change: radios 13 px wide beside long labels,
-    radio labels and text boxes under 44 px."""
+    radio labels and text boxes under 44 px; and the Back link 32x24 px (a review of #30)."""
     page = new_context(viewport=PHONE).new_page()
     count, radios, small = 0, [], []
+    back_links = 0
     for name in PAGES[path]:  # every question page of the form
         page.goto(f"{path}/{name}")
         found = page.locator("#intake-form").evaluate(MEASURE)
         count, radios, small = count + found["count"], radios + found["radios"], small + found["small"]
+        for link in page.locator(".back-link, .tap-link").all():  # Back, continue a draft
+            box = link.bounding_box()
+            back_links += 1
+            if box["height"] < 44 or box["width"] < 44:
+                small.append(f"{name} link {link.inner_text()}: {box['width']:.0f}x{box['height']:.0f}")
+    assert back_links >= len(PAGES[path]) - 1  # every page after the first has its Back
     assert count > 10
     assert radios == [], f"radios squeezed at 375 px: {radios}"
     assert small == [], f"tap targets under 44 px at 375 px: {small}"
