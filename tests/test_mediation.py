@@ -377,3 +377,22 @@ def test_once_accepted_only_the_other_partys_own_mobile_follows_the_case(client,
     other = make_client()
     found = other.submit("/track", {"reference": reference, "mobile": OTHER_MOBILE})
     assert found.status_code == 302 and other.get(f"/track/{reference}").status_code == 200
+
+
+def test_the_receipt_of_a_safe_contact_mediation_promises_no_text(client, people):
+    """The receipt of an application that asked for no text message says none will come
+    and no longer says one is on its way (a browser review of issue #30 found both on one
+    page, for a person who may share a phone with the other party). Mutant seen red: the
+    "what happens next" line without the safe-contact condition."""
+    pin = "482916"
+    reference = applied(
+        client,
+        people,
+        no_texts="y",
+        contact_how="工作日下午打这个号码",
+        tracking_pin=pin,
+        tracking_pin_again=pin,
+    )
+    receipt = client.get(f"/mediation/applied/{reference}").get_data(as_text=True)
+    assert "不会发送任何短信" in receipt
+    assert "发送载有查询编号的短信" not in receipt
