@@ -56,6 +56,13 @@ def make_slot(point, hours_ahead: float, capacity=1, booked=0, blocked=False):
     return slot
 
 
+def hours_to_a_seat_today() -> float:
+    """A 30-minute slot still open today: half an hour ahead, or, in the day's last hour
+    (when that would be tomorrow), started a quarter of an hour ago. Half an hour behind
+    had ended by the time the desk looked (red every day from 23:00 to 24:00 Beijing time)."""
+    return 0.5 if to_local(utcnow()).hour < 23 else -0.25
+
+
 def day_of(slot) -> str:
     return to_local(slot.starts_at).date().isoformat()
 
@@ -289,8 +296,7 @@ def test_the_desk_checks_in_and_records_the_consultation(client, make_client, po
 
 
 def test_a_walk_in_takes_a_seat_and_is_checked_in(client, point, desk):
-    # A walk-in takes a seat today: half an hour ahead, or behind when that would be tomorrow.
-    slot = make_slot(point, 0.5 if to_local(utcnow()).hour < 23 else -0.5, capacity=2)
+    slot = make_slot(point, hours_to_a_seat_today(), capacity=2)  # a walk-in takes a seat today
     client.sign_in("desk")
     response = client.submit(
         f"/staff/consultations/{point.id}/day",

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from sqlalchemy import select
-from test_consultations import book, day_of, make_point, make_slot, the_day_comes
+from test_consultations import book, day_of, hours_to_a_seat_today, make_point, make_slot, the_day_comes
 
 from portal.consultations.models import ConsultationBooking, StaffServicePoint
 from portal.core.clock import to_local, utcnow
@@ -70,7 +70,7 @@ def test_on_the_day_the_desk_checks_in(client, make_client, point, desk):
 
 def test_walk_in_and_close_today_are_offered_only_for_today(client, point, desk):
     slot = make_slot(point, 26, capacity=2)
-    make_slot(point, 0.5 if to_local(utcnow()).hour < 23 else -0.5, capacity=2)  # a seat today
+    make_slot(point, hours_to_a_seat_today(), capacity=2)  # a seat today
     client.sign_in("desk")
     other_day = client.get(f"/staff/consultations/{point.id}/day?date={day_of(slot)}").get_data(as_text=True)
     assert "/walk-in" not in other_day and "/close-today" not in other_day
