@@ -76,3 +76,28 @@ def _l_any():
     from flask_babel import lazy_gettext
 
     return lazy_gettext("Any")
+
+
+def test_a_page_text_prints_as_jinjas_own_gettext_would(app):
+    """portal.templating._page_gettext skips Jinja's `% {}` on a text without variables:
+    the page must not change (escaping, `%%`, variables, templates without autoescape)."""
+    from jinja2.ext import _make_new_gettext
+
+    from portal.templating import _page_gettext
+
+    catalog = {"Apply filters": "应用筛选", "Select %(reference)s": "选择 %(reference)s", "100%%": "100%%"}
+    ours, jinjas = _page_gettext(lambda s: catalog.get(s, s)), _make_new_gettext(lambda s: catalog.get(s, s))
+    cases = [
+        ('{{ _("Apply filters") }}', {}),
+        ('{{ _("Select %(reference)s", reference=ref) }}', {"ref": "<b>LA-1</b> & co"}),
+        ('{{ _("100%%") }}', {}),
+        ('{{ _("<em>not</em> a tag") }}', {}),
+        ('{{ _("Select %(reference)s", reference=ref)|length }}', {"ref": "x"}),
+    ]
+    for autoescape in (True, False):
+        for source, values in cases:
+            template = app.jinja_env.overlay(autoescape=autoescape).from_string(source)
+            expected = template.render(_=jinjas, **values)
+            assert template.render(_=ours, **values) == expected, (source, autoescape)
+    page = app.jinja_env.from_string('{{ _("Select %(reference)s", reference=ref) }} {{ _("100%%") }}')
+    assert page.render(_=ours, ref="<b>") == "选择 &lt;b&gt; 100%"
