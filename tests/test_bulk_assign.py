@@ -7,6 +7,7 @@ from portal.core.models import AuditEvent
 from portal.core.registry import kind_for_code
 from portal.core.services import claim, load_by_reference, perform
 from portal.extensions import db
+from portal.i18n import LANGUAGE_COOKIE
 
 
 def test_a_supervisor_assigns_the_ticked_open_requests_each_audited(app, make_staff, make_client):
@@ -27,6 +28,11 @@ def test_a_supervisor_assigns_the_ticked_open_requests_each_audited(app, make_st
     page = boss.get(f"/staff/queue/{kind.slug}?tab=all").get_data(as_text=True)
     assert 'form="bulk-assign"' in page and f'value="{first.id}"' in page
     assert f'name="ids" value="{closed.id}"' not in page  # a closed one is not offered
+    assert f'aria-label="选择 {first.reference}"' in page  # each tick box says which request
+    boss.set_cookie(LANGUAGE_COOKIE, "en")
+    english = boss.get(f"/staff/queue/{kind.slug}?tab=all").get_data(as_text=True)
+    boss.delete_cookie(LANGUAGE_COOKIE)
+    assert f'aria-label="Select {first.reference}"' in english
     done = boss.submit(
         f"/staff/queue/{kind.slug}",
         {

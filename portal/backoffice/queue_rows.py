@@ -5,6 +5,8 @@ page a third of its time when called from the template one by one."""
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from portal.core.clock import is_overdue, local_date, local_datetime, time_left
 from portal.core.identity import mask_mobile
 from portal.i18n import current_language
@@ -32,11 +34,14 @@ class QueueRow:
     received: str
     due: str  # the time left of an open request
     closed_on: str  # the day a closed request was closed
+    pick_label: str  # the supervisor's tick box: "Select LA-…"
 
 
 def queue_rows(rows, duplicates: dict, flags: dict) -> list[QueueRow]:
     detail_url = url_maker("backoffice.detail", "reference")
     english = current_language() == "en"
+    # Translated once, filled per row: Jinja's _() with a variable cost 17 µs a row.
+    pick = gettext("Select %(reference)s")
     shown = []
     for r in rows:
         duplicate = duplicates.get(r.id) if r.is_open else None
@@ -61,6 +66,7 @@ def queue_rows(rows, duplicates: dict, flags: dict) -> list[QueueRow]:
                 received=local_datetime(r.created_at),
                 due=time_left(r.due_at) if r.is_open else "",
                 closed_on="" if r.is_open else local_date(r.closed_at),
+                pick_label=pick % {"reference": r.reference},
             )
         )
     return shown
