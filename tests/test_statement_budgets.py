@@ -251,3 +251,17 @@ def test_the_reports_home(make_client, make_staff, make_application):
     db.session.commit()
     sent = statements_of(supervisor, "/staff/reports/")
     assert len(sent) <= 9, sent
+
+
+def test_the_booking_pages(client, app):
+    """Booking step 1 (the points and their free days) and a day's times: the calendar
+    (holiday rows and which years are officially arranged) is one statement. Before: 4
+    and 5 (the arranged years read in a statement of their own)."""
+    from test_consultations import day_of, make_point, make_slot
+
+    point = make_point()
+    slot = make_slot(point, hours_ahead=72)
+    db.session.commit()
+    assert len(statements_of(client, "/consultations/book")) <= 3
+    sent = statements_of(client, f"/consultations/book?point={point.id}&date={day_of(slot)}")
+    assert len(sent) <= 4, sent

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.core.clock import local_end_of_day, local_today
 from portal.core.models import Holiday
@@ -25,15 +25,9 @@ from portal.extensions import db
 CALENDAR, WORKING, UNEXTENDED = "calendar", "working", "unextended"
 
 
-def _arranged_years(first: int, last: int) -> set[int]:
-    """The years among first..last whose official arrangement is imported (one statement:
-    a year's arrangement is a few dozen rows)."""
-    days = db.session.scalars(
-        select(Holiday.day).where(
-            Holiday.day.between(date(first, 1, 1), date(last, 12, 31)), Holiday.source == "official"
-        )
-    )
-    return {day.year for day in days}
+_YEARS_ROWS = select(Holiday.day, Holiday.is_workday, Holiday.source).where(
+    Holiday.day.between(bindparam("first"), bindparam("last"))
+)
 
 
 class WorkCalendar:
@@ -45,12 +39,15 @@ class WorkCalendar:
 
     @classmethod
     def load(cls, start: date, end: date) -> "WorkCalendar":
-        rows = db.session.execute(
-            select(Holiday.day, Holiday.is_workday).where(Holiday.day.between(start, end))
+        # One statement over the whole years: which of them have their official arrangement
+        # (a year's is a few dozen rows), and the rows between start and end.
+        every = db.session.execute(
+            _YEARS_ROWS, {"first": date(start.year, 1, 1), "last": date(end.year, 12, 31)}
         ).all()
+        arranged = {d.year for d, _work, source in every if source == "official"}
+        rows = [(d, work) for d, work, _source in every if start <= d <= end]
         days_off = {d for d, work in rows if not work}
         entered = {d for d, _ in rows}
-        arranged = _arranged_years(start.year, end.year)
         for year in range(start.year, end.year + 1):
             if year in arranged:
                 continue  # the official arrangement replaces the floor
