@@ -82,7 +82,12 @@ class ConsultationBooking(ServiceRequest):
     """A booked consultation (type CB)."""
 
     __tablename__ = "consultation_booking"
-    __table_args__ = (Index("ix_booking_point_start", "service_point_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_booking_point_start", "service_point_id", "starts_at"),
+        # The desk's day view reads a day's bookings by their slots: without it SQLite
+        # walked every service request to find them (84 ms at 1M requests).
+        Index("ix_booking_slot", "slot_id"),
+    )
     __mapper_args__ = {"polymorphic_identity": "CB"}
 
     id: Mapped[int] = mapped_column(ForeignKey("service_request.id", ondelete="CASCADE"), primary_key=True)
