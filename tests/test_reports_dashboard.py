@@ -113,3 +113,24 @@ def test_a_list_link_with_one_more_argument_is_what_url_for_builds(app, endpoint
         assert with_argument(url_for(endpoint, **args), name, value) == url_for(
             endpoint, **args, **{name: value}
         )
+
+
+def test_the_overdue_figures_stop_counting_at_the_queues_cap_on_the_home_only(
+    app, supervisor, make_application
+):
+    """At 1M requests counting every overdue one took 63 ms of the reports home; it stops at
+    QUEUE_COUNT_CAP there ("2+" here, as a queue's tab), and a period's report counts exactly.
+    Red with the home counting exactly (3, not "2+")."""
+    from test_reports import YEAR
+
+    kind = kind_for_code("LA")
+    for _ in range(3):
+        application = make_application()
+        found = kind.model.query.filter_by(reference=application.reference).one()
+        found.due_at = found.due_sort = utcnow().replace(year=utcnow().year - 1)
+    db.session.commit()
+    app.config["QUEUE_COUNT_CAP"] = 2
+    home = section_html(supervisor.get("/staff/reports/").get_data(as_text=True), "overdue")
+    assert ">2+</a>" in home and ">3</a>" not in home
+    report = supervisor.get(f"/staff/reports/annual?{YEAR}").get_data(as_text=True)
+    assert figures_of(section_html(report, "overdue"))["Legal aid"][0] == 3

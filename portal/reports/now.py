@@ -17,35 +17,42 @@ from portal.reports.period import Period
 from portal.reports.results import Count, SectionResult, Table
 
 
-def overdue_now(period: Period) -> SectionResult:
+def overdue_now(period: Period, cap: int | None = None) -> SectionResult:
     """Requests past their deadline today, per kind (the queues' overdue tabs): each counted
-    live through the queue's own clauses and index, all in one statement."""
+    live through the queue's own clauses and index, all in one statement. With a `cap` (the
+    reports home: the queues' QUEUE_COUNT_CAP) counting stops there and the figure shows
+    "1000+", as the queue's tab does: at 1M requests the exact count took 63 ms on SQLite.
+    The report of a period (and its exports) counts exactly."""
     result = SectionResult("overdue", str(_l("Overdue now")))
     chosen = [selection(kind, period, tab="overdue", in_period=False) for kind in all_kinds()]
     if chosen:
-        counts = db.session.execute(_overdue_statement(chosen), {"now": utcnow()}).one()
+        counts = db.session.execute(_overdue_statement(chosen, cap), {"now": utcnow()}).one()
         for selected, value in zip(chosen, counts, strict=True):
-            result.figures.append(Count(str(selected.kind.label), value, selected.url))
+            capped = cap is not None and value > cap
+            result.figures.append(
+                Count(str(selected.kind.label), cap if capped else value, selected.url, capped=capped)
+            )
     return result
 
 
-def _overdue_statement(chosen: list[Selection]):
+def _overdue_statement(chosen: list[Selection], cap: int | None):
     """SELECT (count of kind 1's overdue tab), (kind 2's), ...: its clauses do not depend on
-    the day but through the `now` parameter, so it is built once per app and township."""
+    the day but through the `now` parameter, so it is built once per app, township and cap."""
+    table = ServiceRequest.__table__
+
+    def counted(c, now):
+        where = (*filter_clauses(c.kind, c.params, None), tab_clause("overdue", None, c.kind, now))
+        if cap is None:
+            return select(func.count()).select_from(table).where(*where).scalar_subquery()
+        first = select(table.c.id).where(*where).limit(cap + 1).subquery()
+        return select(func.count()).select_from(first).scalar_subquery()
 
     def build():
         now = bindparam("now")
-        return select(
-            *(
-                select(func.count())
-                .select_from(ServiceRequest.__table__)
-                .where(*filter_clauses(c.kind, c.params, None), tab_clause("overdue", None, c.kind, now))
-                .scalar_subquery()
-                for c in chosen
-            )
-        )
+        return select(*(counted(c, now) for c in chosen))
 
-    return built_once(("overdue", tuple(c.kind.code for c in chosen), chosen[0].params.township), build)
+    key = ("overdue", tuple(c.kind.code for c in chosen), chosen[0].params.township, cap)
+    return built_once(key, build)
 
 
 def workload_now(period: Period) -> SectionResult:

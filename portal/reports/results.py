@@ -20,6 +20,8 @@ class Count:
     total_label: str | None = None
     #: For a median: how many requests it was taken over (what its link lists).
     of: int | None = None
+    #: Counting stopped at `value` (shown "1000+", as a queue's tab).
+    capped: bool = False
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The supervisor's dashboard, the annual report and its Excel file (supervisors, admins)."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext, pgettext
 
 from portal.core.clock import local_today, utcnow
@@ -38,7 +38,7 @@ def dashboard():
         period=period,
         sections=sections,
         ratings=ratings_section(period),
-        overdue=overdue_now(period),
+        overdue=overdue_now(period, cap=current_app.config["QUEUE_COUNT_CAP"]),
         last_year=local_today().year - 1,
         words=section_words(),
     )
