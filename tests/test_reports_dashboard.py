@@ -7,21 +7,13 @@ from urllib.parse import urlencode
 import pytest
 from flask import url_for
 from test_reports import figures_of, section_html
+from test_reports import supervisor as supervisor  # noqa: F401 (a fixture)
 
 from portal.core.clock import utcnow
 from portal.core.registry import kind_for_code
 from portal.extensions import db
 from portal.reports.links import queue_link, with_argument
 from portal.reports.summary import refresh
-
-
-@pytest.fixture
-def supervisor(make_staff, make_client):
-    make_staff("supervisor", "supervisor")
-    client = make_client()
-    client.set_cookie("lang", "en")
-    client.sign_in("supervisor")
-    return client
 
 
 def legal_aid_figures(supervisor) -> dict[str, int]:
