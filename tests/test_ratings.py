@@ -214,3 +214,21 @@ def test_the_message_that_ends_a_request_invites_the_rating(app, make_staff, mak
     bodies = db.session.scalars(select(InboxMessage.body).where(InboxMessage.request_id == found.id)).all()
     assert any("https://fl.example.gov.cn/track" in b for b in bodies if "收入超过标准" in b)
     assert not any("https://fl.example.gov.cn/track" in b for b in bodies if "收入超过标准" not in b)
+
+
+def test_the_tracking_page_of_an_open_request_does_not_look_for_a_rating(client, request_in):
+    """A rating is given in a ratable state: an open request in another state has none to
+    show, so its tracking page skips the statement (#40). Red when the panel always asks."""
+    from statement_count import counted_statements
+
+    found = request_in(client, status="under_review")
+    client.get(f"/track/{found.reference}")
+    with counted_statements(db.engine) as sent:
+        assert client.get(f"/track/{found.reference}").status_code == 200
+    assert sent and not [s for s in sent if "service_rating" in s], sent
+    # Closed, the same page asks again and shows the form.
+    found.status, found.is_open = "closed", False
+    db.session.commit()
+    with counted_statements(db.engine) as sent:
+        page = client.get(f"/track/{found.reference}").get_data(as_text=True)
+    assert 'name="level"' in page and [s for s in sent if "service_rating" in s]

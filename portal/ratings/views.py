@@ -21,7 +21,13 @@ staff_bp = Blueprint("rating_follow_ups", __name__, url_prefix="/staff/rating-fo
 
 @bp.app_template_global()
 def rating_panel(request_obj) -> dict:
-    """What the tracking page's rating panel shows: the rating, or the form when ratable."""
+    """What the tracking page's rating panel shows: the rating, or the form when ratable.
+
+    A request is rated in a ratable state, so one that is neither in such a state nor
+    closed has no rating to show: most tracking views of open requests skip the
+    statement (#40). A request reopened after its rating shows it again once closed."""
+    if not (is_ratable(request_obj) or request_obj.closed_at is not None):
+        return {"rating": None, "form": None, "levels": LEVELS}
     rating = rating_of(request_obj)
     form = None
     if rating is None and is_ratable(request_obj):
