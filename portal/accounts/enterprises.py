@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from portal.core.clock import utcnow
 from portal.core.models import Township
@@ -123,6 +123,8 @@ def membership_of(user) -> EnterpriseMember | None:
         .where(EnterpriseMember.user_id == user.id, EnterpriseMember.status != MemberStatus.REVOKED)
         .order_by(EnterpriseMember.id.desc())
         .limit(1)
+        # The member is `user`, already loaded: not joined again (#40).
+        .options(lazyload(EnterpriseMember.user))
     )
 
 

@@ -59,9 +59,10 @@ class User(UserMixin, db.Model):
     recovery_codes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    role_rows: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    #: Loaded when asked (the signed-in user's with the account: security.load_user; the
+    #: admin list's with selectinload): a handler, an author or an actor joined to a page's
+    #: rows is shown by name, and loading its roles cost each such page a statement (#40).
+    role_rows: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import AccountType, LoginThrottle, User
 from portal.accounts.profiles import LegalServicePerson, profile_of, save_profile
@@ -67,7 +68,10 @@ def admin_required(view):
 def users():
     """Staff and lawyer accounts."""
     staff = db.session.scalars(
-        select(User).where(User.account_type == AccountType.STAFF).order_by(User.username)
+        select(User)
+        .where(User.account_type == AccountType.STAFF)
+        .order_by(User.username)
+        .options(selectinload(User.role_rows))  # the list shows each account's roles
     )
     profiles = {p.user_id: p for p in db.session.scalars(select(LegalServicePerson))}
     return render_template("admin/users.html", users=list(staff), profiles=profiles, now=utcnow())
