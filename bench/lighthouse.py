@@ -145,13 +145,38 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: Lighthouse 12.2 with Debian's Chromium 156 now and then fails to record a page's trace
+#: (NO_NAVSTART, "Something went wrong with recording the trace ... Please run Lighthouse
+#: again"): the same page audited again minutes later records, so such a failure is
+#: retried, up to this many times; any other failure is reported at once.
+TRACE_RETRIES = 3
+RUN_AGAIN = "Please run Lighthouse again"
+
+
+def audit_retrying(url: str, cookie: str = "", run=None, say=print) -> dict:
+    """`audit`, again when Lighthouse itself asks for it (TRACE_RETRIES times at most)."""
+    run = run or audit
+    for attempt in range(TRACE_RETRIES + 1):
+        try:
+            return run(url, cookie)
+        except RuntimeError as exc:
+            if RUN_AGAIN not in str(exc) or attempt == TRACE_RETRIES:
+                raise
+            say(f"lighthouse: the trace of {url} was not recorded; again ({attempt + 1} of {TRACE_RETRIES})")
+    raise AssertionError("unreachable")
+
+
 def run_pages(base: str, pages: list[Page], say=print) -> list[dict]:
     """Audit each page in turn (one Chromium at a time: the machine has 2 CPUs)."""
     rows = []
     for page in pages:
         cookie = browser_session(base, page.steps)[0] if page.steps else ""
         try:
-            row = {"page": page.label, "path": page.path, **figures(audit(base + page.path, cookie))}
+            row = {
+                "page": page.label,
+                "path": page.path,
+                **figures(audit_retrying(base + page.path, cookie, say=say)),
+            }
         except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
             row = {"page": page.label, "path": page.path, "error": str(exc).splitlines()[0][:200]}
         say(
