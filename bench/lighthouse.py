@@ -26,6 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nginx_front
 from pages import PUBLIC, Page, discover_in
 from servers import HOST, ROOT, Gunicorn, browser_session
 
@@ -205,10 +206,21 @@ def serve_and_run(pattern: str | None, say=print) -> list[dict]:
             if pattern:
                 pages = [p for p in pages if re.search(pattern, p.label)]
             server = Gunicorn("portal:create_app()", env, Path(tmp) / "gunicorn.log")
+            front = None
             try:
                 server.wait_ready("/healthz")
-                return run_pages(server.base, pages, say)
+                base = server.base
+                if nginx_front.available():  # as deployed: nginx serves /static/, compressed
+                    front = nginx_front.NginxFront(server.base, Path(tmp) / "nginx")
+                    front.wait_ready("/")
+                    base = front.base
+                say(
+                    f"lighthouse: {'through nginx (deploy/nginx/portal.conf)' if front else 'gunicorn directly: no nginx, static files uncompressed'}"
+                )
+                return run_pages(base, pages, say)
             finally:
+                if front is not None:
+                    front.stop()
                 server.stop()
         finally:
             database.drop()
