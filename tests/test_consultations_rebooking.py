@@ -19,8 +19,8 @@ from test_consultations import book, booking_form, day_of, make_point, make_slot
 from test_journeys_deployed import through_the_code
 
 from portal.consultations.closing import close_slots
+from portal.consultations.free_days import free_days
 from portal.consultations.models import ConsultationBooking, StaffServicePoint
-from portal.consultations.slots import free_days
 from portal.core.clock import from_local, local_today, to_local, utcnow
 from portal.core.models import AuditEvent, OutboxMessage, ServiceRequest
 from portal.core.services import perform

@@ -114,11 +114,12 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
     return created
 
 
-def days_off_clause(start: datetime, end: datetime):
+def days_off_clause(start: datetime, end: datetime, days_off=None):
     """No slot on a day off of the calendar (official, staff-entered or the law's computed
     floor), whenever the slot was made: a year's arrangement imported after its slots were
-    made takes them off at once."""
-    calendar = WorkCalendar.load(local_today(start), local_today(end))
+    made takes them off at once. `days_off`: the calendar's, when the caller read it."""
+    if days_off is None:
+        days_off = WorkCalendar.load(local_today(start), local_today(end)).days_off
     return and_(
         true(),
         *(
@@ -128,19 +129,19 @@ def days_off_clause(start: datetime, end: datetime):
                     ConsultationSlot.starts_at < local_to_utc(day + timedelta(days=1), datetime.min.time()),
                 )
             )
-            for day in sorted(calendar.days_off)
+            for day in sorted(days_off)
         ),
     )
 
 
-def free_slots_clause(now: datetime | None = None):
+def free_slots_clause(now: datetime | None = None, days_off=None):
     start, end = bookable_window(now)
     return and_(
         ConsultationSlot.blocked.is_(False),
         ConsultationSlot.booked < ConsultationSlot.capacity,
         ConsultationSlot.starts_at >= start,
         ConsultationSlot.starts_at < end,
-        days_off_clause(start, end),
+        days_off_clause(start, end, days_off),
     )
 
 
@@ -296,26 +297,6 @@ def apply_template_capacity(template: SlotTemplate) -> tuple[int, int]:
             )
             kept += 1
     return updated, kept
-
-
-def free_days(point_ids: list[int], until: datetime | None = None, free=None) -> list[date]:
-    """The local days on which one of the service points still has a free slot (in the
-    booking window; starting before `until` if given; `free` as for `free_slots`)."""
-    free = free_slots_clause() if free is None else free
-    query = (  # distinct: each start time once, not once per desk (4,460 rows → 223)
-        select(ConsultationSlot.starts_at)
-        .distinct()
-        .where(ConsultationSlot.service_point_id.in_(point_ids), free)
-    )
-    if until is not None:
-        query = query.where(ConsultationSlot.starts_at < until)
-    # The offset added, not a time-zone conversion per start time (a fifth of the page).
-    return sorted({(start + LOCAL_OFFSET).date() for start in db.session.scalars(query)})
-
-
-#: The bureau's offset from UTC, the same all year (China keeps no summer time since 1991).
-LOCAL_OFFSET = timedelta(hours=8)
-assert LOCAL_TZ.utcoffset(datetime(2026, 1, 1)) == LOCAL_TZ.utcoffset(datetime(2026, 7, 1)) == LOCAL_OFFSET
 
 
 def by_week(days: list[date]) -> list[tuple[date, list[date]]]:
