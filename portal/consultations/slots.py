@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import and_, func, not_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
 
 from portal.consultations.models import Closure, ConsultationSlot, ServicePoint, SlotTemplate
 from portal.core.clock import LOCAL_TZ, local_today, to_local, utcnow
@@ -178,7 +179,11 @@ def free_slots(
     before `until` if given). `free` is a `free_slots_clause()` the caller already has (it
     reads the calendar: a page asking days and times reads it once)."""
     free = free_slots_clause() if free is None else free
-    query = select(ConsultationSlot).where(ConsultationSlot.service_point_id == point_id, free)
+    query = (
+        select(ConsultationSlot)
+        .where(ConsultationSlot.service_point_id == point_id, free)
+        .options(lazyload(ConsultationSlot.service_point))  # one point, which the caller has
+    )
     if until is not None:
         query = query.where(ConsultationSlot.starts_at < until)
     if day is not None:

@@ -67,6 +67,16 @@ def active_points() -> list[ServicePoint]:
     )
 
 
+def point_choices() -> list:
+    """The active points as the booking page shows them (id and names, in order): rows,
+    not full service points, which cost the page a tenth of its time (#40)."""
+    return db.session.execute(
+        select(ServicePoint.id, ServicePoint.name, ServicePoint.name_en)
+        .where(ServicePoint.is_active.is_(True))
+        .order_by(ServicePoint.sort_order)
+    ).all()
+
+
 def points_near(points: list[ServicePoint], township_id: int | None) -> list[ServicePoint]:
     """With a township chosen: its own office(s) first, then the county centre; else every point."""
     if township_id is None:
@@ -129,7 +139,7 @@ def _chosen_day() -> date:
 @quick_exit  # a family topic may be chosen here
 def book_page():
     """Choose a service point and a day, then a free time; the seat is taken atomically."""
-    points = active_points()
+    points = point_choices()
     point = _chosen_point(points)
     day = _chosen_day()
     form = BookingForm()
