@@ -40,9 +40,8 @@ def make_point(code="CENTRE", name="长沙县公共法律服务中心"):
     return point
 
 
-def make_slot(point, hours_ahead: float, capacity=1, booked=0, blocked=False):
-    start = (utcnow() + timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
-    start = open_for_booking(start, hours_ahead)
+def add_slot(point, start, capacity=1, booked=0, blocked=False):
+    """A 30-minute slot starting at `start` (naive UTC), added to the session."""
     slot = ConsultationSlot(
         service_point_id=point.id,
         starts_at=start,
@@ -52,6 +51,12 @@ def make_slot(point, hours_ahead: float, capacity=1, booked=0, blocked=False):
         blocked=blocked,
     )
     db.session.add(slot)
+    return slot
+
+
+def make_slot(point, hours_ahead: float, capacity=1, booked=0, blocked=False):
+    start = (utcnow() + timedelta(hours=hours_ahead)).replace(second=0, microsecond=0)
+    slot = add_slot(point, open_for_booking(start, hours_ahead), capacity, booked, blocked)
     db.session.commit()
     return slot
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from statement_count import counted_statements
-from test_consultations import make_point
+from test_consultations import add_slot, make_point
 
 from portal.consultations.free_days import free_days
 from portal.consultations.models import ConsultationSlot
@@ -53,31 +53,13 @@ def test_the_days_offered_are_the_days_with_a_free_slot(app):
             continue
         starts.add((point.id, start))
         capacity = rng.choice((1, 2))
-        db.session.add(
-            ConsultationSlot(
-                service_point_id=point.id,
-                starts_at=start,
-                ends_at=start + timedelta(minutes=30),
-                capacity=capacity,
-                booked=rng.choice((0, capacity, capacity)),  # most of them full
-                blocked=rng.random() < 0.2,
-            )
-        )
+        # Most of them full, a fifth blocked.
+        add_slot(point, start, capacity, rng.choice((0, capacity, capacity)), rng.random() < 0.2)
     # The window's start: a point whose only free slot starts just before 2 hours ahead
     # (never offered), and one whose only free slot starts just after (its day offered).
     edges = [make_point(code="EARLY", name="早"), make_point(code="LATE", name="晚")]
     for minutes, point in ((119, edges[0]), (121, edges[1])):
-        start = utcnow().replace(microsecond=0) + timedelta(minutes=minutes)
-        db.session.add(
-            ConsultationSlot(
-                service_point_id=point.id,
-                starts_at=start,
-                ends_at=start + timedelta(minutes=30),
-                capacity=1,
-                booked=0,
-                blocked=False,
-            )
-        )
+        add_slot(point, utcnow().replace(microsecond=0) + timedelta(minutes=minutes))
     db.session.commit()
     ids = [p.id for p in points]
     expected = offered(ids)
