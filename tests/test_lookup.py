@@ -31,3 +31,17 @@ def test_a_reference_whose_prefix_is_not_its_type_is_still_found(make_applicatio
     found = load_by_reference("CB-2026-424242")
     assert isinstance(found, LegalAidApplication) and found.id == application.id
     assert load_by_reference("XX-2026-000001") is None and load_by_reference("") is None
+
+
+def test_made_up_references_leave_no_cache_behind(app):
+    """The reference comes from the address typed (/track/<reference>): nothing kept per
+    reference or prefix may grow with made-up ones (a memory leak a visitor could drive).
+    Red with the prefix's type lookup cached by `functools.cache`."""
+    import portal.core.lookup as lookup
+
+    for n in range(200):
+        assert load_by_reference(f"Z{n}X-2026-{n:06d}") is None
+    caches = [f for f in vars(lookup).values() if hasattr(f, "cache_info")]
+    assert caches  # the statements are built once
+    for cached in caches:
+        assert cached.cache_info().currsize <= 10, cached

@@ -25,10 +25,10 @@ def _any_type():
     return with_polymorphic(ServiceRequest, "*")
 
 
-@functools.cache
 def _model_of(prefix: str):
     """The request type whose code a reference starts with (`LA-2026-000001`: legal aid),
-    or None."""
+    or None. Not cached: the prefix comes from the address typed, and a cache keyed by it
+    would grow with every made-up reference (a dictionary lookup is all it costs)."""
     mapper = ServiceRequest.__mapper__.polymorphic_map.get(prefix)
     return mapper.class_ if mapper is not None else None
 
