@@ -7,9 +7,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import DateTime, bindparam, exists, literal_column, select, union_all
 
 from portal.consultations.models import ConsultationSlot
-from portal.consultations.slots import bookable_window, local_to_utc
+from portal.consultations.slots import bookable_window, days_off_between, local_to_utc
 from portal.core.clock import local_today
-from portal.core.deadlines import WorkCalendar
 from portal.extensions import db
 
 
@@ -33,7 +32,7 @@ def free_days(
         return []
     first, last = local_today(start), local_today(end - timedelta(microseconds=1))
     if days_off is None:
-        days_off = WorkCalendar.load(first, last).days_off
+        days_off = days_off_between(start, end)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     days = [day for day in days if day not in days_off]
     if not days:
@@ -76,3 +75,11 @@ def _probes(count: int):
         )
         .order_by(days.c.n)
     )
+
+
+def by_week(days: list[date]) -> list[tuple[date, list[date]]]:
+    """Days grouped by the Monday of their week, in order."""
+    weeks: dict[date, list[date]] = {}
+    for day in days:
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(day)
+    return list(weeks.items())

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from flask import request as http
 from sqlalchemy import select
 
-from portal.consultations.free_days import free_days
+from portal.consultations.free_days import by_week, free_days
 from portal.consultations.guards import last_day_to_rebook, rebooking_window
 from portal.consultations.models import ConsultationBooking, ConsultationSlot, ServicePoint
-from portal.consultations.slots import by_week, free_slots
+from portal.consultations.slots import free_slots
 from portal.core.clock import to_local
 from portal.extensions import db
 

@@ -115,12 +115,18 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
     return created
 
 
+def days_off_between(start: datetime, end: datetime) -> set[date]:
+    """The calendar's days off (official, staff-entered or the law's computed floor) from
+    the local day of `start` to that of `end` (naive UTC): one statement."""
+    return WorkCalendar.load(local_today(start), local_today(end)).days_off
+
+
 def days_off_clause(start: datetime, end: datetime, days_off=None):
-    """No slot on a day off of the calendar (official, staff-entered or the law's computed
-    floor), whenever the slot was made: a year's arrangement imported after its slots were
-    made takes them off at once. `days_off`: the calendar's, when the caller read it."""
+    """No slot on a day off of the calendar, whenever the slot was made: a year's
+    arrangement imported after its slots were made takes them off at once. `days_off`:
+    `days_off_between(start, end)`, when the caller has read it already."""
     if days_off is None:
-        days_off = WorkCalendar.load(local_today(start), local_today(end)).days_off
+        days_off = days_off_between(start, end)
     return and_(
         true(),
         *(
@@ -302,11 +308,3 @@ def apply_template_capacity(template: SlotTemplate) -> tuple[int, int]:
             )
             kept += 1
     return updated, kept
-
-
-def by_week(days: list[date]) -> list[tuple[date, list[date]]]:
-    """Days grouped by the Monday of their week, in order."""
-    weeks: dict[date, list[date]] = {}
-    for day in days:
-        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(day)
-    return list(weeks.items())

@@ -11,14 +11,14 @@ from portal.accounts import verification
 from portal.consultations.calendar import booking_ics
 from portal.consultations.choices import CHANNELS, POINT_TYPES, REFERRALS, TOPICS, WHAT_TO_BRING
 from portal.consultations.forms import BookingForm, WaitingListForm
-from portal.consultations.free_days import free_days
+from portal.consultations.free_days import by_week, free_days
 from portal.consultations.guards import rebooking_status
 from portal.consultations.models import ServicePoint
 from portal.consultations.services import book
 from portal.consultations.slots import (
     MAX_DAYS_AHEAD,
     bookable_window,
-    by_week,
+    days_off_between,
     free_slots,
     free_slots_clause,
     next_free_by_point,
@@ -30,7 +30,6 @@ from portal.consultations.waiting import join
 from portal.core import intake_state
 from portal.core.access import applicant_request_or_proof
 from portal.core.clock import local_today, to_local, utcnow
-from portal.core.deadlines import WorkCalendar
 from portal.core.identity import normalise_mobile
 from portal.core.intake import STEP_FIELD, Intake, run_intake
 from portal.core.intake_limits import count_submission, submission_refused
@@ -147,8 +146,7 @@ def book_page():
     # Only days with a free seat are offered (no weekend, holiday, full day or today once
     # it is full): the chosen point's, or before a choice, any point's.
     # The calendar read once for the days and the times.
-    start, end = bookable_window()
-    days_off = WorkCalendar.load(local_today(start), local_today(end)).days_off
+    days_off = days_off_between(*bookable_window())
     free = free_slots_clause(days_off=days_off)
     days = free_days([point.id] if point is not None else [p.id for p in points], days_off=days_off)
     if days and day not in days and not request.values.get("date"):
