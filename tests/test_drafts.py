@@ -43,12 +43,17 @@ def start(person, mobile: str, *, with_file: bool = False, **extra):
 
 
 def quick_exit(person, *, forget: bool):
-    """The quick exit from the page this browser is on: the script's beacon, or the
-    delete button."""
+    """The quick exit from the page this browser is on: the script's beacon (sent as the
+    page leaves; it is answered with nothing, as a redirect would carry the beacon off-site
+    against the CSP), or the delete button (a form: straight on to the weather)."""
     data = hidden_inputs(person.last_html, "quick-exit-form")
     assert data.get("csrf_token"), "the quick exit offers no delete on a form in progress"
-    left = person.post("/leave", data={**data, **({"forget": "1"} if forget else {})})
-    assert left.status_code == 303 and "weather" in left.headers["Location"]
+    if forget:
+        left = person.post("/leave", data={**data, "forget": "1"})
+        assert left.status_code == 303 and "weather" in left.headers["Location"]
+    else:
+        left = person.post("/leave", data={**data, "beacon": "1"})
+        assert left.status_code == 204 and "Location" not in left.headers
 
 
 def shows_the_draft(person, path: str = LEGAL_AID + "/check") -> bool:

@@ -138,6 +138,10 @@ def _page(*, form=None, code_form=None, masked=None, limited=False, status=200):
 @bp.post("/leave")
 def leave_intake():
     """The quick exit from a form: what was typed is hidden behind a proof, or deleted
-    with its files when the person asked for it; then straight to the weather."""
+    with its files when the person asked for it; then straight to the weather. The script's
+    beacon (the page is already leaving) gets an empty answer: a redirect would send the beacon
+    itself on to the weather site, which the page's CSP refuses (connect-src is 'self')."""
     drafts.leave(forget=request.form.get("forget") == "1")
+    if request.form.get("beacon") == "1":
+        return "", 204
     return redirect(QUICK_EXIT_URL, 303)

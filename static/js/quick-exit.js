@@ -20,6 +20,7 @@
     if (form && navigator.sendBeacon) {  // what was typed opens again only with a code or PIN
       var data = new FormData();
       data.append("csrf_token", form.elements.csrf_token.value);
+      data.append("beacon", "1");  // answered with 204: a redirect would take the beacon off-site
       navigator.sendBeacon(form.action, data);
     }
     document.body.hidden = true;  // nothing stays on screen while the next page loads
