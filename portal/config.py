@@ -15,7 +15,9 @@ class DefaultConfig:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(PROJECT_ROOT / "instance" / "portal.sqlite3")
     #: hide_parameters: a database error is logged without its parameters (personal data).
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    #: No pool_pre_ping: PostgreSQL's checkouts are probed only when the server spoke to the
+    #: idle connection (portal.pg_connections); a SQLite file does not disconnect.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
 
     #: Seconds to wait for a new database connection (PostgreSQL's connect_timeout; at
     #: least 2): a database that accepts and never answers gives a 503 page, not a hang.

@@ -4,12 +4,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import event, text
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from portal.config import PROJECT_ROOT
 from portal.extensions import db, migrate
+from portal.pg_connections import manage_connections
 from portal.statement_watchdog import watch_web_statements
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
@@ -76,36 +77,8 @@ def register(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             tune_sqlite(db.engine, busy_ms=int(float(app.config["DATABASE_BUSY_TIMEOUT"]) * 1000))
         elif db.engine.dialect.name == "postgresql":
-            limit_web_statements(db.engine)
+            manage_connections(db.engine)
             watch_web_statements(db.engine)
-
-
-def limit_web_statements(engine: Engine) -> None:
-    """Each transaction of a web request runs under DATABASE_STATEMENT_TIMEOUT.
-
-    Set per transaction (SET LOCAL), never on the connection: jobs, refresh-reports,
-    command-line exports and migrations share the engine's code but not a request, and
-    run unlimited or under their own limit; a view that needs longer calls
-    allow_longer_statements().
-    """
-    if getattr(engine, "_portal_limited", False):
-        return
-    engine._portal_limited = True
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        if not has_request_context():
-            return
-        seconds = g.get("statement_timeout", current_app.config["DATABASE_STATEMENT_TIMEOUT"])
-        if seconds:
-            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(float(seconds) * 1000)}")
-
-
-def allow_longer_statements(seconds: float) -> None:
-    """Let this request's statements run up to `seconds` (an export), from now on."""
-    g.statement_timeout = seconds
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"SET LOCAL statement_timeout = {int(float(seconds) * 1000)}"))
 
 
 def tune_sqlite(engine: Engine, busy_ms: int = 30000) -> None:

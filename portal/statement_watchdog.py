@@ -1,6 +1,6 @@
 """A web request's statement ends even when the database server stops answering (issue #37).
 
-PostgreSQL's own `statement_timeout` (portal.database.limit_web_statements) ends a slow
+PostgreSQL's own `statement_timeout` (portal.pg_connections) ends a slow
 statement, but only a server that runs can enforce it: a frozen backend, a host that hangs
 or a network path that drops packets while the TCP connection stays up leaves psycopg
 waiting on the socket for ever (keepalives are slow, and see an acknowledging peer as

@@ -33,9 +33,9 @@ from portal.core.registry import kind_for_slug
 from portal.core.services import (
     reassign,
 )
-from portal.database import allow_longer_statements
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.pg_connections import allow_longer_statements
 from portal.ratings.queue_filter import rating_choices
 from portal.safe_urls import safe_next_url
 
