@@ -31,6 +31,7 @@ from portal.database import begin_writing, end_writing
 from portal.extensions import db
 from portal.public import track_proof
 from portal.public.progress import progress_steps
+from portal.ratings.views import rating_panel
 from portal.safe_urls import safe_next_url
 from portal.serving import HealthCheck
 
@@ -203,6 +204,7 @@ def _render_tracking(found, party, submitted=None, status=200):
             confirmed_actions=[t for t, _f in forms if t.needs_confirmation],
             refusals=offers.refused,
             quick_exit_here=request_has_quick_exit(kind, found),
+            rating_panel=None if party else rating_panel(found),  # the applicant's own view only
         ),
         status,
     )

@@ -19,9 +19,9 @@ bp = Blueprint("ratings", __name__)
 staff_bp = Blueprint("rating_follow_ups", __name__, url_prefix="/staff/rating-follow-ups")
 
 
-@bp.app_template_global()
 def rating_panel(request_obj) -> dict:
-    """What the tracking page's rating panel shows: the rating, or the form when ratable.
+    """What the tracking page's rating panel shows: the rating, or the form when ratable
+    (the tracking view passes it to templates/ratings/_panel.html: not an app-wide global).
 
     A request is rated in a ratable state, so one that is neither in such a state nor
     closed has no rating to show: most tracking views of open requests skip the
