@@ -65,3 +65,26 @@ def test_change_returns_straight_to_the_check_page(browser, make_staff):
     back = clerk.send("intake-form", typed(clerk, {**request_form(), "preferred_dates": "四月上旬"}))
     assert back.status_code == 303 and back.headers["Location"] == f"{REQUEST}/check"
     assert "四月上旬" in clerk.visit(back.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_code_page_of_an_unproved_account_number_leads_to_the_account_not_a_dead_end(browser, make_staff):
+    """The request asks no mobile (it is the enterprise account's): when that number still
+    needs its code, "wrong number?" leads to the account's own change of number, never to a
+    form with no number on it (the #30 review's dead end). Mutant seen red: change_url
+    giving the form's address for a form without a mobile question."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.extensions import db
+
+    clerk = verified_enterprise_browser(browser, make_staff)
+    account = db.session.scalars(select(User).where(User.display_name == "唐会计")).one()
+    account.mobile_verified_at = None  # e.g. an account handed over by the bureau, not proved yet
+    db.session.commit()
+    request_through_pages(clerk, request_form(), [])
+    code_page = clerk.send("check-form", {}, press={"answers_checked": "1"}).get_data(as_text=True)
+    assert 'name="mobile_code"' in code_page, code_page[:3000]
+    assert "change=1" not in code_page and "返回修改" not in code_page
+    link = re.search(r'<a href="(/account/mobile)">号码不对？修改账户的手机号码</a>', code_page)
+    assert link and "这是您账户的手机号码。" in code_page
+    assert clerk.visit(link.group(1)).status_code == 200

@@ -117,11 +117,15 @@ def check_answers(intake: Intake):
     return current_app.make_response((page, 200))
 
 
-def change_url(state: intake_state.IntakeState, form: FlaskForm) -> str:
-    """The form again with every kept answer, at its mobile question."""
-    anchor = next((f.id for f in form if "mobile" in f.name), "")
+def change_url(state: intake_state.IntakeState, form: FlaskForm) -> str | None:
+    """The form again with every kept answer, at its mobile question; None when the form
+    asks no mobile (a health check uses the enterprise account's: the code page offers the
+    account's own change instead of a link back to a form with no number on it)."""
+    anchor = next((f.id for f in form if "mobile" in f.name), None)
+    if anchor is None:
+        return None
     joiner = "&" if "?" in state.path else "?"
-    return f"{state.path}{joiner}{CHANGE_PARAM}=1" + (f"#{anchor}" if anchor else "")
+    return f"{state.path}{joiner}{CHANGE_PARAM}=1#{anchor}"
 
 
 def verify_mobile(intake: Intake):
