@@ -47,10 +47,11 @@ def has_news(dbapi_connection) -> bool:
     if dbapi_connection.closed:
         return True
     try:
-        readable, _w, failed = select.select([dbapi_connection.fileno()], [], [dbapi_connection.fileno()], 0)
+        poller = select.poll()  # poll, not select: any descriptor number (select stops at 1024)
+        poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))  # POLLERR and POLLHUP are reported without asking
     except (OSError, ValueError):
         return True
-    return bool(readable or failed)
 
 
 def set_timeout(dbapi_connection, milliseconds: int) -> None:
