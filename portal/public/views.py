@@ -26,6 +26,7 @@ from portal.core.offers import viewer_offers
 from portal.core.pages import public_page, request_has_quick_exit
 from portal.core.registry import kind_of, partial_context
 from portal.core.services import load_by_reference, perform
+from portal.core.timeline import messages_to, timeline_events
 from portal.core.workflow import APPLICANT, PARTY, WorkflowError
 from portal.database import begin_writing, end_writing
 from portal.extensions import db
@@ -177,10 +178,11 @@ def track_request(reference: str):
 
 def _render_tracking(found, party, submitted=None, status=200):
     kind = kind_of(found)
-    messages = [m for m in found.messages if m.party_id == (party.id if party else None)]
-    events = events_for(found.events, PARTY if party else APPLICANT)
-    offers = viewer_offers(found, PARTY if party else APPLICANT)
-    forms = viewer_forms(found, PARTY if party else APPLICANT, submitted, offers)
+    viewer = PARTY if party else APPLICANT
+    messages = messages_to(found, party.id if party else None)  # display-only rows (#40)
+    events = events_for(timeline_events(found, viewer), viewer)
+    offers = viewer_offers(found, viewer)
+    forms = viewer_forms(found, viewer, submitted, offers)
     # The latest word from the office (e.g. the officer's message asking for materials, and
     # the note on the step that led here) goes at the top, before what the person can do
     # now; the messages and the history below keep it too.
