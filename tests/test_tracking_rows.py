@@ -23,7 +23,9 @@ def test_the_tracking_page_shows_its_side_of_the_history_from_rows(client, reque
     db.session.add(party)
     db.session.flush()
     db.session.add(InboxMessage(request_id=found.id, subject="s", body="For the applicant"))
-    db.session.add(InboxMessage(request_id=found.id, party_id=party.id, subject="s", body="For the other party"))
+    db.session.add(
+        InboxMessage(request_id=found.id, party_id=party.id, subject="s", body="For the other party")
+    )
     record_event(found, "message", user=officer, comment="to the other party", audience=PARTY)
     db.session.commit()
 
