@@ -107,17 +107,18 @@ def test_kind_names_only_a_request_kind(app):
 
 def test_no_capability_or_feature_package_adds_an_app_wide_template_global(app):
     """Every page's template names are the site furniture's (portal.templating, with the
-    core's clock and registry look-ups and the field cache) and the shared staff pages'
-    (portal.backoffice); a feature's reach its own pages by being passed
-    (the rating panel: by the tracking view). Mutant seen red: `@bp.app_template_global()`
-    put back on ratings' rating_panel."""
+    core's clock and registry look-ups and the field cache); a feature's, and the staff
+    pages' own, reach their pages by being passed (the rating panel: by the tracking view;
+    the outbox's labels and a request's undelivered messages: by the outbox page and the
+    detail view). Mutants seen red: `@bp.app_template_global()` put back on ratings'
+    rating_panel, and on the outbox's undelivered_messages."""
     foreign = {
         name: value.__module__
         for name, value in app.jinja_env.globals.items()
         if callable(value)
         and getattr(value, "__module__", "").startswith("portal.")
         and not value.__module__.startswith(
-            ("portal.templating", "portal.field_html", "portal.core.", "portal.backoffice.", "portal.i18n")
+            ("portal.templating", "portal.field_html", "portal.core.", "portal.i18n")
         )
     }
     assert not foreign, foreign

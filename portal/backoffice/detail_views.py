@@ -3,8 +3,8 @@ offers, revealing the ID number and its files."""
 
 from flask import abort, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
+from portal.backoffice import detail_rows, outbox
 from portal.backoffice.queue_views import handlers_for
 from portal.backoffice.views import bp
 from portal.core import attachments
@@ -128,14 +128,13 @@ def render_detail(
             if found.safe_contact and can_change_mobile(current_user, found)
             else None,
             pin_locked=found.safe_contact and found.pin_tries >= PIN_MAX_TRIES,
-            read_audit=list(
-                db.session.scalars(
-                    select(ReadAudit)
-                    .where(ReadAudit.request_id == found.id)
-                    .order_by(ReadAudit.id.desc())
-                    .limit(20)
-                )
-            ),
+            files=detail_rows.files_of(found),
+            notes=detail_rows.notes_of(found),
+            audit_trail=detail_rows.audit_trail(found),
+            read_audit=detail_rows.id_viewings(found),
+            # A switched-off service's page lists no undelivered message (detail.html).
+            undelivered=[] if read_only else outbox.undelivered_messages(found),
+            may_resend=outbox.may_resend(current_user),
         ),
         status,
     )

@@ -6,11 +6,13 @@ guard enforces it for every page of this blueprint.
 """
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from portal.core.access import can_view
 from portal.core.contract import CORE_STAFF_AREAS
@@ -40,32 +42,67 @@ STATUS_LABELS = {
 }
 
 
-@bp.app_template_global("may_resend_messages")
 def may_resend(user) -> bool:
     """The roles of the outbox page may send a failed message again."""
     return bool(user.is_authenticated and user.is_staff and user.has_role(*CORE_STAFF_AREAS["outbox"]))
 
 
-@bp.app_template_global("undelivered_messages")
-def undelivered_messages(request_obj: ServiceRequest) -> list[OutboxMessage]:
-    """The messages about one request that finally failed, for its staff detail page."""
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.request_id == request_obj.id, VIEWS["failed"][1])
-            .order_by(OutboxMessage.id)
-        )
+@dataclass(frozen=True, slots=True)
+class Undelivered:
+    """A message about a request that finally failed, as its staff detail page lists it."""
+
+    id: int
+    created_at: datetime
+    channel: str
+    masked_recipient: str
+    status_label: str
+    last_error: str | None
+    body: str
+
+
+_UNDELIVERED = (
+    select(
+        OutboxMessage.id,
+        OutboxMessage.created_at,
+        OutboxMessage.channel,
+        OutboxMessage.recipient,
+        OutboxMessage.status,
+        OutboxMessage.delivery,
+        OutboxMessage.last_error,
+        OutboxMessage.body,
     )
+    .where(OutboxMessage.request_id == bindparam("request_id"), VIEWS["failed"][1])
+    .order_by(OutboxMessage.id)
+)
 
 
-@bp.app_template_global("message_status_label")
-def message_status_label(message: OutboxMessage) -> str:
-    if message.delivery == UNDELIVERED:
+def undelivered_messages(request_obj: ServiceRequest) -> list[Undelivered]:
+    """The messages about one request that finally failed, for its staff detail page (passed
+    by its view: no app-wide template global), read as the rows the page shows."""
+    return [
+        Undelivered(
+            row.id,
+            row.created_at,
+            row.channel,
+            mask_recipient(row.recipient),
+            status_label(row.status, row.delivery),
+            row.last_error,
+            row.body,
+        )
+        for row in db.session.execute(_UNDELIVERED, {"request_id": request_obj.id})
+    ]
+
+
+def status_label(status: str, delivery: str | None) -> str:
+    if delivery == UNDELIVERED:
         return str(_l("Not delivered (gateway receipt)"))
-    return str(STATUS_LABELS.get(message.status, message.status))
+    return str(STATUS_LABELS.get(status, status))
 
 
-@bp.app_template_global("masked_recipient")
+def message_status_label(message: OutboxMessage) -> str:
+    return status_label(message.status, message.delivery)
+
+
 def masked_recipient(message: OutboxMessage) -> str:
     return mask_recipient(message.recipient)
 
@@ -88,7 +125,15 @@ def page():
         for name, (_label, clause) in VIEWS.items()
     }
     return render_template(
-        "backoffice/outbox.html", rows=rows, view=view, views=VIEWS, counts=counts, page_size=PAGE_SIZE
+        "backoffice/outbox.html",
+        rows=rows,
+        view=view,
+        views=VIEWS,
+        counts=counts,
+        page_size=PAGE_SIZE,
+        masked_recipient=masked_recipient,
+        message_status_label=message_status_label,
+        outbox_request_link=request_link,
     )
 
 
@@ -125,6 +170,3 @@ def request_link(reference: str | None, message: OutboxMessage):
     return (
         url_for("backoffice.detail", reference=reference) if found and can_view(current_user, found) else None
     )
-
-
-bp.add_app_template_global(request_link, "outbox_request_link")

@@ -45,11 +45,11 @@ class ShownMessage:
 
 
 @functools.cache
-def _events_statement():
+def _events_statement(every_audience: bool):
     """Built once (building it cost about as much as running it). The accounts' model is
     named through the event's relationship: the core imports no accounts module."""
     account = inspect(AuditEvent).relationships["actor"].mapper.class_
-    return (
+    statement = (
         select(
             AuditEvent.action,
             AuditEvent.actor_type,
@@ -60,17 +60,23 @@ def _events_statement():
             account.display_name,
         )
         .outerjoin(account, account.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.request_id == bindparam("request_id"),
-            AuditEvent.audience.in_(bindparam("audiences", expanding=True)),
-        )
+        .where(AuditEvent.request_id == bindparam("request_id"))
         .order_by(AuditEvent.id)
     )
+    if every_audience:
+        return statement
+    return statement.where(AuditEvent.audience.in_(bindparam("audiences", expanding=True)))
 
 
-def timeline_events(found: ServiceRequest, viewer: str) -> list[TimelineEvent]:
-    """The events addressed to `viewer`'s side (or both sides), oldest first."""
-    rows = db.session.execute(_events_statement(), {"request_id": found.id, "audiences": [viewer, BOTH]})
+def timeline_events(found: ServiceRequest, viewer: str | None) -> list[TimelineEvent]:
+    """The events addressed to `viewer`'s side (or both sides), oldest first; every event,
+    whomever it is addressed to, when `viewer` is None (the staff's audit trail)."""
+    if viewer is None:
+        rows = db.session.execute(_events_statement(True), {"request_id": found.id})
+    else:
+        rows = db.session.execute(
+            _events_statement(False), {"request_id": found.id, "audiences": [viewer, BOTH]}
+        )
     return [
         TimelineEvent(
             found,
