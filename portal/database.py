@@ -124,3 +124,13 @@ def end_writing() -> None:
     db.session.commit()
     if has_request_context():
         g.db_writes = False
+
+
+def dialect_insert(dialect: str):
+    """The INSERT of this dialect (SQLite or PostgreSQL), which has ON CONFLICT DO NOTHING
+    and DO UPDATE: a row that two requests may create at the same moment."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert

@@ -183,3 +183,23 @@ def test_the_address_comes_from_x_forwarded_for_only_through_proxy_fix(schema, t
             assert attempt(owner, "officer", PASSWORD).status_code == expected_away
             db.session.remove()
             db.engine.dispose()
+
+
+def test_simultaneous_first_sign_ins_from_one_address_all_get_an_answer(app, make_staff):
+    """Two staff behind one office address (or one person pressing twice) signing in at
+    the same moment for the first time: each attempt makes the address's counter if it is
+    missing; the slower one used to fail on the unique key (a 500 on PostgreSQL, where
+    sign-ins run side by side). Mutant seen red on PostgreSQL: the plain INSERT back."""
+    from test_concurrency import run_in_threads
+
+    logins = [make_staff(f"clerk{n}", "legal_aid_officer").username for n in range(4)]
+    logins += logins  # each one twice: the account+address counter is raced too
+    db.session.commit()  # reading the names began a transaction: SQLite's write lock
+
+    def sign_in(index):
+        return services.authenticate(logins[index], PASSWORD, HOME).user is not None
+
+    results = run_in_threads(app, sign_in, len(logins))
+    assert results == [True] * len(logins), results
+    keys = db.session.scalars(select(LoginThrottle.key).order_by(LoginThrottle.key)).all()
+    assert keys == sorted({f"a:{login}|{HOME}" for login in logins} | {f"i:{HOME}"})

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.accounts.models import AccountType, LoginThrottle, User, UserRole, password_hash_method
 from portal.core.clock import utcnow
 from portal.core.identity import normalise_mobile
+from portal.database import dialect_insert
 from portal.extensions import db
 
 
@@ -56,19 +57,27 @@ def throttle_keys(identifier: str, address: str) -> list[tuple[str, str, str | N
 
 
 def _throttles(identifier: str, address: str) -> list[LoginThrottle]:
+    """The attempt's counters, each made first if it is missing. Two attempts at the same
+    moment (two clerks behind one office address, a button pressed twice) may both find a
+    counter missing: it is made with ON CONFLICT DO NOTHING, so the slower one reads the
+    other's row instead of failing on the unique key (a 500 on PostgreSQL)."""
     rows = []
     for scope, key, login in throttle_keys(identifier, address):
         row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
         if row is None:
-            row = LoginThrottle(
-                scope=scope,
-                key=key,
-                login=login,
-                address=(address or "unknown")[:64],
-                failures=0,
-                first_failure_at=utcnow(),
+            db.session.execute(
+                dialect_insert(db.session.get_bind().dialect.name)(LoginThrottle)
+                .values(
+                    scope=scope,
+                    key=key,
+                    login=login,
+                    address=(address or "unknown")[:64],
+                    failures=0,
+                    first_failure_at=utcnow(),
+                )
+                .on_conflict_do_nothing(index_elements=[LoginThrottle.key])
             )
-            db.session.add(row)
+            row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
         rows.append(row)
     return rows
 

@@ -4,13 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, func, not_, select, true, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
 
 from portal.consultations.models import Closure, ConsultationSlot, ServicePoint, SlotTemplate
 from portal.core.clock import LOCAL_TZ, local_today, to_local, utcnow
 from portal.core.deadlines import WorkCalendar
+from portal.database import dialect_insert
 from portal.extensions import db
 
 MIN_HOURS_AHEAD = 2
@@ -101,7 +100,7 @@ def ensure_slots(point_ids: list[int] | None = None, days: int = MAX_DAYS_AHEAD)
         closed = {day for point_id, day in closures if point_id == point.id}
         rows.extend(planned_slots(point.id, point.templates, first, last, closed, calendar))
     if rows:
-        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        insert = dialect_insert(db.engine.dialect.name)
         result = db.session.execute(
             insert(ConsultationSlot)
             .values(rows)

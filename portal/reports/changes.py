@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.clock import to_local, utcnow
 from portal.core.models import ServiceRequest
+from portal.database import dialect_insert
 from portal.reports.month_models import ReportMonth
 
 PENDING_KEY = "report_months_changed"
@@ -98,14 +99,6 @@ def _bump_changed_months(session: Session) -> None:
 
 def _forget_changed_months(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
-
-
-def dialect_insert(dialect: str):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 _LISTENERS = (

@@ -30,10 +30,10 @@ from sqlalchemy import and_, bindparam, delete, func, select, update
 
 from portal.core.clock import to_local, utcnow
 from portal.core.models import ServiceRequest
-from portal.database import reading
+from portal.database import dialect_insert, reading
 from portal.extensions import db
 from portal.reports.built import built_once
-from portal.reports.changes import dialect_insert, month_of  # noqa: F401  (month_of: where a month is filed)
+from portal.reports.changes import month_of  # noqa: F401  (month_of: where a month is filed)
 from portal.reports.month_models import COUNTY, ReportMonth, ReportMonthValue
 
 
