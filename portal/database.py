@@ -77,7 +77,7 @@ def register(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             tune_sqlite(db.engine, busy_ms=int(float(app.config["DATABASE_BUSY_TIMEOUT"]) * 1000))
         elif db.engine.dialect.name == "postgresql":
-            manage_connections(db.engine, reads_only=request_only_reads)
+            manage_connections(db.engine)
             watch_web_statements(db.engine)
 
 
@@ -105,13 +105,10 @@ def tune_sqlite(engine: Engine, busy_ms: int = 30000) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        reads = _READING.get() or request_only_reads()
+        reads = _READING.get() or (
+            has_request_context() and request.method in READ_ONLY_METHODS and not g.get("db_writes")
+        )
         connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
-
-
-def request_only_reads() -> bool:
-    """This is a read-only request (GET, HEAD) that has not asked to write (begin_writing)."""
-    return has_request_context() and request.method in READ_ONLY_METHODS and not g.get("db_writes")
 
 
 def begin_writing() -> None:

@@ -19,21 +19,9 @@ watchdog (issue #37).
 Measured on the bench's PostgreSQL pages (in-process CPU, interleaved): pre-ping plus a
 `SET LOCAL` per transaction cost 0.26-0.95 ms a request, two round trips of four on a
 form page (issue #40).
-
-A read-only request (GET or HEAD that has not called begin_writing) reads in autocommit:
-no BEGIN before its first statement and no ROLLBACK after its last, two round trips of a
-form page's three. At READ COMMITTED every statement takes its own snapshot inside a
-transaction too, so plain reads see the same rows. The first statement that needs a
-transaction (anything but a plain SELECT: a write, a locking read, an advisory lock, a
-SET LOCAL, a server-side cursor) ends autocommit, and psycopg begins the transaction with
-it: from there on the request's statements are atomic as before. Measured by instruction
-counts (callgrind, 10 requests apart): the legal-aid form 14.30 -> 13.73 M instructions a
-request, the tracking result 17.15 -> 15.83 M (issue #40).
 """
 
-import re
 import select
-from collections.abc import Callable
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import event, exc, text
@@ -43,8 +31,6 @@ from portal.extensions import db
 
 #: The statement timeout (ms) this pooled connection has now, in its record's info.
 TIMEOUT_KEY = "portal_statement_timeout_ms"
-#: Set in the record's info while this module holds the connection in autocommit.
-READ_AUTOCOMMIT_KEY = "portal_read_autocommit"
 
 
 def wanted_timeout_ms() -> int:
@@ -79,55 +65,11 @@ def set_timeout(dbapi_connection, milliseconds: int) -> None:
             dbapi_connection.autocommit = False
 
 
-#: A statement that may run outside a transaction: a SELECT that locks nothing.
-_PLAIN_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
-_TAKES_A_LOCK = re.compile(
-    r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bpg_advisory", re.IGNORECASE
-)
-
-
-def needs_transaction(statement: str, context) -> bool:
-    """Whether `statement` must run in a transaction: everything but a plain SELECT (a
-    locking read and an advisory lock hold until the transaction ends; a server-side
-    cursor lives in one)."""
-    if context is not None and context.execution_options.get("stream_results"):
-        return True
-    return not _PLAIN_READ.match(statement) or bool(_TAKES_A_LOCK.search(statement))
-
-
-def manage_connections(engine: Engine, reads_only: Callable[[], bool] = lambda: False) -> None:
-    """Listen to `engine`'s checkouts and transactions (once per engine). `reads_only`
-    tells a read-only request, whose plain reads run in autocommit."""
+def manage_connections(engine: Engine) -> None:
+    """Listen to `engine`'s checkouts (once per engine)."""
     if getattr(engine, "_portal_connections_managed", False):
         return
     engine._portal_connections_managed = True
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        if reads_only():
-            # Idle here (psycopg sends BEGIN with a transaction's first statement, not yet
-            # sent), and in psycopg's default mode: a pooled connection is returned to it.
-            connection.connection.dbapi_connection.autocommit = True
-            connection.connection.info[READ_AUTOCOMMIT_KEY] = True
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def before_execute(connection, _cursor, statement, _parameters, context, _executemany):
-        # Only a connection this module put in autocommit: never one whose isolation level
-        # another user chose (a migration's CREATE INDEX CONCURRENTLY runs in autocommit).
-        if connection.connection.info.get(READ_AUTOCOMMIT_KEY) and needs_transaction(statement, context):
-            # Idle between autocommitted statements: psycopg begins the transaction with
-            # this one, and SQLAlchemy's commit or rollback ends it.
-            connection.connection.info.pop(READ_AUTOCOMMIT_KEY)
-            connection.connection.dbapi_connection.autocommit = False
-
-    @event.listens_for(engine, "checkin")
-    def on_checkin(dbapi_connection, record):
-        if record.info.pop(READ_AUTOCOMMIT_KEY, False) and dbapi_connection is not None:
-            try:
-                dbapi_connection.autocommit = False
-            except Exception:  # noqa: BLE001 (a closed connection: the pool discards it anyway)
-                record.invalidate()
-
     disconnect_errors = (
         engine.dialect.loaded_dbapi.OperationalError,
         engine.dialect.loaded_dbapi.InterfaceError,

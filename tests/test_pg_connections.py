@@ -43,42 +43,6 @@ def pooled_app(database_url, tmp_path):
         db.session.commit()  # the export's second transaction, on a new checkout
         return db.session.execute(text("SHOW statement_timeout")).scalar()
 
-    @application.get("/test-reads")
-    def reads():
-        """The transaction status after each of two plain reads."""
-        seen = []
-        for _ in range(2):
-            db.session.execute(text("SELECT 1"))
-            seen.append(db.session.connection().connection.dbapi_connection.info.transaction_status.name)
-        return " ".join(seen)
-
-    @application.get("/test-writes-then-fails")
-    def writes_then_fails():
-        """A GET that reads, writes, then fails before its commit: nothing it wrote stays."""
-        db.session.execute(text("SELECT 1"))
-        db.session.execute(
-            text(
-                "INSERT INTO login_throttle (scope, key, login, address, failures, first_failure_at)"
-                " VALUES ('address', 'i:autocommit-test', NULL, 'x', 0, now())"
-            )
-        )
-        db.session.rollback()
-        left = db.session.execute(text("SELECT count(*) FROM login_throttle WHERE key = 'i:autocommit-test'"))
-        return str(left.scalar())
-
-    @application.get("/test-advisory-lock")
-    def advisory_lock():
-        """A transaction-scoped advisory lock taken by a GET is held until its transaction ends."""
-        db.session.execute(text("SELECT pg_advisory_xact_lock(424242)"))
-        url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(url, autocommit=True) as other:
-            held = other.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 424242"
-            )
-            count = held.fetchone()[0]
-        db.session.commit()
-        return str(count)
-
     application.test_client_class = PortalClient
     yield application
     with application.app_context():
@@ -132,42 +96,3 @@ def test_the_timeout_is_sent_when_the_connection_changes_hands_not_per_request(p
     assert ask(pooled_app) == [pid, "3s"] and sent == [3000, 0, 3000]
     assert ask(pooled_app, "/test-export") == ["55s"]
     assert ask(pooled_app) == [pid, "3s"]  # the export's limit ended with its request
-
-
-def test_a_read_only_request_reads_outside_a_transaction(pooled_app):
-    """No BEGIN before a GET's plain reads, no ROLLBACK after them (two round trips of a
-    form page's three). Mutant seen red: the begin listener leaving autocommit off
-    (INTRANS INTRANS)."""
-    assert ask(pooled_app, "/test-reads") == ["IDLE", "IDLE"]
-
-
-def test_a_get_that_writes_is_still_atomic(pooled_app):
-    """The first statement that is not a plain read ends autocommit: a write that fails
-    before its commit leaves nothing. Mutant seen red: every statement autocommitted (1)."""
-    assert ask(pooled_app, "/test-writes-then-fails") == ["0"]
-
-
-def test_an_advisory_lock_taken_by_a_get_holds_until_its_transaction_ends(pooled_app):
-    """pg_advisory_xact_lock is a SELECT, but it locks: it runs in a transaction. Mutant
-    seen red: only the SELECT keyword looked at (the lock released at once: 0)."""
-    assert ask(pooled_app, "/test-advisory-lock") == ["1"]
-    assert ask(pooled_app, "/test-reads") == ["IDLE", "IDLE"]  # the next request reads alone again
-
-
-@pytest.mark.parametrize(
-    ("statement", "transaction"),
-    [
-        ("SELECT 1", False),
-        ("  select id FROM t", False),
-        ("SELECT id FROM t FOR UPDATE", True),
-        ("SELECT id FROM t FOR NO KEY UPDATE SKIP LOCKED", True),
-        ("SELECT id FROM t FOR SHARE", True),
-        ("SELECT pg_advisory_xact_lock(1)", True),
-        ("WITH d AS (SELECT 1) SELECT * FROM d", True),
-        ("INSERT INTO t VALUES (1)", True),
-        ("SET LOCAL statement_timeout = 5", True),
-        ("SAVEPOINT sa_savepoint_1", True),
-    ],
-)
-def test_which_statements_need_a_transaction(statement, transaction):
-    assert pg_connections.needs_transaction(statement, None) is transaction
