@@ -1,7 +1,7 @@
 """Instructions per request, page by page, counted by callgrind: a figure the neighbours
 cannot move.
 
-    .venv/bin/python bench/instructions.py --database-url URL --only "request detail" [--n 10]
+    .venv/bin/python bench/instructions.py --database-url URL --only "request detail" [--n 100]
 
 On the shared 2-core project machine a request's CPU time swings by 15% and more from one
 minute to the next (docs/performance.md), so a change of a few per cent cannot be seen in
@@ -11,14 +11,16 @@ two runs of a worker process under callgrind, the second making `--n` more reque
 the first after the same start-up, sign-in and warm-up; the difference over `--n` is the
 page's instructions per request. The bare Flask page (bench/baseline_app.py) is measured
 the same way, so "x bare" is a ratio of two counts. It is not the ratio of CPU times
-(bench/profile.py's scaled verdicts): a template-heavy page runs more instructions per
-cycle than the bare page (home: 3.3x the bare page's instructions, 4.9x its CPU time).
-Use it to judge a change: the same code measured twice differed by up to 2.6% here (the
-database's own state moves a little), against 15% and more for CPU time.
+(bench/profile.py's scaled verdicts): a page and the bare page need not run as many
+instructions per cycle. Use it to judge a change, with enough requests: start-up (about
+7.7 G instructions) varies by a few million between runs, so with 10 requests a run the
+bare page measured 1.54 M and 2.27 M instructions a request, with 100 it measured 1.73 M
+twice. It counts the process's own instructions: a round trip's system calls and the
+database server's work are outside it.
 
-Slow: each page starts the app twice under valgrind (about 4 minutes a page on the project
-machine); run it for the pages a change touches, on a database of bench/run.py --keep or
-bench/profile.py --keep. Needs valgrind (Debian's package).
+Slow: each page starts the app twice under valgrind (about five minutes a page on the
+project machine); run it for the pages a change touches, on a database of bench/run.py
+--keep or bench/profile.py --keep. Needs valgrind (Debian's package).
 """
 
 import argparse
@@ -41,7 +43,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True, help="a bench database (bench/run.py --keep)")
     parser.add_argument("--only", required=True, help="regular expression: the pages whose label matches")
-    parser.add_argument("--n", type=int, default=10, help="requests counted per page (default 10)")
+    parser.add_argument("--n", type=int, default=100, help="requests counted per page (default 100)")
     parser.add_argument("--worker", nargs=2, metavar=("LABEL", "REQUESTS"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
