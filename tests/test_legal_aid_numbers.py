@@ -228,3 +228,30 @@ def test_two_writers_at_once_never_share_a_number(app, client, staff):
         select(numbering.DocumentNumber.number).where(numbering.DocumentNumber.series == "letter")
     ).all()
     assert sorted(numbers) == list(range(1, 4 * per_writer + 1))
+
+
+def test_the_decisions_read_every_number_of_the_application_at_once(app, client, staff):
+    """The staff detail page lists the standing decisions with their numbers: one statement
+    reads them all (it read one per decision), and the latest number of each series is the
+    one printed. Mutant seen red: decisions_of calling decision_of without `numbers`."""
+    from statement_count import counted_statements
+
+    from portal.legal_aid.decisions import decisions_of
+
+    officer, _reviewer = staff
+    application = reload(under_review(client, officer))
+    with counted_statements(db.engine) as sent:
+        assert decisions_of(application) == []
+    assert not [s for s in sent if "legal_aid_document_number" in s], str(sent)  # nothing stands yet
+
+    now = datetime(2026, 12, 7, 8, tzinfo=UTC)
+    numbering.issue(application, numbering.APPROVAL, now)
+    numbering.issue(application, numbering.APPROVAL, now)  # made again: the second number stands
+    numbering.issue(application, numbering.TERMINATION, now)
+    application.approved_at = application.terminated_at = now.replace(tzinfo=None)
+    application.termination_ground = "other"
+    db.session.commit()
+    with counted_statements(db.engine) as sent:
+        numbers = {d.which: d.number for d in decisions_of(application)}
+    assert numbers == {"approval": "长援准字〔2026〕第2号", "termination": "长援终字〔2026〕第1号"}
+    assert len([s for s in sent if "legal_aid_document_number" in s]) == 1, str(sent)

@@ -38,10 +38,14 @@ class Decision:
 
 
 def decision_of(
-    application: LegalAidApplication, which: str, objection_days: int | None = None
+    application: LegalAidApplication, which: str, objection_days: int | None = None, numbers=None
 ) -> Decision | None:
-    """The standing decision document of this kind, or None."""
+    """The standing decision document of this kind, or None. `numbers`: the application's
+    document numbers (`numbering.numbers_of`), when the caller has read them already."""
     from flask import current_app
+
+    def number(series: str) -> str | None:
+        return numbering.number_of(application, series) if numbers is None else numbers.get(series)
 
     days = objection_days or current_app.config["LEGAL_AID_OBJECTION_DAYS"]
     a = application
@@ -54,7 +58,7 @@ def decision_of(
             a.approval_note or str(_l("The application meets the conditions for legal aid.")),
             legal_basis(a, APPROVAL),
             None,
-            numbering.number_of(a, APPROVAL),
+            number(APPROVAL),
         )
     if which == REFUSAL and a.refused_at:
         return Decision(
@@ -65,7 +69,7 @@ def decision_of(
             a.refusal_reasons or "",
             legal_basis(a, REFUSAL),
             _remedy(days, a, "refused"),
-            numbering.number_of(a, REFUSAL),
+            number(REFUSAL),
         )
     if which == TERMINATION and a.terminated_at:
         ground = TERMINATION_GROUNDS.get(a.termination_ground or "", a.termination_ground or "")
@@ -77,7 +81,7 @@ def decision_of(
             a.termination_reasons or "",
             legal_basis(a, TERMINATION),
             _remedy(days, a, "terminated"),
-            numbering.number_of(a, TERMINATION),
+            number(TERMINATION),
         )
     return None
 
@@ -134,5 +138,8 @@ def _remedy(days: int, application: LegalAidApplication | None = None, which: st
 
 def decisions_of(application: LegalAidApplication) -> list[Decision]:
     """The standing decisions of an application, oldest first."""
-    found = [d for which in DECISIONS if (d := decision_of(application, which))]
+    a = application
+    # The numbers read once, and only when a decision stands (a new application has none).
+    numbers = numbering.numbers_of(a) if (a.approved_at or a.refused_at or a.terminated_at) else {}
+    found = [d for which in DECISIONS if (d := decision_of(a, which, numbers=numbers))]
     return sorted(found, key=lambda d: d.decided_at)

@@ -17,7 +17,7 @@ takes the next one. So two officers deciding at the same moment never share a nu
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, func, select, text
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -101,14 +101,23 @@ def issue(application, series: str, now: datetime | None = None) -> DocumentNumb
     raise RuntimeError(f"no free number in series {series} after {ATTEMPTS} tries")
 
 
+#: Every number given to the documents of one application, oldest first: built once.
+_NUMBERS = (
+    select(DocumentNumber.series, DocumentNumber.year, DocumentNumber.number)
+    .where(DocumentNumber.application_id == bindparam("application_id"))
+    .order_by(DocumentNumber.id)
+)
+
+
+def numbers_of(application) -> dict[str, str]:
+    """The number of the latest document of each series made for `application`, as
+    printed: one statement for all its decisions (a page listing three read three)."""
+    if application is None or application.id is None:
+        return {}
+    rows = db.session.execute(_NUMBERS, {"application_id": application.id})
+    return {series: format_number(series, year, number) for series, year, number in rows}  # the latest wins
+
+
 def number_of(application, series: str) -> str | None:
     """The number of the latest document of `series` made for `application`, as printed."""
-    if application is None or application.id is None:
-        return None
-    row = db.session.scalar(
-        select(DocumentNumber)
-        .where(DocumentNumber.application_id == application.id, DocumentNumber.series == series)
-        .order_by(DocumentNumber.id.desc())
-        .limit(1)
-    )
-    return row.text if row else None
+    return numbers_of(application).get(series)
